@@ -1,0 +1,62 @@
+//! Newtype identifiers. Every primary key is a UUIDv7 (time-ordered), stored as text.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new time-ordered id.
+            pub fn new() -> Self {
+                Self(Uuid::now_v7())
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new()
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An operator account (a member of staff who logs in).
+    AccountId
+);
+id_type!(
+    /// An API token.
+    TokenId
+);
+id_type!(
+    /// An audit record.
+    AuditId
+);
+id_type!(
+    /// A console session.
+    SessionId
+);
+id_type!(
+    /// A customer (an enterprise organisation); also the `orgId` of the provisioning API.
+    CustomerId
+);

@@ -1,0 +1,14 @@
+//! Pure rules and types of Patchbay. No I/O, no async: everything here is a function of its inputs,
+//! so most of the product's rules are unit-tested in this crate.
+
+pub mod account;
+pub mod ids;
+pub mod lockout;
+pub mod password;
+pub mod preferences;
+pub mod rbac;
+pub mod validation;
+
+pub use ids::*;
+pub use rbac::{Capability, Principal, Role, Scope};
+pub use validation::{FieldError, Rule};

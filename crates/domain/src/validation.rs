@@ -1,0 +1,209 @@
+//! Field-level validation errors shared by every rule in this crate. The hub renders them as
+//! Webex-style error bodies (API) or localised messages next to the field (console); the `rule`
+//! names the Fluent message used, its arguments fill it in.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Which rule a value broke. Each variant is one Fluent message `rule-<kebab name>`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "rule", rename_all = "camelCase")]
+pub enum Rule {
+    Required,
+    MaxLength { max: usize },
+    LengthBetween { min: usize, max: usize },
+    CombinedMaxLength { max: usize, other: &'static str },
+    Digits { max: usize },
+    Email,
+    OneOf { allowed: String },
+    StepRange { min: i64, max: i64, step: i64 },
+    Range { min: i64, max: i64 },
+    LoginChars,
+    Taken,
+    PasswordClasses,
+    PasswordReused { count: u32 },
+    PasswordMismatch,
+    PasswordWrong,
+    NotForRole { role: String },
+    DateInPast,
+    Date,
+    ImageType,
+    ImageTooLarge { max_kib: usize },
+    LabelNotAssigned { label: String },
+    TooMany { max: usize },
+    Invalid,
+}
+
+impl Rule {
+    /// The Fluent message id for this rule (`rule-max-length` …).
+    pub fn message_id(&self) -> &'static str {
+        match self {
+            Rule::Required => "rule-required",
+            Rule::MaxLength { .. } => "rule-max-length",
+            Rule::LengthBetween { .. } => "rule-length-between",
+            Rule::CombinedMaxLength { .. } => "rule-combined-max-length",
+            Rule::Digits { .. } => "rule-digits",
+            Rule::Email => "rule-email",
+            Rule::OneOf { .. } => "rule-one-of",
+            Rule::StepRange { .. } => "rule-step-range",
+            Rule::Range { .. } => "rule-range",
+            Rule::LoginChars => "rule-login-chars",
+            Rule::Taken => "rule-taken",
+            Rule::PasswordClasses => "rule-password-classes",
+            Rule::PasswordReused { .. } => "rule-password-reused",
+            Rule::PasswordMismatch => "rule-password-mismatch",
+            Rule::PasswordWrong => "rule-password-wrong",
+            Rule::NotForRole { .. } => "rule-not-for-role",
+            Rule::DateInPast => "rule-date-in-past",
+            Rule::Date => "rule-date",
+            Rule::ImageType => "rule-image-type",
+            Rule::ImageTooLarge { .. } => "rule-image-too-large",
+            Rule::LabelNotAssigned { .. } => "rule-label-not-assigned",
+            Rule::TooMany { .. } => "rule-too-many",
+            Rule::Invalid => "rule-invalid",
+        }
+    }
+
+    /// Arguments for the Fluent message, as (name, value) pairs.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Rule::MaxLength { max } | Rule::Digits { max } | Rule::TooMany { max } => {
+                vec![("max", max.to_string())]
+            }
+            Rule::LengthBetween { min, max } => {
+                vec![("min", min.to_string()), ("max", max.to_string())]
+            }
+            Rule::CombinedMaxLength { max, other } => {
+                vec![("max", max.to_string()), ("other", (*other).to_string())]
+            }
+            Rule::OneOf { allowed } => vec![("allowed", allowed.clone())],
+            Rule::StepRange { min, max, step } => vec![
+                ("min", min.to_string()),
+                ("max", max.to_string()),
+                ("step", step.to_string()),
+            ],
+            Rule::Range { min, max } => vec![("min", min.to_string()), ("max", max.to_string())],
+            Rule::PasswordReused { count } => vec![("count", count.to_string())],
+            Rule::NotForRole { role } => vec![("role", role.clone())],
+            Rule::ImageTooLarge { max_kib } => vec![("max", max_kib.to_string())],
+            Rule::LabelNotAssigned { label } => vec![("label", label.clone())],
+            _ => vec![],
+        }
+    }
+
+    /// English text, used in logs, the API's default language and `Display`.
+    pub fn english(&self) -> String {
+        match self {
+            Rule::Required => "is required".into(),
+            Rule::MaxLength { max } => format!("must be at most {max} characters"),
+            Rule::LengthBetween { min, max } => {
+                format!("must be between {min} and {max} characters")
+            }
+            Rule::CombinedMaxLength { max, other } => {
+                format!("together with {other} must be at most {max} characters")
+            }
+            Rule::Digits { max } => format!("must be digits only, at most {max}"),
+            Rule::Email => "must be an e-mail address".into(),
+            Rule::OneOf { allowed } => format!("must be one of: {allowed}"),
+            Rule::StepRange { min, max, step } => {
+                format!("must be between {min} and {max} in steps of {step}")
+            }
+            Rule::Range { min, max } => format!("must be between {min} and {max}"),
+            Rule::LoginChars => {
+                "may contain only letters, digits and . _ - @ (no spaces)".into()
+            }
+            Rule::Taken => "is already in use".into(),
+            Rule::PasswordClasses => {
+                "must contain at least two of: upper-case letters, lower-case letters, digits, special characters".into()
+            }
+            Rule::PasswordReused { count } => {
+                format!("must differ from the last {count} passwords")
+            }
+            Rule::PasswordMismatch => "does not match the new password".into(),
+            Rule::PasswordWrong => "is not the current password".into(),
+            Rule::NotForRole { role } => format!("is not available for the role {role}"),
+            Rule::DateInPast => "must be a date in the future".into(),
+            Rule::Date => "must be a date (YYYY-MM-DD)".into(),
+            Rule::ImageType => "must be a PNG, JPEG or GIF image".into(),
+            Rule::ImageTooLarge { max_kib } => format!("must be at most {max_kib} KiB"),
+            Rule::LabelNotAssigned { label } => {
+                format!("label {label} is not assigned to you")
+            }
+            Rule::TooMany { max } => format!("may have at most {max} entries"),
+            Rule::Invalid => "is not valid".into(),
+        }
+    }
+}
+
+/// One field that broke one rule. `field` is the API (camelCase) field name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    #[serde(flatten)]
+    pub rule: Rule,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, rule: Rule) -> Self {
+        Self { field, rule }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.rule.english())
+    }
+}
+
+/// Collects field errors; `finish` turns an empty list into `Ok`.
+#[derive(Debug, Default)]
+pub struct Errors(pub Vec<FieldError>);
+
+impl Errors {
+    pub fn push(&mut self, field: &'static str, rule: Rule) {
+        self.0.push(FieldError::new(field, rule));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn finish(self) -> Result<(), Vec<FieldError>> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self.0)
+        }
+    }
+}
+
+/// Number of Unicode scalar values (what a user calls "characters").
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// A plausible e-mail address: one `@`, non-empty local part, a dotted domain, no spaces.
+pub fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.chars().any(char::is_whitespace)
+        && char_len(s) <= 254
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_shapes() {
+        assert!(is_email("a@b.fr"));
+        assert!(!is_email("a@b"));
+        assert!(!is_email("@b.fr"));
+        assert!(!is_email("a b@c.fr"));
+        assert!(!is_email("a@b@c.fr"));
+    }
+}

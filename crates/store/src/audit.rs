@@ -1,0 +1,170 @@
+//! The audit log: who did what to which target, when, from where, with what outcome. Records of
+//! successful changes are written inside the change's own transaction.
+
+use crate::sql::Page;
+use crate::{now_ms, ts, Result, Store};
+use patchbay_domain::{AccountId, AuditId};
+use sqlx::{Any, Row, Transaction};
+
+/// Who is acting and from where; passed to every store method that changes state.
+#[derive(Debug, Clone, Default)]
+pub struct AuditMeta {
+    pub actor_id: Option<AccountId>,
+    pub actor_login: String,
+    pub source: String,
+}
+
+impl AuditMeta {
+    /// The command-line tool acting offline on the data dir.
+    pub fn cli() -> Self {
+        Self {
+            actor_id: None,
+            actor_login: "cli".into(),
+            source: "local".into(),
+        }
+    }
+    /// The hub itself (start-up, scheduled sweeps).
+    pub fn system() -> Self {
+        Self {
+            actor_id: None,
+            actor_login: "system".into(),
+            source: "hub".into(),
+        }
+    }
+}
+
+/// What a record says about the change.
+#[derive(Debug, Clone, Default)]
+pub struct AuditEntry<'a> {
+    pub action: &'a str,
+    pub target_type: &'a str,
+    pub target_id: String,
+    pub target_name: String,
+    pub outcome: &'a str,
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditEvent {
+    pub id: AuditId,
+    pub at: jiff::Timestamp,
+    pub actor_id: Option<AccountId>,
+    pub actor_login: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub target_name: String,
+    pub source: String,
+    pub outcome: String,
+    pub detail: String,
+}
+
+const INSERT: &str = "INSERT INTO audit_events (id, at, actor_id, actor_login, action, target_type, target_id, target_name, source, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+fn insert_query<'q>(
+    meta: &'q AuditMeta,
+    e: &'q AuditEntry<'q>,
+) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+    sqlx::query(INSERT)
+        .bind(AuditId::new().to_string())
+        .bind(now_ms())
+        .bind(meta.actor_id.map(|a| a.to_string()))
+        .bind(meta.actor_login.as_str())
+        .bind(e.action)
+        .bind(e.target_type)
+        .bind(e.target_id.as_str())
+        .bind(e.target_name.as_str())
+        .bind(meta.source.as_str())
+        .bind(e.outcome)
+        .bind(e.detail.as_str())
+}
+
+/// Write a record inside `tx`.
+pub(crate) async fn write(
+    tx: &mut Transaction<'static, Any>,
+    meta: &AuditMeta,
+    entry: AuditEntry<'_>,
+) -> Result<()> {
+    insert_query(meta, &entry).execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Filters for the audit list.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub action: Option<String>,
+    pub actor_login: Option<String>,
+    pub outcome: Option<String>,
+}
+
+impl Store {
+    /// Record something that changed nothing (a refused request, a failed login …).
+    #[tracing::instrument(skip_all, fields(action = entry.action))]
+    pub async fn audit(&self, meta: &AuditMeta, entry: AuditEntry<'_>) -> Result<()> {
+        insert_query(meta, &entry).execute(self.pool()).await?;
+        Ok(())
+    }
+
+    /// Newest first.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_audit(
+        &self,
+        filter: &AuditFilter,
+        page: Page,
+    ) -> Result<(Vec<AuditEvent>, i64)> {
+        let mut binds = crate::sql::Binds::default();
+        let mut wh = vec!["1=1".to_string()];
+        if let Some(a) = &filter.action {
+            wh.push(format!("action = {}", binds.push(a.clone())));
+        }
+        if let Some(a) = &filter.actor_login {
+            wh.push(format!("actor_login = {}", binds.push(a.clone())));
+        }
+        if let Some(o) = &filter.outcome {
+            wh.push(format!("outcome = {}", binds.push(o.clone())));
+        }
+        let wh = wh.join(" AND ");
+        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {wh}");
+        let mut q = sqlx::query(&count_sql);
+        for v in &binds.values {
+            q = q.bind(v.as_str());
+        }
+        let total: i64 = q.fetch_one(self.pool()).await?.try_get("n")?;
+        let sql = format!(
+            "SELECT * FROM audit_events WHERE {wh} ORDER BY at DESC, id DESC LIMIT {} OFFSET {}",
+            page.max, page.start
+        );
+        let mut q = sqlx::query(&sql);
+        for v in &binds.values {
+            q = q.bind(v.as_str());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        let items = rows
+            .iter()
+            .map(|r| {
+                Ok(AuditEvent {
+                    id: parse_id(r.try_get::<String, _>("id")?)?,
+                    at: ts(r.try_get("at")?),
+                    actor_id: r
+                        .try_get::<Option<String>, _>("actor_id")?
+                        .map(parse_id)
+                        .transpose()?,
+                    actor_login: r.try_get("actor_login")?,
+                    action: r.try_get("action")?,
+                    target_type: r.try_get("target_type")?,
+                    target_id: r.try_get("target_id")?,
+                    target_name: r.try_get("target_name")?,
+                    source: r.try_get("source")?,
+                    outcome: r.try_get("outcome")?,
+                    detail: r.try_get("detail")?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok((items, total))
+    }
+}
+
+pub(crate) fn parse_id<T: std::str::FromStr>(s: String) -> Result<T> {
+    s.parse()
+        .map_err(|_| crate::StoreError::Corrupt(format!("bad id {s:?}")))
+}

@@ -1,0 +1,207 @@
+//! Database access for Patchbay. One code path over SQLite (embedded default) and PostgreSQL
+//! (scale-out) through sqlx's `Any` driver, portable SQL and `$n` placeholders (both engines read
+//! them). Every multi-row change runs in one transaction together with its audit record.
+
+pub mod accounts;
+pub mod audit;
+pub mod crypto;
+mod migrate;
+pub mod sessions;
+pub mod settings;
+mod sql;
+
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{AnyPool, Row};
+use std::time::Duration;
+
+pub use accounts::{Account, AccountFilter, AccountSort, NewAccount};
+pub use audit::{AuditEvent, AuditMeta};
+pub use sql::{Page, SortOrder};
+
+/// Which engine a store talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Errors of the store layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint refused the change; the field names which value is taken.
+    #[error("{0} is already in use")]
+    Conflict(&'static str),
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The shared handle to the database. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Store {
+    /// Connect to `url` (`sqlite://path` or `postgres://…`), creating the SQLite file when missing.
+    /// Does not migrate; call [`Store::migrate`].
+    #[tracing::instrument(skip_all)]
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let dialect = if url.starts_with("sqlite:") {
+            Dialect::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Dialect::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl);
+        };
+        let pool = match dialect {
+            Dialect::Sqlite => {
+                let url = if url.contains('?') || url.contains(":memory:") {
+                    url.to_string()
+                } else {
+                    format!("{url}?mode=rwc")
+                };
+                let memory = url.contains(":memory:");
+                AnyPoolOptions::new()
+                    // An in-memory database lives in one connection.
+                    .max_connections(if memory { 1 } else { 8 })
+                    .min_connections(if memory { 1 } else { 0 })
+                    .idle_timeout(if memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(600))
+                    })
+                    .max_lifetime(if memory {
+                        None
+                    } else {
+                        Some(Duration::from_secs(3600))
+                    })
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for pragma in [
+                                "PRAGMA foreign_keys = ON",
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = NORMAL",
+                                "PRAGMA busy_timeout = 10000",
+                            ] {
+                                sqlx::Executor::execute(&mut *conn, pragma).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect(&url)
+                    .await?
+            }
+            Dialect::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect(url)
+                    .await?
+            }
+        };
+        Ok(Self { pool, dialect })
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Bring the schema up to date (idempotent; safe to run from several nodes at once).
+    pub async fn migrate(&self) -> Result<Vec<i64>> {
+        migrate::run(self).await
+    }
+
+    /// Start a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so two writers queue on the busy timeout instead of failing on lock upgrade.
+    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+        Ok(match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Dialect::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A cheap round trip, for `/readyz`.
+    pub async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Milliseconds since the Unix epoch, the stored form of every instant.
+pub fn now_ms() -> i64 {
+    jiff::Timestamp::now().as_millisecond()
+}
+
+pub(crate) fn ts(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+pub(crate) fn flag(b: bool) -> i64 {
+    i64::from(b)
+}
+
+pub(crate) fn get_flag(row: &AnyRow, col: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(col)? != 0)
+}
+
+/// Map a unique-constraint failure to `Conflict(field)`, pass other errors through.
+pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(field),
+        _ => StoreError::Db(e),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// A migrated store: SQLite in memory, or a fresh database on the PostgreSQL server named by
+    /// `PATCHBAY_TEST_DATABASE_URL`.
+    pub async fn store() -> Store {
+        let store = match std::env::var("PATCHBAY_TEST_DATABASE_URL") {
+            Ok(url) if !url.is_empty() => {
+                let name = format!("pb_store_{}", uuid::Uuid::new_v4().simple());
+                let admin = Store::connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
+                sqlx::query(&format!("CREATE DATABASE {name}"))
+                    .execute(admin.pool())
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"));
+                admin.close().await;
+                let base = url.rsplit_once('/').map(|(b, _)| b).unwrap_or(&url);
+                Store::connect(&format!("{base}/{name}"))
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+            }
+            _ => Store::connect("sqlite::memory:")
+                .await
+                .unwrap_or_else(|e| panic!("{e}")),
+        };
+        store.migrate().await.unwrap_or_else(|e| panic!("{e}"));
+        store
+    }
+}

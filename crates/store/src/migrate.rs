@@ -1,0 +1,105 @@
+//! A small migration runner: numbered SQL files embedded at build time, applied in order inside a
+//! transaction each, recorded in `schema_migrations`. The same files serve both engines; the only
+//! dialect difference (`BLOB` → `BYTEA`) is rewritten here. On PostgreSQL an advisory lock keeps
+//! concurrent nodes from migrating at the same time.
+
+use crate::{Dialect, Result, Store, StoreError};
+use sqlx::Row;
+
+const MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "accounts",
+    include_str!("../migrations/0001_accounts.sql"),
+)];
+
+fn dialect_sql(sql: &str, dialect: Dialect) -> String {
+    match dialect {
+        Dialect::Sqlite => sql.to_string(),
+        Dialect::Postgres => sql.replace(" BLOB", " BYTEA"),
+    }
+}
+
+/// Split a migration file into statements (no semicolons inside our statements' literals).
+fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
+    sql.split(';').filter_map(|s| {
+        let body: String = s
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let body = body.trim();
+        (!body.is_empty()).then(|| body.to_string())
+    })
+}
+
+#[tracing::instrument(skip_all)]
+pub(crate) async fn run(store: &Store) -> Result<Vec<i64>> {
+    let mut conn = store.pool().acquire().await?;
+    if store.dialect() == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_lock(7080)")
+            .execute(&mut *conn)
+            .await?;
+    }
+    let result = apply(store, &mut conn).await;
+    if store.dialect() == Dialect::Postgres {
+        sqlx::query("SELECT pg_advisory_unlock(7080)")
+            .execute(&mut *conn)
+            .await?;
+    }
+    result
+}
+
+async fn apply(
+    store: &Store,
+    conn: &mut sqlx::pool::PoolConnection<sqlx::Any>,
+) -> Result<Vec<i64>> {
+    sqlx::query(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+    )
+    .execute(&mut **conn)
+    .await?;
+    let rows = sqlx::query("SELECT version FROM schema_migrations")
+        .fetch_all(&mut **conn)
+        .await?;
+    let done: Vec<i64> = rows
+        .iter()
+        .map(|r| r.try_get::<i64, _>("version"))
+        .collect::<Result<_, _>>()?;
+    let mut applied = Vec::new();
+    for (version, name, sql) in MIGRATIONS {
+        if done.contains(version) {
+            continue;
+        }
+        let mut tx = sqlx::Connection::begin(&mut **conn).await?;
+        for stmt in statements(&dialect_sql(sql, store.dialect())) {
+            sqlx::query(&stmt)
+                .execute(&mut *tx)
+                .await
+                .map_err(|source| StoreError::Migration {
+                    version: *version,
+                    source,
+                })?;
+        }
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(*version)
+        .bind(*name)
+        .bind(crate::now_ms())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version, name, "applied migration");
+        applied.push(*version);
+    }
+    Ok(applied)
+}
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test]
+    async fn migrations_are_idempotent() {
+        let store = crate::testing::store().await;
+        assert!(store.migrate().await.unwrap_or_default().is_empty());
+    }
+}
