@@ -1,1 +1,127 @@
-//! placeholder
+//! The Patchbay hub: `patchbay serve` and friends. `start` is what the binary and the in-process
+//! integration tests both run.
+
+pub mod admin;
+pub mod auth;
+pub mod config;
+pub mod datadir;
+pub mod error;
+pub mod http;
+pub mod i18n;
+pub mod service;
+pub mod state;
+pub mod tls;
+
+use crate::config::Config;
+use crate::state::{AppState, LogControl};
+use patchbay_store::Store;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    #[error("data dir {0}: {1}")]
+    DataDir(String, std::io::Error),
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
+    #[error(transparent)]
+    Key(#[from] datadir::KeyError),
+    #[error("database: {0}")]
+    Store(#[from] patchbay_store::StoreError),
+    #[error(transparent)]
+    I18n(#[from] i18n::I18nError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("TLS configuration: {0}")]
+    TlsConfig(std::io::Error),
+}
+
+/// What `prepare` created on the way: the one-time password of a first administrator.
+pub struct Prepared {
+    pub state: AppState,
+    pub first_admin: Option<(String, String)>,
+}
+
+/// Open the data dir (creating what is missing), connect and migrate the database, create the first
+/// administrator when there is no account.
+pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared, HubError> {
+    let dir = config.data_dir.clone();
+    datadir::ensure(&dir).map_err(|e| HubError::DataDir(dir.display().to_string(), e))?;
+    tls::install_crypto_provider();
+    tls::ensure_identity(&dir)?;
+    let secrets = datadir::secret_box(&dir)?;
+    let store = Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    let first_admin = admin::ensure_first_admin(&store).await?;
+    let i18n = i18n::I18n::load()?;
+    let prefs = store.preferences().await?;
+    (log_control)(prefs.log_level);
+    let state = AppState::new(store, i18n, config, secrets, log_control);
+    Ok(Prepared { state, first_admin })
+}
+
+/// A running hub.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub handle: axum_server::Handle,
+    pub state: AppState,
+    pub task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// Stop accepting, finish in-flight requests (up to 5 s).
+    pub async fn shutdown(self) {
+        self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
+        let _ = self.task.await;
+        self.state.store.close().await;
+    }
+}
+
+/// Serve HTTPS on the configured address (port 0 picks a free one).
+pub async fn start(state: AppState) -> Result<Running, HubError> {
+    let dir = &state.config.data_dir;
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+        dir.join(tls::CERT_FILE),
+        dir.join(tls::KEY_FILE),
+    )
+    .await
+    .map_err(HubError::TlsConfig)?;
+    let listen = state.config.listen;
+    let listener = std::net::TcpListener::bind(listen).map_err(|e| HubError::Listen(listen, e))?;
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| HubError::Listen(listen, e))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| HubError::Listen(listen, e))?;
+    let handle = axum_server::Handle::new();
+    let app = http::router(state.clone());
+    let server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
+    let task = tokio::spawn(async move {
+        server
+            .serve(app.into_make_service_with_connect_info::<SocketAddr>())
+            .await
+    });
+    spawn_sweeper(state.clone());
+    Ok(Running {
+        addr,
+        handle,
+        state,
+        task,
+    })
+}
+
+/// Hourly housekeeping: disable accounts that reached their expiry date (OPR-1).
+fn spawn_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match state.store.disable_expired_accounts(service::today()).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "disabled expired accounts"),
+                Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
+            }
+        }
+    });
+}

@@ -1,1 +1,181 @@
-fn main() {}
+//! `patchbay`: the hub's command line (CLI-1).
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use patchbay_domain::preferences::LogLevel;
+use patchbay_domain::Role;
+use patchbay_hub::config::ConfigArgs;
+use patchbay_hub::state::LogControl;
+use std::io::Read;
+use std::sync::Arc;
+use tracing_subscriber::prelude::*;
+use tracing_subscriber::{reload, EnvFilter};
+
+#[derive(Parser)]
+#[command(name = "patchbay", version, about = "Patchbay operations hub")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the console (/com), the API (/v1) and the agent gateway over HTTPS.
+    Serve(ConfigArgs),
+    /// Create or update the database schema, then exit.
+    Migrate(ConfigArgs),
+    /// Offline administration against the data dir or database.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an account; the password is read from standard input.
+    CreateUser {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        login: String,
+        /// administrator | support | supervisor | operator | read-only | customer-admin
+        #[arg(long)]
+        role: Role,
+        /// Read the password from standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+        /// The customer a customer-admin belongs to.
+        #[arg(long)]
+        customer_id: Option<String>,
+    },
+    /// Issue an API bearer token for an account and print it once.
+    CreateToken {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        login: String,
+        /// A name to recognise the token by.
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Set an account's password (read from standard input) and force a change at next login.
+    ResetPassword {
+        #[command(flatten)]
+        config: ConfigArgs,
+        #[arg(long)]
+        login: String,
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+fn init_logging() -> LogControl {
+    let filter = EnvFilter::try_from_env("PATCHBAY_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    let (layer, handle) = reload::Layer::new(filter);
+    tracing_subscriber::registry()
+        .with(layer)
+        .with(tracing_subscriber::fmt::layer().with_target(false))
+        .init();
+    let explicit = std::env::var("PATCHBAY_LOG").is_ok();
+    Arc::new(move |level: LogLevel| {
+        // An explicit PATCHBAY_LOG filter wins over the preference.
+        if !explicit {
+            let _ =
+                handle.modify(|f| *f = EnvFilter::new(format!("{},sqlx=warn", level.directive())));
+        }
+    })
+}
+
+fn read_stdin_password() -> anyhow::Result<String> {
+    let mut s = String::new();
+    std::io::stdin()
+        .read_to_string(&mut s)
+        .context("reading the password from standard input")?;
+    Ok(s.trim_end_matches(['\n', '\r']).to_string())
+}
+
+async fn open_store(args: &ConfigArgs) -> anyhow::Result<patchbay_store::Store> {
+    let config = args.resolve()?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating {}", config.data_dir.display()))?;
+    let store = patchbay_store::Store::connect(&config.database_url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    let log_control = init_logging();
+    match cli.command {
+        Command::Serve(args) => {
+            let config = args.resolve()?;
+            let prepared = patchbay_hub::prepare(config, log_control).await?;
+            if let Some((login, password)) = &prepared.first_admin {
+                // Printed once to the terminal, never logged.
+                println!(
+                    "First administrator created. Change this one-time password at first login:"
+                );
+                println!("  login:    {login}");
+                println!("  password: {password}");
+            }
+            let running = patchbay_hub::start(prepared.state).await?;
+            println!(
+                "Patchbay is serving https://{}/com (API at /v1)",
+                running.addr
+            );
+            tokio::signal::ctrl_c().await.ok();
+            tracing::info!("shutting down");
+            running.shutdown().await;
+        }
+        Command::Migrate(args) => {
+            let store = open_store(&args).await?;
+            println!("schema up to date");
+            store.close().await;
+        }
+        Command::Admin(cmd) => match cmd {
+            AdminCommand::CreateUser {
+                config,
+                login,
+                role,
+                password_stdin: _,
+                customer_id,
+            } => {
+                let store = open_store(&config).await?;
+                let pw = read_stdin_password()?;
+                let customer = customer_id
+                    .map(|c| c.parse())
+                    .transpose()
+                    .map_err(|_| anyhow::anyhow!("--customer-id is not a customer id"))?;
+                let account =
+                    patchbay_hub::admin::create_user(&store, &login, role, &pw, customer).await?;
+                println!(
+                    "created {} ({})",
+                    account.fields.login_name, account.fields.role
+                );
+                store.close().await;
+            }
+            AdminCommand::CreateToken {
+                config,
+                login,
+                name,
+            } => {
+                let store = open_store(&config).await?;
+                let token = patchbay_hub::admin::create_token(&store, &login, &name).await?;
+                println!("{token}");
+                store.close().await;
+            }
+            AdminCommand::ResetPassword {
+                config,
+                login,
+                password_stdin: _,
+            } => {
+                let store = open_store(&config).await?;
+                let pw = read_stdin_password()?;
+                patchbay_hub::admin::reset_password(&store, &login, &pw).await?;
+                println!("password reset for {login}; it must be changed at next login");
+                store.close().await;
+            }
+        },
+    }
+    Ok(())
+}

@@ -220,6 +220,17 @@ impl Store {
             .collect()
     }
 
+    /// Enabled Administrators: the last one may not be disabled, demoted or deleted.
+    #[tracing::instrument(skip_all)]
+    pub async fn count_enabled_admins(&self) -> Result<i64> {
+        Ok(sqlx::query(
+            "SELECT COUNT(*) AS n FROM accounts WHERE role = 'administrator' AND disabled = 0",
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?)
+    }
+
     #[tracing::instrument(skip_all)]
     pub async fn count_accounts(&self) -> Result<i64> {
         Ok(sqlx::query("SELECT COUNT(*) AS n FROM accounts")

@@ -146,6 +146,13 @@ impl Store {
         Ok(())
     }
 
+    /// Run an administrative statement that takes no parameters (CREATE/DROP DATABASE for test
+    /// fixtures and tooling).
+    pub async fn exec_admin(&self, sql: &str) -> Result<()> {
+        sqlx::query(sql).execute(&self.pool).await?;
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.pool.close().await;
     }

@@ -162,6 +162,17 @@ impl Store {
         Ok(())
     }
 
+    /// Move a session's last activity back in time (operators' tooling and the idle-timeout
+    /// tests use it; the hub itself only moves it forward).
+    pub async fn set_session_last_seen(&self, token: &str, at_ms: i64) -> Result<()> {
+        sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id = $1")
+            .bind(token_hash(token))
+            .bind(at_ms)
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
     pub async fn set_session_language(&self, id_hash: &str, language: &str) -> Result<()> {
         sqlx::query("UPDATE sessions SET language = $2 WHERE id = $1")
             .bind(id_hash)

@@ -1,0 +1,137 @@
+//! Hub configuration: `patchbay.toml`, then `PATCHBAY_*` environment, then flags, each overriding
+//! the one before. Passed through state, never global.
+
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+pub const DEFAULT_DATA_DIR: &str = "./patchbay-data";
+pub const DEFAULT_LISTEN: &str = "0.0.0.0:7080";
+
+/// Settings shared by `serve`, `demo`, `migrate` and `admin`. Each field is `None` when neither
+/// flag nor environment gave it (clap reads both; flags win).
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct ConfigArgs {
+    /// Directory for the SQLite database, blobs, identity certificate and secret key.
+    #[arg(long, env = "PATCHBAY_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Address and port of the console, API and agent gateway (HTTPS).
+    #[arg(long, env = "PATCHBAY_LISTEN")]
+    pub listen: Option<String>,
+    /// `sqlite://…` (default: the data dir's patchbay.db) or `postgres://…`.
+    #[arg(long, env = "PATCHBAY_DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Configuration file (default: ./patchbay.toml when present).
+    #[arg(long, env = "PATCHBAY_CONFIG")]
+    pub config: Option<PathBuf>,
+}
+
+/// The file form; every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "snake_case")]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    listen: Option<String>,
+    database_url: Option<String>,
+}
+
+/// Resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub listen: SocketAddr,
+    pub database_url: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {source}")]
+    Parse {
+        path: PathBuf,
+        source: toml::de::Error,
+    },
+    #[error("listen address {0:?} is not ADDR:PORT")]
+    Listen(String),
+}
+
+impl ConfigArgs {
+    pub fn resolve(&self) -> Result<Config, ConfigError> {
+        let (path, explicit) = match &self.config {
+            Some(p) => (p.clone(), true),
+            None => (PathBuf::from("patchbay.toml"), false),
+        };
+        let file = if explicit || path.exists() {
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            toml::from_str::<FileConfig>(&text).map_err(|source| ConfigError::Parse {
+                path: path.clone(),
+                source,
+            })?
+        } else {
+            FileConfig::default()
+        };
+        let data_dir = self
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+        let listen_text = self
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+        let listen = listen_text
+            .parse()
+            .map_err(|_| ConfigError::Listen(listen_text.clone()))?;
+        let database_url = self
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| sqlite_url(&data_dir));
+        Ok(Config {
+            data_dir,
+            listen,
+            database_url,
+        })
+    }
+}
+
+/// The embedded default database inside the data dir.
+pub fn sqlite_url(data_dir: &Path) -> String {
+    format!("sqlite://{}", data_dir.join("patchbay.db").display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_file_and_flags() {
+        let dir = std::env::temp_dir().join(format!("pbcfg-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
+        let file = dir.join("patchbay.toml");
+        std::fs::write(
+            &file,
+            "listen = \"127.0.0.1:9000\"\ndata_dir = \"/tmp/x\"\n",
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let args = ConfigArgs {
+            config: Some(file.clone()),
+            data_dir: Some(PathBuf::from("/tmp/y")),
+            ..Default::default()
+        };
+        let c = args.resolve().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(c.listen.port(), 9000);
+        assert_eq!(c.data_dir, PathBuf::from("/tmp/y"));
+        assert_eq!(c.database_url, "sqlite:///tmp/y/patchbay.db");
+        std::fs::write(&file, "nonsense = 1\n").unwrap_or_else(|e| panic!("{e}"));
+        assert!(args.resolve().is_err());
+    }
+}

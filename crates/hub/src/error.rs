@@ -1,0 +1,198 @@
+//! One error type for every HTTP handler, with a single mapping to status codes and the
+//! Webex-style body `{"message", "errors":[{"description","errorCode"}], "trackingId"}`.
+//! Messages are rendered in English here; `http::localise_errors` re-renders them in the
+//! caller's language (Accept-Language) with the Fluent files.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use patchbay_domain::FieldError;
+use patchbay_store::StoreError;
+use serde::Serialize;
+use std::sync::Arc;
+
+/// Documented error codes (docs/api.md).
+pub mod code {
+    pub const VALIDATION: u32 = 4000;
+    pub const MALFORMED: u32 = 4001;
+    pub const UNAUTHORIZED: u32 = 4010;
+    pub const FORBIDDEN: u32 = 4030;
+    pub const NOT_FOUND: u32 = 4040;
+    pub const CONFLICT: u32 = 4090;
+    pub const RATE_LIMITED: u32 = 4290;
+    pub const INTERNAL: u32 = 5000;
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: one or more fields broke a rule.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// 400: the request could not be read (bad JSON, bad query).
+    #[error("{0}")]
+    Malformed(String),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    /// 409: the request conflicts with the current state (message id + English text).
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    /// 429 with Retry-After.
+    #[error("too many attempts")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    pub fn field(field: &'static str, rule: patchbay_domain::Rule) -> Self {
+        AppError::Validation(vec![FieldError::new(field, rule)])
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::Validation(_) | AppError::Malformed(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Conflict(..) => StatusCode::CONFLICT,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn code(&self) -> u32 {
+        match self {
+            AppError::Validation(_) => code::VALIDATION,
+            AppError::Malformed(_) => code::MALFORMED,
+            AppError::Unauthorized => code::UNAUTHORIZED,
+            AppError::Forbidden => code::FORBIDDEN,
+            AppError::NotFound => code::NOT_FOUND,
+            AppError::Conflict(..) => code::CONFLICT,
+            AppError::RateLimited { .. } => code::RATE_LIMITED,
+            AppError::Internal(_) => code::INTERNAL,
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(field) => AppError::field(field, patchbay_domain::Rule::Taken),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<axum::extract::rejection::JsonRejection> for AppError {
+    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
+        AppError::Malformed(e.body_text())
+    }
+}
+
+impl From<axum::extract::rejection::QueryRejection> for AppError {
+    fn from(e: axum::extract::rejection::QueryRejection) -> Self {
+        AppError::Malformed(e.body_text())
+    }
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorItem {
+    pub description: String,
+    pub error_code: u32,
+}
+
+/// The Webex error body.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorBody {
+    pub message: String,
+    #[schema(value_type = Vec<Object>)]
+    pub errors: Vec<ErrorItem>,
+    pub tracking_id: String,
+}
+
+/// Texts of an error in one language; `localise` supplies the translation of each message id.
+pub fn body_for(
+    err: &AppError,
+    tracking_id: String,
+    localise: &dyn Fn(&AppError) -> (String, Vec<String>),
+) -> ErrorBody {
+    let (message, descriptions) = localise(err);
+    ErrorBody {
+        message,
+        errors: descriptions
+            .into_iter()
+            .map(|description| ErrorItem {
+                description,
+                error_code: err.code(),
+            })
+            .collect(),
+        tracking_id,
+    }
+}
+
+/// English texts: the API's default language.
+pub fn english(err: &AppError) -> (String, Vec<String>) {
+    match err {
+        AppError::Validation(fields) => (
+            "The request has invalid fields.".into(),
+            fields.iter().map(|f| f.to_string()).collect(),
+        ),
+        AppError::Malformed(m) => ("The request could not be read.".into(), vec![m.clone()]),
+        AppError::Unauthorized => (
+            "Authentication required.".into(),
+            vec!["Send a valid bearer token in the Authorization header.".into()],
+        ),
+        AppError::Forbidden => (
+            "Forbidden.".into(),
+            vec!["Your role does not allow this operation.".into()],
+        ),
+        AppError::NotFound => (
+            "Not found.".into(),
+            vec!["The resource does not exist.".into()],
+        ),
+        AppError::Conflict(_, m) => ("Conflict.".into(), vec![m.clone()]),
+        AppError::RateLimited { retry_after_secs } => (
+            "Too many attempts.".into(),
+            vec![format!("Try again in {retry_after_secs} seconds.")],
+        ),
+        AppError::Internal(_) => (
+            "Internal error.".into(),
+            vec!["The server failed to handle the request; quote the tracking id.".into()],
+        ),
+    }
+}
+
+/// The error travels in the response's extensions so the localising middleware can re-render it.
+#[derive(Clone)]
+pub struct ErrorMark(pub Arc<AppError>, pub String);
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let tracking_id = format!("PATCHBAY_{}", uuid::Uuid::now_v7().simple());
+        if let AppError::Internal(detail) = &self {
+            tracing::error!(tracking_id, detail, "request failed");
+        }
+        let body = body_for(&self, tracking_id.clone(), &english);
+        let mut resp = (self.status(), axum::Json(body)).into_response();
+        if let AppError::RateLimited { retry_after_secs } = &self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                resp.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        if let AppError::Unauthorized = &self {
+            resp.headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        resp.extensions_mut()
+            .insert(ErrorMark(Arc::new(self), tracking_id));
+        resp
+    }
+}
+
+pub type ApiResult<T> = Result<T, AppError>;

@@ -1,0 +1,92 @@
+//! `/v1/operations/auditEvents`: the audit log, Administrators only, newest first, paged.
+
+use super::{list_response, Paging};
+use crate::error::ApiResult;
+use crate::http::catalog::{schema_of, Endpoint};
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use axum::routing::get;
+use patchbay_domain::Capability;
+use patchbay_store::audit::{AuditEvent, AuditFilter};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEventJson {
+    pub id: String,
+    pub created: String,
+    pub actor_id: Option<String>,
+    pub actor_login_name: String,
+    pub action: String,
+    pub target_type: String,
+    pub target_id: String,
+    pub target_name: String,
+    pub source_address: String,
+    /// success | failure | denied | blocked
+    pub outcome: String,
+    pub detail: String,
+}
+
+impl From<AuditEvent> for AuditEventJson {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            id: e.id.to_string(),
+            created: e.at.to_string(),
+            actor_id: e.actor_id.map(|a| a.to_string()),
+            actor_login_name: e.actor_login,
+            action: e.action,
+            target_type: e.target_type,
+            target_id: e.target_id,
+            target_name: e.target_name,
+            source_address: e.source,
+            outcome: e.outcome,
+            detail: e.detail,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditQuery {
+    /// Page size (Webex `max`).
+    pub max: Option<i64>,
+    /// Offset of the first item; the `Link` header carries it.
+    pub start: Option<i64>,
+    pub action: Option<String>,
+    pub actor_login_name: Option<String>,
+    pub outcome: Option<String>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Response> {
+    let page = Paging {
+        max: q.max,
+        start: q.start,
+    }
+    .page(100);
+    let filter = AuditFilter {
+        action: q.action.filter(|s| !s.is_empty()),
+        actor_login: q.actor_login_name.filter(|s| !s.is_empty()),
+        outcome: q.outcome.filter(|s| !s.is_empty()),
+    };
+    let (items, total) = state.store.list_audit(&filter, page).await?;
+    let items: Vec<AuditEventJson> = items.into_iter().map(Into::into).collect();
+    Ok(list_response(&headers, &uri, items, page, total))
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![Endpoint::new(
+        Method::GET,
+        "/v1/operations/auditEvents",
+        Capability::ViewAuditLog,
+        "List audit events, newest first",
+        get(list),
+    )
+    .list_of(schema_of::<AuditEventJson>)]
+}

@@ -1,0 +1,679 @@
+//! Account management (OPR-8, OPR-9): list with filter, sort cycling, search and paging; add,
+//! edit, delete selected with confirmation.
+
+use super::forms::{FieldMessages, FormMap};
+use super::{render, Ctx};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::http::catalog::Endpoint;
+use crate::service::accounts::{self as svc, AccountPatch};
+use crate::state::AppState;
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use patchbay_domain::account::AccountFields;
+use patchbay_domain::rbac::creatable_roles;
+use patchbay_domain::{AccountId, Capability, Role};
+use patchbay_store::{Account, AccountFilter, AccountSort, Page, SortOrder};
+
+pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
+
+/// The list's query string, parsed and able to write links that change one thing.
+#[derive(Debug, Clone, Default)]
+pub struct ListState {
+    pub search: String,
+    pub role: String,
+    pub label: String,
+    pub sort: String,
+    pub order: String,
+    pub start: i64,
+    pub max: i64,
+    pub filter_open: bool,
+}
+
+impl ListState {
+    fn parse(q: Option<&str>) -> Self {
+        let f = FormMap::parse(q.unwrap_or("").as_bytes());
+        let max = f
+            .get("max")
+            .and_then(|v| v.parse().ok())
+            .filter(|m| PAGE_SIZES.contains(m))
+            .unwrap_or(25);
+        Self {
+            search: f.text("search").trim().to_string(),
+            role: f.text("role"),
+            label: f.text("label").trim().to_string(),
+            sort: f
+                .get("sort")
+                .filter(|s| AccountSort::parse(s).is_some())
+                .unwrap_or("")
+                .to_string(),
+            order: f
+                .get("order")
+                .filter(|o| *o == "asc" || *o == "desc")
+                .unwrap_or("")
+                .to_string(),
+            start: f
+                .get("start")
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0)
+                .max(0),
+            max,
+            filter_open: f.checked("filter"),
+        }
+    }
+
+    fn query(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("search", &self.search),
+            ("role", &self.role),
+            ("label", &self.label),
+            ("sort", &self.sort),
+            ("order", &self.order),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        if self.start > 0 {
+            s.append_pair("start", &self.start.to_string());
+        }
+        s.append_pair("max", &self.max.to_string());
+        if self.filter_open {
+            s.append_pair("filter", "1");
+        }
+        format!("/com/accounts?{}", s.finish())
+    }
+
+    /// Header link: one column at a time, cycling descending → ascending → unsorted (OPR-8).
+    pub fn sort_link(&self, col: &str) -> String {
+        let mut next = self.clone();
+        next.start = 0;
+        if self.sort != col {
+            next.sort = col.to_string();
+            next.order = "desc".into();
+        } else if self.order == "desc" {
+            next.order = "asc".into();
+        } else {
+            next.sort.clear();
+            next.order.clear();
+        }
+        next.query()
+    }
+
+    /// ↓, ↑ or nothing for a column header.
+    pub fn sort_mark(&self, col: &str) -> &'static str {
+        match (self.sort == col, self.order.as_str()) {
+            (true, "desc") => "↓",
+            (true, "asc") => "↑",
+            _ => "",
+        }
+    }
+
+    pub fn aria_sort(&self, col: &str) -> &'static str {
+        match (self.sort == col, self.order.as_str()) {
+            (true, "desc") => "descending",
+            (true, "asc") => "ascending",
+            _ => "none",
+        }
+    }
+
+    pub fn page_link(&self, start: i64) -> String {
+        let mut next = self.clone();
+        next.start = start.max(0);
+        next.query()
+    }
+
+    pub fn toggle_filter_link(&self) -> String {
+        let mut next = self.clone();
+        next.filter_open = !self.filter_open;
+        next.query()
+    }
+
+    pub fn clear_filter_link(&self) -> String {
+        let mut next = self.clone();
+        next.role.clear();
+        next.label.clear();
+        next.start = 0;
+        next.query()
+    }
+
+    pub fn role_is(&self, r: &str) -> bool {
+        self.role == r
+    }
+
+    pub fn max_is(&self, m: &i64) -> bool {
+        self.max == *m
+    }
+
+    pub fn filter_active(&self) -> bool {
+        !self.role.is_empty() || !self.label.is_empty()
+    }
+}
+
+pub struct Row {
+    pub id: String,
+    pub login: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub phone: String,
+    pub mobile: String,
+    pub labels: String,
+    pub role: String,
+    pub own: bool,
+}
+
+#[derive(Template)]
+#[template(path = "accounts.html")]
+struct ListPage {
+    ctx: Ctx,
+    st: ListState,
+    rows: Vec<Row>,
+    total: i64,
+    first: i64,
+    last: i64,
+    prev: Option<String>,
+    next: Option<String>,
+    roles: Vec<&'static str>,
+    sizes: Vec<i64>,
+    notice: String,
+}
+
+impl ListPage {
+    fn columns(&self) -> Vec<(&'static str, String)> {
+        [
+            ("loginName", "field-loginName"),
+            ("firstName", "field-firstName"),
+            ("lastName", "field-lastName"),
+            ("phoneNumber", "field-phoneNumber"),
+            ("mobile", "field-mobile"),
+        ]
+        .into_iter()
+        .map(|(c, id)| (c, self.ctx.t(id)))
+        .collect()
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let st = ListState::parse(q.as_deref());
+    let filter = AccountFilter {
+        search: Some(st.search.clone()).filter(|s| !s.is_empty()),
+        role: st.role.parse().ok(),
+        label: Some(st.label.clone()).filter(|s| !s.is_empty()),
+        created_by: None,
+    };
+    let sort = AccountSort::parse(&st.sort).map(|c| {
+        (
+            c,
+            if st.order == "asc" {
+                SortOrder::Asc
+            } else {
+                SortOrder::Desc
+            },
+        )
+    });
+    let page = Page::new(st.start, st.max);
+    let (items, total) = svc::list(&state, &caller, filter, sort, page).await?;
+    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+    let rows = items
+        .into_iter()
+        .map(|a| Row {
+            id: a.id.to_string(),
+            own: a.id == caller.account.id,
+            login: a.fields.login_name,
+            first_name: a.fields.first_name,
+            last_name: a.fields.last_name,
+            phone: a.fields.phone_number,
+            mobile: a.fields.mobile,
+            labels: a.fields.labels.join(", "),
+            role: ctx.role_name(a.fields.role.as_str()),
+        })
+        .collect::<Vec<_>>();
+    let shown = rows.len() as i64;
+    let notice = FormMap::parse(q.as_deref().unwrap_or("").as_bytes())
+        .get("done")
+        .map(|d| match d {
+            "created" => ctx.t("accounts-created"),
+            "updated" => ctx.t("accounts-updated"),
+            "deleted" => ctx.t("accounts-deleted"),
+            _ => String::new(),
+        })
+        .unwrap_or_default();
+    let page = ListPage {
+        roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
+        sizes: PAGE_SIZES.to_vec(),
+        first: if shown == 0 { 0 } else { st.start + 1 },
+        last: st.start + shown,
+        prev: (st.start > 0).then(|| st.page_link(st.start - st.max)),
+        next: (st.start + shown < total).then(|| st.page_link(st.start + shown)),
+        rows,
+        total,
+        st,
+        ctx,
+        notice,
+    };
+    Ok(render(&page))
+}
+
+#[derive(Template)]
+#[template(path = "account_form.html")]
+struct FormPage {
+    ctx: Ctx,
+    /// None when adding.
+    id: Option<String>,
+    f: AccountFields,
+    labels: String,
+    expiry_enabled: bool,
+    expires_on: String,
+    roles: Vec<&'static str>,
+    errors: FieldMessages,
+}
+
+impl FormPage {
+    fn timeouts(&self) -> Vec<i64> {
+        vec![5, 10, 15, 20, 25, 30]
+    }
+    fn timeout_is(&self, m: &i64) -> bool {
+        self.f.session_timeout_minutes == Some(*m)
+    }
+    fn is_language(&self, code: &str) -> bool {
+        self.f.language == code
+    }
+    fn role_is(&self, r: &&str) -> bool {
+        self.f.role.as_str() == *r
+    }
+}
+
+fn form_page(
+    ctx: Ctx,
+    caller: &Caller,
+    id: Option<AccountId>,
+    f: AccountFields,
+    errors: FieldMessages,
+) -> FormPage {
+    let mut roles: Vec<&'static str> = creatable_roles(caller.principal.role)
+        .iter()
+        .filter(|r| **r != Role::CustomerAdmin)
+        .map(|r| r.as_str())
+        .collect();
+    if !roles.contains(&f.role.as_str()) {
+        roles.insert(0, f.role.as_str());
+    }
+    FormPage {
+        ctx,
+        id: id.map(|i| i.to_string()),
+        labels: f.labels.join(", "),
+        expiry_enabled: f.expires_on.is_some(),
+        expires_on: f
+            .expires_on
+            .unwrap_or_else(|| patchbay_domain::account::default_expiry(crate::service::today()))
+            .to_string(),
+        f,
+        roles,
+        errors,
+    }
+}
+
+async fn new_form(State(state): State<AppState>, caller: Caller) -> Response {
+    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+    let role = Role::Operator;
+    let f = AccountFields {
+        login_name: String::new(),
+        role,
+        first_name: String::new(),
+        last_name: String::new(),
+        phone_number: String::new(),
+        mobile: String::new(),
+        email: String::new(),
+        labels: vec![],
+        session_timeout_minutes: None,
+        kiosk_mode: false,
+        read_only_mode: false,
+        disabled: false,
+        force_password_change: true,
+        expires_on: Some(patchbay_domain::account::default_expiry(
+            crate::service::today(),
+        )),
+        language: ctx.lang.to_string(),
+    };
+    render(&form_page(ctx, &caller, None, f, FieldMessages::default()))
+}
+
+/// Read the account form. Returns the patch and the fields as typed (to re-show on error).
+fn read_form(
+    form: &FormMap,
+    base: AccountFields,
+) -> (
+    AccountPatch,
+    AccountFields,
+    Vec<patchbay_domain::FieldError>,
+) {
+    let mut errs = Vec::new();
+    let role = form.get("role").and_then(|r| r.parse::<Role>().ok());
+    if role.is_none() {
+        errs.push(patchbay_domain::FieldError::new(
+            "role",
+            patchbay_domain::Rule::Required,
+        ));
+    }
+    let timeout = form
+        .get("sessionTimeoutMinutes")
+        .filter(|v| !v.is_empty())
+        .map(|v| v.parse::<i64>().unwrap_or(-1));
+    let expires_on = if form.checked("expiryEnabled") {
+        match form.text("expiresOn").trim().parse::<jiff::civil::Date>() {
+            Ok(d) => Some(d),
+            Err(_) => {
+                errs.push(patchbay_domain::FieldError::new(
+                    "expiresOn",
+                    patchbay_domain::Rule::Date,
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let password = form.text("password");
+    if !password.is_empty() && form.text("confirmPassword") != password {
+        errs.push(patchbay_domain::FieldError::new(
+            "confirmPassword",
+            patchbay_domain::Rule::PasswordMismatch,
+        ));
+    }
+    let labels: Vec<String> = form
+        .text("labels")
+        .split(',')
+        .map(|l| l.trim().to_string())
+        .filter(|l| !l.is_empty())
+        .collect();
+    let patch = AccountPatch {
+        login_name: Some(form.text("loginName")),
+        password: Some(password).filter(|p| !p.is_empty()),
+        role,
+        first_name: Some(form.text("firstName")),
+        last_name: Some(form.text("lastName")),
+        phone_number: Some(form.text("phoneNumber")),
+        mobile: Some(form.text("mobile")),
+        email: Some(form.text("email")),
+        labels: Some(labels.clone()),
+        session_timeout_minutes: Some(timeout),
+        kiosk_mode: Some(form.checked("kioskMode")),
+        read_only_mode: Some(form.checked("readOnlyMode")),
+        disabled: Some(form.checked("disabled")),
+        force_password_change: Some(form.checked("forcePasswordChange")),
+        expires_on: Some(expires_on),
+        language: form.get("language").map(str::to_string),
+        customer_id: None,
+    };
+    let shown = AccountFields {
+        login_name: form.text("loginName"),
+        role: role.unwrap_or(base.role),
+        first_name: form.text("firstName"),
+        last_name: form.text("lastName"),
+        phone_number: form.text("phoneNumber"),
+        mobile: form.text("mobile"),
+        email: form.text("email"),
+        labels,
+        session_timeout_minutes: timeout,
+        kiosk_mode: form.checked("kioskMode"),
+        read_only_mode: form.checked("readOnlyMode"),
+        disabled: form.checked("disabled"),
+        force_password_change: form.checked("forcePasswordChange"),
+        expires_on,
+        language: form.get("language").unwrap_or(&base.language).to_string(),
+    };
+    (patch, shown, errs)
+}
+
+async fn rerender(
+    state: &AppState,
+    caller: &Caller,
+    id: Option<AccountId>,
+    shown: AccountFields,
+    err: AppError,
+) -> Result<Response, AppError> {
+    match err {
+        AppError::Validation(_) | AppError::Conflict(..) => {
+            let ctx = Ctx::for_caller(state, caller, "/com/accounts").await;
+            let errors = FieldMessages::from_error(&err, &state.i18n, ctx.lang);
+            let mut r = render(&form_page(ctx, caller, id, shown, errors));
+            *r.status_mut() = StatusCode::BAD_REQUEST;
+            Ok(r)
+        }
+        other => Err(other),
+    }
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormMap::parse(&body);
+    let base = AccountFields {
+        login_name: String::new(),
+        role: Role::Operator,
+        first_name: String::new(),
+        last_name: String::new(),
+        phone_number: String::new(),
+        mobile: String::new(),
+        email: String::new(),
+        labels: vec![],
+        session_timeout_minutes: None,
+        kiosk_mode: false,
+        read_only_mode: false,
+        disabled: false,
+        force_password_change: true,
+        expires_on: None,
+        language: "en".into(),
+    };
+    let (mut patch, shown, errs) = read_form(&form, base);
+    if !errs.is_empty() {
+        return rerender(&state, &caller, None, shown, AppError::Validation(errs)).await;
+    }
+    if patch.password.is_none() {
+        patch.password = Some(String::new());
+    }
+    match svc::create(&state, &caller, patch).await {
+        Ok(_) => Ok(Redirect::to("/com/accounts?done=created").into_response()),
+        Err(e) => rerender(&state, &caller, None, shown, e).await,
+    }
+}
+
+fn parse_id(id: &str) -> Result<AccountId, AppError> {
+    id.parse().map_err(|_| AppError::NotFound)
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = svc::get(&state, &caller, parse_id(&id)?).await?;
+    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+    Ok(render(&form_page(
+        ctx,
+        &caller,
+        Some(account.id),
+        account.fields,
+        FieldMessages::default(),
+    )))
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let id = parse_id(&id)?;
+    let current: Account = svc::get(&state, &caller, id).await?;
+    let form = FormMap::parse(&body);
+    let (patch, shown, errs) = read_form(&form, current.fields);
+    if !errs.is_empty() {
+        return rerender(&state, &caller, Some(id), shown, AppError::Validation(errs)).await;
+    }
+    match svc::update(&state, &caller, id, patch).await {
+        Ok(_) => Ok(Redirect::to("/com/accounts?done=updated").into_response()),
+        Err(e) => rerender(&state, &caller, Some(id), shown, e).await,
+    }
+}
+
+fn selected(q: Option<&str>) -> Vec<String> {
+    FormMap::parse(q.unwrap_or("").as_bytes()).all("id")
+}
+
+/// Toolbar "Edit": exactly one selected account opens its form.
+async fn edit_selected(RawQuery(q): RawQuery) -> Response {
+    match selected(q.as_deref()).as_slice() {
+        [one] => Redirect::to(&format!("/com/accounts/{}", urlencode(one))).into_response(),
+        _ => Redirect::to("/com/accounts").into_response(),
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+#[derive(Template)]
+#[template(path = "accounts_delete.html")]
+struct DeletePage {
+    ctx: Ctx,
+    targets: Vec<(String, String)>,
+    error: String,
+}
+
+/// Toolbar "Delete": confirm the selection first.
+async fn confirm_delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let mut targets = Vec::new();
+    for id in selected(q.as_deref()) {
+        let a = svc::get(&state, &caller, parse_id(&id)?).await?;
+        targets.push((a.id.to_string(), a.fields.login_name));
+    }
+    if targets.is_empty() {
+        return Ok(Redirect::to("/com/accounts").into_response());
+    }
+    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+    let error = if targets
+        .iter()
+        .any(|(id, _)| *id == caller.account.id.to_string())
+    {
+        ctx.t("conflict-delete-self")
+    } else {
+        String::new()
+    };
+    Ok(render(&DeletePage {
+        ctx,
+        targets,
+        error,
+    }))
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    caller: Caller,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    let form = FormMap::parse(&body);
+    let ids = form
+        .all("id")
+        .iter()
+        .map(|s| parse_id(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    match svc::delete(&state, &caller, &ids).await {
+        Ok(_) => Ok(Redirect::to("/com/accounts?done=deleted").into_response()),
+        Err(AppError::Conflict(id, _)) => {
+            let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+            let mut targets = Vec::new();
+            for i in &ids {
+                if let Ok(a) = svc::get(&state, &caller, *i).await {
+                    targets.push((a.id.to_string(), a.fields.login_name));
+                }
+            }
+            let error = ctx.t(id);
+            let mut r = render(&DeletePage {
+                ctx,
+                targets,
+                error,
+            });
+            *r.status_mut() = StatusCode::CONFLICT;
+            Ok(r)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    let cap = Capability::ManageAccounts;
+    vec![
+        Endpoint::new(
+            Method::GET,
+            "/com/accounts",
+            cap,
+            "Account management",
+            get(list),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/com/accounts",
+            cap,
+            "Create account",
+            post(create),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/com/accounts/new",
+            cap,
+            "Add account",
+            get(new_form),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/com/accounts/edit",
+            cap,
+            "Edit selected account",
+            get(edit_selected),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/com/accounts/delete",
+            cap,
+            "Confirm deletion",
+            get(confirm_delete),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/com/accounts/delete",
+            cap,
+            "Delete selected accounts",
+            post(delete),
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/com/accounts/{id}",
+            cap,
+            "Edit account",
+            get(edit_form),
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/com/accounts/{id}",
+            cap,
+            "Update account",
+            post(update),
+        ),
+    ]
+}

@@ -1,0 +1,115 @@
+//! The typed context every console template receives: language, messages, CSRF token, the
+//! caller's badge and which menu entries the caller's role may see (DSH-2).
+
+use crate::auth::Caller;
+use crate::i18n::I18n;
+use crate::state::AppState;
+use patchbay_domain::Capability;
+
+#[derive(Debug, Clone)]
+pub struct Badge {
+    pub login: String,
+    pub name: String,
+    pub role: String,
+}
+
+/// Which menu entries to offer; the server refuses the pages anyway (RBAC-1).
+#[derive(Debug, Clone, Default)]
+pub struct Menu {
+    pub file_management: bool,
+    pub app_centre: bool,
+    pub accounts: bool,
+    pub preferences: bool,
+    pub certificates: bool,
+    pub operations: bool,
+    pub kiosk: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Ctx {
+    pub lang: &'static str,
+    pub i18n: I18n,
+    pub csrf: String,
+    pub user: Option<Badge>,
+    pub menu: Menu,
+    pub system_name: String,
+    pub path: String,
+    pub read_only: bool,
+}
+
+impl Ctx {
+    pub async fn for_caller(state: &AppState, caller: &Caller, path: &str) -> Self {
+        let prefs = state.store.preferences().await.unwrap_or_default();
+        let session = caller.session.as_ref();
+        let p = &caller.principal;
+        let kiosk = p.kiosk_mode && p.role.may_use_kiosk();
+        Self {
+            lang: I18n::language(session.map(|s| s.language.as_str()).unwrap_or("en")),
+            i18n: state.i18n.clone(),
+            csrf: session.map(|s| s.csrf_token.clone()).unwrap_or_default(),
+            user: Some(Badge {
+                login: caller.account.fields.login_name.clone(),
+                name: caller.account.display_name(),
+                role: caller.account.fields.role.to_string(),
+            }),
+            menu: Menu {
+                file_management: p.allowed(Capability::ManageCustomizationFiles),
+                app_centre: p.allowed(Capability::ServerSettings),
+                accounts: p.allowed(Capability::ManageAccounts),
+                preferences: p.allowed(Capability::ServerSettings),
+                certificates: p.allowed(Capability::ServerSettings),
+                operations: p.allowed(Capability::ViewOperations),
+                kiosk,
+            },
+            system_name: prefs.system_name,
+            path: path.to_string(),
+            read_only: p.effective_read_only(),
+        }
+    }
+
+    pub async fn anonymous(state: &AppState, lang: &str, path: &str) -> Self {
+        let prefs = state.store.preferences().await.unwrap_or_default();
+        Self {
+            lang: I18n::language(lang),
+            i18n: state.i18n.clone(),
+            csrf: String::new(),
+            user: None,
+            menu: Menu::default(),
+            system_name: prefs.system_name,
+            path: path.to_string(),
+            read_only: false,
+        }
+    }
+
+    /// A message in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.i18n.t(self.lang, id)
+    }
+
+    /// A message with one argument.
+    pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
+        self.i18n
+            .t_args(self.lang, id, &[(name, value.to_string())])
+    }
+
+    pub fn role_name(&self, role: &str) -> String {
+        self.t(&format!("role-{role}"))
+    }
+
+    /// The `aria-current` marker for the menu entry of the current page.
+    pub fn current(&self, prefix: &str) -> &'static str {
+        if self.path.starts_with(prefix) {
+            "page"
+        } else {
+            "false"
+        }
+    }
+
+    pub fn is_lang(&self, code: &str) -> bool {
+        self.lang == code
+    }
+
+    pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        crate::i18n::LANGUAGES.to_vec()
+    }
+}

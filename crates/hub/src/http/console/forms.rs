@@ -1,0 +1,125 @@
+//! Form helpers: CSRF check on every console POST, and a small reader for urlencoded forms
+//! (checkboxes that are absent mean false; repeated keys are kept).
+
+use crate::error::AppError;
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::header;
+use patchbay_domain::FieldError;
+use std::collections::HashMap;
+
+const FORM_LIMIT: usize = 1024 * 1024;
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// The token comes from the `csrf` query parameter (multipart uploads) or the `csrf` form field.
+pub async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    let from_query = req.uri().query().and_then(|q| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.into_owned())
+    });
+    if let Some(t) = from_query {
+        return if same(&t, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden)
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(AppError::Forbidden);
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+        .await
+        .map_err(|_| AppError::Malformed("form too large".into()))?;
+    let token = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v.into_owned());
+    match token {
+        Some(t) if same(&t, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// A parsed urlencoded form.
+#[derive(Debug, Default, Clone)]
+pub struct FormMap {
+    pairs: Vec<(String, String)>,
+}
+
+impl FormMap {
+    pub fn parse(bytes: &[u8]) -> Self {
+        Self {
+            pairs: url::form_urlencoded::parse(bytes).into_owned().collect(),
+        }
+    }
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    pub fn text(&self, key: &str) -> String {
+        self.get(key).unwrap_or("").to_string()
+    }
+    /// A checkbox: present and not "false"/"0".
+    pub fn checked(&self, key: &str) -> bool {
+        self.get(key).is_some_and(|v| v != "false" && v != "0")
+    }
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+}
+
+/// Field errors keyed by field name, for showing next to inputs.
+#[derive(Debug, Default, Clone)]
+pub struct FieldMessages {
+    pub by_field: HashMap<String, String>,
+    pub general: Vec<String>,
+}
+
+impl FieldMessages {
+    pub fn from_error(err: &AppError, i18n: &crate::i18n::I18n, lang: &str) -> Self {
+        let mut m = Self::default();
+        match err {
+            AppError::Validation(fields) => {
+                for f in fields {
+                    m.add(i18n, lang, f);
+                }
+            }
+            other => {
+                let (title, details) = i18n.error_texts(lang, other);
+                m.general.push(format!("{title} {}", details.join(" ")));
+            }
+        }
+        m
+    }
+    fn add(&mut self, i18n: &crate::i18n::I18n, lang: &str, f: &FieldError) {
+        self.by_field
+            .entry(f.field.to_string())
+            .or_insert_with(|| i18n.t_args(lang, f.rule.message_id(), &f.rule.args()));
+    }
+    /// The message for a field, empty when none.
+    pub fn of(&self, field: &str) -> String {
+        self.by_field.get(field).cloned().unwrap_or_default()
+    }
+    pub fn any(&self) -> bool {
+        !self.by_field.is_empty() || !self.general.is_empty()
+    }
+}

@@ -1,0 +1,140 @@
+//! HTTP: the API (`/v1`), the console (`/com`), health endpoints, and the layers every request
+//! passes: security headers, error localisation, failure auditing.
+
+pub mod api;
+pub mod catalog;
+pub mod console;
+pub mod openapi;
+
+use crate::auth::{self, AuditSlot};
+use crate::error::{body_for, AppError, ErrorMark};
+use crate::i18n::I18n;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::Router;
+use patchbay_store::audit::AuditEntry;
+
+pub fn router(state: AppState) -> Router {
+    let api = catalog::build(api::endpoints())
+        .route_layer(from_fn_with_state(state.clone(), auth::api_auth))
+        .route("/v1/openapi.json", get(openapi::serve));
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/com") }))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .merge(api)
+        .merge(console::router(state.clone()))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), audit_failures))
+        .layer(from_fn_with_state(state.clone(), localise_errors))
+        .layer(from_fn(security_headers))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(
+            2 * 1024 * 1024,
+        ))
+        .with_state(state)
+}
+
+async fn readyz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => AppError::Internal(format!("database: {e}")).into_response(),
+    }
+}
+
+async fn not_found(req: Request) -> Response {
+    if req.uri().path().starts_with("/com") {
+        console::not_found_page(req).await
+    } else {
+        AppError::NotFound.into_response()
+    }
+}
+
+/// Re-render Webex error bodies in the caller's language (Accept-Language; English default).
+async fn localise_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let lang = req
+        .headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(I18n::from_accept_language)
+        .unwrap_or("en");
+    let resp = next.run(req).await;
+    if lang == "en" {
+        return resp;
+    }
+    let Some(ErrorMark(err, tracking)) = resp.extensions().get::<ErrorMark>().cloned() else {
+        return resp;
+    };
+    let body = body_for(&err, tracking, &|e| state.i18n.error_texts(lang, e));
+    let (mut parts, _) = resp.into_parts();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    Response::from_parts(parts, axum::body::Body::from(json))
+}
+
+/// Every state-changing request that fails or is refused leaves an audit record (successful ones
+/// are recorded inside their own transaction by the store).
+async fn audit_failures(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let changes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let path = req.uri().path().to_string();
+    let slot = AuditSlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let source = auth::source_of(req.extensions());
+    let resp = next.run(req).await;
+    let status = resp.status();
+    // Login attempts audit themselves.
+    if changes && (status.is_client_error() || status.is_server_error()) && path != "/com/login" {
+        let meta = slot.get().unwrap_or(patchbay_store::AuditMeta {
+            actor_id: None,
+            actor_login: String::new(),
+            source,
+        });
+        let outcome = match status.as_u16() {
+            401 | 403 => "denied",
+            _ => "failure",
+        };
+        let detail = resp
+            .extensions()
+            .get::<ErrorMark>()
+            .map(|ErrorMark(e, t)| format!("{} {e} ({t})", status.as_u16()))
+            .unwrap_or_else(|| status.as_u16().to_string());
+        let entry = AuditEntry {
+            action: "request",
+            target_type: "path",
+            target_id: format!("{method} {path}"),
+            outcome,
+            detail,
+            ..Default::default()
+        };
+        if let Err(e) = state.store.audit(&meta, entry).await {
+            tracing::error!(error = %e, "cannot write audit record");
+        }
+    }
+    resp
+}
+
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert(
+        header::STRICT_TRANSPORT_SECURITY,
+        HeaderValue::from_static("max-age=31536000"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+    ));
+    resp
+}

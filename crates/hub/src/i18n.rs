@@ -1,0 +1,205 @@
+//! Fluent message files, one per language (UI-1). English is complete and the fallback for any
+//! message a language lacks. Loaded once at start-up into state.
+
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+pub const LANGUAGES: [(&str, &str); 5] = [
+    ("en", "English"),
+    ("fr", "Français"),
+    ("ro", "Română"),
+    ("ko", "한국어"),
+    ("uk", "Українська"),
+];
+
+const SOURCES: [(&str, &str); 5] = [
+    ("en", include_str!("../locales/en/main.ftl")),
+    ("fr", include_str!("../locales/fr/main.ftl")),
+    ("ro", include_str!("../locales/ro/main.ftl")),
+    ("ko", include_str!("../locales/ko/main.ftl")),
+    ("uk", include_str!("../locales/uk/main.ftl")),
+];
+
+type Bundle = FluentBundle<FluentResource>;
+
+#[derive(Clone)]
+pub struct I18n {
+    bundles: Arc<HashMap<&'static str, Bundle>>,
+}
+
+impl std::fmt::Debug for I18n {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("I18n")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("message file {lang}: {detail}")]
+pub struct I18nError {
+    lang: &'static str,
+    detail: String,
+}
+
+impl I18n {
+    pub fn load() -> Result<Self, I18nError> {
+        let mut bundles = HashMap::new();
+        for (lang, src) in SOURCES {
+            let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| I18nError {
+                lang,
+                detail: format!("{errs:?}"),
+            })?;
+            let id: unic_langid::LanguageIdentifier = lang.parse().map_err(|_| I18nError {
+                lang,
+                detail: "bad language id".into(),
+            })?;
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            bundle.set_use_isolating(false);
+            bundle.add_resource(res).map_err(|errs| I18nError {
+                lang,
+                detail: format!("{errs:?}"),
+            })?;
+            bundles.insert(lang, bundle);
+        }
+        Ok(Self {
+            bundles: Arc::new(bundles),
+        })
+    }
+
+    /// A supported language code for `requested`, English otherwise.
+    pub fn language(requested: &str) -> &'static str {
+        let base = requested
+            .split(['-', '_'])
+            .next()
+            .unwrap_or("")
+            .to_lowercase();
+        LANGUAGES
+            .iter()
+            .find(|(code, _)| *code == base)
+            .map(|(code, _)| *code)
+            .unwrap_or("en")
+    }
+
+    /// The best language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> &'static str {
+        header
+            .split(',')
+            .map(|part| part.split(';').next().unwrap_or("").trim())
+            .map(|tag| tag.split(['-', '_']).next().unwrap_or("").to_lowercase())
+            .find_map(|base| LANGUAGES.iter().find(|(c, _)| *c == base).map(|(c, _)| *c))
+            .unwrap_or("en")
+    }
+
+    fn format(&self, lang: &str, id: &str, args: Option<&FluentArgs>) -> Option<String> {
+        let bundle = self.bundles.get(lang)?;
+        let msg = bundle.get_message(id)?;
+        let pattern = msg.value()?;
+        let mut errors = vec![];
+        Some(
+            bundle
+                .format_pattern(pattern, args, &mut errors)
+                .into_owned(),
+        )
+    }
+
+    /// The message `id` in `lang`, falling back to English, then to the id itself.
+    pub fn t(&self, lang: &str, id: &str) -> String {
+        self.t_args(lang, id, &[])
+    }
+
+    pub fn t_args(&self, lang: &str, id: &str, args: &[(&str, String)]) -> String {
+        let mut fa = FluentArgs::new();
+        for (k, v) in args {
+            fa.set(*k, FluentValue::from(v.clone()));
+        }
+        let fa = (!args.is_empty()).then_some(&fa);
+        self.format(lang, id, fa)
+            .or_else(|| self.format("en", id, fa))
+            .unwrap_or_else(|| id.to_string())
+    }
+
+    /// Whether `lang` defines `id` itself (used by the completeness test).
+    pub fn has(&self, lang: &str, id: &str) -> bool {
+        self.bundles.get(lang).is_some_and(|b| b.has_message(id))
+    }
+
+    /// Every message id of the English file.
+    pub fn english_ids() -> Vec<String> {
+        SOURCES[0]
+            .1
+            .lines()
+            .filter_map(|l| {
+                let (id, _) = l.split_once(" =")?;
+                (!id.starts_with(' ') && !id.starts_with('#') && !id.is_empty())
+                    .then(|| id.trim().to_string())
+            })
+            .collect()
+    }
+
+    /// A field error in `lang`: "<field label>: <rule text>".
+    pub fn field_error(&self, lang: &str, e: &patchbay_domain::FieldError) -> String {
+        let field = self.t(lang, &format!("field-{}", e.field.replace('.', "-")));
+        let rule = self.t_args(lang, e.rule.message_id(), &e.rule.args());
+        format!("{field}: {rule}")
+    }
+
+    /// A localiser for the error body.
+    pub fn error_texts(&self, lang: &str, err: &crate::error::AppError) -> (String, Vec<String>) {
+        use crate::error::AppError as E;
+        match err {
+            E::Validation(fields) => (
+                self.t(lang, "error-validation"),
+                fields.iter().map(|f| self.field_error(lang, f)).collect(),
+            ),
+            E::Conflict(id, _) => (self.t(lang, "error-conflict"), vec![self.t(lang, id)]),
+            E::RateLimited { retry_after_secs } => (
+                self.t(lang, "error-rate-limited"),
+                vec![self.t_args(
+                    lang,
+                    "error-retry-after",
+                    &[("seconds", retry_after_secs.to_string())],
+                )],
+            ),
+            other => {
+                let (_, english_detail) = crate::error::english(other);
+                let key = match other {
+                    E::Unauthorized => "error-unauthorized",
+                    E::Forbidden => "error-forbidden",
+                    E::NotFound => "error-not-found",
+                    E::Malformed(_) => "error-malformed",
+                    _ => "error-internal",
+                };
+                let detail = match other {
+                    E::Malformed(_) => english_detail,
+                    _ => vec![self.t(lang, &format!("{key}-detail"))],
+                };
+                (self.t(lang, key), detail)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ui_1_message_files_parse_and_french_is_complete() {
+        let i = I18n::load().unwrap_or_else(|e| panic!("{e}"));
+        let ids = I18n::english_ids();
+        assert!(ids.len() > 50);
+        let missing: Vec<_> = ids.iter().filter(|id| !i.has("fr", id)).collect();
+        assert!(missing.is_empty(), "French lacks {missing:?}");
+    }
+
+    #[test]
+    fn ui_1_other_languages_fall_back_to_english() {
+        let i = I18n::load().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(i.t("xx", "login-title"), i.t("en", "login-title"));
+        assert_ne!(i.t("fr", "login-title"), i.t("en", "login-title"));
+        assert_eq!(I18n::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), "fr");
+        assert_eq!(I18n::from_accept_language("de"), "en");
+        assert_eq!(I18n::language("ko"), "ko");
+    }
+}

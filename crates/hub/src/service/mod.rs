@@ -1,0 +1,19 @@
+//! Services: the steps a capability takes (check rules from `domain`, hash, call the `store`),
+//! shared by the API and the console so both enforce the same rules.
+
+pub mod accounts;
+pub mod login;
+
+/// Run CPU-heavy work (argon2) off the async executor.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, crate::error::AppError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| crate::error::AppError::Internal(format!("blocking task: {e}")))
+}
+
+/// Today in the hub's local time zone.
+pub fn today() -> jiff::civil::Date {
+    jiff::Zoned::now().date()
+}

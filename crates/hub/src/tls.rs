@@ -1,0 +1,75 @@
+//! The hub's TLS identity (CRT-1): a self-signed certificate valid three years, generated on first
+//! start and kept in the data dir. rustls with the ring provider is the only crypto provider.
+
+use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
+use std::path::{Path, PathBuf};
+
+pub const CERT_FILE: &str = "identity.crt.pem";
+pub const KEY_FILE: &str = "identity.key.pem";
+pub const VALIDITY_DAYS: i64 = 3 * 365 + 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum TlsError {
+    #[error("cannot generate the identity certificate: {0}")]
+    Generate(#[from] rcgen::Error),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+/// Install ring as the process-wide rustls provider (idempotent).
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// Names the certificate is valid for: localhost, the loopback addresses and this host's name.
+fn subject_names() -> Vec<String> {
+    let mut names = vec!["localhost".to_string(), "127.0.0.1".into(), "::1".into()];
+    if let Ok(h) = std::fs::read_to_string("/etc/hostname") {
+        let h = h.trim();
+        if !h.is_empty() && h != "localhost" {
+            names.push(h.to_string());
+        }
+    }
+    names
+}
+
+/// A new self-signed certificate and key (PEM), valid from now for three years.
+pub fn generate_identity() -> Result<(String, String), TlsError> {
+    let mut params = CertificateParams::new(subject_names())?;
+    let mut dn = DistinguishedName::new();
+    dn.push(DnType::CommonName, "Patchbay hub");
+    dn.push(DnType::OrganizationName, "Patchbay");
+    params.distinguished_name = dn;
+    let now = time_now();
+    params.not_before = now;
+    params.not_after = now + time::Duration::days(VALIDITY_DAYS);
+    let key = KeyPair::generate()?;
+    let cert = params.self_signed(&key)?;
+    Ok((cert.pem(), key.serialize_pem()))
+}
+
+fn time_now() -> time::OffsetDateTime {
+    time::OffsetDateTime::now_utc()
+}
+
+/// Paths of the identity in `data_dir`, generating it when missing.
+pub fn ensure_identity(data_dir: &Path) -> Result<(PathBuf, PathBuf), TlsError> {
+    let cert = data_dir.join(CERT_FILE);
+    let key = data_dir.join(KEY_FILE);
+    if !cert.exists() || !key.exists() {
+        let (c, k) = generate_identity()?;
+        crate::datadir::write_private(&key, k.as_bytes()).map_err(|source| TlsError::Io {
+            path: key.clone(),
+            source,
+        })?;
+        std::fs::write(&cert, c).map_err(|source| TlsError::Io {
+            path: cert.clone(),
+            source,
+        })?;
+        tracing::info!(path = %cert.display(), "generated self-signed identity certificate (3 years)");
+    }
+    Ok((cert, key))
+}

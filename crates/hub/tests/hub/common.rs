@@ -1,0 +1,354 @@
+//! A real hub, in-process, on an ephemeral port with a temporary data dir; SQLite by default, a
+//! fresh PostgreSQL database when PATCHBAY_TEST_DATABASE_URL is set.
+
+#![allow(dead_code)]
+
+use patchbay_domain::account::AccountFields;
+use patchbay_domain::Role;
+use patchbay_hub::config::Config;
+use patchbay_hub::Running;
+use patchbay_store::{AuditMeta, NewAccount, Store};
+use reqwest::{Client, Method, Response, StatusCode};
+use serde_json::{json, Value};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+pub const PASSWORD: &str = "Correct#Horse42";
+
+pub struct TestHub {
+    pub running: Running,
+    pub base: String,
+    pub dir: PathBuf,
+    pub cert_pem: Vec<u8>,
+    pub admin_token: String,
+    pub admin_password: String,
+    /// Log levels the hub was asked to switch to (PRF-7).
+    pub log_levels: Arc<std::sync::Mutex<Vec<patchbay_domain::preferences::LogLevel>>>,
+    pub database_url: String,
+    pg_database: Option<(String, String)>,
+}
+
+async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+    match std::env::var("PATCHBAY_TEST_DATABASE_URL") {
+        Ok(url) if !url.is_empty() => {
+            let name = format!("pb_hub_{}", uuid::Uuid::new_v4().simple());
+            let admin = Store::connect(&url).await.unwrap_or_else(|e| panic!("{e}"));
+            admin
+                .exec_admin(&format!("CREATE DATABASE {name}"))
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            admin.close().await;
+            let base = url
+                .rsplit_once('/')
+                .map(|(b, _)| b.to_string())
+                .unwrap_or(url.clone());
+            (format!("{base}/{name}"), Some((url, name)))
+        }
+        _ => (patchbay_hub::config::sqlite_url(dir), None),
+    }
+}
+
+impl TestHub {
+    pub async fn start() -> Self {
+        let dir = std::env::temp_dir().join(format!("patchbay-test-{}", uuid::Uuid::new_v4()));
+        let (database_url, pg_database) = database_url(&dir).await;
+        let config = Config {
+            data_dir: dir.clone(),
+            listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+            database_url: database_url.clone(),
+        };
+        let log_levels = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let recorder = log_levels.clone();
+        let control = Arc::new(move |l| {
+            if let Ok(mut v) = recorder.lock() {
+                v.push(l);
+            }
+        });
+        let prepared = patchbay_hub::prepare(config, control)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let (_, admin_password) = prepared
+            .first_admin
+            .clone()
+            .unwrap_or_else(|| panic!("first admin"));
+        let running = patchbay_hub::start(prepared.state)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let base = format!("https://localhost:{}", running.addr.port());
+        let cert_pem =
+            std::fs::read(dir.join("identity.crt.pem")).unwrap_or_else(|e| panic!("{e}"));
+        let admin_token = patchbay_hub::admin::create_token(&running.state.store, "admin", "tests")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        Self {
+            running,
+            base,
+            dir,
+            cert_pem,
+            admin_token,
+            admin_password,
+            log_levels,
+            database_url,
+            pg_database,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.running.state.store
+    }
+
+    /// A client that trusts the hub's self-signed identity, keeps cookies, follows no redirect.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(&self.cert_pem).unwrap_or_else(|e| panic!("{e}")),
+            )
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// An API call with a bearer token.
+    pub async fn api(
+        &self,
+        token: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Response {
+        let mut req = self
+            .client()
+            .request(method, self.url(path))
+            .bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
+        let r = self.api(token, Method::GET, path, None).await;
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Create an account directly in the store (any role, terms not yet accepted, no forced
+    /// change) and a token for it. Returns (account id, token).
+    pub async fn account(&self, login: &str, role: Role) -> (String, String) {
+        self.account_with(login, role, |_| {}).await
+    }
+
+    pub async fn account_with(
+        &self,
+        login: &str,
+        role: Role,
+        edit: impl FnOnce(&mut AccountFields),
+    ) -> (String, String) {
+        let mut fields = AccountFields {
+            login_name: login.into(),
+            role,
+            first_name: String::new(),
+            last_name: String::new(),
+            phone_number: String::new(),
+            mobile: String::new(),
+            email: String::new(),
+            labels: vec![],
+            session_timeout_minutes: None,
+            kiosk_mode: false,
+            read_only_mode: role.default_read_only_mode(),
+            disabled: false,
+            force_password_change: false,
+            expires_on: None,
+            language: "en".into(),
+        };
+        edit(&mut fields);
+        let hash = patchbay_store::crypto::hash_password(PASSWORD);
+        let a = self
+            .store()
+            .create_account(
+                &AuditMeta::cli(),
+                NewAccount {
+                    fields,
+                    password_hash: hash,
+                    created_by: None,
+                    customer_id: None,
+                },
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let token = self
+            .store()
+            .create_token(&AuditMeta::cli(), a.id, "t")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        (a.id.to_string(), token)
+    }
+
+    pub async fn stop(self) {
+        self.running.shutdown().await;
+        let _ = std::fs::remove_dir_all(&self.dir);
+        if let Some((url, name)) = self.pg_database {
+            if let Ok(admin) = Store::connect(&url).await {
+                let _ = admin
+                    .exec_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                admin.close().await;
+            }
+        }
+    }
+}
+
+/// A console session driven like a browser without JavaScript.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+    jar: Arc<reqwest::cookie::Jar>,
+}
+
+pub fn hidden(html: &str, name: &str) -> Option<String> {
+    let needle = format!("name=\"{name}\" value=\"");
+    let start = html.find(&needle)? + needle.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+impl Browser {
+    pub fn new(hub: &TestHub) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let client = Client::builder()
+            .add_root_certificate(
+                reqwest::Certificate::from_pem(&hub.cert_pem).unwrap_or_else(|e| panic!("{e}")),
+            )
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
+        Self {
+            client,
+            base: hub.base.clone(),
+            jar,
+        }
+    }
+
+    /// The session cookie's value.
+    pub fn session_token(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url: reqwest::Url = format!("{}/com/dashboard", self.base)
+            .parse()
+            .unwrap_or_else(|e| panic!("{e}"));
+        let header = self
+            .jar
+            .cookies(&url)
+            .and_then(|h| h.to_str().ok().map(str::to_string))
+            .unwrap_or_default();
+        header
+            .split("; ")
+            .find_map(|c| c.strip_prefix("pb_session="))
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub async fn get(&self, path: &str) -> (StatusCode, String, Option<String>) {
+        let r = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (status, r.text().await.unwrap_or_default(), location)
+    }
+
+    pub async fn post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let r = self
+            .client
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        (status, r.text().await.unwrap_or_default(), location)
+    }
+
+    /// POST a form with the CSRF token found on `csrf_page`.
+    pub async fn submit(
+        &self,
+        csrf_page: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let (_, html, _) = self.get(csrf_page).await;
+        let csrf = hidden(&html, "csrf").unwrap_or_default();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(form);
+        self.post(path, &all).await
+    }
+
+    pub async fn login(
+        &self,
+        login: &str,
+        password: &str,
+        language: &str,
+    ) -> (StatusCode, String, Option<String>) {
+        let (_, html, _) = self.get("/com/login").await;
+        let csrf = hidden(&html, "csrf").unwrap_or_default();
+        self.post(
+            "/com/login",
+            &[
+                ("csrf", csrf.as_str()),
+                ("login", login),
+                ("password", password),
+                ("language", language),
+            ],
+        )
+        .await
+    }
+
+    /// Log in and accept the first-login terms when asked.
+    pub async fn login_ready(&self, login: &str, password: &str) {
+        let (status, _, location) = self.login(login, password, "en").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "login of {login} failed");
+        assert_eq!(location.as_deref(), Some("/com/dashboard"));
+        let (_, _, loc) = self.get("/com/dashboard").await;
+        if loc.as_deref() == Some("/com/terms") {
+            let (s, _, _) = self.submit("/com/terms", "/com/terms", &[]).await;
+            assert_eq!(s, StatusCode::SEE_OTHER);
+        }
+    }
+}
+
+pub fn account_body(login: &str, role: &str) -> Value {
+    json!({"loginName": login, "password": PASSWORD, "role": role, "firstName": "Test", "lastName": "User"})
+}
+
+/// The descriptions of a Webex error body.
+pub fn descriptions(v: &Value) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["description"].as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the hub over real HTTPS: API, console, and the RBAC table.
+
+mod accounts;
+mod common;
+mod console;
+mod rbac;
+mod server;

@@ -1,0 +1,242 @@
+//! The server itself: health, TLS identity, OpenAPI, first administrator.
+
+use crate::common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+
+#[tokio::test]
+async fn crt_1_self_signed_identity_valid_three_years_and_health() {
+    let hub = TestHub::start().await;
+    let r = hub
+        .client()
+        .get(hub.url("/healthz"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    let r = hub
+        .client()
+        .get(hub.url("/readyz"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    let pem = String::from_utf8(hub.cert_pem.clone()).unwrap_or_default();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let key = hub.dir.join("identity.key.pem");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&key)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600, "private key readable by its owner only");
+        let mode = std::fs::metadata(hub.dir.join("secret.key"))
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0);
+        assert_eq!(mode, 0o600);
+    }
+    assert_eq!(patchbay_hub::tls::VALIDITY_DAYS, 3 * 365 + 1);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn api_1_openapi_document_lists_every_route() {
+    let hub = TestHub::start().await;
+    let r = hub
+        .client()
+        .get(hub.url("/v1/openapi.json"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: Value = r.json().await.unwrap_or_default();
+    assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    for e in patchbay_hub::http::api::endpoints() {
+        let op = &doc["paths"][e.path][e.method.as_str().to_lowercase()];
+        assert!(
+            op.is_object(),
+            "{} {} missing from OpenAPI",
+            e.method,
+            e.path
+        );
+    }
+    assert!(doc["components"]["schemas"]["AccountJson"].is_object());
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn opr_1_first_admin_created_once_with_forced_change() {
+    let hub = TestHub::start().await;
+    let (_, me) = hub.get(&hub.admin_token, "/v1/me").await;
+    assert_eq!(me["loginName"], "admin");
+    assert_eq!(me["role"], "administrator");
+    assert_eq!(me["forcePasswordChange"], true);
+    assert_eq!(
+        patchbay_domain::password::check_policy(&hub.admin_password),
+        Ok(())
+    );
+    // A second start on the same data creates no other administrator.
+    assert_eq!(
+        patchbay_hub::admin::ensure_first_admin(hub.store())
+            .await
+            .ok()
+            .flatten(),
+        None
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn prf_7_log_level_applied_at_once() {
+    let hub = TestHub::start().await;
+    let mut p = hub
+        .get(&hub.admin_token, "/v1/operations/preferences")
+        .await
+        .1;
+    p["logLevel"] = serde_json::json!("DEBUG");
+    let r = hub
+        .api(
+            &hub.admin_token,
+            reqwest::Method::PUT,
+            "/v1/operations/preferences",
+            Some(p),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let levels = hub.log_levels.lock().map(|v| v.clone()).unwrap_or_default();
+    assert_eq!(
+        levels.last(),
+        Some(&patchbay_domain::preferences::LogLevel::Debug)
+    );
+    hub.stop().await;
+}
+
+/// Run the real `patchbay` binary against the running hub's data dir / database.
+/// It runs on a blocking thread so the in-process hub keeps serving meanwhile.
+async fn cli(hub: &TestHub, args: &[&str], stdin: Option<&str>) -> (bool, String, String) {
+    let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+    let dir = hub.dir.clone();
+    let url = hub.database_url.clone();
+    let stdin = stdin.map(str::to_string);
+    tokio::task::spawn_blocking(move || run_cli(&args, &dir, &url, stdin.as_deref()))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn run_cli(
+    args: &[String],
+    dir: &std::path::Path,
+    url: &str,
+    stdin: Option<&str>,
+) -> (bool, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_patchbay"));
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(dir)
+        .arg("--database-url")
+        .arg(url)
+        .env_remove("PATCHBAY_CONFIG")
+        .env("PATCHBAY_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("{e}"));
+    if let Some(mut input) = child.stdin.take() {
+        let _ = input.write_all(stdin.unwrap_or("").as_bytes());
+    }
+    let out = child.wait_with_output().unwrap_or_else(|e| panic!("{e}"));
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).to_string(),
+        String::from_utf8_lossy(&out.stderr).to_string(),
+    )
+}
+
+#[tokio::test]
+async fn cli_1_admin_commands_work_offline_against_the_data() {
+    let hub = TestHub::start().await;
+    let (ok, out, err) = cli(&hub, &["migrate"], None).await;
+    assert!(ok, "{err}");
+    assert!(out.contains("schema up to date"));
+    let (ok, _, err) = cli(
+        &hub,
+        &[
+            "admin",
+            "create-user",
+            "--login",
+            "cli-op",
+            "--role",
+            "operator",
+            "--password-stdin",
+        ],
+        Some("weak\n"),
+    )
+    .await;
+    assert!(!ok);
+    assert!(err.contains("password"), "{err}");
+    let (ok, out, err) = cli(
+        &hub,
+        &[
+            "admin",
+            "create-user",
+            "--login",
+            "cli-op",
+            "--role",
+            "operator",
+            "--password-stdin",
+        ],
+        Some("Cli#Operator42\n"),
+    )
+    .await;
+    assert!(ok, "{err}");
+    assert!(out.contains("created cli-op (operator)"));
+    let (ok, _, err) = cli(
+        &hub,
+        &[
+            "admin",
+            "create-user",
+            "--login",
+            "cli-op",
+            "--role",
+            "nobody",
+            "--password-stdin",
+        ],
+        Some("Cli#Operator42\n"),
+    )
+    .await;
+    assert!(!ok && err.contains("unknown role"), "{err}");
+    let (ok, token, err) = cli(&hub, &["admin", "create-token", "--login", "cli-op"], None).await;
+    assert!(ok, "{err}");
+    let token = token.trim().to_string();
+    assert!(token.starts_with("pb_"));
+    let (s, me) = hub.get(&token, "/v1/me").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(me["loginName"], "cli-op");
+    assert_eq!(me["forcePasswordChange"], false);
+    // The password works in the console.
+    let b = Browser::new(&hub);
+    let (_, _, loc) = b.login("cli-op", "Cli#Operator42", "en").await;
+    assert_eq!(loc.as_deref(), Some("/com/dashboard"));
+    let (ok, _, err) = cli(
+        &hub,
+        &[
+            "admin",
+            "reset-password",
+            "--login",
+            "cli-op",
+            "--password-stdin",
+        ],
+        Some("Reset#Operator42\n"),
+    )
+    .await;
+    assert!(ok, "{err}");
+    let (_, me) = hub.get(&token, "/v1/me").await;
+    assert_eq!(me["forcePasswordChange"], true);
+    let (ok, _, err) = cli(&hub, &["admin", "create-token", "--login", "ghost"], None).await;
+    assert!(!ok && err.contains("no account"), "{err}");
+    hub.stop().await;
+}
