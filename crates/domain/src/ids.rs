@@ -60,3 +60,19 @@ id_type!(
     /// A customer (an enterprise organisation); also the `orgId` of the provisioning API.
     CustomerId
 );
+id_type!(
+    /// A distributor (top of the provider tree, TEN-1).
+    DistributorId
+);
+id_type!(
+    /// A reseller, under a distributor.
+    ResellerId
+);
+id_type!(
+    /// A customer system (phone system), TEN-3.
+    SystemId
+);
+id_type!(
+    /// An alarm row (one per fingerprint).
+    AlarmId
+);

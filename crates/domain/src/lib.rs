@@ -2,11 +2,14 @@
 //! so most of the product's rules are unit-tested in this crate.
 
 pub mod account;
+pub mod alarm;
+pub mod customer;
 pub mod ids;
 pub mod lockout;
 pub mod password;
 pub mod preferences;
 pub mod rbac;
+pub mod system;
 pub mod validation;
 
 pub use ids::*;

@@ -31,6 +31,8 @@ pub enum Rule {
     ImageTooLarge { max_kib: usize },
     LabelNotAssigned { label: String },
     TooMany { max: usize },
+    DnsLabel,
+    NotAllowed,
     Invalid,
 }
 
@@ -60,6 +62,8 @@ impl Rule {
             Rule::ImageTooLarge { .. } => "rule-image-too-large",
             Rule::LabelNotAssigned { .. } => "rule-label-not-assigned",
             Rule::TooMany { .. } => "rule-too-many",
+            Rule::DnsLabel => "rule-dns-label",
+            Rule::NotAllowed => "rule-not-allowed",
             Rule::Invalid => "rule-invalid",
         }
     }
@@ -130,6 +134,8 @@ impl Rule {
                 format!("label {label} is not assigned to you")
             }
             Rule::TooMany { max } => format!("may have at most {max} entries"),
+            Rule::DnsLabel => "may contain only a-z, 0-9 and -, at most 63, not starting or ending with -".into(),
+            Rule::NotAllowed => "may not be changed".into(),
             Rule::Invalid => "is not valid".into(),
         }
     }

@@ -90,12 +90,57 @@ impl AuditSlot {
     }
 }
 
+/// Counts invalid bearer tokens per source address: after `LIMIT` failures within `WINDOW` the
+/// address gets 429 with Retry-After until the window ends (guessing tokens is not worth trying).
+/// Per node and in memory: an attacker spread over nodes still meets each node's limit.
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+}
+
+impl Throttle {
+    pub const LIMIT: u32 = 20;
+    pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
+
+    /// Seconds to wait when the address is throttled.
+    pub fn check(&self, ip: std::net::IpAddr) -> Option<u64> {
+        let map = self.failures.lock().ok()?;
+        let (start, n) = map.get(&ip)?;
+        let elapsed = start.elapsed();
+        (*n >= Self::LIMIT && elapsed < Self::WINDOW)
+            .then(|| (Self::WINDOW - elapsed).as_secs().max(1))
+    }
+
+    pub fn fail(&self, ip: std::net::IpAddr) {
+        if let Ok(mut map) = self.failures.lock() {
+            if map.len() > 100_000 {
+                map.retain(|_, (start, _)| start.elapsed() < Self::WINDOW);
+            }
+            let entry = map.entry(ip).or_insert((std::time::Instant::now(), 0));
+            if entry.0.elapsed() >= Self::WINDOW {
+                *entry = (std::time::Instant::now(), 0);
+            }
+            entry.1 += 1;
+        }
+    }
+}
+
+fn peer_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
+    ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
+}
+
 /// API authentication: a bearer token of an enabled, unexpired account.
 pub async fn api_auth(
     State(state): State<AppState>,
     mut req: Request,
     next: Next,
 ) -> Result<Response, AppError> {
+    let ip = peer_ip(req.extensions());
+    if let Some(secs) = ip.and_then(|ip| state.throttle.check(ip)) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: secs,
+        });
+    }
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -109,6 +154,9 @@ pub async fn api_auth(
         return Err(AppError::Unauthorized);
     };
     let Some(account) = state.store.token_account(&token).await? else {
+        if let Some(ip) = ip {
+            state.throttle.fail(ip);
+        }
         return Err(AppError::Unauthorized);
     };
     if !account_usable(&state, &account).await? {

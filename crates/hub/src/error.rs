@@ -63,6 +63,23 @@ impl AppError {
         }
     }
 
+    /// A short name of the error kind, safe to store and log: it never carries request values.
+    pub fn kind(&self) -> String {
+        match self {
+            AppError::Validation(fields) => format!(
+                "invalid {}",
+                fields.iter().map(|f| f.field).collect::<Vec<_>>().join(",")
+            ),
+            AppError::Malformed(_) => "malformed request".into(),
+            AppError::Unauthorized => "unauthorized".into(),
+            AppError::Forbidden => "forbidden".into(),
+            AppError::NotFound => "not found".into(),
+            AppError::Conflict(id, _) => (*id).to_string(),
+            AppError::RateLimited { .. } => "rate limited".into(),
+            AppError::Internal(_) => "internal error".into(),
+        }
+    }
+
     pub fn code(&self) -> u32 {
         match self {
             AppError::Validation(_) => code::VALIDATION,

@@ -24,6 +24,8 @@ pub struct Inner {
     pub started_at: jiff::Timestamp,
     /// Verified against when a login does not exist, so response time does not reveal it.
     pub dummy_hash: String,
+    /// Invalid-token throttle for the API (429 with Retry-After).
+    pub throttle: crate::auth::Throttle,
 }
 
 impl AppState {
@@ -43,6 +45,7 @@ impl AppState {
                 log_control,
                 started_at: jiff::Timestamp::now(),
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
+                throttle: crate::auth::Throttle::default(),
             }),
         }
     }

@@ -100,7 +100,7 @@ async fn audit_failures(State(state): State<AppState>, mut req: Request, next: N
         let detail = resp
             .extensions()
             .get::<ErrorMark>()
-            .map(|ErrorMark(e, t)| format!("{} {e} ({t})", status.as_u16()))
+            .map(|ErrorMark(e, t)| format!("{} {} ({t})", status.as_u16(), e.kind()))
             .unwrap_or_else(|| status.as_u16().to_string());
         let entry = AuditEntry {
             action: "request",

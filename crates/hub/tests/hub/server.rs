@@ -240,3 +240,36 @@ async fn cli_1_admin_commands_work_offline_against_the_data() {
     assert!(!ok && err.contains("no account"), "{err}");
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn api_1_guessing_tokens_is_rate_limited_with_retry_after() {
+    let hub = TestHub::start().await;
+    for i in 0..patchbay_hub::auth::Throttle::LIMIT {
+        let r = hub
+            .client()
+            .get(hub.url("/v1/me"))
+            .bearer_auth(format!("pb_guess{i}"))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    let r = hub
+        .client()
+        .get(hub.url("/v1/me"))
+        .bearer_auth("pb_guess-again")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = r
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    let v: Value = r.json().await.unwrap_or_default();
+    assert_eq!(v["errors"][0]["errorCode"], 4290);
+    hub.stop().await;
+}
