@@ -3,12 +3,17 @@
 //! them). Every multi-row change runs in one transaction together with its audit record.
 
 pub mod accounts;
+pub mod alarms;
 pub mod audit;
 pub mod crypto;
+pub mod customers;
 mod migrate;
+pub mod providers;
+mod scope;
 pub mod sessions;
 pub mod settings;
 mod sql;
+pub mod systems;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

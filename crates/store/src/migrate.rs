@@ -6,11 +6,18 @@
 use crate::{Dialect, Result, Store, StoreError};
 use sqlx::Row;
 
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "accounts",
-    include_str!("../migrations/0001_accounts.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "accounts",
+        include_str!("../migrations/0001_accounts.sql"),
+    ),
+    (
+        2,
+        "customers",
+        include_str!("../migrations/0002_customers.sql"),
+    ),
+];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
     match dialect {

@@ -1,0 +1,265 @@
+//! Distributors and resellers (TEN-1).
+
+use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
+use crate::{now_ms, unique_as, Result, Store, StoreError};
+use patchbay_domain::{DistributorId, ResellerId};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Distributor {
+    pub id: DistributorId,
+    pub name: String,
+    pub resellers: i64,
+    pub customers: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reseller {
+    pub id: ResellerId,
+    pub distributor_id: DistributorId,
+    pub distributor_name: String,
+    pub name: String,
+    pub customers: i64,
+}
+
+pub fn key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+impl Store {
+    #[tracing::instrument(skip_all)]
+    pub async fn create_distributor(&self, meta: &AuditMeta, name: &str) -> Result<DistributorId> {
+        let id = DistributorId::new();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO distributors (id, name, name_key, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id.to_string())
+        .bind(name.trim())
+        .bind(key(name))
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_as("name"))?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "distributor.create",
+                target_type: "distributor",
+                target_id: id.to_string(),
+                target_name: name.trim().to_string(),
+                outcome: "success",
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn create_reseller(
+        &self,
+        meta: &AuditMeta,
+        distributor: DistributorId,
+        name: &str,
+    ) -> Result<ResellerId> {
+        let id = ResellerId::new();
+        let mut tx = self.begin().await?;
+        let exists = sqlx::query("SELECT 1 AS x FROM distributors WHERE id = $1")
+            .bind(distributor.to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("INSERT INTO resellers (id, distributor_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id.to_string())
+            .bind(distributor.to_string())
+            .bind(name.trim())
+            .bind(key(name))
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await
+            .map_err(unique_as("name"))?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "reseller.create",
+                target_type: "reseller",
+                target_id: id.to_string(),
+                target_name: name.trim().to_string(),
+                outcome: "success",
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn distributors(&self) -> Result<Vec<Distributor>> {
+        let rows = sqlx::query(
+            "SELECT d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
+             (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers \
+             FROM distributors d ORDER BY d.name_key",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Distributor {
+                    id: parse_id(r.try_get("id")?)?,
+                    name: r.try_get("name")?,
+                    resellers: r.try_get("resellers")?,
+                    customers: r.try_get("customers")?,
+                })
+            })
+            .collect()
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn resellers(&self, distributor: Option<DistributorId>) -> Result<Vec<Reseller>> {
+        let mut sql = String::from(
+            "SELECT r.id, r.distributor_id, d.name AS distributor_name, r.name, \
+             (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers \
+             FROM resellers r JOIN distributors d ON d.id = r.distributor_id",
+        );
+        if distributor.is_some() {
+            sql.push_str(" WHERE r.distributor_id = $1");
+        }
+        sql.push_str(" ORDER BY d.name_key, r.name_key");
+        let mut q = sqlx::query(&sql);
+        if let Some(d) = distributor {
+            q = q.bind(d.to_string());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Reseller {
+                    id: parse_id(r.try_get("id")?)?,
+                    distributor_id: parse_id(r.try_get("distributor_id")?)?,
+                    distributor_name: r.try_get("distributor_name")?,
+                    name: r.try_get("name")?,
+                    customers: r.try_get("customers")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Rename a distributor; customers' automatic-assignment keys follow (CUS-3).
+    #[tracing::instrument(skip_all)]
+    pub async fn rename_distributor(
+        &self,
+        meta: &AuditMeta,
+        id: DistributorId,
+        name: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query("UPDATE distributors SET name = $2, name_key = $3 WHERE id = $1")
+            .bind(id.to_string())
+            .bind(name.trim())
+            .bind(key(name))
+            .execute(&mut *tx)
+            .await
+            .map_err(unique_as("name"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("UPDATE customers SET distributor_key = $2 WHERE distributor_id = $1")
+            .bind(id.to_string())
+            .bind(key(name))
+            .execute(&mut *tx)
+            .await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "distributor.update",
+                target_type: "distributor",
+                target_id: id.to_string(),
+                target_name: name.trim().to_string(),
+                outcome: "success",
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a distributor that has no reseller and no customer left.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_distributor(&self, meta: &AuditMeta, id: DistributorId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let used: i64 = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM resellers WHERE distributor_id = $1) + (SELECT COUNT(*) FROM customers WHERE distributor_id = $1) AS n",
+        )
+        .bind(id.to_string())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get("n")?;
+        if used > 0 {
+            return Err(StoreError::Conflict("distributor"));
+        }
+        let done = sqlx::query("DELETE FROM distributors WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "distributor.delete",
+                target_type: "distributor",
+                target_id: id.to_string(),
+                outcome: "success",
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a reseller that has no customer left.
+    #[tracing::instrument(skip_all)]
+    pub async fn delete_reseller(&self, meta: &AuditMeta, id: ResellerId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let used: i64 = sqlx::query("SELECT COUNT(*) AS n FROM customers WHERE reseller_id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("n")?;
+        if used > 0 {
+            return Err(StoreError::Conflict("reseller"));
+        }
+        let done = sqlx::query("DELETE FROM resellers WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "reseller.delete",
+                target_type: "reseller",
+                target_id: id.to_string(),
+                outcome: "success",
+                ..Default::default()
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

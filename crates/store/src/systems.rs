@@ -1,0 +1,419 @@
+//! Customer systems and their connectivity (SYS-1 … SYS-7): the agent gateway records connects,
+//! reports, refusals and disconnects here; each event recomputes the customer's traffic light and
+//! SYS-3 message (denormalised onto the customer row, so lists, filters and dashboard counts are
+//! plain indexed SQL).
+
+use crate::audit::parse_id;
+use crate::{now_ms, ts, Result, Store, StoreError};
+use patchbay_domain::system::{
+    self, Light, Observed, Profile, Refusal, RemoteFlags, ServiceAccountState,
+};
+use patchbay_domain::{CustomerId, SystemId};
+use sqlx::{Any, Row, Transaction};
+
+/// One server of a system (TEN-3, SYS-7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerInfo {
+    pub name: String,
+    pub role: String,
+    pub address: String,
+    pub version: String,
+    pub state: String,
+}
+
+/// What a system reported about itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemReport {
+    pub profile: Profile,
+    pub version: String,
+    pub address: String,
+    pub port: i64,
+    pub flags: RemoteFlags,
+    pub account: ServiceAccountState,
+    pub servers: Vec<ServerInfo>,
+}
+
+/// A system as the details panel shows it (CUS-5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SystemView {
+    pub id: SystemId,
+    pub name: String,
+    pub profile: String,
+    pub version: String,
+    pub address: String,
+    pub port: i64,
+    pub connected: bool,
+    pub last_seen_at: Option<jiff::Timestamp>,
+    pub flags: RemoteFlags,
+    pub servers: Vec<ServerInfo>,
+}
+
+fn refusal_code(r: Refusal) -> &'static str {
+    system::Status::from_refusal(r).code()
+}
+
+fn refusal_parse(code: &str) -> Option<Refusal> {
+    use Refusal::*;
+    [
+        AuthorisationFailed,
+        InvalidCredentials,
+        DisabledByAdministrator,
+        TemporarilyLocked,
+        TooManySessions,
+        NoAuthorisationProvided,
+        ConnectionFailed,
+        NotPrimary,
+    ]
+    .into_iter()
+    .find(|r| refusal_code(*r) == code)
+}
+
+/// Recompute the customer's connectivity columns from its first system and last refusal.
+async fn recompute(tx: &mut Transaction<'static, Any>, customer: CustomerId) -> Result<()> {
+    let now = now_ms();
+    let c = sqlx::query("SELECT last_refusal, last_refusal_at FROM customers WHERE id = $1")
+        .bind(customer.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let last_refusal = match (
+        c.try_get::<Option<String>, _>("last_refusal")?,
+        c.try_get::<Option<i64>, _>("last_refusal_at")?,
+    ) {
+        (Some(code), Some(at)) => refusal_parse(&code).map(|r| (r, ts(at))),
+        _ => None,
+    };
+    let sys = sqlx::query(
+        "SELECT name, profile, version, address, port, flags, account_state, servers_offline, connected_node, last_seen_at \
+         FROM systems WHERE customer_id = $1 ORDER BY created_at, id LIMIT 1",
+    )
+    .bind(customer.to_string())
+    .fetch_optional(&mut **tx)
+    .await?;
+    let mut obs = Observed {
+        last_refusal,
+        ..Default::default()
+    };
+    let (mut name, mut profile, mut version, mut address, mut port) = (
+        String::new(),
+        String::new(),
+        String::new(),
+        String::new(),
+        0i64,
+    );
+    if let Some(s) = &sys {
+        obs.connected = s.try_get::<Option<String>, _>("connected_node")?.is_some();
+        obs.last_seen = s.try_get::<Option<i64>, _>("last_seen_at")?.map(ts);
+        profile = s.try_get("profile")?;
+        obs.profile = Profile::parse(&profile);
+        obs.flags = serde_json::from_str(&s.try_get::<String, _>("flags")?).unwrap_or_default();
+        let account: String = s.try_get("account_state")?;
+        obs.account = if account.is_empty() {
+            None
+        } else {
+            serde_json::from_str(&account).ok()
+        };
+        obs.servers_offline = s.try_get::<i64, _>("servers_offline")?.max(0) as usize;
+        name = s.try_get("name")?;
+        version = s.try_get("version")?;
+        address = s.try_get("address")?;
+        port = s.try_get("port")?;
+    }
+    let (light, status) = system::status(&obs, ts(now));
+    let needs_attention = light == Light::Amber;
+    sqlx::query(
+        "UPDATE customers SET light = $2, status_code = $3, system_name = $4, profile = $5, version = $6, address = $7, \
+         port = $8, last_seen_at = $9, needs_attention = $10 WHERE id = $1",
+    )
+    .bind(customer.to_string())
+    .bind(light.as_str())
+    .bind(status.code())
+    .bind(name)
+    .bind(profile)
+    .bind(version)
+    .bind(address)
+    .bind(port)
+    .bind(obs.last_seen.map(|t| t.as_millisecond()))
+    .bind(i64::from(needs_attention))
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl Store {
+    /// An authenticated system connected through `node`. Returns its id (created on first contact).
+    #[tracing::instrument(skip_all)]
+    pub async fn system_connected(
+        &self,
+        customer: CustomerId,
+        name: &str,
+        node: &str,
+    ) -> Result<SystemId> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query(
+            "INSERT INTO systems (id, customer_id, name, connected_node, connected_at, last_seen_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $5, $5, $5) \
+             ON CONFLICT (customer_id, name) DO UPDATE SET connected_node = excluded.connected_node, \
+             connected_at = excluded.connected_at, last_seen_at = excluded.last_seen_at RETURNING id",
+        )
+        .bind(SystemId::new().to_string())
+        .bind(customer.to_string())
+        .bind(name)
+        .bind(node)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let id: SystemId = parse_id(row.try_get("id")?)?;
+        recompute(&mut tx, customer).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A system's report (SYS-5, SYS-6, SYS-7): profile, version, flags, servers.
+    #[tracing::instrument(skip_all)]
+    pub async fn system_report(
+        &self,
+        customer: CustomerId,
+        id: SystemId,
+        r: &SystemReport,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let offline = r.servers.iter().filter(|s| s.state != "online").count() as i64;
+        sqlx::query(
+            "UPDATE systems SET profile = $2, version = $3, address = $4, port = $5, flags = $6, account_state = $7, \
+             servers_offline = $8, updated_at = $9 WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .bind(r.profile.as_str())
+        .bind(r.version.as_str())
+        .bind(r.address.as_str())
+        .bind(r.port)
+        .bind(serde_json::to_string(&r.flags).unwrap_or_default())
+        .bind(serde_json::to_string(&r.account).unwrap_or_default())
+        .bind(offline)
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM servers WHERE system_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        for (i, s) in r.servers.iter().enumerate() {
+            sqlx::query("INSERT INTO servers (system_id, position, name, role, address, version, state) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+                .bind(id.to_string())
+                .bind(i as i64)
+                .bind(s.name.as_str())
+                .bind(s.role.as_str())
+                .bind(s.address.as_str())
+                .bind(s.version.as_str())
+                .bind(s.state.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        recompute(&mut tx, customer).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The connection held by `node` ended (a newer connection of the same system is left alone).
+    #[tracing::instrument(skip_all)]
+    pub async fn system_disconnected(
+        &self,
+        customer: CustomerId,
+        id: SystemId,
+        node: &str,
+        connected_at_ms: i64,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE systems SET connected_node = NULL, last_seen_at = $3 WHERE id = $1 AND connected_node = $2 AND connected_at = $4")
+            .bind(id.to_string())
+            .bind(node)
+            .bind(now_ms())
+            .bind(connected_at_ms)
+            .execute(&mut *tx)
+            .await?;
+        recompute(&mut tx, customer).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The connection time recorded for a system (identifies one connection among reconnects).
+    pub async fn system_connected_at(&self, id: SystemId) -> Result<i64> {
+        let row = sqlx::query("SELECT connected_at FROM systems WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row
+            .ok_or(StoreError::NotFound)?
+            .try_get::<Option<i64>, _>("connected_at")?
+            .unwrap_or(0))
+    }
+
+    /// A refused attempt (SYS-3). Wrong passwords also count towards the service lockout.
+    #[tracing::instrument(skip_all)]
+    pub async fn record_refusal(&self, customer: CustomerId, refusal: Refusal) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        sqlx::query("UPDATE customers SET last_refusal = $2, last_refusal_at = $3 WHERE id = $1")
+            .bind(customer.to_string())
+            .bind(refusal_code(refusal))
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        if refusal == Refusal::AuthorisationFailed {
+            sqlx::query("INSERT INTO service_failures (customer_id, at) VALUES ($1, $2)")
+                .bind(customer.to_string())
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM service_failures WHERE customer_id = $1 AND at < $2")
+                .bind(customer.to_string())
+                .bind(now - 3_600_000)
+                .execute(&mut *tx)
+                .await?;
+        }
+        recompute(&mut tx, customer).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Wrong service passwords since `since_ms` (service account lockout).
+    pub async fn service_failures(
+        &self,
+        customer: CustomerId,
+        since_ms: i64,
+    ) -> Result<Vec<jiff::Timestamp>> {
+        let rows =
+            sqlx::query("SELECT at FROM service_failures WHERE customer_id = $1 AND at >= $2")
+                .bind(customer.to_string())
+                .bind(since_ms)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter().map(|r| Ok(ts(r.try_get("at")?))).collect()
+    }
+
+    /// Systems of a customer connected now (any node), other than `except`.
+    pub async fn connected_systems(&self, customer: CustomerId, except: &str) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM systems WHERE customer_id = $1 AND connected_node IS NOT NULL AND name <> $2")
+            .bind(customer.to_string())
+            .bind(except)
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?)
+    }
+
+    /// Register or refresh this hub node (scale-out presence).
+    pub async fn node_heartbeat(&self, node: &str) -> Result<()> {
+        let now = now_ms();
+        sqlx::query(
+            "INSERT INTO hub_nodes (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
+             ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
+        )
+        .bind(node)
+        .bind(now)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Systems held by nodes that stopped heart-beating (or by `node` itself when it shuts down)
+    /// are offline since that node's last heartbeat. Returns how many systems changed.
+    #[tracing::instrument(skip_all)]
+    pub async fn release_systems(
+        &self,
+        stale_before_ms: i64,
+        shutting_down: Option<&str>,
+    ) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        let mut nodes: Vec<(String, i64)> = Vec::new();
+        for r in
+            sqlx::query("SELECT id, heartbeat_at FROM hub_nodes WHERE heartbeat_at < $1 OR id = $2")
+                .bind(stale_before_ms)
+                .bind(shutting_down.unwrap_or(""))
+                .fetch_all(&mut *tx)
+                .await?
+        {
+            nodes.push((r.try_get("id")?, r.try_get("heartbeat_at")?));
+        }
+        // Systems pointing at a node that no longer exists at all (crashed before registering).
+        for r in sqlx::query("SELECT DISTINCT connected_node FROM systems s WHERE connected_node IS NOT NULL AND NOT EXISTS (SELECT 1 FROM hub_nodes n WHERE n.id = s.connected_node)")
+            .fetch_all(&mut *tx)
+            .await?
+        {
+            nodes.push((r.try_get("connected_node")?, now_ms()));
+        }
+        let mut changed = 0;
+        for (node, seen) in nodes {
+            let customers =
+                sqlx::query("SELECT DISTINCT customer_id FROM systems WHERE connected_node = $1")
+                    .bind(node.as_str())
+                    .fetch_all(&mut *tx)
+                    .await?;
+            let done = sqlx::query("UPDATE systems SET connected_node = NULL, last_seen_at = $2 WHERE connected_node = $1")
+                .bind(node.as_str())
+                .bind(seen)
+                .execute(&mut *tx)
+                .await?;
+            changed += done.rows_affected();
+            for c in customers {
+                recompute(&mut tx, parse_id(c.try_get("customer_id")?)?).await?;
+            }
+            sqlx::query("DELETE FROM hub_nodes WHERE id = $1")
+                .bind(node.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// CUS-5: the customer's systems with their servers.
+    #[tracing::instrument(skip_all)]
+    pub async fn systems_of(&self, customer: CustomerId) -> Result<Vec<SystemView>> {
+        let rows =
+            sqlx::query("SELECT * FROM systems WHERE customer_id = $1 ORDER BY created_at, id")
+                .bind(customer.to_string())
+                .fetch_all(self.pool())
+                .await?;
+        let servers = sqlx::query(
+            "SELECT s.system_id, s.name, s.role, s.address, s.version, s.state FROM servers s JOIN systems y ON y.id = s.system_id \
+             WHERE y.customer_id = $1 ORDER BY s.system_id, s.position",
+        )
+        .bind(customer.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_system: std::collections::HashMap<String, Vec<ServerInfo>> =
+            std::collections::HashMap::new();
+        for s in servers {
+            by_system
+                .entry(s.try_get("system_id")?)
+                .or_default()
+                .push(ServerInfo {
+                    name: s.try_get("name")?,
+                    role: s.try_get("role")?,
+                    address: s.try_get("address")?,
+                    version: s.try_get("version")?,
+                    state: s.try_get("state")?,
+                });
+        }
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                Ok(SystemView {
+                    id: parse_id(id.clone())?,
+                    name: r.try_get("name")?,
+                    profile: r.try_get("profile")?,
+                    version: r.try_get("version")?,
+                    address: r.try_get("address")?,
+                    port: r.try_get("port")?,
+                    connected: r.try_get::<Option<String>, _>("connected_node")?.is_some(),
+                    last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
+                    flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
+                        .unwrap_or_default(),
+                    servers: by_system.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+}
