@@ -110,6 +110,9 @@ pub enum Capability {
     ManageAccounts,
     /// Read the audit log (Administrators).
     ViewAuditLog,
+    /// Clear alarms (ALM-4, ALM-5). Not in the SPEC table: given to the roles that act on
+    /// systems (Administrator, Support, Supervisor, Operator); never in read-only mode.
+    ClearAlarms,
     /// Read locations, people, workspaces, numbers, devices (RBAC-5).
     ViewProvisioning,
     /// Change locations, people, workspaces, numbers, devices (RBAC-5).
@@ -119,7 +122,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 18] = [
+    pub const ALL: [Capability; 19] = [
         Capability::ViewOperations,
         Capability::SeeRemoteSupportAddresses,
         Capability::LaunchApplication,
@@ -135,6 +138,7 @@ impl Capability {
         Capability::ServerSettings,
         Capability::ManageAccounts,
         Capability::ViewAuditLog,
+        Capability::ClearAlarms,
         Capability::ViewProvisioning,
         Capability::ManageProvisioning,
         Capability::OwnProfile,
@@ -157,7 +161,7 @@ const N: bool = false;
 
 /// SPEC §3 as data. Columns: Administrator, Support, Supervisor, Operator, Read-only,
 /// Customer administrator. A cell is what the role may do before display modes apply.
-pub const POLICY: [(Capability, [bool; 6]); 18] = [
+pub const POLICY: [(Capability, [bool; 6]); 19] = [
     (Capability::ViewOperations, [Y, Y, Y, Y, Y, N]),
     (Capability::SeeRemoteSupportAddresses, [N, N, Y, Y, Y, N]),
     (Capability::LaunchApplication, [Y, N, N, Y, N, N]),
@@ -173,6 +177,7 @@ pub const POLICY: [(Capability, [bool; 6]); 18] = [
     (Capability::ServerSettings, [Y, N, N, N, N, N]),
     (Capability::ManageAccounts, [Y, N, Y, N, N, N]),
     (Capability::ViewAuditLog, [Y, N, N, N, N, N]),
+    (Capability::ClearAlarms, [Y, Y, Y, Y, N, N]),
     (Capability::ViewProvisioning, [Y, Y, Y, Y, Y, Y]),
     (Capability::ManageProvisioning, [Y, N, Y, Y, N, Y]),
     (Capability::OwnProfile, [Y, Y, Y, Y, Y, Y]),
@@ -358,6 +363,7 @@ mod tests {
             (ServerSettings, &[Administrator]),
             (ManageAccounts, &[Administrator, Supervisor]),
             (ViewAuditLog, &[Administrator]),
+            (ClearAlarms, &[Administrator, Support, Supervisor, Operator]),
             (ViewProvisioning, &Role::ALL),
             (
                 ManageProvisioning,

@@ -5,6 +5,9 @@
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
+/// Simultaneous system connections one customer may hold (SYS-3 "too many simultaneous sessions").
+pub const MAX_SESSIONS_PER_CUSTOMER: i64 = 8;
+
 /// SYS-5 profiles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

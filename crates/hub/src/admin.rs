@@ -87,6 +87,8 @@ pub enum AdminError {
     NoSuchLogin(String),
     #[error("a customer administrator needs --customer-id of an existing customer")]
     Customer,
+    #[error("no customer with customer ID {0:?}")]
+    NoSuchCustomer(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -98,12 +100,14 @@ pub async fn create_user(
     login: &str,
     role: Role,
     password_text: &str,
-    customer: Option<CustomerId>,
+    customer: Option<&str>,
 ) -> Result<Account, AdminError> {
-    if role == Role::CustomerAdmin {
-        return Err(AdminError::Customer);
-    }
-    let _ = customer;
+    let customer = match (role, customer) {
+        (Role::CustomerAdmin, None) => return Err(AdminError::Customer),
+        (Role::CustomerAdmin, Some(cid)) => Some(resolve_customer(store, cid).await?),
+        _ => None,
+    };
+
     let today = jiff::Zoned::now().date();
     let fields = account::normalise(AccountFields {
         login_name: login.to_string(),
@@ -140,7 +144,7 @@ pub async fn create_user(
                 fields,
                 password_hash: hash,
                 created_by: None,
-                customer_id: None,
+                customer_id: customer,
             },
         )
         .await
@@ -151,6 +155,22 @@ pub async fn create_user(
         )])),
         other => Ok(other?),
     }
+}
+
+/// A customer by its customer ID (as used in remote-support addresses) or by its id (orgId).
+async fn resolve_customer(store: &Store, cid: &str) -> Result<CustomerId, AdminError> {
+    if let Some(c) = store.service_credentials(cid).await? {
+        return Ok(c.id);
+    }
+    if let Ok(id) = cid.parse::<CustomerId>() {
+        if store
+            .customer_in_scope(patchbay_domain::Scope::All, id)
+            .await?
+        {
+            return Ok(id);
+        }
+    }
+    Err(AdminError::NoSuchCustomer(cid.to_string()))
 }
 
 /// `patchbay admin create-token`: a bearer token for the account (printed once).

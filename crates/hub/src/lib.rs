@@ -69,10 +69,18 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests (up to 5 s).
+    /// Stop accepting, finish in-flight requests (up to 5 s), mark this node's systems offline.
     pub async fn shutdown(self) {
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         let _ = self.task.await;
+        if let Err(e) = self
+            .state
+            .store
+            .release_systems(0, Some(&self.state.agents.node_id))
+            .await
+        {
+            tracing::warn!(error = %e, "cannot release this node's systems");
+        }
         self.state.store.close().await;
     }
 }
@@ -103,12 +111,45 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
             .await
     });
     spawn_sweeper(state.clone());
+    spawn_presence(state.clone()).await;
     Ok(Running {
         addr,
         handle,
         state,
         task,
     })
+}
+
+/// Node presence for scale-out: heartbeat every 10 s; systems held by a node silent for 45 s are
+/// offline since its last heartbeat (any node does the sweeping).
+async fn spawn_presence(state: AppState) {
+    let node = state.agents.node_id.clone();
+    if let Err(e) = state.store.node_heartbeat(&node).await {
+        tracing::warn!(error = %e, "node heartbeat failed");
+    }
+    if let Err(e) = state
+        .store
+        .release_systems(patchbay_store::now_ms() - 45_000, None)
+        .await
+    {
+        tracing::warn!(error = %e, "releasing stale systems failed");
+    }
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        loop {
+            tick.tick().await;
+            if let Err(e) = state.store.node_heartbeat(&node).await {
+                tracing::warn!(error = %e, "node heartbeat failed");
+            }
+            if let Err(e) = state
+                .store
+                .release_systems(patchbay_store::now_ms() - 45_000, None)
+                .await
+            {
+                tracing::warn!(error = %e, "releasing stale systems failed");
+            }
+        }
+    });
 }
 
 /// Hourly housekeeping: disable accounts that reached their expiry date (OPR-1).

@@ -43,7 +43,7 @@ enum AdminCommand {
         /// Read the password from standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
-        /// The customer a customer-admin belongs to.
+        /// The customer a customer-admin belongs to (its customer ID, or its id).
         #[arg(long)]
         customer_id: Option<String>,
     },
@@ -142,12 +142,15 @@ async fn main() -> anyhow::Result<()> {
             } => {
                 let store = open_store(&config).await?;
                 let pw = read_stdin_password()?;
-                let customer = customer_id
-                    .map(|c| c.parse())
-                    .transpose()
-                    .map_err(|_| anyhow::anyhow!("--customer-id is not a customer id"))?;
-                let account =
-                    patchbay_hub::admin::create_user(&store, &login, role, &pw, customer).await?;
+                let account = patchbay_hub::admin::create_user(
+                    &store,
+                    &login,
+                    role,
+                    &pw,
+                    customer_id.as_deref(),
+                )
+                .await?;
+
                 println!(
                     "created {} ({})",
                     account.fields.login_name, account.fields.role

@@ -26,6 +26,8 @@ pub struct Inner {
     pub dummy_hash: String,
     /// Invalid-token throttle for the API (429 with Retry-After).
     pub throttle: crate::auth::Throttle,
+    /// The customer systems connected to this node.
+    pub agents: crate::http::gateway::Registry,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
                 started_at: jiff::Timestamp::now(),
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
+                agents: crate::http::gateway::Registry::new(),
             }),
         }
     }

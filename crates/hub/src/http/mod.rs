@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalog;
 pub mod console;
+pub mod gateway;
 pub mod openapi;
 
 use crate::auth::{self, AuditSlot};
@@ -26,6 +27,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/com") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route(patchbay_proto::AGENT_PATH, get(gateway::upgrade))
         .merge(api)
         .merge(console::router(state.clone()))
         .fallback(not_found)

@@ -134,13 +134,24 @@ fn check_role_allowed(caller: &Caller, role: Role) -> Result<(), AppError> {
     }
 }
 
-/// Customer administrators are bound to a customer; customers arrive with the customer-systems
-/// work, so until then such an account cannot be created.
-fn check_customer(role: Role, customer: Option<CustomerId>) -> Result<(), AppError> {
-    if role == Role::CustomerAdmin && customer.is_none() {
-        return Err(AppError::field("customerId", Rule::Required));
+/// Customer administrators are bound to exactly one customer the caller can see (RBAC-5).
+async fn check_customer(
+    state: &AppState,
+    caller: &Caller,
+    role: Role,
+    customer: Option<CustomerId>,
+) -> Result<(), AppError> {
+    if role != Role::CustomerAdmin {
+        return Ok(());
     }
-    if role == Role::CustomerAdmin {
+    let Some(c) = customer else {
+        return Err(AppError::field("customerId", Rule::Required));
+    };
+    if !state
+        .store
+        .customer_in_scope(caller.principal.scope(), c)
+        .await?
+    {
         return Err(AppError::field("customerId", Rule::Invalid));
     }
     Ok(())
@@ -157,7 +168,7 @@ pub async fn create(
         .ok_or_else(|| AppError::field("role", Rule::Required))?;
     check_role_allowed(caller, role)?;
     let customer_id = patch.customer_id;
-    check_customer(role, customer_id)?;
+    check_customer(state, caller, role, customer_id).await?;
     let password = patch.password.clone().unwrap_or_default();
     let fields = account::normalise(patch.apply(blank(role)));
     let mut errors = account::validate(&fields, today())

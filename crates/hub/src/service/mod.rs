@@ -2,6 +2,7 @@
 //! shared by the API and the console so both enforce the same rules.
 
 pub mod accounts;
+pub mod customers;
 pub mod login;
 
 /// Run CPU-heavy work (argon2) off the async executor.

@@ -2,7 +2,9 @@
 //! paged with `max` and an absolute `Link: <…>; rel="next"`, Webex error bodies, bearer tokens.
 
 pub mod accounts;
+pub mod alarms;
 pub mod audit;
+pub mod customers;
 pub mod me;
 pub mod preferences;
 
@@ -21,6 +23,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(preferences::endpoints());
     all.extend(audit::endpoints());
     all.extend(me::endpoints());
+    all.extend(customers::endpoints());
+    all.extend(alarms::endpoints());
     all
 }
 

@@ -1,0 +1,397 @@
+//! The agent gateway (SYS-1): customer systems connect outbound to `wss://HUB/agent`, authenticate
+//! with the service user of their customer entry, then report and stream alarms. The socket logic
+//! is generic over `Sink`/`Stream` of [`Frame`]s so it is unit-testable without a network.
+
+use crate::state::AppState;
+use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::response::Response;
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
+use patchbay_domain::alarm::{description_key, AlarmType, Severity, DESCRIPTION_MAX};
+use patchbay_domain::system::{
+    Profile, Refusal, RemoteFlags, Right, ServiceAccountState, Status, MAX_SESSIONS_PER_CUSTOMER,
+};
+use patchbay_domain::{lockout, CustomerId, SystemId};
+use patchbay_proto::{Envelope, Hello, Message, Refused, Welcome};
+use patchbay_store::alarms::AlarmRaise;
+use patchbay_store::systems::{ServerInfo, SystemReport};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Duration;
+
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
+pub const HEARTBEAT_SECONDS: u64 = 20;
+/// No frame (not even a ping) for this long: the connection is dead.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
+const MAX_FRAME: usize = 256 * 1024;
+
+/// What the gateway reads and writes, independent of the WebSocket library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Frame {
+    Text(String),
+    /// Pings, pongs and binary frames: proof of life, no content.
+    Other,
+    Close,
+}
+
+/// The systems this node holds.
+pub struct Registry {
+    pub node_id: String,
+    live: Mutex<HashMap<SystemId, (CustomerId, u64)>>,
+    serial: AtomicU64,
+}
+
+impl Registry {
+    pub fn new() -> Self {
+        Self {
+            node_id: format!("node-{}", uuid::Uuid::now_v7()),
+            live: Mutex::new(HashMap::new()),
+            serial: AtomicU64::new(0),
+        }
+    }
+    fn insert(&self, sys: SystemId, customer: CustomerId) -> u64 {
+        let n = self.serial.fetch_add(1, Ordering::Relaxed);
+        if let Ok(mut m) = self.live.lock() {
+            m.insert(sys, (customer, n));
+        }
+        n
+    }
+    fn remove(&self, sys: SystemId, serial: u64) {
+        if let Ok(mut m) = self.live.lock() {
+            if m.get(&sys).is_some_and(|(_, s)| *s == serial) {
+                m.remove(&sys);
+            }
+        }
+    }
+    /// Connections held by this node now.
+    pub fn len(&self) -> usize {
+        self.live.lock().map(|m| m.len()).unwrap_or(0)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Default for Registry {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+    ws.max_message_size(MAX_FRAME)
+        .max_frame_size(MAX_FRAME)
+        .on_upgrade(move |socket| serve_socket(state, socket))
+}
+
+async fn serve_socket(state: AppState, socket: WebSocket) {
+    let (sink, stream) = socket.split();
+    let sink = sink.with(|f: Frame| async move {
+        Ok::<_, axum::Error>(match f {
+            Frame::Text(t) => WsMessage::Text(t.into()),
+            Frame::Close | Frame::Other => WsMessage::Close(None),
+        })
+    });
+    let stream = stream.map(|m| match m {
+        Ok(WsMessage::Text(t)) => Frame::Text(t.to_string()),
+        Ok(WsMessage::Close(_)) | Err(_) => Frame::Close,
+        Ok(_) => Frame::Other,
+    });
+    run_session(&state, Box::pin(sink), Box::pin(stream)).await;
+}
+
+fn send_text(e: &Envelope) -> Frame {
+    Frame::Text(e.to_json())
+}
+
+/// The whole conversation with one system.
+pub async fn run_session<Si, St>(state: &AppState, mut sink: Si, mut stream: St)
+where
+    Si: Sink<Frame> + Unpin,
+    St: Stream<Item = Frame> + Unpin,
+{
+    let hello = match tokio::time::timeout(HELLO_TIMEOUT, stream.next()).await {
+        Ok(Some(Frame::Text(t))) => match Envelope::from_json(&t) {
+            Ok(Envelope {
+                message: Message::Hello(h),
+                ..
+            }) => h,
+            _ => {
+                refuse(&mut sink, Refusal::ConnectionFailed, None).await;
+                return;
+            }
+        },
+        _ => return,
+    };
+    let customer = match authenticate(state, &hello).await {
+        Ok(c) => c,
+        Err((refusal, customer, retry)) => {
+            if let Some(c) = customer {
+                if let Err(e) = state.store.record_refusal(c, refusal).await {
+                    tracing::warn!(error = %e, "cannot record refusal");
+                }
+            }
+            tracing::info!(customer = %hello.customer_id, system = %hello.system_name, status = Status::from_refusal(refusal).code(), "agent refused");
+            refuse(&mut sink, refusal, retry).await;
+            return;
+        }
+    };
+    let sys = match state
+        .store
+        .system_connected(customer, &hello.system_name, &state.agents.node_id)
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot record connection");
+            return;
+        }
+    };
+    let connected_at = state.store.system_connected_at(sys).await.unwrap_or(0);
+    let serial = state.agents.insert(sys, customer);
+    tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent connected");
+    let welcome = Envelope::new(
+        "welcome",
+        Message::Welcome(Welcome {
+            hub_version: crate::state::VERSION.into(),
+            heartbeat_seconds: HEARTBEAT_SECONDS,
+        }),
+    );
+    if sink.send(send_text(&welcome)).await.is_ok() {
+        loop {
+            match tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
+                Ok(Some(Frame::Text(t))) => {
+                    if let Err(e) = handle(state, customer, sys, &hello.system_name, &t).await {
+                        tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected");
+                    }
+                }
+                Ok(Some(Frame::Other)) => {}
+                _ => break,
+            }
+        }
+    }
+    state.agents.remove(sys, serial);
+    if let Err(e) = state
+        .store
+        .system_disconnected(customer, sys, &state.agents.node_id, connected_at)
+        .await
+    {
+        tracing::warn!(error = %e, "cannot record disconnection");
+    }
+    tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent disconnected");
+}
+
+async fn refuse<Si: Sink<Frame> + Unpin>(sink: &mut Si, refusal: Refusal, retry: Option<u64>) {
+    let status = Status::from_refusal(refusal);
+    let msg = Envelope::new(
+        "refused",
+        Message::Refused(Refused {
+            status: status.code().into(),
+            message: status.english(),
+            retry_after_seconds: retry,
+        }),
+    );
+    let _ = sink.send(send_text(&msg)).await;
+    let _ = sink.send(Frame::Close).await;
+}
+
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+type AuthError = (Refusal, Option<CustomerId>, Option<u64>);
+
+/// SYS-1 / SYS-3: the checks, in order; each refusal is a real condition.
+async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthError> {
+    let internal = |e: patchbay_store::StoreError| {
+        tracing::error!(error = %e, "authentication failed on the store");
+        (Refusal::ConnectionFailed, None, Some(30))
+    };
+    let Some(cred) = state
+        .store
+        .service_credentials(&h.customer_id)
+        .await
+        .map_err(internal)?
+    else {
+        return Err((Refusal::InvalidCredentials, None, None));
+    };
+    let c = Some(cred.id);
+    if h.service_user != cred.service_user_name {
+        return Err((Refusal::InvalidCredentials, c, None));
+    }
+    if cred.service_disabled {
+        return Err((Refusal::DisabledByAdministrator, c, Some(300)));
+    }
+    let now = jiff::Timestamp::now();
+    let since = now.as_millisecond() - lockout::lookback().as_millis() as i64;
+    let failures = state
+        .store
+        .service_failures(cred.id, since)
+        .await
+        .map_err(internal)?;
+    if let Some(until) = lockout::blocked_until(&failures, now) {
+        return Err((
+            Refusal::TemporarilyLocked,
+            c,
+            Some(until.duration_since(now).as_secs().max(1) as u64),
+        ));
+    }
+    if h.password.is_empty() {
+        return Err((Refusal::NoAuthorisationProvided, c, None));
+    }
+    let stored = state
+        .secrets
+        .open(&cred.sealed_password)
+        .map_err(|_| (Refusal::AuthorisationFailed, c, None))?;
+    if !same(&stored, &h.password) {
+        return Err((Refusal::AuthorisationFailed, c, None));
+    }
+    if !h.primary {
+        return Err((Refusal::NotPrimary, c, None));
+    }
+    let others = state
+        .store
+        .connected_systems(cred.id, &h.system_name)
+        .await
+        .map_err(internal)?;
+    if others >= MAX_SESSIONS_PER_CUSTOMER {
+        return Err((Refusal::TooManySessions, c, Some(60)));
+    }
+    Ok(cred.id)
+}
+
+fn flags(f: &patchbay_proto::Flags) -> RemoteFlags {
+    RemoteFlags {
+        central_management: f.central_management,
+        central_diagnostic_logs: f.central_diagnostic_logs,
+        remote_upgrade_backup: f.remote_upgrade_backup,
+        remote_access: f.remote_access,
+        colocated_servers: f.colocated_servers,
+        auto_certificate_management: f.auto_certificate_management,
+        phone_auto_provisioning: f.phone_auto_provisioning,
+    }
+}
+
+fn rights(names: &[String]) -> Vec<Right> {
+    names
+        .iter()
+        .filter_map(|n| match n.as_str() {
+            "status-read" => Some(Right::StatusRead),
+            "configuration" => Some(Right::Configuration),
+            "upgrade" => Some(Right::Upgrade),
+            _ => None,
+        })
+        .collect()
+}
+
+fn clip(s: &str, max: usize) -> String {
+    s.chars().take(max).collect()
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum GatewayError {
+    #[error("unreadable message: {0}")]
+    Parse(String),
+    #[error("unknown {0} {1:?}")]
+    Unknown(&'static str, String),
+    #[error(transparent)]
+    Store(#[from] patchbay_store::StoreError),
+}
+
+async fn handle(
+    state: &AppState,
+    customer: CustomerId,
+    sys: SystemId,
+    system_name: &str,
+    text: &str,
+) -> Result<(), GatewayError> {
+    let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
+    match env.message {
+        Message::Report(r) => {
+            let profile = Profile::parse(&r.profile)
+                .ok_or_else(|| GatewayError::Unknown("profile", r.profile.clone()))?;
+            let report = SystemReport {
+                profile,
+                version: clip(&r.version, 64),
+                address: clip(&r.address, 255),
+                port: i64::from(r.port),
+                flags: flags(&r.flags),
+                account: ServiceAccountState {
+                    disabled: r.service_account.disabled,
+                    locked: r.service_account.locked,
+                    password_expired: r.service_account.password_expired,
+                    must_change_password: r.service_account.must_change_password,
+                    rights: rights(&r.service_account.rights),
+                },
+                servers: r
+                    .servers
+                    .iter()
+                    .take(64)
+                    .map(|s| ServerInfo {
+                        name: clip(&s.name, 64),
+                        role: clip(&s.role, 16),
+                        address: clip(&s.address, 255),
+                        version: clip(&s.version, 64),
+                        state: if s.state == "online" {
+                            "online".into()
+                        } else {
+                            "offline".into()
+                        },
+                    })
+                    .collect(),
+            };
+            state.store.system_report(customer, sys, &report).await?;
+        }
+        Message::Alarm(a) => {
+            let alarm_type = AlarmType::parse(&a.alarm_type)
+                .ok_or_else(|| GatewayError::Unknown("alarm type", a.alarm_type.clone()))?;
+            let description = clip(a.description.trim(), DESCRIPTION_MAX);
+            let key = clip(
+                &description_key(&description, a.key.as_deref()),
+                DESCRIPTION_MAX,
+            );
+            match a.event.as_str() {
+                "raise" => {
+                    let severity = Severity::parse(&a.severity)
+                        .ok_or_else(|| GatewayError::Unknown("severity", a.severity.clone()))?;
+                    let now = jiff::Timestamp::now();
+                    let at =
+                        a.at.as_deref()
+                            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                            // A system's clock may be wrong; never accept the future.
+                            .filter(|t| *t <= now)
+                            .unwrap_or(now);
+                    state
+                        .store
+                        .raise_alarm(&AlarmRaise {
+                            customer,
+                            system_name,
+                            severity,
+                            alarm_type,
+                            description: &description,
+                            key: &key,
+                            ongoing: a.ongoing,
+                            at_ms: at.as_millisecond(),
+                        })
+                        .await?;
+                }
+                "clear" => {
+                    state
+                        .store
+                        .end_alarm(customer, system_name, alarm_type, &key)
+                        .await?;
+                }
+                other => return Err(GatewayError::Unknown("alarm event", other.to_string())),
+            }
+        }
+        Message::Hello(_) | Message::Welcome(_) | Message::Refused(_) => {
+            return Err(GatewayError::Unknown("message", "unexpected kind".into()));
+        }
+    }
+    Ok(())
+}
