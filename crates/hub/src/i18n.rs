@@ -14,12 +14,23 @@ pub const LANGUAGES: [(&str, &str); 5] = [
     ("uk", "Українська"),
 ];
 
-const SOURCES: [(&str, &str); 5] = [
-    ("en", include_str!("../locales/en/main.ftl")),
-    ("fr", include_str!("../locales/fr/main.ftl")),
-    ("ro", include_str!("../locales/ro/main.ftl")),
-    ("ko", include_str!("../locales/ko/main.ftl")),
-    ("uk", include_str!("../locales/uk/main.ftl")),
+/// Message files per language; every file of a language goes into its bundle.
+macro_rules! files {
+    ($lang:literal) => {
+        [
+            include_str!(concat!("../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../locales/", $lang, "/customers.ftl")),
+            include_str!(concat!("../locales/", $lang, "/alarms.ftl")),
+        ]
+    };
+}
+
+const SOURCES: [(&str, [&str; 3]); 5] = [
+    ("en", files!("en")),
+    ("fr", files!("fr")),
+    ("ro", files!("ro")),
+    ("ko", files!("ko")),
+    ("uk", files!("uk")),
 ];
 
 type Bundle = FluentBundle<FluentResource>;
@@ -45,21 +56,24 @@ pub struct I18nError {
 impl I18n {
     pub fn load() -> Result<Self, I18nError> {
         let mut bundles = HashMap::new();
-        for (lang, src) in SOURCES {
-            let res = FluentResource::try_new(src.to_string()).map_err(|(_, errs)| I18nError {
-                lang,
-                detail: format!("{errs:?}"),
-            })?;
+        for (lang, srcs) in SOURCES {
             let id: unic_langid::LanguageIdentifier = lang.parse().map_err(|_| I18nError {
                 lang,
                 detail: "bad language id".into(),
             })?;
             let mut bundle = FluentBundle::new_concurrent(vec![id]);
             bundle.set_use_isolating(false);
-            bundle.add_resource(res).map_err(|errs| I18nError {
-                lang,
-                detail: format!("{errs:?}"),
-            })?;
+            for src in srcs {
+                let res =
+                    FluentResource::try_new(src.to_string()).map_err(|(_, errs)| I18nError {
+                        lang,
+                        detail: format!("{errs:?}"),
+                    })?;
+                bundle.add_resource(res).map_err(|errs| I18nError {
+                    lang,
+                    detail: format!("{errs:?}"),
+                })?;
+            }
             bundles.insert(lang, bundle);
         }
         Ok(Self {
@@ -128,7 +142,8 @@ impl I18n {
     pub fn english_ids() -> Vec<String> {
         SOURCES[0]
             .1
-            .lines()
+            .iter()
+            .flat_map(|src| src.lines())
             .filter_map(|l| {
                 let (id, _) = l.split_once(" =")?;
                 (!id.starts_with(' ') && !id.starts_with('#') && !id.is_empty())

@@ -3,7 +3,10 @@
 //! session's CSRF token. Each page names its capability in the catalog like the API does.
 
 mod accounts;
+mod alarms;
 mod ctx;
+mod customers;
+mod dashboard;
 mod forms;
 mod login;
 mod pages;
@@ -33,6 +36,10 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(pages::endpoints());
     all.extend(accounts::endpoints());
     all.extend(profile::endpoints());
+    all.extend(customers::endpoints());
+    all.extend(alarms::endpoints());
+    all.extend(dashboard::endpoints());
+
     all
 }
 

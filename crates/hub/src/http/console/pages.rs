@@ -17,18 +17,6 @@ use patchbay_domain::preferences::{LogLevel, Preferences, SecurityLevel};
 use patchbay_domain::Capability;
 
 #[derive(Template)]
-#[template(path = "dashboard.html")]
-struct DashboardPage {
-    ctx: Ctx,
-}
-
-async fn dashboard(State(state): State<AppState>, caller: Caller) -> Response {
-    render(&DashboardPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/dashboard").await,
-    })
-}
-
-#[derive(Template)]
 #[template(path = "empty.html")]
 struct EmptyPage {
     ctx: Ctx,
@@ -36,7 +24,7 @@ struct EmptyPage {
 }
 
 /// A menu entry whose capability is not built yet: an honest empty state, never a broken link.
-fn empty(path: &'static str, title_id: &'static str, cap: Capability) -> Endpoint {
+pub(super) fn empty(path: &'static str, title_id: &'static str, cap: Capability) -> Endpoint {
     Endpoint::new(
         Method::GET,
         path,
@@ -211,13 +199,6 @@ pub fn endpoints() -> Vec<Endpoint> {
     vec![
         Endpoint::new(
             Method::GET,
-            "/com/dashboard",
-            Capability::ViewOperations,
-            "Dashboard",
-            get(dashboard),
-        ),
-        Endpoint::new(
-            Method::GET,
             "/com/about",
             Capability::OwnProfile,
             "About",
@@ -244,12 +225,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Save preferences",
             axum::routing::post(save_preferences),
         ),
-        empty(
-            "/com/customers",
-            "menu-customers",
-            Capability::ViewOperations,
-        ),
-        empty("/com/alarms", "menu-alarms", Capability::ViewOperations),
         empty("/com/jobs", "menu-jobs", Capability::ViewOperations),
         empty(
             "/com/repository",

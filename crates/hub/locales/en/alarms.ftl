@@ -1,0 +1,1 @@
+# Patchbay messages (en) — alarms. Missing messages fall back to English.

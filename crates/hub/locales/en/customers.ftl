@@ -1,0 +1,1 @@
+# Patchbay messages (en) — customers. Missing messages fall back to English.

@@ -1,0 +1,1 @@
+# Patchbay messages (fr) — alarms. Missing messages fall back to English.

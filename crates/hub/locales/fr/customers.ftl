@@ -1,0 +1,1 @@
+# Patchbay messages (fr) — customers. Missing messages fall back to English.

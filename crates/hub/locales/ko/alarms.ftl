@@ -1,0 +1,1 @@
+# Patchbay messages (ko) — alarms. Missing messages fall back to English.

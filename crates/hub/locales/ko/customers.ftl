@@ -1,0 +1,1 @@
+# Patchbay messages (ko) — customers. Missing messages fall back to English.

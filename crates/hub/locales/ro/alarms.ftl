@@ -1,0 +1,1 @@
+# Patchbay messages (ro) — alarms. Missing messages fall back to English.

@@ -1,0 +1,1 @@
+# Patchbay messages (ro) — customers. Missing messages fall back to English.

@@ -1,0 +1,1 @@
+# Patchbay messages (uk) — alarms. Missing messages fall back to English.

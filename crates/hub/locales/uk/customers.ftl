@@ -1,0 +1,1 @@
+# Patchbay messages (uk) — customers. Missing messages fall back to English.
