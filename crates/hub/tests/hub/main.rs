@@ -3,5 +3,7 @@
 mod accounts;
 mod common;
 mod console;
+mod console_alarms;
+mod console_customers;
 mod rbac;
 mod server;

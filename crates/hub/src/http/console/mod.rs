@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/com/login", get(login::page).post(login::submit))
         .route("/com/static/app.css", get(pages::css))
         .route("/com/static/app.js", get(pages::js))
+        .route("/com/static/ops.css", get(pages::ops_css))
         .merge(private)
 }
 

@@ -275,6 +275,17 @@ pub async fn css() -> Response {
         .into_response()
 }
 
+pub async fn ops_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../../static/ops.css"),
+    )
+        .into_response()
+}
+
 pub async fn js() -> Response {
     (
         [

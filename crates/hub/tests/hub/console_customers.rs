@@ -1,0 +1,1 @@
+//! Console tests (console_customers). Being written.
