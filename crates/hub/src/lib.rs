@@ -5,6 +5,7 @@ pub mod admin;
 pub mod auth;
 pub mod config;
 pub mod datadir;
+pub mod demo;
 pub mod error;
 pub mod http;
 pub mod i18n;
@@ -71,8 +72,17 @@ pub struct Running {
 impl Running {
     /// Stop accepting, finish in-flight requests (up to 5 s), mark this node's systems offline.
     pub async fn shutdown(self) {
+        self.state.agents.shutdown.cancel();
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         let _ = self.task.await;
+        // Let the sessions record their disconnections before this node's systems are released.
+        for _ in 0..50 {
+            if self.state.agents.is_empty() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+
         if let Err(e) = self
             .state
             .store

@@ -278,7 +278,17 @@ impl Store {
         Ok(())
     }
 
+    /// The SYS-3 code of the customer's last refused connection attempt.
+    pub async fn customer_last_refusal(&self, customer: CustomerId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT last_refusal FROM customers WHERE id = $1")
+            .bind(customer.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row.ok_or(StoreError::NotFound)?.try_get("last_refusal")?)
+    }
+
     /// Wrong service passwords since `since_ms` (service account lockout).
+
     pub async fn service_failures(
         &self,
         customer: CustomerId,

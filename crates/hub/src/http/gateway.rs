@@ -40,6 +40,9 @@ pub struct Registry {
     pub node_id: String,
     live: Mutex<HashMap<SystemId, (CustomerId, u64)>>,
     serial: AtomicU64,
+    /// Cancelled when the hub shuts down: every session closes its socket (upgraded connections
+    /// are not covered by the HTTP server's graceful shutdown).
+    pub shutdown: tokio_util::sync::CancellationToken,
 }
 
 impl Registry {
@@ -48,6 +51,7 @@ impl Registry {
             node_id: format!("node-{}", uuid::Uuid::now_v7()),
             live: Mutex::new(HashMap::new()),
             serial: AtomicU64::new(0),
+            shutdown: tokio_util::sync::CancellationToken::new(),
         }
     }
     fn insert(&self, sys: SystemId, customer: CustomerId) -> u64 {
@@ -160,8 +164,16 @@ where
     );
     if sink.send(send_text(&welcome)).await.is_ok() {
         loop {
-            match tokio::time::timeout(IDLE_TIMEOUT, stream.next()).await {
+            let next = tokio::select! {
+                _ = state.agents.shutdown.cancelled() => {
+                    let _ = sink.send(Frame::Close).await;
+                    break;
+                }
+                n = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => n,
+            };
+            match next {
                 Ok(Some(Frame::Text(t))) => {
+
                     if let Err(e) = handle(state, customer, sys, &hello.system_name, &t).await {
                         tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected");
                     }

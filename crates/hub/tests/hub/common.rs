@@ -93,6 +93,34 @@ impl TestHub {
         }
     }
 
+    /// Stop the hub and start it again on the same port, data dir and database (the first
+    /// administrator and its token survive).
+    pub async fn restart(mut self) -> Self {
+        let state = self.running.state.clone();
+        let port = self.running.addr.port();
+        self.running.shutdown().await;
+        let config = Config {
+            data_dir: self.dir.clone(),
+            listen: format!("127.0.0.1:{port}").parse().unwrap_or_else(|e| panic!("{e}")),
+            database_url: self.database_url.clone(),
+        };
+        drop(state);
+        let prepared = patchbay_hub::prepare(config, Arc::new(|_| {})).await.unwrap_or_else(|e| panic!("{e}"));
+        let mut tries = 0;
+        self.running = loop {
+            match patchbay_hub::start(prepared.state.clone()).await {
+                Ok(r) => break r,
+                Err(e) if tries < 50 => {
+                    tries += 1;
+                    let _ = e;
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                Err(e) => panic!("{e}"),
+            }
+        };
+        self
+    }
+
     pub fn store(&self) -> &Store {
         &self.running.state.store
     }

@@ -1,6 +1,7 @@
 //! Integration tests of the hub over real HTTPS: API, console, and the RBAC table.
 
 mod accounts;
+mod agents;
 mod common;
 mod console;
 mod console_alarms;

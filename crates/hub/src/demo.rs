@@ -1,0 +1,112 @@
+//! `patchbay demo`: the hub with a demo provider tree, customers and an in-process simulated fleet
+//! (the same simulator as `patchbay-agent sim`), so a newcomer sees a living console at once.
+
+use crate::state::AppState;
+use patchbay_agent::{run_sim, CancellationToken, Password, SimOptions, Trust};
+use patchbay_domain::customer::CustomerFields;
+use patchbay_store::customers::CustomerWrite;
+use patchbay_store::{AuditMeta, Store, StoreError};
+use std::time::Duration;
+
+pub const PREFIX: &str = "demo";
+pub const DEFAULT_DATA_DIR: &str = "./patchbay-demo";
+const PASSWORD_FILE: &str = "demo-service.password";
+
+const NAMES: [&str; 20] = [
+    "Acme Logistics", "Bellweather Clinics", "Cobalt Retail", "Delta Dental", "Evergreen Schools", "Fjord Shipping",
+    "Granite Legal", "Harbor Hotels", "Iris Pharmacy", "Juniper Bank", "Kestrel Air", "Lumen Studios", "Maple Insurance",
+    "Nimbus Cloud", "Orchid Spa", "Pioneer Farms", "Quartz Labs", "Redwood Realty", "Summit Sports", "Tidal Energy",
+];
+const TAGS: [&str; 5] = ["gold", "silver", "bronze", "healthcare", "retail"];
+
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("database: {0}")]
+    Store(#[from] StoreError),
+    #[error("demo password file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The demo service password, kept in the data dir so restarts reuse it.
+fn service_password(state: &AppState) -> Result<String, DemoError> {
+    let path = state.config.data_dir.join(PASSWORD_FILE);
+    if let Ok(p) = std::fs::read_to_string(&path) {
+        if !p.trim().is_empty() {
+            return Ok(p.trim().to_string());
+        }
+    }
+    let p = crate::admin::generate_password();
+    crate::datadir::write_private(&path, p.as_bytes())?;
+    Ok(p)
+}
+
+async fn provider(store: &Store, distributor: &str, reseller: &str) -> Result<(patchbay_domain::DistributorId, patchbay_domain::ResellerId), DemoError> {
+    let meta = AuditMeta::system();
+    let d = match store.distributors().await?.into_iter().find(|d| d.name == distributor) {
+        Some(d) => d.id,
+        None => store.create_distributor(&meta, distributor).await?,
+    };
+    let r = match store.resellers(Some(d)).await?.into_iter().find(|r| r.name == reseller) {
+        Some(r) => r.id,
+        None => store.create_reseller(&meta, d, reseller).await?,
+    };
+    Ok((d, r))
+}
+
+/// Create what is missing: two distributors, three resellers, `count` simulated customers and
+/// three that show other SYS-3 states (disabled on the entry, wrong service user, never
+/// connected). Idempotent.
+pub async fn seed(state: &AppState, count: u32) -> Result<String, DemoError> {
+    let store = &state.store;
+    let password = service_password(state)?;
+    let sealed = state.secrets.seal(&password);
+    let trees = [
+        provider(store, "Northwind Telecom", "Alpine Voice").await?,
+        provider(store, "Northwind Telecom", "Harbor Connect").await?,
+        provider(store, "Sunrise Networks", "Metro Calls").await?,
+    ];
+    for i in 1..=count + 3 {
+        let customer_id = patchbay_agent::sim_customer_id(PREFIX, i);
+        if store.service_credentials(&customer_id).await?.is_some() {
+            continue;
+        }
+        let base = NAMES[(i as usize - 1) % NAMES.len()];
+        let (d, r) = trees[i as usize % trees.len()];
+        let extra = i > count;
+        let fields = CustomerFields {
+            name: format!("{base} {i:03}"),
+            customer_id,
+            service_user_name: if extra && i == count + 2 { "legacy-admin".into() } else { "COMAdmin".into() },
+            tags: vec![TAGS[i as usize % TAGS.len()].into()],
+            phone: format!("+3314{:07}", i),
+            email: format!("it{i}@customer.example"),
+            notes: if extra { "Demo: shows a connection problem".into() } else { String::new() },
+            service_disabled: extra && i == count + 1,
+        };
+        store
+            .create_customer(
+                &AuditMeta::system(),
+                &CustomerWrite { fields, sealed_password: Some(sealed.clone()), distributor_id: Some(d), reseller_id: Some(r), operators: vec![] },
+            )
+            .await?;
+    }
+    Ok(password)
+}
+
+/// Run the simulated fleet against this hub until `shutdown`. Systems `count+1` and `count+2`
+/// are simulated too: the hub refuses them (disabled entry, unknown service user);
+/// `count+3` never connects.
+pub fn spawn_fleet(state: &AppState, port: u16, count: u32, password: String, shutdown: CancellationToken) -> Result<(), DemoError> {
+    let cert = std::fs::read(state.config.data_dir.join(crate::tls::CERT_FILE))?;
+    let mut opts = SimOptions::new(format!("wss://localhost:{port}"), count + 2, PREFIX, Password::new(password));
+    opts.trust = Trust::CaPem(cert);
+    opts.alarm_interval = Duration::from_secs(20);
+    opts.ramp = Duration::from_secs(3);
+    opts.summary_interval = Some(Duration::from_secs(60));
+    tokio::spawn(async move {
+        if let Err(e) = run_sim(opts, shutdown).await {
+            tracing::error!(error = %e, "demo fleet stopped");
+        }
+    });
+    Ok(())
+}
