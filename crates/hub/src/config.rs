@@ -24,6 +24,16 @@ pub struct ConfigArgs {
     /// Configuration file (default: ./patchbay.toml when present).
     #[arg(long, env = "PATCHBAY_CONFIG")]
     pub config: Option<PathBuf>,
+    /// SMTP relay for outgoing mail (`smtp://host:25`, `smtps://user:pass@host:465`); without
+    /// it, mail stays in the outbox (readable in the console).
+    #[arg(long, env = "PATCHBAY_SMTP_URL")]
+    pub smtp_url: Option<String>,
+    /// Sender address of outgoing mail.
+    #[arg(long, env = "PATCHBAY_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The address customer systems and browsers reach this hub at (e.g. `hub.example.net:7080`).
+    #[arg(long, env = "PATCHBAY_PUBLIC_ADDRESS")]
+    pub public_address: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -33,6 +43,9 @@ struct FileConfig {
     data_dir: Option<PathBuf>,
     listen: Option<String>,
     database_url: Option<String>,
+    smtp_url: Option<String>,
+    mail_from: Option<String>,
+    public_address: Option<String>,
 }
 
 /// Resolved configuration.
@@ -41,7 +54,41 @@ pub struct Config {
     pub data_dir: PathBuf,
     pub listen: SocketAddr,
     pub database_url: String,
+    pub smtp_url: Option<String>,
+    pub mail_from: String,
+    /// host:port of this hub as customers reach it.
+    pub public_address: Option<String>,
 }
+
+impl Config {
+    /// A configuration with the given essentials and defaults for the rest.
+    pub fn new(data_dir: PathBuf, listen: SocketAddr, database_url: String) -> Self {
+        Self {
+            data_dir,
+            listen,
+            database_url,
+            smtp_url: None,
+            mail_from: DEFAULT_MAIL_FROM.into(),
+            public_address: None,
+        }
+    }
+
+    /// host:port customers use to reach the hub: the configured public address, else this
+    /// machine's host name and the listening port.
+    pub fn public_address(&self) -> String {
+        if let Some(a) = &self.public_address {
+            return a.clone();
+        }
+        let host = std::fs::read_to_string("/etc/hostname")
+            .ok()
+            .map(|h| h.trim().to_string())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "localhost".into());
+        format!("{host}:{}", self.listen.port())
+    }
+}
+
+pub const DEFAULT_MAIL_FROM: &str = "patchbay@localhost";
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -99,6 +146,17 @@ impl ConfigArgs {
             data_dir,
             listen,
             database_url,
+            smtp_url: self
+                .smtp_url
+                .clone()
+                .or(file.smtp_url)
+                .filter(|s| !s.is_empty()),
+            mail_from: self
+                .mail_from
+                .clone()
+                .or(file.mail_from)
+                .unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
+            public_address: self.public_address.clone().or(file.public_address),
         })
     }
 }

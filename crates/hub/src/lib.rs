@@ -121,6 +121,8 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
             .await
     });
     spawn_sweeper(state.clone());
+    service::mail::spawn_mailer(state.clone());
+
     spawn_presence(state.clone()).await;
     Ok(Running {
         addr,

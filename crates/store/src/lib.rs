@@ -8,6 +8,8 @@ pub mod audit;
 pub mod crypto;
 pub mod customers;
 mod migrate;
+pub mod outbox;
+
 pub mod providers;
 mod scope;
 pub mod sessions;

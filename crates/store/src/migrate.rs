@@ -17,6 +17,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customers",
         include_str!("../migrations/0002_customers.sql"),
     ),
+    (3, "outbox", include_str!("../migrations/0003_outbox.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

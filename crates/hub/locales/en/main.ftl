@@ -195,3 +195,18 @@ error-internal-detail = The server failed to handle the request. Quote the track
 conflict-own-account = You cannot disable your own account or change your own role.
 conflict-last-admin = The last enabled Administrator cannot be disabled, demoted or deleted.
 conflict-delete-self = You cannot delete your own account.
+
+## Subscription e-mail (CUS-7) and outbox
+email-title = Send subscription e-mail
+email-confirm = Send the connection details of these systems to each customer's contact address? The service password is never included.
+email-none = no e-mail address
+email-queued = { $count } e-mail(s) queued.
+email-skipped = Not sent (no contact address):
+outbox-title = Outbox
+outbox-smtp = Mail is delivered through the configured SMTP relay.
+outbox-kept = No SMTP relay is configured: mail is kept here.
+outbox-when = Created
+outbox-to = To
+outbox-subject = Subject
+outbox-status = Status
+menu-outbox = Outbox

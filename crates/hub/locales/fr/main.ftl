@@ -195,3 +195,18 @@ error-internal-detail = Le serveur n'a pas pu traiter la requête. Communiquez l
 conflict-own-account = Vous ne pouvez pas désactiver votre propre compte ni modifier votre propre rôle.
 conflict-last-admin = Le dernier Administrateur actif ne peut pas être désactivé, rétrogradé ou supprimé.
 conflict-delete-self = Vous ne pouvez pas supprimer votre propre compte.
+
+## E-mail d'abonnement (CUS-7) et boîte d'envoi
+email-title = Envoyer l'e-mail d'abonnement
+email-confirm = Envoyer les informations de connexion de ces systèmes à l'adresse de contact de chaque client ? Le mot de passe de service n'est jamais inclus.
+email-none = aucune adresse e-mail
+email-queued = { $count } e-mail(s) en file d'attente.
+email-skipped = Non envoyé (aucune adresse de contact) :
+outbox-title = Boîte d'envoi
+outbox-smtp = Les e-mails sont remis par le relais SMTP configuré.
+outbox-kept = Aucun relais SMTP n'est configuré : les e-mails sont conservés ici.
+outbox-when = Créé le
+outbox-to = Destinataire
+outbox-subject = Objet
+outbox-status = État
+menu-outbox = Boîte d'envoi

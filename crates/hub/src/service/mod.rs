@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod customers;
 pub mod login;
+pub mod mail;
 
 /// Run CPU-heavy work (argon2) off the async executor.
 pub async fn blocking<T: Send + 'static>(

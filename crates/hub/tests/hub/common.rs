@@ -50,13 +50,19 @@ async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)
 
 impl TestHub {
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// Start with a changed configuration (SMTP relay, public address …).
+    pub async fn start_with(edit: impl FnOnce(&mut Config)) -> Self {
         let dir = std::env::temp_dir().join(format!("patchbay-test-{}", uuid::Uuid::new_v4()));
         let (database_url, pg_database) = database_url(&dir).await;
-        let config = Config {
-            data_dir: dir.clone(),
-            listen: "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
-            database_url: database_url.clone(),
-        };
+        let mut config = Config::new(
+            dir.clone(),
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+            database_url.clone(),
+        );
+        edit(&mut config);
         let log_levels = Arc::new(std::sync::Mutex::new(Vec::new()));
         let recorder = log_levels.clone();
         let control = Arc::new(move |l| {
@@ -99,13 +105,17 @@ impl TestHub {
         let state = self.running.state.clone();
         let port = self.running.addr.port();
         self.running.shutdown().await;
-        let config = Config {
-            data_dir: self.dir.clone(),
-            listen: format!("127.0.0.1:{port}").parse().unwrap_or_else(|e| panic!("{e}")),
-            database_url: self.database_url.clone(),
-        };
+        let config = Config::new(
+            self.dir.clone(),
+            format!("127.0.0.1:{port}")
+                .parse()
+                .unwrap_or_else(|e| panic!("{e}")),
+            self.database_url.clone(),
+        );
         drop(state);
-        let prepared = patchbay_hub::prepare(config, Arc::new(|_| {})).await.unwrap_or_else(|e| panic!("{e}"));
+        let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         let mut tries = 0;
         self.running = loop {
             match patchbay_hub::start(prepared.state.clone()).await {

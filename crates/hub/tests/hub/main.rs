@@ -6,5 +6,6 @@ mod common;
 mod console;
 mod console_alarms;
 mod console_customers;
+mod mail;
 mod rbac;
 mod server;

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alarms;
 pub mod audit;
 pub mod customers;
+pub mod mail;
 pub mod me;
 pub mod preferences;
 
@@ -25,6 +26,8 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(me::endpoints());
     all.extend(customers::endpoints());
     all.extend(alarms::endpoints());
+    all.extend(mail::endpoints());
+
     all
 }
 

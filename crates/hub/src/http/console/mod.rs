@@ -9,6 +9,7 @@ mod customers;
 mod dashboard;
 mod forms;
 mod login;
+mod mail;
 mod pages;
 mod profile;
 
@@ -39,6 +40,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(customers::endpoints());
     all.extend(alarms::endpoints());
     all.extend(dashboard::endpoints());
+    all.extend(mail::endpoints());
 
     all
 }

@@ -1,0 +1,119 @@
+//! `/v1/operations/customers/actions/sendEmail/invoke` (CUS-7) and `/v1/operations/outbox`.
+
+use super::{list_response, JsonBody, Paging};
+use crate::auth::Caller;
+use crate::error::{ApiResult, AppError};
+use crate::http::catalog::{schema_of, Endpoint};
+use crate::service::mail;
+use crate::state::AppState;
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, Method, Uri};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Json;
+use patchbay_domain::{Capability, CustomerId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SendEmailBody {
+    /// Customer ids (the `id` of each customer).
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SendEmailResult {
+    pub queued: usize,
+    /// Customers without a contact e-mail address.
+    pub skipped: Vec<String>,
+}
+
+async fn send(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(b): JsonBody<SendEmailBody>,
+) -> ApiResult<Json<SendEmailResult>> {
+    let ids = b
+        .ids
+        .iter()
+        .map(|i| i.parse::<CustomerId>().map_err(|_| AppError::NotFound))
+        .collect::<Result<Vec<_>, _>>()?;
+    let r = mail::send_subscription(&state, &caller, &ids).await?;
+    Ok(Json(SendEmailResult {
+        queued: r.queued,
+        skipped: r.skipped,
+    }))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MailJson {
+    pub id: String,
+    pub created: String,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// queued | sent | failed | kept
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub sent: Option<String>,
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct OutboxQuery {
+    pub max: Option<i64>,
+    pub start: Option<i64>,
+}
+
+async fn outbox(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<OutboxQuery>,
+) -> ApiResult<Response> {
+    let page = Paging {
+        max: q.max,
+        start: q.start,
+    }
+    .page(50);
+    let (items, total) = state.store.list_mail(page).await?;
+    let items: Vec<MailJson> = items
+        .into_iter()
+        .map(|m| MailJson {
+            id: m.id.to_string(),
+            created: m.created_at.to_string(),
+            to: m.to,
+            subject: m.subject,
+            body: m.body,
+            status: m.status,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            sent: m.sent_at.map(|t| t.to_string()),
+        })
+        .collect();
+    Ok(list_response(&headers, &uri, items, page, total))
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    vec![
+        Endpoint::new(
+            Method::POST,
+            "/v1/operations/customers/actions/sendEmail/invoke",
+            Capability::ResendSubscriptionEmail,
+            "Re-send the subscription e-mail to the selected customers' contacts",
+            post(send),
+        )
+        .request(schema_of::<SendEmailBody>)
+        .response(schema_of::<SendEmailResult>),
+        Endpoint::new(
+            Method::GET,
+            "/v1/operations/outbox",
+            Capability::ServerSettings,
+            "Outgoing mail, newest first",
+            get(outbox),
+        )
+        .list_of(schema_of::<MailJson>),
+    ]
+}

@@ -1,0 +1,176 @@
+//! Outgoing mail (CUS-7): the subscription e-mail with a system's connection details, queued in
+//! the outbox and delivered over SMTP when a relay is configured.
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use base64::Engine as _;
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use patchbay_domain::{Capability, CustomerId};
+use patchbay_store::outbox::NewMail;
+use sha2::{Digest, Sha256};
+use std::time::Duration;
+
+pub const MAX_ATTEMPTS: i64 = 5;
+
+/// SHA-256 fingerprint of the hub's identity certificate, so the customer can check what the
+/// agent will trust.
+pub fn certificate_fingerprint(pem: &str) -> String {
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(b64.trim())
+        .unwrap_or_default();
+    Sha256::digest(&der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// What was done: how many were queued and which customers had no e-mail address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SendReport {
+    pub queued: usize,
+    pub skipped: Vec<String>,
+}
+
+/// CUS-7: re-send the subscription e-mail to each selected customer's technical contact. The
+/// service password is never put in a mail.
+pub async fn send_subscription(
+    state: &AppState,
+    caller: &Caller,
+    ids: &[CustomerId],
+) -> Result<SendReport, AppError> {
+    caller.require(Capability::ResendSubscriptionEmail)?;
+    let cert = std::fs::read_to_string(state.config.data_dir.join(crate::tls::CERT_FILE))
+        .unwrap_or_default();
+    let fingerprint = certificate_fingerprint(&cert);
+    let address = state.config.public_address();
+    let mut mails = Vec::new();
+    let mut report = SendReport::default();
+    for id in ids {
+        let c = state.store.customer(caller.principal.scope(), *id).await?;
+        if c.fields.email.is_empty() {
+            report.skipped.push(c.fields.name.clone());
+            continue;
+        }
+        let body = format!(
+            "Hello,\n\nThese are the connection details of {name}'s phone system for the Patchbay operations hub.\n\n\
+             Hub address:        wss://{address}\n\
+             Customer ID:        {cid}\n\
+             Service user name:  {user}\n\
+             Hub certificate SHA-256 fingerprint:\n  {fingerprint}\n\n\
+             The service password is not sent by e-mail; your provider gives it to you separately.\n\n\
+             To connect the system, install patchbay-agent on it and run:\n\
+             \x20 patchbay-agent run --hub wss://{address} --customer-id {cid} --service-user {user} \\\n\
+             \x20   --password-file /etc/patchbay/service.password --system-dir /var/lib/patchbay-agent --ca-file hub.pem\n\n\
+             The connection is outbound only; no inbound access to your network is needed.\n",
+            name = c.fields.name,
+            cid = c.fields.customer_id,
+            user = c.fields.service_user_name,
+        );
+        mails.push(NewMail {
+            to: c.fields.email.clone(),
+            subject: format!("Patchbay connection details for {}", c.fields.name),
+            body,
+            target_id: c.id.to_string(),
+            target_name: c.fields.name.clone(),
+        });
+    }
+    let status = if state.config.smtp_url.is_some() {
+        "queued"
+    } else {
+        "kept"
+    };
+    state
+        .store
+        .enqueue_mail(&caller.meta(), &mails, status)
+        .await?;
+    report.queued = mails.len();
+    Ok(report)
+}
+
+#[derive(Debug, thiserror::Error)]
+enum SendError {
+    #[error("address: {0}")]
+    Address(String),
+    #[error("message: {0}")]
+    Message(String),
+    #[error("smtp: {0}")]
+    Smtp(String),
+}
+
+async fn deliver(
+    transport: &AsyncSmtpTransport<Tokio1Executor>,
+    from: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> Result<(), SendError> {
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e: lettre::address::AddressError| SendError::Address(e.to_string()))?;
+    let to: Mailbox = to
+        .parse()
+        .map_err(|e: lettre::address::AddressError| SendError::Address(e.to_string()))?;
+    let msg = Message::builder()
+        .from(from)
+        .to(to)
+        .subject(subject)
+        .body(body.to_string())
+        .map_err(|e| SendError::Message(e.to_string()))?;
+    transport
+        .send(msg)
+        .await
+        .map_err(|e| SendError::Smtp(e.to_string()))?;
+    Ok(())
+}
+
+/// Deliver queued mail every 2 s when an SMTP relay is configured.
+pub fn spawn_mailer(state: AppState) {
+    let Some(url) = state.config.smtp_url.clone() else {
+        return;
+    };
+    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
+        Ok(b) => b.timeout(Some(Duration::from_secs(20))).build(),
+        Err(e) => {
+            tracing::error!(error = %e, "the SMTP URL is not usable; mail stays in the outbox");
+            return;
+        }
+    };
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tick.tick().await;
+            let queued = match state.store.queued_mail(20).await {
+                Ok(q) => q,
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot read the outbox");
+                    continue;
+                }
+            };
+            for m in queued {
+                let result = deliver(
+                    &transport,
+                    &state.config.mail_from,
+                    &m.to,
+                    &m.subject,
+                    &m.body,
+                )
+                .await;
+                let error = result.as_ref().err().map(|e| e.to_string());
+                if let Some(e) = &error {
+                    tracing::warn!(to = %m.to, error = %e, "mail delivery failed");
+                }
+                if let Err(e) = state
+                    .store
+                    .mail_attempted(m.id, error.as_deref(), MAX_ATTEMPTS)
+                    .await
+                {
+                    tracing::warn!(error = %e, "cannot record the delivery attempt");
+                }
+            }
+        }
+    });
+}

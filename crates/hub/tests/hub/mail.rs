@@ -1,0 +1,163 @@
+//! CUS-7: the subscription e-mail, delivered to a real SMTP server (a minimal sink speaking the
+//! protocol on loopback) or kept in the outbox when no relay is configured.
+
+use crate::common::*;
+use patchbay_domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+
+/// Accepts SMTP sessions and keeps every message's DATA.
+async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let store = got.clone();
+    tokio::spawn(async move {
+        while let Ok((sock, _)) = listener.accept().await {
+            let store = store.clone();
+            tokio::spawn(async move {
+                let (r, mut w) = sock.into_split();
+                let mut lines = BufReader::new(r).lines();
+                let _ = w.write_all(b"220 sink.test ESMTP\r\n").await;
+                let mut data: Option<String> = None;
+                while let Ok(Some(line)) = lines.next_line().await {
+                    if let Some(buf) = data.as_mut() {
+                        if line == "." {
+                            if let Ok(mut g) = store.lock() {
+                                g.push(std::mem::take(buf));
+                            }
+                            data = None;
+                            let _ = w.write_all(b"250 2.0.0 queued\r\n").await;
+                        } else {
+                            buf.push_str(&line);
+                            buf.push('\n');
+                        }
+                        continue;
+                    }
+                    let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+                    let reply: &[u8] = match verb.as_str() {
+                        "EHLO" | "HELO" => b"250 sink.test\r\n",
+                        "DATA" => {
+                            data = Some(String::new());
+                            b"354 end with .\r\n"
+                        }
+                        "QUIT" => {
+                            let _ = w.write_all(b"221 bye\r\n").await;
+                            break;
+                        }
+                        _ => b"250 OK\r\n",
+                    };
+                    let _ = w.write_all(reply).await;
+                }
+            });
+        }
+    });
+    (port, got)
+}
+
+async fn customer(hub: &TestHub, cid: &str, email: &str) -> String {
+    let body = json!({"name": format!("Cust {cid}"), "customerId": cid, "serviceUserName": "COMAdmin", "servicePassword": "Never#InMail-42", "email": email});
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/customers",
+            Some(body),
+        )
+        .await;
+    let v: Value = r.json().await.unwrap_or_default();
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
+#[tokio::test]
+async fn cus_7_subscription_email_delivered_over_smtp_without_the_password() {
+    let (port, got) = smtp_sink().await;
+    let hub = TestHub::start_with(|c| {
+        c.smtp_url = Some(format!("smtp://127.0.0.1:{port}"));
+        c.public_address = Some("hub.example.net:7080".into());
+    })
+    .await;
+    let a = customer(&hub, "acme", "it@acme.example").await;
+    let b = customer(&hub, "nomail", "").await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/customers/actions/sendEmail/invoke",
+            Some(json!({"ids": [a, b]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap_or_default();
+    assert_eq!(v, json!({"queued": 1, "skipped": ["Cust nomail"]}));
+    let mut mail = String::new();
+    for _ in 0..100 {
+        if let Some(m) = got.lock().ok().and_then(|g| g.first().cloned()) {
+            mail = m;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(mail.contains("To: it@acme.example"), "{mail}");
+    assert!(mail.contains("Customer ID:        acme"));
+    assert!(mail.contains("wss://hub.example.net:7080"));
+    assert!(
+        !mail.contains("Never#InMail-42"),
+        "the service password must never be mailed"
+    );
+    let mut status = Value::Null;
+    for _ in 0..50 {
+        let (_, o) = hub.get(&hub.admin_token, "/v1/operations/outbox").await;
+        status = o["items"][0]["status"].clone();
+        if status == "sent" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(status, "sent");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn cus_7_without_a_relay_mail_is_kept_in_the_outbox_and_scoped() {
+    let hub = TestHub::start().await;
+    let a = customer(&hub, "acme", "it@acme.example").await;
+    let (_, op) = hub.account("op", Role::Operator).await;
+    // Not assigned: the Operator cannot mail this customer.
+    let r = hub
+        .api(
+            &op,
+            Method::POST,
+            "/v1/operations/customers/actions/sendEmail/invoke",
+            Some(json!({"ids": [a]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/customers/actions/sendEmail/invoke",
+            Some(json!({"ids": [a]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, o) = hub.get(&hub.admin_token, "/v1/operations/outbox").await;
+    assert_eq!(o["items"][0]["status"], "kept");
+    assert_eq!(o["items"][0]["to"], "it@acme.example");
+    // The console shows it to Administrators.
+    let b = Browser::new(&hub);
+    hub.account("boss", Role::Administrator).await;
+    b.login_ready("boss", PASSWORD).await;
+    let (s, html, _) = b.get("/com/outbox").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("it@acme.example"));
+    let (s, html, _) = b.get(&format!("/com/customers/email?id={a}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"confirm-email\""));
+    hub.stop().await;
+}

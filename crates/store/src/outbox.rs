@@ -1,0 +1,142 @@
+//! The mail outbox (CUS-7): every e-mail is stored first; a mailer delivers queued ones over SMTP
+//! when one is configured, otherwise they stay readable in the console.
+
+use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
+use crate::sql::Page;
+use crate::{now_ms, ts, Result, Store};
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mail {
+    pub id: uuid::Uuid,
+    pub created_at: jiff::Timestamp,
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// queued | sent | failed | kept (no SMTP transport configured)
+    pub status: String,
+    pub attempts: i64,
+    pub last_error: String,
+    pub sent_at: Option<jiff::Timestamp>,
+}
+
+fn mail(r: &sqlx::any::AnyRow) -> Result<Mail> {
+    Ok(Mail {
+        id: parse_id(r.try_get("id")?)?,
+        created_at: ts(r.try_get("created_at")?),
+        to: r.try_get("to_addr")?,
+        subject: r.try_get("subject")?,
+        body: r.try_get("body")?,
+        status: r.try_get("status")?,
+        attempts: r.try_get("attempts")?,
+        last_error: r.try_get("last_error")?,
+        sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(ts),
+    })
+}
+
+/// One message to queue.
+#[derive(Debug, Clone)]
+pub struct NewMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+    /// Audit target (e.g. the customer).
+    pub target_id: String,
+    pub target_name: String,
+}
+
+impl Store {
+    /// Queue messages (all or nothing), audited. `status` is `queued` when a transport will send
+    /// them, `kept` when the outbox is the transport.
+    #[tracing::instrument(skip_all)]
+    pub async fn enqueue_mail(
+        &self,
+        meta: &AuditMeta,
+        mails: &[NewMail],
+        status: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        for m in mails {
+            sqlx::query("INSERT INTO outbox (id, created_at, to_addr, subject, body, status) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(now_ms())
+                .bind(m.to.as_str())
+                .bind(m.subject.as_str())
+                .bind(m.body.as_str())
+                .bind(status)
+                .execute(&mut *tx)
+                .await?;
+            write(
+                &mut tx,
+                meta,
+                AuditEntry {
+                    action: "customer.email",
+                    target_type: "customer",
+                    target_id: m.target_id.clone(),
+                    target_name: m.target_name.clone(),
+                    outcome: "success",
+                    detail: format!("to {}", m.to),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Queued messages due for (re)delivery, oldest first.
+    pub async fn queued_mail(&self, limit: i64) -> Result<Vec<Mail>> {
+        let rows = sqlx::query(
+            "SELECT * FROM outbox WHERE status = 'queued' ORDER BY created_at LIMIT $1",
+        )
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(mail).collect()
+    }
+
+    /// Record a delivery attempt; after `max_attempts` failures the message is `failed`.
+    pub async fn mail_attempted(
+        &self,
+        id: uuid::Uuid,
+        error: Option<&str>,
+        max_attempts: i64,
+    ) -> Result<()> {
+        match error {
+            None => {
+                sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = '' WHERE id = $1")
+                    .bind(id.to_string())
+                    .bind(now_ms())
+                    .execute(self.pool())
+                    .await?;
+            }
+            Some(e) => {
+                sqlx::query(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = $2, \
+                     status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END WHERE id = $1",
+                )
+                .bind(id.to_string())
+                .bind(e)
+                .bind(max_attempts)
+                .execute(self.pool())
+                .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Newest first.
+    pub async fn list_mail(&self, page: Page) -> Result<(Vec<Mail>, i64)> {
+        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?;
+        let rows = sqlx::query(&format!(
+            "SELECT * FROM outbox ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
+            page.max, page.start
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        Ok((rows.iter().map(mail).collect::<Result<Vec<_>>>()?, total))
+    }
+}
