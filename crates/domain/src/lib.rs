@@ -8,6 +8,8 @@ pub mod ids;
 pub mod lockout;
 pub mod password;
 pub mod preferences;
+pub mod provisioning;
+
 pub mod rbac;
 pub mod system;
 pub mod validation;
