@@ -288,7 +288,6 @@ impl Store {
     }
 
     /// Wrong service passwords since `since_ms` (service account lockout).
-
     pub async fn service_failures(
         &self,
         customer: CustomerId,

@@ -210,3 +210,6 @@ outbox-to = To
 outbox-subject = Subject
 outbox-status = Status
 menu-outbox = Outbox
+rule-dns-label = may contain only a-z, 0-9 and - (at most 63, not starting or ending with -).
+rule-not-allowed = may not be changed.
+conflict-provider-in-use = The distributor or reseller still has resellers or customers.

@@ -210,3 +210,6 @@ outbox-to = Destinataire
 outbox-subject = Objet
 outbox-status = État
 menu-outbox = Boîte d'envoi
+rule-dns-label = ne peut contenir que a-z, 0-9 et - (63 au plus, sans - au début ni à la fin).
+rule-not-allowed = ne peut pas être modifié.
+conflict-provider-in-use = Le distributeur ou le revendeur a encore des revendeurs ou des clients.

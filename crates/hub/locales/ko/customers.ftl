@@ -1,1 +1,43 @@
 # Patchbay messages (ko) — customers. Missing messages fall back to English.
+# Every id here starts with cus- or prov- so it never collides with another message file.
+
+cus-col-name = 이름
+cus-col-systemName = 시스템 이름
+cus-col-customerId = 고객 ID
+cus-col-profile = 프로필
+cus-col-version = 버전
+cus-col-alarms = 알람
+cus-col-operators = 할당된 운영자
+cus-col-tags = 태그
+cus-col-notes = 메모
+cus-col-status = 연결 상태
+cus-col-connectivity = 연결 상태
+cus-yes = 예
+cus-no = 아니요
+cus-filter-connectivity = 연결 상태
+cus-filter-status = 상태
+cus-filter-tag = 태그
+cus-filter-version = 버전
+cus-filter-profile = 프로필
+cus-filter-distributor = 총판
+cus-filter-reseller = 리셀러
+cus-filter-hasAlarms = 알람 있음
+cus-filter-hide = 필터 숨기기
+cus-light-green = 연결됨
+cus-light-amber = 주의 필요
+cus-light-red = 연결 안 됨
+cus-status-connectionSuccessful = 연결 성공
+cus-status-waitingForInitialConnection = 초기 연결 대기 중
+cus-status-unreachableSince = { $duration } 전부터 시스템에 연결할 수 없거나 오프라인 상태
+cus-close = 닫기
+cus-systems = 시스템 및 서버
+cus-test = 연결 테스트
+cus-test-failed = 연결 테스트 실패: { $reason }
+cus-add-title = 고객 추가
+cus-edit-title = 고객 편집
+cus-delete-title = 고객 삭제
+prov-title = 총판 및 리셀러
+prov-distributor = 총판
+prov-reseller = 리셀러
+prov-customers = 고객
+prov-name = 이름

@@ -1,1 +1,43 @@
 # Patchbay messages (ro) — customers. Missing messages fall back to English.
+# Every id here starts with cus- or prov- so it never collides with another message file.
+
+cus-col-name = Nume
+cus-col-systemName = Nume sistem
+cus-col-customerId = ID client
+cus-col-profile = Profil
+cus-col-version = Versiune
+cus-col-alarms = Alarme
+cus-col-operators = Operatori alocați
+cus-col-tags = Etichete
+cus-col-notes = Note
+cus-col-status = Conectivitate
+cus-col-connectivity = Conectivitate
+cus-yes = Da
+cus-no = Nu
+cus-filter-connectivity = Conectivitate
+cus-filter-status = Stare
+cus-filter-tag = Etichetă
+cus-filter-version = Versiune
+cus-filter-profile = Profil
+cus-filter-distributor = Distribuitor
+cus-filter-reseller = Revânzător
+cus-filter-hasAlarms = Cu alarme
+cus-filter-hide = Ascunde filtrul
+cus-light-green = Conectat
+cus-light-amber = Necesită atenție
+cus-light-red = Neconectat
+cus-status-connectionSuccessful = Conectare reușită
+cus-status-waitingForInitialConnection = Se așteaptă conexiunea inițială
+cus-status-unreachableSince = Sistem inaccesibil sau offline de { $duration }
+cus-close = Închide
+cus-systems = Sisteme și servere
+cus-test = Testare conexiune
+cus-test-failed = Testarea conexiunii a eșuat: { $reason }
+cus-add-title = Adăugare client
+cus-edit-title = Editare client
+cus-delete-title = Ștergere clienți
+prov-title = Distribuitori și revânzători
+prov-distributor = Distribuitor
+prov-reseller = Revânzător
+prov-customers = Clienți
+prov-name = Nume

@@ -1,1 +1,43 @@
 # Patchbay messages (uk) — customers. Missing messages fall back to English.
+# Every id here starts with cus- or prov- so it never collides with another message file.
+
+cus-col-name = Назва
+cus-col-systemName = Назва системи
+cus-col-customerId = ID клієнта
+cus-col-profile = Профіль
+cus-col-version = Версія
+cus-col-alarms = Аварійні сигнали
+cus-col-operators = Призначені оператори
+cus-col-tags = Теги
+cus-col-notes = Примітки
+cus-col-status = Підключення
+cus-col-connectivity = Підключення
+cus-yes = Так
+cus-no = Ні
+cus-filter-connectivity = Підключення
+cus-filter-status = Стан
+cus-filter-tag = Тег
+cus-filter-version = Версія
+cus-filter-profile = Профіль
+cus-filter-distributor = Дистриб'ютор
+cus-filter-reseller = Реселер
+cus-filter-hasAlarms = З аварійними сигналами
+cus-filter-hide = Сховати фільтр
+cus-light-green = Підключено
+cus-light-amber = Потребує уваги
+cus-light-red = Не підключено
+cus-status-connectionSuccessful = Підключення успішне
+cus-status-waitingForInitialConnection = Очікування першого підключення
+cus-status-unreachableSince = Система недоступна або офлайн протягом { $duration }
+cus-close = Закрити
+cus-systems = Системи та сервери
+cus-test = Перевірити підключення
+cus-test-failed = Перевірка підключення не вдалася: { $reason }
+cus-add-title = Додати клієнта
+cus-edit-title = Редагувати клієнта
+cus-delete-title = Видалити клієнтів
+prov-title = Дистриб'ютори та реселери
+prov-distributor = Дистриб'ютор
+prov-reseller = Реселер
+prov-customers = Клієнти
+prov-name = Назва

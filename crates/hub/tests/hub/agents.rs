@@ -18,7 +18,14 @@ async fn customer(hub: &TestHub, cid: &str, extra: Value) -> String {
             b.insert(k.clone(), v.clone());
         }
     }
-    let r = hub.api(&hub.admin_token, Method::POST, "/v1/operations/customers", Some(body)).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/customers",
+            Some(body),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap_or_default();
     v["id"].as_str().unwrap_or_default().to_string()
@@ -38,8 +45,19 @@ fn system_dir(name: &str, profile: &str, rights: &str, extra: &str) -> PathBuf {
 
 const ALL_RIGHTS: &str = "\"status-read\", \"configuration\", \"upgrade\"";
 
-fn agent(hub: &TestHub, cid: &str, user: &str, password: &str, dir: &PathBuf) -> CancellationToken {
-    let mut opts = AgentOptions::new(format!("wss://localhost:{}", hub.running.addr.port()), cid, Password::new(password), dir.clone());
+fn agent(
+    hub: &TestHub,
+    cid: &str,
+    user: &str,
+    password: &str,
+    dir: &std::path::Path,
+) -> CancellationToken {
+    let mut opts = AgentOptions::new(
+        format!("wss://localhost:{}", hub.running.addr.port()),
+        cid,
+        Password::new(password),
+        dir,
+    );
     opts.service_user = user.into();
     opts.trust = Trust::CaPem(hub.cert_pem.clone());
     opts.timings = LinkTimings {
@@ -59,10 +77,17 @@ fn agent(hub: &TestHub, cid: &str, user: &str, password: &str, dir: &PathBuf) ->
 }
 
 /// Poll the customer until `pred` holds (15 s at most); returns the last JSON.
-async fn wait_customer(hub: &TestHub, id: &str, what: &str, pred: impl Fn(&Value) -> bool) -> Value {
+async fn wait_customer(
+    hub: &TestHub,
+    id: &str,
+    what: &str,
+    pred: impl Fn(&Value) -> bool,
+) -> Value {
     let mut last = Value::Null;
     for _ in 0..150 {
-        let (_, v) = hub.get(&hub.admin_token, &format!("/v1/operations/customers/{id}")).await;
+        let (_, v) = hub
+            .get(&hub.admin_token, &format!("/v1/operations/customers/{id}"))
+            .await;
         if pred(&v) {
             return v;
         }
@@ -80,8 +105,13 @@ fn status_is(code: &'static str) -> impl Fn(&Value) -> bool {
 async fn sys_1_sys_6_sys_7_agent_connects_authenticates_and_reports_its_servers() {
     let hub = TestHub::start().await;
     let id = customer(&hub, "acme", json!({})).await;
-    let (_, before) = hub.get(&hub.admin_token, &format!("/v1/operations/customers/{id}")).await;
-    assert_eq!((before["connectivity"].as_str(), before["status"].as_str()), (Some("red"), Some("waitingForInitialConnection")));
+    let (_, before) = hub
+        .get(&hub.admin_token, &format!("/v1/operations/customers/{id}"))
+        .await;
+    assert_eq!(
+        (before["connectivity"].as_str(), before["status"].as_str()),
+        (Some("red"), Some("waitingForInitialConnection"))
+    );
     let port = hub.running.addr.port();
     let extra = format!(
         "[[servers]]\nname = \"sec-1\"\nrole = \"secondary\"\naddress = \"10.0.0.11\"\nversion = \"12.1.0.0.123\"\ncheck = \"tcp://127.0.0.1:{port}\"\n\
@@ -89,30 +119,73 @@ async fn sys_1_sys_6_sys_7_agent_connects_authenticates_and_reports_its_servers(
     );
     let dir = system_dir("ipo-paris", "server-edition", ALL_RIGHTS, &extra);
     let stop = agent(&hub, "acme", "COMAdmin", SERVICE_PW, &dir);
-    let c = wait_customer(&hub, &id, "green", |v| v["connectivity"] == "green" && v["version"] == "12.1.0.0.123").await;
+    let c = wait_customer(&hub, &id, "green", |v| {
+        v["connectivity"] == "green" && v["version"] == "12.1.0.0.123"
+    })
+    .await;
     assert_eq!(c["status"], "connectionSuccessful");
     assert_eq!(c["systemName"], "ipo-paris");
     assert_eq!(c["profile"], "server-edition");
-    let (_, systems) = hub.get(&hub.admin_token, &format!("/v1/operations/customers/{id}/systems")).await;
+    let (_, systems) = hub
+        .get(
+            &hub.admin_token,
+            &format!("/v1/operations/customers/{id}/systems"),
+        )
+        .await;
     let servers: Vec<(String, String)> = systems["items"][0]["servers"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|s| (s["name"].as_str().unwrap_or("").to_string(), s["role"].as_str().unwrap_or("").to_string()))
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap_or("").to_string(),
+                s["role"].as_str().unwrap_or("").to_string(),
+            )
+        })
         .collect();
-    assert_eq!(servers, [("ipo-paris".into(), "primary".into()), ("sec-1".into(), "secondary".into()), ("app-1".into(), "application".into())]);
-    assert_eq!(systems["items"][0]["remoteOperations"]["remoteAccess"], true);
+    assert_eq!(
+        servers,
+        [
+            ("ipo-paris".into(), "primary".into()),
+            ("sec-1".into(), "secondary".into()),
+            ("app-1".into(), "application".into())
+        ]
+    );
+    assert_eq!(
+        systems["items"][0]["remoteOperations"]["remoteAccess"],
+        true
+    );
     assert_eq!(systems["items"][0]["connected"], true);
     // Test connection succeeds now.
-    let r = hub.api(&hub.admin_token, Method::POST, &format!("/v1/operations/customers/{id}/actions/testConnection/invoke"), None).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            &format!("/v1/operations/customers/{id}/actions/testConnection/invoke"),
+            None,
+        )
+        .await;
     let t: Value = r.json().await.unwrap_or_default();
     assert_eq!(t["ok"], true, "{t}");
     // Connection lost → offline since <duration>.
     stop.cancel();
     let c = wait_customer(&hub, &id, "offline", status_is("unreachableSince")).await;
     assert_eq!(c["connectivity"], "red");
-    assert!(c["statusMessage"].as_str().unwrap_or("").starts_with("System unreachable or offline since"), "{c}");
-    let r = hub.api(&hub.admin_token, Method::POST, &format!("/v1/operations/customers/{id}/actions/testConnection/invoke"), None).await;
+    assert!(
+        c["statusMessage"]
+            .as_str()
+            .unwrap_or("")
+            .starts_with("System unreachable or offline since"),
+        "{c}"
+    );
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            &format!("/v1/operations/customers/{id}/actions/testConnection/invoke"),
+            None,
+        )
+        .await;
     let t: Value = r.json().await.unwrap_or_default();
     assert_eq!(t["ok"], false);
     assert_eq!(t["status"], "unreachableSince");
@@ -126,37 +199,90 @@ async fn sys_3_each_refusal_comes_from_its_real_condition() {
     let a = customer(&hub, "wrong-pw", json!({})).await;
     let dir = system_dir("s-a", "ip500v2", ALL_RIGHTS, "");
     let stop = agent(&hub, "wrong-pw", "COMAdmin", "not-the-password", &dir);
-    wait_customer(&hub, &a, "authorisation failed", |v| v["status"] == "authorisationFailed" && v["connectivity"] == "amber").await;
+    wait_customer(&hub, &a, "authorisation failed", |v| {
+        v["status"] == "authorisationFailed" && v["connectivity"] == "amber"
+    })
+    .await;
     // …and repeated wrong passwords lock the service account for a while.
-    wait_customer(&hub, &a, "temporarily locked", status_is("temporarilyLocked")).await;
+    wait_customer(
+        &hub,
+        &a,
+        "temporarily locked",
+        status_is("temporarilyLocked"),
+    )
+    .await;
     stop.cancel();
     // Unknown service user → invalid credentials.
     let b = customer(&hub, "wrong-user", json!({})).await;
-    let stop = agent(&hub, "wrong-user", "NotComAdmin", SERVICE_PW, &system_dir("s-b", "ip500v2", ALL_RIGHTS, ""));
-    wait_customer(&hub, &b, "invalid credentials", status_is("invalidCredentials")).await;
+    let stop = agent(
+        &hub,
+        "wrong-user",
+        "NotComAdmin",
+        SERVICE_PW,
+        &system_dir("s-b", "ip500v2", ALL_RIGHTS, ""),
+    );
+    wait_customer(
+        &hub,
+        &b,
+        "invalid credentials",
+        status_is("invalidCredentials"),
+    )
+    .await;
     stop.cancel();
     // Service account disabled on the customer entry → disabled by administrator.
     let c = customer(&hub, "disabled", json!({"serviceDisabled": true})).await;
-    let stop = agent(&hub, "disabled", "COMAdmin", SERVICE_PW, &system_dir("s-c", "ip500v2", ALL_RIGHTS, ""));
+    let stop = agent(
+        &hub,
+        "disabled",
+        "COMAdmin",
+        SERVICE_PW,
+        &system_dir("s-c", "ip500v2", ALL_RIGHTS, ""),
+    );
     wait_customer(&hub, &c, "disabled", status_is("disabledByAdministrator")).await;
     stop.cancel();
     // Legacy profile → legacy (monitoring only).
     let d = customer(&hub, "old", json!({})).await;
-    let stop = agent(&hub, "old", "COMAdmin", SERVICE_PW, &system_dir("s-d", "legacy", ALL_RIGHTS, ""));
+    let stop = agent(
+        &hub,
+        "old",
+        "COMAdmin",
+        SERVICE_PW,
+        &system_dir("s-d", "legacy", ALL_RIGHTS, ""),
+    );
     wait_customer(&hub, &d, "legacy", status_is("legacy")).await;
     stop.cancel();
     // Rights the system grants its service account.
     let e = customer(&hub, "rights", json!({})).await;
-    let stop = agent(&hub, "rights", "COMAdmin", SERVICE_PW, &system_dir("s-e", "ip500v2", "\"status-read\"", ""));
-    wait_customer(&hub, &e, "insufficient rights", status_is("insufficientRights")).await;
+    let stop = agent(
+        &hub,
+        "rights",
+        "COMAdmin",
+        SERVICE_PW,
+        &system_dir("s-e", "ip500v2", "\"status-read\"", ""),
+    );
+    wait_customer(
+        &hub,
+        &e,
+        "insufficient rights",
+        status_is("insufficientRights"),
+    )
+    .await;
     stop.cancel();
     let f = customer(&hub, "norights", json!({})).await;
-    let stop = agent(&hub, "norights", "COMAdmin", SERVICE_PW, &system_dir("s-f", "ip500v2", "", "password_expired = true\n"));
+    let stop = agent(
+        &hub,
+        "norights",
+        "COMAdmin",
+        SERVICE_PW,
+        &system_dir("s-f", "ip500v2", "", "password_expired = true\n"),
+    );
     wait_customer(&hub, &f, "password expired", status_is("passwordExpired")).await;
     stop.cancel();
     // Never connected.
     let g = customer(&hub, "never", json!({})).await;
-    let (_, v) = hub.get(&hub.admin_token, &format!("/v1/operations/customers/{g}")).await;
+    let (_, v) = hub
+        .get(&hub.admin_token, &format!("/v1/operations/customers/{g}"))
+        .await;
     assert_eq!(v["status"], "waitingForInitialConnection");
     hub.stop().await;
 }
@@ -168,16 +294,40 @@ async fn sys_3_too_many_simultaneous_sessions_for_one_customer() {
     let limit = patchbay_domain::system::MAX_SESSIONS_PER_CUSTOMER as usize;
     let mut stops = Vec::new();
     for i in 0..limit {
-        stops.push(agent(&hub, "crowd", "COMAdmin", SERVICE_PW, &system_dir(&format!("node-{i}"), "ip500v2", ALL_RIGHTS, "")));
+        stops.push(agent(
+            &hub,
+            "crowd",
+            "COMAdmin",
+            SERVICE_PW,
+            &system_dir(&format!("node-{i}"), "ip500v2", ALL_RIGHTS, ""),
+        ));
     }
     for _ in 0..150 {
-        if hub.store().connected_systems(id.parse().unwrap_or_default(), "").await.unwrap_or(0) == limit as i64 {
+        if hub
+            .store()
+            .connected_systems(id.parse().unwrap_or_default(), "")
+            .await
+            .unwrap_or(0)
+            == limit as i64
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(hub.store().connected_systems(id.parse().unwrap_or_default(), "").await.unwrap_or(0), limit as i64);
-    stops.push(agent(&hub, "crowd", "COMAdmin", SERVICE_PW, &system_dir("one-too-many", "ip500v2", ALL_RIGHTS, "")));
+    assert_eq!(
+        hub.store()
+            .connected_systems(id.parse().unwrap_or_default(), "")
+            .await
+            .unwrap_or(0),
+        limit as i64
+    );
+    stops.push(agent(
+        &hub,
+        "crowd",
+        "COMAdmin",
+        SERVICE_PW,
+        &system_dir("one-too-many", "ip500v2", ALL_RIGHTS, ""),
+    ));
     // The ninth is refused and the refusal recorded; the eight stay connected.
     let mut refused = false;
     for _ in 0..150 {
@@ -187,8 +337,17 @@ async fn sys_3_too_many_simultaneous_sessions_for_one_customer() {
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    assert_eq!(hub.store().connected_systems(id.parse().unwrap_or_default(), "").await.unwrap_or(0), limit as i64);
-    assert!(refused, "the ninth system must be refused with tooManySessions");
+    assert_eq!(
+        hub.store()
+            .connected_systems(id.parse().unwrap_or_default(), "")
+            .await
+            .unwrap_or(0),
+        limit as i64
+    );
+    assert!(
+        refused,
+        "the ninth system must be refused with tooManySessions"
+    );
     for s in stops {
         s.cancel();
     }
@@ -196,7 +355,11 @@ async fn sys_3_too_many_simultaneous_sessions_for_one_customer() {
 }
 
 async fn last_refusal(hub: &TestHub, id: &str) -> Option<String> {
-    hub.store().customer_last_refusal(id.parse().ok()?).await.ok().flatten()
+    hub.store()
+        .customer_last_refusal(id.parse().ok()?)
+        .await
+        .ok()
+        .flatten()
 }
 
 #[tokio::test]
@@ -209,7 +372,9 @@ async fn sys_1_agent_reconnects_after_a_hub_restart_and_keeps_reporting() {
     let hub = hub.restart().await;
     // After the restart the agent is back; a changed report arrives.
     wait_customer(&hub, &id, "reconnected", status_is("connectionSuccessful")).await;
-    let toml = std::fs::read_to_string(dir.join("system.toml")).unwrap_or_default().replace("12.1.0.0.123", "12.2.0.0.7");
+    let toml = std::fs::read_to_string(dir.join("system.toml"))
+        .unwrap_or_default()
+        .replace("12.1.0.0.123", "12.2.0.0.7");
     std::fs::write(dir.join("system.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
     wait_customer(&hub, &id, "new version", |v| v["version"] == "12.2.0.0.7").await;
     stop.cancel();
@@ -229,7 +394,11 @@ async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
         r#"{"event":"raise","severity":"warning","type":"security","description":"Fatal error on connection from 27.59.61.121","key":"tls-fatal","ongoing":false}"#,
     ];
     use std::io::Write;
-    let mut f = std::fs::OpenOptions::new().append(true).create(true).open(dir.join("alarms.jsonl")).unwrap_or_else(|e| panic!("{e}"));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(dir.join("alarms.jsonl"))
+        .unwrap_or_else(|e| panic!("{e}"));
     for l in lines {
         writeln!(f, "{l}").unwrap_or_else(|e| panic!("{e}"));
     }
@@ -238,33 +407,74 @@ async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
     let mut v = Value::Null;
     for _ in 0..150 {
         v = hub.get(&hub.admin_token, &url).await.1;
-        let trunk = v["items"].as_array().into_iter().flatten().find(|a| a["alarmType"] == "trunk").cloned();
-        if v["items"].as_array().map(Vec::len) == Some(2) && trunk.is_some_and(|t| t["occurrences"] == 2) {
+        let trunk = v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|a| a["alarmType"] == "trunk")
+            .cloned();
+        if v["items"].as_array().map(Vec::len) == Some(2)
+            && trunk.is_some_and(|t| t["occurrences"] == 2)
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let items = v["items"].as_array().cloned().unwrap_or_default();
     assert_eq!(items.len(), 2, "{v}");
-    let trunk = items.iter().find(|a| a["alarmType"] == "trunk").cloned().unwrap_or_default();
-    assert_eq!((trunk["occurrences"].clone(), trunk["ongoing"].clone(), trunk["severity"].clone()), (json!(2), json!(true), json!("major")));
+    let trunk = items
+        .iter()
+        .find(|a| a["alarmType"] == "trunk")
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(
+        (
+            trunk["occurrences"].clone(),
+            trunk["ongoing"].clone(),
+            trunk["severity"].clone()
+        ),
+        (json!(2), json!(true), json!("major"))
+    );
     let c = wait_customer(&hub, &id, "alarm count", |v| v["alarmCount"] == 2).await;
     assert_eq!(c["alarmCount"], 2);
     // Ongoing: refused.
-    let r = hub.api(&hub.admin_token, Method::POST, "/v1/operations/alarms/actions/clear/invoke", Some(json!({"ids": [trunk["id"]]}))).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/alarms/actions/clear/invoke",
+            Some(json!({"ids": [trunk["id"]]})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     // The system clears the condition; then the operator may clear the row.
-    let mut f = std::fs::OpenOptions::new().append(true).open(dir.join("alarms.jsonl")).unwrap_or_else(|e| panic!("{e}"));
-    writeln!(f, r#"{{"event":"clear","type":"trunk","key":"trunk-1"}}"#).unwrap_or_else(|e| panic!("{e}"));
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(dir.join("alarms.jsonl"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    writeln!(f, r#"{{"event":"clear","type":"trunk","key":"trunk-1"}}"#)
+        .unwrap_or_else(|e| panic!("{e}"));
     drop(f);
     for _ in 0..150 {
         let v = hub.get(&hub.admin_token, &url).await.1;
-        if v["items"].as_array().into_iter().flatten().any(|a| a["alarmType"] == "trunk" && a["ongoing"] == false) {
+        if v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|a| a["alarmType"] == "trunk" && a["ongoing"] == false)
+        {
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let r = hub.api(&hub.admin_token, Method::POST, "/v1/operations/alarms/actions/clear/invoke", Some(json!({"ids": [trunk["id"]]}))).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/alarms/actions/clear/invoke",
+            Some(json!({"ids": [trunk["id"]]})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let v = hub.get(&hub.admin_token, &url).await.1;
     assert_eq!(v["items"].as_array().map(Vec::len), Some(1));
@@ -276,11 +486,24 @@ async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
 async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure() {
     let hub = TestHub::start().await;
     let (op_id, op) = hub.account("op-a", Role::Operator).await;
-    let a = customer(&hub, "tenant-a", json!({"operators": [op_id], "tags": ["alpha"]})).await;
-    let b = customer(&hub, "tenant-b", json!({"tags": ["bravo"], "notes": "secret-b"})).await;
+    let a = customer(
+        &hub,
+        "tenant-a",
+        json!({"operators": [op_id], "tags": ["alpha"]}),
+    )
+    .await;
+    let b = customer(
+        &hub,
+        "tenant-b",
+        json!({"tags": ["bravo"], "notes": "secret-b"}),
+    )
+    .await;
     for (cid, name) in [(&a, "sys-a"), (&b, "sys-b")] {
         let c = cid.parse().unwrap_or_default();
-        hub.store().system_connected(c, name, &hub.running.state.agents.node_id).await.unwrap_or_else(|e| panic!("{e}"));
+        hub.store()
+            .system_connected(c, name, &hub.running.state.agents.node_id)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         hub.store()
             .raise_alarm(&patchbay_store::alarms::AlarmRaise {
                 customer: c,
@@ -296,26 +519,72 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
             .unwrap_or_else(|e| panic!("{e}"));
     }
     let (_, list) = hub.get(&op, "/v1/operations/customers").await;
-    let ids: Vec<&str> = list["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str()).collect();
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
     assert_eq!(ids, [a.as_str()]);
-    for q in ["search=tenant-b", "search=secret-b", "tag=bravo", "connectivity=green&search=b"] {
+    for q in [
+        "search=tenant-b",
+        "search=secret-b",
+        "tag=bravo",
+        "connectivity=green&search=b",
+    ] {
         let (_, v) = hub.get(&op, &format!("/v1/operations/customers?{q}")).await;
-        assert!(v["items"].as_array().into_iter().flatten().all(|c| c["id"] != b.as_str()), "{q}: {v}");
+        assert!(
+            v["items"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .all(|c| c["id"] != b.as_str()),
+            "{q}: {v}"
+        );
     }
-    for path in [format!("/v1/operations/customers/{b}"), format!("/v1/operations/customers/{b}/systems"), format!("/v1/operations/customers/{b}/assignedAccounts")] {
+    for path in [
+        format!("/v1/operations/customers/{b}"),
+        format!("/v1/operations/customers/{b}/systems"),
+        format!("/v1/operations/customers/{b}/assignedAccounts"),
+    ] {
         let (s, _) = hub.get(&op, &path).await;
         assert_eq!(s, StatusCode::NOT_FOUND, "{path}");
     }
-    let r = hub.api(&op, Method::POST, &format!("/v1/operations/customers/{b}/actions/testConnection/invoke"), None).await;
+    let r = hub
+        .api(
+            &op,
+            Method::POST,
+            &format!("/v1/operations/customers/{b}/actions/testConnection/invoke"),
+            None,
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let (_, alarms) = hub.get(&op, "/v1/operations/alarms").await;
-    assert!(alarms["items"].as_array().into_iter().flatten().all(|x| x["customerId"] == a.as_str()));
+    assert!(alarms["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|x| x["customerId"] == a.as_str()));
     assert_eq!(alarms["items"].as_array().map(Vec::len), Some(1));
-    let (_, alarms) = hub.get(&op, &format!("/v1/operations/alarms?customerId={b}")).await;
+    let (_, alarms) = hub
+        .get(&op, &format!("/v1/operations/alarms?customerId={b}"))
+        .await;
     assert_eq!(alarms["items"].as_array().map(Vec::len), Some(0));
-    let (_, all) = hub.get(&hub.admin_token, &format!("/v1/operations/alarms?customerId={b}")).await;
+    let (_, all) = hub
+        .get(
+            &hub.admin_token,
+            &format!("/v1/operations/alarms?customerId={b}"),
+        )
+        .await;
     let b_alarm = all["items"][0]["id"].clone();
-    let r = hub.api(&op, Method::POST, "/v1/operations/alarms/actions/clear/invoke", Some(json!({"ids": [b_alarm]}))).await;
+    let r = hub
+        .api(
+            &op,
+            Method::POST,
+            "/v1/operations/alarms/actions/clear/invoke",
+            Some(json!({"ids": [b_alarm]})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let (_, sum) = hub.get(&op, "/v1/operations/alarms/summary").await;
     assert_eq!(sum["total"], 1);
@@ -326,19 +595,58 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
     assert_eq!(d["customers"], 2);
     // Distributor counts are not shown to an Operator.
     let (_, ds) = hub.get(&op, "/v1/operations/distributors").await;
-    assert!(ds["items"].as_array().into_iter().flatten().all(|d| d["customers"].is_null()));
+    assert!(ds["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .all(|d| d["customers"].is_null()));
     // CUS-3: a label equal to the reseller's name assigns automatically.
-    let r = hub.api(&hub.admin_token, Method::POST, "/v1/operations/distributors", Some(json!({"name": "Northwind"}))).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/distributors",
+            Some(json!({"name": "Northwind"})),
+        )
+        .await;
     let dist: Value = r.json().await.unwrap_or_default();
-    let r = hub.api(&hub.admin_token, Method::POST, "/v1/operations/resellers", Some(json!({"name": "Alpine", "distributorId": dist["id"]}))).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::POST,
+            "/v1/operations/resellers",
+            Some(json!({"name": "Alpine", "distributorId": dist["id"]})),
+        )
+        .await;
     let res: Value = r.json().await.unwrap_or_default();
-    let r = hub.api(&hub.admin_token, Method::PUT, &format!("/v1/operations/customers/{b}"), Some(json!({"distributorId": dist["id"], "resellerId": res["id"]}))).await;
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::PUT,
+            &format!("/v1/operations/customers/{b}"),
+            Some(json!({"distributorId": dist["id"], "resellerId": res["id"]})),
+        )
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let (_, labelled) = hub.account_with("op-alpine", Role::Operator, |f| f.labels = vec!["alpine".into()]).await;
+    let (_, labelled) = hub
+        .account_with("op-alpine", Role::Operator, |f| {
+            f.labels = vec!["alpine".into()]
+        })
+        .await;
     let (_, v) = hub.get(&labelled, "/v1/operations/customers").await;
-    let ids: Vec<&str> = v["items"].as_array().into_iter().flatten().filter_map(|c| c["id"].as_str()).collect();
+    let ids: Vec<&str> = v["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
     assert_eq!(ids, [b.as_str()]);
-    let (_, assigned) = hub.get(&hub.admin_token, &format!("/v1/operations/customers/{b}/assignedAccounts")).await;
+    let (_, assigned) = hub
+        .get(
+            &hub.admin_token,
+            &format!("/v1/operations/customers/{b}/assignedAccounts"),
+        )
+        .await;
     assert_eq!(assigned["items"][0]["loginName"], "op-alpine");
     assert_eq!(assigned["items"][0]["manual"], false);
     hub.stop().await;

@@ -84,7 +84,12 @@ fn to_login(query: &str) -> Response {
 /// Pages a session may reach before it has accepted the terms / changed its password, and the
 /// only pages a kiosk session may reach (OPR-4, OPR-5).
 const GATE_FREE: [&str; 3] = ["/com/terms", "/com/password", "/com/logout"];
-const KIOSK_PAGES: [&str; 2] = ["/com/dashboard", "/com/logout"];
+const KIOSK_PAGES: [&str; 4] = [
+    "/com/dashboard",
+    "/com/dashboard/live",
+    "/com/dashboard/events",
+    "/com/logout",
+];
 
 /// Session authentication, idle timeout, first-login gates, kiosk pinning and CSRF.
 async fn console_auth(
