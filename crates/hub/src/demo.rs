@@ -13,9 +13,26 @@ pub const DEFAULT_DATA_DIR: &str = "./patchbay-demo";
 const PASSWORD_FILE: &str = "demo-service.password";
 
 const NAMES: [&str; 20] = [
-    "Acme Logistics", "Bellweather Clinics", "Cobalt Retail", "Delta Dental", "Evergreen Schools", "Fjord Shipping",
-    "Granite Legal", "Harbor Hotels", "Iris Pharmacy", "Juniper Bank", "Kestrel Air", "Lumen Studios", "Maple Insurance",
-    "Nimbus Cloud", "Orchid Spa", "Pioneer Farms", "Quartz Labs", "Redwood Realty", "Summit Sports", "Tidal Energy",
+    "Acme Logistics",
+    "Bellweather Clinics",
+    "Cobalt Retail",
+    "Delta Dental",
+    "Evergreen Schools",
+    "Fjord Shipping",
+    "Granite Legal",
+    "Harbor Hotels",
+    "Iris Pharmacy",
+    "Juniper Bank",
+    "Kestrel Air",
+    "Lumen Studios",
+    "Maple Insurance",
+    "Nimbus Cloud",
+    "Orchid Spa",
+    "Pioneer Farms",
+    "Quartz Labs",
+    "Redwood Realty",
+    "Summit Sports",
+    "Tidal Energy",
 ];
 const TAGS: [&str; 5] = ["gold", "silver", "bronze", "healthcare", "retail"];
 
@@ -40,13 +57,27 @@ fn service_password(state: &AppState) -> Result<String, DemoError> {
     Ok(p)
 }
 
-async fn provider(store: &Store, distributor: &str, reseller: &str) -> Result<(patchbay_domain::DistributorId, patchbay_domain::ResellerId), DemoError> {
+async fn provider(
+    store: &Store,
+    distributor: &str,
+    reseller: &str,
+) -> Result<(patchbay_domain::DistributorId, patchbay_domain::ResellerId), DemoError> {
     let meta = AuditMeta::system();
-    let d = match store.distributors().await?.into_iter().find(|d| d.name == distributor) {
+    let d = match store
+        .distributors()
+        .await?
+        .into_iter()
+        .find(|d| d.name == distributor)
+    {
         Some(d) => d.id,
         None => store.create_distributor(&meta, distributor).await?,
     };
-    let r = match store.resellers(Some(d)).await?.into_iter().find(|r| r.name == reseller) {
+    let r = match store
+        .resellers(Some(d))
+        .await?
+        .into_iter()
+        .find(|r| r.name == reseller)
+    {
         Some(r) => r.id,
         None => store.create_reseller(&meta, d, reseller).await?,
     };
@@ -76,17 +107,31 @@ pub async fn seed(state: &AppState, count: u32) -> Result<String, DemoError> {
         let fields = CustomerFields {
             name: format!("{base} {i:03}"),
             customer_id,
-            service_user_name: if extra && i == count + 2 { "legacy-admin".into() } else { "COMAdmin".into() },
+            service_user_name: if extra && i == count + 2 {
+                "legacy-admin".into()
+            } else {
+                "COMAdmin".into()
+            },
             tags: vec![TAGS[i as usize % TAGS.len()].into()],
             phone: format!("+3314{:07}", i),
             email: format!("it{i}@customer.example"),
-            notes: if extra { "Demo: shows a connection problem".into() } else { String::new() },
+            notes: if extra {
+                "Demo: shows a connection problem".into()
+            } else {
+                String::new()
+            },
             service_disabled: extra && i == count + 1,
         };
         store
             .create_customer(
                 &AuditMeta::system(),
-                &CustomerWrite { fields, sealed_password: Some(sealed.clone()), distributor_id: Some(d), reseller_id: Some(r), operators: vec![] },
+                &CustomerWrite {
+                    fields,
+                    sealed_password: Some(sealed.clone()),
+                    distributor_id: Some(d),
+                    reseller_id: Some(r),
+                    operators: vec![],
+                },
             )
             .await?;
     }
@@ -96,9 +141,20 @@ pub async fn seed(state: &AppState, count: u32) -> Result<String, DemoError> {
 /// Run the simulated fleet against this hub until `shutdown`. Systems `count+1` and `count+2`
 /// are simulated too: the hub refuses them (disabled entry, unknown service user);
 /// `count+3` never connects.
-pub fn spawn_fleet(state: &AppState, port: u16, count: u32, password: String, shutdown: CancellationToken) -> Result<(), DemoError> {
+pub fn spawn_fleet(
+    state: &AppState,
+    port: u16,
+    count: u32,
+    password: String,
+    shutdown: CancellationToken,
+) -> Result<(), DemoError> {
     let cert = std::fs::read(state.config.data_dir.join(crate::tls::CERT_FILE))?;
-    let mut opts = SimOptions::new(format!("wss://localhost:{port}"), count + 2, PREFIX, Password::new(password));
+    let mut opts = SimOptions::new(
+        format!("wss://localhost:{port}"),
+        count + 2,
+        PREFIX,
+        Password::new(password),
+    );
     opts.trust = Trust::CaPem(cert);
     opts.alarm_interval = Duration::from_secs(20);
     opts.ramp = Duration::from_secs(3);

@@ -136,21 +136,32 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("shutting down");
             running.shutdown().await;
         }
-        Command::Demo { mut config, systems } => {
+        Command::Demo {
+            mut config,
+            systems,
+        } => {
             if config.data_dir.is_none() {
                 config.data_dir = Some(patchbay_hub::demo::DEFAULT_DATA_DIR.into());
             }
             let config = config.resolve()?;
             let prepared = patchbay_hub::prepare(config, log_control).await?;
             if let Some((login, password)) = &prepared.first_admin {
-                println!("First administrator created. Change this one-time password at first login:");
+                println!(
+                    "First administrator created. Change this one-time password at first login:"
+                );
                 println!("  login:    {login}");
                 println!("  password: {password}");
             }
             let password = patchbay_hub::demo::seed(&prepared.state, systems).await?;
             let running = patchbay_hub::start(prepared.state).await?;
             let shutdown = patchbay_agent::CancellationToken::new();
-            patchbay_hub::demo::spawn_fleet(&running.state, running.addr.port(), systems, password, shutdown.clone())?;
+            patchbay_hub::demo::spawn_fleet(
+                &running.state,
+                running.addr.port(),
+                systems,
+                password,
+                shutdown.clone(),
+            )?;
             println!(
                 "Patchbay demo: {systems} simulated systems connecting. Console https://localhost:{}/com",
                 running.addr.port()
@@ -160,7 +171,6 @@ async fn main() -> anyhow::Result<()> {
             running.shutdown().await;
         }
         Command::Migrate(args) => {
-
             let store = open_store(&args).await?;
             println!("schema up to date");
             store.close().await;

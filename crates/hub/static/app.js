@@ -23,4 +23,15 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!login || !login.value) window.location = "/com/login?lang=" + encodeURIComponent(sel.value);
     });
   }
+  // OPR-5: live dashboard — swap in the charts fragment the server pushes (SSE), else poll.
+  const live = document.getElementById("dashboard-live");
+  if (live && live.dataset.events && "EventSource" in window) {
+    const source = new EventSource(live.dataset.events);
+    source.addEventListener("dashboard", (e) => { live.innerHTML = e.data; });
+  } else if (live && live.dataset.live) {
+    setInterval(async () => {
+      const r = await fetch(live.dataset.live, { credentials: "same-origin", redirect: "error" });
+      if (r.ok) live.innerHTML = await r.text();
+    }, 10000);
+  }
 });

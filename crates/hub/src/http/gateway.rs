@@ -173,7 +173,6 @@ where
             };
             match next {
                 Ok(Some(Frame::Text(t))) => {
-
                     if let Err(e) = handle(state, customer, sys, &hello.system_name, &t).await {
                         tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected");
                     }
