@@ -273,3 +273,61 @@ async fn api_1_guessing_tokens_is_rate_limited_with_retry_after() {
     assert_eq!(v["errors"][0]["errorCode"], 4290);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn dsh_1_demo_seeds_a_living_fleet() {
+    let hub = TestHub::start().await;
+    let password = patchbay_hub::demo::seed(&hub.running.state, 3)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Idempotent.
+    patchbay_hub::demo::seed(&hub.running.state, 3)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let stop = patchbay_agent::CancellationToken::new();
+    patchbay_hub::demo::spawn_fleet(
+        &hub.running.state,
+        hub.running.addr.port(),
+        3,
+        password,
+        stop.clone(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut by_status = Value::Null;
+    for _ in 0..200 {
+        let (_, d) = hub.get(&hub.admin_token, "/v1/operations/dashboard").await;
+        by_status = d["byStatus"].clone();
+        let count = |code: &str| {
+            by_status
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|c| c["key"] == code)
+                .and_then(|c| c["count"].as_i64())
+                .unwrap_or(0)
+        };
+        // The simulator varies profiles and rights: every other status is a connected system.
+        let total: i64 = by_status
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c["count"].as_i64())
+            .sum();
+        let connected = total
+            - count("disabledByAdministrator")
+            - count("invalidCredentials")
+            - count("waitingForInitialConnection")
+            - count("unreachableSince");
+        if connected == 3
+            && count("disabledByAdministrator") == 1
+            && count("invalidCredentials") == 1
+            && count("waitingForInitialConnection") == 1
+        {
+            stop.cancel();
+            hub.stop().await;
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("demo fleet did not settle: {by_status}");
+}
