@@ -93,21 +93,31 @@ impl DiskWatch {
             })
         } else if self.raised && used_percent < self.clear_percent {
             self.raised = false;
-            Some(AlarmEvent {
-                event: "clear".into(),
-                severity: String::new(),
-                alarm_type: "services".into(),
-                description: format!(
-                    "Disk space recovered on {}: {used_percent} % used",
-                    path.display()
-                ),
-                key: Some(DISK_KEY.into()),
-                ongoing: false,
-                at: Some(jiff::Timestamp::now().to_string()),
-            })
+            Some(disk_clear(format!(
+                "Disk space recovered on {}: {used_percent} % used",
+                path.display()
+            )))
         } else {
             None
         }
+    }
+
+    /// Whether this measurement means the condition is OK: below the clear threshold.
+    pub fn is_ok(&self, used_percent: u8) -> bool {
+        used_percent < self.clear_percent
+    }
+}
+
+/// The `clear` event of the disk alarm.
+pub fn disk_clear(description: String) -> AlarmEvent {
+    AlarmEvent {
+        event: "clear".into(),
+        severity: String::new(),
+        alarm_type: "services".into(),
+        description,
+        key: Some(DISK_KEY.into()),
+        ongoing: false,
+        at: Some(jiff::Timestamp::now().to_string()),
     }
 }
 
@@ -147,6 +157,12 @@ mod tests {
         );
         assert!(w.evaluate(84, p).is_none());
         assert!(w.evaluate(95, p).is_some(), "raises again");
+        // "OK" (safe to clear after a restart) means below the clear threshold only.
+        assert!(w.is_ok(84) && !w.is_ok(85) && !w.is_ok(95));
+        assert!(
+            !DiskWatch::new(0, 0).is_ok(0),
+            "a 0 % threshold is never OK"
+        );
     }
 
     #[test]

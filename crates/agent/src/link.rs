@@ -263,6 +263,9 @@ pub(crate) trait Source: Send {
     fn next_event(&mut self) -> impl Future<Output = SourceEvent> + Send;
     /// An alarm that could not be sent: it goes first after the next reconnection.
     fn requeue(&mut self, alarm: AlarmEvent);
+    /// Called after each `welcome`, once the report is sent: a chance to queue alarms that
+    /// resynchronise the hub (the agent clears its own alarms whose condition is OK).
+    fn welcomed(&mut self) {}
 }
 
 /// Who the link authenticates as.
@@ -702,6 +705,7 @@ where
         return lost(format!("sending the report: {e}"));
     }
     ctx.stats.reports_sent.fetch_add(1, Relaxed);
+    source.welcomed();
 
     let mut ticker = interval_at(Instant::now() + heartbeat, heartbeat);
     ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);

@@ -308,11 +308,17 @@ async fn sys_1_agent_hello_report_alarms_reconnect_and_refused_retry_after() {
         ]
     );
 
-    // 2. The agent's own alarms: the unreachable server and the (forced) full disk.
+    // 2. The agent's own alarms: the unreachable server and the (forced) full disk; and (ALM-4)
+    //    the clear of the reachable server's alarm, in case it was raised before a restart.
     let mut keys = BTreeSet::new();
-    for _ in 0..2 {
+    for _ in 0..3 {
         let (a, _) = recv_alarm(&mut ws).await;
-        if a.key.as_deref() == Some("server-unreachable-exp-2") {
+        if a.key.as_deref() == Some("server-unreachable-exp-1") {
+            assert_eq!(
+                (a.event.as_str(), a.alarm_type.as_str(), a.ongoing),
+                ("clear", "link", false)
+            );
+        } else if a.key.as_deref() == Some("server-unreachable-exp-2") {
             assert_eq!(
                 (
                     a.event.as_str(),
@@ -333,7 +339,7 @@ async fn sys_1_agent_hello_report_alarms_reconnect_and_refused_retry_after() {
         }
         keys.insert(a.key.unwrap_or_default());
     }
-    assert_eq!(keys.len(), 2, "{keys:?}");
+    assert_eq!(keys.len(), 3, "{keys:?}");
 
     // 3. ALM-1: a line appended to alarms.jsonl is forwarded, `type` becoming `alarmType`.
     append_alarm(
@@ -533,4 +539,153 @@ async fn sys_1_sim_runs_one_authenticated_connection_per_system() {
         (stats.connected, stats.connecting, stats.reconnecting),
         (0, 0, 0)
     );
+}
+
+fn alm_4_system_toml(servers: &[(&str, Option<u16>)]) -> String {
+    let mut t = String::from(
+        "name = \"ipo-alm4\"\nprofile = \"server-edition\"\nversion = \"12.1\"\naddress = \"10.0.0.10\"\n",
+    );
+    for (name, port) in servers {
+        t += &format!(
+            "[[servers]]\nname = \"{name}\"\nrole = \"expansion\"\naddress = \"10.0.0.11\"\n"
+        );
+        if let Some(port) = port {
+            t += &format!("check = \"tcp://127.0.0.1:{port}\"\n");
+        }
+    }
+    t
+}
+
+/// Receives alarms until `n` have come; returns them as "event key".
+async fn recv_alarm_keys(ws: &mut Ws, n: usize) -> BTreeSet<String> {
+    let mut got = BTreeSet::new();
+    for _ in 0..n {
+        let (a, _) = recv_alarm(ws).await;
+        assert!(
+            got.insert(format!("{} {}", a.event, a.key.unwrap_or_default())),
+            "{got:?}"
+        );
+    }
+    got
+}
+
+fn set(items: &[&str]) -> BTreeSet<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// The hub refuses to clear an ongoing alarm: only the agent's clear ends it. An agent restarted
+/// after raising one must clear it once its condition is OK, though it no longer remembers raising
+/// it; it does so after every welcome, for each of its own alarms whose condition is OK.
+#[tokio::test]
+async fn alm_4_agent_clears_its_own_alarms_after_restart_when_condition_is_ok() {
+    let mut hub = FakeHub::start().await;
+    let sys = tmpdir("alm4");
+    let up = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let up_port = up.local_addr().unwrap_or_else(|e| panic!("{e}")).port();
+    let down_port = closed_port().await;
+    // Any volume short of completely full is below 100 %: the disk condition is OK.
+    let disk_ok = patchbay_agent::disk::disk_usage(&sys)
+        .map(|u| u.used_percent() < 100)
+        .unwrap_or(false);
+    let start = |hub_url: String, sys: PathBuf| {
+        let mut opts = AgentOptions::new(hub_url, "alm4", Password::new("pw"), &sys);
+        opts.trust = Trust::InsecureSkipVerify;
+        opts.timings = fast_timings();
+        opts.checks = AgentChecks {
+            config_reload: Duration::from_millis(100),
+            disk_raise_percent: 100,
+            disk_clear_percent: 100,
+            ..AgentChecks::default()
+        };
+        let shutdown = CancellationToken::new();
+        (tokio::spawn(run_agent(opts, shutdown.clone())), shutdown)
+    };
+
+    // First run: exp-1 is down → raised (ongoing).
+    std::fs::write(
+        sys.join("system.toml"),
+        alm_4_system_toml(&[("exp-1", Some(down_port))]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (agent, shutdown) = start(hub.url(), sys.clone());
+    let mut ws = hub.accept().await;
+    let _ = recv_hello(&mut ws).await;
+    send(&mut ws, welcome(20)).await;
+    let _ = recv_report(&mut ws).await;
+    let mut first = set(&["raise server-unreachable-exp-1"]);
+    if disk_ok {
+        first.insert("clear disk-full".into());
+    }
+    assert_eq!(recv_alarm_keys(&mut ws, first.len()).await, first);
+    shutdown.cancel();
+    let _ = tokio::time::timeout(WAIT, agent).await;
+    drop(ws);
+
+    // Restart: exp-1 answers now, exp-2 is down, exp-3 has no check. The new agent never raised
+    // anything, yet clears exp-1 (and exp-3, and the disk), and raises exp-2, never clearing it.
+    std::fs::write(
+        sys.join("system.toml"),
+        alm_4_system_toml(&[
+            ("exp-1", Some(up_port)),
+            ("exp-2", Some(down_port)),
+            ("exp-3", None),
+        ]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let (agent, shutdown) = start(hub.url(), sys.clone());
+    let mut ws = hub.accept().await;
+    let _ = recv_hello(&mut ws).await;
+    send(&mut ws, welcome(20)).await;
+    let report = recv_report(&mut ws).await;
+    assert_eq!(report.servers.len(), 4);
+    let mut want = set(&[
+        "clear server-unreachable-exp-1",
+        "raise server-unreachable-exp-2",
+        "clear server-unreachable-exp-3",
+    ]);
+    if disk_ok {
+        want.insert("clear disk-full".into());
+    }
+    assert_eq!(recv_alarm_keys(&mut ws, want.len()).await, want);
+
+    // Every (re)connection does it again (the raise of exp-2 was sent: it is not repeated).
+    drop(ws);
+    let mut ws = hub.accept().await;
+    let _ = recv_hello(&mut ws).await;
+    send(&mut ws, welcome(20)).await;
+    let _ = recv_report(&mut ws).await;
+    want.remove("raise server-unreachable-exp-2");
+    assert_eq!(recv_alarm_keys(&mut ws, want.len()).await, want);
+
+    // A server removed from system.toml gets its alarm cleared, even one the agent thinks fine.
+    std::fs::write(
+        sys.join("system.toml"),
+        alm_4_system_toml(&[("exp-2", Some(down_port)), ("exp-3", None)]),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut saw_report = false;
+    let mut saw_clear = false;
+    while !(saw_report && saw_clear) {
+        match recv(&mut ws).await.0.message {
+            Message::Report(r) => {
+                assert_eq!(r.servers.len(), 3);
+                saw_report = true;
+            }
+            Message::Alarm(a) => {
+                assert_eq!(
+                    (a.event.as_str(), a.key.as_deref()),
+                    ("clear", Some("server-unreachable-exp-1"))
+                );
+                saw_clear = true;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+
+    shutdown.cancel();
+    let _ = tokio::time::timeout(WAIT, agent).await;
+    drop(up);
+    let _ = std::fs::remove_dir_all(&sys);
 }

@@ -50,7 +50,8 @@ pub fn normalise(mut f: CustomerFields) -> CustomerFields {
     f.notes = f.notes.trim().to_string();
     let mut tags: Vec<String> = Vec::new();
     for t in f.tags.iter().map(|t| t.trim()) {
-        if !t.is_empty() && !tags.iter().any(|x| x.eq_ignore_ascii_case(t)) {
+        // Same key as the store's tag key (Unicode lower case), so duplicates never reach it.
+        if !t.is_empty() && !tags.iter().any(|x| x.to_lowercase() == t.to_lowercase()) {
             tags.push(t.to_string());
         }
     }

@@ -64,7 +64,7 @@ async fn provider(
 ) -> Result<(patchbay_domain::DistributorId, patchbay_domain::ResellerId), DemoError> {
     let meta = AuditMeta::system();
     let d = match store
-        .distributors()
+        .distributors(patchbay_domain::Scope::All)
         .await?
         .into_iter()
         .find(|d| d.name == distributor)
@@ -73,7 +73,7 @@ async fn provider(
         None => store.create_distributor(&meta, distributor).await?,
     };
     let r = match store
-        .resellers(Some(d))
+        .resellers(patchbay_domain::Scope::All, Some(d))
         .await?
         .into_iter()
         .find(|r| r.name == reseller)

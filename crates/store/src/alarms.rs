@@ -163,7 +163,7 @@ impl Store {
             wh.push(format!("a.customer_id = {}", binds.push(c.to_string())));
         }
         if let Some(s) = f.severity {
-            wh.push(format!("a.severity = {}", binds.push(s.as_str())));
+            wh.push(format!("a.severity_rank = {}", s.rank()));
         }
         if let Some(t) = f.alarm_type {
             wh.push(format!("a.alarm_type = {}", binds.push(t.as_str())));
@@ -288,10 +288,15 @@ impl Store {
                 return Err(StoreError::Conflict("ongoing"));
             }
             let customer: String = row.try_get("customer_id")?;
-            sqlx::query("DELETE FROM alarms WHERE id = $1")
+            let deleted = sqlx::query("DELETE FROM alarms WHERE id = $1 AND ongoing = 0")
                 .bind(id.to_string())
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+            if deleted == 0 {
+                // Cleared meanwhile by someone else, or became ongoing again.
+                continue;
+            }
             sqlx::query("UPDATE customers SET alarm_count = alarm_count - 1 WHERE id = $1 AND alarm_count > 0")
                 .bind(customer.as_str())
                 .execute(&mut *tx)
@@ -326,24 +331,22 @@ impl Store {
         let mut binds = Binds::default();
         let t = binds.push(alarm_type.as_str());
         let sc = condition(scope, &mut binds);
-        let sel = format!(
-            "SELECT a.customer_id, COUNT(*) AS n FROM alarms a JOIN customers c ON c.id = a.customer_id \
-             WHERE a.alarm_type = {t} AND a.ongoing = 0 AND {sc} GROUP BY a.customer_id"
+        let del = format!(
+            "DELETE FROM alarms WHERE alarm_type = {t} AND ongoing = 0 AND customer_id IN (SELECT c.id FROM customers c WHERE {sc}) RETURNING customer_id"
         );
-        let per_customer = bind_all(sqlx::query(&sel), &binds)
+        // Decrement by what was really deleted (concurrent raises or clears cannot skew the count).
+        let deleted = bind_all(sqlx::query(&del), &binds)
             .fetch_all(&mut *tx)
             .await?;
+        let mut per_customer: std::collections::HashMap<String, i64> =
+            std::collections::HashMap::new();
+        for r in &deleted {
+            *per_customer
+                .entry(r.try_get::<String, _>("customer_id")?)
+                .or_default() += 1;
+        }
         let mut total = 0u64;
-        for r in per_customer {
-            let customer: String = r.try_get("customer_id")?;
-            let n: i64 = r.try_get("n")?;
-            sqlx::query(
-                "DELETE FROM alarms WHERE customer_id = $1 AND alarm_type = $2 AND ongoing = 0",
-            )
-            .bind(customer.as_str())
-            .bind(alarm_type.as_str())
-            .execute(&mut *tx)
-            .await?;
+        for (customer, n) in per_customer {
             sqlx::query("UPDATE customers SET alarm_count = CASE WHEN alarm_count >= $2 THEN alarm_count - $2 ELSE 0 END WHERE id = $1")
                 .bind(customer.as_str())
                 .bind(n)
@@ -557,7 +560,7 @@ mod tests {
             (c.light.as_str(), c.status_code.as_str()),
             ("amber", "authorisationFailed")
         );
-        let sys = s
+        let (sys, _) = s
             .system_connected(a, "ipo-1", "node-a")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -614,6 +617,26 @@ mod tests {
             s.systems_of(a).await.map(|v| v[0].servers.len()).ok(),
             Some(1)
         );
+        // Renamed on the system side: the live system, not the oldest row, decides the status.
+        s.system_connected(a, "ipo-renamed", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let c = s
+            .customer(Scope::All, a)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            (c.system_name.as_str(), c.light.as_str()),
+            ("ipo-renamed", "amber")
+        );
+        let (renamed, _) = s
+            .system_connected(a, "ipo-renamed", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let at = s.system_connected_at(renamed).await.unwrap_or(0);
+        s.system_disconnected(a, renamed, "node-a", at)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
         // A node that stops heart-beating releases its systems.
         s.system_connected(a, "ipo-1", "node-b")
             .await

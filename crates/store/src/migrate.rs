@@ -18,6 +18,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0002_customers.sql"),
     ),
     (3, "outbox", include_str!("../migrations/0003_outbox.sql")),
+    (
+        4,
+        "provider indexes",
+        include_str!("../migrations/0004_provider_indexes.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

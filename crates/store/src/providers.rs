@@ -1,8 +1,10 @@
 //! Distributors and resellers (TEN-1).
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
+use crate::scope::condition;
+use crate::sql::Binds;
 use crate::{now_ms, unique_as, Result, Store, StoreError};
-use patchbay_domain::{DistributorId, ResellerId};
+use patchbay_domain::{DistributorId, ResellerId, Scope};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,15 +102,36 @@ impl Store {
         Ok(id)
     }
 
+    /// Distributors a caller may know of: all for platform staff, otherwise those of the customers
+    /// in its scope (TEN-4).
     #[tracing::instrument(skip_all)]
-    pub async fn distributors(&self) -> Result<Vec<Distributor>> {
-        let rows = sqlx::query(
+    pub async fn distributors(&self, scope: Scope) -> Result<Vec<Distributor>> {
+        let mut binds = Binds::default();
+        let visible = match scope {
+            Scope::All => "1=1".to_string(),
+            other => {
+                let mut v = format!(
+                    "EXISTS (SELECT 1 FROM customers c WHERE c.distributor_id = d.id AND {})",
+                    condition(other, &mut binds)
+                );
+                if let Scope::Assigned(me) = other {
+                    // Providers named by one of the account's labels (CUS-3).
+                    let p = binds.push(me.to_string());
+                    v = format!("({v} OR EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = {p} AND LOWER(l.label) = d.name_key))");
+                }
+                v
+            }
+        };
+        let sql = format!(
             "SELECT d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
              (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers \
-             FROM distributors d ORDER BY d.name_key",
-        )
-        .fetch_all(self.pool())
-        .await?;
+             FROM distributors d WHERE {visible} ORDER BY d.name_key"
+        );
+        let mut q = sqlx::query(&sql);
+        for v in &binds.values {
+            q = q.bind(v.as_str());
+        }
+        let rows = q.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
                 Ok(Distributor {
@@ -121,20 +144,42 @@ impl Store {
             .collect()
     }
 
+    /// Resellers a caller may know of (see [`Store::distributors`]).
     #[tracing::instrument(skip_all)]
-    pub async fn resellers(&self, distributor: Option<DistributorId>) -> Result<Vec<Reseller>> {
-        let mut sql = String::from(
+    pub async fn resellers(
+        &self,
+        scope: Scope,
+        distributor: Option<DistributorId>,
+    ) -> Result<Vec<Reseller>> {
+        let mut binds = Binds::default();
+        let mut wh = vec![match scope {
+            Scope::All => "1=1".to_string(),
+            other => {
+                let mut v = format!(
+                    "EXISTS (SELECT 1 FROM customers c WHERE c.reseller_id = r.id AND {})",
+                    condition(other, &mut binds)
+                );
+                if let Scope::Assigned(me) = other {
+                    let p = binds.push(me.to_string());
+                    v = format!(
+                        "({v} OR EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = {p} AND (LOWER(l.label) = r.name_key OR LOWER(l.label) = d.name_key)))"
+                    );
+                }
+                v
+            }
+        }];
+        if let Some(d) = distributor {
+            wh.push(format!("r.distributor_id = {}", binds.push(d.to_string())));
+        }
+        let sql = format!(
             "SELECT r.id, r.distributor_id, d.name AS distributor_name, r.name, \
              (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers \
-             FROM resellers r JOIN distributors d ON d.id = r.distributor_id",
+             FROM resellers r JOIN distributors d ON d.id = r.distributor_id WHERE {} ORDER BY d.name_key, r.name_key",
+            wh.join(" AND ")
         );
-        if distributor.is_some() {
-            sql.push_str(" WHERE r.distributor_id = $1");
-        }
-        sql.push_str(" ORDER BY d.name_key, r.name_key");
         let mut q = sqlx::query(&sql);
-        if let Some(d) = distributor {
-            q = q.bind(d.to_string());
+        for v in &binds.values {
+            q = q.bind(v.as_str());
         }
         let rows = q.fetch_all(self.pool()).await?;
         rows.iter()

@@ -85,7 +85,8 @@ async fn recompute(tx: &mut Transaction<'static, Any>, customer: CustomerId) -> 
     };
     let sys = sqlx::query(
         "SELECT name, profile, version, address, port, flags, account_state, servers_offline, connected_node, last_seen_at \
-         FROM systems WHERE customer_id = $1 ORDER BY created_at, id LIMIT 1",
+         FROM systems WHERE customer_id = $1 \
+         ORDER BY CASE WHEN connected_node IS NULL THEN 1 ELSE 0 END, COALESCE(last_seen_at, 0) DESC, created_at, id LIMIT 1",
     )
     .bind(customer.to_string())
     .fetch_optional(&mut **tx)
@@ -141,21 +142,22 @@ async fn recompute(tx: &mut Transaction<'static, Any>, customer: CustomerId) -> 
 }
 
 impl Store {
-    /// An authenticated system connected through `node`. Returns its id (created on first contact).
+    /// An authenticated system connected through `node`. Returns its id (created on first contact)
+    /// and the connection's time, which identifies this connection among reconnects.
     #[tracing::instrument(skip_all)]
     pub async fn system_connected(
         &self,
         customer: CustomerId,
         name: &str,
         node: &str,
-    ) -> Result<SystemId> {
+    ) -> Result<(SystemId, i64)> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let row = sqlx::query(
             "INSERT INTO systems (id, customer_id, name, connected_node, connected_at, last_seen_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5, $5, $5) \
              ON CONFLICT (customer_id, name) DO UPDATE SET connected_node = excluded.connected_node, \
-             connected_at = excluded.connected_at, last_seen_at = excluded.last_seen_at RETURNING id",
+             connected_at = excluded.connected_at, last_seen_at = excluded.last_seen_at RETURNING id, connected_at",
         )
         .bind(SystemId::new().to_string())
         .bind(customer.to_string())
@@ -165,9 +167,12 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let id: SystemId = parse_id(row.try_get("id")?)?;
+        let connected_at: i64 = row
+            .try_get::<Option<i64>, _>("connected_at")?
+            .unwrap_or(now);
         recompute(&mut tx, customer).await?;
         tx.commit().await?;
-        Ok(id)
+        Ok((id, connected_at))
     }
 
     /// A system's report (SYS-5, SYS-6, SYS-7): profile, version, flags, servers.

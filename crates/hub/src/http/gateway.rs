@@ -25,6 +25,8 @@ pub const HEARTBEAT_SECONDS: u64 = 20;
 /// No frame (not even a ping) for this long: the connection is dead.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(90);
 const MAX_FRAME: usize = 256 * 1024;
+/// Longest system name accepted in `hello`.
+pub const SYSTEM_NAME_MAX: usize = 64;
 
 /// What the gateway reads and writes, independent of the WebSocket library.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,6 +130,13 @@ where
         },
         _ => return,
     };
+    let name_ok = !hello.system_name.trim().is_empty()
+        && hello.system_name.chars().count() <= SYSTEM_NAME_MAX
+        && !hello.system_name.chars().any(char::is_control);
+    if !name_ok || hello.customer_id.len() > 63 {
+        refuse(&mut sink, Refusal::ConnectionFailed, None).await;
+        return;
+    }
     let customer = match authenticate(state, &hello).await {
         Ok(c) => c,
         Err((refusal, customer, retry)) => {
@@ -141,7 +150,7 @@ where
             return;
         }
     };
-    let sys = match state
+    let (sys, connected_at) = match state
         .store
         .system_connected(customer, &hello.system_name, &state.agents.node_id)
         .await
@@ -152,7 +161,6 @@ where
             return;
         }
     };
-    let connected_at = state.store.system_connected_at(sys).await.unwrap_or(0);
     let serial = state.agents.insert(sys, customer);
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent connected");
     let welcome = Envelope::new(

@@ -142,7 +142,16 @@ async fn check_customer(
     customer: Option<CustomerId>,
 ) -> Result<(), AppError> {
     if role != Role::CustomerAdmin {
-        return Ok(());
+        // Only customer administrators are bound to a customer.
+        return match customer {
+            Some(_) => Err(AppError::field(
+                "customerId",
+                Rule::NotForRole {
+                    role: role.to_string(),
+                },
+            )),
+            None => Ok(()),
+        };
     }
     let Some(c) = customer else {
         return Err(AppError::field("customerId", Rule::Required));
@@ -231,7 +240,18 @@ pub async fn update(
     if let Some(role) = patch.role {
         if role != current.fields.role {
             check_role_allowed(caller, role)?;
+            // A customer administrator's binding is made at creation: no role change into or out
+            // of it (RBAC-5).
+            if role == Role::CustomerAdmin || current.fields.role == Role::CustomerAdmin {
+                return Err(AppError::field("role", Rule::NotAllowed));
+            }
         }
+    }
+    if patch
+        .customer_id
+        .is_some_and(|c| Some(c) != current.customer_id)
+    {
+        return Err(AppError::field("customerId", Rule::NotAllowed));
     }
     let fields = account::normalise(patch.apply(current.fields.clone()));
     if id == caller.account.id && (fields.disabled || fields.role != current.fields.role) {

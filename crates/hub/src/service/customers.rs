@@ -30,22 +30,29 @@ fn map_store(e: StoreError) -> AppError {
     }
 }
 
-/// Operators a caller may assign: Administrators any Supervisor/Operator/Read-only; a Supervisor
-/// only the Operators it created (OPR-9).
+/// Operators a caller may newly assign (`already` are kept as they are): Administrators any
+/// Supervisor, Operator or Read-only account; a Supervisor itself and the Operators it created
+/// (OPR-9); anyone else only itself.
 async fn check_operators(
     state: &AppState,
     caller: &Caller,
     ops: &[AccountId],
+    already: &[AccountId],
 ) -> Result<(), AppError> {
-    for id in ops {
+    for id in ops.iter().filter(|id| !already.contains(id)) {
         if !state.store.assignable_account(*id).await? {
             return Err(AppError::field("operators", Rule::Invalid));
         }
-        if caller.principal.role == Role::Supervisor && *id != caller.account.id {
-            let a = state.store.account(*id).await?;
-            if a.created_by != Some(caller.account.id) {
-                return Err(AppError::field("operators", Rule::NotAllowed));
+        let allowed = match caller.principal.role {
+            Role::Administrator => true,
+            Role::Supervisor => {
+                *id == caller.account.id
+                    || state.store.account(*id).await?.created_by == Some(caller.account.id)
             }
+            _ => *id == caller.account.id,
+        };
+        if !allowed {
+            return Err(AppError::field("operators", Rule::NotAllowed));
         }
     }
     Ok(())
@@ -63,7 +70,7 @@ pub async fn create(
         Some(input.service_password.as_deref().unwrap_or("")),
     )
     .map_err(AppError::Validation)?;
-    check_operators(state, caller, &input.operators).await?;
+    check_operators(state, caller, &input.operators, &[]).await?;
     let mut operators = input.operators;
     // Whoever adds a customer and is not platform staff keeps seeing it (CUS-3).
     if !caller.principal.role.sees_all_customers() && !operators.contains(&caller.account.id) {
@@ -117,7 +124,8 @@ pub async fn update(
         // PRF-11: the customer ID is fixed unless the preference allows changing it.
         return Err(AppError::field("customerId", Rule::NotAllowed));
     }
-    check_operators(state, caller, &input.operators).await?;
+    let current_ops: Vec<AccountId> = current.operators.iter().map(|(a, _)| *a).collect();
+    check_operators(state, caller, &input.operators, &current_ops).await?;
     let mut operators = input.operators;
     if caller.principal.role == Role::Supervisor {
         // A Supervisor keeps the assignments it cannot manage (other people's operators).
@@ -165,6 +173,7 @@ pub async fn delete(
     ids: &[CustomerId],
 ) -> Result<Vec<String>, AppError> {
     caller.require(Capability::AddDeleteCustomers)?;
+    super::check_bulk(ids.len())?;
     Ok(state
         .store
         .delete_customers(&caller.meta(), caller.principal.scope(), ids)

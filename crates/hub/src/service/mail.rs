@@ -43,6 +43,7 @@ pub async fn send_subscription(
     ids: &[CustomerId],
 ) -> Result<SendReport, AppError> {
     caller.require(Capability::ResendSubscriptionEmail)?;
+    super::check_bulk(ids.len())?;
     let cert = std::fs::read_to_string(state.config.data_dir.join(crate::tls::CERT_FILE))
         .unwrap_or_default();
     let fingerprint = certificate_fingerprint(&cert);

@@ -15,6 +15,20 @@ pub async fn blocking<T: Send + 'static>(
         .map_err(|e| crate::error::AppError::Internal(format!("blocking task: {e}")))
 }
 
+/// Most ids one bulk request may name: each bulk change is one transaction, and a long one would
+/// hold SQLite's write lock against alarm ingest.
+pub const MAX_BULK: usize = 1000;
+
+pub fn check_bulk(ids: usize) -> Result<(), crate::error::AppError> {
+    if ids > MAX_BULK {
+        return Err(crate::error::AppError::field(
+            "ids",
+            patchbay_domain::Rule::TooMany { max: MAX_BULK },
+        ));
+    }
+    Ok(())
+}
+
 /// Today in the hub's local time zone.
 pub fn today() -> jiff::civil::Date {
     jiff::Zoned::now().date()

@@ -403,6 +403,22 @@ async fn opr_9_supervisor_manages_only_its_operators_with_its_labels() {
         StatusCode::BAD_REQUEST,
         "no promotion beyond Operator"
     );
+    // RBAC-5: only customer administrators carry a customer, and nobody becomes one by a role change.
+    let mut b = account_body("op-c", "operator");
+    b["customerId"] = json!(uuid::Uuid::now_v7().to_string());
+    let r = hub
+        .api(&sup, Method::POST, "/v1/operations/accounts", Some(b))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = hub
+        .api(
+            &hub.admin_token,
+            Method::PUT,
+            &format!("/v1/operations/accounts/{id}"),
+            Some(json!({"role": "customer-admin"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = hub
         .api(
             &sup,

@@ -641,6 +641,49 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
         .filter_map(|c| c["id"].as_str())
         .collect();
     assert_eq!(ids, [b.as_str()]);
+    // Provider names are scoped too: the unlabelled Operator knows of none, the labelled one of its own.
+    let names = |v: &Value| -> Vec<String> {
+        v["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d["name"].as_str().map(str::to_string))
+            .collect()
+    };
+    let (_, ds) = hub.get(&op, "/v1/operations/distributors").await;
+    assert!(names(&ds).is_empty(), "{ds}");
+    let (_, ds) = hub.get(&labelled, "/v1/operations/distributors").await;
+    assert_eq!(names(&ds), ["Northwind"]);
+    let (_, rs) = hub.get(&op, "/v1/operations/resellers").await;
+    assert!(names(&rs).is_empty(), "{rs}");
+    // Only Administrators shape the provider tree.
+    let r = hub
+        .api(
+            &op,
+            Method::POST,
+            "/v1/operations/distributors",
+            Some(json!({"name": "Rogue"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = hub
+        .api(
+            &op,
+            Method::PUT,
+            &format!(
+                "/v1/operations/distributors/{}",
+                dist["id"].as_str().unwrap_or("")
+            ),
+            Some(json!({"name": "Alpine"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // An Operator may assign itself to a customer it adds, nobody else.
+    let r = hub.api(&op, Method::POST, "/v1/operations/customers", Some(json!({"name": "Op's", "customerId": "ops-own", "servicePassword": SERVICE_PW, "operators": [op_id]}))).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (other_id, _) = hub.account("op-other", Role::Operator).await;
+    let r = hub.api(&op, Method::POST, "/v1/operations/customers", Some(json!({"name": "Op's 2", "customerId": "ops-two", "servicePassword": SERVICE_PW, "operators": [other_id]}))).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let (_, assigned) = hub
         .get(
             &hub.admin_token,

@@ -619,7 +619,7 @@ async fn fleet(hub: &TestHub, operators: &[String]) -> (String, String) {
     )
     .await;
     let z = customer(hub, "Zenith", json!({"tags": ["silver"]})).await;
-    let sys = hub
+    let (sys, _) = hub
         .store()
         .system_connected(cid(&a), "ipo-1", "node-test")
         .await

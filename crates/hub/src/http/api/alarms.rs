@@ -220,6 +220,7 @@ pub async fn clear(state: &AppState, caller: &Caller, body: ClearBody) -> Result
     let scope = caller.principal.scope();
     match (body.ids, body.alarm_type) {
         (Some(ids), None) => {
+            crate::service::check_bulk(ids.len())?;
             let ids = ids
                 .iter()
                 .map(|i| i.parse::<AlarmId>().map_err(|_| AppError::NotFound))

@@ -489,7 +489,7 @@ async fn distributors(State(state): State<AppState>, caller: Caller) -> ApiResul
     let all = caller.principal.role.sees_all_customers();
     let items: Vec<DistributorJson> = state
         .store
-        .distributors()
+        .distributors(caller.principal.scope())
         .await?
         .into_iter()
         .map(|d| DistributorJson {
@@ -568,7 +568,7 @@ async fn resellers(State(state): State<AppState>, caller: Caller) -> ApiResult<R
     let all = caller.principal.role.sees_all_customers();
     let items: Vec<ResellerJson> = state
         .store
-        .resellers(None)
+        .resellers(caller.principal.scope(), None)
         .await?
         .into_iter()
         .map(|r| ResellerJson {
@@ -708,7 +708,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/v1/operations/distributors",
-            Capability::AddDeleteCustomers,
+            Capability::ServerSettings,
             "Add a distributor",
             post(create_distributor),
         )
@@ -717,7 +717,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::PUT,
             "/v1/operations/distributors/{id}",
-            Capability::EditCustomers,
+            Capability::ServerSettings,
             "Rename a distributor",
             put(rename_distributor),
         )
@@ -725,7 +725,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/distributors/{id}",
-            Capability::AddDeleteCustomers,
+            Capability::ServerSettings,
             "Delete a distributor without resellers or customers",
             delete(delete_distributor),
         ),
@@ -740,7 +740,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/v1/operations/resellers",
-            Capability::AddDeleteCustomers,
+            Capability::ServerSettings,
             "Add a reseller under a distributor",
             post(create_reseller),
         )
@@ -749,7 +749,7 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/resellers/{id}",
-            Capability::AddDeleteCustomers,
+            Capability::ServerSettings,
             "Delete a reseller without customers",
             delete(delete_reseller),
         ),

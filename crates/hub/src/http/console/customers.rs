@@ -537,7 +537,7 @@ async fn panel(state: &AppState, caller: &Caller, ctx: &Ctx) -> Result<Panel, Ap
         versions,
         distributors: state
             .store
-            .distributors()
+            .distributors(caller.principal.scope())
             .await?
             .into_iter()
             .map(|d| d.name)
@@ -545,7 +545,7 @@ async fn panel(state: &AppState, caller: &Caller, ctx: &Ctx) -> Result<Panel, Ap
         resellers: {
             let mut r: Vec<String> = state
                 .store
-                .resellers(None)
+                .resellers(caller.principal.scope(), None)
                 .await?
                 .into_iter()
                 .map(|r| r.name)
@@ -888,12 +888,16 @@ async fn assignable(state: &AppState, caller: &Caller) -> Result<Vec<(String, St
     let mut out = Vec::new();
     let page = Page::new(0, Page::MAX);
     let supervisor = caller.principal.role == Role::Supervisor;
+    // Who may be assigned mirrors `service::customers::check_operators`: Administrators any staff
+    // account, a Supervisor itself and its Operators, anyone else only itself.
     let roles: &[Role] = if supervisor {
         &[Role::Operator]
-    } else {
+    } else if caller.principal.role == Role::Administrator {
         &[Role::Supervisor, Role::Operator, Role::ReadOnly]
+    } else {
+        &[]
     };
-    if supervisor {
+    if !caller.principal.role.sees_all_customers() {
         out.push((
             caller.account.id.to_string(),
             format!(
@@ -929,14 +933,14 @@ async fn form_page(
     let ctx = Ctx::for_caller(state, caller, LIST).await;
     let distributors = state
         .store
-        .distributors()
+        .distributors(caller.principal.scope())
         .await?
         .into_iter()
         .map(|d| (d.id.to_string(), d.name))
         .collect();
     let resellers = state
         .store
-        .resellers(None)
+        .resellers(caller.principal.scope(), None)
         .await?
         .into_iter()
         .map(|r| ResellerOption {
@@ -1221,10 +1225,13 @@ async fn providers_page(
     status: StatusCode,
 ) -> Result<Response, AppError> {
     let ctx = Ctx::for_caller(state, caller, LIST).await;
-    let resellers = state.store.resellers(None).await?;
+    let resellers = state
+        .store
+        .resellers(caller.principal.scope(), None)
+        .await?;
     let rows = state
         .store
-        .distributors()
+        .distributors(caller.principal.scope())
         .await?
         .into_iter()
         .map(|d| DistributorRow {
@@ -1246,7 +1253,7 @@ async fn providers_page(
         ctx,
         rows,
         show_counts: caller.principal.role.sees_all_customers(),
-        can_manage: caller.can(Capability::AddDeleteCustomers),
+        can_manage: caller.can(Capability::ServerSettings),
         notice: m.notice,
         error: m.error,
         d_name: m.d_name,
@@ -1485,28 +1492,28 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/com/providers/distributors",
-            add,
+            Capability::ServerSettings,
             "Add distributor",
             post(add_distributor),
         ),
         Endpoint::new(
             Method::POST,
             "/com/providers/resellers",
-            add,
+            Capability::ServerSettings,
             "Add reseller",
             post(add_reseller),
         ),
         Endpoint::new(
             Method::POST,
             "/com/providers/distributors/{id}/delete",
-            add,
+            Capability::ServerSettings,
             "Delete distributor",
             post(delete_distributor),
         ),
         Endpoint::new(
             Method::POST,
             "/com/providers/resellers/{id}/delete",
-            add,
+            Capability::ServerSettings,
             "Delete reseller",
             post(delete_reseller),
         ),
