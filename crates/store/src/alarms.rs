@@ -2,7 +2,7 @@
 //! customer's alarm count kept in the same transaction; scoped lists, summaries and clearing.
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::scope::condition;
+use crate::scope::{alarm_condition, condition};
 use crate::sql::{contains_pattern, Binds, Page, SortOrder};
 use crate::{get_flag, ts, Result, Store, StoreError};
 use patchbay_domain::alarm::{fingerprint, AlarmType, Severity};
@@ -158,7 +158,7 @@ impl Store {
     }
 
     fn alarm_where(scope: Scope, f: &AlarmFilter, binds: &mut Binds) -> String {
-        let mut wh = vec![condition(scope, binds)];
+        let mut wh = vec![alarm_condition(scope, binds)];
         if let Some(c) = f.customer {
             wh.push(format!("a.customer_id = {}", binds.push(c.to_string())));
         }
@@ -176,7 +176,8 @@ impl Store {
         if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             let p = binds.push(contains_pattern(s));
             wh.push(format!(
-                "(LOWER(a.description) LIKE {p} ESCAPE '\\' OR LOWER(a.system_name) LIKE {p} ESCAPE '\\' OR c.name_key LIKE {p} ESCAPE '\\' \
+                "(LOWER(a.description) LIKE {p} ESCAPE '\\' OR LOWER(a.system_name) LIKE {p} ESCAPE '\\' \
+                 OR a.customer_id IN (SELECT n.id FROM customers n WHERE n.name_key LIKE {p} ESCAPE '\\') \
                  OR a.severity LIKE {p} ESCAPE '\\' OR a.alarm_type LIKE {p} ESCAPE '\\')"
             ));
         }
@@ -194,10 +195,13 @@ impl Store {
     ) -> Result<(Vec<Alarm>, i64)> {
         let mut binds = Binds::default();
         let wh = Self::alarm_where(scope, f, &mut binds);
-        let total: i64 = bind_all(sqlx::query(&format!("SELECT COUNT(*) AS n FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE {wh}")), &binds)
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
+        let total: i64 = bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM alarms a WHERE {wh}")),
+            &binds,
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
         let order = match sort {
             Some((col, dir)) => format!("{} {}, a.id", col.column(), dir.sql()),
             None => "a.last_occurrence DESC, a.id".to_string(),
@@ -243,7 +247,8 @@ impl Store {
         let wh = Self::alarm_where(scope, &base, &mut binds);
         let mut out = AlarmSummary::default();
         for (col, target) in [("a.severity", 0), ("a.alarm_type", 1)] {
-            let sql = format!("SELECT {col} AS k, COUNT(*) AS n FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE {wh} GROUP BY {col}");
+            let sql =
+                format!("SELECT {col} AS k, COUNT(*) AS n FROM alarms a WHERE {wh} GROUP BY {col}");
             let rows = bind_all(sqlx::query(&sql), &binds)
                 .fetch_all(self.pool())
                 .await?;

@@ -656,6 +656,9 @@ impl Store {
     pub async fn dashboard(&self, scope: Scope) -> Result<Dashboard> {
         let mut binds = Binds::default();
         let sc = condition(scope, &mut binds);
+        // The alarm form of the scope binds the same values in the same order, so `binds` serves
+        // both.
+        let asc = crate::scope::alarm_condition(scope, &mut Binds::default());
         let pairs = |sql: String| {
             let binds = &binds;
             async move {
@@ -673,11 +676,11 @@ impl Store {
         .await?;
         let by_status = pairs(format!("SELECT c.status_code AS k, COUNT(*) AS n FROM customers c WHERE {sc} GROUP BY c.status_code ORDER BY n DESC")).await?;
         let alarms_by_severity = pairs(format!(
-            "SELECT a.severity AS k, COUNT(*) AS n FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE {sc} GROUP BY a.severity"
+            "SELECT a.severity AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.severity"
         ))
         .await?;
         let alarms_by_type = pairs(format!(
-            "SELECT a.alarm_type AS k, COUNT(*) AS n FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE {sc} GROUP BY a.alarm_type"
+            "SELECT a.alarm_type AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.alarm_type"
         ))
         .await?;
         let tags = pairs(format!(
