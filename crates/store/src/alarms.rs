@@ -83,6 +83,15 @@ impl AlarmSort {
     }
 }
 
+/// The severity name of a stored rank.
+pub(crate) fn severity_name(rank: i64) -> String {
+    Severity::ALL
+        .into_iter()
+        .find(|s| s.rank() == rank)
+        .map(|s| s.as_str().to_string())
+        .unwrap_or_default()
+}
+
 /// ALM-3 summary bar.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AlarmSummary {
@@ -246,7 +255,8 @@ impl Store {
         let mut binds = Binds::default();
         let wh = Self::alarm_where(scope, &base, &mut binds);
         let mut out = AlarmSummary::default();
-        for (col, target) in [("a.severity", 0), ("a.alarm_type", 1)] {
+        // Both groupings run on indexed columns (severity by its rank).
+        for (col, target) in [("a.severity_rank", 0), ("a.alarm_type", 1)] {
             let sql =
                 format!("SELECT {col} AS k, COUNT(*) AS n FROM alarms a WHERE {wh} GROUP BY {col}");
             let rows = bind_all(sqlx::query(&sql), &binds)
@@ -254,7 +264,14 @@ impl Store {
                 .await?;
             let pairs = rows
                 .iter()
-                .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
+                .map(|r| {
+                    let key = if target == 0 {
+                        severity_name(r.try_get::<i64, _>("k")?)
+                    } else {
+                        r.try_get::<String, _>("k")?
+                    };
+                    Ok((key, r.try_get::<i64, _>("n")?))
+                })
                 .collect::<Result<Vec<_>>>()?;
             if target == 0 {
                 out.total = pairs.iter().map(|(_, n)| n).sum();

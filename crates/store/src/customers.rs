@@ -675,10 +675,21 @@ impl Store {
         ))
         .await?;
         let by_status = pairs(format!("SELECT c.status_code AS k, COUNT(*) AS n FROM customers c WHERE {sc} GROUP BY c.status_code ORDER BY n DESC")).await?;
-        let alarms_by_severity = pairs(format!(
-            "SELECT a.severity AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.severity"
-        ))
-        .await?;
+        let alarms_by_severity: Vec<(String, i64)> = {
+            // Grouped on the indexed rank, named afterwards.
+            let sql = format!("SELECT a.severity_rank AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.severity_rank");
+            let rows = bind_all(sqlx::query(&sql), &binds)
+                .fetch_all(self.pool())
+                .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok((
+                        crate::alarms::severity_name(r.try_get::<i64, _>("k")?),
+                        r.try_get::<i64, _>("n")?,
+                    ))
+                })
+                .collect::<Result<Vec<_>>>()?
+        };
         let alarms_by_type = pairs(format!(
             "SELECT a.alarm_type AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.alarm_type"
         ))
