@@ -197,10 +197,7 @@ impl Store {
             "SELECT account_id, label FROM account_labels WHERE account_id IN ({}) ORDER BY label",
             list.join(",")
         );
-        let mut q = sqlx::query(&sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
         for r in q.fetch_all(self.pool()).await? {
             let id: AccountId = parse_id(r.try_get("account_id")?)?;
             map.entry(id).or_default().push(r.try_get("label")?);
@@ -577,10 +574,7 @@ impl Store {
         }
         let wh = wh.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM accounts WHERE {wh}");
-        let mut q = sqlx::query(&count_sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&count_sql), &binds);
         let total: i64 = q.fetch_one(self.pool()).await?.try_get("n")?;
         let order = match sort {
             Some((col, dir)) => format!("{} {}, id", col.column(), dir.sql()),
@@ -590,10 +584,7 @@ impl Store {
             "SELECT {COLUMNS} FROM accounts WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
             page.max, page.start
         );
-        let mut q = sqlx::query(&sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
         let rows = q.fetch_all(self.pool()).await?;
         Ok((self.accounts_from_rows(rows).await?, total))
     }

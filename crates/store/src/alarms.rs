@@ -3,7 +3,7 @@
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
 use crate::scope::{alarm_condition, condition};
-use crate::sql::{contains_pattern, Binds, Page, SortOrder};
+use crate::sql::{bind_all, contains_pattern, Binds, Page, SortOrder};
 use crate::{get_flag, ts, Result, Store, StoreError};
 use patchbay_domain::alarm::{fingerprint, AlarmType, Severity};
 use patchbay_domain::{AlarmId, CustomerId, Scope};
@@ -98,16 +98,6 @@ pub struct AlarmSummary {
     pub total: i64,
     pub by_severity: Vec<(String, i64)>,
     pub by_type: Vec<(String, i64)>,
-}
-
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q Binds,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for v in &binds.values {
-        q = q.bind(v.as_str());
-    }
-    q
 }
 
 impl Store {

@@ -125,19 +125,13 @@ impl Store {
         }
         let wh = wh.join(" AND ");
         let count_sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {wh}");
-        let mut q = sqlx::query(&count_sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&count_sql), &binds);
         let total: i64 = q.fetch_one(self.pool()).await?.try_get("n")?;
         let sql = format!(
             "SELECT * FROM audit_events WHERE {wh} ORDER BY at DESC, id DESC LIMIT {} OFFSET {}",
             page.max, page.start
         );
-        let mut q = sqlx::query(&sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
         let rows = q.fetch_all(self.pool()).await?;
         let items = rows
             .iter()

@@ -4,7 +4,7 @@
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
 use crate::providers::key;
 use crate::scope::condition;
-use crate::sql::{contains_pattern, Binds, Page, SortOrder};
+use crate::sql::{bind_all, contains_pattern, Binds, Page, SortOrder};
 use crate::{flag, get_flag, now_ms, ts, Result, Store, StoreError};
 use patchbay_domain::customer::CustomerFields;
 use patchbay_domain::{AccountId, CustomerId, DistributorId, ResellerId, Scope};
@@ -124,16 +124,6 @@ const COLUMNS: &str = "c.id, c.name, c.customer_id, c.distributor_id, c.reseller
     c.address, c.port, c.last_seen_at, c.needs_attention, c.alarm_count, c.created_at, \
     COALESCE(d.name, '') AS distributor_name, COALESCE(r.name, '') AS reseller_name";
 const FROM: &str = "customers c LEFT JOIN distributors d ON d.id = c.distributor_id LEFT JOIN resellers r ON r.id = c.reseller_id";
-
-fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    binds: &'q Binds,
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for v in &binds.values {
-        q = q.bind(v.as_str());
-    }
-    q
-}
 
 fn row_to_customer(
     r: &AnyRow,

@@ -127,10 +127,7 @@ impl Store {
              (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers \
              FROM distributors d WHERE {visible} ORDER BY d.name_key"
         );
-        let mut q = sqlx::query(&sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
         let rows = q.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {
@@ -177,10 +174,7 @@ impl Store {
              FROM resellers r JOIN distributors d ON d.id = r.distributor_id WHERE {} ORDER BY d.name_key, r.name_key",
             wh.join(" AND ")
         );
-        let mut q = sqlx::query(&sql);
-        for v in &binds.values {
-            q = q.bind(v.as_str());
-        }
+        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
         let rows = q.fetch_all(self.pool()).await?;
         rows.iter()
             .map(|r| {

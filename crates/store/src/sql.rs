@@ -47,6 +47,17 @@ pub fn contains_pattern(needle: &str) -> String {
     p
 }
 
+/// Bind every collected value, in order, to a query built with [`Binds`].
+pub fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    binds: &'q Binds,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for v in &binds.values {
+        q = q.bind(v.as_str());
+    }
+    q
+}
+
 /// Appends `$n` placeholders while a query is assembled, keeping the bind values in order.
 #[derive(Default)]
 pub struct Binds {
