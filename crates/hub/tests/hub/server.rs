@@ -331,3 +331,22 @@ async fn dsh_1_demo_seeds_a_living_fleet() {
     }
     panic!("demo fleet did not settle: {by_status}");
 }
+
+#[tokio::test]
+async fn abt_1_about_shows_version_and_build() {
+    let hub = TestHub::start().await;
+    hub.account("reader", patchbay_domain::Role::ReadOnly).await;
+    let b = Browser::new(&hub);
+    b.login_ready("reader", PASSWORD).await;
+    let (s, html, _) = b.get("/com/about").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains(&format!(
+            "id=\"about-version\">{}<",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{html}"
+    );
+    assert!(html.contains("SQLite") || html.contains("PostgreSQL"));
+    hub.stop().await;
+}
