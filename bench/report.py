@@ -72,26 +72,30 @@ def main():
         print()
 
     rows = load("list_latency", a.last * 20 if a.last else None)
-    if rows:
+    builds = []
+    for r in rows:
+        if build(r) not in builds:
+            builds.append(build(r))
+    for b in builds:
+        brows = [r for r in rows if build(r) == b]
         cases = []
-        for r in rows:
+        for r in brows:
             if r["case"] not in cases:
                 cases.append(r["case"])
-        by = {(r["db"], r["role"], r["case"]): r for r in rows}
+        by = {(r["db"], r["role"], r["case"]): r for r in brows}
         dbs = [d for d in ("sqlite", "postgres") if any(k[0] == d for k in by)]
-        for role in ("administrator", "operator"):
-            print(f"As **{role}**" + (" (all 100,000 customers)" if role == "administrator" else
-                                      " (assigned to 100 customers)") + " — p50 / p99 ms (n requests):")
-            print()
-            print("| case | " + " | ".join(dbs) + " |")
-            print("|---|" + "---:|" * len(dbs))
-            for c in cases:
-                cells = []
+        print(f"Build {b}: p50 / p99 ms (n requests)")
+        print()
+        print("| case | " + " | ".join(f"{d} admin" for d in dbs) + " | " + " | ".join(f"{d} operator" for d in dbs) + " |")
+        print("|---|" + "---:|" * (2 * len(dbs)))
+        for c in cases:
+            cells = []
+            for role in ("administrator", "operator"):
                 for d in dbs:
                     r = by.get((d, role, c))
                     cells.append("–" if not r else f"{r['p50_ms']:,.1f} / {r['p99_ms']:,.1f} ({r['n']})")
-                print(f"| {c} | " + " | ".join(cells) + " |")
-            print()
+            print(f"| {c} | " + " | ".join(cells) + " |")
+        print()
 
 
 if __name__ == "__main__":
