@@ -76,3 +76,31 @@ id_type!(
     /// An alarm row (one per fingerprint).
     AlarmId
 );
+id_type!(
+    /// A customer's location (calling provisioning).
+    LocationId
+);
+id_type!(
+    /// A person of a customer's organisation (a calling user).
+    PersonId
+);
+id_type!(
+    /// A workspace (a shared room, desk or area with its own calling identity, WSP-1).
+    WorkspaceId
+);
+id_type!(
+    /// A phone number of a location (NUM-1).
+    NumberId
+);
+id_type!(
+    /// A SIP device (DEV-1).
+    DeviceId
+);
+id_type!(
+    /// A calling licence (subscription line) of a customer.
+    LicenseId
+);
+id_type!(
+    /// A device activation code.
+    ActivationCodeId
+);

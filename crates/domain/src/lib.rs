@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod alarm;
+pub mod calling;
 pub mod customer;
 pub mod ids;
 pub mod lockout;

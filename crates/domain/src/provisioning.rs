@@ -149,6 +149,21 @@ pub fn webex_id(kind: &str, uuid: &uuid::Uuid) -> String {
     b64_encode(format!("ciscospark://us/{kind}/{uuid}").as_bytes())
 }
 
+/// A Webex id around any text (licence ids are `<org uuid>:<kind>`, not uuids).
+pub fn webex_id_text(kind: &str, text: &str) -> String {
+    b64_encode(format!("ciscospark://us/{kind}/{text}").as_bytes())
+}
+
+/// The text inside a Webex id of the expected type.
+pub fn parse_webex_text(kind: &str, id: &str) -> Option<String> {
+    let text = String::from_utf8(b64_decode(id)?).ok()?;
+    let rest = text.strip_prefix("ciscospark://")?;
+    let mut parts = rest.splitn(3, '/');
+    let _region = parts.next()?;
+    (parts.next()? == kind).then_some(())?;
+    parts.next().map(String::from)
+}
+
 /// The uuid inside a Webex id of the expected type; plain uuids are accepted too.
 pub fn parse_webex_id(kind: &str, id: &str) -> Option<uuid::Uuid> {
     if let Ok(u) = uuid::Uuid::parse_str(id) {

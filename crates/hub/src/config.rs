@@ -34,6 +34,10 @@ pub struct ConfigArgs {
     /// The address customer systems and browsers reach this hub at (e.g. `hub.example.net:7080`).
     #[arg(long, env = "PATCHBAY_PUBLIC_ADDRESS")]
     pub public_address: Option<String>,
+    /// SIP domain of the calling service (DEV-4): devices get `<customer>.<domain>` as registrar
+    /// and `<domain>` as outbound proxy (resolved with DNS SRV). Default: `sip.` + the public host.
+    #[arg(long, env = "PATCHBAY_SIP_DOMAIN")]
+    pub sip_domain: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -46,6 +50,7 @@ struct FileConfig {
     smtp_url: Option<String>,
     mail_from: Option<String>,
     public_address: Option<String>,
+    sip_domain: Option<String>,
 }
 
 /// Resolved configuration.
@@ -58,6 +63,8 @@ pub struct Config {
     pub mail_from: String,
     /// host:port of this hub as customers reach it.
     pub public_address: Option<String>,
+    /// Configured SIP domain; see [`Config::sip_domain`].
+    pub sip_domain: Option<String>,
 }
 
 impl Config {
@@ -70,6 +77,23 @@ impl Config {
             smtp_url: None,
             mail_from: DEFAULT_MAIL_FROM.into(),
             public_address: None,
+            sip_domain: None,
+        }
+    }
+
+    /// The SIP domain devices register to (DEV-4): configured, else `sip.` + the public host
+    /// name, else `sip.patchbay.local` when the hub is only known by an address.
+    pub fn sip_domain(&self) -> String {
+        if let Some(d) = self.sip_domain.as_deref().filter(|d| !d.is_empty()) {
+            return d.to_ascii_lowercase();
+        }
+        let public = self.public_address();
+        let host = public.rsplit_once(':').map(|(h, _)| h).unwrap_or(&public);
+        let host = host.trim_matches(|c| c == '[' || c == ']');
+        if host.parse::<std::net::IpAddr>().is_ok() || host == "localhost" || !host.contains('.') {
+            "sip.patchbay.local".into()
+        } else {
+            format!("sip.{}", host.to_ascii_lowercase())
         }
     }
 
@@ -157,6 +181,7 @@ impl ConfigArgs {
                 .or(file.mail_from)
                 .unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             public_address: self.public_address.clone().or(file.public_address),
+            sip_domain: self.sip_domain.clone().or(file.sip_domain),
         })
     }
 }

@@ -99,6 +99,28 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => AppError::NotFound,
             StoreError::Conflict(field) => AppError::field(field, patchbay_domain::Rule::Taken),
+            StoreError::LicenceExhausted(name) => AppError::Conflict(
+                match name {
+                    "Webex Calling - Professional" => "conflict-licence-professional",
+                    "Webex Calling - Basic" => "conflict-licence-basic",
+                    _ => "conflict-licence-workspaces",
+                },
+                format!("No {name} licence is left: every unit is assigned. Ask your provider for more, or free one."),
+            ),
+            StoreError::InUse(what) => AppError::Conflict(
+                match what {
+                    "location" => "conflict-location-in-use",
+                    "model" => "conflict-model-in-use",
+                    _ => "conflict-number-in-use",
+                },
+                format!("The {what} is still in use."),
+            ),
+            StoreError::Refused("workspace-licence-devices") => AppError::Conflict(
+                "conflict-workspace-licence-devices",
+                "The workspace has more devices than that licence allows; remove devices first.".into(),
+            ),
+            StoreError::Refused(id) => AppError::Conflict("error-conflict", id.to_string()),
+
             other => AppError::Internal(other.to_string()),
         }
     }

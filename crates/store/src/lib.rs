@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod audit;
+pub mod calling;
 pub mod crypto;
 pub mod customers;
 mod migrate;
@@ -40,6 +41,15 @@ pub enum StoreError {
     /// A unique constraint refused the change; the field names which value is taken.
     #[error("{0} is already in use")]
     Conflict(&'static str),
+    /// A calling licence has no unit left (the name is the Webex licence name).
+    #[error("no {0} licence left")]
+    LicenceExhausted(&'static str),
+    /// The row is still used by others (e.g. a location with people); the field names what.
+    #[error("{0} is still in use")]
+    InUse(&'static str),
+    /// A rule that depends on stored state refused the change (e.g. WSP-2 device limit).
+    #[error("{0}")]
+    Refused(&'static str),
     #[error("database URL must start with sqlite:// or postgres://")]
     UnsupportedUrl,
     #[error("migration {version} failed: {source}")]

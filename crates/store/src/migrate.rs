@@ -23,6 +23,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "provider indexes",
         include_str!("../migrations/0004_provider_indexes.sql"),
     ),
+    (5, "calling", include_str!("../migrations/0005_calling.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -2,6 +2,7 @@
 //! shared by the API and the console so both enforce the same rules.
 
 pub mod accounts;
+pub mod calling;
 pub mod customers;
 pub mod login;
 pub mod mail;
@@ -20,9 +21,14 @@ pub async fn blocking<T: Send + 'static>(
 pub const MAX_BULK: usize = 1000;
 
 pub fn check_bulk(ids: usize) -> Result<(), crate::error::AppError> {
-    if ids > MAX_BULK {
+    check_bulk_field("ids", ids)
+}
+
+/// [`check_bulk`] for a list named `field`.
+pub fn check_bulk_field(field: &'static str, n: usize) -> Result<(), crate::error::AppError> {
+    if n > MAX_BULK {
         return Err(crate::error::AppError::field(
-            "ids",
+            field,
             patchbay_domain::Rule::TooMany { max: MAX_BULK },
         ));
     }

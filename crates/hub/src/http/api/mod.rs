@@ -8,6 +8,7 @@ pub mod customers;
 pub mod mail;
 pub mod me;
 pub mod preferences;
+pub mod webex;
 
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -27,6 +28,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(customers::endpoints());
     all.extend(alarms::endpoints());
     all.extend(mail::endpoints());
+    all.extend(webex::endpoints());
 
     all
 }
@@ -80,33 +82,83 @@ pub fn list_response<T: Serialize>(
     page: patchbay_store::Page,
     total: i64,
 ) -> Response {
+    keyed_list_response(headers, uri, "items", items, page, total)
+}
+
+/// A Webex list under `key` (`items`, `members`, `phoneNumbers` …), with the absolute next link.
+pub fn keyed_list_response<T: Serialize>(
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    key: &str,
+    items: Vec<T>,
+    page: patchbay_store::Page,
+    total: i64,
+) -> Response {
     let shown = items.len() as i64;
-    let mut resp = axum::Json(Items { items }).into_response();
-    if page.start + shown < total {
-        let host = headers
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or("localhost");
-        let mut pairs: Vec<(String, String)> = uri
-            .query()
-            .map(|q| {
-                url::form_urlencoded::parse(q.as_bytes())
-                    .into_owned()
-                    .collect()
-            })
-            .unwrap_or_default();
-        pairs.retain(|(k, _)| k != "start" && k != "max");
-        pairs.push(("start".into(), (page.start + shown).to_string()));
-        pairs.push(("max".into(), page.max.to_string()));
-        let query = url::form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        let link = format!("<https://{host}{}?{query}>; rel=\"next\"", uri.path());
-        if let Ok(v) = HeaderValue::from_str(&link) {
-            resp.headers_mut().insert(header::LINK, v);
-        }
+    let mut body = serde_json::Map::new();
+    body.insert(
+        key.to_string(),
+        serde_json::to_value(items).unwrap_or(serde_json::Value::Array(Vec::new())),
+    );
+    let mut resp = axum::Json(serde_json::Value::Object(body)).into_response();
+    if let Some(link) = next_link(headers, uri, page, shown, total) {
+        resp.headers_mut().insert(header::LINK, link);
     }
     resp
+}
+
+/// `<https://host/path?every original param&start=N&max=M>; rel="next"` when more follow: the
+/// next URL carries every query parameter of the request (clients follow it as given).
+fn next_link(
+    headers: &HeaderMap,
+    uri: &axum::http::Uri,
+    page: patchbay_store::Page,
+    shown: i64,
+    total: i64,
+) -> Option<HeaderValue> {
+    if shown == 0 || page.start + shown >= total {
+        return None;
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let mut pairs: Vec<(String, String)> = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    pairs.retain(|(k, _)| k != "start" && k != "max");
+    pairs.push(("start".into(), (page.start + shown).to_string()));
+    pairs.push(("max".into(), page.max.to_string()));
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let link = format!("<https://{host}{}?{query}>; rel=\"next\"", uri.path());
+    HeaderValue::from_str(&link).ok()
+}
+
+/// A JSON body that may be absent: an empty body is `None` (wxc_sdk sends `PUT …/members` with
+/// no body to mean "no members").
+pub struct OptJsonBody<T>(pub Option<T>);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for OptJsonBody<T> {
+    type Rejection = AppError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::Malformed(e.body_text()))?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Ok(OptJsonBody(None));
+        }
+        let de = &mut serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(de)
+            .map(|v| OptJsonBody(Some(v)))
+            .map_err(|e| AppError::Malformed(format!("{}: {}", e.path(), e.inner())))
+    }
 }
 
 /// Accepts `null` as "clear" and absence as "keep": `Option<Option<T>>`.

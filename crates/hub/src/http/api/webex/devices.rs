@@ -1,0 +1,440 @@
+//! `/v1/devices` (DEV-1 … DEV-4, DEV-7, DEV-8): create by MAC, list, get, delete, bulk
+//! partner-managed creation, activation codes.
+
+use super::{field_id, iso, org_wid, path_id, wid};
+
+use super::OrgQuery;
+use crate::auth::Caller;
+use crate::error::{ApiResult, AppError};
+use crate::http::api::{list_response, JsonBody};
+use crate::http::catalog::{schema_of, Endpoint};
+use crate::service::calling::{self as svc, ensure_visible, org, DeviceRequest};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post};
+use axum::Json;
+use patchbay_domain::calling::{activation_code_from, MemberKind, ACTIVATION_CODE_DAYS};
+use patchbay_domain::provisioning::normalise_mac;
+use patchbay_domain::{Capability, CustomerId, DeviceId, LocationId, Rule};
+use patchbay_store::calling::devices::{Device, DeviceFilter};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceJson {
+    pub id: String,
+    pub display_name: String,
+    pub org_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    /// 12 upper-case hex digits.
+    pub mac: String,
+    pub product: String,
+    pub model: String,
+    /// Always `phone` (the values wxc_sdk knows are `phone` and `roomdesk`).
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// DEV-9: `disconnected` until a registrar reports the device.
+    pub connection_status: String,
+    pub managed_by: String,
+    pub manufacturer: String,
+    pub sip_user_name: String,
+    pub line_port: String,
+    pub outbound_proxy: String,
+    pub primary_sip_url: String,
+    pub capabilities: Vec<String>,
+    pub permissions: Vec<String>,
+    pub tags: Vec<String>,
+    pub error_codes: Vec<String>,
+    pub created: String,
+}
+
+impl From<Device> for DeviceJson {
+    fn from(d: Device) -> Self {
+        let (person_id, workspace_id) = match d.owner.kind {
+            MemberKind::People => (Some(wid("PEOPLE", &d.owner.id)), None),
+            MemberKind::Place => (None, Some(wid("PLACE", &d.owner.id))),
+        };
+        Self {
+            id: wid("DEVICE", &d.id.0),
+            display_name: d.display_name,
+            org_id: org_wid(d.customer_id),
+            person_id,
+            workspace_id,
+            location_id: d.owner.location_id.map(|l| wid("LOCATION", &l)),
+            mac: d.mac,
+            product: d.model.display_name,
+            model: d.model.model,
+            kind: "phone",
+            connection_status: d.status,
+            managed_by: d.model.managed_by,
+            manufacturer: d.model.manufacturer,
+            primary_sip_url: d.line_port.clone(),
+            sip_user_name: d.sip_user_name,
+            line_port: d.line_port,
+            outbound_proxy: d.outbound_proxy,
+            capabilities: Vec::new(),
+            permissions: Vec::new(),
+            tags: Vec::new(),
+            error_codes: Vec::new(),
+            created: iso(d.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default, Clone, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceBody {
+    pub mac: Option<String>,
+    pub person_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub model: Option<String>,
+    /// SIP password: required for partner-managed models, optional (generated) otherwise.
+    pub password: Option<String>,
+}
+
+/// Who the device is for: exactly one of `personId` / `workspaceId`.
+fn owner_of(b: &DeviceBody) -> Result<(MemberKind, uuid::Uuid), AppError> {
+    let p = b.person_id.as_deref().filter(|s| !s.trim().is_empty());
+    let w = b.workspace_id.as_deref().filter(|s| !s.trim().is_empty());
+    match (p, w) {
+        (Some(p), None) => Ok((MemberKind::People, field_id("personId", "PEOPLE", p)?)),
+        (None, Some(w)) => Ok((MemberKind::Place, field_id("workspaceId", "PLACE", w)?)),
+        (Some(_), Some(_)) => Err(AppError::field("workspaceId", Rule::NotAllowed)),
+        (None, None) => Err(AppError::field("personId", Rule::Required)),
+    }
+}
+
+fn request_of(b: &DeviceBody) -> Result<DeviceRequest, AppError> {
+    let owner = owner_of(b)?;
+    let model = b
+        .model
+        .clone()
+        .filter(|m| !m.trim().is_empty())
+        .ok_or_else(|| AppError::field("model", Rule::Required))?;
+    Ok(DeviceRequest {
+        model,
+        mac: b.mac.clone(),
+        owner,
+        password: b.password.clone().filter(|p| !p.is_empty()),
+    })
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<OrgQuery>,
+    JsonBody(b): JsonBody<DeviceBody>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    let req = request_of(&b)?;
+    let creds = svc::create_device(&state, &caller, customer, &req).await?;
+    let device = state.store.device(creds.device_id).await?;
+    Ok(Json(DeviceJson::from(device)).into_response())
+}
+
+/// DEV-8 bulk: partner-managed devices only; each device on its own (all or nothing per
+/// device), with a result per device.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkBody {
+    pub devices: Vec<DeviceBody>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkItem {
+    pub index: usize,
+    /// HTTP status of this device's creation.
+    pub status: u16,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub device: Option<DeviceJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub error: Option<crate::error::ErrorBody>,
+}
+
+async fn bulk(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<OrgQuery>,
+    JsonBody(b): JsonBody<BulkBody>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    crate::service::check_bulk_field("devices", b.devices.len())?;
+    let mut items = Vec::with_capacity(b.devices.len());
+    for (index, d) in b.devices.iter().enumerate() {
+        let result = bulk_one(&state, &caller, customer, d).await;
+        items.push(match result {
+            Ok(device) => BulkItem {
+                index,
+                status: 201,
+                device: Some(DeviceJson::from(device)),
+                error: None,
+            },
+            Err(e) => BulkItem {
+                index,
+                status: e.status().as_u16(),
+                device: None,
+                error: Some(crate::error::body_for(
+                    &e,
+                    format!("PATCHBAY_{}", uuid::Uuid::now_v7().simple()),
+                    &crate::error::english,
+                )),
+            },
+        });
+    }
+    Ok(Json(crate::http::api::Items { items }).into_response())
+}
+
+async fn bulk_one(
+    state: &AppState,
+    caller: &Caller,
+    customer: CustomerId,
+    d: &DeviceBody,
+) -> Result<Device, AppError> {
+    let req = request_of(d)?;
+    let model = state
+        .store
+        .device_model(&req.model)
+        .await
+        .map_err(|_| AppError::field("model", Rule::Invalid))?;
+    if !model.partner_managed() {
+        // DEV-8: customer-managed devices are added one at a time, with the disclaimer.
+        return Err(AppError::field("model", Rule::NotAllowed));
+    }
+    let creds = svc::create_device(state, caller, customer, &req).await?;
+    Ok(state.store.device(creds.device_id).await?)
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    pub org_id: Option<String>,
+    pub person_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub location_id: Option<String>,
+    pub display_name: Option<String>,
+    pub product: Option<String>,
+    pub mac: Option<String>,
+    pub connection_status: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub max: Option<i64>,
+    pub start: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    let opt = |field: &'static str, kind: &str, v: &Option<String>| {
+        v.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| field_id(field, kind, s))
+            .transpose()
+    };
+    let mac = match q.mac.as_deref().filter(|s| !s.is_empty()) {
+        Some(m) => Some(normalise_mac(m).map_err(|r| AppError::field("mac", r))?),
+        None => None,
+    };
+    let page = super::page(q.max, q.start);
+    let filter = DeviceFilter {
+        person: opt("personId", "PEOPLE", &q.person_id)?,
+        workspace: opt("workspaceId", "PLACE", &q.workspace_id)?,
+        location: opt("locationId", "LOCATION", &q.location_id)?.map(LocationId),
+        search: q.display_name.clone(),
+        mac,
+        product: q.product.clone().filter(|s| !s.is_empty()),
+        status: q.connection_status.clone().filter(|s| !s.is_empty()),
+    };
+    // Every device here is a phone: another type lists nothing.
+    if q.kind
+        .as_deref()
+        .is_some_and(|k| !k.is_empty() && k != "phone")
+    {
+        return Ok(list_response::<DeviceJson>(
+            &headers,
+            &uri,
+            Vec::new(),
+            page,
+            0,
+        ));
+    }
+    let (rows, total) = state.store.list_devices(customer, &filter, page).await?;
+    let items: Vec<DeviceJson> = rows.into_iter().map(DeviceJson::from).collect();
+    Ok(list_response(&headers, &uri, items, page, total))
+}
+
+/// The device behind a path id (Webex id or uuid), if the caller may see its customer.
+pub async fn visible_device(
+    state: &AppState,
+    caller: &Caller,
+    raw: &str,
+    org_id: Option<&str>,
+) -> Result<Device, AppError> {
+    let d = state
+        .store
+        .device(DeviceId(path_id("DEVICE", raw)?))
+        .await?;
+    ensure_visible(state, caller, d.customer_id, org_id).await?;
+    Ok(d)
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<Response> {
+    let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
+    Ok(Json(DeviceJson::from(d)).into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    Query(q): Query<OrgQuery>,
+) -> ApiResult<StatusCode> {
+    let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
+    state.store.delete_device(&caller.meta(), d.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationBody {
+    pub person_id: Option<String>,
+    pub workspace_id: Option<String>,
+    pub model: Option<String>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ActivationJson {
+    /// Shown once; stored only as a hash.
+    pub code: String,
+    pub expiry_time: String,
+}
+
+/// A one-time activation code for a person or workspace, valid 90 days (WGO-2).
+async fn activation_code(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<OrgQuery>,
+    JsonBody(b): JsonBody<ActivationBody>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    let owner = owner_of(&DeviceBody {
+        person_id: b.person_id.clone(),
+        workspace_id: b.workspace_id.clone(),
+        ..Default::default()
+    })?;
+    let model = match b.model.as_deref().filter(|m| !m.is_empty()) {
+        Some(m) => {
+            let model = state
+                .store
+                .device_model(m)
+                .await
+                .map_err(|_| AppError::field("model", Rule::Invalid))?;
+            if !model.onboarding.iter().any(|o| o == "ACTIVATION_CODE") || !model.supports(owner.0)
+            {
+                return Err(AppError::field("model", Rule::NotAllowed));
+            }
+            model.model
+        }
+        None => String::new(),
+    };
+    let mut rng = rand::rngs::OsRng;
+    let expires =
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * ACTIVATION_CODE_DAYS);
+    for _ in 0..4 {
+        let code = activation_code_from(&mut || rng.gen::<u32>());
+        let hash = patchbay_store::crypto::token_hash(&code);
+        match state
+            .store
+            .create_activation_code(&caller.meta(), customer, owner, &model, &hash, expires)
+            .await
+        {
+            Ok(_) => {
+                return Ok(Json(ActivationJson {
+                    code,
+                    expiry_time: iso(expires),
+                })
+                .into_response())
+            }
+            Err(patchbay_store::StoreError::Conflict("code")) => continue,
+            Err(patchbay_store::StoreError::Conflict(f)) => {
+                return Err(AppError::field(f, Rule::Invalid))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(AppError::Internal("no free activation code".into()))
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const ONE: &str = "/v1/devices/{id}";
+    let view = Capability::ViewProvisioning;
+    let manage = Capability::ManageProvisioning;
+
+    vec![
+        Endpoint::new(
+            Method::GET,
+            "/v1/devices",
+            view,
+            "List devices (personId, workspaceId, locationId, displayName contains, product, mac, connectionStatus)",
+            get(list),
+        )
+        .list_of(schema_of::<DeviceJson>),
+        Endpoint::new(
+            Method::POST,
+            "/v1/devices",
+            manage,
+            "Create a device by MAC for a person or workspace, with its SIP identity (DEV-1…4)",
+            post(create),
+        )
+        .request(schema_of::<DeviceBody>)
+        .response(schema_of::<DeviceJson>),
+        Endpoint::new(
+            Method::POST,
+            "/v1/devices/bulk",
+            manage,
+            "Create partner-managed devices in bulk, each on its own, with a result per device (DEV-8)",
+            post(bulk),
+        )
+        .request(schema_of::<BulkBody>)
+        .list_of(schema_of::<BulkItem>),
+        Endpoint::new(
+            Method::POST,
+            "/v1/devices/activationCode",
+            manage,
+            "A one-time activation code for a person or workspace (expires after 90 days)",
+            post(activation_code),
+        )
+        .request(schema_of::<ActivationBody>)
+        .response(schema_of::<ActivationJson>),
+        Endpoint::new(Method::GET, ONE, view, "Get a device", get(get_one))
+            .response(schema_of::<DeviceJson>),
+        Endpoint::new(
+            Method::DELETE,
+            ONE,
+            manage,
+            "Delete a device; its MAC becomes available again",
+            delete(remove),
+        ),
+    ]
+}

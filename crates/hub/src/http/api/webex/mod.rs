@@ -1,0 +1,108 @@
+//! The Webex-compatible calling-provisioning API (API-2): `/v1/people`, `/v1/locations`,
+//! `/v1/workspaces`, `/v1/devices`, `/v1/licenses`, `/v1/telephony/config/…`. Wire shapes follow
+//! docs/wxc_sdk-contract.md, so that `wxc_sdk` drives Patchbay after changing its base URL.
+//! Ids are Webex ids (base64 of `ciscospark://us/<TYPE>/<uuid>`); plain uuids are accepted too.
+
+pub mod devices;
+pub mod licenses;
+pub mod locations;
+pub mod numbers;
+pub mod people;
+pub mod telephony;
+pub mod workspaces;
+
+use crate::error::AppError;
+use crate::http::catalog::Endpoint;
+use patchbay_domain::provisioning::{parse_webex_id, webex_id};
+use patchbay_domain::CustomerId;
+use serde::Serialize;
+
+pub fn endpoints() -> Vec<Endpoint> {
+    let mut all = Vec::new();
+    all.extend(licenses::endpoints());
+    all.extend(locations::endpoints());
+    all.extend(people::endpoints());
+    all.extend(workspaces::endpoints());
+    all.extend(devices::endpoints());
+    all.extend(telephony::endpoints());
+    all.extend(numbers::endpoints());
+    all
+}
+
+/// `?orgId=`: a provider acting on a customer (optional everywhere).
+#[derive(Debug, serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgQuery {
+    pub org_id: Option<String>,
+}
+
+/// Default page size of these lists.
+pub const DEFAULT_MAX: i64 = 100;
+
+/// The page a Webex list asks for (`max`, and the `start` our next links carry).
+pub fn page(max: Option<i64>, start: Option<i64>) -> patchbay_store::Page {
+    patchbay_store::Page::new(start.unwrap_or(0), max.unwrap_or(DEFAULT_MAX))
+}
+
+pub fn org_wid(c: CustomerId) -> String {
+    webex_id("ORGANIZATION", &c.0)
+}
+
+pub fn wid(kind: &str, id: &uuid::Uuid) -> String {
+    webex_id(kind, id)
+}
+
+/// The uuid of a path id of `kind`; anything else is "not found".
+pub fn path_id(kind: &str, raw: &str) -> Result<uuid::Uuid, AppError> {
+    parse_webex_id(kind, raw).ok_or(AppError::NotFound)
+}
+
+/// The uuid of a body or query id of `kind`; anything else is a field error.
+pub fn field_id(field: &'static str, kind: &str, raw: &str) -> Result<uuid::Uuid, AppError> {
+    parse_webex_id(kind, raw.trim())
+        .ok_or_else(|| AppError::field(field, patchbay_domain::Rule::Invalid))
+}
+
+/// Webex booleans in queries, whatever their case (`true`, `True`).
+pub fn flag(v: Option<&str>) -> Option<bool> {
+    match v.map(|s| s.trim().to_ascii_lowercase()).as_deref() {
+        Some("true" | "1" | "yes") => Some(true),
+        Some("false" | "0" | "no") => Some(false),
+        _ => None,
+    }
+}
+
+/// ISO 8601 with milliseconds and `Z`, as Webex prints instants.
+pub fn iso(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// `{"id", "name"}` of a referenced location.
+#[derive(Debug, Serialize)]
+pub struct Ref {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// Map a field named by the store to the API's field name.
+pub fn store_field(e: patchbay_store::StoreError, map: &[(&str, &'static str)]) -> AppError {
+    match e {
+        patchbay_store::StoreError::Conflict(f) => {
+            let field = map
+                .iter()
+                .find(|(from, _)| *from == f)
+                .map(|(_, to)| *to)
+                .unwrap_or(f);
+            let rule =
+                if f == "phoneNumber" || f == "locationId" || f == "personId" || f == "workspaceId"
+                {
+                    patchbay_domain::Rule::Invalid
+                } else {
+                    patchbay_domain::Rule::Taken
+                };
+            AppError::field(field, rule)
+        }
+        other => crate::service::calling::device_error(other),
+    }
+}

@@ -1,0 +1,404 @@
+//! `/v1/people`: calling users with a licence, a location, an extension and a primary number.
+
+use super::licenses::{licence_of, licence_wid};
+use super::OrgQuery;
+use super::{field_id, iso, org_wid, path_id, wid};
+use crate::auth::Caller;
+use crate::error::{ApiResult, AppError};
+use crate::http::api::{list_response, JsonBody};
+use crate::http::catalog::{schema_of, Endpoint};
+use crate::service::calling::{ensure_visible, org};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::Json;
+use patchbay_domain::calling::{check_extension, check_text, normalise_e164, LicenceKind};
+use patchbay_domain::validation::is_email;
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{Capability, CustomerId, LocationId, PersonId, Rule};
+use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
+use patchbay_store::calling::CallingIdentity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PhoneNumberJson {
+    /// `work`, `mobile` …
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub primary: Option<bool>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonJson {
+    pub id: String,
+    pub emails: Vec<String>,
+    pub phone_numbers: Vec<PhoneNumberJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub org_id: String,
+    pub licenses: Vec<String>,
+    pub created: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub login_enabled: bool,
+    pub invite_pending: bool,
+}
+
+impl From<Person> for PersonJson {
+    fn from(p: Person) -> Self {
+        let f = p.fields;
+        Self {
+            id: wid("PEOPLE", &p.id.0),
+            emails: vec![f.email],
+            phone_numbers: f
+                .identity
+                .phone_number
+                .into_iter()
+                .map(|value| PhoneNumberJson {
+                    kind: "work".into(),
+                    value,
+                    primary: Some(true),
+                })
+                .collect(),
+            extension: f.identity.extension,
+            location_id: f.identity.location_id.map(|l| wid("LOCATION", &l)),
+            display_name: f.display_name,
+            first_name: f.first_name,
+            last_name: f.last_name,
+            org_id: org_wid(p.customer_id),
+            licenses: f
+                .licence
+                .map(|k| licence_wid(p.customer_id, k))
+                .into_iter()
+                .collect(),
+            created: iso(p.created_at),
+            kind: "person",
+            status: "active",
+            login_enabled: true,
+            invite_pending: false,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonBody {
+    pub emails: Option<Vec<String>>,
+    pub display_name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub location_id: Option<String>,
+    pub extension: Option<String>,
+    pub phone_numbers: Option<Vec<PhoneNumberJson>>,
+    pub licenses: Option<Vec<String>>,
+    pub org_id: Option<String>,
+}
+
+/// Validate a body into the stored form for `customer` (`base` on update).
+pub fn person_write(
+    customer: CustomerId,
+    b: PersonBody,
+    base: Option<&PersonWrite>,
+) -> Result<PersonWrite, AppError> {
+    let d = base.cloned().unwrap_or_default();
+    let mut errs = Errors::default();
+    let email = match b.emails.as_deref() {
+        Some([one]) => one.trim().to_lowercase(),
+        Some([]) | None if base.is_none() => {
+            errs.push("emails", Rule::Required);
+            String::new()
+        }
+        None => d.email.clone(),
+        Some(_) => {
+            errs.push("emails", Rule::TooMany { max: 1 });
+            String::new()
+        }
+    };
+    if !email.is_empty() && (!is_email(&email) || email.len() > 254) {
+        errs.push("emails", Rule::Email);
+    }
+    let first_name = b
+        .first_name
+        .map(|s| s.trim().to_string())
+        .unwrap_or(d.first_name);
+    let last_name = b
+        .last_name
+        .map(|s| s.trim().to_string())
+        .unwrap_or(d.last_name);
+    let display_name = b
+        .display_name
+        .map(|s| s.trim().to_string())
+        .unwrap_or(d.display_name);
+    let display_name = if display_name.is_empty() {
+        format!("{first_name} {last_name}").trim().to_string()
+    } else {
+        display_name
+    };
+    for (field, v) in [("firstName", &first_name), ("lastName", &last_name)] {
+        if let Err(r) = check_text(v, false, 64) {
+            errs.push(field, r);
+        }
+    }
+    if let Err(r) = check_text(&display_name, true, 128) {
+        errs.push("displayName", r);
+    }
+    let licence = match b.licenses {
+        Some(list) => {
+            let mut kinds = Vec::new();
+            for raw in &list {
+                match licence_of(customer, raw, "licenses") {
+                    Ok(LicenceKind::Workspaces) => errs.push("licenses", Rule::NotAllowed),
+                    Ok(k) if !kinds.contains(&k) => kinds.push(k),
+                    Ok(_) => {}
+                    Err(_) => errs.push("licenses", Rule::Invalid),
+                }
+            }
+            if kinds.len() > 1 {
+                errs.push("licenses", Rule::TooMany { max: 1 });
+            }
+            kinds.first().copied()
+        }
+        None => d.licence,
+    };
+    let location_id = match b.location_id.as_deref() {
+        Some("") => None,
+        Some(raw) => match field_id("locationId", "LOCATION", raw) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                errs.push("locationId", Rule::Invalid);
+                None
+            }
+        },
+        None => d.identity.location_id,
+    };
+    let extension = match b.extension {
+        Some(e) if e.trim().is_empty() => None,
+        Some(e) => {
+            if let Err(r) = check_extension(e.trim()) {
+                errs.push("extension", r);
+            }
+            Some(e.trim().to_string())
+        }
+        None => d.identity.extension,
+    };
+    let phone_number = match b.phone_numbers {
+        Some(list) => match list.first() {
+            Some(n) => match normalise_e164(&n.value) {
+                Ok(v) => Some(v),
+                Err(r) => {
+                    errs.push("phoneNumbers", r);
+                    None
+                }
+            },
+            None => None,
+        },
+        None => d.identity.phone_number,
+    };
+    if (extension.is_some() || phone_number.is_some()) && licence.is_none() {
+        errs.push("licenses", Rule::Required);
+    }
+    if licence.is_some() && location_id.is_none() {
+        errs.push("locationId", Rule::Required);
+    }
+    errs.finish().map_err(AppError::Validation)?;
+    Ok(PersonWrite {
+        email,
+        display_name,
+        first_name,
+        last_name,
+        licence,
+        identity: CallingIdentity {
+            location_id,
+            extension,
+            phone_number,
+        },
+    })
+}
+
+/// The organisation of a create: `orgId` (query or body), else the location's, else the
+/// caller's own.
+pub async fn org_for_create(
+    state: &AppState,
+    caller: &Caller,
+    org_id: Option<&str>,
+    location: Option<&str>,
+) -> Result<CustomerId, AppError> {
+    if org_id.is_some_and(|s| !s.trim().is_empty()) {
+        return org(state, caller, org_id).await;
+    }
+    if let Some(raw) = location.filter(|s| !s.trim().is_empty()) {
+        let id = LocationId(field_id("locationId", "LOCATION", raw)?);
+        let loc = state
+            .store
+            .location(id)
+            .await
+            .map_err(|_| AppError::field("locationId", Rule::Invalid))?;
+        ensure_visible(state, caller, loc.customer_id, None)
+            .await
+            .map_err(|_| AppError::field("locationId", Rule::Invalid))?;
+        return Ok(loc.customer_id);
+    }
+    org(state, caller, None).await
+}
+
+pub fn person_store_error(e: patchbay_store::StoreError) -> AppError {
+    super::store_field(e, &[("phoneNumber", "phoneNumbers"), ("emails", "emails")])
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    pub org_id: Option<String>,
+    pub email: Option<String>,
+    pub display_name: Option<String>,
+    pub id: Option<String>,
+    pub location_id: Option<String>,
+    pub max: Option<i64>,
+    pub start: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    let ids =
+        q.id.as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| field_id("id", "PEOPLE", s).map(PersonId))
+            .collect::<Result<Vec<_>, _>>()?;
+    let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
+        None => None,
+    };
+    let page = super::page(q.max, q.start);
+    let (rows, total) = state
+        .store
+        .list_people(
+            customer,
+            &PersonFilter {
+                email: q.email.clone(),
+                name: q.display_name.clone(),
+                ids,
+                location,
+            },
+            page,
+        )
+        .await?;
+    let items: Vec<PersonJson> = rows.into_iter().map(PersonJson::from).collect();
+    Ok(list_response(&headers, &uri, items, page, total))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<OrgQuery>,
+    JsonBody(b): JsonBody<PersonBody>,
+) -> ApiResult<Response> {
+    let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
+    let customer =
+        org_for_create(&state, &caller, org_id.as_deref(), b.location_id.as_deref()).await?;
+    let w = person_write(customer, b, None)?;
+    let id = state
+        .store
+        .create_person(&caller.meta(), customer, &w)
+        .await
+        .map_err(person_store_error)?;
+    Ok(Json(PersonJson::from(state.store.person(id).await?)).into_response())
+}
+
+async fn visible(state: &AppState, caller: &Caller, raw: &str) -> Result<Person, AppError> {
+    let p = state
+        .store
+        .person(PersonId(path_id("PEOPLE", raw)?))
+        .await?;
+    ensure_visible(state, caller, p.customer_id, None).await?;
+    Ok(p)
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(PersonJson::from(visible(&state, &caller, &id).await?)).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<PersonBody>,
+) -> ApiResult<Response> {
+    let p = visible(&state, &caller, &id).await?;
+    let w = person_write(p.customer_id, b, Some(&p.fields))?;
+    state
+        .store
+        .update_person(&caller.meta(), p.id, &w)
+        .await
+        .map_err(person_store_error)?;
+    Ok(Json(PersonJson::from(state.store.person(p.id).await?)).into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let p = visible(&state, &caller, &id).await?;
+    state.store.delete_person(&caller.meta(), p.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const ONE: &str = "/v1/people/{id}";
+    let view = Capability::ViewProvisioning;
+    let manage = Capability::ManageProvisioning;
+    vec![
+        Endpoint::new(
+            Method::GET,
+            "/v1/people",
+            view,
+            "List people (email, displayName contains, id list, locationId)",
+            get(list),
+        )
+        .list_of(schema_of::<PersonJson>),
+        Endpoint::new(
+            Method::POST,
+            "/v1/people",
+            manage,
+            "Create a person; a calling licence is consumed",
+            post(create),
+        )
+        .request(schema_of::<PersonBody>)
+        .response(schema_of::<PersonJson>),
+        Endpoint::new(Method::GET, ONE, view, "Get a person", get(get_one))
+            .response(schema_of::<PersonJson>),
+        Endpoint::new(Method::PUT, ONE, manage, "Update a person", put(update))
+            .request(schema_of::<PersonBody>)
+            .response(schema_of::<PersonJson>),
+        Endpoint::new(
+            Method::DELETE,
+            ONE,
+            manage,
+            "Delete a person with their devices; the licence, extension and number are released",
+            delete(remove),
+        ),
+    ]
+}

@@ -1,0 +1,414 @@
+//! `/v1/workspaces` (WSP-1 … WSP-3). wxc_sdk never sends `orgId` here: a create takes the
+//! organisation from its location, reads and deletes find the workspace from its id alone.
+
+use super::licenses::{licence_of, licence_wid};
+use super::people::org_for_create;
+use super::OrgQuery;
+use super::{field_id, iso, org_wid, path_id, wid};
+use crate::auth::Caller;
+use crate::error::{ApiResult, AppError};
+use crate::http::api::{list_response, JsonBody};
+use crate::http::catalog::{schema_of, Endpoint};
+use crate::service::calling::{ensure_visible, org};
+use crate::state::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{delete, get, post, put};
+use axum::Json;
+use patchbay_domain::calling::{
+    check_capacity, check_extension, check_room_type, check_text, normalise_e164,
+    workspace_licence_kind, workspace_licence_of,
+};
+use patchbay_domain::provisioning::check_workspace_name;
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{Capability, CustomerId, LocationId, Rule, WorkspaceId};
+use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter, WorkspaceWrite};
+use patchbay_store::calling::CallingIdentity;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WebexCallingJson {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub licenses: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CallingJson {
+    /// `webexCalling` or `none` (also `freeCalling`, `thirdPartySipCalling` … accepted as none).
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webex_calling: Option<WebexCallingJson>,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceJson {
+    pub id: String,
+    pub org_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location_id: Option<String>,
+    pub display_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<i64>,
+    /// WSP-1 room type.
+    #[serde(rename = "type")]
+    pub room_type: String,
+    pub supported_devices: String,
+    pub notes: String,
+    pub created: String,
+    pub calling: CallingJson,
+    pub hotdesking_status: &'static str,
+    /// Devices on the workspace and the WSP-2 limit of its licence (Patchbay).
+    pub device_count: i64,
+    pub device_limit: i64,
+}
+
+impl From<Workspace> for WorkspaceJson {
+    fn from(w: Workspace) -> Self {
+        let f = w.fields;
+        let loc = f.identity.location_id.map(|l| wid("LOCATION", &l));
+        let calling = match f.licence {
+            Some(l) => CallingJson {
+                kind: Some("webexCalling".into()),
+                webex_calling: Some(WebexCallingJson {
+                    phone_number: f.identity.phone_number,
+                    extension: f.identity.extension,
+                    location_id: loc.clone(),
+                    licenses: Some(vec![licence_wid(w.customer_id, workspace_licence_kind(l))]),
+                }),
+            },
+            None => CallingJson {
+                kind: Some(if f.calling_type == "webexCalling" {
+                    "none".into()
+                } else {
+                    f.calling_type
+                }),
+                webex_calling: None,
+            },
+        };
+        Self {
+            id: wid("PLACE", &w.id.0),
+            org_id: org_wid(w.customer_id),
+            location_id: loc,
+            display_name: f.display_name,
+            capacity: f.capacity,
+            room_type: f.room_type,
+            supported_devices: f.supported_devices,
+            notes: f.notes,
+            created: iso(w.created_at),
+            calling,
+            hotdesking_status: "off",
+            device_count: w.device_count,
+            device_limit: f.licence.map(|l| l.device_limit() as i64).unwrap_or(0),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceBody {
+    pub display_name: Option<String>,
+    pub location_id: Option<String>,
+    pub workspace_location_id: Option<String>,
+    pub capacity: Option<i64>,
+    #[serde(rename = "type")]
+    pub room_type: Option<String>,
+    pub supported_devices: Option<String>,
+    pub notes: Option<String>,
+    pub calling: Option<CallingJson>,
+    pub org_id: Option<String>,
+}
+
+impl WorkspaceBody {
+    /// The location as either place carries it.
+    pub fn location(&self) -> Option<&str> {
+        self.location_id
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .or_else(|| {
+                self.calling
+                    .as_ref()
+                    .and_then(|c| c.webex_calling.as_ref())
+                    .and_then(|w| w.location_id.as_deref())
+                    .filter(|s| !s.is_empty())
+            })
+    }
+}
+
+pub fn workspace_write(
+    customer: CustomerId,
+    b: WorkspaceBody,
+    base: Option<&WorkspaceWrite>,
+) -> Result<WorkspaceWrite, AppError> {
+    let d = base.cloned().unwrap_or_default();
+    let mut errs = Errors::default();
+    let location_raw = b.location().map(String::from);
+    let display_name = b
+        .display_name
+        .map(|s| s.trim().to_string())
+        .unwrap_or(d.display_name);
+    if let Err(r) = check_workspace_name(&display_name) {
+        errs.push("displayName", r);
+    }
+    let room_type = b.room_type.unwrap_or(d.room_type);
+    if let Err(r) = check_room_type(&room_type) {
+        errs.push("type", r);
+    }
+    let capacity = b.capacity.or(d.capacity);
+    if let Some(Err(r)) = capacity.map(check_capacity) {
+        errs.push("capacity", r);
+    }
+    let supported_devices = b.supported_devices.unwrap_or(d.supported_devices);
+    if !["phones", "collaborationDevices"].contains(&supported_devices.as_str()) {
+        errs.push(
+            "supportedDevices",
+            Rule::OneOf {
+                allowed: "phones, collaborationDevices".into(),
+            },
+        );
+    }
+    let notes = b.notes.unwrap_or(d.notes);
+    if let Err(r) = check_text(&notes.replace('\n', " "), false, 1024) {
+        errs.push("notes", r);
+    }
+    let location_id = match location_raw.as_deref() {
+        Some(raw) => match field_id("locationId", "LOCATION", raw) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                errs.push("locationId", Rule::Invalid);
+                None
+            }
+        },
+        None => d.identity.location_id,
+    };
+    let (calling_type, licence, extension, phone_number) = match b.calling {
+        Some(c) => {
+            let kind = c.kind.unwrap_or_else(|| "webexCalling".into());
+            if kind == "webexCalling" {
+                let wc = c.webex_calling.unwrap_or_default();
+                let licences = wc.licenses.unwrap_or_default();
+                let licence = match licences.as_slice() {
+                    [] => {
+                        errs.push("calling.webexCalling.licenses", Rule::Required);
+                        None
+                    }
+                    [one] => match licence_of(customer, one, "calling.webexCalling.licenses")
+                        .ok()
+                        .and_then(workspace_licence_of)
+                    {
+                        Some(l) => Some(l),
+                        None => {
+                            errs.push("calling.webexCalling.licenses", Rule::Invalid);
+                            None
+                        }
+                    },
+                    _ => {
+                        errs.push("calling.webexCalling.licenses", Rule::TooMany { max: 1 });
+                        None
+                    }
+                };
+                let extension = wc.extension.filter(|e| !e.trim().is_empty());
+                if let Some(Err(r)) = extension.as_deref().map(|e| check_extension(e.trim())) {
+                    errs.push("calling.webexCalling.extension", r);
+                }
+                let phone = match wc.phone_number.filter(|p| !p.trim().is_empty()) {
+                    Some(p) => match normalise_e164(&p) {
+                        Ok(v) => Some(v),
+                        Err(r) => {
+                            errs.push("calling.webexCalling.phoneNumber", r);
+                            None
+                        }
+                    },
+                    None => None,
+                };
+                if location_id.is_none() {
+                    errs.push("locationId", Rule::Required);
+                }
+                ("webexCalling".to_string(), licence, extension, phone)
+            } else {
+                (kind, None, None, None)
+            }
+        }
+        None => (
+            d.calling_type,
+            d.licence,
+            d.identity.extension,
+            d.identity.phone_number,
+        ),
+    };
+    errs.finish().map_err(AppError::Validation)?;
+    Ok(WorkspaceWrite {
+        display_name,
+        room_type,
+        capacity,
+        licence,
+        calling_type,
+        supported_devices,
+        notes,
+        identity: CallingIdentity {
+            location_id,
+            extension: extension.map(|e| e.trim().to_string()),
+            phone_number,
+        },
+    })
+}
+
+pub fn workspace_store_error(e: patchbay_store::StoreError) -> AppError {
+    super::store_field(
+        e,
+        &[
+            ("phoneNumber", "calling.webexCalling.phoneNumber"),
+            ("extension", "calling.webexCalling.extension"),
+        ],
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct ListQuery {
+    pub org_id: Option<String>,
+    pub display_name: Option<String>,
+    pub location_id: Option<String>,
+    #[serde(rename = "type")]
+    pub room_type: Option<String>,
+    pub max: Option<i64>,
+    pub start: Option<i64>,
+}
+
+async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    uri: Uri,
+    Query(q): Query<ListQuery>,
+) -> ApiResult<Response> {
+    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
+        Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
+        None => None,
+    };
+    let page = super::page(q.max, q.start);
+    let (rows, total) = state
+        .store
+        .list_workspaces(
+            customer,
+            &WorkspaceFilter {
+                display_name: q.display_name.clone(),
+                search: None,
+                location,
+                room_type: q.room_type.clone(),
+            },
+            page,
+        )
+        .await?;
+    let items: Vec<WorkspaceJson> = rows.into_iter().map(WorkspaceJson::from).collect();
+    Ok(list_response(&headers, &uri, items, page, total))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<OrgQuery>,
+    JsonBody(b): JsonBody<WorkspaceBody>,
+) -> ApiResult<Response> {
+    let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
+    let location = b.location().map(String::from);
+    let customer = org_for_create(&state, &caller, org_id.as_deref(), location.as_deref()).await?;
+    let w = workspace_write(customer, b, None)?;
+    let id = state
+        .store
+        .create_workspace(&caller.meta(), customer, &w)
+        .await
+        .map_err(workspace_store_error)?;
+    Ok(Json(WorkspaceJson::from(state.store.workspace(id).await?)).into_response())
+}
+
+async fn visible(state: &AppState, caller: &Caller, raw: &str) -> Result<Workspace, AppError> {
+    let w = state
+        .store
+        .workspace(WorkspaceId(path_id("PLACE", raw)?))
+        .await?;
+    ensure_visible(state, caller, w.customer_id, None).await?;
+    Ok(w)
+}
+
+async fn get_one(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Response> {
+    Ok(Json(WorkspaceJson::from(visible(&state, &caller, &id).await?)).into_response())
+}
+
+async fn update(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<WorkspaceBody>,
+) -> ApiResult<Response> {
+    let ws = visible(&state, &caller, &id).await?;
+    let w = workspace_write(ws.customer_id, b, Some(&ws.fields))?;
+    state
+        .store
+        .update_workspace(&caller.meta(), ws.id, &w)
+        .await
+        .map_err(workspace_store_error)?;
+    Ok(Json(WorkspaceJson::from(state.store.workspace(ws.id).await?)).into_response())
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let ws = visible(&state, &caller, &id).await?;
+    state.store.delete_workspace(&caller.meta(), ws.id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub fn endpoints() -> Vec<Endpoint> {
+    const ONE: &str = "/v1/workspaces/{id}";
+    let view = Capability::ViewProvisioning;
+    let manage = Capability::ManageProvisioning;
+    vec![
+        Endpoint::new(
+            Method::GET,
+            "/v1/workspaces",
+            view,
+            "List workspaces (displayName exact, locationId, type)",
+            get(list),
+        )
+        .list_of(schema_of::<WorkspaceJson>),
+        Endpoint::new(
+            Method::POST,
+            "/v1/workspaces",
+            manage,
+            "Create a workspace (organisation from orgId or the location); a calling licence is consumed",
+            post(create),
+        )
+        .request(schema_of::<WorkspaceBody>)
+        .response(schema_of::<WorkspaceJson>),
+        Endpoint::new(Method::GET, ONE, view, "Get a workspace", get(get_one))
+            .response(schema_of::<WorkspaceJson>),
+        Endpoint::new(Method::PUT, ONE, manage, "Update a workspace", put(update))
+            .request(schema_of::<WorkspaceBody>)
+            .response(schema_of::<WorkspaceJson>),
+        Endpoint::new(
+            Method::DELETE,
+            ONE,
+            manage,
+            "Delete a workspace and its devices",
+            delete(remove),
+        ),
+    ]
+}

@@ -1,0 +1,358 @@
+//! Calling provisioning as the API and the console share it (SPEC §15): which organisation a
+//! request acts on, devices with their SIP credentials (DEV-1 … DEV-8), lines (DEV-6).
+//! SIP passwords exist in clear only here, on their way to the caller once; the store gets
+//! them sealed and nothing logs them.
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use patchbay_domain::calling::{plan_lines, sip_user_name, LineRequest, MemberKind};
+use patchbay_domain::provisioning::{
+    check_sip_password, fax_placeholder_mac, normalise_mac, parse_webex_id, sip_password_from,
+};
+use patchbay_domain::{CustomerId, DeviceId, PersonId, Rule, WorkspaceId};
+use patchbay_store::calling::devices::{Device, NewDevice};
+use patchbay_store::StoreError;
+use rand::Rng;
+
+/// The organisation a request acts on: `orgId` when given (a provider acting on a customer,
+/// checked against the caller's scope), else the caller's own customer, else the only customer
+/// the caller can see. A customer outside the caller's scope is "not found".
+pub async fn org(
+    state: &AppState,
+    caller: &Caller,
+    org_id: Option<&str>,
+) -> Result<CustomerId, AppError> {
+    let scope = caller.principal.scope();
+    if let Some(raw) = org_id.map(str::trim).filter(|s| !s.is_empty()) {
+        let id = parse_webex_id("ORGANIZATION", raw)
+            .map(CustomerId)
+            .ok_or_else(|| AppError::field("orgId", Rule::Invalid))?;
+        if !state.store.customer_in_scope(scope, id).await? {
+            return Err(AppError::NotFound);
+        }
+        return Ok(id);
+    }
+    if let Some(c) = caller.principal.customer_id {
+        return Ok(c);
+    }
+    let (only, total) = state
+        .store
+        .list_customers(
+            scope,
+            &Default::default(),
+            None,
+            patchbay_store::Page::new(0, 2),
+        )
+        .await?;
+    match (only.first(), total) {
+        (Some(c), 1) => Ok(c.id),
+        _ => Err(AppError::field("orgId", Rule::Required)),
+    }
+}
+
+/// A resource found by id belongs to `customer`: the caller must see that customer, and when
+/// the request named an `orgId` it must be the same one. Otherwise the resource is not found.
+pub async fn ensure_visible(
+    state: &AppState,
+    caller: &Caller,
+    customer: CustomerId,
+    org_id: Option<&str>,
+) -> Result<(), AppError> {
+    if let Some(raw) = org_id.map(str::trim).filter(|s| !s.is_empty()) {
+        if parse_webex_id("ORGANIZATION", raw) != Some(customer.0) {
+            return Err(AppError::NotFound);
+        }
+    }
+    if state
+        .store
+        .customer_in_scope(caller.principal.scope(), customer)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A fresh SIP password meeting the DEV-4 policy (docs/api.md).
+pub fn generate_password(user: &str) -> String {
+    let mut rng = rand::rngs::OsRng;
+    sip_password_from(&mut || rng.gen::<u32>(), user)
+}
+
+/// A person or workspace id as clients send it (Webex id or plain uuid) and which one it is.
+pub async fn member_of(
+    state: &AppState,
+    customer: CustomerId,
+    raw: &str,
+) -> Result<Option<(MemberKind, uuid::Uuid)>, AppError> {
+    if let Some(u) = parse_webex_id("PEOPLE", raw) {
+        if let Ok(p) = state.store.person(PersonId(u)).await {
+            return Ok((p.customer_id == customer).then_some((MemberKind::People, u)));
+        }
+    }
+    if let Some(u) = parse_webex_id("PLACE", raw) {
+        if let Ok(w) = state.store.workspace(WorkspaceId(u)).await {
+            return Ok((w.customer_id == customer).then_some((MemberKind::Place, u)));
+        }
+    }
+    Ok(None)
+}
+
+/// What a client asks for when adding a device.
+#[derive(Debug, Clone)]
+pub struct DeviceRequest {
+    pub model: String,
+    /// As typed; ignored (and generated) for the fax service.
+    pub mac: Option<String>,
+    pub owner: (MemberKind, uuid::Uuid),
+    /// Required for partner-managed models; optional for customer-managed ones (generated).
+    pub password: Option<String>,
+}
+
+/// The one-time credentials of a new device (DEV-4), or of a password reset (DEV-5).
+#[derive(Clone)]
+pub struct Credentials {
+    pub device_id: DeviceId,
+    pub model: String,
+    pub mac: String,
+    pub sip_user_name: String,
+    pub password: String,
+    pub line_port: String,
+    pub outbound_proxy: String,
+    pub registrar: String,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("device_id", &self.device_id)
+            .field("sip_user_name", &self.sip_user_name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The registrar domain of a customer: `<customer id>.<sip domain>`.
+pub fn registrar(state: &AppState, customer_label: &str) -> String {
+    format!("{customer_label}.{}", state.config.sip_domain())
+}
+
+/// Create a device with its SIP identity (DEV-1 … DEV-4). The caller has authorised `customer`.
+pub async fn create_device(
+    state: &AppState,
+    caller: &Caller,
+    customer: CustomerId,
+    req: &DeviceRequest,
+) -> Result<Credentials, AppError> {
+    let model = match state.store.device_model(&req.model).await {
+        Ok(m) => m,
+        Err(StoreError::NotFound) => return Err(AppError::field("model", Rule::Invalid)),
+        Err(e) => return Err(e.into()),
+    };
+    if !model.supports(req.owner.0) {
+        return Err(AppError::field("model", Rule::NotAllowed));
+    }
+    if !model.fax && !model.onboarding.iter().any(|o| o == "MAC_ADDRESS") {
+        // Activation-code models are onboarded with POST /v1/devices/activationCode.
+        return Err(AppError::field("mac", Rule::NotAllowed));
+    }
+    let mut mac = if model.fax {
+        None
+    } else {
+        let raw = req.mac.as_deref().unwrap_or("");
+        if raw.trim().is_empty() {
+            return Err(AppError::field("mac", Rule::Required));
+        }
+        Some(normalise_mac(raw).map_err(|r| AppError::field("mac", r))?)
+    };
+    let owner_name = match req.owner.0 {
+        MemberKind::People => state
+            .store
+            .person(PersonId(req.owner.1))
+            .await
+            .ok()
+            .filter(|p| p.customer_id == customer)
+            .map(|p| p.fields.display_name)
+            .ok_or_else(|| AppError::field("personId", Rule::Invalid))?,
+        MemberKind::Place => state
+            .store
+            .workspace(WorkspaceId(req.owner.1))
+            .await
+            .ok()
+            .filter(|w| w.customer_id == customer)
+            .map(|w| w.fields.display_name)
+            .ok_or_else(|| AppError::field("workspaceId", Rule::Invalid))?,
+    };
+    let label = state
+        .store
+        .customer(patchbay_domain::Scope::All, customer)
+        .await?;
+    let registrar = registrar(state, &label.fields.customer_id);
+    let outbound_proxy = state.config.sip_domain();
+    let mut rng = rand::rngs::OsRng;
+    for _ in 0..8 {
+        let user = sip_user_name(&owner_name, rng.gen());
+        let password = match (&req.password, model.partner_managed()) {
+            (Some(p), _) => {
+                check_sip_password(p, &user).map_err(|r| AppError::field("password", r))?;
+                p.clone()
+            }
+            (None, true) => return Err(AppError::field("password", Rule::Required)),
+            (None, false) => generate_password(&user),
+        };
+        let the_mac = match &mac {
+            Some(m) => m.clone(),
+            None => fax_placeholder_mac(rng.gen::<u64>()),
+        };
+        let line_port = format!("{user}@{registrar}");
+        let new = NewDevice {
+            model: model.model.clone(),
+            mac: the_mac.clone(),
+            owner_kind: req.owner.0,
+            owner_id: req.owner.1,
+            sip_user_name: user.clone(),
+            sealed_password: state.secrets.seal(&password),
+            line_port: line_port.clone(),
+            outbound_proxy: outbound_proxy.clone(),
+            registrar: registrar.clone(),
+        };
+        match state
+            .store
+            .create_device(&caller.meta(), customer, &new)
+            .await
+        {
+            Ok(device_id) => {
+                return Ok(Credentials {
+                    device_id,
+                    model: model.model.clone(),
+                    mac: the_mac,
+                    sip_user_name: user,
+                    password,
+                    line_port,
+                    outbound_proxy,
+                    registrar,
+                })
+            }
+            // A generated name or placeholder MAC collided: draw again.
+            Err(StoreError::Conflict("sipUserName")) => continue,
+            Err(StoreError::Conflict("mac")) if model.fax => {
+                mac = None;
+                continue;
+            }
+            Err(StoreError::Conflict("mac")) => {
+                return Err(AppError::field("mac", Rule::Taken));
+            }
+            Err(e) => return Err(device_error(e)),
+        }
+    }
+    Err(AppError::Internal(
+        "no free SIP user name after 8 draws".into(),
+    ))
+}
+
+/// Map the store's refusals of a device change to API errors.
+pub fn device_error(e: StoreError) -> AppError {
+    match e {
+        StoreError::Refused("workspace-device-limit") => AppError::Conflict(
+            "conflict-workspace-device-limit",
+            "The workspace has as many devices as its calling licence allows (professional: 5, common area: 1).".into(),
+        ),
+
+        StoreError::Refused("workspace-no-calling-licence") => AppError::Conflict(
+            "conflict-workspace-no-licence",
+            "The workspace has no calling licence, so it cannot have devices.".into(),
+        ),
+        other => other.into(),
+    }
+}
+
+/// DEV-5: a new SIP password for a device, generated unless the client supplies one (partner
+/// managed devices and `PUT /telephony/config/devices/{id}`); returned once.
+pub async fn reset_password(
+    state: &AppState,
+    caller: &Caller,
+    device: &Device,
+    supplied: Option<&str>,
+) -> Result<String, AppError> {
+    let password = match supplied {
+        Some(p) => {
+            check_sip_password(p, &device.sip_user_name)
+                .map_err(|r| AppError::field("sipPassword", r))?;
+            p.to_string()
+        }
+        None => generate_password(&device.sip_user_name),
+    };
+    let action = if device.model.partner_managed() {
+        "device.password-update"
+    } else {
+        "device.password-reset"
+    };
+    state
+        .store
+        .set_device_password(
+            &caller.meta(),
+            device.id,
+            &state.secrets.seal(&password),
+            action,
+        )
+        .await?;
+    Ok(password)
+}
+
+/// DEV-6: replace the shared lines of a device (the owner stays on port 1).
+pub async fn set_lines(
+    state: &AppState,
+    caller: &Caller,
+    device: &Device,
+    requested: &[LineRequest<(MemberKind, uuid::Uuid)>],
+) -> Result<(), AppError> {
+    let owner = (device.owner.kind, device.owner.id);
+    let ports = u32::try_from(device.model.line_ports).unwrap_or(1);
+    let lines = plan_lines(&owner, 1, requested, ports)
+        .map_err(|e| AppError::field("members", e.rule()))?;
+    state
+        .store
+        .replace_device_lines(&caller.meta(), device.id, &lines)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => AppError::field("members", Rule::Invalid),
+            other => other.into(),
+        })
+}
+
+/// The one-time credentials as CSV (DEV-4 download), one row per device.
+pub fn credentials_csv(rows: &[Credentials]) -> Result<String, AppError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let header = [
+        "deviceId",
+        "model",
+        "macAddress",
+        "sipUserName",
+        "sipPassword",
+        "linePort",
+        "outboundProxy",
+        "registrarDomain",
+    ];
+    w.write_record(header)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    for c in rows {
+        let id = patchbay_domain::provisioning::webex_id("DEVICE", &c.device_id.0);
+        w.write_record([
+            id.as_str(),
+            c.model.as_str(),
+            c.mac.as_str(),
+            c.sip_user_name.as_str(),
+            c.password.as_str(),
+            c.line_port.as_str(),
+            c.outbound_proxy.as_str(),
+            c.registrar.as_str(),
+        ])
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    String::from_utf8(bytes).map_err(|e| AppError::Internal(e.to_string()))
+}

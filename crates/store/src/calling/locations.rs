@@ -1,0 +1,268 @@
+//! Locations of a customer: where people, workspaces and numbers live.
+
+use super::{key, parse_uuid};
+use crate::audit::{write, AuditEntry};
+use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use patchbay_domain::{CustomerId, LocationId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Address {
+    pub address1: String,
+    pub address2: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    /// ISO 3166 alpha-2, upper case.
+    pub country: String,
+}
+
+/// What a client sets on a location.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LocationWrite {
+    pub name: String,
+    pub time_zone: String,
+    pub preferred_language: String,
+    pub announcement_language: String,
+    pub address: Address,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub id: LocationId,
+    pub customer_id: CustomerId,
+    pub fields: LocationWrite,
+    pub created_at: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct LocationFilter {
+    /// Contains, case-insensitive (Webex `name`).
+    pub name: Option<String>,
+    pub id: Option<LocationId>,
+}
+
+const COLUMNS: &str =
+    "id, customer_id, name, time_zone, preferred_language, announcement_language, \
+    address1, address2, city, state, postal_code, country, notes, created_at";
+
+fn from_row(row: &AnyRow) -> Result<Location> {
+    Ok(Location {
+        id: LocationId(parse_uuid(&row.try_get::<String, _>("id")?)?),
+        customer_id: CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?),
+        fields: LocationWrite {
+            name: row.try_get("name")?,
+            time_zone: row.try_get("time_zone")?,
+            preferred_language: row.try_get("preferred_language")?,
+            announcement_language: row.try_get("announcement_language")?,
+            address: Address {
+                address1: row.try_get("address1")?,
+                address2: row.try_get("address2")?,
+                city: row.try_get("city")?,
+                state: row.try_get("state")?,
+                postal_code: row.try_get("postal_code")?,
+                country: row.try_get("country")?,
+            },
+            notes: row.try_get("notes")?,
+        },
+        created_at: ts(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn create_location(
+        &self,
+        meta: &AuditMeta,
+        customer: CustomerId,
+        w: &LocationWrite,
+    ) -> Result<LocationId> {
+        let id = LocationId::new();
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO locations (id, customer_id, name, name_key, time_zone, preferred_language, announcement_language, \
+             address1, address2, city, state, postal_code, country, notes, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15)",
+        )
+        .bind(id.to_string())
+        .bind(customer.to_string())
+        .bind(w.name.as_str())
+        .bind(key(&w.name))
+        .bind(w.time_zone.as_str())
+        .bind(w.preferred_language.as_str())
+        .bind(w.announcement_language.as_str())
+        .bind(w.address.address1.as_str())
+        .bind(w.address.address2.as_str())
+        .bind(w.address.city.as_str())
+        .bind(w.address.state.as_str())
+        .bind(w.address.postal_code.as_str())
+        .bind(w.address.country.as_str())
+        .bind(w.notes.as_str())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::unique_as("name"))?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "location.create",
+                target_type: "location",
+                target_id: id.to_string(),
+                target_name: w.name.clone(),
+                outcome: "success",
+                detail: format!("customer={customer}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn update_location(
+        &self,
+        meta: &AuditMeta,
+        id: LocationId,
+        w: &LocationWrite,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE locations SET name = $1, name_key = $2, time_zone = $3, preferred_language = $4, \
+             announcement_language = $5, address1 = $6, address2 = $7, city = $8, state = $9, postal_code = $10, \
+             country = $11, notes = $12 WHERE id = $13",
+        )
+        .bind(w.name.as_str())
+        .bind(key(&w.name))
+        .bind(w.time_zone.as_str())
+        .bind(w.preferred_language.as_str())
+        .bind(w.announcement_language.as_str())
+        .bind(w.address.address1.as_str())
+        .bind(w.address.address2.as_str())
+        .bind(w.address.city.as_str())
+        .bind(w.address.state.as_str())
+        .bind(w.address.postal_code.as_str())
+        .bind(w.address.country.as_str())
+        .bind(w.notes.as_str())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::unique_as("name"))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "location.update",
+                target_type: "location",
+                target_id: id.to_string(),
+                target_name: w.name.clone(),
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a location that nobody uses any more (its numbers go with it).
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn delete_location(&self, meta: &AuditMeta, id: LocationId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) = sqlx::query("SELECT name FROM locations WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let name: String = row.try_get("name")?;
+        let used = sqlx::query(
+            "SELECT 1 AS x FROM people WHERE location_id = $1 UNION ALL SELECT 1 AS x FROM workspaces WHERE location_id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if used.is_some() {
+            return Err(StoreError::InUse("location"));
+        }
+        sqlx::query("DELETE FROM locations WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "location.delete",
+                target_type: "location",
+                target_id: id.to_string(),
+                target_name: name,
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn location(&self, id: LocationId) -> Result<Location> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM locations WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    /// A customer's locations by name.
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn list_locations(
+        &self,
+        customer: CustomerId,
+        f: &LocationFilter,
+        page: Page,
+    ) -> Result<(Vec<Location>, i64)> {
+        let mut binds = Binds::default();
+        let mut wh = vec![format!(
+            "customer_id = {}",
+            binds.push(customer.to_string())
+        )];
+        if let Some(n) = f.name.as_deref().filter(|s| !s.trim().is_empty()) {
+            wh.push(format!(
+                "name_key LIKE {} ESCAPE '\\'",
+                binds.push(contains_pattern(n.trim()))
+            ));
+        }
+        if let Some(id) = f.id {
+            wh.push(format!("id = {}", binds.push(id.to_string())));
+        }
+        let wh = wh.join(" AND ");
+        let total: i64 = bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM locations WHERE {wh}")),
+            &binds,
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        let rows = bind_all(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM locations WHERE {wh} ORDER BY name_key, id LIMIT {} OFFSET {}",
+                page.max, page.start
+            )),
+            &binds,
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
+        Ok((items, total))
+    }
+}

@@ -1,0 +1,291 @@
+//! People of a customer's organisation: calling users with a licence, a location, an extension
+//! and a primary number.
+
+use super::{
+    check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
+    CallingIdentity,
+};
+use crate::audit::{write, AuditEntry};
+use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use patchbay_domain::calling::{LicenceKind, MemberKind};
+use patchbay_domain::{CustomerId, LocationId, PersonId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PersonWrite {
+    /// Lower-cased by the store; unique on the platform.
+    pub email: String,
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// Professional or Basic; none for a person without calling.
+    pub licence: Option<LicenceKind>,
+    pub identity: CallingIdentity,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: PersonId,
+    pub customer_id: CustomerId,
+    pub fields: PersonWrite,
+    pub location_name: Option<String>,
+    pub device_count: i64,
+    pub created_at: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PersonFilter {
+    /// Exact, case-insensitive.
+    pub email: Option<String>,
+    /// Contains, case-insensitive, over display, first and last name and e-mail.
+    pub name: Option<String>,
+    pub ids: Vec<PersonId>,
+    pub location: Option<LocationId>,
+}
+
+const COLUMNS: &str =
+    "p.id, p.customer_id, p.email, p.display_name, p.first_name, p.last_name, p.location_id, \
+    p.license_kind, p.extension, p.created_at, l.name AS location_name, \
+    (SELECT MIN(n.phone_number) FROM numbers n WHERE n.person_id = p.id) AS phone_number, \
+    (SELECT COUNT(*) FROM devices d WHERE d.person_id = p.id) AS device_count";
+const FROM: &str = "people p LEFT JOIN locations l ON l.id = p.location_id";
+
+fn from_row(row: &AnyRow) -> Result<Person> {
+    Ok(Person {
+        id: PersonId(parse_uuid(&row.try_get::<String, _>("id")?)?),
+        customer_id: CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?),
+        fields: PersonWrite {
+            email: row.try_get("email")?,
+            display_name: row.try_get("display_name")?,
+            first_name: row.try_get("first_name")?,
+            last_name: row.try_get("last_name")?,
+            licence: LicenceKind::parse(&row.try_get::<String, _>("license_kind")?),
+            identity: CallingIdentity {
+                location_id: opt_uuid(row, "location_id")?,
+                extension: row.try_get("extension")?,
+                phone_number: row.try_get("phone_number")?,
+            },
+        },
+        location_name: row.try_get("location_name")?,
+        device_count: row.try_get("device_count")?,
+        created_at: ts(row.try_get("created_at")?),
+    })
+}
+
+fn search_key(w: &PersonWrite) -> String {
+    key(&format!(
+        "{} {} {} {}",
+        w.display_name, w.first_name, w.last_name, w.email
+    ))
+}
+
+impl Store {
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn create_person(
+        &self,
+        meta: &AuditMeta,
+        customer: CustomerId,
+        w: &PersonWrite,
+    ) -> Result<PersonId> {
+        let id = PersonId::new();
+        let mut tx = self.begin().await?;
+        check_location(&mut tx, customer, w.identity.location_id).await?;
+        sqlx::query(
+            "INSERT INTO people (id, customer_id, email, display_name, first_name, last_name, search_key, location_id, \
+             license_kind, extension, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)",
+        )
+        .bind(id.to_string())
+        .bind(customer.to_string())
+        .bind(key(&w.email))
+        .bind(w.display_name.as_str())
+        .bind(w.first_name.as_str())
+        .bind(w.last_name.as_str())
+        .bind(search_key(w))
+        .bind(w.identity.location_id.map(|l| l.to_string()))
+        .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
+        .bind(w.identity.extension.clone())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::unique_as("emails"))?;
+        if let Some(kind) = w.licence {
+            consume_licence(&mut tx, customer, kind).await?;
+        }
+        set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "person.create",
+                target_type: "person",
+                target_id: id.to_string(),
+                target_name: w.display_name.clone(),
+                outcome: "success",
+                detail: format!("customer={customer}"),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replace a person's fields, moving licence units, extension and number as needed.
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn update_person(
+        &self,
+        meta: &AuditMeta,
+        id: PersonId,
+        w: &PersonWrite,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) = sqlx::query("SELECT customer_id, license_kind FROM people WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
+        let old = LicenceKind::parse(&row.try_get::<String, _>("license_kind")?);
+        check_location(&mut tx, customer, w.identity.location_id).await?;
+        if old != w.licence {
+            if let Some(k) = old {
+                release_licence(&mut tx, customer, k).await?;
+            }
+            if let Some(k) = w.licence {
+                consume_licence(&mut tx, customer, k).await?;
+            }
+        }
+        sqlx::query(
+            "UPDATE people SET email = $1, display_name = $2, first_name = $3, last_name = $4, search_key = $5, \
+             location_id = $6, license_kind = $7, extension = $8 WHERE id = $9",
+        )
+        .bind(key(&w.email))
+        .bind(w.display_name.as_str())
+        .bind(w.first_name.as_str())
+        .bind(w.last_name.as_str())
+        .bind(search_key(w))
+        .bind(w.identity.location_id.map(|l| l.to_string()))
+        .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
+        .bind(w.identity.extension.clone())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await
+        .map_err(crate::unique_as("emails"))?;
+        set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "person.update",
+                target_type: "person",
+                target_id: id.to_string(),
+                target_name: w.display_name.clone(),
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a person with the devices they own; their licence unit, extension and number are
+    /// released; shared lines they held on other devices go.
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn delete_person(&self, meta: &AuditMeta, id: PersonId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) =
+            sqlx::query("SELECT customer_id, license_kind, display_name FROM people WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_optional(&mut *tx)
+                .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
+        if let Some(k) = LicenceKind::parse(&row.try_get::<String, _>("license_kind")?) {
+            release_licence(&mut tx, customer, k).await?;
+        }
+        sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "person.delete",
+                target_type: "person",
+                target_id: id.to_string(),
+                target_name: row.try_get("display_name")?,
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn person(&self, id: PersonId) -> Result<Person> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn list_people(
+        &self,
+        customer: CustomerId,
+        f: &PersonFilter,
+        page: Page,
+    ) -> Result<(Vec<Person>, i64)> {
+        let mut binds = Binds::default();
+        let mut wh = vec![format!(
+            "p.customer_id = {}",
+            binds.push(customer.to_string())
+        )];
+        if let Some(e) = f.email.as_deref().filter(|s| !s.trim().is_empty()) {
+            wh.push(format!("p.email = {}", binds.push(key(e))));
+        }
+        if let Some(n) = f.name.as_deref().filter(|s| !s.trim().is_empty()) {
+            wh.push(format!(
+                "p.search_key LIKE {} ESCAPE '\\'",
+                binds.push(contains_pattern(n.trim()))
+            ));
+        }
+        if !f.ids.is_empty() {
+            let ps: Vec<String> = f.ids.iter().map(|i| binds.push(i.to_string())).collect();
+            wh.push(format!("p.id IN ({})", ps.join(",")));
+        }
+        if let Some(l) = f.location {
+            wh.push(format!("p.location_id = {}", binds.push(l.to_string())));
+        }
+        let wh = wh.join(" AND ");
+        let total: i64 = bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) AS n FROM people p WHERE {wh}")),
+            &binds,
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        let rows = bind_all(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY p.display_name, p.id LIMIT {} OFFSET {}",
+                page.max, page.start
+            )),
+            &binds,
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
+        Ok((items, total))
+    }
+}

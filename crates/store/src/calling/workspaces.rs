@@ -1,0 +1,328 @@
+//! Workspaces (WSP-1 … WSP-3): shared rooms and areas with their own calling identity.
+
+use super::{
+    check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
+    CallingIdentity,
+};
+use crate::audit::{write, AuditEntry};
+use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
+use patchbay_domain::provisioning::WorkspaceLicence;
+use patchbay_domain::{CustomerId, LocationId, WorkspaceId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceWrite {
+    pub display_name: String,
+    /// WSP-1 room type (Webex `type`).
+    pub room_type: String,
+    pub capacity: Option<i64>,
+    /// WSP-2: professional (≤ 5 devices) or common area (1 device); none without calling.
+    pub licence: Option<WorkspaceLicence>,
+    /// Webex `calling.type`: `webexCalling` with a licence, `none` otherwise.
+    pub calling_type: String,
+    /// `phones` or `collaborationDevices`.
+    pub supported_devices: String,
+    pub notes: String,
+    pub identity: CallingIdentity,
+}
+
+impl Default for WorkspaceWrite {
+    fn default() -> Self {
+        Self {
+            display_name: String::new(),
+            room_type: "notSet".into(),
+            capacity: None,
+            licence: None,
+            calling_type: "none".into(),
+            supported_devices: "phones".into(),
+            notes: String::new(),
+            identity: CallingIdentity::default(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub customer_id: CustomerId,
+    pub fields: WorkspaceWrite,
+    pub location_name: Option<String>,
+    pub device_count: i64,
+    pub created_at: jiff::Timestamp,
+}
+
+impl Workspace {
+    /// WSP-2: whether one more device may be added.
+    pub fn may_add_device(&self) -> bool {
+        self.fields
+            .licence
+            .is_some_and(|l| l.may_add(self.device_count.max(0) as usize))
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceFilter {
+    /// Exact, case-insensitive (Webex `displayName`).
+    pub display_name: Option<String>,
+    /// Contains, case-insensitive (console search).
+    pub search: Option<String>,
+    pub location: Option<LocationId>,
+    pub room_type: Option<String>,
+}
+
+const COLUMNS: &str = "w.id, w.customer_id, w.display_name, w.location_id, w.room_type, w.capacity, w.license_kind, \
+    w.calling_type, w.supported_devices, w.extension, w.notes, w.device_count, w.created_at, l.name AS location_name, \
+    (SELECT MIN(n.phone_number) FROM numbers n WHERE n.workspace_id = w.id) AS phone_number";
+const FROM: &str = "workspaces w LEFT JOIN locations l ON l.id = w.location_id";
+
+fn from_row(row: &AnyRow) -> Result<Workspace> {
+    Ok(Workspace {
+        id: WorkspaceId(parse_uuid(&row.try_get::<String, _>("id")?)?),
+        customer_id: CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?),
+        fields: WorkspaceWrite {
+            display_name: row.try_get("display_name")?,
+            room_type: row.try_get("room_type")?,
+            capacity: row.try_get("capacity")?,
+            licence: WorkspaceLicence::parse(&row.try_get::<String, _>("license_kind")?),
+            calling_type: row.try_get("calling_type")?,
+            supported_devices: row.try_get("supported_devices")?,
+            notes: row.try_get("notes")?,
+            identity: CallingIdentity {
+                location_id: opt_uuid(row, "location_id")?,
+                extension: row.try_get("extension")?,
+                phone_number: row.try_get("phone_number")?,
+            },
+        },
+        location_name: row.try_get("location_name")?,
+        device_count: row.try_get("device_count")?,
+        created_at: ts(row.try_get("created_at")?),
+    })
+}
+
+impl Store {
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn create_workspace(
+        &self,
+        meta: &AuditMeta,
+        customer: CustomerId,
+        w: &WorkspaceWrite,
+    ) -> Result<WorkspaceId> {
+        let id = WorkspaceId::new();
+        let mut tx = self.begin().await?;
+        check_location(&mut tx, customer, w.identity.location_id).await?;
+        sqlx::query(
+            "INSERT INTO workspaces (id, customer_id, display_name, search_key, location_id, room_type, capacity, \
+             license_kind, calling_type, supported_devices, extension, notes, device_count, created_at) \
+             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,0,$13)",
+        )
+        .bind(id.to_string())
+        .bind(customer.to_string())
+        .bind(w.display_name.as_str())
+        .bind(key(&w.display_name))
+        .bind(w.identity.location_id.map(|l| l.to_string()))
+        .bind(w.room_type.as_str())
+        .bind(w.capacity)
+        .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
+        .bind(w.calling_type.as_str())
+        .bind(w.supported_devices.as_str())
+        .bind(w.identity.extension.clone())
+        .bind(w.notes.as_str())
+        .bind(now_ms())
+        .execute(&mut *tx)
+        .await?;
+        if let Some(l) = w.licence {
+            consume_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
+        }
+        set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "workspace.create",
+                target_type: "workspace",
+                target_id: id.to_string(),
+                target_name: w.display_name.clone(),
+                outcome: "success",
+                detail: format!(
+                    "customer={customer} licence={}",
+                    w.licence.map(|l| l.as_str()).unwrap_or("none")
+                ),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replace a workspace's fields. A licence change must still admit the devices it has
+    /// (WSP-2: common area holds one device; without a licence, none).
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn update_workspace(
+        &self,
+        meta: &AuditMeta,
+        id: WorkspaceId,
+        w: &WorkspaceWrite,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT customer_id, license_kind, device_count FROM workspaces WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
+        let old = WorkspaceLicence::parse(&row.try_get::<String, _>("license_kind")?);
+        let devices: i64 = row.try_get("device_count")?;
+        let limit = w.licence.map(|l| l.device_limit() as i64).unwrap_or(0);
+        if devices > limit {
+            return Err(StoreError::Refused("workspace-licence-devices"));
+        }
+        check_location(&mut tx, customer, w.identity.location_id).await?;
+        if old != w.licence {
+            if let Some(l) = old {
+                release_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
+            }
+            if let Some(l) = w.licence {
+                consume_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
+            }
+        }
+        sqlx::query(
+            "UPDATE workspaces SET display_name = $1, search_key = $2, location_id = $3, room_type = $4, capacity = $5, \
+             license_kind = $6, calling_type = $7, supported_devices = $8, extension = $9, notes = $10 WHERE id = $11",
+        )
+        .bind(w.display_name.as_str())
+        .bind(key(&w.display_name))
+        .bind(w.identity.location_id.map(|l| l.to_string()))
+        .bind(w.room_type.as_str())
+        .bind(w.capacity)
+        .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
+        .bind(w.calling_type.as_str())
+        .bind(w.supported_devices.as_str())
+        .bind(w.identity.extension.clone())
+        .bind(w.notes.as_str())
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "workspace.update",
+                target_type: "workspace",
+                target_id: id.to_string(),
+                target_name: w.display_name.clone(),
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Delete a workspace and its devices (as Webex does); the licence unit, extension and number
+    /// are released.
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn delete_workspace(&self, meta: &AuditMeta, id: WorkspaceId) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let Some(row) = sqlx::query(
+            "SELECT customer_id, license_kind, display_name FROM workspaces WHERE id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(StoreError::NotFound);
+        };
+        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
+        if let Some(l) = WorkspaceLicence::parse(&row.try_get::<String, _>("license_kind")?) {
+            release_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
+        }
+        sqlx::query("DELETE FROM workspaces WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
+        write(
+            &mut tx,
+            meta,
+            AuditEntry {
+                action: "workspace.delete",
+                target_type: "workspace",
+                target_id: id.to_string(),
+                target_name: row.try_get("display_name")?,
+                outcome: "success",
+                detail: String::new(),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn workspace(&self, id: WorkspaceId) -> Result<Workspace> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE w.id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        from_row(&row)
+    }
+
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn list_workspaces(
+        &self,
+        customer: CustomerId,
+        f: &WorkspaceFilter,
+        page: Page,
+    ) -> Result<(Vec<Workspace>, i64)> {
+        let mut binds = Binds::default();
+        let mut wh = vec![format!(
+            "w.customer_id = {}",
+            binds.push(customer.to_string())
+        )];
+        if let Some(n) = f.display_name.as_deref().filter(|s| !s.trim().is_empty()) {
+            wh.push(format!("w.search_key = {}", binds.push(key(n))));
+        }
+        if let Some(n) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
+            wh.push(format!(
+                "w.search_key LIKE {} ESCAPE '\\'",
+                binds.push(contains_pattern(n.trim()))
+            ));
+        }
+        if let Some(l) = f.location {
+            wh.push(format!("w.location_id = {}", binds.push(l.to_string())));
+        }
+        if let Some(t) = &f.room_type {
+            wh.push(format!("w.room_type = {}", binds.push(t.clone())));
+        }
+        let wh = wh.join(" AND ");
+        let total: i64 = bind_all(
+            sqlx::query(&format!(
+                "SELECT COUNT(*) AS n FROM workspaces w WHERE {wh}"
+            )),
+            &binds,
+        )
+        .fetch_one(self.pool())
+        .await?
+        .try_get("n")?;
+        let rows = bind_all(
+            sqlx::query(&format!(
+                "SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY w.search_key, w.id LIMIT {} OFFSET {}",
+                page.max, page.start
+            )),
+            &binds,
+        )
+        .fetch_all(self.pool())
+        .await?;
+        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
+        Ok((items, total))
+    }
+}
