@@ -122,7 +122,7 @@ pub async fn seed(state: &AppState, count: u32) -> Result<String, DemoError> {
             },
             service_disabled: extra && i == count + 1,
         };
-        store
+        let id = store
             .create_customer(
                 &AuditMeta::system(),
                 &CustomerWrite {
@@ -134,8 +134,94 @@ pub async fn seed(state: &AppState, count: u32) -> Result<String, DemoError> {
                 },
             )
             .await?;
+        calling(store, id, i).await?;
     }
     Ok(password)
+}
+
+/// Calling licences for every demo customer; the first also gets a location, numbers and two
+/// people, so the calling pages have something to show.
+async fn calling(store: &Store, id: patchbay_domain::CustomerId, i: u32) -> Result<(), DemoError> {
+    use patchbay_domain::calling::{LicenceKind, NumberKind};
+    use patchbay_store::calling::locations::{Address, LocationWrite};
+    use patchbay_store::calling::people::PersonWrite;
+    use patchbay_store::calling::CallingIdentity;
+    let meta = AuditMeta::system();
+    store
+        .set_licences(
+            &meta,
+            id,
+            &[
+                (LicenceKind::Professional, 25),
+                (LicenceKind::Basic, 25),
+                (LicenceKind::Workspaces, 10),
+            ],
+        )
+        .await?;
+    if i != 1 {
+        return Ok(());
+    }
+    let loc = store
+        .create_location(
+            &meta,
+            id,
+            &LocationWrite {
+                name: "Paris HQ".into(),
+                time_zone: "Europe/Paris".into(),
+                preferred_language: "fr_fr".into(),
+                announcement_language: "fr_fr".into(),
+                address: Address {
+                    address1: "1 rue de la Paix".into(),
+                    city: "Paris".into(),
+                    postal_code: "75002".into(),
+                    country: "FR".into(),
+                    ..Default::default()
+                },
+                notes: String::new(),
+            },
+        )
+        .await?;
+    let fixed: Vec<String> = (0..8).map(|n| format!("+3315550{n:04}")).collect();
+    store
+        .add_numbers(&meta, loc, &fixed, NumberKind::Did, true)
+        .await?;
+    store
+        .add_numbers(
+            &meta,
+            loc,
+            &["+33655500001".to_string()],
+            NumberKind::Mobile,
+            true,
+        )
+        .await?;
+    for (n, (first, last)) in [("Camille", "Durand"), ("Louis", "Martin")]
+        .iter()
+        .enumerate()
+    {
+        store
+            .create_person(
+                &meta,
+                id,
+                &PersonWrite {
+                    email: format!(
+                        "{}.{}@customer.example",
+                        first.to_lowercase(),
+                        last.to_lowercase()
+                    ),
+                    display_name: format!("{first} {last}"),
+                    first_name: (*first).into(),
+                    last_name: (*last).into(),
+                    licence: Some(LicenceKind::Professional),
+                    identity: CallingIdentity {
+                        location_id: Some(loc.0),
+                        extension: Some(format!("{}", 2001 + n)),
+                        phone_number: Some(fixed[n].clone()),
+                    },
+                },
+            )
+            .await?;
+    }
+    Ok(())
 }
 
 /// Run the simulated fleet against this hub until `shutdown`. Systems `count+1` and `count+2`

@@ -284,6 +284,29 @@ async fn dsh_1_demo_seeds_a_living_fleet() {
     patchbay_hub::demo::seed(&hub.running.state, 3)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    // The first demo customer has calling data: licences, numbers and two people.
+    let (_, customers) = hub
+        .get(
+            &hub.admin_token,
+            "/v1/operations/customers?search=Acme%20Logistics%20001",
+        )
+        .await;
+    let org = customers["items"][0]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let (_, people) = hub
+        .get(&hub.admin_token, &format!("/v1/people?orgId={org}"))
+        .await;
+    assert_eq!(
+        people["items"].as_array().map(Vec::len),
+        Some(2),
+        "{people}"
+    );
+    let (_, lic) = hub
+        .get(&hub.admin_token, &format!("/v1/licenses?orgId={org}"))
+        .await;
+    assert_eq!(lic["items"][0]["consumedUnits"], 2, "{lic}");
     let stop = patchbay_agent::CancellationToken::new();
     patchbay_hub::demo::spawn_fleet(
         &hub.running.state,
