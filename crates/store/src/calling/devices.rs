@@ -2,7 +2,6 @@
 //! (DEV-6) and activation codes.
 
 use super::{key, member_from, parse_uuid, Member, Tx, MEMBER_COLUMNS};
-use crate::audit::{write, AuditEntry};
 use crate::sql::{bind_all, contains_pattern, Binds};
 use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
 use patchbay_domain::calling::{Line, LineType, MemberKind};
@@ -239,17 +238,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as("model"))?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "device-model.create",
-                target_type: "device-model",
-                target_id: m.model.clone(),
-                target_name: m.display_name.clone(),
-                outcome: "success",
-                detail: format!("managedBy={} ports={}", m.managed_by, m.line_ports),
-            },
+            "device-model.create",
+            "device-model",
+            m.model.clone(),
+            m.display_name.clone(),
+            format!("managedBy={} ports={}", m.managed_by, m.line_ports),
         )
         .await?;
         tx.commit().await?;
@@ -274,17 +270,14 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "device-model.delete",
-                target_type: "device-model",
-                target_id: model.to_string(),
-                target_name: model.to_string(),
-                outcome: "success",
-                detail: String::new(),
-            },
+            "device-model.delete",
+            "device-model",
+            model.to_string(),
+            model.to_string(),
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -390,17 +383,14 @@ impl Store {
         .bind(w)
         .execute(&mut *tx)
         .await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "device.create",
-                target_type: "device",
-                target_id: id.to_string(),
-                target_name: name,
-                outcome: "success",
-                detail: format!("model={} mac={}", d.model, d.mac),
-            },
+            "device.create",
+            "device",
+            id.to_string(),
+            name,
+            format!("model={} mac={}", d.model, d.mac),
         )
         .await?;
         tx.commit().await?;
@@ -458,27 +448,19 @@ impl Store {
             wh.push(format!("d.status = {}", binds.push(s.clone())));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = bind_all(
-            sqlx::query(&format!(
-                "SELECT COUNT(*) AS n FROM {DEVICE_FROM} WHERE {wh}"
-            )),
+        super::page_of(
+            self,
+            (
+                &format!("{DEVICE_COLUMNS}, {MEMBER_COLUMNS}"),
+                DEVICE_FROM,
+                "d.display_name, d.created_at, d.id",
+            ),
+            &wh,
+            page,
             &binds,
+            device_from,
         )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT {DEVICE_COLUMNS}, {MEMBER_COLUMNS} FROM {DEVICE_FROM} WHERE {wh} \
-                 ORDER BY d.display_name, d.created_at, d.id LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows.iter().map(device_from).collect::<Result<_>>()?;
-        Ok((items, total))
+        .await
     }
 
     /// Delete a device; its MAC becomes available again and its workspace gets the slot back.
@@ -505,17 +487,14 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "device.delete",
-                target_type: "device",
-                target_id: id.to_string(),
-                target_name: row.try_get("display_name")?,
-                outcome: "success",
-                detail: format!("mac={}", row.try_get::<String, _>("mac")?),
-            },
+            "device.delete",
+            "device",
+            id.to_string(),
+            row.try_get("display_name")?,
+            format!("mac={}", row.try_get::<String, _>("mac")?),
         )
         .await?;
         tx.commit().await?;
@@ -540,17 +519,14 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action,
-                target_type: "device",
-                target_id: id.to_string(),
-                target_name: String::new(),
-                outcome: "success",
-                detail: String::new(),
-            },
+            action,
+            "device",
+            id.to_string(),
+            String::new(),
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -641,17 +617,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "device.lines",
-                target_type: "device",
-                target_id: id.to_string(),
-                target_name: row.try_get("display_name")?,
-                outcome: "success",
-                detail: format!("lines={}", lines.len()),
-            },
+            "device.lines",
+            "device",
+            id.to_string(),
+            row.try_get("display_name")?,
+            format!("lines={}", lines.len()),
         )
         .await?;
         tx.commit().await?;
@@ -761,17 +734,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as("code"))?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "activation-code.create",
-                target_type: owner.0.as_str(),
-                target_id: owner.1.to_string(),
-                target_name: name,
-                outcome: "success",
-                detail: format!("model={model}"),
-            },
+            "activation-code.create",
+            owner.0.as_str(),
+            owner.1.to_string(),
+            name,
+            format!("model={model}"),
         )
         .await?;
         tx.commit().await?;

@@ -1,8 +1,7 @@
 //! Locations of a customer: where people, workspaces and numbers live.
 
 use super::{key, parse_uuid};
-use crate::audit::{write, AuditEntry};
-use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::sql::{contains_pattern, Binds};
 use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
 use patchbay_domain::{CustomerId, LocationId};
 use sqlx::any::AnyRow;
@@ -105,17 +104,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as("name"))?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "location.create",
-                target_type: "location",
-                target_id: id.to_string(),
-                target_name: w.name.clone(),
-                outcome: "success",
-                detail: format!("customer={customer}"),
-            },
+            "location.create",
+            "location",
+            id.to_string(),
+            w.name.clone(),
+            format!("customer={customer}"),
         )
         .await?;
         tx.commit().await?;
@@ -154,17 +150,14 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "location.update",
-                target_type: "location",
-                target_id: id.to_string(),
-                target_name: w.name.clone(),
-                outcome: "success",
-                detail: String::new(),
-            },
+            "location.update",
+            "location",
+            id.to_string(),
+            w.name.clone(),
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -196,17 +189,14 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "location.delete",
-                target_type: "location",
-                target_id: id.to_string(),
-                target_name: name,
-                outcome: "success",
-                detail: String::new(),
-            },
+            "location.delete",
+            "location",
+            id.to_string(),
+            name,
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -246,23 +236,14 @@ impl Store {
             wh.push(format!("id = {}", binds.push(id.to_string())));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM locations WHERE {wh}")),
+        super::page_of(
+            self,
+            (COLUMNS, "locations", "name_key, id"),
+            &wh,
+            page,
             &binds,
+            from_row,
         )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM locations WHERE {wh} ORDER BY name_key, id LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
-        Ok((items, total))
+        .await
     }
 }

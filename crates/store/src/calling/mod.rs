@@ -388,3 +388,59 @@ impl crate::Store {
         Ok(())
     }
 }
+
+/// One page of a calling list: `COUNT(*)` over `from WHERE wh`, then `columns` of the rows of
+/// the page in `order`, mapped by `map`.
+pub(crate) async fn page_of<T>(
+    store: &crate::Store,
+    (columns, from, order): (&str, &str, &str),
+    wh: &str,
+    page: crate::Page,
+    binds: &crate::sql::Binds,
+    map: fn(&AnyRow) -> Result<T>,
+) -> Result<(Vec<T>, i64)> {
+    use crate::sql::bind_all;
+    let total: i64 = bind_all(
+        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {from} WHERE {wh}")),
+        binds,
+    )
+    .fetch_one(store.pool())
+    .await?
+    .try_get("n")?;
+    let rows = bind_all(
+        sqlx::query(&format!(
+            "SELECT {columns} FROM {from} WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
+            page.max, page.start
+        )),
+        binds,
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let items = rows.iter().map(map).collect::<Result<_>>()?;
+    Ok((items, total))
+}
+
+/// The audit record of a calling change, in its transaction.
+pub(crate) async fn audit(
+    tx: &mut Tx,
+    meta: &crate::AuditMeta,
+    action: &str,
+    target_type: &str,
+    target_id: String,
+    target_name: String,
+    detail: String,
+) -> Result<()> {
+    crate::audit::write(
+        tx,
+        meta,
+        crate::audit::AuditEntry {
+            action,
+            target_type,
+            target_id,
+            target_name,
+            outcome: "success",
+            detail,
+        },
+    )
+    .await
+}

@@ -1,8 +1,7 @@
 //! Phone numbers (NUM-1): per location, fixed or mobile, at most one owner.
 
 use super::{member_from, parse_uuid, Member, MEMBER_COLUMNS};
-use crate::audit::{write, AuditEntry};
-use crate::sql::{bind_all, Binds};
+use crate::sql::Binds;
 use crate::{now_ms, AuditMeta, Page, Result, Store, StoreError};
 use patchbay_domain::calling::NumberKind;
 use patchbay_domain::{CustomerId, LocationId, NumberId};
@@ -89,17 +88,14 @@ impl Store {
             .await
             .map_err(crate::unique_as("phoneNumbers"))?;
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "numbers.add",
-                target_type: "location",
-                target_id: location.to_string(),
-                target_name: String::new(),
-                outcome: "success",
-                detail: numbers.join(","),
-            },
+            "numbers.add",
+            "location",
+            location.to_string(),
+            String::new(),
+            numbers.join(","),
         )
         .await?;
         tx.commit().await?;
@@ -137,17 +133,14 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "numbers.remove",
-                target_type: "location",
-                target_id: location.to_string(),
-                target_name: String::new(),
-                outcome: "success",
-                detail: numbers.join(","),
-            },
+            "numbers.remove",
+            "location",
+            location.to_string(),
+            String::new(),
+            numbers.join(","),
         )
         .await?;
         tx.commit().await?;
@@ -177,21 +170,18 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
         }
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: if active {
-                    "numbers.activate"
-                } else {
-                    "numbers.deactivate"
-                },
-                target_type: "location",
-                target_id: location.to_string(),
-                target_name: String::new(),
-                outcome: "success",
-                detail: numbers.join(","),
+            if active {
+                "numbers.activate"
+            } else {
+                "numbers.deactivate"
             },
+            "location",
+            location.to_string(),
+            String::new(),
+            numbers.join(","),
         )
         .await?;
         tx.commit().await?;
@@ -235,23 +225,18 @@ impl Store {
             wh.push(format!("n.kind = {}", binds.push(k.as_str())));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM numbers n WHERE {wh}")),
+        super::page_of(
+            self,
+            (
+                &format!("{COLUMNS}, {MEMBER_COLUMNS}"),
+                FROM,
+                "n.phone_number",
+            ),
+            &wh,
+            page,
             &binds,
+            from_row,
         )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS}, {MEMBER_COLUMNS} FROM {FROM} WHERE {wh} ORDER BY n.phone_number LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
-        Ok((items, total))
+        .await
     }
 }

@@ -5,8 +5,7 @@ use super::{
     check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
     CallingIdentity,
 };
-use crate::audit::{write, AuditEntry};
-use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::sql::{contains_pattern, Binds};
 use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
 use patchbay_domain::calling::{LicenceKind, MemberKind};
 use patchbay_domain::{CustomerId, LocationId, PersonId};
@@ -114,17 +113,14 @@ impl Store {
             consume_licence(&mut tx, customer, kind).await?;
         }
         set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "person.create",
-                target_type: "person",
-                target_id: id.to_string(),
-                target_name: w.display_name.clone(),
-                outcome: "success",
-                detail: format!("customer={customer}"),
-            },
+            "person.create",
+            "person",
+            id.to_string(),
+            w.display_name.clone(),
+            format!("customer={customer}"),
         )
         .await?;
         tx.commit().await?;
@@ -175,17 +171,14 @@ impl Store {
         .await
         .map_err(crate::unique_as("emails"))?;
         set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "person.update",
-                target_type: "person",
-                target_id: id.to_string(),
-                target_name: w.display_name.clone(),
-                outcome: "success",
-                detail: String::new(),
-            },
+            "person.update",
+            "person",
+            id.to_string(),
+            w.display_name.clone(),
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -213,17 +206,14 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "person.delete",
-                target_type: "person",
-                target_id: id.to_string(),
-                target_name: row.try_get("display_name")?,
-                outcome: "success",
-                detail: String::new(),
-            },
+            "person.delete",
+            "person",
+            id.to_string(),
+            row.try_get("display_name")?,
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -269,23 +259,14 @@ impl Store {
             wh.push(format!("p.location_id = {}", binds.push(l.to_string())));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM people p WHERE {wh}")),
+        super::page_of(
+            self,
+            (COLUMNS, FROM, "p.display_name, p.id"),
+            &wh,
+            page,
             &binds,
+            from_row,
         )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY p.display_name, p.id LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
-        Ok((items, total))
+        .await
     }
 }

@@ -4,8 +4,7 @@ use super::{
     check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
     CallingIdentity,
 };
-use crate::audit::{write, AuditEntry};
-use crate::sql::{bind_all, contains_pattern, Binds};
+use crate::sql::{contains_pattern, Binds};
 use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
 use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
@@ -137,20 +136,17 @@ impl Store {
             consume_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
         }
         set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "workspace.create",
-                target_type: "workspace",
-                target_id: id.to_string(),
-                target_name: w.display_name.clone(),
-                outcome: "success",
-                detail: format!(
-                    "customer={customer} licence={}",
-                    w.licence.map(|l| l.as_str()).unwrap_or("none")
-                ),
-            },
+            "workspace.create",
+            "workspace",
+            id.to_string(),
+            w.display_name.clone(),
+            format!(
+                "customer={customer} licence={}",
+                w.licence.map(|l| l.as_str()).unwrap_or("none")
+            ),
         )
         .await?;
         tx.commit().await?;
@@ -210,17 +206,14 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "workspace.update",
-                target_type: "workspace",
-                target_id: id.to_string(),
-                target_name: w.display_name.clone(),
-                outcome: "success",
-                detail: String::new(),
-            },
+            "workspace.update",
+            "workspace",
+            id.to_string(),
+            w.display_name.clone(),
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -249,17 +242,14 @@ impl Store {
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
-        write(
+        super::audit(
             &mut tx,
             meta,
-            AuditEntry {
-                action: "workspace.delete",
-                target_type: "workspace",
-                target_id: id.to_string(),
-                target_name: row.try_get("display_name")?,
-                outcome: "success",
-                detail: String::new(),
-            },
+            "workspace.delete",
+            "workspace",
+            id.to_string(),
+            row.try_get("display_name")?,
+            String::new(),
         )
         .await?;
         tx.commit().await?;
@@ -304,25 +294,14 @@ impl Store {
             wh.push(format!("w.room_type = {}", binds.push(t.clone())));
         }
         let wh = wh.join(" AND ");
-        let total: i64 = bind_all(
-            sqlx::query(&format!(
-                "SELECT COUNT(*) AS n FROM workspaces w WHERE {wh}"
-            )),
+        super::page_of(
+            self,
+            (COLUMNS, FROM, "w.search_key, w.id"),
+            &wh,
+            page,
             &binds,
+            from_row,
         )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY w.search_key, w.id LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
-        let items = rows.iter().map(from_row).collect::<Result<_>>()?;
-        Ok((items, total))
+        .await
     }
 }
