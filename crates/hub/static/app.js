@@ -23,6 +23,68 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!login || !login.value) window.location = "/com/login?lang=" + encodeURIComponent(sel.value);
     });
   }
+  // DEV-7: search as you type — fetch the same page and swap the results.
+  for (const form of document.querySelectorAll("form[data-live-search]")) {
+    const target = document.getElementById(form.dataset.liveSearch);
+    const input = form.querySelector("input[type=search]");
+    if (!target || !input) continue;
+    let timer = null;
+    let seq = 0;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const mine = ++seq;
+        const params = new URLSearchParams(new FormData(form));
+        params.delete("start");
+        const url = form.getAttribute("action") + "?" + params.toString();
+        const r = await fetch(url, { credentials: "same-origin", redirect: "error" });
+        if (!r.ok || mine !== seq) return;
+        const doc = new DOMParser().parseFromString(await r.text(), "text/html");
+        const fresh = doc.getElementById(target.id);
+        if (fresh) { target.innerHTML = fresh.innerHTML; history.replaceState(null, "", url); }
+      }, 250);
+    });
+  }
+  // Copy buttons (hidden without JavaScript).
+  for (const b of document.querySelectorAll("button[data-copy]")) {
+    const source = document.getElementById(b.dataset.copy);
+    if (!source || !navigator.clipboard) continue;
+    b.hidden = false;
+    b.addEventListener("click", async () => {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      const label = b.textContent;
+      b.textContent = "✓";
+      setTimeout(() => { b.textContent = label; }, 1500);
+    });
+  }
+  // DEV-1: show only the fields of the chosen device kind.
+  for (const form of document.querySelectorAll("form[data-device-kinds]")) {
+    const apply = () => {
+      const kind = (form.querySelector("input[name=kind]:checked") || {}).value || "customer";
+      for (const el of form.querySelectorAll("[data-kind]")) el.hidden = !el.dataset.kind.split(" ").includes(kind);
+    };
+    form.addEventListener("change", (e) => { if (e.target.name === "kind") apply(); });
+    apply();
+  }
+  // Options of one select narrowed by another: models by vendor, numbers by location.
+  const narrow = (source, target, key) => {
+    const apply = () => {
+      const v = source.value;
+      for (const g of target.querySelectorAll("optgroup")) g.hidden = v !== "" && g.dataset[key] !== v;
+      const sel = target.selectedOptions[0];
+      if (sel && sel.parentElement.tagName === "OPTGROUP" && sel.parentElement.hidden) target.value = "";
+    };
+    source.addEventListener("change", apply);
+    apply();
+  };
+  for (const s of document.querySelectorAll("select[data-vendor-filter]")) {
+    const t = document.getElementById(s.dataset.vendorFilter);
+    if (t) narrow(s, t, "vendor");
+  }
+  for (const t of document.querySelectorAll("select[data-follows]")) {
+    const s = document.getElementById(t.dataset.follows);
+    if (s) narrow(s, t, "location");
+  }
   // OPR-5: live dashboard — swap in the charts fragment the server pushes (SSE), else poll.
   const live = document.getElementById("dashboard-live");
   if (live && live.dataset.events && "EventSource" in window) {

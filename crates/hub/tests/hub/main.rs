@@ -5,6 +5,8 @@ mod agents;
 mod common;
 mod console;
 mod console_alarms;
+mod console_calling;
+mod console_calling_pages;
 mod console_customers;
 mod mail;
 mod rbac;

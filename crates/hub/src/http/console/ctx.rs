@@ -22,6 +22,8 @@ pub struct Menu {
     pub preferences: bool,
     pub certificates: bool,
     pub operations: bool,
+    /// Calling provisioning pages (RBAC-5).
+    pub calling: bool,
     pub kiosk: bool,
 }
 
@@ -59,6 +61,7 @@ impl Ctx {
                 preferences: p.allowed(Capability::ServerSettings),
                 certificates: p.allowed(Capability::ServerSettings),
                 operations: p.allowed(Capability::ViewOperations),
+                calling: p.allowed(Capability::ViewProvisioning),
                 kiosk,
             },
             system_name: prefs.system_name,
@@ -102,6 +105,16 @@ impl Ctx {
             "page"
         } else {
             "false"
+        }
+    }
+
+    /// Where the brand link and "back" links lead: the dashboard, or the calling pages for an
+    /// account without operations pages (a Customer administrator).
+    pub fn home(&self) -> &'static str {
+        if self.menu.operations || !self.menu.calling {
+            "/com/dashboard"
+        } else {
+            "/com/calling/devices"
         }
     }
 

@@ -116,10 +116,15 @@ pub async fn submit(
     let result = login(&state, &login_name, &form.text("password"), lang, &source).await?;
     match result {
         Ok(ok) => {
+            // A Customer administrator lands on the calling pages (RBAC-5).
+            let to = match state.store.session(&ok.session_token).await? {
+                Some((_, account)) => super::landing(&account.principal()),
+                None => "/com/dashboard",
+            };
             let jar = jar
                 .remove(Cookie::build(LOGIN_CSRF_COOKIE).path("/com/login"))
                 .add(session_cookie(ok.session_token));
-            Ok((jar, Redirect::to("/com/dashboard")).into_response())
+            Ok((jar, Redirect::to(to)).into_response())
         }
         Err(refusal) => {
             let msg = match refusal {
@@ -169,7 +174,7 @@ struct TermsPage {
 
 pub async fn terms(State(state): State<AppState>, caller: Caller) -> Response {
     if caller.account.terms_accepted {
-        return Redirect::to("/com/dashboard").into_response();
+        return Redirect::to(super::landing(&caller.principal)).into_response();
     }
     render(&TermsPage {
         ctx: Ctx::for_caller(&state, &caller, "/com/terms").await,
@@ -184,7 +189,7 @@ pub async fn accept_terms(
         .store
         .accept_terms(&caller.meta(), caller.account.id)
         .await?;
-    Ok(Redirect::to("/com/dashboard").into_response())
+    Ok(Redirect::to(super::landing(&caller.principal)).into_response())
 }
 
 #[derive(Template)]

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod alarms;
+mod calling;
 mod ctx;
 mod customers;
 mod dashboard;
@@ -41,6 +42,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(alarms::endpoints());
     all.extend(dashboard::endpoints());
     all.extend(mail::endpoints());
+    all.extend(calling::endpoints());
 
     all
 }
@@ -59,7 +61,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route_layer(from_fn_with_state(state.clone(), console_auth))
         .layer(from_fn_with_state(state.clone(), html_errors));
     Router::new()
-        .route("/com", get(|| async { Redirect::to("/com/dashboard") }))
+        .route("/com", get(root))
         .route("/com/login", get(login::page).post(login::submit))
         .route("/com/static/app.css", get(pages::css))
         .route("/com/static/app.js", get(pages::js))
@@ -74,6 +76,29 @@ pub fn session_cookie(token: String) -> Cookie<'static> {
         .http_only(true)
         .same_site(SameSite::Strict)
         .build()
+}
+
+/// The first page after login (OPR-4): the dashboard, or the calling pages for a Customer
+/// administrator, who sees no operations pages (RBAC-5).
+pub fn landing(p: &patchbay_domain::Principal) -> &'static str {
+    if p.allowed(Capability::ViewOperations) || !p.allowed(Capability::ViewProvisioning) {
+        "/com/dashboard"
+    } else {
+        "/com/calling/devices"
+    }
+}
+
+/// `/com`: the signed-in account's landing page (the dashboard when not signed in; login follows).
+async fn root(State(state): State<AppState>, jar: CookieJar) -> Response {
+    let token = jar.get(SESSION_COOKIE).map(|c| c.value().to_string());
+    let account = match token {
+        Some(t) => state.store.session(&t).await.ok().flatten().map(|(_, a)| a),
+        None => None,
+    };
+    let to = account
+        .map(|a| landing(&a.principal()))
+        .unwrap_or("/com/dashboard");
+    Redirect::to(to).into_response()
 }
 
 fn to_login(query: &str) -> Response {

@@ -1,0 +1,323 @@
+//! Form pieces shared by the calling pages: the calling identity (location, extension, a number
+//! of that location, WSP-3) and the workspace fields (WSP-1, WSP-2) that the workspace form and
+//! the add-device wizard both use.
+
+use super::Ctx;
+use crate::error::AppError;
+use crate::http::console::forms::FormMap;
+use crate::state::AppState;
+use patchbay_domain::calling::{
+    check_capacity, check_extension, check_room_type, normalise_e164, NumberKind, ROOM_TYPES,
+};
+use patchbay_domain::provisioning::{check_workspace_name, WorkspaceLicence};
+use patchbay_domain::{CustomerId, FieldError, Rule};
+use patchbay_store::calling::locations::LocationFilter;
+use patchbay_store::calling::numbers::NumberFilter;
+use patchbay_store::calling::workspaces::{Workspace, WorkspaceWrite};
+use patchbay_store::calling::CallingIdentity;
+use patchbay_store::Page;
+
+pub struct NumberOption {
+    pub number: String,
+    pub mobile: bool,
+}
+
+/// Unassigned numbers of one location.
+pub struct NumberGroup {
+    pub location_id: String,
+    pub location: String,
+    pub numbers: Vec<NumberOption>,
+}
+
+/// What the location and number selects offer.
+pub struct IdentityChoices {
+    /// (location uuid, name)
+    pub locations: Vec<(String, String)>,
+    pub groups: Vec<NumberGroup>,
+}
+
+/// The customer's locations and unassigned numbers (grouped by location), plus `keep`: the
+/// number the edited member holds now, in its location.
+pub async fn identity_choices(
+    state: &AppState,
+    customer: CustomerId,
+    keep: Option<(uuid::Uuid, &str)>,
+) -> Result<IdentityChoices, AppError> {
+    let (locations, _) = state
+        .store
+        .list_locations(
+            customer,
+            &LocationFilter::default(),
+            Page::new(0, Page::MAX),
+        )
+        .await?;
+    let filter = NumberFilter {
+        available: Some(true),
+        ..Default::default()
+    };
+    let (free, _) = state
+        .store
+        .list_numbers(customer, &filter, Page::new(0, Page::MAX))
+        .await?;
+    let mut groups: Vec<NumberGroup> = locations
+        .iter()
+        .map(|l| NumberGroup {
+            location_id: l.id.to_string(),
+            location: l.fields.name.clone(),
+            numbers: Vec::new(),
+        })
+        .collect();
+    for n in free {
+        if let Some(g) = groups
+            .iter_mut()
+            .find(|g| g.location_id == n.location_id.to_string())
+        {
+            g.numbers.push(NumberOption {
+                mobile: n.kind == NumberKind::Mobile,
+                number: n.phone_number,
+            });
+        }
+    }
+    if let Some((loc, number)) = keep {
+        if let Some(g) = groups.iter_mut().find(|g| g.location_id == loc.to_string()) {
+            if !g.numbers.iter().any(|n| n.number == number) {
+                g.numbers.insert(
+                    0,
+                    NumberOption {
+                        number: number.to_string(),
+                        mobile: false,
+                    },
+                );
+            }
+        }
+    }
+    groups.retain(|g| !g.numbers.is_empty());
+    Ok(IdentityChoices {
+        locations: locations
+            .into_iter()
+            .map(|l| (l.id.to_string(), l.fields.name))
+            .collect(),
+        groups,
+    })
+}
+
+/// Location, extension and number as typed, checked: the number must be E.164, the extension 2
+/// to 10 digits, and either needs a location (WSP-3).
+pub fn identity(
+    errs: &mut Vec<FieldError>,
+    location: &str,
+    extension: &str,
+    number: &str,
+) -> CallingIdentity {
+    let location_id = match location.trim() {
+        "" => None,
+        l => match uuid::Uuid::parse_str(l) {
+            Ok(u) => Some(u),
+            Err(_) => {
+                errs.push(FieldError::new("locationId", Rule::Invalid));
+                None
+            }
+        },
+    };
+    let extension = Some(extension.trim().to_string()).filter(|e| !e.is_empty());
+    if let Some(e) = &extension {
+        if let Err(r) = check_extension(e) {
+            errs.push(FieldError::new("extension", r));
+        }
+    }
+    let phone_number = match number.trim() {
+        "" => None,
+        n => match normalise_e164(n) {
+            Ok(n) => Some(n),
+            Err(r) => {
+                errs.push(FieldError::new("phoneNumber", r));
+                None
+            }
+        },
+    };
+    if location_id.is_none()
+        && location.trim().is_empty()
+        && (extension.is_some() || phone_number.is_some())
+    {
+        errs.push(FieldError::new("locationId", Rule::Required));
+    }
+    CallingIdentity {
+        location_id,
+        extension,
+        phone_number,
+    }
+}
+
+/// The workspace fields as typed (kept on error, carried through the wizard's steps).
+#[derive(Debug, Clone, Default)]
+pub struct WorkspaceValues {
+    pub name: String,
+    pub room_type: String,
+    pub capacity: String,
+    pub licence: String,
+    pub location_id: String,
+    pub phone_number: String,
+    pub extension: String,
+}
+
+/// The form names of the workspace fields.
+pub const WORKSPACE_FIELDS: [&str; 7] = [
+    "workspaceName",
+    "roomType",
+    "capacity",
+    "licence",
+    "locationId",
+    "phoneNumber",
+    "extension",
+];
+
+impl WorkspaceValues {
+    pub fn read(form: &FormMap) -> Self {
+        Self {
+            name: form.text("workspaceName"),
+            room_type: form.text("roomType"),
+            capacity: form.text("capacity"),
+            licence: form.text("licence"),
+            location_id: form.text("locationId"),
+            phone_number: form.text("phoneNumber"),
+            extension: form.text("extension"),
+        }
+    }
+
+    pub fn of(w: &Workspace) -> Self {
+        let f = &w.fields;
+        Self {
+            name: f.display_name.clone(),
+            room_type: f.room_type.clone(),
+            capacity: f.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            licence: f
+                .licence
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            location_id: f
+                .identity
+                .location_id
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            phone_number: f.identity.phone_number.clone().unwrap_or_default(),
+            extension: f.identity.extension.clone().unwrap_or_default(),
+        }
+    }
+
+    /// (name, value) of every field, for hidden inputs.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let values = [
+            &self.name,
+            &self.room_type,
+            &self.capacity,
+            &self.licence,
+            &self.location_id,
+            &self.phone_number,
+            &self.extension,
+        ];
+        WORKSPACE_FIELDS
+            .iter()
+            .zip(values)
+            .map(|(k, v)| (*k, v.clone()))
+            .collect()
+    }
+
+    /// WSP-1 … WSP-3 checks; every broken field at once.
+    pub fn to_write(&self, notes: String) -> Result<WorkspaceWrite, AppError> {
+        let mut errs = Vec::new();
+        let name = self.name.trim().to_string();
+        if let Err(r) = check_workspace_name(&name) {
+            errs.push(FieldError::new("workspaceName", r));
+        }
+        let room_type = if self.room_type.is_empty() {
+            "notSet".to_string()
+        } else {
+            self.room_type.clone()
+        };
+        if let Err(r) = check_room_type(&room_type) {
+            errs.push(FieldError::new("roomType", r));
+        }
+        let capacity = match self.capacity.trim() {
+            "" => None,
+            c => match c.parse::<i64>() {
+                Ok(n) => {
+                    if let Err(r) = check_capacity(n) {
+                        errs.push(FieldError::new("capacity", r));
+                    }
+                    Some(n)
+                }
+                Err(_) => {
+                    errs.push(FieldError::new(
+                        "capacity",
+                        Rule::Range { min: 0, max: 999 },
+                    ));
+                    None
+                }
+            },
+        };
+        let licence = WorkspaceLicence::parse(&self.licence);
+        if licence.is_none() {
+            errs.push(FieldError::new("licence", Rule::Required));
+        }
+        let identity = identity(
+            &mut errs,
+            &self.location_id,
+            &self.extension,
+            &self.phone_number,
+        );
+        if !errs.is_empty() {
+            return Err(AppError::Validation(errs));
+        }
+        Ok(WorkspaceWrite {
+            display_name: name,
+            room_type,
+            capacity,
+            licence,
+            calling_type: if licence.is_some() {
+                "webexCalling".into()
+            } else {
+                "none".into()
+            },
+            supported_devices: "phones".into(),
+            notes,
+            identity,
+        })
+    }
+
+    pub fn room_is(&self, t: &str) -> bool {
+        self.room_type == t || (self.room_type.is_empty() && t == "notSet")
+    }
+    pub fn licence_is(&self, l: &str) -> bool {
+        self.licence == l
+    }
+    pub fn location_is(&self, l: &str) -> bool {
+        self.location_id == l
+    }
+    pub fn number_is(&self, n: &str) -> bool {
+        self.phone_number == n
+    }
+}
+
+/// WSP-1 room types with their words.
+pub fn room_types(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    ROOM_TYPES
+        .iter()
+        .map(|t| (*t, ctx.t(&format!("calling-room-{t}"))))
+        .collect()
+}
+
+/// WSP-2 licences with their words.
+pub fn workspace_licences(ctx: &Ctx) -> Vec<(&'static str, String)> {
+    ["professional", "commonArea"]
+        .into_iter()
+        .map(|l| (l, ctx.t(&format!("calling-wlicence-{l}"))))
+        .collect()
+}
+
+/// The words of a workspace's licence and its device limit.
+pub fn workspace_licence_text(ctx: &Ctx, l: Option<WorkspaceLicence>) -> String {
+    match l {
+        Some(l) => ctx.t(&format!("calling-wlicence-{}", l.as_str())),
+        None => ctx.t("calling-licence-none"),
+    }
+}

@@ -1,0 +1,353 @@
+// Browser test of the calling-provisioning pages of the Patchbay console, driven through real
+// Chromium, as a Customer administrator.
+//
+// Proves, end to end in a browser:
+//   RBAC-5  a Customer administrator lands on the calling pages and has no operations menu
+//   TEN-2   a location, a number of that location and a person (licence, number, extension) are
+//           created through the console's forms
+//   DEV-2   the add-device wizard from the person's page; the server refuses Save until the
+//           disclaimer is ticked
+//   DEV-1   customer-managed device: vendor, then model (Generic SIP phone)
+//   DEV-4   the credentials are shown once, with copy buttons and a CSV download holding the SIP
+//           user name and password; the device page then shows the password masked and the
+//           password appears nowhere in its HTML
+//   DEV-7   the device list filters as you type
+//
+// Environment:
+//   PATCHBAY_URL                   base URL of a running hub, e.g. https://127.0.0.1:7443 (required)
+//   PATCHBAY_CALLING_LOGIN         a Customer administrator made with `patchbay admin create-user
+//                                  --role customer-admin --customer-id …` (required); its customer
+//                                  needs at least one Professional calling licence
+//   PATCHBAY_CALLING_PASSWORD      its password (required)
+//   PATCHBAY_CALLING_NEW_PASSWORD  the password to set if the hub forces a change at first login
+//                                  (required only then)
+//   PATCHBAY_CHROMIUM              Chromium executable (default /usr/bin/chromium)
+//
+// Everything else is created by the test itself through the pages (names carry a per-run suffix,
+// so the test can run again against the same hub). e2e/calling-ci.sh prepares a fresh hub for it.
+// On failure a full-page screenshot and the page HTML go to e2e/test-results/.
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const STEP_TIMEOUT = 30_000;
+const RESULTS_DIR = fileURLToPath(new URL('./test-results/', import.meta.url));
+
+const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
+const LOGIN = process.env.PATCHBAY_CALLING_LOGIN ?? '';
+const PASSWORD = process.env.PATCHBAY_CALLING_PASSWORD ?? '';
+const NEW_PASSWORD = process.env.PATCHBAY_CALLING_NEW_PASSWORD ?? '';
+const CHROMIUM = process.env.PATCHBAY_CHROMIUM || '/usr/bin/chromium';
+
+// A per-run suffix keeps names, numbers, e-mail and MAC unique when the test runs again.
+const RUN = Date.now().toString(36).slice(-6);
+const RUN_DIGITS = String(Date.now() % 100000).padStart(5, '0');
+const LOCATION = `E2E Site ${RUN}`;
+const NUMBER = `+3316087${RUN_DIGITS.slice(0, 4)}`;
+const FIRST = 'Erin';
+const LAST = `Calling${RUN}`;
+const EMAIL = `erin.${RUN}@example.test`;
+const MAC_HEX = `001A${RUN_DIGITS}0`.padEnd(12, '0').slice(0, 12).toUpperCase();
+const MAC = MAC_HEX.match(/../g).join(':');
+const MASK = '••••••••';
+/** The catalogue's Generic SIP phone (DEV-1). */
+const GENERIC_PHONE = 'Generic IPPhone Customer Managed';
+
+// ---------------------------------------------------------------- helpers
+
+const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
+
+const isPath = (path, query = {}) => (url) =>
+  url.pathname === path && Object.entries(query).every(([k, v]) => url.searchParams.get(k) === v);
+
+const pathMatches = (re) => (url) => re.test(url.pathname);
+
+/** Text of any `.error` elements on the page, for failure messages. */
+async function errorText(page) {
+  try {
+    const texts = await page.locator('.error').allInnerTexts();
+    return texts.map((t) => t.trim()).filter(Boolean).join(' | ');
+  } catch {
+    return '';
+  }
+}
+
+/** Runs `action` (usually a click on a submit button) and waits until the URL satisfies `pred`. */
+async function navigateTo(page, action, pred, expected) {
+  try {
+    await Promise.all([page.waitForURL(pred, { timeout: STEP_TIMEOUT }), action()]);
+  } catch (err) {
+    const errors = await errorText(page);
+    throw new Error(
+      `expected to arrive at ${expected}, but the page is ${page.url()}` +
+        (errors ? ` showing error(s): ${errors}` : '') +
+        `\n  cause: ${err.message.split('\n')[0]}`,
+    );
+  }
+  await page.waitForLoadState('domcontentloaded');
+}
+
+/** Clicks a submit button whose answer is a page at the same URL (a POST answered with HTML). */
+async function submitInPlace(page, locator) {
+  await Promise.all([page.waitForNavigation({ timeout: STEP_TIMEOUT }), locator.click()]);
+  await page.waitForLoadState('domcontentloaded');
+}
+
+async function gotoOk(page, path) {
+  const res = await page.goto(path);
+  assert.ok(res, `no response for ${path}`);
+  assert.equal(res.status(), 200, `GET ${path} answered ${res.status()} (now at ${page.url()})`);
+  return res;
+}
+
+async function login(page, password) {
+  await gotoOk(page, '/com/login');
+  const form = page.locator('form#login-form');
+  await form.waitFor();
+  await form.locator('input[name=login]').fill(LOGIN);
+  await form.locator('input[name=password]').fill(password);
+  await form.locator('select[name=language]').selectOption('en');
+  const landed = (url) => ['/com/terms', '/com/password', '/com/calling/devices'].includes(url.pathname);
+  await navigateTo(page, () => page.locator('#login-submit').click(), landed, 'the terms, the password change or the devices');
+}
+
+async function capture(page, name) {
+  if (!page) return;
+  try {
+    await mkdir(RESULTS_DIR, { recursive: true });
+    const base = `${RESULTS_DIR}calling-${slug(name)}`;
+    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 10_000 });
+    await writeFile(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
+    console.error(`# failure artefacts: ${base}.png, ${base}.html (page ${page.url()})`);
+  } catch (err) {
+    console.error(`# could not capture failure artefacts: ${err.message}`);
+  }
+}
+
+// ---------------------------------------------------------------- the test
+
+test(
+  'RBAC-5 TEN-2 DEV-1 DEV-2 DEV-4 DEV-7 calling console: customer administrator adds a device and sees its credentials once',
+  { timeout: 15 * 60_000 },
+  async (t) => {
+    assert.ok(BASE_URL, 'PATCHBAY_URL must be set, e.g. https://127.0.0.1:7443');
+    assert.ok(LOGIN && PASSWORD, 'PATCHBAY_CALLING_LOGIN and PATCHBAY_CALLING_PASSWORD must be set');
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    const context = await browser.newContext({
+      baseURL: BASE_URL,
+      ignoreHTTPSErrors: true,
+      locale: 'en-US',
+      acceptDownloads: true,
+    });
+    context.setDefaultTimeout(STEP_TIMEOUT);
+    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+    const page = await context.newPage();
+
+    const serverErrors = [];
+    page.on('response', (res) => {
+      if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
+    });
+
+    let failedStep = null;
+    const step = (name, fn) =>
+      t.test(name, { skip: failedStep ? `earlier step failed: ${failedStep}` : false, timeout: 4 * STEP_TIMEOUT }, async () => {
+        try {
+          await fn();
+        } catch (err) {
+          failedStep = name;
+          await capture(page, name);
+          throw err;
+        }
+      });
+
+    let personPath = '';
+    let sipUser = '';
+    let sipPassword = '';
+    let devicePath = '';
+
+    try {
+      await step('the customer administrator logs in (terms, and a password change when forced)', async () => {
+        await login(page, PASSWORD);
+        if (new URL(page.url()).pathname === '/com/terms') {
+          await navigateTo(
+            page,
+            () => page.locator('#accept-terms').click(),
+            (url) => ['/com/password', '/com/calling/devices'].includes(url.pathname),
+            '/com/password or /com/calling/devices',
+          );
+        }
+        if (new URL(page.url()).pathname === '/com/password') {
+          assert.ok(NEW_PASSWORD, 'the hub forces a password change: set PATCHBAY_CALLING_NEW_PASSWORD');
+          const form = page.locator('form#password-form');
+          await form.locator('input[name=oldPassword]').fill(PASSWORD);
+          await form.locator('input[name=newPassword]').fill(NEW_PASSWORD);
+          await form.locator('input[name=confirmPassword]').fill(NEW_PASSWORD);
+          await navigateTo(page, () => page.locator('#password-submit').click(), isPath('/com/login', { changed: '1' }), '/com/login?changed=1');
+          await login(page, NEW_PASSWORD);
+        }
+        assert.equal(new URL(page.url()).pathname, '/com/calling/devices', 'the landing page is the devices');
+      });
+
+      await step('RBAC-5: calling menu only, no operations pages', async () => {
+        for (const id of ['#menu-calling-devices', '#menu-calling-people', '#menu-calling-numbers', '#menu-profile']) {
+          assert.equal(await page.locator(id).count(), 1, `menu entry ${id}`);
+        }
+        for (const id of ['#menu-dashboard', '#menu-customers', '#menu-alarms']) {
+          assert.equal(await page.locator(id).count(), 0, `a Customer administrator must not see ${id}`);
+        }
+        assert.equal(await page.locator('#org-select').count(), 0, 'no organisation select');
+        const res = await page.goto('/com/dashboard');
+        assert.equal(res.status(), 403, 'GET /com/dashboard');
+        await gotoOk(page, '/com/calling/devices');
+      });
+
+      await step('TEN-2: add a location through the form', async () => {
+        await gotoOk(page, '/com/calling/locations/new');
+        const form = page.locator('form#location-form');
+        await form.locator('input[name=name]').fill(LOCATION);
+        await form.locator('input[name=timeZone]').fill('Europe/Paris');
+        await form.locator('select[name=preferredLanguage]').selectOption('fr_fr');
+        await form.locator('input[name=address1]').fill('1 place de la Gare');
+        await form.locator('input[name=city]').fill('Lyon');
+        await form.locator('input[name=country]').fill('FR');
+        await navigateTo(page, () => page.locator('#location-submit').click(), pathMatches(/^\/com\/calling\/locations\/[0-9a-f-]{36}$/), 'the new location');
+        assert.equal((await page.locator('#location-name').innerText()).trim(), LOCATION);
+      });
+
+      await step('NUM-1: add a fixed number to the location', async () => {
+        await gotoOk(page, '/com/calling/numbers/add');
+        const form = page.locator('form#numbers-add-form');
+        await form.locator('select[name=location]').selectOption({ label: LOCATION });
+        await form.locator('input[name=type][value=fixed]').check();
+        await form.locator('textarea[name=numbers]').fill(NUMBER);
+        await navigateTo(page, () => page.locator('#numbers-submit').click(), isPath('/com/calling/numbers', { done: 'added' }), '/com/calling/numbers?done=added');
+        assert.match(await page.locator('#numbers-table').innerText(), new RegExp(NUMBER.replace('+', '\\+')));
+      });
+
+      await step('TEN-2: add a person with a licence, the number and an extension', async () => {
+        await gotoOk(page, '/com/calling/people/new');
+        const form = page.locator('form#person-form');
+        await form.locator('input[name=email]').fill(EMAIL);
+        await form.locator('input[name=firstName]').fill(FIRST);
+        await form.locator('input[name=lastName]').fill(LAST);
+        await form.locator('input[name=licence][value=professional]').check();
+        await form.locator('select[name=locationId]').selectOption({ label: LOCATION });
+        await form.locator('select[name=phoneNumber]').selectOption(NUMBER);
+        await form.locator('input[name=extension]').fill(RUN_DIGITS.slice(0, 4));
+        await navigateTo(page, () => page.locator('#person-submit').click(), pathMatches(/^\/com\/calling\/people\/[0-9a-f-]{36}$/), 'the new person');
+        personPath = new URL(page.url()).pathname;
+        assert.equal((await page.locator('#person-name').innerText()).trim(), `${FIRST} ${LAST}`);
+        assert.match(await page.locator('dl.facts').innerText(), new RegExp(NUMBER.replace('+', '\\+')));
+      });
+
+      await step('DEV-2: "Add device" opens the wizard with the person chosen', async () => {
+        await navigateTo(page, () => page.locator('#person-add-device').click(), isPath('/com/calling/devices/new'), 'the wizard');
+        assert.equal((await page.locator('#owner-name').innerText()).trim(), `${FIRST} ${LAST}`);
+        // JavaScript shows only the chosen kind's fields.
+        assert.ok(await page.locator('#customer-fields').isVisible(), 'customer-managed fields shown');
+        assert.ok(!(await page.locator('#partner-fields').isVisible()), 'partner fields hidden');
+        await page.locator('#kind-fax').check();
+        assert.ok(await page.locator('#fax-fields').isVisible(), 'fax fields shown for the fax service');
+        assert.equal(await page.locator('#fax-mac').getAttribute('readonly'), '', 'the fax MAC is read-only');
+        await page.locator('#kind-customer').check();
+      });
+
+      await step('DEV-1: vendor, then model: Generic SIP phone', async () => {
+        const form = page.locator('form#device-form');
+        await form.locator('select[name=vendor]').selectOption('Generic');
+        // Models of other vendors are hidden once the vendor is chosen.
+        assert.equal(await form.locator('select[name=model] optgroup[data-vendor=Yealink]').evaluate((g) => g.hidden), true, 'Yealink models hidden');
+        assert.equal(await form.locator('select[name=model] optgroup[data-vendor=Generic]').evaluate((g) => g.hidden), false, 'Generic models shown');
+        await form.locator('select[name=model]').selectOption(GENERIC_PHONE);
+        await form.locator('input[name=mac]').fill(MAC);
+      });
+
+      await step('DEV-2: Save without the disclaimer is refused by the server', async () => {
+        const form = page.locator('form#device-form');
+        assert.ok(!(await form.locator('#disclaimer').isChecked()));
+        await submitInPlace(page, page.locator('#device-save'));
+        const msg = await page.locator('[data-field=disclaimer]').innerText();
+        assert.match(msg, /toll fraud/, `the disclaimer's field message, got "${msg}"`);
+        assert.equal(await page.locator('#credentials').count(), 0, 'no credentials without the disclaimer');
+        assert.equal(await page.locator('form#device-form input[name=mac]').inputValue(), MAC, 'the typed MAC is kept');
+      });
+
+      await step('DEV-4: Save with the disclaimer shows the credentials once', async () => {
+        const form = page.locator('form#device-form');
+        assert.equal(await form.locator('select[name=model]').inputValue(), GENERIC_PHONE, 'the chosen model is kept');
+        await form.locator('#disclaimer').check();
+        await submitInPlace(page, page.locator('#device-save'));
+        await page.locator('#credentials').waitFor();
+        sipUser = (await page.locator('#cred-user').innerText()).trim();
+        sipPassword = (await page.locator('#cred-password').innerText()).trim();
+        assert.match(sipUser, /^erin/, `SIP user name ${sipUser}`);
+        assert.equal(sipPassword.length, 16, 'a 16-character SIP password');
+        assert.equal((await page.locator('#cred-mac').innerText()).trim(), MAC);
+        assert.match(await page.locator('#cred-registrar').innerText(), /\./);
+        assert.match(await page.locator('#cred-proxy').innerText(), /\./);
+        assert.ok(await page.locator('button[data-copy=cred-password]').isVisible(), 'a copy button for the password');
+      });
+
+      await step('DEV-4: the CSV download holds the SIP user name and password', async () => {
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#csv-download').click()]);
+        const file = await download.path();
+        assert.ok(file, 'the download was saved');
+        const csv = await readFile(file, 'utf8');
+        const [header, row] = csv.trim().split('\n');
+        assert.match(header, /sipUserName/);
+        assert.match(header, /sipPassword/);
+        assert.ok(row.includes(`,${sipUser},`), `the CSV row has the SIP user name: ${row.replace(sipPassword, '<password>')}`);
+        assert.ok(row.includes(`,${sipPassword},`), 'the CSV row has the SIP password');
+        assert.match(download.suggestedFilename(), /\.csv$/);
+      });
+
+      await step('DEV-4: the device page masks the password; it is nowhere in the HTML', async () => {
+        await navigateTo(page, () => page.locator('#to-device').click(), pathMatches(/^\/com\/calling\/devices\/[0-9a-f-]{36}$/), 'the device');
+        devicePath = new URL(page.url()).pathname;
+        assert.equal((await page.locator('#sip-password').innerText()).trim(), MASK);
+        assert.equal((await page.locator('#sip-user-name').innerText()).trim(), sipUser);
+        assert.ok(!(await page.content()).includes(sipPassword), 'the password must not be in the device page');
+        await page.reload();
+        assert.ok(!(await page.content()).includes(sipPassword), 'nor after a reload');
+        await gotoOk(page, personPath);
+        assert.match(await page.locator('#devices-table').innerText(), new RegExp(sipUser));
+        assert.ok(!(await page.content()).includes(sipPassword), 'nor on the person page');
+      });
+
+      await step('DEV-7: the device list filters as you type', async () => {
+        await gotoOk(page, '/com/calling/devices');
+        const rows = page.locator('#devices-table tbody tr[data-device]');
+        assert.ok((await rows.count()) >= 1);
+        await page.locator('#devices-search').pressSequentially('zz-no-such-device', { delay: 20 });
+        await page.locator('#devices-table td.empty').waitFor();
+        assert.equal(await rows.count(), 0, 'no row for a search that matches nothing');
+        await page.locator('#devices-search').fill('');
+        await page.locator('#devices-search').pressSequentially(LAST.toLowerCase(), { delay: 20 });
+        await page.locator(`#devices-table tbody tr[data-device] >> text=${LAST}`).first().waitFor();
+        assert.equal(new URL(page.url()).pathname, '/com/calling/devices', 'no page change: the table was swapped');
+        assert.ok(devicePath, 'the device page was visited');
+      });
+
+      await step('no 5xx response during the whole flow', async () => {
+        assert.deepEqual(serverErrors, []);
+      });
+    } finally {
+      await browser.close();
+    }
+  },
+);
