@@ -2,6 +2,7 @@
 
 mod accounts;
 mod agents;
+mod calling_api;
 mod common;
 mod console;
 mod console_alarms;

@@ -644,8 +644,10 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::GET,
             "/v1/operations/deviceModels",
-            view,
-            "The device catalogue",
+            // Provider staff only (RBAC-5: customer administrators see no operations route; they
+            // read the catalogue at /v1/telephony/config/supportedDevices).
+            Capability::ViewOperations,
+            "The device catalogue (provider staff; customers use /v1/telephony/config/supportedDevices)",
             get(models),
         )
         .list_of(schema_of::<SupportedDeviceJson>),
