@@ -46,6 +46,12 @@ pub fn login_chars_ok(login: &str) -> bool {
         .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'))
 }
 
+/// A login name worth looking up: not empty, no control characters (NUL cannot even be stored
+/// on PostgreSQL), not absurdly long. Anything else is refused at login like a wrong password.
+pub fn is_plausible_login(login: &str) -> bool {
+    !login.is_empty() && char_len(login) <= EMAIL_MAX && !login.chars().any(char::is_control)
+}
+
 /// The key login names are unique under: case-insensitive.
 pub fn login_key(login: &str) -> String {
     login.trim().to_lowercase()

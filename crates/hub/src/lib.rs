@@ -164,7 +164,8 @@ async fn spawn_presence(state: AppState) {
     });
 }
 
-/// Hourly housekeeping: disable accounts that reached their expiry date (OPR-1).
+/// Hourly housekeeping: disable accounts that reached their expiry date (OPR-1), forget login
+/// attempts too old to matter (OPR-3).
 fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(3600));
@@ -174,6 +175,9 @@ fn spawn_sweeper(state: AppState) {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "disabled expired accounts"),
                 Err(e) => tracing::warn!(error = %e, "expiry sweep failed"),
+            }
+            if let Err(e) = state.store.purge_login_attempts().await {
+                tracing::warn!(error = %e, "login-attempt purge failed");
             }
         }
     });

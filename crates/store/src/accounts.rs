@@ -865,7 +865,7 @@ mod tests {
         let s = crate::testing::store().await;
         let a = create(&s, "erin", Role::Operator).await;
         let (token, _) = s
-            .open_session(&AuditMeta::cli(), a.id, "en")
+            .open_session(&AuditMeta::cli(), a.id, "en", None)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         s.change_password(&AuditMeta::cli(), a.id, "h2")

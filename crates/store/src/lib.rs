@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calling;
 pub mod crypto;
 pub mod customers;
+pub mod lockout;
 mod migrate;
 pub mod outbox;
 

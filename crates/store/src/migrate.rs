@@ -24,6 +24,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_provider_indexes.sql"),
     ),
     (5, "calling", include_str!("../migrations/0005_calling.sql")),
+    (
+        6,
+        "login attempts",
+        include_str!("../migrations/0006_login_attempts.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

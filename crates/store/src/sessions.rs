@@ -4,8 +4,8 @@
 use crate::accounts::Account;
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
 use crate::crypto::{random_token, token_hash};
+use crate::lockout::LoginAttempt;
 use crate::{now_ms, ts, Result, Store, StoreError};
-use patchbay_domain::account::login_key;
 use patchbay_domain::{AccountId, TokenId};
 use sqlx::Row;
 
@@ -31,77 +31,34 @@ pub struct ApiToken {
 }
 
 impl Store {
-    /// Failed logins of `login` since `since_ms`.
-    #[tracing::instrument(skip_all)]
-    pub async fn login_failures(&self, login: &str, since_ms: i64) -> Result<Vec<jiff::Timestamp>> {
-        let rows = sqlx::query("SELECT at FROM login_failures WHERE login_key = $1 AND at >= $2")
-            .bind(login_key(login))
-            .bind(since_ms)
-            .fetch_all(self.pool())
-            .await?;
-        rows.iter().map(|r| Ok(ts(r.try_get("at")?))).collect()
-    }
-
-    /// Record a failed login and its audit record together (OPR-3).
-    #[tracing::instrument(skip_all)]
-    pub async fn record_login_failure(
-        &self,
-        meta: &AuditMeta,
-        login: &str,
-        reason: &str,
-    ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("INSERT INTO login_failures (login_key, at) VALUES ($1, $2)")
-            .bind(login_key(login))
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await?;
-        // Old failures no longer matter to the lockout rule.
-        sqlx::query("DELETE FROM login_failures WHERE at < $1")
-            .bind(now_ms() - patchbay_domain::lockout::lookback().as_millis() as i64)
-            .execute(&mut *tx)
-            .await?;
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "login",
-                target_type: "account",
-                target_name: login.to_string(),
-                outcome: "failure",
-                detail: reason.to_string(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// A successful login: clears the login's failures, opens a session, audits; one transaction.
-    /// Returns the session token (for the cookie) and its CSRF token.
+    /// A successful login: `attempt` stops counting as a failure (OPR-3), a session opens, an
+    /// audit record is written; one transaction. Returns the session token (for the cookie) and its CSRF token.
     #[tracing::instrument(skip_all)]
     pub async fn open_session(
         &self,
         meta: &AuditMeta,
         account: AccountId,
         language: &str,
+        attempt: Option<&LoginAttempt>,
     ) -> Result<(String, String)> {
         let token = random_token();
         let csrf = random_token();
         let now = now_ms();
         let mut tx = self.begin().await?;
-        let row = sqlx::query("SELECT login_key, login_name FROM accounts WHERE id = $1")
+        let row = sqlx::query("SELECT login_name FROM accounts WHERE id = $1")
             .bind(account.to_string())
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(StoreError::NotFound)?;
-        let key: String = row.try_get("login_key")?;
         let name: String = row.try_get("login_name")?;
-        sqlx::query("DELETE FROM login_failures WHERE login_key = $1")
-            .bind(key.as_str())
-            .execute(&mut *tx)
-            .await?;
+        // The successful attempt no longer counts; earlier failures do until they age out (three
+        // failures within ten minutes block, whatever succeeded in between).
+        if let Some(a) = attempt {
+            sqlx::query("DELETE FROM login_attempts WHERE id = $1")
+                .bind(a.id.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
         sqlx::query(
             "INSERT INTO sessions (id, account_id, csrf_token, language, source, created_at, last_seen_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
         )

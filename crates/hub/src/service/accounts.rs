@@ -8,6 +8,7 @@ use patchbay_domain::account::{self, AccountFields};
 use patchbay_domain::rbac::{creatable_roles, may_manage_account};
 use patchbay_domain::{password, AccountId, Capability, CustomerId, Role, Rule};
 use patchbay_store::crypto::{hash_password, verify_password};
+use patchbay_store::lockout::Admission;
 use patchbay_store::{Account, AccountFilter, AccountSort, NewAccount, Page, SortOrder};
 
 /// A create or update as parsed from a form or JSON body: every field optional; `None` keeps the
@@ -345,11 +346,33 @@ pub async fn change_own_password(
     confirm: Option<&str>,
 ) -> Result<(), AppError> {
     caller.require(Capability::OwnProfile)?;
+    // OPR-3: proving the current password is a login attempt on the account, under the same
+    // lockout as the console's (a stolen token must not guess the password either).
+    let login = caller.account.fields.login_name.as_str();
+    let attempt = match state.store.admit_login_attempt(login).await? {
+        Admission::Admitted(a) => a,
+        Admission::Blocked { until } => {
+            return Err(AppError::RateLimited {
+                retry_after_secs: super::login::blocked_secs(until),
+            })
+        }
+    };
     let current = state.store.password_hash(caller.account.id).await?;
     let old = old.to_string();
     if !blocking(move || verify_password(&old, &current)).await? {
+        state
+            .store
+            .login_attempt_failed(
+                &caller.meta(),
+                &attempt,
+                "password-change",
+                login,
+                "wrong current password",
+            )
+            .await?;
         return Err(AppError::field("oldPassword", Rule::PasswordWrong));
     }
+    state.store.login_attempt_succeeded(&attempt).await?;
     if let Some(c) = confirm {
         if c != new {
             return Err(AppError::field("confirmPassword", Rule::PasswordMismatch));

@@ -4,8 +4,9 @@
 use super::{blocking, today};
 use crate::error::AppError;
 use crate::state::AppState;
-use patchbay_domain::lockout;
+use patchbay_store::audit::AuditEntry;
 use patchbay_store::crypto::verify_password;
+use patchbay_store::lockout::Admission;
 use patchbay_store::AuditMeta;
 
 /// Why a login was refused (the console shows one message per case).
@@ -34,34 +35,56 @@ pub async fn login(
     source: &str,
 ) -> Result<Result<LoginOk, LoginRefusal>, AppError> {
     let login = login.trim();
+    let plausible = patchbay_domain::account::is_plausible_login(login);
     let meta = AuditMeta {
         actor_id: None,
-        actor_login: login.to_string(),
+        // A name no account can have (control characters, NUL, too long) is not stored as given.
+        actor_login: if plausible { login } else { "(invalid)" }.to_string(),
         source: source.to_string(),
     };
-    let now = jiff::Timestamp::now();
-    let since = now.as_millisecond() - lockout::lookback().as_millis() as i64;
-    let failures = state.store.login_failures(login, since).await?;
-    if let Some(until) = lockout::blocked_until(&failures, now) {
-        let secs = until.duration_since(now).as_secs().max(1) as u64;
+    if !plausible {
+        // Same cost as a wrong password, and nothing to lock: no account has this name.
+        let (pw, hash) = (password.to_string(), state.dummy_hash.clone());
+        blocking(move || verify_password(&pw, &hash)).await?;
         state
             .store
             .audit(
                 &meta,
-                patchbay_store::audit::AuditEntry {
+                AuditEntry {
                     action: "login",
                     target_type: "account",
-                    target_name: login.to_string(),
-                    outcome: "blocked",
-                    detail: format!("locked for {secs} s after repeated failures"),
+                    target_name: meta.actor_login.clone(),
+                    outcome: "failure",
+                    detail: "invalid credentials".into(),
                     ..Default::default()
                 },
             )
             .await?;
-        return Ok(Err(LoginRefusal::Blocked {
-            retry_after_secs: secs,
-        }));
+        return Ok(Err(LoginRefusal::InvalidCredentials));
     }
+    let attempt = match state.store.admit_login_attempt(login).await? {
+        Admission::Admitted(a) => a,
+        Admission::Blocked { until } => {
+            let secs = blocked_secs(until);
+            state
+                .store
+                .audit(
+                    &meta,
+                    AuditEntry {
+                        action: "login",
+                        target_type: "account",
+                        target_name: login.to_string(),
+                        outcome: "blocked",
+                        detail: format!("locked for {secs} s after repeated failures"),
+                        ..Default::default()
+                    },
+                )
+                .await?;
+            return Ok(Err(LoginRefusal::Blocked {
+                retry_after_secs: secs,
+            }));
+        }
+    };
     let found = state.store.account_for_login(login).await?;
     let (hash, exists) = match &found {
         Some((_, h)) => (h.clone(), true),
@@ -69,11 +92,17 @@ pub async fn login(
     };
     let pw = password.to_string();
     let ok = blocking(move || verify_password(&pw, &hash)).await? && exists;
+    let fail = |meta: AuditMeta, reason: &'static str| {
+        let attempt = attempt.clone();
+        async move {
+            state
+                .store
+                .login_attempt_failed(&meta, &attempt, "login", login, reason)
+                .await
+        }
+    };
     let Some((account, _)) = found.filter(|_| ok) else {
-        state
-            .store
-            .record_login_failure(&meta, login, "invalid credentials")
-            .await?;
+        fail(meta, "invalid credentials").await?;
         return Ok(Err(LoginRefusal::InvalidCredentials));
     };
     let meta = AuditMeta {
@@ -81,28 +110,30 @@ pub async fn login(
         ..meta
     };
     if account.fields.disabled {
-        state
-            .store
-            .record_login_failure(&meta, login, "account disabled")
-            .await?;
+        fail(meta, "account disabled").await?;
         return Ok(Err(LoginRefusal::Disabled));
     }
     if patchbay_domain::account::is_expired(account.fields.expires_on, today()) {
         state.store.disable_expired_accounts(today()).await?;
-        state
-            .store
-            .record_login_failure(&meta, login, "account expired")
-            .await?;
+        fail(meta, "account expired").await?;
         return Ok(Err(LoginRefusal::Expired));
     }
     let language = crate::i18n::I18n::language(language);
     let (token, _csrf) = state
         .store
-        .open_session(&meta, account.id, language)
+        .open_session(&meta, account.id, language, Some(&attempt))
         .await?;
     state.store.set_language(account.id, language).await?;
     Ok(Ok(LoginOk {
         session_token: token,
         language,
     }))
+}
+
+/// Whole seconds until `until` (at least 1), for Retry-After and the console's message.
+pub fn blocked_secs(until: jiff::Timestamp) -> u64 {
+    until
+        .duration_since(jiff::Timestamp::now())
+        .as_secs()
+        .max(1) as u64
 }

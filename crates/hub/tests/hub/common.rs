@@ -131,6 +131,24 @@ impl TestHub {
         self
     }
 
+    /// A second hub node on the same data dir and database (scale-out: nodes share the database);
+    /// its base URL answers with the same certificate. Shut it down before `stop`.
+    pub async fn second_node(&self) -> (Running, String) {
+        let config = Config::new(
+            self.dir.clone(),
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+            self.database_url.clone(),
+        );
+        let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let running = patchbay_hub::start(prepared.state)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let base = format!("https://localhost:{}", running.addr.port());
+        (running, base)
+    }
+
     pub fn store(&self) -> &Store {
         &self.running.state.store
     }

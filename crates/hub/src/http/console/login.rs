@@ -229,7 +229,10 @@ pub async fn change_password(
             let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/com"));
             Ok((jar, Redirect::to("/com/login?changed=1")).into_response())
         }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
+        Err(
+            e @ (AppError::Validation(_) | AppError::Conflict(..) | AppError::RateLimited { .. }),
+        ) => {
+            // OPR-3: wrong current passwords count toward the login's lockout.
             let ctx = Ctx::for_caller(&state, &caller, "/com/password").await;
             let errors = FieldMessages::from_error(&e, &state.i18n, ctx.lang);
             let mut resp = render(&PasswordPage {
@@ -237,7 +240,10 @@ pub async fn change_password(
                 ctx,
                 errors,
             });
-            *resp.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+            *resp.status_mut() = match e {
+                AppError::RateLimited { .. } => axum::http::StatusCode::TOO_MANY_REQUESTS,
+                _ => axum::http::StatusCode::BAD_REQUEST,
+            };
             Ok(resp)
         }
         Err(e) => Err(e),
