@@ -90,38 +90,67 @@ impl AuditSlot {
     }
 }
 
-/// Counts invalid bearer tokens per source address: after `LIMIT` failures within `WINDOW` the
-/// address gets 429 with Retry-After until the window ends (guessing tokens is not worth trying).
-/// Per node and in memory: an attacker spread over nodes still meets each node's limit.
-#[derive(Default)]
+/// Throttles bearer-token guessing (API-1): each source address may present
+/// [`Throttle::LIMIT`] invalid tokens per [`Throttle::WINDOW`] (a leaky bucket: one more every
+/// WINDOW / LIMIT); beyond that its invalid tokens are answered 429 with Retry-After instead of
+/// 401. A valid token is never refused by the throttle, so one broken script behind a company's
+/// address does not shut out everyone else there. IPv6 sources are keyed by their /64, the block
+/// one host usually has. Per node and in memory: an attacker spread over nodes meets each
+/// node's limit.
 pub struct Throttle {
-    failures: Mutex<std::collections::HashMap<std::net::IpAddr, (std::time::Instant, u32)>>,
+    limiter: governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+}
+
+impl Default for Throttle {
+    fn default() -> Self {
+        let per_cell = Self::WINDOW / Self::LIMIT;
+        let burst = std::num::NonZeroU32::new(Self::LIMIT).unwrap_or(std::num::NonZeroU32::MIN);
+        let quota = governor::Quota::with_period(per_cell)
+            .unwrap_or_else(|| governor::Quota::per_second(burst))
+            .allow_burst(burst);
+        Self {
+            limiter: governor::RateLimiter::keyed(quota),
+        }
+    }
 }
 
 impl Throttle {
     pub const LIMIT: u32 = 20;
     pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
-    /// Seconds to wait when the address is throttled.
-    pub fn check(&self, ip: std::net::IpAddr) -> Option<u64> {
-        let map = self.failures.lock().ok()?;
-        let (start, n) = map.get(&ip)?;
-        let elapsed = start.elapsed();
-        (*n >= Self::LIMIT && elapsed < Self::WINDOW)
-            .then(|| (Self::WINDOW - elapsed).as_secs().max(1))
+    fn key(ip: std::net::IpAddr) -> std::net::IpAddr {
+        match ip {
+            std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+                Some(v4) => std::net::IpAddr::V4(v4),
+                None => {
+                    let s = v6.segments();
+                    std::net::IpAddr::V6(std::net::Ipv6Addr::new(
+                        s[0], s[1], s[2], s[3], 0, 0, 0, 0,
+                    ))
+                }
+            },
+            v4 => v4,
+        }
     }
 
-    pub fn fail(&self, ip: std::net::IpAddr) {
-        if let Ok(mut map) = self.failures.lock() {
-            if map.len() > 100_000 {
-                map.retain(|_, (start, _)| start.elapsed() < Self::WINDOW);
-            }
-            let entry = map.entry(ip).or_insert((std::time::Instant::now(), 0));
-            if entry.0.elapsed() >= Self::WINDOW {
-                *entry = (std::time::Instant::now(), 0);
-            }
-            entry.1 += 1;
-        }
+    /// Record an invalid token from `ip`; `Some(seconds to wait)` when it is over the limit.
+    pub fn fail(&self, ip: std::net::IpAddr) -> Option<u64> {
+        use governor::clock::{Clock, DefaultClock};
+        self.limiter
+            .check_key(&Self::key(ip))
+            .err()
+            .map(|not_until| {
+                not_until
+                    .wait_time_from(DefaultClock::default().now())
+                    .as_secs()
+                    .max(1)
+            })
+    }
+
+    /// Forget addresses whose bucket is full again (called every few seconds).
+    pub fn housekeeping(&self) {
+        self.limiter.retain_recent();
+        self.limiter.shrink_to_fit();
     }
 }
 
@@ -136,11 +165,6 @@ pub async fn api_auth(
     next: Next,
 ) -> Result<Response, AppError> {
     let ip = peer_ip(req.extensions());
-    if let Some(secs) = ip.and_then(|ip| state.throttle.check(ip)) {
-        return Err(AppError::RateLimited {
-            retry_after_secs: secs,
-        });
-    }
     let token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -154,8 +178,10 @@ pub async fn api_auth(
         return Err(AppError::Unauthorized);
     };
     let Some(account) = state.store.token_account(&token).await? else {
-        if let Some(ip) = ip {
-            state.throttle.fail(ip);
+        if let Some(secs) = ip.and_then(|ip| state.throttle.fail(ip)) {
+            return Err(AppError::RateLimited {
+                retry_after_secs: secs,
+            });
         }
         return Err(AppError::Unauthorized);
     };

@@ -150,6 +150,7 @@ async fn spawn_presence(state: AppState) {
         let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
             tick.tick().await;
+            state.throttle.housekeeping();
             if let Err(e) = state.store.node_heartbeat(&node).await {
                 tracing::warn!(error = %e, "node heartbeat failed");
             }

@@ -242,7 +242,7 @@ async fn cli_1_admin_commands_work_offline_against_the_data() {
 }
 
 #[tokio::test]
-async fn api_1_guessing_tokens_is_rate_limited_with_retry_after() {
+async fn api_1_guessing_tokens_is_rate_limited_but_valid_tokens_pass() {
     let hub = TestHub::start().await;
     for i in 0..patchbay_hub::auth::Throttle::LIMIT {
         let r = hub
@@ -271,6 +271,26 @@ async fn api_1_guessing_tokens_is_rate_limited_with_retry_after() {
     assert!((1..=60).contains(&retry), "Retry-After {retry}");
     let v: Value = r.json().await.unwrap_or_default();
     assert_eq!(v["errors"][0]["errorCode"], 4290);
+    // The address's valid tokens still work: the guessing is throttled, not the address.
+    let (s, _) = hub.get(&hub.admin_token, "/v1/me").await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, other) = hub
+        .account("neighbour", patchbay_domain::Role::Operator)
+        .await;
+    let (s, v) = hub.get(&other, "/v1/me").await;
+    assert_eq!(
+        (s, v["loginName"].as_str()),
+        (StatusCode::OK, Some("neighbour"))
+    );
+    // ... while guesses from it are still refused.
+    let r = hub
+        .client()
+        .get(hub.url("/v1/me"))
+        .bearer_auth("pb_guess-more")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     hub.stop().await;
 }
 
