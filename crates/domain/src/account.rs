@@ -135,6 +135,12 @@ pub fn validate(f: &AccountFields, today: Date) -> Result<(), Vec<FieldError>> {
     if !f.email.is_empty() && !is_email(&f.email) {
         e.push("email", Rule::Email);
     }
+    e.chars("firstName", &f.first_name);
+    e.chars("lastName", &f.last_name);
+    e.chars("email", &f.email);
+    for l in &f.labels {
+        e.chars("labels", l);
+    }
     if f.labels.len() > LABELS_MAX {
         e.push("labels", Rule::TooMany { max: LABELS_MAX });
     }

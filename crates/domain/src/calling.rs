@@ -185,10 +185,7 @@ pub fn check_text(value: &str, required: bool, max: usize) -> Result<(), Rule> {
     if char_len(value) > max {
         return Err(Rule::MaxLength { max });
     }
-    if value.chars().any(char::is_control) {
-        return Err(Rule::Invalid);
-    }
-    Ok(())
+    crate::validation::check_chars(value, false)
 }
 
 /// Kind of a line on a device (Webex `lineType`).

@@ -1,6 +1,6 @@
 //! Providers and customers (TEN-1, CUS-1, CUS-3).
 
-use crate::validation::{char_len, is_email, Errors, FieldError, Rule};
+use crate::validation::{char_len, check_chars, is_email, Errors, FieldError, Rule};
 
 pub const NAME_MAX: usize = 64;
 pub const CUSTOMER_ID_MAX: usize = 63;
@@ -112,6 +112,16 @@ pub fn validate(f: &CustomerFields, service_password: Option<&str>) -> Result<()
     if char_len(&f.notes) > NOTES_MAX {
         e.push("notes", Rule::MaxLength { max: NOTES_MAX });
     }
+    e.chars("name", &f.name);
+    e.chars("serviceUserName", &f.service_user_name);
+    if let Some(pw) = service_password {
+        e.chars("servicePassword", pw);
+    }
+    for t in &f.tags {
+        e.chars("tags", t);
+    }
+    e.chars("email", &f.email);
+    e.multiline("notes", &f.notes);
     e.finish()
 }
 
@@ -122,7 +132,7 @@ pub fn validate_provider_name(name: &str) -> Result<(), FieldError> {
     } else if char_len(name.trim()) > NAME_MAX {
         Err(FieldError::new("name", Rule::MaxLength { max: NAME_MAX }))
     } else {
-        Ok(())
+        check_chars(name, false).map_err(|r| FieldError::new("name", r))
     }
 }
 

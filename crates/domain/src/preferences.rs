@@ -167,6 +167,12 @@ impl Preferences {
                 },
             );
         }
+        e.chars("systemName", &self.system_name);
+        e.chars("securityBanner.title", &self.security_banner.title);
+        e.multiline(
+            "securityBanner.description",
+            &self.security_banner.description,
+        );
         if self.security_banner.enabled && self.security_banner.title.is_empty() {
             e.push("securityBanner.title", Rule::Required);
         }

@@ -66,7 +66,7 @@ pub fn check_workspace_name(name: &str) -> Result<(), Rule> {
     if n.chars().any(|c| WORKSPACE_FORBIDDEN.contains(&c)) {
         return Err(Rule::Invalid);
     }
-    Ok(())
+    crate::validation::check_chars(n, false)
 }
 
 /// A workspace's calling licence (WSP-2).

@@ -33,6 +33,7 @@ pub enum Rule {
     TooMany { max: usize },
     DnsLabel,
     NotAllowed,
+    ControlCharacters,
     Invalid,
 }
 
@@ -64,6 +65,7 @@ impl Rule {
             Rule::TooMany { .. } => "rule-too-many",
             Rule::DnsLabel => "rule-dns-label",
             Rule::NotAllowed => "rule-not-allowed",
+            Rule::ControlCharacters => "rule-control-characters",
             Rule::Invalid => "rule-invalid",
         }
     }
@@ -136,6 +138,9 @@ impl Rule {
             Rule::TooMany { max } => format!("may have at most {max} entries"),
             Rule::DnsLabel => "may contain only a-z, 0-9 and -, at most 63, not starting or ending with -".into(),
             Rule::NotAllowed => "may not be changed".into(),
+            Rule::ControlCharacters => {
+                "must not contain control characters (NUL, escape sequences, line breaks)".into()
+            }
             Rule::Invalid => "is not valid".into(),
         }
     }
@@ -161,6 +166,18 @@ impl fmt::Display for FieldError {
     }
 }
 
+/// The one text rule of every name and free-text field, on both databases: no NUL (PostgreSQL
+/// cannot store it) and no other control character (C0, DEL, C1: terminal escape sequences would
+/// reach logs, exports and other operators' screens). Multi-line fields keep line breaks and tabs.
+pub fn check_chars(value: &str, multiline: bool) -> Result<(), Rule> {
+    let allowed = |c: char| multiline && matches!(c, '\n' | '\r' | '\t');
+    if value.chars().any(|c| c.is_control() && !allowed(c)) {
+        Err(Rule::ControlCharacters)
+    } else {
+        Ok(())
+    }
+}
+
 /// Collects field errors; `finish` turns an empty list into `Ok`.
 #[derive(Debug, Default)]
 pub struct Errors(pub Vec<FieldError>);
@@ -168,6 +185,18 @@ pub struct Errors(pub Vec<FieldError>);
 impl Errors {
     pub fn push(&mut self, field: &'static str, rule: Rule) {
         self.0.push(FieldError::new(field, rule));
+    }
+    /// [`check_chars`] on a single-line field.
+    pub fn chars(&mut self, field: &'static str, value: &str) {
+        if let Err(r) = check_chars(value, false) {
+            self.push(field, r);
+        }
+    }
+    /// [`check_chars`] on a multi-line field.
+    pub fn multiline(&mut self, field: &'static str, value: &str) {
+        if let Err(r) = check_chars(value, true) {
+            self.push(field, r);
+        }
     }
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
@@ -203,6 +232,28 @@ pub fn is_email(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_1_one_text_rule_refuses_nul_and_control_characters() {
+        assert_eq!(check_chars("Acme Ltd — Ünïcode 한국", false), Ok(()));
+        for bad in [
+            "a\0b",
+            "a\u{1b}[31mred",
+            "tab\there",
+            "line\nbreak",
+            "del\u{7f}",
+            "c1\u{85}",
+        ] {
+            assert_eq!(
+                check_chars(bad, false),
+                Err(Rule::ControlCharacters),
+                "{bad:?}"
+            );
+        }
+        assert_eq!(check_chars("two\nlines\twith tab\r\n", true), Ok(()));
+        assert_eq!(check_chars("nul\0", true), Err(Rule::ControlCharacters));
+        assert_eq!(check_chars("esc\u{1b}", true), Err(Rule::ControlCharacters));
+    }
 
     #[test]
     fn email_shapes() {

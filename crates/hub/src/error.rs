@@ -120,10 +120,19 @@ impl From<StoreError> for AppError {
                 "The workspace has more devices than that licence allows; remove devices first.".into(),
             ),
             StoreError::Refused(id) => AppError::Conflict("error-conflict", id.to_string()),
+            // A NUL that no rule caught (PostgreSQL refuses it in text: 22021) is the client's
+            // mistake, not a server error.
+            StoreError::Db(sqlx_error) if is_nul_in_text(&sqlx_error) => AppError::Malformed(
+                "Text values must not contain the NUL character.".into(),
+            ),
 
             other => AppError::Internal(other.to_string()),
         }
     }
+}
+
+fn is_nul_in_text(e: &patchbay_store::DbError) -> bool {
+    patchbay_store::sqlstate(e).as_deref() == Some("22021")
 }
 
 impl From<axum::extract::rejection::JsonRejection> for AppError {

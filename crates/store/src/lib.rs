@@ -193,6 +193,17 @@ pub(crate) fn get_flag(row: &AnyRow, col: &str) -> Result<bool> {
     Ok(row.try_get::<i64, _>(col)? != 0)
 }
 
+/// The driver error a [`StoreError::Db`] carries.
+pub type DbError = sqlx::Error;
+
+/// The SQLSTATE of a database error (PostgreSQL), if any.
+pub fn sqlstate(e: &DbError) -> Option<String> {
+    match e {
+        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
 /// Map a unique-constraint failure to `Conflict(field)`, pass other errors through.
 pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
     move |e| match &e {

@@ -177,6 +177,7 @@ rule-image-too-large = must be at most { $max } KiB.
 rule-label-not-assigned = { $label } is not one of your own labels.
 rule-too-many = may have at most { $max } entries.
 rule-invalid = is not valid.
+rule-control-characters = must not contain control characters (NUL, escape sequences, line breaks).
 
 ## Errors
 error-validation = Some fields are not valid.

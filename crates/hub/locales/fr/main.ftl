@@ -177,6 +177,7 @@ rule-image-too-large = ne doit pas dépasser { $max } KiB.
 rule-label-not-assigned = { $label } ne fait pas partie de vos propres libellés.
 rule-too-many = ne peut pas comporter plus de { $max } entrées.
 rule-invalid = n'est pas valide.
+rule-control-characters = ne doit pas contenir de caractères de contrôle (NUL, séquences d’échappement, sauts de ligne).
 
 ## Erreurs
 error-validation = Certains champs ne sont pas valides.

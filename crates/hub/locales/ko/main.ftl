@@ -177,6 +177,7 @@ rule-image-too-large = 최대 { $max } KiB까지 허용됩니다.
 rule-label-not-assigned = { $label }은(는) 본인에게 할당된 레이블이 아닙니다.
 rule-too-many = 최대 { $max }개까지 입력할 수 있습니다.
 rule-invalid = 유효하지 않습니다.
+rule-control-characters = 제어 문자(NUL, 이스케이프 시퀀스, 줄 바꿈)를 포함할 수 없습니다.
 
 ## 오류
 error-validation = 일부 필드가 유효하지 않습니다.

@@ -177,6 +177,7 @@ rule-image-too-large = dimensiunea trebuie să fie cel mult { $max } KiB.
 rule-label-not-assigned = { $label } nu este una dintre etichetele dvs.
 rule-too-many = numărul de intrări trebuie să fie cel mult { $max }.
 rule-invalid = valoare nevalidă.
+rule-control-characters = nu trebuie să conțină caractere de control (NUL, secvențe escape, salturi de rând).
 
 ## Erori
 error-validation = Unele câmpuri nu sunt valide.

@@ -177,6 +177,7 @@ rule-image-too-large = розмір не має перевищувати { $max 
 rule-label-not-assigned = { $label } не належить до ваших міток.
 rule-too-many = максимальна кількість записів — { $max }.
 rule-invalid = недійсне значення.
+rule-control-characters = не може містити керівних символів (NUL, escape-послідовностей, розривів рядка).
 
 ## Помилки
 error-validation = Деякі поля містять недійсні значення.
