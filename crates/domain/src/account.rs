@@ -251,11 +251,11 @@ mod tests {
         }
     }
 
-    fn fields_of(r: Result<(), Vec<FieldError>>) -> Vec<&'static str> {
+    fn fields_of(r: Result<(), Vec<FieldError>>) -> Vec<String> {
         r.err()
             .unwrap_or_default()
             .into_iter()
-            .map(|e| e.field)
+            .map(|e| e.field.into_owned())
             .collect()
     }
 

@@ -3,6 +3,7 @@
 //! names the Fluent message used, its arguments fill it in.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 
 /// Which rule a value broke. Each variant is one Fluent message `rule-<kebab name>`.
@@ -10,30 +11,63 @@ use std::fmt;
 #[serde(tag = "rule", rename_all = "camelCase")]
 pub enum Rule {
     Required,
-    MaxLength { max: usize },
-    LengthBetween { min: usize, max: usize },
-    CombinedMaxLength { max: usize, other: &'static str },
-    Digits { max: usize },
+    MaxLength {
+        max: usize,
+    },
+    LengthBetween {
+        min: usize,
+        max: usize,
+    },
+    CombinedMaxLength {
+        max: usize,
+        other: &'static str,
+    },
+    Digits {
+        max: usize,
+    },
     Email,
-    OneOf { allowed: String },
-    StepRange { min: i64, max: i64, step: i64 },
-    Range { min: i64, max: i64 },
+    OneOf {
+        allowed: String,
+    },
+    StepRange {
+        min: i64,
+        max: i64,
+        step: i64,
+    },
+    Range {
+        min: i64,
+        max: i64,
+    },
     LoginChars,
     Taken,
     PasswordClasses,
-    PasswordReused { count: u32 },
+    PasswordReused {
+        count: u32,
+    },
     PasswordMismatch,
     PasswordWrong,
-    NotForRole { role: String },
+    NotForRole {
+        role: String,
+    },
     DateInPast,
     Date,
     ImageType,
-    ImageTooLarge { max_kib: usize },
-    LabelNotAssigned { label: String },
-    TooMany { max: usize },
+    ImageTooLarge {
+        max_kib: usize,
+    },
+    LabelNotAssigned {
+        label: String,
+    },
+    TooMany {
+        max: usize,
+    },
     DnsLabel,
     NotAllowed,
     ControlCharacters,
+    /// A field or query parameter the request does not take.
+    Unknown {
+        allowed: String,
+    },
     Invalid,
 }
 
@@ -66,6 +100,7 @@ impl Rule {
             Rule::DnsLabel => "rule-dns-label",
             Rule::NotAllowed => "rule-not-allowed",
             Rule::ControlCharacters => "rule-control-characters",
+            Rule::Unknown { .. } => "rule-unknown",
             Rule::Invalid => "rule-invalid",
         }
     }
@@ -82,7 +117,9 @@ impl Rule {
             Rule::CombinedMaxLength { max, other } => {
                 vec![("max", max.to_string()), ("other", (*other).to_string())]
             }
-            Rule::OneOf { allowed } => vec![("allowed", allowed.clone())],
+            Rule::OneOf { allowed } | Rule::Unknown { allowed } => {
+                vec![("allowed", allowed.clone())]
+            }
             Rule::StepRange { min, max, step } => vec![
                 ("min", min.to_string()),
                 ("max", max.to_string()),
@@ -141,22 +178,28 @@ impl Rule {
             Rule::ControlCharacters => {
                 "must not contain control characters (NUL, escape sequences, line breaks)".into()
             }
+            Rule::Unknown { allowed } => {
+                format!("is not accepted here (accepted: {allowed})")
+            }
             Rule::Invalid => "is not valid".into(),
         }
     }
 }
 
-/// One field that broke one rule. `field` is the API (camelCase) field name.
+/// One field that broke one rule. `field` is the API (camelCase) field or query parameter name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    pub field: &'static str,
+    pub field: Cow<'static, str>,
     #[serde(flatten)]
     pub rule: Rule,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, rule: Rule) -> Self {
-        Self { field, rule }
+    pub fn new(field: impl Into<Cow<'static, str>>, rule: Rule) -> Self {
+        Self {
+            field: field.into(),
+            rule,
+        }
     }
 }
 

@@ -57,3 +57,60 @@ pub fn secret_box(data_dir: &Path) -> Result<SecretBox, KeyError> {
         .map_err(|_| KeyError::Format(origin.clone()))?;
     SecretBox::new(&key).map_err(|_| KeyError::Format(origin))
 }
+
+pub const NODE_ID_FILE: &str = "node.id";
+pub const NODE_LOCK_FILE: &str = "node.lock";
+
+/// Who this hub node is among the nodes sharing a database.
+pub struct NodeIdentity {
+    pub id: String,
+    /// The id is this data dir's, and no other live process holds it: systems still marked as
+    /// held by it were held by a previous run that ended without releasing them (a crash), and
+    /// can be released at once instead of waiting for its heartbeat to go stale.
+    pub reclaimed: bool,
+    /// Held (locked) for the life of the process.
+    _lock: Option<std::fs::File>,
+}
+
+impl NodeIdentity {
+    /// A node id of its own, for a process that cannot use the data dir's.
+    pub fn ephemeral() -> Self {
+        Self {
+            id: format!("node-{}", uuid::Uuid::now_v7()),
+            reclaimed: false,
+            _lock: None,
+        }
+    }
+}
+
+/// The data dir's node id (created once), if this process can lock it; another process serving
+/// from the same data dir gets an id of its own.
+pub fn node_identity(data_dir: &Path) -> NodeIdentity {
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(data_dir.join(NODE_LOCK_FILE));
+    let Ok(lock) = lock else {
+        return NodeIdentity::ephemeral();
+    };
+    if lock.try_lock().is_err() {
+        return NodeIdentity::ephemeral();
+    }
+    let path = data_dir.join(NODE_ID_FILE);
+    let id = match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().starts_with("node-") => s.trim().to_string(),
+        _ => {
+            let id = format!("node-{}", uuid::Uuid::now_v7());
+            if std::fs::write(&path, format!("{id}\n")).is_err() {
+                return NodeIdentity::ephemeral();
+            }
+            id
+        }
+    };
+    NodeIdentity {
+        id,
+        reclaimed: true,
+        _lock: Some(lock),
+    }
+}

@@ -17,7 +17,10 @@ pub mod code {
     pub const UNAUTHORIZED: u32 = 4010;
     pub const FORBIDDEN: u32 = 4030;
     pub const NOT_FOUND: u32 = 4040;
+    pub const METHOD_NOT_ALLOWED: u32 = 4050;
     pub const CONFLICT: u32 = 4090;
+    pub const TOO_LARGE: u32 = 4130;
+    pub const URI_TOO_LONG: u32 = 4140;
     pub const RATE_LIMITED: u32 = 4290;
     pub const INTERNAL: u32 = 5000;
 }
@@ -36,9 +39,18 @@ pub enum AppError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// 405: the path exists, not with this method.
+    #[error("method not allowed")]
+    MethodNotAllowed,
     /// 409: the request conflicts with the current state (message id + English text).
     #[error("{1}")]
     Conflict(&'static str, String),
+    /// 413: the body is over the limit.
+    #[error("request body too large")]
+    TooLarge,
+    /// 414: the URL is over the limit.
+    #[error("URI too long")]
+    UriTooLong,
     /// 429 with Retry-After.
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
@@ -57,7 +69,10 @@ impl AppError {
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(..) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -68,13 +83,20 @@ impl AppError {
         match self {
             AppError::Validation(fields) => format!(
                 "invalid {}",
-                fields.iter().map(|f| f.field).collect::<Vec<_>>().join(",")
+                fields
+                    .iter()
+                    .map(|f| f.field.as_ref())
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
             AppError::Malformed(_) => "malformed request".into(),
             AppError::Unauthorized => "unauthorized".into(),
             AppError::Forbidden => "forbidden".into(),
             AppError::NotFound => "not found".into(),
+            AppError::MethodNotAllowed => "method not allowed".into(),
             AppError::Conflict(id, _) => (*id).to_string(),
+            AppError::TooLarge => "body too large".into(),
+            AppError::UriTooLong => "URI too long".into(),
             AppError::RateLimited { .. } => "rate limited".into(),
             AppError::Internal(_) => "internal error".into(),
         }
@@ -87,7 +109,10 @@ impl AppError {
             AppError::Unauthorized => code::UNAUTHORIZED,
             AppError::Forbidden => code::FORBIDDEN,
             AppError::NotFound => code::NOT_FOUND,
+            AppError::MethodNotAllowed => code::METHOD_NOT_ALLOWED,
             AppError::Conflict(..) => code::CONFLICT,
+            AppError::TooLarge => code::TOO_LARGE,
+            AppError::UriTooLong => code::URI_TOO_LONG,
             AppError::RateLimited { .. } => code::RATE_LIMITED,
             AppError::Internal(_) => code::INTERNAL,
         }
@@ -135,19 +160,7 @@ fn is_nul_in_text(e: &patchbay_store::DbError) -> bool {
     patchbay_store::sqlstate(e).as_deref() == Some("22021")
 }
 
-impl From<axum::extract::rejection::JsonRejection> for AppError {
-    fn from(e: axum::extract::rejection::JsonRejection) -> Self {
-        AppError::Malformed(e.body_text())
-    }
-}
-
-impl From<axum::extract::rejection::QueryRejection> for AppError {
-    fn from(e: axum::extract::rejection::QueryRejection) -> Self {
-        AppError::Malformed(e.body_text())
-    }
-}
-
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorItem {
     pub description: String,
@@ -159,7 +172,6 @@ pub struct ErrorItem {
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     pub message: String,
-    #[schema(value_type = Vec<Object>)]
     pub errors: Vec<ErrorItem>,
     pub tracking_id: String,
 }
@@ -204,7 +216,25 @@ pub fn english(err: &AppError) -> (String, Vec<String>) {
             "Not found.".into(),
             vec!["The resource does not exist.".into()],
         ),
+        AppError::MethodNotAllowed => (
+            "Method not allowed.".into(),
+            vec!["This path does not take this method; see /v1/openapi.json.".into()],
+        ),
         AppError::Conflict(_, m) => ("Conflict.".into(), vec![m.clone()]),
+        AppError::TooLarge => (
+            "Request body too large.".into(),
+            vec![format!(
+                "Bodies are limited to {} bytes.",
+                crate::http::BODY_LIMIT
+            )],
+        ),
+        AppError::UriTooLong => (
+            "URI too long.".into(),
+            vec![format!(
+                "URLs are limited to {} bytes.",
+                crate::http::URI_LIMIT
+            )],
+        ),
         AppError::RateLimited { retry_after_secs } => (
             "Too many attempts.".into(),
             vec![format!("Try again in {retry_after_secs} seconds.")],

@@ -177,12 +177,27 @@ impl I18n {
                     &[("seconds", retry_after_secs.to_string())],
                 )],
             ),
+            E::TooLarge | E::UriTooLong => {
+                let (key, bytes) = match err {
+                    E::TooLarge => ("error-too-large", crate::http::BODY_LIMIT),
+                    _ => ("error-uri-too-long", crate::http::URI_LIMIT),
+                };
+                (
+                    self.t(lang, key),
+                    vec![self.t_args(
+                        lang,
+                        &format!("{key}-detail"),
+                        &[("bytes", bytes.to_string())],
+                    )],
+                )
+            }
             other => {
                 let (_, english_detail) = crate::error::english(other);
                 let key = match other {
                     E::Unauthorized => "error-unauthorized",
                     E::Forbidden => "error-forbidden",
                     E::NotFound => "error-not-found",
+                    E::MethodNotAllowed => "error-method-not-allowed",
                     E::Malformed(_) => "error-malformed",
                     _ => "error-internal",
                 };

@@ -114,7 +114,13 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
         .map_err(|e| HubError::Listen(listen, e))?;
     let handle = axum_server::Handle::new();
     let app = http::router(state.clone());
-    let server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
+    let mut server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
+    // HTTP/2 refuses header blocks over 16 KiB by default (431, no body); let long URLs through
+    // to the 414 with a Webex body (HTTP/1.1 stops at hyper's own 64 KiB request-line limit).
+    server
+        .http_builder()
+        .http2()
+        .max_header_list_size(256 * 1024);
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())
@@ -132,35 +138,39 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     })
 }
 
-/// Node presence for scale-out: heartbeat every 10 s; systems held by a node silent for 45 s are
-/// offline since its last heartbeat (any node does the sweeping).
+/// Node presence for scale-out: heartbeat every [`HEARTBEAT`]; systems held by a node silent for
+/// [`STALE_AFTER`] are offline since its last heartbeat (any node does the sweeping). A node that
+/// restarts on its own data dir releases what its previous run held at once (that run is gone:
+/// it no longer holds the data dir's lock), so a crash shows at the next start, not later.
+pub const HEARTBEAT: Duration = Duration::from_secs(5);
+pub const STALE_AFTER: Duration = Duration::from_secs(20);
+
 async fn spawn_presence(state: AppState) {
     let node = state.agents.node_id.clone();
-    if let Err(e) = state.store.node_heartbeat(&node).await {
-        tracing::warn!(error = %e, "node heartbeat failed");
+    if state.agents.identity.reclaimed {
+        match state.store.release_systems(i64::MIN, Some(&node)).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "systems held by this node's previous run released"),
+            Err(e) => tracing::warn!(error = %e, "releasing the previous run's systems failed"),
+        }
     }
-    if let Err(e) = state
-        .store
-        .release_systems(patchbay_store::now_ms() - 45_000, None)
-        .await
-    {
-        tracing::warn!(error = %e, "releasing stale systems failed");
-    }
+    let sweep = |state: AppState| async move {
+        if let Err(e) = state.store.node_heartbeat(&state.agents.node_id).await {
+            tracing::warn!(error = %e, "node heartbeat failed");
+        }
+        let stale = patchbay_store::now_ms() - STALE_AFTER.as_millis() as i64;
+        if let Err(e) = state.store.release_systems(stale, None).await {
+            tracing::warn!(error = %e, "releasing stale systems failed");
+        }
+    };
+    sweep(state.clone()).await;
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(10));
+        let mut tick = tokio::time::interval(HEARTBEAT);
+        tick.tick().await;
         loop {
             tick.tick().await;
             state.throttle.housekeeping();
-            if let Err(e) = state.store.node_heartbeat(&node).await {
-                tracing::warn!(error = %e, "node heartbeat failed");
-            }
-            if let Err(e) = state
-                .store
-                .release_systems(patchbay_store::now_ms() - 45_000, None)
-                .await
-            {
-                tracing::warn!(error = %e, "releasing stale systems failed");
-            }
+            sweep(state.clone()).await;
         }
     });
 }

@@ -82,7 +82,14 @@ fn init_logging() -> LogControl {
     let (layer, handle) = reload::Layer::new(filter);
     tracing_subscriber::registry()
         .with(layer)
-        .with(tracing_subscriber::fmt::layer().with_target(false))
+        // Logs go to standard error: standard output carries only what a command prints for its
+        // caller (`TOKEN=$(patchbay admin create-token …)`).
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_target(false)
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+        )
         .init();
     let explicit = std::env::var("PATCHBAY_LOG").is_ok();
     Arc::new(move |level: LogLevel| {

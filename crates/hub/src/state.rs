@@ -38,6 +38,7 @@ impl AppState {
         secrets: SecretBox,
         log_control: LogControl,
     ) -> Self {
+        let identity = crate::datadir::node_identity(&config.data_dir);
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -48,7 +49,7 @@ impl AppState {
                 started_at: jiff::Timestamp::now(),
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
-                agents: crate::http::gateway::Registry::new(),
+                agents: crate::http::gateway::Registry::new(identity),
             }),
         }
     }

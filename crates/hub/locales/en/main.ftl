@@ -178,6 +178,7 @@ rule-label-not-assigned = { $label } is not one of your own labels.
 rule-too-many = may have at most { $max } entries.
 rule-invalid = is not valid.
 rule-control-characters = must not contain control characters (NUL, escape sequences, line breaks).
+rule-unknown = is not accepted here (accepted: { $allowed }).
 
 ## Errors
 error-validation = Some fields are not valid.
@@ -193,6 +194,12 @@ error-not-found-detail = The page or resource does not exist, or you cannot see 
 error-malformed = The request could not be read.
 error-internal = Internal error
 error-internal-detail = The server failed to handle the request. Quote the tracking id to your administrator.
+error-method-not-allowed = Method not allowed
+error-method-not-allowed-detail = This path does not take this method; the API document at /v1/openapi.json lists what it takes.
+error-too-large = Request body too large
+error-too-large-detail = Request bodies are limited to { $bytes } bytes.
+error-uri-too-long = URI too long
+error-uri-too-long-detail = URLs are limited to { $bytes } bytes.
 conflict-own-account = You cannot disable your own account or change your own role.
 conflict-last-admin = The last enabled Administrator cannot be disabled, demoted or deleted.
 conflict-delete-self = You cannot delete your own account.

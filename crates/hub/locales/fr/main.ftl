@@ -178,6 +178,7 @@ rule-label-not-assigned = { $label } ne fait pas partie de vos propres libellés
 rule-too-many = ne peut pas comporter plus de { $max } entrées.
 rule-invalid = n'est pas valide.
 rule-control-characters = ne doit pas contenir de caractères de contrôle (NUL, séquences d’échappement, sauts de ligne).
+rule-unknown = n’est pas accepté ici (acceptés : { $allowed }).
 
 ## Erreurs
 error-validation = Certains champs ne sont pas valides.
@@ -193,6 +194,12 @@ error-not-found-detail = La page ou la ressource n'existe pas, ou vous n'êtes p
 error-malformed = La requête n'a pas pu être lue.
 error-internal = Erreur interne
 error-internal-detail = Le serveur n'a pas pu traiter la requête. Communiquez l'identifiant de suivi à votre administrateur.
+error-method-not-allowed = Méthode non autorisée
+error-method-not-allowed-detail = Ce chemin n’accepte pas cette méthode ; le document /v1/openapi.json indique ce qu’il accepte.
+error-too-large = Corps de requête trop volumineux
+error-too-large-detail = Le corps d’une requête est limité à { $bytes } octets.
+error-uri-too-long = URI trop longue
+error-uri-too-long-detail = Les URL sont limitées à { $bytes } octets.
 conflict-own-account = Vous ne pouvez pas désactiver votre propre compte ni modifier votre propre rôle.
 conflict-last-admin = Le dernier Administrateur actif ne peut pas être désactivé, rétrogradé ou supprimé.
 conflict-delete-self = Vous ne pouvez pas supprimer votre propre compte.

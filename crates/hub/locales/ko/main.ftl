@@ -178,6 +178,7 @@ rule-label-not-assigned = { $label }은(는) 본인에게 할당된 레이블이
 rule-too-many = 최대 { $max }개까지 입력할 수 있습니다.
 rule-invalid = 유효하지 않습니다.
 rule-control-characters = 제어 문자(NUL, 이스케이프 시퀀스, 줄 바꿈)를 포함할 수 없습니다.
+rule-unknown = 여기에서 허용되지 않습니다(허용: { $allowed }).
 
 ## 오류
 error-validation = 일부 필드가 유효하지 않습니다.
@@ -193,6 +194,12 @@ error-not-found-detail = 페이지 또는 리소스가 존재하지 않거나 �
 error-malformed = 요청을 읽을 수 없습니다.
 error-internal = 내부 오류
 error-internal-detail = 서버가 요청을 처리하지 못했습니다. 관리자에게 추적 ID를 알려 주십시오.
+error-method-not-allowed = 허용되지 않는 메서드
+error-method-not-allowed-detail = 이 경로는 이 메서드를 지원하지 않습니다. /v1/openapi.json 문서에서 지원하는 메서드를 확인하십시오.
+error-too-large = 요청 본문이 너무 큽니다
+error-too-large-detail = 요청 본문은 { $bytes }바이트로 제한됩니다.
+error-uri-too-long = URI가 너무 깁니다
+error-uri-too-long-detail = URL은 { $bytes }바이트로 제한됩니다.
 conflict-own-account = 본인 계정을 비활성화하거나 본인 역할을 변경할 수 없습니다.
 conflict-last-admin = 마지막으로 남은 활성 관리자는 비활성화, 강등 또는 삭제할 수 없습니다.
 conflict-delete-self = 본인 계정은 삭제할 수 없습니다.

@@ -178,6 +178,7 @@ rule-label-not-assigned = { $label } nu este una dintre etichetele dvs.
 rule-too-many = numărul de intrări trebuie să fie cel mult { $max }.
 rule-invalid = valoare nevalidă.
 rule-control-characters = nu trebuie să conțină caractere de control (NUL, secvențe escape, salturi de rând).
+rule-unknown = nu este acceptat aici (acceptate: { $allowed }).
 
 ## Erori
 error-validation = Unele câmpuri nu sunt valide.
@@ -193,6 +194,12 @@ error-not-found-detail = Pagina sau resursa nu există sau nu aveți permisiunea
 error-malformed = Solicitarea nu a putut fi citită.
 error-internal = Eroare internă
 error-internal-detail = Serverul nu a putut procesa solicitarea. Comunicați administratorului ID-ul de urmărire.
+error-method-not-allowed = Metodă nepermisă
+error-method-not-allowed-detail = Această cale nu acceptă această metodă; documentul /v1/openapi.json arată ce acceptă.
+error-too-large = Corpul solicitării este prea mare
+error-too-large-detail = Corpul unei solicitări este limitat la { $bytes } octeți.
+error-uri-too-long = URI prea lung
+error-uri-too-long-detail = URL-urile sunt limitate la { $bytes } octeți.
 conflict-own-account = Nu vă puteți dezactiva propriul cont și nici nu vă puteți schimba propriul rol.
 conflict-last-admin = Ultimul Administrator activ nu poate fi dezactivat, retrogradat sau șters.
 conflict-delete-self = Nu vă puteți șterge propriul cont.

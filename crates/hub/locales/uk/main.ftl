@@ -178,6 +178,7 @@ rule-label-not-assigned = { $label } не належить до ваших мі�
 rule-too-many = максимальна кількість записів — { $max }.
 rule-invalid = недійсне значення.
 rule-control-characters = не може містити керівних символів (NUL, escape-послідовностей, розривів рядка).
+rule-unknown = тут не приймається (приймаються: { $allowed }).
 
 ## Помилки
 error-validation = Деякі поля містять недійсні значення.
@@ -193,6 +194,12 @@ error-not-found-detail = Сторінка або ресурс не існує, �
 error-malformed = Не вдалося прочитати запит.
 error-internal = Внутрішня помилка
 error-internal-detail = Серверу не вдалося обробити запит. Повідомте адміністраторові ідентифікатор відстеження.
+error-method-not-allowed = Метод не дозволено
+error-method-not-allowed-detail = Цей шлях не приймає цей метод; документ /v1/openapi.json показує, що він приймає.
+error-too-large = Завеликий обсяг тіла запиту
+error-too-large-detail = Тіло запиту обмежено { $bytes } байтами.
+error-uri-too-long = Задовгий URI
+error-uri-too-long-detail = URL обмежено { $bytes } байтами.
 conflict-own-account = Не можна вимкнути власний обліковий запис або змінити власну роль.
 conflict-last-admin = Останнього активного адміністратора не можна вимкнути, понизити в ролі або видалити.
 conflict-delete-self = Не можна видалити власний обліковий запис.

@@ -40,6 +40,8 @@ pub enum Frame {
 /// The systems this node holds.
 pub struct Registry {
     pub node_id: String,
+    /// This node's identity (and the data-dir lock that makes it this node's).
+    pub identity: crate::datadir::NodeIdentity,
     live: Mutex<HashMap<SystemId, (CustomerId, u64)>>,
     serial: AtomicU64,
     /// Cancelled when the hub shuts down: every session closes its socket (upgraded connections
@@ -48,9 +50,10 @@ pub struct Registry {
 }
 
 impl Registry {
-    pub fn new() -> Self {
+    pub fn new(identity: crate::datadir::NodeIdentity) -> Self {
         Self {
-            node_id: format!("node-{}", uuid::Uuid::now_v7()),
+            node_id: identity.id.clone(),
+            identity,
             live: Mutex::new(HashMap::new()),
             serial: AtomicU64::new(0),
             shutdown: tokio_util::sync::CancellationToken::new(),
@@ -81,7 +84,7 @@ impl Registry {
 
 impl Default for Registry {
     fn default() -> Self {
-        Self::new()
+        Self::new(crate::datadir::NodeIdentity::ephemeral())
     }
 }
 

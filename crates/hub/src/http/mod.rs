@@ -19,6 +19,11 @@ use axum::routing::get;
 use axum::Router;
 use patchbay_store::audit::AuditEntry;
 
+/// Largest request body accepted (413 beyond).
+pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
+/// Longest request target (path and query) accepted (414 beyond).
+pub const URI_LIMIT: usize = 8 * 1024;
+
 pub fn router(state: AppState) -> Router {
     let api = catalog::build(api::endpoints())
         .route_layer(from_fn_with_state(state.clone(), auth::api_auth))
@@ -31,12 +36,12 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(console::router(state.clone()))
         .fallback(not_found)
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn(request_limits))
+        .layer(from_fn(webex_errors))
         .layer(from_fn_with_state(state.clone(), audit_failures))
         .layer(from_fn_with_state(state.clone(), localise_errors))
         .layer(from_fn(security_headers))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(
-            2 * 1024 * 1024,
-        ))
         .with_state(state)
 }
 
@@ -53,6 +58,80 @@ async fn not_found(req: Request) -> Response {
     } else {
         AppError::NotFound.into_response()
     }
+}
+
+/// How much of an over-long body is read and dropped before answering 413, so that the client,
+/// still sending, gets the answer (an HTTP/2 stream reset mid-upload loses it); and for how long.
+const DRAIN_LIMIT: usize = 16 * 1024 * 1024;
+const DRAIN_TIME: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Limits checked before routing: a request target over [`URI_LIMIT`] is 414, a declared body
+/// length over [`BODY_LIMIT`] is 413 (Webex bodies). Bodies without a declared length meet the
+/// same limit where they are read.
+async fn request_limits(req: Request, next: Next) -> Response {
+    let len = req
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().len())
+        .unwrap_or(0);
+    if len > URI_LIMIT {
+        return AppError::UriTooLong.into_response();
+    }
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        let body = req.into_body();
+        let _ = tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await;
+        return AppError::TooLarge.into_response();
+    }
+    next.run(req).await
+}
+
+/// Every error outside the console has the Webex body, whoever produced it: the responses axum and
+/// its layers make themselves (405 from the method router, 413 from the body limit, 400 from a
+/// rejected extractor …) are re-made from the matching [`AppError`].
+async fn webex_errors(req: Request, next: Next) -> Response {
+    let console = req.uri().path().starts_with("/com");
+    let resp = next.run(req).await;
+    let status = resp.status();
+    if console
+        || !(status.is_client_error() || status.is_server_error())
+        || resp.extensions().get::<ErrorMark>().is_some()
+    {
+        return resp;
+    }
+    let err = match status.as_u16() {
+        401 => AppError::Unauthorized,
+        403 => AppError::Forbidden,
+        404 => AppError::NotFound,
+        405 => AppError::MethodNotAllowed,
+        413 => AppError::TooLarge,
+        414 => AppError::UriTooLong,
+        s if s < 500 => {
+            let body = axum::body::to_bytes(resp.into_body(), 4096)
+                .await
+                .unwrap_or_default();
+            let text = String::from_utf8_lossy(&body).trim().to_string();
+            let mut replaced = AppError::Malformed(if text.is_empty() {
+                format!("HTTP {s}")
+            } else {
+                text
+            })
+            .into_response();
+            *replaced.status_mut() = status;
+            return replaced;
+        }
+        _ => AppError::Internal(format!("HTTP {status} without a body")),
+    };
+    let allow = resp.headers().get(header::ALLOW).cloned();
+    let mut replaced = err.into_response();
+    if let Some(allow) = allow {
+        replaced.headers_mut().insert(header::ALLOW, allow);
+    }
+    replaced
 }
 
 /// Re-render Webex error bodies in the caller's language (Accept-Language; English default).

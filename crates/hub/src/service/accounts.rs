@@ -383,7 +383,7 @@ pub async fn change_own_password(
         .map_err(|e| match e {
             AppError::Validation(mut v) => {
                 for f in &mut v {
-                    f.field = "newPassword";
+                    f.field = "newPassword".into();
                 }
                 AppError::Validation(v)
             }

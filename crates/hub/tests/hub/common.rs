@@ -28,7 +28,9 @@ pub struct TestHub {
     pg_database: Option<(String, String)>,
 }
 
-async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)>) {
+/// The database a test hub uses: SQLite in `dir`, or a fresh PostgreSQL database (returned with
+/// the server URL and its name, to drop it afterwards).
+pub async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)>) {
     match std::env::var("PATCHBAY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
             let name = format!("pb_hub_{}", uuid::Uuid::new_v4().simple());
@@ -248,13 +250,18 @@ impl TestHub {
     pub async fn stop(self) {
         self.running.shutdown().await;
         let _ = std::fs::remove_dir_all(&self.dir);
-        if let Some((url, name)) = self.pg_database {
-            if let Ok(admin) = Store::connect(&url).await {
-                let _ = admin
-                    .exec_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                admin.close().await;
-            }
+        drop_database(self.pg_database).await;
+    }
+}
+
+/// Drop a PostgreSQL database made by [`database_url`].
+pub async fn drop_database(pg: Option<(String, String)>) {
+    if let Some((url, name)) = pg {
+        if let Ok(admin) = Store::connect(&url).await {
+            let _ = admin
+                .exec_admin(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            admin.close().await;
         }
     }
 }

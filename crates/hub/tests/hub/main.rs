@@ -9,6 +9,7 @@ mod console_alarms;
 mod console_calling;
 mod console_calling_pages;
 mod console_customers;
+mod crash;
 mod hardening;
 mod lockout;
 mod mail;

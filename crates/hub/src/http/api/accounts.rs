@@ -1,19 +1,27 @@
 //! `/v1/operations/accounts`: operator accounts (OPR-1, OPR-8, OPR-9).
 
-use super::{double_option, list_response, JsonBody, Paging};
+use super::schema::{one_of, text};
+use super::{double_option, JsonBody, ListQuery, NoContent, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::catalog::Endpoint;
 use crate::service::accounts::{self as svc, AccountPatch};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
+use patchbay_domain::account::{EMAIL_MAX, LOGIN_MAX, NAMES_MAX};
 use patchbay_domain::{AccountId, Capability, Role, Rule};
-use patchbay_store::{Account, AccountFilter, AccountSort, SortOrder};
+use patchbay_store::{Account, AccountFilter, AccountSort};
 use serde::{Deserialize, Serialize};
+
+crate::schema_fn! {
+    role_schema => one_of(Role::ALL.map(|r| r.as_str()));
+    login_schema => text(LOGIN_MAX);
+    name_schema => text(NAMES_MAX);
+    email_schema => text(EMAIL_MAX);
+    language_schema => one_of(patchbay_domain::account::LANGUAGES);
+}
 
 /// An operator account as the API shows it. The password is never returned.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -21,7 +29,7 @@ use serde::{Deserialize, Serialize};
 pub struct AccountJson {
     pub id: String,
     pub login_name: String,
-    /// administrator | support | supervisor | operator | read-only | customer-admin
+    #[schema(schema_with = role_schema)]
     pub role: String,
     pub first_name: String,
     pub last_name: String,
@@ -80,26 +88,36 @@ impl From<Account> for AccountJson {
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AccountInput {
+    /// Letters, digits and `. _ - @`; required on create.
+    #[schema(schema_with = login_schema)]
     pub login_name: Option<String>,
-    /// Write-only.
+    /// Write-only; required on create.
     pub password: Option<String>,
+    /// Required on create.
+    #[schema(schema_with = role_schema)]
     pub role: Option<String>,
+    /// First and last name together at most 31 characters.
+    #[schema(schema_with = name_schema)]
     pub first_name: Option<String>,
+    #[schema(schema_with = name_schema)]
     pub last_name: Option<String>,
     pub phone_number: Option<String>,
     pub mobile: Option<String>,
+    #[schema(schema_with = email_schema)]
     pub email: Option<String>,
     pub labels: Option<Vec<String>>,
+    /// 5–30 in steps of 5; null = the server default.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 5, maximum = 30, multiple_of = 5)]
     pub session_timeout_minutes: Option<Option<i64>>,
     pub kiosk_mode: Option<bool>,
     pub read_only_mode: Option<bool>,
     pub disabled: Option<bool>,
     pub force_password_change: Option<bool>,
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = Date)]
     pub expires_on: Option<Option<String>>,
+    #[schema(schema_with = language_schema)]
     pub language: Option<String>,
     pub customer_id: Option<String>,
 }
@@ -161,51 +179,15 @@ impl AccountInput {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Account list filters and order.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
-    /// Page size (Webex `max`).
-    pub max: Option<i64>,
-    /// Offset of the first item; the `Link` header carries it.
-    pub start: Option<i64>,
+pub struct AccountQuery {
     /// Matches any field (login, names, phone, mobile, e-mail, role, labels).
     pub search: Option<String>,
+    #[param(schema_with = role_schema)]
     pub role: Option<String>,
     pub label: Option<String>,
-    /// loginName | firstName | lastName | phoneNumber | mobile | role
-    pub sort_by: Option<String>,
-    /// asc | desc
-    pub sort_order: Option<String>,
-}
-
-pub fn parse_sort(
-    by: Option<&str>,
-    order: Option<&str>,
-) -> Result<Option<(AccountSort, SortOrder)>, AppError> {
-    let Some(by) = by.filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let col = AccountSort::parse(by).ok_or_else(|| {
-        AppError::field(
-            "sortBy",
-            Rule::OneOf {
-                allowed: AccountSort::ALL.map(|(_, n)| n).join(", "),
-            },
-        )
-    })?;
-    let dir = match order.unwrap_or("asc") {
-        "asc" => SortOrder::Asc,
-        "desc" => SortOrder::Desc,
-        _ => {
-            return Err(AppError::field(
-                "sortOrder",
-                Rule::OneOf {
-                    allowed: "asc, desc".into(),
-                },
-            ))
-        }
-    };
-    Ok(Some((col, dir)))
 }
 
 fn parse_id(id: &str) -> Result<AccountId, AppError> {
@@ -215,17 +197,22 @@ fn parse_id(id: &str) -> Result<AccountId, AppError> {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<AccountQuery, AccountSort>,
+) -> ApiResult<Paged<AccountJson>> {
+    let q = &lq.filter;
     let role = q
         .role
         .as_deref()
         .filter(|r| !r.is_empty())
         .map(|r| {
-            r.parse::<Role>()
-                .map_err(|_| AppError::field("role", Rule::Invalid))
+            r.parse::<Role>().map_err(|_| {
+                AppError::field(
+                    "role",
+                    Rule::OneOf {
+                        allowed: Role::ALL.map(|r| r.as_str()).join(", "),
+                    },
+                )
+            })
         })
         .transpose()?;
     let filter = AccountFilter {
@@ -234,15 +221,11 @@ async fn list(
         label: q.label.clone().filter(|l| !l.is_empty()),
         created_by: None,
     };
-    let sort = parse_sort(q.sort_by.as_deref(), q.sort_order.as_deref())?;
-    let page = Paging {
-        max: q.max,
-        start: q.start,
-    }
-    .page(100);
+    let sort = lq.sort;
+    let page = lq.page(100);
     let (items, total) = svc::list(&state, &caller, filter, sort, page).await?;
-    let items: Vec<AccountJson> = items.into_iter().map(Into::into).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = items.into_iter().map(Into::into).collect();
+    Ok(Paged::new(&lq, 100, items, total))
 }
 
 async fn create(
@@ -278,9 +261,9 @@ async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<impl IntoResponse> {
+) -> ApiResult<NoContent> {
     svc::delete(&state, &caller, &[parse_id(&id)?]).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -293,41 +276,17 @@ pub fn endpoints() -> Vec<Endpoint> {
             P,
             cap,
             "List operator accounts (filter, search, sort, page)",
-            get(list),
-        )
-        .list_of(schema_of::<AccountJson>),
-        Endpoint::new(
-            Method::POST,
-            P,
-            cap,
-            "Create an operator account",
-            post(create),
-        )
-        .request(schema_of::<AccountInput>)
-        .response(schema_of::<AccountJson>),
-        Endpoint::new(
-            Method::GET,
-            ONE,
-            cap,
-            "Get an operator account",
-            get(get_one),
-        )
-        .response(schema_of::<AccountJson>),
-        Endpoint::new(
-            Method::PUT,
-            ONE,
-            cap,
-            "Update an operator account",
-            put(update),
-        )
-        .request(schema_of::<AccountInput>)
-        .response(schema_of::<AccountJson>),
+            list,
+        ),
+        Endpoint::new(Method::POST, P, cap, "Create an operator account", create),
+        Endpoint::new(Method::GET, ONE, cap, "Get an operator account", get_one),
+        Endpoint::new(Method::PUT, ONE, cap, "Update an operator account", update),
         Endpoint::new(
             Method::DELETE,
             ONE,
             cap,
             "Delete an operator account (never your own)",
-            delete(remove),
+            remove,
         ),
     ]
 }

@@ -1,20 +1,33 @@
 //! `/v1/operations/alarms` (ALM-3 … ALM-5) and `/v1/operations/dashboard` (DSH-1).
 
-use super::{list_response, JsonBody, Paging};
+use super::schema::one_of;
+use super::{ApiQuery, JsonBody, ListQuery, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::catalog::Endpoint;
 use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::extract::State;
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::alarm::{AlarmType, Severity};
 use patchbay_domain::{AlarmId, Capability, Rule};
 use patchbay_store::alarms::{Alarm, AlarmFilter, AlarmSort, AlarmSummary};
-use patchbay_store::SortOrder;
 use serde::{Deserialize, Serialize};
+
+const SEVERITIES: [&str; 4] = ["critical", "major", "minor", "warning"];
+const TYPES: [&str; 6] = [
+    "configuration",
+    "trunk",
+    "link",
+    "services",
+    "qos",
+    "security",
+];
+
+crate::schema_fn! {
+    severity_schema => one_of(SEVERITIES);
+    type_schema => one_of(TYPES);
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -23,9 +36,9 @@ pub struct AlarmJson {
     pub customer_id: String,
     pub customer_name: String,
     pub system_name: String,
-    /// critical | major | minor | warning
+    #[schema(schema_with = severity_schema)]
     pub severity: String,
-    /// configuration | trunk | link | services | qos | security
+    #[schema(schema_with = type_schema)]
     pub alarm_type: String,
     pub description: String,
     pub first_occurrence: String,
@@ -53,18 +66,21 @@ impl From<Alarm> for AlarmJson {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Alarm filters (the list and the summary take the same).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct AlarmQuery {
-    pub max: Option<i64>,
-    pub start: Option<i64>,
+    /// The customer's `id`.
+    #[param(format = Uuid)]
     pub customer_id: Option<String>,
+    #[param(schema_with = severity_schema)]
     pub severity: Option<String>,
+    #[param(schema_with = type_schema)]
     pub alarm_type: Option<String>,
+    /// `true`: only ongoing alarms; `false`: only the others.
     pub ongoing: Option<bool>,
+    /// Matches customer, system, description.
     pub search: Option<String>,
-    pub sort_by: Option<String>,
-    pub sort_order: Option<String>,
 }
 
 impl AlarmQuery {
@@ -83,7 +99,7 @@ impl AlarmQuery {
                         AppError::field(
                             "severity",
                             Rule::OneOf {
-                                allowed: "critical, major, minor, warning".into(),
+                                allowed: SEVERITIES.join(", "),
                             },
                         )
                     })
@@ -95,8 +111,7 @@ impl AlarmQuery {
                         AppError::field(
                             "alarmType",
                             Rule::OneOf {
-                                allowed: "configuration, trunk, link, services, qos, security"
-                                    .into(),
+                                allowed: TYPES.join(", "),
                             },
                         )
                     })
@@ -106,52 +121,25 @@ impl AlarmQuery {
             search: ne(&self.search),
         })
     }
-    pub fn sort(&self) -> Result<Option<(AlarmSort, SortOrder)>, AppError> {
-        let Some(by) = self.sort_by.as_deref().filter(|s| !s.is_empty()) else {
-            return Ok(None);
-        };
-        let col = AlarmSort::parse(by).ok_or_else(|| {
-            AppError::field(
-                "sortBy",
-                Rule::OneOf {
-                    allowed: AlarmSort::ALL.map(|(_, n)| n).join(", "),
-                },
-            )
-        })?;
-        let dir = match self.sort_order.as_deref().unwrap_or("asc") {
-            "asc" => SortOrder::Asc,
-            "desc" => SortOrder::Desc,
-            _ => {
-                return Err(AppError::field(
-                    "sortOrder",
-                    Rule::OneOf {
-                        allowed: "asc, desc".into(),
-                    },
-                ))
-            }
-        };
-        Ok(Some((col, dir)))
-    }
 }
 
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<AlarmQuery>,
-) -> ApiResult<Response> {
-    let page = Paging {
-        max: q.max,
-        start: q.start,
-    }
-    .page(100);
+    lq: ListQuery<AlarmQuery, AlarmSort>,
+) -> ApiResult<Paged<AlarmJson>> {
+    let page = lq.page(100);
     let (items, total) = state
         .store
-        .list_alarms(caller.principal.scope(), &q.filter()?, q.sort()?, page)
+        .list_alarms(
+            caller.principal.scope(),
+            &lq.filter.filter()?,
+            lq.sort,
+            page,
+        )
         .await?;
-    let items: Vec<AlarmJson> = items.into_iter().map(Into::into).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = items.into_iter().map(Into::into).collect();
+    Ok(Paged::new(&lq, 100, items, total))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -188,7 +176,7 @@ impl From<AlarmSummary> for SummaryJson {
 async fn summary(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<AlarmQuery>,
+    ApiQuery(q): ApiQuery<AlarmQuery>,
 ) -> ApiResult<Json<SummaryJson>> {
     Ok(Json(
         state
@@ -205,6 +193,7 @@ pub struct ClearBody {
     /// Alarms to clear (ALM-4); ongoing ones are refused and nothing is cleared.
     pub ids: Option<Vec<String>>,
     /// Or: every alarm of this type (ALM-5); ongoing ones stay.
+    #[schema(schema_with = type_schema)]
     pub alarm_type: Option<String>,
 }
 
@@ -238,8 +227,14 @@ pub async fn clear(state: &AppState, caller: &Caller, body: ClearBody) -> Result
                 })
         }
         (None, Some(t)) => {
-            let t =
-                AlarmType::parse(&t).ok_or_else(|| AppError::field("alarmType", Rule::Invalid))?;
+            let t = AlarmType::parse(&t).ok_or_else(|| {
+                AppError::field(
+                    "alarmType",
+                    Rule::OneOf {
+                        allowed: TYPES.join(", "),
+                    },
+                )
+            })?;
             Ok(state
                 .store
                 .clear_alarms_of_type(&caller.meta(), scope, t)
@@ -295,33 +290,28 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/operations/alarms",
             view,
             "List alarms (scope, filter, search, sort, page)",
-            get(list),
-        )
-        .list_of(schema_of::<AlarmJson>),
+            list,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/alarms/summary",
             view,
             "Alarm counts per severity and per type",
-            get(summary),
-        )
-        .response(schema_of::<SummaryJson>),
+            summary,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/alarms/actions/clear/invoke",
             Capability::ClearAlarms,
             "Clear selected alarms, or all of one type",
-            post(clear_handler),
-        )
-        .request(schema_of::<ClearBody>)
-        .response(schema_of::<Cleared>),
+            clear_handler,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/dashboard",
             view,
             "Dashboard figures",
-            get(dashboard),
-        )
-        .response(schema_of::<DashboardJson>),
+            dashboard,
+        ),
     ]
 }

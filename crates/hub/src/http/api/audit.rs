@@ -1,13 +1,11 @@
 //! `/v1/operations/auditEvents`: the audit log, Administrators only, newest first, paged.
 
-use super::{list_response, Paging};
+use super::{ListQuery, Paged};
 use crate::error::ApiResult;
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::catalog::Endpoint;
 use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
-use axum::routing::get;
+use axum::extract::State;
+use axum::http::Method;
 use patchbay_domain::Capability;
 use patchbay_store::audit::{AuditEvent, AuditFilter};
 use serde::{Deserialize, Serialize};
@@ -47,37 +45,31 @@ impl From<AuditEvent> for AuditEventJson {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// Audit-log filters (exact matches).
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct AuditQuery {
-    /// Page size (Webex `max`).
-    pub max: Option<i64>,
-    /// Offset of the first item; the `Link` header carries it.
-    pub start: Option<i64>,
+    /// `login`, `request`, `create-account` …
     pub action: Option<String>,
     pub actor_login_name: Option<String>,
+    /// success | failure | denied | blocked
     pub outcome: Option<String>,
 }
 
 async fn list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<AuditQuery>,
-) -> ApiResult<Response> {
-    let page = Paging {
-        max: q.max,
-        start: q.start,
-    }
-    .page(100);
+    lq: ListQuery<AuditQuery>,
+) -> ApiResult<Paged<AuditEventJson>> {
+    let page = lq.page(100);
+    let q = &lq.filter;
     let filter = AuditFilter {
-        action: q.action.filter(|s| !s.is_empty()),
-        actor_login: q.actor_login_name.filter(|s| !s.is_empty()),
-        outcome: q.outcome.filter(|s| !s.is_empty()),
+        action: q.action.clone().filter(|s| !s.is_empty()),
+        actor_login: q.actor_login_name.clone().filter(|s| !s.is_empty()),
+        outcome: q.outcome.clone().filter(|s| !s.is_empty()),
     };
     let (items, total) = state.store.list_audit(&filter, page).await?;
-    let items: Vec<AuditEventJson> = items.into_iter().map(Into::into).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = items.into_iter().map(Into::into).collect();
+    Ok(Paged::new(&lq, 100, items, total))
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -86,7 +78,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         "/v1/operations/auditEvents",
         Capability::ViewAuditLog,
         "List audit events, newest first",
-        get(list),
-    )
-    .list_of(schema_of::<AuditEventJson>)]
+        list,
+    )]
 }

@@ -1,23 +1,38 @@
 //! `/v1/operations/customers`, `/distributors`, `/resellers` (TEN-1, CUS-1 … CUS-6, SYS-*).
 
-use super::{list_response, JsonBody, Paging};
+use super::schema::{one_of, text};
+use super::{JsonBody, ListQuery, Listed, NoContent, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::catalog::Endpoint;
 use crate::service::customers::{self as svc, CustomerInput};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::customer::CustomerFields;
 use patchbay_domain::system::{human_duration, Status};
 use patchbay_domain::{AccountId, Capability, CustomerId, DistributorId, ResellerId, Rule};
 use patchbay_store::customers::{Customer, CustomerFilter, CustomerSort};
 use patchbay_store::systems::SystemView;
-use patchbay_store::SortOrder;
 use serde::{Deserialize, Serialize};
+
+/// SYS-2 connectivity lights.
+const LIGHTS: [&str; 3] = ["green", "amber", "red"];
+
+crate::schema_fn! {
+    light_schema => one_of(LIGHTS);
+    customer_name_schema => text(patchbay_domain::customer::NAME_MAX);
+    provider_name_schema => text(patchbay_domain::customer::NAME_MAX);
+    notes_schema => text(patchbay_domain::customer::NOTES_MAX);
+    service_user_schema => text(patchbay_domain::customer::SERVICE_USER_MAX);
+    service_password_schema => text(patchbay_domain::customer::SERVICE_PASSWORD_MAX);
+    customer_key_schema => {
+        let mut o = text(patchbay_domain::customer::CUSTOMER_ID_MAX);
+        o.pattern = Some("^[a-z0-9]([a-z0-9-]*[a-z0-9])?$".into());
+        o
+    };
+}
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +59,8 @@ pub struct CustomerJson {
     pub email: String,
     pub notes: String,
     pub operators: Vec<OperatorRef>,
-    /// green | amber | red (SYS-2)
+    /// SYS-2
+    #[schema(schema_with = light_schema)]
     pub connectivity: String,
     /// SYS-3 status code
     pub status: String,
@@ -121,9 +137,16 @@ impl From<Customer> for CustomerJson {
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CustomerBody {
+    /// Required on create.
+    #[schema(schema_with = customer_name_schema)]
     pub name: Option<String>,
+    /// A DNS label (a-z, 0-9, -), unique; required on create.
+    #[schema(schema_with = customer_key_schema)]
     pub customer_id: Option<String>,
+    #[schema(schema_with = service_user_schema)]
     pub service_user_name: Option<String>,
+    /// Write-only; required on create.
+    #[schema(schema_with = service_password_schema)]
     pub service_password: Option<String>,
     pub service_disabled: Option<bool>,
     pub distributor_id: Option<String>,
@@ -131,6 +154,7 @@ pub struct CustomerBody {
     pub tags: Option<Vec<String>>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    #[schema(schema_with = notes_schema)]
     pub notes: Option<String>,
     /// Account ids of assigned operators.
     pub operators: Option<Vec<String>>,
@@ -192,23 +216,24 @@ impl CustomerBody {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Customer filters (CUS-4, CUS-6): each narrows the list; absent or empty means any.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerQuery {
-    pub max: Option<i64>,
-    pub start: Option<i64>,
+    /// Matches name, customer ID, system name, address, tags, notes.
     pub search: Option<String>,
-    /// green | amber | red
+    #[param(schema_with = light_schema)]
     pub connectivity: Option<String>,
+    /// A status code (SYS-3), as `status` in the customer.
     pub status: Option<String>,
     pub tag: Option<String>,
     pub version: Option<String>,
     pub profile: Option<String>,
+    /// Distributor name.
     pub distributor: Option<String>,
+    /// Reseller name.
     pub reseller: Option<String>,
     pub has_alarms: Option<bool>,
-    pub sort_by: Option<String>,
-    pub sort_order: Option<String>,
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
@@ -229,32 +254,6 @@ impl CustomerQuery {
             has_alarms: self.has_alarms,
         }
     }
-    pub fn sort(&self) -> Result<Option<(CustomerSort, SortOrder)>, AppError> {
-        let Some(by) = self.sort_by.as_deref().filter(|s| !s.is_empty()) else {
-            return Ok(None);
-        };
-        let col = CustomerSort::parse(by).ok_or_else(|| {
-            AppError::field(
-                "sortBy",
-                Rule::OneOf {
-                    allowed: CustomerSort::ALL.map(|(_, n)| n).join(", "),
-                },
-            )
-        })?;
-        let dir = match self.sort_order.as_deref().unwrap_or("asc") {
-            "asc" => SortOrder::Asc,
-            "desc" => SortOrder::Desc,
-            _ => {
-                return Err(AppError::field(
-                    "sortOrder",
-                    Rule::OneOf {
-                        allowed: "asc, desc".into(),
-                    },
-                ))
-            }
-        };
-        Ok(Some((col, dir)))
-    }
 }
 
 fn customer_id(id: &str) -> Result<CustomerId, AppError> {
@@ -264,21 +263,25 @@ fn customer_id(id: &str) -> Result<CustomerId, AppError> {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<CustomerQuery>,
-) -> ApiResult<Response> {
-    let page = Paging {
-        max: q.max,
-        start: q.start,
+    lq: ListQuery<CustomerQuery, CustomerSort>,
+) -> ApiResult<Paged<CustomerJson>> {
+    let page = lq.page(100);
+    if let Some(light) = nonempty(&lq.filter.connectivity) {
+        if !LIGHTS.contains(&light.as_str()) {
+            return Err(AppError::field(
+                "connectivity",
+                Rule::OneOf {
+                    allowed: LIGHTS.join(", "),
+                },
+            ));
+        }
     }
-    .page(100);
     let (items, total) = state
         .store
-        .list_customers(caller.principal.scope(), &q.filter(), q.sort()?, page)
+        .list_customers(caller.principal.scope(), &lq.filter.filter(), lq.sort, page)
         .await?;
-    let items: Vec<CustomerJson> = items.into_iter().map(Into::into).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = items.into_iter().map(Into::into).collect();
+    Ok(Paged::new(&lq, 100, items, total))
 }
 
 async fn create(
@@ -322,9 +325,9 @@ async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     svc::delete(&state, &caller, &[customer_id(&id)?]).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -386,7 +389,7 @@ async fn systems(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<Listed<SystemJson>> {
     let id = customer_id(&id)?;
     svc::get(&state, &caller, id).await?;
     let items: Vec<SystemJson> = state
@@ -396,7 +399,7 @@ async fn systems(
         .into_iter()
         .map(Into::into)
         .collect();
-    Ok(Json(super::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -438,7 +441,7 @@ async fn assigned(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
+) -> ApiResult<Listed<AssignedJson>> {
     let id = customer_id(&id)?;
     svc::get(&state, &caller, id).await?;
     let items: Vec<AssignedJson> = state
@@ -452,7 +455,7 @@ async fn assigned(
             manual,
         })
         .collect();
-    Ok(Json(super::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 // ---- providers ----
@@ -480,12 +483,16 @@ pub struct ResellerJson {
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ProviderBody {
+    #[schema(schema_with = provider_name_schema)]
     pub name: String,
     /// For resellers: the distributor they belong to.
     pub distributor_id: Option<String>,
 }
 
-async fn distributors(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+async fn distributors(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Listed<DistributorJson>> {
     let all = caller.principal.role.sees_all_customers();
     let items: Vec<DistributorJson> = state
         .store
@@ -499,14 +506,14 @@ async fn distributors(State(state): State<AppState>, caller: Caller) -> ApiResul
             customers: all.then_some(d.customers),
         })
         .collect();
-    Ok(Json(super::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 async fn create_distributor(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(b): JsonBody<ProviderBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<DistributorJson>> {
     svc::validate_provider_name(&b.name)?;
     let id = state
         .store
@@ -521,8 +528,7 @@ async fn create_distributor(
         name: b.name.trim().to_string(),
         resellers: Some(0),
         customers: Some(0),
-    })
-    .into_response())
+    }))
 }
 
 async fn rename_distributor(
@@ -530,7 +536,7 @@ async fn rename_distributor(
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<ProviderBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     svc::validate_provider_name(&b.name)?;
     let id: DistributorId = id.parse().map_err(|_| AppError::NotFound)?;
     state
@@ -541,14 +547,14 @@ async fn rename_distributor(
             patchbay_store::StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
             o => o.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 async fn delete_distributor(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let id: DistributorId = id.parse().map_err(|_| AppError::NotFound)?;
     state
         .store
@@ -561,10 +567,13 @@ async fn delete_distributor(
             ),
             o => o.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
-async fn resellers(State(state): State<AppState>, caller: Caller) -> ApiResult<Response> {
+async fn resellers(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> ApiResult<Listed<ResellerJson>> {
     let all = caller.principal.role.sees_all_customers();
     let items: Vec<ResellerJson> = state
         .store
@@ -579,14 +588,14 @@ async fn resellers(State(state): State<AppState>, caller: Caller) -> ApiResult<R
             customers: all.then_some(r.customers),
         })
         .collect();
-    Ok(Json(super::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 async fn create_reseller(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(b): JsonBody<ProviderBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<ResellerJson>> {
     svc::validate_provider_name(&b.name)?;
     let d: DistributorId = b
         .distributor_id
@@ -609,15 +618,14 @@ async fn create_reseller(
         distributor_name: String::new(),
         name: b.name.trim().to_string(),
         customers: Some(0),
-    })
-    .into_response())
+    }))
 }
 
 async fn delete_reseller(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let id: ResellerId = id.parse().map_err(|_| AppError::NotFound)?;
     state
         .store
@@ -630,7 +638,7 @@ async fn delete_reseller(
             ),
             o => o.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -643,115 +651,99 @@ pub fn endpoints() -> Vec<Endpoint> {
             C,
             view,
             "List customers (scope, filter, search, sort, page)",
-            get(list),
-        )
-        .list_of(schema_of::<CustomerJson>),
+            list,
+        ),
         Endpoint::new(
             Method::POST,
             C,
             Capability::AddDeleteCustomers,
             "Add a customer",
-            post(create),
-        )
-        .request(schema_of::<CustomerBody>)
-        .response(schema_of::<CustomerJson>),
-        Endpoint::new(Method::GET, ONE, view, "Get a customer", get(get_one))
-            .response(schema_of::<CustomerJson>),
+            create,
+        ),
+        Endpoint::new(Method::GET, ONE, view, "Get a customer", get_one),
         Endpoint::new(
             Method::PUT,
             ONE,
             Capability::EditCustomers,
             "Update a customer",
-            put(update),
-        )
-        .request(schema_of::<CustomerBody>)
-        .response(schema_of::<CustomerJson>),
+            update,
+        ),
         Endpoint::new(
             Method::DELETE,
             ONE,
             Capability::AddDeleteCustomers,
             "Delete a customer",
-            delete(remove),
+            remove,
         ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/customers/{id}/systems",
             view,
             "The customer's systems and their servers",
-            get(systems),
-        )
-        .list_of(schema_of::<SystemJson>),
+            systems,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/customers/{id}/assignedAccounts",
             view,
             "Accounts assigned to the customer (manually or by label)",
-            get(assigned),
-        )
-        .list_of(schema_of::<AssignedJson>),
+            assigned,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/customers/{id}/actions/testConnection/invoke",
             view,
             "Test connection: is the system connected and authenticated now?",
-            post(test_connection),
-        )
-        .response(schema_of::<TestResult>),
+            test_connection,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/distributors",
             view,
             "List distributors",
-            get(distributors),
-        )
-        .list_of(schema_of::<DistributorJson>),
+            distributors,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/distributors",
             Capability::ServerSettings,
             "Add a distributor",
-            post(create_distributor),
-        )
-        .request(schema_of::<ProviderBody>)
-        .response(schema_of::<DistributorJson>),
+            create_distributor,
+        ),
         Endpoint::new(
             Method::PUT,
             "/v1/operations/distributors/{id}",
             Capability::ServerSettings,
             "Rename a distributor",
-            put(rename_distributor),
-        )
-        .request(schema_of::<ProviderBody>),
+            rename_distributor,
+        ),
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/distributors/{id}",
             Capability::ServerSettings,
             "Delete a distributor without resellers or customers",
-            delete(delete_distributor),
+            delete_distributor,
         ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/resellers",
             view,
             "List resellers",
-            get(resellers),
-        )
-        .list_of(schema_of::<ResellerJson>),
+            resellers,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/resellers",
             Capability::ServerSettings,
             "Add a reseller under a distributor",
-            post(create_reseller),
-        )
-        .request(schema_of::<ProviderBody>)
-        .response(schema_of::<ResellerJson>),
+            create_reseller,
+        ),
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/resellers/{id}",
             Capability::ServerSettings,
             "Delete a reseller without customers",
-            delete(delete_reseller),
+            delete_reseller,
         ),
     ]
 }

@@ -1,15 +1,13 @@
 //! `/v1/operations/customers/actions/sendEmail/invoke` (CUS-7) and `/v1/operations/outbox`.
 
-use super::{list_response, JsonBody, Paging};
+use super::{JsonBody, ListQuery, NoFilter, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::catalog::Endpoint;
 use crate::service::mail;
 use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, Method, Uri};
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::extract::State;
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::{Capability, CustomerId};
 use serde::{Deserialize, Serialize};
@@ -61,25 +59,13 @@ pub struct MailJson {
     pub sent: Option<String>,
 }
 
-#[derive(Debug, Deserialize, Default)]
-pub struct OutboxQuery {
-    pub max: Option<i64>,
-    pub start: Option<i64>,
-}
-
 async fn outbox(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<OutboxQuery>,
-) -> ApiResult<Response> {
-    let page = Paging {
-        max: q.max,
-        start: q.start,
-    }
-    .page(50);
+    lq: ListQuery<NoFilter>,
+) -> ApiResult<Paged<MailJson>> {
+    let page = lq.page(50);
     let (items, total) = state.store.list_mail(page).await?;
-    let items: Vec<MailJson> = items
+    let items = items
         .into_iter()
         .map(|m| MailJson {
             id: m.id.to_string(),
@@ -93,7 +79,7 @@ async fn outbox(
             sent: m.sent_at.map(|t| t.to_string()),
         })
         .collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    Ok(Paged::new(&lq, 50, items, total))
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -103,17 +89,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/operations/customers/actions/sendEmail/invoke",
             Capability::ResendSubscriptionEmail,
             "Re-send the subscription e-mail to the selected customers' contacts",
-            post(send),
-        )
-        .request(schema_of::<SendEmailBody>)
-        .response(schema_of::<SendEmailResult>),
+            send,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/outbox",
             Capability::ServerSettings,
             "Outgoing mail, newest first",
-            get(outbox),
-        )
-        .list_of(schema_of::<MailJson>),
+            outbox,
+        ),
     ]
 }

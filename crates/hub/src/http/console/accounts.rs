@@ -619,56 +619,56 @@ async fn delete(
 pub fn endpoints() -> Vec<Endpoint> {
     let cap = Capability::ManageAccounts;
     vec![
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/accounts",
             cap,
             "Account management",
             get(list),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/accounts",
             cap,
             "Create account",
             post(create),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/accounts/new",
             cap,
             "Add account",
             get(new_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/accounts/edit",
             cap,
             "Edit selected account",
             get(edit_selected),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/accounts/delete",
             cap,
             "Confirm deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/accounts/delete",
             cap,
             "Delete selected accounts",
             post(delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/accounts/{id}",
             cap,
             "Edit account",
             get(edit_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/accounts/{id}",
             cap,

@@ -827,35 +827,35 @@ async fn clear_type(
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             LIST,
             Capability::ViewOperations,
             "Alarms",
             get(list),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/alarms/clear",
             Capability::ClearAlarms,
             "Confirm clearing the selected alarms",
             get(confirm_clear),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/alarms/clear",
             Capability::ClearAlarms,
             "Clear the selected alarms",
             post(clear_selected),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/alarms/clear-type",
             Capability::ClearAlarms,
             "Confirm clearing all alarms of one type",
             get(confirm_clear_type),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/alarms/clear-type",
             Capability::ClearAlarms,

@@ -108,7 +108,7 @@ fn field_messages(ctx: &Ctx, err: &AppError) -> FieldMessages {
     let mut m = FieldMessages::from_error(err, &ctx.i18n, ctx.lang);
     if let AppError::Validation(fields) = err {
         for f in fields {
-            let id = match (f.field, &f.rule) {
+            let id = match (f.field.as_ref(), &f.rule) {
                 (_, Rule::DnsLabel) => "cus-rule-dns-label",
                 ("customerId", Rule::NotAllowed) => "cus-rule-customer-id-fixed",
                 ("operators", Rule::NotAllowed) => "cus-rule-operator-not-yours",
@@ -1292,11 +1292,11 @@ fn name_error(ctx: &Ctx, e: &AppError) -> String {
         AppError::Validation(f) => f
             .iter()
             .map(|f| {
-                let field = match f.field {
+                let field = match f.field.as_ref() {
                     "distributorId" => ctx.t("prov-distributor"),
                     _ => ctx.t("prov-name"),
                 };
-                format!("{field}: {}", m.of(f.field))
+                format!("{field}: {}", m.of(&f.field))
             })
             .collect::<Vec<_>>()
             .join(" "),
@@ -1424,93 +1424,93 @@ pub fn endpoints() -> Vec<Endpoint> {
     let add = Capability::AddDeleteCustomers;
     let edit = Capability::EditCustomers;
     vec![
-        Endpoint::new(Method::GET, LIST, view, "Customers", get(list)),
-        Endpoint::new(Method::POST, LIST, add, "Create customer", post(create)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, LIST, view, "Customers", get(list)),
+        Endpoint::page(Method::POST, LIST, add, "Create customer", post(create)),
+        Endpoint::page(
             Method::GET,
             "/com/customers/new",
             add,
             "Add customer",
             get(new_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/customers/edit",
             edit,
             "Edit selected customer",
             get(edit_selected),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/customers/delete",
             add,
             "Confirm customer deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/customers/delete",
             add,
             "Delete selected customers",
             post(delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/customers/{id}",
             view,
             "Customer details",
             get(details),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/customers/{id}",
             edit,
             "Update customer",
             post(update),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/customers/{id}/edit",
             edit,
             "Edit customer",
             get(edit_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/customers/{id}/test",
             view,
             "Test connection",
             post(test_connection),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/providers",
             view,
             "Distributors and resellers",
             get(providers),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/providers/distributors",
             Capability::ServerSettings,
             "Add distributor",
             post(add_distributor),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/providers/resellers",
             Capability::ServerSettings,
             "Add reseller",
             post(add_reseller),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/providers/distributors/{id}/delete",
             Capability::ServerSettings,
             "Delete distributor",
             post(delete_distributor),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/providers/resellers/{id}/delete",
             Capability::ServerSettings,

@@ -547,15 +547,15 @@ async fn events(
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewOperations;
     vec![
-        Endpoint::new(Method::GET, PAGE, view, "Dashboard", get(dashboard)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, PAGE, view, "Dashboard", get(dashboard)),
+        Endpoint::page(
             Method::GET,
             LIVE,
             view,
             "Dashboard charts (HTML fragment, for live updates)",
             get(live),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             EVENTS,
             view,

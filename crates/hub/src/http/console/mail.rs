@@ -103,21 +103,21 @@ async fn outbox(State(state): State<AppState>, caller: Caller) -> Result<Respons
 pub fn endpoints() -> Vec<Endpoint> {
     let cap = Capability::ResendSubscriptionEmail;
     vec![
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/customers/email",
             cap,
             "Confirm sending the subscription e-mail",
             get(confirm),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/customers/email",
             cap,
             "Send the subscription e-mail",
             post(send),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/outbox",
             Capability::ServerSettings,

@@ -25,7 +25,7 @@ struct EmptyPage {
 
 /// A menu entry whose capability is not built yet: an honest empty state, never a broken link.
 pub(super) fn empty(path: &'static str, title_id: &'static str, cap: Capability) -> Endpoint {
-    Endpoint::new(
+    Endpoint::page(
         Method::GET,
         path,
         cap,
@@ -197,28 +197,28 @@ async fn preferences_saved(
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/about",
             Capability::OwnProfile,
             "About",
             get(about),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/help",
             Capability::OwnProfile,
             "Help",
             get(help),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/preferences",
             Capability::ServerSettings,
             "Preferences",
             get(preferences_saved),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/preferences",
             Capability::ServerSettings,

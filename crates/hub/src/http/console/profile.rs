@@ -123,15 +123,15 @@ async fn upload_avatar(
 pub fn endpoints() -> Vec<Endpoint> {
     let cap = Capability::OwnProfile;
     vec![
-        Endpoint::new(Method::GET, "/com/profile", cap, "Profile", get(profile)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, "/com/profile", cap, "Profile", get(profile)),
+        Endpoint::page(
             Method::GET,
             "/com/profile/avatar",
             cap,
             "Avatar image",
             get(avatar),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/profile/avatar",
             cap,

@@ -6,14 +6,12 @@ use super::{field_id, iso, org_wid, path_id, wid};
 use super::OrgQuery;
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{list_response, JsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, Listed, NoContent, Paged};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{self as svc, ensure_visible, org, DeviceRequest};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{activation_code_from, MemberKind, ACTIVATION_CODE_DAYS};
 use patchbay_domain::provisioning::normalise_mac;
@@ -90,7 +88,7 @@ impl From<Device> for DeviceJson {
 }
 
 #[derive(Debug, Deserialize, Default, Clone, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DeviceBody {
     pub mac: Option<String>,
     pub person_id: Option<String>,
@@ -130,20 +128,20 @@ fn request_of(b: &DeviceBody) -> Result<DeviceRequest, AppError> {
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<DeviceBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<DeviceJson>> {
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let req = request_of(&b)?;
     let creds = svc::create_device(&state, &caller, customer, &req).await?;
     let device = state.store.device(creds.device_id).await?;
-    Ok(Json(DeviceJson::from(device)).into_response())
+    Ok(Json(DeviceJson::from(device)))
 }
 
 /// DEV-8 bulk: partner-managed devices only; each device on its own (all or nothing per
 /// device), with a result per device.
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BulkBody {
     pub devices: Vec<DeviceBody>,
 }
@@ -155,19 +153,17 @@ pub struct BulkItem {
     /// HTTP status of this device's creation.
     pub status: u16,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub device: Option<DeviceJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<Object>)]
     pub error: Option<crate::error::ErrorBody>,
 }
 
 async fn bulk(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<BulkBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Listed<BulkItem>> {
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     crate::service::check_bulk_field("devices", b.devices.len())?;
     let mut items = Vec::with_capacity(b.devices.len());
@@ -192,7 +188,7 @@ async fn bulk(
             },
         });
     }
-    Ok(Json(crate::http::api::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 async fn bulk_one(
@@ -215,30 +211,32 @@ async fn bulk_one(
     Ok(state.store.device(creds.device_id).await?)
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Device filters (Webex `GET /v1/devices`).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
+pub struct DeviceQuery {
+    /// The customer to act on (see `orgId` elsewhere).
     pub org_id: Option<String>,
     pub person_id: Option<String>,
     pub workspace_id: Option<String>,
     pub location_id: Option<String>,
+    /// Contained in the device's display name.
     pub display_name: Option<String>,
     pub product: Option<String>,
+    /// Any common MAC notation.
     pub mac: Option<String>,
     pub connection_status: Option<String>,
+    /// `phone` (every device here is one); another type lists nothing.
     #[serde(rename = "type")]
     pub kind: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
 }
 
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<DeviceQuery>,
+) -> ApiResult<Paged<DeviceJson>> {
+    let q = &lq.filter;
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let opt = |field: &'static str, kind: &str, v: &Option<String>| {
         v.as_deref()
@@ -250,7 +248,7 @@ async fn list(
         Some(m) => Some(normalise_mac(m).map_err(|r| AppError::field("mac", r))?),
         None => None,
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let filter = DeviceFilter {
         person: opt("personId", "PEOPLE", &q.person_id)?,
         workspace: opt("workspaceId", "PLACE", &q.workspace_id)?,
@@ -265,17 +263,11 @@ async fn list(
         .as_deref()
         .is_some_and(|k| !k.is_empty() && k != "phone")
     {
-        return Ok(list_response::<DeviceJson>(
-            &headers,
-            &uri,
-            Vec::new(),
-            page,
-            0,
-        ));
+        return Ok(Paged::new(&lq, super::DEFAULT_MAX, Vec::new(), 0));
     }
     let (rows, total) = state.store.list_devices(customer, &filter, page).await?;
-    let items: Vec<DeviceJson> = rows.into_iter().map(DeviceJson::from).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = rows.into_iter().map(DeviceJson::from).collect();
+    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
 }
 
 /// The device behind a path id (Webex id or uuid), if the caller may see its customer.
@@ -297,25 +289,25 @@ async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<DeviceJson>> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
-    Ok(Json(DeviceJson::from(d)).into_response())
+    Ok(Json(DeviceJson::from(d)))
 }
 
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<StatusCode> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<NoContent> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     state.store.delete_device(&caller.meta(), d.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActivationBody {
     pub person_id: Option<String>,
     pub workspace_id: Option<String>,
@@ -334,9 +326,9 @@ pub struct ActivationJson {
 async fn activation_code(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<ActivationBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<ActivationJson>> {
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let owner = owner_of(&DeviceBody {
         person_id: b.person_id.clone(),
@@ -373,8 +365,7 @@ async fn activation_code(
                 return Ok(Json(ActivationJson {
                     code,
                     expiry_time: iso(expires),
-                })
-                .into_response())
+                }))
             }
             Err(patchbay_store::StoreError::Conflict("code")) => continue,
             Err(patchbay_store::StoreError::Conflict(f)) => {
@@ -397,44 +388,36 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/devices",
             view,
             "List devices (personId, workspaceId, locationId, displayName contains, product, mac, connectionStatus)",
-            get(list),
-        )
-        .list_of(schema_of::<DeviceJson>),
+            list,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/devices",
             manage,
             "Create a device by MAC for a person or workspace, with its SIP identity (DEV-1…4)",
-            post(create),
-        )
-        .request(schema_of::<DeviceBody>)
-        .response(schema_of::<DeviceJson>),
+            create,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/devices/bulk",
             manage,
             "Create partner-managed devices in bulk, each on its own, with a result per device (DEV-8)",
-            post(bulk),
-        )
-        .request(schema_of::<BulkBody>)
-        .list_of(schema_of::<BulkItem>),
+            bulk,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/devices/activationCode",
             manage,
             "A one-time activation code for a person or workspace (expires after 90 days)",
-            post(activation_code),
-        )
-        .request(schema_of::<ActivationBody>)
-        .response(schema_of::<ActivationJson>),
-        Endpoint::new(Method::GET, ONE, view, "Get a device", get(get_one))
-            .response(schema_of::<DeviceJson>),
+            activation_code,
+        ),
+        Endpoint::new(Method::GET, ONE, view, "Get a device", get_one),
         Endpoint::new(
             Method::DELETE,
             ONE,
             manage,
             "Delete a device; its MAC becomes available again",
-            delete(remove),
+            remove,
         ),
     ]
 }

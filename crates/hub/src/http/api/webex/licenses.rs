@@ -5,15 +5,12 @@ use super::OrgQuery;
 use crate::auth::Caller;
 
 use crate::error::{ApiResult, AppError};
-use crate::http::api::JsonBody;
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::{ApiQuery, JsonBody, Listed};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::org;
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, put};
-use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::Method;
 use patchbay_domain::calling::LicenceKind;
 use patchbay_domain::provisioning::{parse_webex_text, webex_id_text};
 use patchbay_domain::{Capability, CustomerId, Rule};
@@ -63,8 +60,8 @@ pub fn licence_of(
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Listed<LicenseJson>> {
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let items: Vec<LicenseJson> = state
         .store
@@ -74,15 +71,18 @@ async fn list(
         .map(LicenseJson::from)
         .collect();
     // Not paged: wxc_sdk reads one response.
-    Ok(Json(crate::http::api::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 /// Units of each calling licence a customer holds (provider side).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LicenceTotals {
+    #[schema(minimum = 0, maximum = 1000000)]
     pub professional: Option<i64>,
+    #[schema(minimum = 0, maximum = 1000000)]
     pub basic: Option<i64>,
+    #[schema(minimum = 0, maximum = 1000000)]
     pub workspaces: Option<i64>,
 }
 
@@ -91,7 +91,7 @@ async fn set_totals(
     caller: Caller,
     Path(id): Path<String>,
     JsonBody(b): JsonBody<LicenceTotals>,
-) -> ApiResult<Response> {
+) -> ApiResult<Listed<LicenseJson>> {
     let customer: CustomerId = id.parse().map_err(|_| AppError::NotFound)?;
     if !state
         .store
@@ -140,8 +140,7 @@ async fn set_totals(
         .iter()
         .map(LicenseJson::from)
         .collect();
-
-    Ok((StatusCode::OK, Json(crate::http::api::Items { items })).into_response())
+    Ok(Listed::items(items))
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -151,17 +150,14 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/licenses",
             Capability::ViewProvisioning,
             "The organisation's calling licences with total and consumed units (not paged)",
-            get(list),
-        )
-        .list_of(schema_of::<LicenseJson>),
+            list,
+        ),
         Endpoint::new(
             Method::PUT,
             "/v1/operations/customers/{id}/licenses",
             Capability::EditCustomers,
             "Set the units of each calling licence a customer holds (below the consumed units is refused)",
-            put(set_totals),
-        )
-        .request(schema_of::<LicenceTotals>)
-        .list_of(schema_of::<LicenseJson>),
+            set_totals,
+        ),
     ]
 }

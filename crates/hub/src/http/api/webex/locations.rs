@@ -4,14 +4,12 @@ use super::OrgQuery;
 use super::{org_wid, path_id, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{list_response, JsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{ensure_visible, org};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::check_text;
 use patchbay_domain::{Capability, FieldError, LocationId, Rule};
@@ -19,7 +17,7 @@ use patchbay_store::calling::locations::{Address, Location, LocationFilter, Loca
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddressJson {
     #[serde(default)]
     pub address1: String,
@@ -72,7 +70,7 @@ impl From<Location> for LocationJson {
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LocationBody {
     pub name: Option<String>,
     pub time_zone: Option<String>,
@@ -189,29 +187,30 @@ pub fn check_location(w: &LocationWrite) -> Result<(), AppError> {
     }
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Location filters.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
+pub struct LocationQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// Contained in the location's name.
     pub name: Option<String>,
+    /// One location id.
     pub id: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
 }
 
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<LocationQuery>,
+) -> ApiResult<Paged<LocationJson>> {
+    let q = &lq.filter;
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let id = match q.id.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(LocationId(super::field_id("id", "LOCATION", raw)?)),
         None => None,
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let (rows, total) = state
         .store
         .list_locations(
@@ -223,16 +222,16 @@ async fn list(
             page,
         )
         .await?;
-    let items: Vec<LocationJson> = rows.into_iter().map(LocationJson::from).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = rows.into_iter().map(LocationJson::from).collect();
+    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<LocationBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<LocationJson>> {
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let customer = org(&state, &caller, org_id.as_deref()).await?;
     let w = location_write(b, None)?;
@@ -241,7 +240,7 @@ async fn create(
         .create_location(&caller.meta(), customer, &w)
         .await?;
     let loc = state.store.location(id).await?;
-    Ok(Json(LocationJson::from(loc)).into_response())
+    Ok(Json(LocationJson::from(loc)))
 }
 
 /// The location behind a path id, if the caller may see its customer.
@@ -261,19 +260,19 @@ async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<LocationJson>> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    Ok(Json(LocationJson::from(loc)).into_response())
+    Ok(Json(LocationJson::from(loc)))
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<LocationBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<LocationJson>> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     let w = location_write(b, Some(&loc.fields))?;
     state
@@ -281,18 +280,18 @@ async fn update(
         .update_location(&caller.meta(), loc.id, &w)
         .await?;
     let loc = state.store.location(loc.id).await?;
-    Ok(Json(LocationJson::from(loc)).into_response())
+    Ok(Json(LocationJson::from(loc)))
 }
 
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<StatusCode> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<NoContent> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     state.store.delete_location(&caller.meta(), loc.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -305,35 +304,23 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/locations",
             view,
             "List locations (name contains, id)",
-            get(list),
-        )
-        .list_of(schema_of::<LocationJson>),
+            list,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/locations",
             manage,
             "Create a location",
-            post(create),
-        )
-        .request(schema_of::<LocationBody>)
-        .response(schema_of::<LocationJson>),
-        Endpoint::new(Method::GET, ONE, view, "Get a location", get(get_one))
-            .response(schema_of::<LocationJson>),
-        Endpoint::new(
-            Method::PUT,
-            ONE,
-            manage,
-            "Update a location",
-            axum::routing::put(update),
-        )
-        .request(schema_of::<LocationBody>)
-        .response(schema_of::<LocationJson>),
+            create,
+        ),
+        Endpoint::new(Method::GET, ONE, view, "Get a location", get_one),
+        Endpoint::new(Method::PUT, ONE, manage, "Update a location", update),
         Endpoint::new(
             Method::DELETE,
             ONE,
             manage,
             "Delete a location nobody uses",
-            axum::routing::delete(remove),
+            remove,
         ),
     ]
 }

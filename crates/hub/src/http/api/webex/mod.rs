@@ -30,19 +30,16 @@ pub fn endpoints() -> Vec<Endpoint> {
 }
 
 /// `?orgId=`: a provider acting on a customer (optional everywhere).
-#[derive(Debug, serde::Deserialize, Default)]
+#[derive(Debug, serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgQuery {
+    /// The customer to act on (its `id`, or its Webex organisation id); a customer administrator
+    /// acts on their own and may omit it.
     pub org_id: Option<String>,
 }
 
 /// Default page size of these lists.
 pub const DEFAULT_MAX: i64 = 100;
-
-/// The page a Webex list asks for (`max`, and the `start` our next links carry).
-pub fn page(max: Option<i64>, start: Option<i64>) -> patchbay_store::Page {
-    patchbay_store::Page::new(start.unwrap_or(0), max.unwrap_or(DEFAULT_MAX))
-}
 
 pub fn org_wid(c: CustomerId) -> String {
     webex_id("ORGANIZATION", &c.0)
@@ -78,7 +75,8 @@ pub fn iso(t: jiff::Timestamp) -> String {
 }
 
 /// `{"id", "name"}` of a referenced location.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = LocationRef)]
 pub struct Ref {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]

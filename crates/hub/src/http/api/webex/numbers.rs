@@ -6,14 +6,13 @@ use super::locations::visible_location;
 use super::{field_id, flag, wid, OrgQuery, Ref};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{keyed_list_response, JsonBody, OptJsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::reply::{CreatedEmpty, PhoneNumbersKey};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, OptJsonBody, Paged};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{generate_password, org};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{normalise_e164, NumberKind};
 use patchbay_domain::validation::Errors;
@@ -47,7 +46,6 @@ pub struct NumberJson {
     /// `MOBILE_NUMBER` is the NUM-1 "mobile" badge; `PSTN_NUMBER` otherwise.
     pub included_telephony_types: &'static str,
     pub is_service_number: bool,
-    #[schema(value_type = Object)]
     pub location: Ref,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<NumberOwnerJson>,
@@ -90,7 +88,7 @@ impl From<Number> for NumberJson {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddNumbersBody {
     pub phone_numbers: Vec<String>,
     /// DID (default), TOLLFREE or MOBILE
@@ -124,9 +122,9 @@ async fn add(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<AddNumbersBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<CreatedEmpty> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     let numbers = normalise_all(&b.phone_numbers)?;
     let kind = match b.number_type.as_deref() {
@@ -156,11 +154,11 @@ async fn add(
         .store
         .add_numbers(&caller.meta(), loc.id, &numbers, kind, active)
         .await?;
-    Ok(StatusCode::CREATED)
+    Ok(CreatedEmpty)
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NumbersBody {
     #[serde(default)]
     pub phone_numbers: Vec<String>,
@@ -172,9 +170,9 @@ async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     OptJsonBody(b): OptJsonBody<NumbersBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     let numbers = normalise_all(&b.map(|b| b.phone_numbers).unwrap_or_default())?;
     state
@@ -185,16 +183,16 @@ async fn remove(
             patchbay_store::StoreError::NotFound => AppError::field("phoneNumbers", Rule::Invalid),
             o => o.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 async fn set_state(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<NumbersBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     let numbers = normalise_all(&b.phone_numbers)?;
     let active = match b.action.as_deref() {
@@ -217,32 +215,61 @@ async fn set_state(
             patchbay_store::StoreError::NotFound => AppError::field("phoneNumbers", Rule::Invalid),
             o => o.into(),
         })?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Number filters (Webex `GET /v1/telephony/config/numbers`).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
+pub struct NumberQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// Only this location's numbers.
     pub location_id: Option<String>,
+    /// Contained in the number.
     pub phone_number: Option<String>,
+    /// `true`: only numbers nobody holds; `false`: only held ones.
+    #[param(value_type = Option<bool>)]
     pub available: Option<String>,
+    /// The opposite of `available`.
+    #[param(value_type = Option<bool>)]
     pub assigned: Option<String>,
+    /// Numbers of this person or workspace.
     pub owner_id: Option<String>,
+    #[param(schema_with = number_type_schema)]
     pub number_type: Option<String>,
+    /// `MOBILE_NUMBER` lists mobile numbers only.
+    #[param(schema_with = telephony_types_schema)]
     pub included_telephony_types: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
+}
+
+crate::schema_fn! {
+    number_type_schema => crate::http::api::schema::one_of(["DID", "TOLLFREE", "MOBILE"]);
+    telephony_types_schema => crate::http::api::schema::one_of(["MOBILE_NUMBER"]);
+}
+
+/// A Webex flag query value (`true`, `True`, `false` …); anything else is refused.
+fn flag_param(field: &'static str, v: Option<&str>) -> Result<Option<bool>, AppError> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => flag(Some(raw)).map(Some).ok_or_else(|| {
+            AppError::field(
+                field,
+                Rule::OneOf {
+                    allowed: "true, false".into(),
+                },
+            )
+        }),
+    }
 }
 
 async fn list_numbers(
     state: &AppState,
     caller: &Caller,
-    headers: &HeaderMap,
-    uri: &Uri,
-    q: &ListQuery,
+    lq: &ListQuery<NumberQuery>,
     location: Option<LocationId>,
-) -> Result<Response, AppError> {
+) -> Result<Paged<NumberJson, PhoneNumbersKey>, AppError> {
+    let q = &lq.filter;
     let customer = org(state, caller, q.org_id.as_deref()).await?;
     let owner_id = match q.owner_id.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(
@@ -252,20 +279,44 @@ async fn list_numbers(
         ),
         None => None,
     };
-    let available = flag(q.available.as_deref()).or(flag(q.assigned.as_deref()).map(|a| !a));
-    let mobile = q.included_telephony_types.as_deref() == Some("MOBILE_NUMBER")
-        || q.number_type
-            .as_deref()
-            .is_some_and(|t| t.eq_ignore_ascii_case("MOBILE"));
+    let available = flag_param("available", q.available.as_deref())?.or(flag_param(
+        "assigned",
+        q.assigned.as_deref(),
+    )?
+    .map(|a| !a));
+    let mobile = match q
+        .included_telephony_types
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        None => false,
+        Some("MOBILE_NUMBER") => true,
+        Some(_) => {
+            return Err(AppError::field(
+                "includedTelephonyTypes",
+                Rule::OneOf {
+                    allowed: "MOBILE_NUMBER".into(),
+                },
+            ))
+        }
+    };
+    let kind = match q.number_type.as_deref().filter(|s| !s.is_empty()) {
+        Some(t) => Some(NumberKind::parse(t).ok_or_else(|| {
+            AppError::field(
+                "numberType",
+                Rule::OneOf {
+                    allowed: "DID, TOLLFREE, MOBILE".into(),
+                },
+            )
+        })?),
+        None => None,
+    };
     let kind = if mobile {
         Some(NumberKind::Mobile)
     } else {
-        match q.number_type.as_deref().filter(|s| !s.is_empty()) {
-            Some(t) => NumberKind::parse(t),
-            None => None,
-        }
+        kind
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let (rows, total) = state
         .store
         .list_numbers(
@@ -280,45 +331,37 @@ async fn list_numbers(
             page,
         )
         .await?;
-    let items: Vec<NumberJson> = rows.into_iter().map(NumberJson::from).collect();
-    Ok(keyed_list_response(
-        headers,
-        uri,
-        "phoneNumbers",
-        items,
-        page,
-        total,
-    ))
+    let items = rows.into_iter().map(NumberJson::from).collect();
+    Ok(Paged::new(lq, super::DEFAULT_MAX, items, total))
 }
 
 async fn list_org(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
-    let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
+    lq: ListQuery<NumberQuery>,
+) -> ApiResult<Paged<NumberJson, PhoneNumbersKey>> {
+    let location = match lq.filter.location_id.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
         None => None,
     };
-    list_numbers(&state, &caller, &headers, &uri, &q, location).await
+    list_numbers(&state, &caller, &lq, location).await
 }
 
 async fn list_location(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
-    let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let q = ListQuery {
-        org_id: Some(loc.customer_id.to_string()),
-        ..q
-    };
-    list_numbers(&state, &caller, &headers, &uri, &q, Some(loc.id)).await
+    mut lq: ListQuery<NumberQuery>,
+) -> ApiResult<Paged<NumberJson, PhoneNumbersKey>> {
+    let loc = visible_location(&state, &caller, &id, lq.filter.org_id.as_deref()).await?;
+    // `locationId` here narrows the path's location: another one matches nothing.
+    if let Some(raw) = lq.filter.location_id.as_deref().filter(|s| !s.is_empty()) {
+        if LocationId(field_id("locationId", "LOCATION", raw)?) != loc.id {
+            return Ok(Paged::new(&lq, super::DEFAULT_MAX, Vec::new(), 0));
+        }
+    }
+    lq.filter.org_id = Some(loc.customer_id.to_string());
+    list_numbers(&state, &caller, &lq, Some(loc.id)).await
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -333,13 +376,12 @@ async fn generate(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<GeneratedPassword>> {
     visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
     Ok(Json(GeneratedPassword {
         example_sip_password: generate_password(""),
-    })
-    .into_response())
+    }))
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -352,48 +394,42 @@ pub fn endpoints() -> Vec<Endpoint> {
             LOC,
             manage,
             "Add numbers to a location (all or nothing; a number exists once on the platform)",
-            post(add),
-        )
-        .request(schema_of::<AddNumbersBody>),
+            add,
+        ),
         Endpoint::new(
             Method::GET,
             LOC,
             view,
             "Numbers of a location (list key `phoneNumbers`)",
-            get(list_location),
-        )
-        .list_of(schema_of::<NumberJson>),
+            list_location,
+        ),
         Endpoint::new(
             Method::DELETE,
             LOC,
             manage,
             "Remove unassigned numbers from a location (JSON body `phoneNumbers`)",
-            delete(remove),
-        )
-        .request(schema_of::<NumbersBody>),
+            remove,
+        ),
         Endpoint::new(
             Method::PUT,
             LOC,
             manage,
             "Activate or deactivate numbers",
-            put(set_state),
-        )
-        .request(schema_of::<NumbersBody>),
+            set_state,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/telephony/config/numbers",
             view,
             "The organisation's numbers (locationId, phoneNumber, available, ownerId, numberType; key `phoneNumbers`)",
-            get(list_org),
-        )
-        .list_of(schema_of::<NumberJson>),
+            list_org,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/telephony/config/locations/{id}/actions/generatePassword/invoke",
             view,
             "A SIP password meeting the policy, for a device of this location",
-            post(generate),
-        )
-        .response(schema_of::<GeneratedPassword>),
+            generate,
+        ),
     ]
 }

@@ -5,14 +5,12 @@ use super::OrgQuery;
 use super::{field_id, iso, org_wid, path_id, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{list_response, JsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{ensure_visible, org};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{check_extension, check_text, normalise_e164, LicenceKind};
 use patchbay_domain::validation::is_email;
@@ -23,6 +21,7 @@ use patchbay_store::calling::CallingIdentity;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct PhoneNumberJson {
     /// `work`, `mobile` …
     #[serde(rename = "type")]
@@ -92,7 +91,7 @@ impl From<Person> for PersonJson {
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PersonBody {
     pub emails: Option<Vec<String>>,
     pub display_name: Option<String>,
@@ -256,25 +255,40 @@ pub fn person_store_error(e: patchbay_store::StoreError) -> AppError {
     super::store_field(e, &[("phoneNumber", "phoneNumbers"), ("emails", "emails")])
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// `orgId`, and Webex's `callingData` (calling fields are always included here).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
+pub struct PersonQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// Accepted for Webex clients: the calling fields (extension, location, numbers) are always
+    /// returned.
+    pub calling_data: Option<bool>,
+}
+
+/// People filters (Webex `GET /v1/people`).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct PeopleQuery {
+    /// The customer to act on.
+    pub org_id: Option<String>,
+    /// The person's e-mail address (exact, case-insensitive).
     pub email: Option<String>,
+    /// Contained in the display name.
     pub display_name: Option<String>,
+    /// Comma-separated person ids.
     pub id: Option<String>,
     pub location_id: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
+    /// Accepted for Webex clients: the calling fields are always returned.
+    pub calling_data: Option<bool>,
 }
 
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<PeopleQuery>,
+) -> ApiResult<Paged<PersonJson>> {
+    let q = &lq.filter;
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let ids =
         q.id.as_deref()
@@ -287,7 +301,7 @@ async fn list(
         Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
         None => None,
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let (rows, total) = state
         .store
         .list_people(
@@ -301,16 +315,16 @@ async fn list(
             page,
         )
         .await?;
-    let items: Vec<PersonJson> = rows.into_iter().map(PersonJson::from).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = rows.into_iter().map(PersonJson::from).collect();
+    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<PersonQuery>,
     JsonBody(b): JsonBody<PersonBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<PersonJson>> {
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let customer =
         org_for_create(&state, &caller, org_id.as_deref(), b.location_id.as_deref()).await?;
@@ -320,15 +334,20 @@ async fn create(
         .create_person(&caller.meta(), customer, &w)
         .await
         .map_err(person_store_error)?;
-    Ok(Json(PersonJson::from(state.store.person(id).await?)).into_response())
+    Ok(Json(PersonJson::from(state.store.person(id).await?)))
 }
 
-async fn visible(state: &AppState, caller: &Caller, raw: &str) -> Result<Person, AppError> {
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    raw: &str,
+    org_id: Option<&str>,
+) -> Result<Person, AppError> {
     let p = state
         .store
         .person(PersonId(path_id("PEOPLE", raw)?))
         .await?;
-    ensure_visible(state, caller, p.customer_id, None).await?;
+    ensure_visible(state, caller, p.customer_id, org_id).await?;
     Ok(p)
 }
 
@@ -336,34 +355,39 @@ async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(Json(PersonJson::from(visible(&state, &caller, &id).await?)).into_response())
+    ApiQuery(q): ApiQuery<PersonQuery>,
+) -> ApiResult<Json<PersonJson>> {
+    Ok(Json(PersonJson::from(
+        visible(&state, &caller, &id, q.org_id.as_deref()).await?,
+    )))
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<PersonQuery>,
     JsonBody(b): JsonBody<PersonBody>,
-) -> ApiResult<Response> {
-    let p = visible(&state, &caller, &id).await?;
+) -> ApiResult<Json<PersonJson>> {
+    let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
     let w = person_write(p.customer_id, b, Some(&p.fields))?;
     state
         .store
         .update_person(&caller.meta(), p.id, &w)
         .await
         .map_err(person_store_error)?;
-    Ok(Json(PersonJson::from(state.store.person(p.id).await?)).into_response())
+    Ok(Json(PersonJson::from(state.store.person(p.id).await?)))
 }
 
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let p = visible(&state, &caller, &id).await?;
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<NoContent> {
+    let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
     state.store.delete_person(&caller.meta(), p.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -376,29 +400,23 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/people",
             view,
             "List people (email, displayName contains, id list, locationId)",
-            get(list),
-        )
-        .list_of(schema_of::<PersonJson>),
+            list,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/people",
             manage,
             "Create a person; a calling licence is consumed",
-            post(create),
-        )
-        .request(schema_of::<PersonBody>)
-        .response(schema_of::<PersonJson>),
-        Endpoint::new(Method::GET, ONE, view, "Get a person", get(get_one))
-            .response(schema_of::<PersonJson>),
-        Endpoint::new(Method::PUT, ONE, manage, "Update a person", put(update))
-            .request(schema_of::<PersonBody>)
-            .response(schema_of::<PersonJson>),
+            create,
+        ),
+        Endpoint::new(Method::GET, ONE, view, "Get a person", get_one),
+        Endpoint::new(Method::PUT, ONE, manage, "Update a person", update),
         Endpoint::new(
             Method::DELETE,
             ONE,
             manage,
             "Delete a person with their devices; the licence, extension and number are released",
-            delete(remove),
+            remove,
         ),
     ]
 }

@@ -6,14 +6,15 @@ use super::devices::visible_device;
 use super::{wid, OrgQuery};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{keyed_list_response, JsonBody, OptJsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::reply::MembersKey;
+use crate::http::api::{
+    ApiQuery, Created, JsonBody, ListQuery, Listed, NoContent, OptJsonBody, Paged,
+};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{self as svc, member_of, org};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{check_text, LineRequest, MemberKind};
 use patchbay_domain::provisioning::normalise_mac;
@@ -64,8 +65,8 @@ async fn details(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<TelephonyDeviceJson>> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     let owner_kind = d.owner.kind;
     Ok(Json(TelephonyDeviceJson {
@@ -93,8 +94,7 @@ async fn details(
             outbound_proxy: d.outbound_proxy,
         },
         registrar_domain: d.registrar,
-    })
-    .into_response())
+    }))
 }
 
 fn kind_type(k: MemberKind) -> &'static str {
@@ -105,7 +105,7 @@ fn kind_type(k: MemberKind) -> &'static str {
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PasswordBody {
     pub sip_password: Option<String>,
 }
@@ -115,16 +115,16 @@ async fn update_password(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<PasswordBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     let pw = b
         .sip_password
         .filter(|p| !p.is_empty())
         .ok_or_else(|| AppError::field("sipPassword", Rule::Required))?;
     svc::reset_password(&state, &caller, &d, Some(&pw)).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -139,11 +139,11 @@ async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<NewPasswordJson>> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     let sip_password = svc::reset_password(&state, &caller, &d, None).await?;
-    Ok(Json(NewPasswordJson { sip_password }).into_response())
+    Ok(Json(NewPasswordJson { sip_password }))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -198,8 +198,8 @@ async fn members(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<MembersJson>> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     let lines = state.store.device_lines(d.id).await?;
     Ok(Json(MembersJson {
@@ -214,22 +214,67 @@ async fn members(
                 )
             })
             .collect(),
-    })
-    .into_response())
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MemberBody {
+    /// A person or workspace id.
     pub id: String,
+    /// Only the device's owner is the primary owner.
     pub primary_owner: Option<bool>,
+    /// Ports the line takes (default 1).
+    #[schema(minimum = 1, maximum = 256)]
     pub line_weight: Option<u32>,
+    /// Ports follow the order of the list and the weights (the owner is port 1); a different
+    /// port is refused.
     pub port: Option<i64>,
+    /// Informational: the owner's line is `PRIMARY`, the others `SHARED_CALL_APPEARANCE`.
+    #[schema(schema_with = line_type_schema)]
     pub line_type: Option<String>,
+    /// Hotlines are not supported: only `false`.
+    pub hotline_enabled: Option<bool>,
+    /// Declining calls is always allowed: only `true`.
+    pub allow_call_decline_enabled: Option<bool>,
+}
+
+crate::schema_fn! {
+    line_type_schema => crate::http::api::schema::one_of(["PRIMARY", "SHARED_CALL_APPEARANCE"]);
+}
+
+/// Refuse what a member entry asks that the hub does not do.
+fn check_member(i: usize, m: &MemberBody, planned_port: Option<u32>) -> Result<(), AppError> {
+    let field = |name: &str| format!("members[{i}].{name}");
+    let refuse = |name: &str, rule: Rule| {
+        AppError::Validation(vec![patchbay_domain::FieldError::new(field(name), rule)])
+    };
+    if m.hotline_enabled == Some(true) {
+        return Err(refuse("hotlineEnabled", Rule::NotAllowed));
+    }
+    if m.allow_call_decline_enabled == Some(false) {
+        return Err(refuse("allowCallDeclineEnabled", Rule::NotAllowed));
+    }
+    if let Some(t) = m.line_type.as_deref() {
+        if !matches!(t, "PRIMARY" | "SHARED_CALL_APPEARANCE") {
+            return Err(refuse(
+                "lineType",
+                Rule::OneOf {
+                    allowed: "PRIMARY, SHARED_CALL_APPEARANCE".into(),
+                },
+            ));
+        }
+    }
+    if let (Some(asked), Some(planned)) = (m.port, planned_port) {
+        if asked != i64::from(planned) {
+            return Err(refuse("port", Rule::NotAllowed));
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MembersBody {
     #[serde(default)]
     pub members: Vec<MemberBody>,
@@ -240,12 +285,13 @@ async fn update_members(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     OptJsonBody(b): OptJsonBody<MembersBody>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
+    let body = b.map(|b| b.members).unwrap_or_default();
     let mut requested = Vec::new();
-    for m in b.map(|b| b.members).unwrap_or_default() {
+    for m in &body {
         let Some(member) = member_of(&state, d.customer_id, &m.id).await? else {
             return Err(AppError::field("members", Rule::Invalid));
         };
@@ -255,35 +301,47 @@ async fn update_members(
             line_weight: m.line_weight.unwrap_or(1),
         });
     }
+    // The ports the hub will give each entry (the owner keeps port 1).
+    let owner = (d.owner.kind, d.owner.id);
+    let ports = u32::try_from(d.model.line_ports).unwrap_or(1);
+    let planned = patchbay_domain::calling::plan_lines(&owner, 1, &requested, ports).ok();
+    for (i, (m, r)) in body.iter().zip(&requested).enumerate() {
+        let port = planned
+            .as_ref()
+            .and_then(|lines| lines.iter().find(|l| l.member == r.member))
+            .map(|l| l.port);
+        check_member(i, m, port)?;
+    }
     svc::set_lines(&state, &caller, &d, &requested).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Filters of the people and workspaces that can become lines.
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct AvailableQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// Contained in the first, last or display name.
     pub member_name: Option<String>,
+    /// Starts the extension.
     pub extension: Option<String>,
     pub location_id: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
 }
 
 async fn available_members(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
     Path(id): Path<String>,
-    Query(q): Query<AvailableQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<AvailableQuery>,
+) -> ApiResult<Paged<MemberJson, MembersKey>> {
+    let q = &lq.filter;
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
     let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(LocationId(super::field_id("locationId", "LOCATION", raw)?)),
         None => None,
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let (rows, total) = state
         .store
         .available_members(
@@ -295,10 +353,8 @@ async fn available_members(
             page,
         )
         .await?;
-    let items: Vec<MemberJson> = rows.iter().map(|m| member_json(m, None)).collect();
-    Ok(keyed_list_response(
-        &headers, &uri, "members", items, page, total,
-    ))
+    let items = rows.iter().map(|m| member_json(m, None)).collect();
+    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -346,10 +402,12 @@ pub struct SupportedDevicesJson {
     pub devices: Vec<SupportedDeviceJson>,
 }
 
-#[derive(Debug, Deserialize, Default)]
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct SupportedQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// Only models of this type (`GENERIC_SIP`, `ATA`, `DESK_PHONE`, `MPP`, `ESIM`).
     #[serde(rename = "type")]
     pub device_type: Option<String>,
 }
@@ -357,8 +415,8 @@ pub struct SupportedQuery {
 async fn supported(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<SupportedQuery>,
-) -> ApiResult<Response> {
+    ApiQuery(q): ApiQuery<SupportedQuery>,
+) -> ApiResult<Json<SupportedDevicesJson>> {
     org(&state, &caller, q.org_id.as_deref()).await?;
     let devices = state
         .store
@@ -375,12 +433,11 @@ async fn supported(
     Ok(Json(SupportedDevicesJson {
         upgrade_channel_list: vec!["STABLE".into()],
         devices,
-    })
-    .into_response())
+    }))
 }
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MacsBody {
     pub macs: Vec<String>,
 }
@@ -410,9 +467,9 @@ pub struct MacValidationJson {
 async fn validate_macs(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<MacsBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<MacValidationJson>> {
     org(&state, &caller, q.org_id.as_deref()).await?;
     crate::service::check_bulk_field("macs", b.macs.len())?;
     let normal: Vec<Option<String>> = b.macs.iter().map(|m| normalise_mac(m).ok()).collect();
@@ -450,8 +507,7 @@ async fn validate_macs(
     Ok(Json(MacValidationJson {
         status: if ok { "OK" } else { "ERRORS" },
         mac_status: statuses,
-    })
-    .into_response())
+    }))
 }
 
 /// A catalogue entry the provider adds (DEV-1: the catalogue is data).
@@ -471,7 +527,7 @@ pub struct ModelBody {
     pub fax: bool,
 }
 
-async fn models(State(state): State<AppState>) -> ApiResult<Response> {
+async fn models(State(state): State<AppState>) -> ApiResult<Listed<SupportedDeviceJson>> {
     let items: Vec<SupportedDeviceJson> = state
         .store
         .device_models()
@@ -479,14 +535,14 @@ async fn models(State(state): State<AppState>) -> ApiResult<Response> {
         .into_iter()
         .map(SupportedDeviceJson::from)
         .collect();
-    Ok(Json(crate::http::api::Items { items }).into_response())
+    Ok(Listed::items(items))
 }
 
 async fn add_model(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(b): JsonBody<ModelBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Created<SupportedDeviceJson>> {
     let mut errs = patchbay_domain::validation::Errors::default();
     for (field, v, max) in [
         ("model", &b.model, 80),
@@ -556,19 +612,19 @@ async fn add_model(
         fax: b.fax,
     };
     state.store.add_device_model(&caller.meta(), &m).await?;
-    Ok((StatusCode::CREATED, Json(SupportedDeviceJson::from(m))).into_response())
+    Ok(Created(SupportedDeviceJson::from(m)))
 }
 
 async fn delete_model(
     State(state): State<AppState>,
     caller: Caller,
     Path(model): Path<String>,
-) -> ApiResult<StatusCode> {
+) -> ApiResult<NoContent> {
     state
         .store
         .delete_device_model(&caller.meta(), &model)
         .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -581,66 +637,57 @@ pub fn endpoints() -> Vec<Endpoint> {
             ONE,
             view,
             "SIP credentials of a device: owner.sipUserName, owner.linePort, proxy.outboundProxy (never the password)",
-            get(details),
-        )
-        .response(schema_of::<TelephonyDeviceJson>),
+            details,
+        ),
         Endpoint::new(
             Method::PUT,
             ONE,
             manage,
             "Set the device's SIP password (partner-managed update, DEV-5)",
-            put(update_password),
-        )
-        .request(schema_of::<PasswordBody>),
+            update_password,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/telephony/config/devices/{id}/actions/resetSipPassword/invoke",
             manage,
             "Reset the SIP password to a newly generated one, returned once (DEV-5)",
-            post(reset_password),
-        )
-        .response(schema_of::<NewPasswordJson>),
+            reset_password,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/telephony/config/devices/{id}/members",
             view,
             "Lines of a device: the owner on port 1, shared lines after (DEV-6)",
-            get(members),
-        )
-        .response(schema_of::<MembersJson>),
+            members,
+        ),
         Endpoint::new(
             Method::PUT,
             "/v1/telephony/config/devices/{id}/members",
             manage,
             "Replace the shared lines (no body: keep only the owner), up to the model's ports",
-            put(update_members),
-        )
-        .request(schema_of::<MembersBody>),
+            update_members,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/telephony/config/devices/{id}/availableMembers",
             view,
             "People and workspaces that can be added as lines (list key `members`)",
-            get(available_members),
-        )
-        .list_of(schema_of::<MemberJson>),
+            available_members,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/telephony/config/supportedDevices",
             view,
             "The device catalogue: customer-managed and partner-managed models with their line ports",
-            get(supported),
-        )
-        .response(schema_of::<SupportedDevicesJson>),
+            supported,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/telephony/config/devices/actions/validateMacs/invoke",
             view,
             "Validate MAC addresses: format, repeats, platform-wide use (DEV-3)",
-            post(validate_macs),
-        )
-        .request(schema_of::<MacsBody>)
-        .response(schema_of::<MacValidationJson>),
+            validate_macs,
+        ),
         Endpoint::new(
             Method::GET,
             "/v1/operations/deviceModels",
@@ -648,24 +695,21 @@ pub fn endpoints() -> Vec<Endpoint> {
             // read the catalogue at /v1/telephony/config/supportedDevices).
             Capability::ViewOperations,
             "The device catalogue (provider staff; customers use /v1/telephony/config/supportedDevices)",
-            get(models),
-        )
-        .list_of(schema_of::<SupportedDeviceJson>),
+            models,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/deviceModels",
             Capability::ServerSettings,
             "Add a model to the device catalogue",
-            post(add_model),
-        )
-        .request(schema_of::<ModelBody>)
-        .response(schema_of::<SupportedDeviceJson>),
+            add_model,
+        ),
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/deviceModels/{model}",
             Capability::ServerSettings,
             "Remove a model no device uses",
-            delete(delete_model),
+            delete_model,
         ),
     ]
 }

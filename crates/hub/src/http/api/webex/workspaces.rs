@@ -7,14 +7,12 @@ use super::OrgQuery;
 use super::{field_id, iso, org_wid, path_id, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{list_response, JsonBody};
-use crate::http::catalog::{schema_of, Endpoint};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::catalog::Endpoint;
 use crate::service::calling::{ensure_visible, org};
 use crate::state::AppState;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post, put};
+use axum::extract::{Path, State};
+use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{
     check_capacity, check_extension, check_room_type, check_text, normalise_e164,
@@ -28,7 +26,7 @@ use patchbay_store::calling::CallingIdentity;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WebexCallingJson {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
@@ -41,7 +39,7 @@ pub struct WebexCallingJson {
 }
 
 #[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CallingJson {
     /// `webexCalling` or `none` (also `freeCalling`, `thirdPartySipCalling` … accepted as none).
     #[serde(rename = "type", default)]
@@ -115,7 +113,7 @@ impl From<Workspace> for WorkspaceJson {
 }
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WorkspaceBody {
     pub display_name: Option<String>,
     pub location_id: Option<String>,
@@ -273,31 +271,32 @@ pub fn workspace_store_error(e: patchbay_store::StoreError) -> AppError {
     )
 }
 
-#[derive(Debug, Deserialize, Default)]
+/// Workspace filters (Webex `GET /v1/workspaces`).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
-pub struct ListQuery {
+pub struct WorkspaceQuery {
+    /// The customer to act on.
     pub org_id: Option<String>,
+    /// The workspace's name, exactly.
     pub display_name: Option<String>,
     pub location_id: Option<String>,
+    /// Room type.
     #[serde(rename = "type")]
     pub room_type: Option<String>,
-    pub max: Option<i64>,
-    pub start: Option<i64>,
 }
 
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    headers: HeaderMap,
-    uri: Uri,
-    Query(q): Query<ListQuery>,
-) -> ApiResult<Response> {
+    lq: ListQuery<WorkspaceQuery>,
+) -> ApiResult<Paged<WorkspaceJson>> {
+    let q = &lq.filter;
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
     let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
         Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
         None => None,
     };
-    let page = super::page(q.max, q.start);
+    let page = lq.page(super::DEFAULT_MAX);
     let (rows, total) = state
         .store
         .list_workspaces(
@@ -311,16 +310,16 @@ async fn list(
             page,
         )
         .await?;
-    let items: Vec<WorkspaceJson> = rows.into_iter().map(WorkspaceJson::from).collect();
-    Ok(list_response(&headers, &uri, items, page, total))
+    let items = rows.into_iter().map(WorkspaceJson::from).collect();
+    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
 }
 
 async fn create(
     State(state): State<AppState>,
     caller: Caller,
-    Query(q): Query<OrgQuery>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<WorkspaceBody>,
-) -> ApiResult<Response> {
+) -> ApiResult<Json<WorkspaceJson>> {
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let location = b.location().map(String::from);
     let customer = org_for_create(&state, &caller, org_id.as_deref(), location.as_deref()).await?;
@@ -330,15 +329,20 @@ async fn create(
         .create_workspace(&caller.meta(), customer, &w)
         .await
         .map_err(workspace_store_error)?;
-    Ok(Json(WorkspaceJson::from(state.store.workspace(id).await?)).into_response())
+    Ok(Json(WorkspaceJson::from(state.store.workspace(id).await?)))
 }
 
-async fn visible(state: &AppState, caller: &Caller, raw: &str) -> Result<Workspace, AppError> {
+async fn visible(
+    state: &AppState,
+    caller: &Caller,
+    raw: &str,
+    org_id: Option<&str>,
+) -> Result<Workspace, AppError> {
     let w = state
         .store
         .workspace(WorkspaceId(path_id("PLACE", raw)?))
         .await?;
-    ensure_visible(state, caller, w.customer_id, None).await?;
+    ensure_visible(state, caller, w.customer_id, org_id).await?;
     Ok(w)
 }
 
@@ -346,34 +350,41 @@ async fn get_one(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<Response> {
-    Ok(Json(WorkspaceJson::from(visible(&state, &caller, &id).await?)).into_response())
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<Json<WorkspaceJson>> {
+    Ok(Json(WorkspaceJson::from(
+        visible(&state, &caller, &id, q.org_id.as_deref()).await?,
+    )))
 }
 
 async fn update(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
+    ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<WorkspaceBody>,
-) -> ApiResult<Response> {
-    let ws = visible(&state, &caller, &id).await?;
+) -> ApiResult<Json<WorkspaceJson>> {
+    let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
     let w = workspace_write(ws.customer_id, b, Some(&ws.fields))?;
     state
         .store
         .update_workspace(&caller.meta(), ws.id, &w)
         .await
         .map_err(workspace_store_error)?;
-    Ok(Json(WorkspaceJson::from(state.store.workspace(ws.id).await?)).into_response())
+    Ok(Json(WorkspaceJson::from(
+        state.store.workspace(ws.id).await?,
+    )))
 }
 
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
     Path(id): Path<String>,
-) -> ApiResult<StatusCode> {
-    let ws = visible(&state, &caller, &id).await?;
+    ApiQuery(q): ApiQuery<OrgQuery>,
+) -> ApiResult<NoContent> {
+    let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
     state.store.delete_workspace(&caller.meta(), ws.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(NoContent)
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -386,29 +397,23 @@ pub fn endpoints() -> Vec<Endpoint> {
             "/v1/workspaces",
             view,
             "List workspaces (displayName exact, locationId, type)",
-            get(list),
-        )
-        .list_of(schema_of::<WorkspaceJson>),
+            list,
+        ),
         Endpoint::new(
             Method::POST,
             "/v1/workspaces",
             manage,
             "Create a workspace (organisation from orgId or the location); a calling licence is consumed",
-            post(create),
-        )
-        .request(schema_of::<WorkspaceBody>)
-        .response(schema_of::<WorkspaceJson>),
-        Endpoint::new(Method::GET, ONE, view, "Get a workspace", get(get_one))
-            .response(schema_of::<WorkspaceJson>),
-        Endpoint::new(Method::PUT, ONE, manage, "Update a workspace", put(update))
-            .request(schema_of::<WorkspaceBody>)
-            .response(schema_of::<WorkspaceJson>),
+            create,
+        ),
+        Endpoint::new(Method::GET, ONE, view, "Get a workspace", get_one),
+        Endpoint::new(Method::PUT, ONE, manage, "Update a workspace", update),
         Endpoint::new(
             Method::DELETE,
             ONE,
             manage,
             "Delete a workspace and its devices",
-            delete(remove),
+            remove,
         ),
     ]
 }

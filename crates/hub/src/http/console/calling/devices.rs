@@ -480,43 +480,43 @@ pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, DEVICES, view, "Calling devices", get(list)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, DEVICES, view, "Calling devices", get(list)),
+        Endpoint::page(
             Method::GET,
             "/com/calling/devices/{id}",
             view,
             "Calling device",
             get(details),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/devices/{id}/password",
             manage,
             "Confirm SIP password reset",
             get(confirm_password),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/devices/{id}/password",
             manage,
             "Reset SIP password",
             post(reset_password),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/devices/{id}/credentials",
             manage,
             "Download SIP credentials (CSV)",
             post(credentials_csv),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/devices/{id}/delete",
             manage,
             "Confirm device deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/devices/{id}/delete",
             manage,

@@ -230,14 +230,14 @@ async fn change(
 
 pub fn endpoints() -> Vec<Endpoint> {
     vec![
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/devices/{id}/lines",
             Capability::ViewProvisioning,
             "Device lines",
             get(show),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/devices/{id}/lines",
             Capability::ManageProvisioning,

@@ -549,50 +549,50 @@ pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, LOCATIONS, view, "Locations", get(list)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, LOCATIONS, view, "Locations", get(list)),
+        Endpoint::page(
             Method::POST,
             LOCATIONS,
             manage,
             "Create location",
             post(create),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/locations/new",
             manage,
             "Add location",
             get(new_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/locations/{id}",
             view,
             "Location",
             get(details),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/locations/{id}",
             manage,
             "Update location",
             post(update),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/locations/{id}/edit",
             manage,
             "Edit location",
             get(edit_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/locations/{id}/delete",
             manage,
             "Confirm location deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/locations/{id}/delete",
             manage,

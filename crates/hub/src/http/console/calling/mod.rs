@@ -357,7 +357,7 @@ pub fn messages(ctx: &Ctx, err: &AppError) -> FieldMessages {
     let mut m = FieldMessages::from_error(err, &ctx.i18n, ctx.lang);
     if let AppError::Validation(fields) = err {
         for f in fields {
-            let id = match (f.field, &f.rule) {
+            let id = match (f.field.as_ref(), &f.rule) {
                 ("mac", Rule::Invalid) => "calling-rule-mac",
                 ("mac", Rule::Taken) => "calling-rule-mac-taken",
                 ("password" | "sipPassword", Rule::PasswordClasses) => "calling-rule-sip-password",

@@ -403,23 +403,23 @@ pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, NUMBERS, view, "Phone numbers", get(list)),
-        Endpoint::new(Method::GET, ADD, manage, "Add numbers", get(add_form)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, NUMBERS, view, "Phone numbers", get(list)),
+        Endpoint::page(Method::GET, ADD, manage, "Add numbers", get(add_form)),
+        Endpoint::page(
             Method::POST,
             ADD,
             manage,
             "Add numbers to a location",
             post(add),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             REMOVE,
             manage,
             "Confirm number removal",
             get(confirm_remove),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             REMOVE,
             manage,

@@ -558,44 +558,44 @@ pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, PEOPLE, view, "Calling people", get(list)),
-        Endpoint::new(Method::POST, PEOPLE, manage, "Create person", post(create)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, PEOPLE, view, "Calling people", get(list)),
+        Endpoint::page(Method::POST, PEOPLE, manage, "Create person", post(create)),
+        Endpoint::page(
             Method::GET,
             "/com/calling/people/new",
             manage,
             "Add person",
             get(new_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/people/{id}",
             view,
             "Person",
             get(details),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/people/{id}",
             manage,
             "Update person",
             post(update),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/people/{id}/edit",
             manage,
             "Edit person",
             get(edit_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/people/{id}/delete",
             manage,
             "Confirm person deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/people/{id}/delete",
             manage,

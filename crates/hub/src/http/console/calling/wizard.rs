@@ -615,8 +615,8 @@ async fn save(
 pub fn endpoints() -> Vec<Endpoint> {
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, NEW, manage, "Add device", get(start)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, NEW, manage, "Add device", get(start)),
+        Endpoint::page(
             Method::POST,
             NEW,
             manage,

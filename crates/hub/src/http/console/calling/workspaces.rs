@@ -461,50 +461,50 @@ pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
     vec![
-        Endpoint::new(Method::GET, WORKSPACES, view, "Workspaces", get(list)),
-        Endpoint::new(
+        Endpoint::page(Method::GET, WORKSPACES, view, "Workspaces", get(list)),
+        Endpoint::page(
             Method::POST,
             WORKSPACES,
             manage,
             "Create workspace",
             post(create),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/workspaces/new",
             manage,
             "Add workspace",
             get(new_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/workspaces/{id}",
             view,
             "Workspace",
             get(details),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/workspaces/{id}",
             manage,
             "Update workspace",
             post(update),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/workspaces/{id}/edit",
             manage,
             "Edit workspace",
             get(edit_form),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::GET,
             "/com/calling/workspaces/{id}/delete",
             manage,
             "Confirm workspace deletion",
             get(confirm_delete),
         ),
-        Endpoint::new(
+        Endpoint::page(
             Method::POST,
             "/com/calling/workspaces/{id}/delete",
             manage,
