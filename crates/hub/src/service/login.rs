@@ -46,40 +46,15 @@ pub async fn login(
         // Same cost as a wrong password, and nothing to lock: no account has this name.
         let (pw, hash) = (password.to_string(), state.dummy_hash.clone());
         blocking(move || verify_password(&pw, &hash)).await?;
-        state
-            .store
-            .audit(
-                &meta,
-                AuditEntry {
-                    action: "login",
-                    target_type: "account",
-                    target_name: meta.actor_login.clone(),
-                    outcome: "failure",
-                    detail: "invalid credentials".into(),
-                    ..Default::default()
-                },
-            )
-            .await?;
+        audit_refusal(state, &meta, "failure", "invalid credentials".into()).await?;
         return Ok(Err(LoginRefusal::InvalidCredentials));
     }
     let attempt = match state.store.admit_login_attempt(login).await? {
         Admission::Admitted(a) => a,
         Admission::Blocked { until } => {
             let secs = blocked_secs(until);
-            state
-                .store
-                .audit(
-                    &meta,
-                    AuditEntry {
-                        action: "login",
-                        target_type: "account",
-                        target_name: login.to_string(),
-                        outcome: "blocked",
-                        detail: format!("locked for {secs} s after repeated failures"),
-                        ..Default::default()
-                    },
-                )
-                .await?;
+            let detail = format!("locked for {secs} s after repeated failures");
+            audit_refusal(state, &meta, "blocked", detail).await?;
             return Ok(Err(LoginRefusal::Blocked {
                 retry_after_secs: secs,
             }));
@@ -128,6 +103,24 @@ pub async fn login(
         session_token: token,
         language,
     }))
+}
+
+/// Audit a login refused before any password check (the actor's login names the target).
+async fn audit_refusal(
+    state: &AppState,
+    meta: &AuditMeta,
+    outcome: &str,
+    detail: String,
+) -> Result<(), AppError> {
+    let entry = AuditEntry {
+        action: "login",
+        target_type: "account",
+        target_name: meta.actor_login.clone(),
+        outcome,
+        detail,
+        ..Default::default()
+    };
+    Ok(state.store.audit(meta, entry).await?)
 }
 
 /// Whole seconds until `until` (at least 1), for Retry-After and the console's message.

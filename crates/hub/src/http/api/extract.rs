@@ -134,14 +134,7 @@ impl<S: Send + Sync> FromRequest<S> for ImageBody {
 
 impl DocInput for ImageBody {
     fn describe(op: &mut OpDoc) {
-        let binary = || {
-            utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(
-                utoipa::openapi::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::Type::String)
-                    .content_media_type("application/octet-stream")
-                    .build(),
-            ))
-        };
+        use super::schema::binary;
         op.body = Some(BodyDoc {
             content: vec![
                 ("image/png", binary()),

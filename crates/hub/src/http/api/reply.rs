@@ -213,19 +213,11 @@ impl IntoResponse for Image {
 
 impl DocOutput for Image {
     fn describe(op: &mut OpDoc) {
-        let binary = || {
-            RefOr::T(Schema::Object(
-                ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::Type::String)
-                    .content_media_type("application/octet-stream")
-                    .build(),
-            ))
-        };
         for media in ["image/png", "image/jpeg", "image/gif"] {
             op.respond(ResponseDoc {
                 status: 200,
                 description: "The image.".into(),
-                content: Some((media, binary())),
+                content: Some((media, super::schema::binary())),
                 link_header: false,
             });
         }

@@ -10,6 +10,16 @@ pub fn text(max: usize) -> Object {
         .build()
 }
 
+/// Raw bytes (an image).
+pub fn binary() -> utoipa::openapi::RefOr<utoipa::openapi::Schema> {
+    utoipa::openapi::RefOr::T(utoipa::openapi::Schema::Object(
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .content_media_type("application/octet-stream")
+            .build(),
+    ))
+}
+
 pub fn int(min: i64, max: i64) -> Object {
     ObjectBuilder::new()
         .schema_type(Type::Integer)
