@@ -401,3 +401,33 @@ async fn api_1_every_error_has_the_webex_shape() {
     assert_eq!(v["message"], "Méthode non autorisée", "{v}");
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn api_1_console_searches_with_control_characters_are_not_server_errors() {
+    let hub = TestHub::start().await;
+    hub.account("nulsearch", patchbay_domain::Role::Administrator)
+        .await;
+    let b = Browser::new(&hub);
+    b.login_ready("nulsearch", PASSWORD).await;
+    for page in [
+        "/com/customers?search=%00",
+        "/com/alarms?search=%00",
+        "/com/accounts?search=%00",
+        "/com/calling/people?search=%00",
+        "/com/calling/devices?search=%00",
+        "/com/calling/workspaces?search=%00",
+        "/com/calling/numbers?search=%00",
+        "/com/customers?tag=%00&search=a%1B%5B31m",
+    ] {
+        let (s, html, _) = b.get(page).await;
+        assert!(s.as_u16() < 500, "{page}: {s}");
+        assert!(
+            html.starts_with("<!doctype html>"),
+            "{page}: a console page"
+        );
+    }
+    // The login form before authentication, on both databases.
+    let (s, html, _) = Browser::new(&hub).login("x\u{0}", "y", "en").await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    hub.stop().await;
+}
