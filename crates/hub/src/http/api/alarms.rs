@@ -14,19 +14,17 @@ use patchbay_domain::{AlarmId, Capability, Rule};
 use patchbay_store::alarms::{Alarm, AlarmFilter, AlarmSort, AlarmSummary};
 use serde::{Deserialize, Serialize};
 
-const SEVERITIES: [&str; 4] = ["critical", "major", "minor", "warning"];
-const TYPES: [&str; 6] = [
-    "configuration",
-    "trunk",
-    "link",
-    "services",
-    "qos",
-    "security",
-];
+fn severities() -> String {
+    Severity::ALL.map(Severity::as_str).join(", ")
+}
+
+fn types() -> String {
+    AlarmType::ALL.map(AlarmType::as_str).join(", ")
+}
 
 crate::schema_fn! {
-    severity_schema => one_of(SEVERITIES);
-    type_schema => one_of(TYPES);
+    severity_schema => one_of(Severity::ALL.map(Severity::as_str));
+    type_schema => one_of(AlarmType::ALL.map(AlarmType::as_str));
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -99,7 +97,7 @@ impl AlarmQuery {
                         AppError::field(
                             "severity",
                             Rule::OneOf {
-                                allowed: SEVERITIES.join(", "),
+                                allowed: severities(),
                             },
                         )
                     })
@@ -111,7 +109,7 @@ impl AlarmQuery {
                         AppError::field(
                             "alarmType",
                             Rule::OneOf {
-                                allowed: TYPES.join(", "),
+                                allowed: types(),
                             },
                         )
                     })
@@ -231,7 +229,7 @@ pub async fn clear(state: &AppState, caller: &Caller, body: ClearBody) -> Result
                 AppError::field(
                     "alarmType",
                     Rule::OneOf {
-                        allowed: TYPES.join(", "),
+                        allowed: types(),
                     },
                 )
             })?;
