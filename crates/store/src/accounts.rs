@@ -1,10 +1,12 @@
 //! Operator accounts (OPR-1 … OPR-9): rows, labels, password history, avatars.
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::sql::{contains_pattern, Binds, Page, SortOrder};
+use crate::list::{col, like, lower, order, related, Filter};
+use crate::sql::{PageRequest, SortOrder};
 use crate::{flag, get_flag, now_ms, ts, unique_as, Result, Store, StoreError};
 use patchbay_domain::account::{display_name, login_key, AccountFields};
 use patchbay_domain::{AccountId, CustomerId, Principal, Role};
+use sea_query::{Alias, Expr, Order, Query};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -60,45 +62,15 @@ pub struct AccountFilter {
     pub created_by: Option<AccountId>,
 }
 
-/// Sortable columns of the account list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountSort {
-    LoginName,
-    FirstName,
-    LastName,
-    PhoneNumber,
-    Mobile,
-    Role,
-}
-
-impl AccountSort {
-    pub const ALL: [(AccountSort, &'static str); 6] = [
-        (AccountSort::LoginName, "loginName"),
-        (AccountSort::FirstName, "firstName"),
-        (AccountSort::LastName, "lastName"),
-        (AccountSort::PhoneNumber, "phoneNumber"),
-        (AccountSort::Mobile, "mobile"),
-        (AccountSort::Role, "role"),
-    ];
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
-    }
-    pub fn name(self) -> &'static str {
-        Self::ALL
-            .iter()
-            .find(|(c, _)| *c == self)
-            .map(|(_, n)| *n)
-            .unwrap_or("loginName")
-    }
-    fn column(self) -> &'static str {
-        match self {
-            AccountSort::LoginName => "login_key",
-            AccountSort::FirstName => "LOWER(first_name)",
-            AccountSort::LastName => "LOWER(last_name)",
-            AccountSort::PhoneNumber => "phone_number",
-            AccountSort::Mobile => "mobile",
-            AccountSort::Role => "role",
-        }
+crate::sort_columns! {
+    /// Sortable columns of the account list.
+    pub enum AccountSort {
+        LoginName => "loginName" => "a.login_key",
+        FirstName => "firstName" => "LOWER(a.first_name)",
+        LastName => "lastName" => "LOWER(a.last_name)",
+        PhoneNumber => "phoneNumber" => "a.phone_number",
+        Mobile => "mobile" => "a.mobile",
+        Role => "role" => "a.role",
     }
 }
 
@@ -191,14 +163,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(map);
         }
-        let mut binds = Binds::default();
-        let list: Vec<String> = ids.iter().map(|i| binds.push(i.to_string())).collect();
-        let sql = format!(
-            "SELECT account_id, label FROM account_labels WHERE account_id IN ({}) ORDER BY label",
-            list.join(",")
-        );
-        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
-        for r in q.fetch_all(self.pool()).await? {
+        let q = Query::select()
+            .columns([Alias::new("account_id"), Alias::new("label")])
+            .from(Alias::new("account_labels"))
+            .and_where(col("account_id").is_in(ids.iter().map(|i| i.to_string())))
+            .order_by(Alias::new("label"), Order::Asc)
+            .to_owned();
+        for r in self.select_all(&q).await? {
             let id: AccountId = parse_id(r.try_get("account_id")?)?;
             map.entry(id).or_default().push(r.try_get("label")?);
         }
@@ -546,47 +517,46 @@ impl Store {
         &self,
         filter: &AccountFilter,
         sort: Option<(AccountSort, SortOrder)>,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Account>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec!["1=1".to_string()];
-        if let Some(role) = filter.role {
-            wh.push(format!("role = {}", binds.push(role.as_str())));
-        }
-        if let Some(by) = filter.created_by {
-            wh.push(format!("created_by = {}", binds.push(by.to_string())));
-        }
-        if let Some(label) = &filter.label {
-            wh.push(format!(
-                "EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = accounts.id AND l.label = {})",
-                binds.push(label.clone())
-            ));
-        }
-        if let Some(s) = filter.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            let p = binds.push(contains_pattern(s.trim()));
-            wh.push(format!(
-                "(LOWER(login_name) LIKE {p} ESCAPE '\\' OR LOWER(first_name) LIKE {p} ESCAPE '\\' \
-                 OR LOWER(last_name) LIKE {p} ESCAPE '\\' OR phone_number LIKE {p} ESCAPE '\\' \
-                 OR mobile LIKE {p} ESCAPE '\\' OR LOWER(email) LIKE {p} ESCAPE '\\' \
-                 OR role LIKE {p} ESCAPE '\\' OR EXISTS (SELECT 1 FROM account_labels l \
-                 WHERE l.account_id = accounts.id AND LOWER(l.label) LIKE {p} ESCAPE '\\'))"
-            ));
-        }
-        let wh = wh.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM accounts WHERE {wh}");
-        let q = crate::sql::bind_all(sqlx::query(&count_sql), &binds);
-        let total: i64 = q.fetch_one(self.pool()).await?.try_get("n")?;
-        let order = match sort {
-            Some((col, dir)) => format!("{} {}, id", col.column(), dir.sql()),
-            None => "id".to_string(),
-        };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM accounts WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.max, page.start
-        );
-        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
-        let rows = q.fetch_all(self.pool()).await?;
-        Ok((self.accounts_from_rows(rows).await?, total))
+        let labels = || related("account_labels", "l", "l.account_id = a.id");
+        let f = Filter::new()
+            .eq("a.role", filter.role.map(|r| r.as_str()))
+            .eq("a.created_by", filter.created_by.map(|a| a.to_string()))
+            .when(
+                filter.label.is_some(),
+                Expr::exists(
+                    labels()
+                        .and_where(col("l.label").eq(filter.label.clone().unwrap_or_default()))
+                        .to_owned(),
+                ),
+            )
+            .search(
+                &[
+                    "a.login_name",
+                    "a.first_name",
+                    "a.last_name",
+                    "a.phone_number",
+                    "a.mobile",
+                    "a.email",
+                    "a.role",
+                ],
+                filter.search.as_deref(),
+                |p| {
+                    vec![Expr::exists(
+                        labels()
+                            .and_where(lower("l.label").like(like(p)))
+                            .to_owned(),
+                    )]
+                },
+            );
+        let mut q = Query::select()
+            .expr(Expr::cust(COLUMNS))
+            .from_as(Alias::new("accounts"), Alias::new("a"))
+            .to_owned();
+        order(&mut q, sort, &["a.id"]);
+        let page = self.count_and_page(q, f, page).await?;
+        Ok((self.accounts_from_rows(page.items).await?, page.total))
     }
 
     /// Store the avatar (already checked), audited.
@@ -771,7 +741,7 @@ mod tests {
         // Nothing half-written: still one account, one audit record.
         assert_eq!(s.count_accounts().await.ok(), Some(1));
         let (events, _) = s
-            .list_audit(&AuditFilter::default(), Page::new(0, 10))
+            .list_audit(&AuditFilter::default(), PageRequest::new(0, 10))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(events.len(), 1);
@@ -791,7 +761,7 @@ mod tests {
             let s = s.clone();
             async move {
                 let (items, total) = s
-                    .list_accounts(&f, sort, Page::new(0, 2))
+                    .list_accounts(&f, sort, PageRequest::new(0, 2))
                     .await
                     .unwrap_or_else(|e| panic!("{e}"));
                 (

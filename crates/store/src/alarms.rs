@@ -2,11 +2,13 @@
 //! customer's alarm count kept in the same transaction; scoped lists, summaries and clearing.
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::scope::{alarm_condition, condition};
-use crate::sql::{bind_all, contains_pattern, Binds, Page, SortOrder};
+use crate::list::{col, like, order, Filter};
+use crate::scope;
+use crate::sql::{PageRequest, SortOrder};
 use crate::{get_flag, ts, Result, Store, StoreError};
 use patchbay_domain::alarm::{fingerprint, AlarmType, Severity};
 use patchbay_domain::{AlarmId, CustomerId, Scope};
+use sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
 use sqlx::Row;
 
 /// A raise (or repeat) from a system.
@@ -46,40 +48,15 @@ pub struct AlarmFilter {
     pub search: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AlarmSort {
-    Customer,
-    System,
-    Severity,
-    Type,
-    LastOccurrence,
-    Occurrences,
-    Description,
-}
-
-impl AlarmSort {
-    pub const ALL: [(AlarmSort, &'static str); 7] = [
-        (AlarmSort::Customer, "customer"),
-        (AlarmSort::System, "systemName"),
-        (AlarmSort::Severity, "severity"),
-        (AlarmSort::Type, "alarmType"),
-        (AlarmSort::LastOccurrence, "lastOccurrence"),
-        (AlarmSort::Occurrences, "occurrences"),
-        (AlarmSort::Description, "description"),
-    ];
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
-    }
-    fn column(self) -> &'static str {
-        match self {
-            AlarmSort::Customer => "c.name_key",
-            AlarmSort::System => "a.system_name",
-            AlarmSort::Severity => "a.severity_rank",
-            AlarmSort::Type => "a.alarm_type",
-            AlarmSort::LastOccurrence => "a.last_occurrence",
-            AlarmSort::Occurrences => "a.occurrences",
-            AlarmSort::Description => "a.description",
-        }
+crate::sort_columns! {
+    pub enum AlarmSort {
+        Customer => "customer" => "c.name_key",
+        System => "systemName" => "a.system_name",
+        Severity => "severity" => "a.severity_rank",
+        Type => "alarmType" => "a.alarm_type",
+        LastOccurrence => "lastOccurrence" => "a.last_occurrence",
+        Occurrences => "occurrences" => "a.occurrences",
+        Description => "description" => "a.description",
     }
 }
 
@@ -156,31 +133,44 @@ impl Store {
         Ok(done.rows_affected() > 0)
     }
 
-    fn alarm_where(scope: Scope, f: &AlarmFilter, binds: &mut Binds) -> String {
-        let mut wh = vec![alarm_condition(scope, binds)];
-        if let Some(c) = f.customer {
-            wh.push(format!("a.customer_id = {}", binds.push(c.to_string())));
-        }
-        if let Some(s) = f.severity {
-            wh.push(format!("a.severity_rank = {}", s.rank()));
-        }
-        if let Some(t) = f.alarm_type {
-            wh.push(format!("a.alarm_type = {}", binds.push(t.as_str())));
-        }
-        match f.ongoing {
-            Some(true) => wh.push("a.ongoing = 1".into()),
-            Some(false) => wh.push("a.ongoing = 0".into()),
-            None => {}
-        }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let p = binds.push(contains_pattern(s));
-            wh.push(format!(
-                "(LOWER(a.description) LIKE {p} ESCAPE '\\' OR LOWER(a.system_name) LIKE {p} ESCAPE '\\' \
-                 OR a.customer_id IN (SELECT n.id FROM customers n WHERE n.name_key LIKE {p} ESCAPE '\\') \
-                 OR a.severity LIKE {p} ESCAPE '\\' OR a.alarm_type LIKE {p} ESCAPE '\\')"
-            ));
-        }
-        wh.join(" AND ")
+    fn alarm_filter(scope: Scope, f: &AlarmFilter) -> Filter {
+        Filter::new()
+            .and(scope::alarms(scope))
+            .eq("a.customer_id", f.customer.map(|c| c.to_string()))
+            .eq("a.severity_rank", f.severity.map(|s| s.rank()))
+            .eq("a.alarm_type", f.alarm_type.map(|t| t.as_str()))
+            .flag("a.ongoing", f.ongoing)
+            .search(
+                &[
+                    "a.description",
+                    "a.system_name",
+                    "a.severity",
+                    "a.alarm_type",
+                ],
+                f.search.as_deref(),
+                |p| {
+                    let named = Query::select()
+                        .column((Alias::new("n"), Alias::new("id")))
+                        .from_as(Alias::new("customers"), Alias::new("n"))
+                        .and_where(col("n.name_key").like(like(p)))
+                        .to_owned();
+                    vec![col("a.customer_id").in_subquery(named)]
+                },
+            )
+    }
+
+    /// Alarms `a` with their customer's name.
+    fn alarms_select() -> SelectStatement {
+        Query::select()
+            .expr(Expr::cust("a.*, c.name AS customer_name"))
+            .from_as(Alias::new("alarms"), Alias::new("a"))
+            .join_as(
+                JoinType::InnerJoin,
+                Alias::new("customers"),
+                Alias::new("c"),
+                Expr::cust("c.id = a.customer_id"),
+            )
+            .to_owned()
     }
 
     /// ALM-3 list within scope.
@@ -190,28 +180,26 @@ impl Store {
         scope: Scope,
         f: &AlarmFilter,
         sort: Option<(AlarmSort, SortOrder)>,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Alarm>, i64)> {
-        let mut binds = Binds::default();
-        let wh = Self::alarm_where(scope, f, &mut binds);
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM alarms a WHERE {wh}")),
-            &binds,
-        )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let order = match sort {
-            Some((col, dir)) => format!("{} {}, a.id", col.column(), dir.sql()),
-            None => "a.last_occurrence DESC, a.id".to_string(),
-        };
-        let sql = format!(
-            "SELECT a.*, c.name AS customer_name FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.max, page.start
-        );
-        let rows = bind_all(sqlx::query(&sql), &binds)
-            .fetch_all(self.pool())
+        let mut q = Self::alarms_select();
+        match sort {
+            Some(_) => order(&mut q, sort, &["a.id"]),
+            None => {
+                q.order_by(
+                    (Alias::new("a"), Alias::new("last_occurrence")),
+                    Order::Desc,
+                );
+                order::<AlarmSort>(&mut q, None, &["a.id"]);
+            }
+        }
+        let counted = Query::select()
+            .from_as(Alias::new("alarms"), Alias::new("a"))
+            .to_owned();
+        let page = self
+            .count_and_page_from(q, &counted, Self::alarm_filter(scope, f), page)
             .await?;
+        let (rows, total) = page.into_parts();
         let items = rows
             .iter()
             .map(|r| {
@@ -242,16 +230,18 @@ impl Store {
             alarm_type: None,
             ..f.clone()
         };
-        let mut binds = Binds::default();
-        let wh = Self::alarm_where(scope, &base, &mut binds);
+        let filter = Self::alarm_filter(scope, &base).condition();
         let mut out = AlarmSummary::default();
         // Both groupings run on indexed columns (severity by its rank).
-        for (col, target) in [("a.severity_rank", 0), ("a.alarm_type", 1)] {
-            let sql =
-                format!("SELECT {col} AS k, COUNT(*) AS n FROM alarms a WHERE {wh} GROUP BY {col}");
-            let rows = bind_all(sqlx::query(&sql), &binds)
-                .fetch_all(self.pool())
-                .await?;
+        for (column, target) in [("a.severity_rank", 0), ("a.alarm_type", 1)] {
+            let q = Query::select()
+                .expr_as(Expr::cust(column), Alias::new("k"))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_as(Alias::new("alarms"), Alias::new("a"))
+                .cond_where(filter.clone())
+                .add_group_by([Expr::cust(column)])
+                .to_owned();
+            let rows = self.select_all(&q).await?;
             let pairs = rows
                 .iter()
                 .map(|r| {
@@ -284,13 +274,12 @@ impl Store {
     ) -> Result<u64> {
         let mut tx = self.begin().await?;
         for id in ids {
-            let mut binds = Binds::default();
-            let p = binds.push(id.to_string());
-            let sql = format!(
-                "SELECT a.customer_id, a.ongoing, a.description FROM alarms a JOIN customers c ON c.id = a.customer_id WHERE a.id = {p} AND {}",
-                condition(scope, &mut binds)
-            );
-            let Some(row) = bind_all(sqlx::query(&sql), &binds)
+            let q = Self::alarms_select()
+                .and_where(col("a.id").eq(id.to_string()))
+                .cond_where(scope::customers(scope))
+                .to_owned();
+            let (sql, values) = self.build(&q);
+            let Some(row) = sqlx::query_with(&sql, values)
                 .fetch_optional(&mut *tx)
                 .await?
             else {
@@ -340,16 +329,21 @@ impl Store {
         alarm_type: AlarmType,
     ) -> Result<u64> {
         let mut tx = self.begin().await?;
-        let mut binds = Binds::default();
-        let t = binds.push(alarm_type.as_str());
-        let sc = condition(scope, &mut binds);
-        let del = format!(
-            "DELETE FROM alarms WHERE alarm_type = {t} AND ongoing = 0 AND customer_id IN (SELECT c.id FROM customers c WHERE {sc}) RETURNING customer_id"
-        );
+        let in_scope = Query::select()
+            .column((Alias::new("c"), Alias::new("id")))
+            .from_as(Alias::new("customers"), Alias::new("c"))
+            .cond_where(scope::customers(scope))
+            .to_owned();
+        let del = Query::delete()
+            .from_table(Alias::new("alarms"))
+            .and_where(col("alarm_type").eq(alarm_type.as_str()))
+            .and_where(col("ongoing").eq(0))
+            .and_where(col("customer_id").in_subquery(in_scope))
+            .returning_col(Alias::new("customer_id"))
+            .to_owned();
         // Decrement by what was really deleted (concurrent raises or clears cannot skew the count).
-        let deleted = bind_all(sqlx::query(&del), &binds)
-            .fetch_all(&mut *tx)
-            .await?;
+        let (sql, values) = self.build(&del);
+        let deleted = sqlx::query_with(&sql, values).fetch_all(&mut *tx).await?;
         let mut per_customer: std::collections::HashMap<String, i64> =
             std::collections::HashMap::new();
         for r in &deleted {
@@ -444,7 +438,12 @@ mod tests {
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         let (items, total) = s
-            .list_alarms(Scope::All, &AlarmFilter::default(), None, Page::new(0, 10))
+            .list_alarms(
+                Scope::All,
+                &AlarmFilter::default(),
+                None,
+                PageRequest::new(0, 10),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(total, 2);
@@ -488,7 +487,7 @@ mod tests {
                 Scope::Customer(a),
                 &AlarmFilter::default(),
                 None,
-                Page::new(0, 10),
+                PageRequest::new(0, 10),
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -498,7 +497,7 @@ mod tests {
                 Scope::Customer(b),
                 &AlarmFilter::default(),
                 None,
-                Page::new(0, 10),
+                PageRequest::new(0, 10),
             )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
@@ -528,7 +527,12 @@ mod tests {
             Some(2)
         );
         let (items, _) = s
-            .list_alarms(Scope::All, &AlarmFilter::default(), None, Page::new(0, 10))
+            .list_alarms(
+                Scope::All,
+                &AlarmFilter::default(),
+                None,
+                PageRequest::new(0, 10),
+            )
             .await
             .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(items.len(), 1);

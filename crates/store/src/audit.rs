@@ -1,9 +1,11 @@
 //! The audit log: who did what to which target, when, from where, with what outcome. Records of
 //! successful changes are written inside the change's own transaction.
 
-use crate::sql::Page;
+use crate::list::{Filter, Page};
+use crate::sql::PageRequest;
 use crate::{now_ms, ts, Result, Store};
 use patchbay_domain::{AccountId, AuditId};
+use sea_query::{Alias, Expr, Order, Query};
 use sqlx::{Any, Row, Transaction};
 
 /// Who is acting and from where; passed to every store method that changes state.
@@ -110,29 +112,19 @@ impl Store {
     pub async fn list_audit(
         &self,
         filter: &AuditFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<AuditEvent>, i64)> {
-        let mut binds = crate::sql::Binds::default();
-        let mut wh = vec!["1=1".to_string()];
-        if let Some(a) = &filter.action {
-            wh.push(format!("action = {}", binds.push(a.clone())));
-        }
-        if let Some(a) = &filter.actor_login {
-            wh.push(format!("actor_login = {}", binds.push(a.clone())));
-        }
-        if let Some(o) = &filter.outcome {
-            wh.push(format!("outcome = {}", binds.push(o.clone())));
-        }
-        let wh = wh.join(" AND ");
-        let count_sql = format!("SELECT COUNT(*) AS n FROM audit_events WHERE {wh}");
-        let q = crate::sql::bind_all(sqlx::query(&count_sql), &binds);
-        let total: i64 = q.fetch_one(self.pool()).await?.try_get("n")?;
-        let sql = format!(
-            "SELECT * FROM audit_events WHERE {wh} ORDER BY at DESC, id DESC LIMIT {} OFFSET {}",
-            page.max, page.start
-        );
-        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
-        let rows = q.fetch_all(self.pool()).await?;
+        let f = Filter::new()
+            .eq("e.action", filter.action.clone())
+            .eq("e.actor_login", filter.actor_login.clone())
+            .eq("e.outcome", filter.outcome.clone());
+        let q = Query::select()
+            .expr(Expr::cust("e.*"))
+            .from_as(Alias::new("audit_events"), Alias::new("e"))
+            .order_by((Alias::new("e"), Alias::new("at")), Order::Desc)
+            .order_by((Alias::new("e"), Alias::new("id")), Order::Desc)
+            .to_owned();
+        let Page { items: rows, total } = self.count_and_page(q, f, page).await?;
         let items = rows
             .iter()
             .map(|r| {

@@ -2,12 +2,14 @@
 //! the dashboard figures. The connectivity columns are maintained by `systems`.
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
+use crate::list::{col, like, order, related, Filter};
 use crate::providers::key;
-use crate::scope::condition;
-use crate::sql::{bind_all, contains_pattern, Binds, Page, SortOrder};
+use crate::scope;
+use crate::sql::{PageRequest, SortOrder};
 use crate::{flag, get_flag, now_ms, ts, Result, Store, StoreError};
 use patchbay_domain::customer::CustomerFields;
 use patchbay_domain::{AccountId, CustomerId, DistributorId, ResellerId, Scope};
+use sea_query::{Alias, Expr, JoinType, Order, Query, SelectStatement};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -70,40 +72,15 @@ pub struct CustomerFilter {
     pub has_alarms: Option<bool>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CustomerSort {
-    Name,
-    SystemName,
-    CustomerId,
-    Profile,
-    Version,
-    Alarms,
-    Status,
-}
-
-impl CustomerSort {
-    pub const ALL: [(CustomerSort, &'static str); 7] = [
-        (CustomerSort::Name, "name"),
-        (CustomerSort::SystemName, "systemName"),
-        (CustomerSort::CustomerId, "customerId"),
-        (CustomerSort::Profile, "profile"),
-        (CustomerSort::Version, "version"),
-        (CustomerSort::Alarms, "alarmCount"),
-        (CustomerSort::Status, "status"),
-    ];
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.iter().find(|(_, n)| *n == s).map(|(c, _)| *c)
-    }
-    fn column(self) -> &'static str {
-        match self {
-            CustomerSort::Name => "c.name_key",
-            CustomerSort::SystemName => "c.system_name",
-            CustomerSort::CustomerId => "c.customer_id",
-            CustomerSort::Profile => "c.profile",
-            CustomerSort::Version => "c.version",
-            CustomerSort::Alarms => "c.alarm_count",
-            CustomerSort::Status => "c.light",
-        }
+crate::sort_columns! {
+    pub enum CustomerSort {
+        Name => "name" => "c.name_key",
+        SystemName => "systemName" => "c.system_name",
+        CustomerId => "customerId" => "c.customer_id",
+        Profile => "profile" => "c.profile",
+        Version => "version" => "c.version",
+        Alarms => "alarmCount" => "c.alarm_count",
+        Status => "status" => "c.light",
     }
 }
 
@@ -123,7 +100,25 @@ const COLUMNS: &str = "c.id, c.name, c.customer_id, c.distributor_id, c.reseller
     c.service_disabled, c.phone, c.email, c.notes, c.light, c.status_code, c.system_name, c.profile, c.version, \
     c.address, c.port, c.last_seen_at, c.needs_attention, c.alarm_count, c.created_at, \
     COALESCE(d.name, '') AS distributor_name, COALESCE(r.name, '') AS reseller_name";
-const FROM: &str = "customers c LEFT JOIN distributors d ON d.id = c.distributor_id LEFT JOIN resellers r ON r.id = c.reseller_id";
+/// `SELECT COLUMNS FROM customers c` with the provider names joined.
+fn select() -> SelectStatement {
+    Query::select()
+        .expr(Expr::cust(COLUMNS))
+        .from_as(Alias::new("customers"), Alias::new("c"))
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("distributors"),
+            Alias::new("d"),
+            Expr::cust("d.id = c.distributor_id"),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            Alias::new("resellers"),
+            Alias::new("r"),
+            Expr::cust("r.id = c.reseller_id"),
+        )
+        .to_owned()
+}
 
 fn row_to_customer(
     r: &AnyRow,
@@ -371,13 +366,14 @@ impl Store {
         let mut tx = self.begin().await?;
         let mut names = Vec::new();
         for id in ids {
-            let mut binds = Binds::default();
-            let p = binds.push(id.to_string());
-            let sql = format!(
-                "SELECT c.name FROM customers c WHERE c.id = {p} AND {}",
-                condition(scope, &mut binds)
-            );
-            let Some(row) = bind_all(sqlx::query(&sql), &binds)
+            let q = Query::select()
+                .column((Alias::new("c"), Alias::new("name")))
+                .from_as(Alias::new("customers"), Alias::new("c"))
+                .and_where(col("c.id").eq(id.to_string()))
+                .cond_where(scope::customers(scope))
+                .to_owned();
+            let (sql, values) = self.build(&q);
+            let Some(row) = sqlx::query_with(&sql, values)
                 .fetch_optional(&mut *tx)
                 .await?
             else {
@@ -412,16 +408,13 @@ impl Store {
         if ids.is_empty() {
             return Ok(map);
         }
-        let mut binds = Binds::default();
-        let list: Vec<String> = ids.iter().map(|i| binds.push(i.clone())).collect();
-        let sql = format!(
-            "SELECT customer_id, tag FROM customer_tags WHERE customer_id IN ({}) ORDER BY tag_key",
-            list.join(",")
-        );
-        for r in bind_all(sqlx::query(&sql), &binds)
-            .fetch_all(self.pool())
-            .await?
-        {
+        let q = Query::select()
+            .columns([Alias::new("customer_id"), Alias::new("tag")])
+            .from(Alias::new("customer_tags"))
+            .and_where(col("customer_id").is_in(ids.iter().cloned()))
+            .order_by(Alias::new("tag_key"), Order::Asc)
+            .to_owned();
+        for r in self.select_all(&q).await? {
             map.entry(r.try_get("customer_id")?)
                 .or_default()
                 .push(r.try_get("tag")?);
@@ -438,17 +431,19 @@ impl Store {
         if ids.is_empty() {
             return Ok(map);
         }
-        let mut binds = Binds::default();
-        let list: Vec<String> = ids.iter().map(|i| binds.push(i.clone())).collect();
-        let sql = format!(
-            "SELECT o.customer_id, a.id, a.login_name FROM customer_operators o JOIN accounts a ON a.id = o.account_id \
-             WHERE o.customer_id IN ({}) ORDER BY a.login_key",
-            list.join(",")
-        );
-        for r in bind_all(sqlx::query(&sql), &binds)
-            .fetch_all(self.pool())
-            .await?
-        {
+        let q = Query::select()
+            .expr(Expr::cust("o.customer_id, a.id, a.login_name"))
+            .from_as(Alias::new("customer_operators"), Alias::new("o"))
+            .join_as(
+                JoinType::InnerJoin,
+                Alias::new("accounts"),
+                Alias::new("a"),
+                Expr::cust("a.id = o.account_id"),
+            )
+            .and_where(col("o.customer_id").is_in(ids.iter().cloned()))
+            .order_by((Alias::new("a"), Alias::new("login_key")), Order::Asc)
+            .to_owned();
+        for r in self.select_all(&q).await? {
             map.entry(r.try_get("customer_id")?)
                 .or_default()
                 .push((parse_id(r.try_get("id")?)?, r.try_get("login_name")?));
@@ -478,16 +473,11 @@ impl Store {
     /// One customer within `scope`; NotFound otherwise (TEN-4).
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn customer(&self, scope: Scope, id: CustomerId) -> Result<Customer> {
-        let mut binds = Binds::default();
-        let p = binds.push(id.to_string());
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE c.id = {p} AND {}",
-            condition(scope, &mut binds)
-        );
-        let Some(row) = bind_all(sqlx::query(&sql), &binds)
-            .fetch_optional(self.pool())
-            .await?
-        else {
+        let q = select()
+            .and_where(col("c.id").eq(id.to_string()))
+            .cond_where(scope::customers(scope))
+            .to_owned();
+        let Some(row) = self.select_optional(&q).await? else {
             return Err(StoreError::NotFound);
         };
         Ok(self.hydrate(vec![row]).await?.remove(0))
@@ -525,45 +515,45 @@ impl Store {
         .transpose()
     }
 
-    fn filter_sql(scope: Scope, f: &CustomerFilter, binds: &mut Binds) -> String {
-        let mut wh = vec![condition(scope, binds)];
-        if let Some(v) = &f.light {
-            wh.push(format!("c.light = {}", binds.push(v.clone())));
-        }
-        if let Some(v) = &f.status_code {
-            wh.push(format!("c.status_code = {}", binds.push(v.clone())));
-        }
-        if let Some(v) = &f.version {
-            wh.push(format!("c.version = {}", binds.push(v.clone())));
-        }
-        if let Some(v) = &f.profile {
-            wh.push(format!("c.profile = {}", binds.push(v.clone())));
-        }
-        if let Some(v) = &f.distributor {
-            wh.push(format!("c.distributor_key = {}", binds.push(key(v))));
-        }
-        if let Some(v) = &f.reseller {
-            wh.push(format!("c.reseller_key = {}", binds.push(key(v))));
-        }
+    fn filter(scope: Scope, f: &CustomerFilter) -> Filter {
+        let tags = || related("customer_tags", "t", "t.customer_id = c.id");
+        let mut filter = Filter::new()
+            .and(scope::customers(scope))
+            .eq("c.light", f.light.clone())
+            .eq("c.status_code", f.status_code.clone())
+            .eq("c.version", f.version.clone())
+            .eq("c.profile", f.profile.clone())
+            .eq("c.distributor_key", f.distributor.as_deref().map(key))
+            .eq("c.reseller_key", f.reseller.as_deref().map(key))
+            .search(
+                &[
+                    "c.name_key",
+                    "c.customer_id",
+                    "c.system_name",
+                    "c.version",
+                    "c.profile",
+                    "c.notes",
+                    "c.email",
+                    "c.phone",
+                    "c.distributor_key",
+                    "c.reseller_key",
+                    "c.status_code",
+                ],
+                f.search.as_deref(),
+                |p| {
+                    vec![Expr::exists(
+                        tags().and_where(col("t.tag_key").like(like(p))).to_owned(),
+                    )]
+                },
+            );
         if let Some(t) = &f.tag {
-            wh.push(format!("EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag_key = {})", binds.push(key(t))));
+            filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
         }
         match f.has_alarms {
-            Some(true) => wh.push("c.alarm_count > 0".into()),
-            Some(false) => wh.push("c.alarm_count = 0".into()),
-            None => {}
+            Some(true) => filter.and(col("c.alarm_count").gt(0)),
+            Some(false) => filter.and(col("c.alarm_count").eq(0)),
+            None => filter,
         }
-        if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            let p = binds.push(contains_pattern(s));
-            wh.push(format!(
-                "(c.name_key LIKE {p} ESCAPE '\\' OR LOWER(c.customer_id) LIKE {p} ESCAPE '\\' OR LOWER(c.system_name) LIKE {p} ESCAPE '\\' \
-                 OR LOWER(c.version) LIKE {p} ESCAPE '\\' OR LOWER(c.profile) LIKE {p} ESCAPE '\\' OR LOWER(c.notes) LIKE {p} ESCAPE '\\' \
-                 OR LOWER(c.email) LIKE {p} ESCAPE '\\' OR c.phone LIKE {p} ESCAPE '\\' OR c.distributor_key LIKE {p} ESCAPE '\\' \
-                 OR c.reseller_key LIKE {p} ESCAPE '\\' OR LOWER(c.status_code) LIKE {p} ESCAPE '\\' \
-                 OR EXISTS (SELECT 1 FROM customer_tags t WHERE t.customer_id = c.id AND t.tag_key LIKE {p} ESCAPE '\\'))"
-            ));
-        }
-        wh.join(" AND ")
     }
 
     /// CUS-4 / CUS-6 list: scope, filter, search, one sort column, page.
@@ -573,43 +563,28 @@ impl Store {
         scope: Scope,
         f: &CustomerFilter,
         sort: Option<(CustomerSort, SortOrder)>,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Customer>, i64)> {
-        let mut binds = Binds::default();
-        let wh = Self::filter_sql(scope, f, &mut binds);
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM customers c WHERE {wh}")),
-            &binds,
-        )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let order = match sort {
-            Some((col, dir)) => format!("{} {}, c.name_key", col.column(), dir.sql()),
-            None => "c.name_key".to_string(),
-        };
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.max, page.start
-        );
-        let rows = bind_all(sqlx::query(&sql), &binds)
-            .fetch_all(self.pool())
+        let mut q = select();
+        order(&mut q, sort, &["c.name_key"]);
+        let counted = Query::select()
+            .from_as(Alias::new("customers"), Alias::new("c"))
+            .to_owned();
+        let page = self
+            .count_and_page_from(q, &counted, Self::filter(scope, f), page)
             .await?;
-        Ok((self.hydrate(rows).await?, total))
+        Ok((self.hydrate(page.items).await?, page.total))
     }
 
     /// Customer ids in scope matching a filter (for bulk actions and assignment checks).
     pub async fn customer_in_scope(&self, scope: Scope, id: CustomerId) -> Result<bool> {
-        let mut binds = Binds::default();
-        let p = binds.push(id.to_string());
-        let sql = format!(
-            "SELECT 1 AS x FROM customers c WHERE c.id = {p} AND {}",
-            condition(scope, &mut binds)
-        );
-        Ok(bind_all(sqlx::query(&sql), &binds)
-            .fetch_optional(self.pool())
-            .await?
-            .is_some())
+        let q = Query::select()
+            .expr(Expr::val(1))
+            .from_as(Alias::new("customers"), Alias::new("c"))
+            .and_where(col("c.id").eq(id.to_string()))
+            .cond_where(scope::customers(scope))
+            .to_owned();
+        Ok(self.select_optional(&q).await?.is_some())
     }
 
     /// CUS-3 tooltip: accounts assigned to a customer, manually or by label, excluding
@@ -644,32 +619,47 @@ impl Store {
     /// DSH-1 figures within `scope`.
     #[tracing::instrument(skip_all)]
     pub async fn dashboard(&self, scope: Scope) -> Result<Dashboard> {
-        let mut binds = Binds::default();
-        let sc = condition(scope, &mut binds);
-        // The alarm form of the scope binds the same values in the same order, so `binds` serves
-        // both.
-        let asc = crate::scope::alarm_condition(scope, &mut Binds::default());
-        let pairs = |sql: String| {
-            let binds = &binds;
-            async move {
-                let rows = bind_all(sqlx::query(&sql), binds)
-                    .fetch_all(self.pool())
-                    .await?;
-                rows.iter()
-                    .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
-                    .collect::<Result<Vec<_>>>()
-            }
+        // `key` AS k, COUNT(*) AS n over `from` in scope, grouped by `key`.
+        let counts = |from: SelectStatement, key: &str| {
+            let mut q = from;
+            q.expr_as(Expr::cust(key), Alias::new("k"))
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .add_group_by([Expr::cust(key)]);
+            q
         };
-        let by_light = pairs(format!(
-            "SELECT c.light AS k, COUNT(*) AS n FROM customers c WHERE {sc} GROUP BY c.light"
-        ))
-        .await?;
-        let by_status = pairs(format!("SELECT c.status_code AS k, COUNT(*) AS n FROM customers c WHERE {sc} GROUP BY c.status_code ORDER BY n DESC")).await?;
+        let customers = || {
+            Query::select()
+                .from_as(Alias::new("customers"), Alias::new("c"))
+                .cond_where(scope::customers(scope))
+                .to_owned()
+        };
+        let alarms = || {
+            Query::select()
+                .from_as(Alias::new("alarms"), Alias::new("a"))
+                .cond_where(scope::alarms(scope))
+                .to_owned()
+        };
+        let pairs = |q: SelectStatement| async move {
+            self.select_all(&q)
+                .await?
+                .iter()
+                .map(|r| Ok((r.try_get::<String, _>("k")?, r.try_get::<i64, _>("n")?)))
+                .collect::<Result<Vec<_>>>()
+        };
+        let by_n = |mut q: SelectStatement, limit: Option<u64>| {
+            q.order_by_expr(Expr::cust("n"), Order::Desc)
+                .order_by_expr(Expr::cust("k"), Order::Asc);
+            if let Some(l) = limit {
+                q.limit(l);
+            }
+            q
+        };
+        let by_light = pairs(counts(customers(), "c.light")).await?;
+        let by_status = pairs(by_n(counts(customers(), "c.status_code"), None)).await?;
         let alarms_by_severity: Vec<(String, i64)> = {
             // Grouped on the indexed rank, named afterwards.
-            let sql = format!("SELECT a.severity_rank AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.severity_rank");
-            let rows = bind_all(sqlx::query(&sql), &binds)
-                .fetch_all(self.pool())
+            let rows = self
+                .select_all(&counts(alarms(), "a.severity_rank"))
                 .await?;
             rows.iter()
                 .map(|r| {
@@ -680,18 +670,25 @@ impl Store {
                 })
                 .collect::<Result<Vec<_>>>()?
         };
-        let alarms_by_type = pairs(format!(
-            "SELECT a.alarm_type AS k, COUNT(*) AS n FROM alarms a WHERE {asc} GROUP BY a.alarm_type"
-        ))
-        .await?;
-        let tags = pairs(format!(
-            "SELECT MIN(t.tag) AS k, COUNT(*) AS n FROM customer_tags t JOIN customers c ON c.id = t.customer_id WHERE {sc} GROUP BY t.tag_key ORDER BY n DESC, k LIMIT 20"
-        ))
-        .await?;
-        let versions = pairs(format!(
-            "SELECT c.version AS k, COUNT(*) AS n FROM customers c WHERE {sc} AND c.version <> '' GROUP BY c.version ORDER BY n DESC, k LIMIT 20"
-        ))
-        .await?;
+        let alarms_by_type = pairs(counts(alarms(), "a.alarm_type")).await?;
+        let tags = {
+            let mut q = customers();
+            q.join_as(
+                JoinType::InnerJoin,
+                Alias::new("customer_tags"),
+                Alias::new("t"),
+                Expr::cust("c.id = t.customer_id"),
+            )
+            .expr_as(Expr::cust("MIN(t.tag)"), Alias::new("k"))
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .add_group_by([Expr::cust("t.tag_key")]);
+            pairs(by_n(q, Some(20))).await?
+        };
+        let versions = {
+            let mut q = counts(customers(), "c.version");
+            q.and_where(col("c.version").ne(""));
+            pairs(by_n(q, Some(20))).await?
+        };
         let customers = by_light.iter().map(|(_, n)| n).sum();
         Ok(Dashboard {
             customers,

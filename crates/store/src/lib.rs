@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calling;
 pub mod crypto;
 pub mod customers;
+pub mod list;
 pub mod lockout;
 mod migrate;
 pub mod outbox;
@@ -25,7 +26,8 @@ use std::time::Duration;
 
 pub use accounts::{Account, AccountFilter, AccountSort, NewAccount};
 pub use audit::{AuditEvent, AuditMeta};
-pub use sql::{Page, SortOrder};
+pub use list::Page;
+pub use sql::{PageRequest, SortOrder};
 
 /// Which engine a store talks to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,8 +2,10 @@
 //! when one is configured, otherwise they stay readable in the console.
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::sql::Page;
+use crate::list::Filter;
+use crate::sql::PageRequest;
 use crate::{now_ms, ts, Result, Store};
+use sea_query::{Alias, Expr, Order, Query};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,17 +128,17 @@ impl Store {
     }
 
     /// Newest first.
-    pub async fn list_mail(&self, page: Page) -> Result<(Vec<Mail>, i64)> {
-        let total: i64 = sqlx::query("SELECT COUNT(*) AS n FROM outbox")
-            .fetch_one(self.pool())
-            .await?
-            .try_get("n")?;
-        let rows = sqlx::query(&format!(
-            "SELECT * FROM outbox ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
-            page.max, page.start
+    pub async fn list_mail(&self, page: PageRequest) -> Result<(Vec<Mail>, i64)> {
+        let q = Query::select()
+            .expr(Expr::cust("o.*"))
+            .from_as(Alias::new("outbox"), Alias::new("o"))
+            .order_by((Alias::new("o"), Alias::new("created_at")), Order::Desc)
+            .order_by((Alias::new("o"), Alias::new("id")), Order::Desc)
+            .to_owned();
+        let page = self.count_and_page(q, Filter::new(), page).await?;
+        Ok((
+            page.items.iter().map(mail).collect::<Result<Vec<_>>>()?,
+            page.total,
         ))
-        .fetch_all(self.pool())
-        .await?;
-        Ok((rows.iter().map(mail).collect::<Result<Vec<_>>>()?, total))
     }
 }

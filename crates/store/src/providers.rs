@@ -1,10 +1,10 @@
 //! Distributors and resellers (TEN-1).
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::scope::condition;
-use crate::sql::Binds;
+use crate::list::{col, related, Filter};
 use crate::{now_ms, unique_as, Result, Store, StoreError};
 use patchbay_domain::{DistributorId, ResellerId, Scope};
+use sea_query::{Alias, Cond, Condition, Expr, JoinType, Order, Query};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,29 +106,16 @@ impl Store {
     /// in its scope (TEN-4).
     #[tracing::instrument(skip_all)]
     pub async fn distributors(&self, scope: Scope) -> Result<Vec<Distributor>> {
-        let mut binds = Binds::default();
-        let visible = match scope {
-            Scope::All => "1=1".to_string(),
-            other => {
-                let mut v = format!(
-                    "EXISTS (SELECT 1 FROM customers c WHERE c.distributor_id = d.id AND {})",
-                    condition(other, &mut binds)
-                );
-                if let Scope::Assigned(me) = other {
-                    // Providers named by one of the account's labels (CUS-3).
-                    let p = binds.push(me.to_string());
-                    v = format!("({v} OR EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = {p} AND LOWER(l.label) = d.name_key))");
-                }
-                v
-            }
-        };
-        let sql = format!(
-            "SELECT d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
-             (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers \
-             FROM distributors d WHERE {visible} ORDER BY d.name_key"
-        );
-        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
-        let rows = q.fetch_all(self.pool()).await?;
+        let q = Query::select()
+            .expr(Expr::cust(
+                "d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
+                 (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers",
+            ))
+            .from_as(Alias::new("distributors"), Alias::new("d"))
+            .cond_where(visible(scope, "c.distributor_id = d.id", "LOWER(l.label) = d.name_key"))
+            .order_by((Alias::new("d"), Alias::new("name_key")), Order::Asc)
+            .to_owned();
+        let rows = self.select_all(&q).await?;
         rows.iter()
             .map(|r| {
                 Ok(Distributor {
@@ -148,34 +135,30 @@ impl Store {
         scope: Scope,
         distributor: Option<DistributorId>,
     ) -> Result<Vec<Reseller>> {
-        let mut binds = Binds::default();
-        let mut wh = vec![match scope {
-            Scope::All => "1=1".to_string(),
-            other => {
-                let mut v = format!(
-                    "EXISTS (SELECT 1 FROM customers c WHERE c.reseller_id = r.id AND {})",
-                    condition(other, &mut binds)
-                );
-                if let Scope::Assigned(me) = other {
-                    let p = binds.push(me.to_string());
-                    v = format!(
-                        "({v} OR EXISTS (SELECT 1 FROM account_labels l WHERE l.account_id = {p} AND (LOWER(l.label) = r.name_key OR LOWER(l.label) = d.name_key)))"
-                    );
-                }
-                v
-            }
-        }];
-        if let Some(d) = distributor {
-            wh.push(format!("r.distributor_id = {}", binds.push(d.to_string())));
-        }
-        let sql = format!(
-            "SELECT r.id, r.distributor_id, d.name AS distributor_name, r.name, \
-             (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers \
-             FROM resellers r JOIN distributors d ON d.id = r.distributor_id WHERE {} ORDER BY d.name_key, r.name_key",
-            wh.join(" AND ")
-        );
-        let q = crate::sql::bind_all(sqlx::query(&sql), &binds);
-        let rows = q.fetch_all(self.pool()).await?;
+        let f = Filter::new()
+            .and(visible(
+                scope,
+                "c.reseller_id = r.id",
+                "(LOWER(l.label) = r.name_key OR LOWER(l.label) = d.name_key)",
+            ))
+            .eq("r.distributor_id", distributor.map(|d| d.to_string()));
+        let q = Query::select()
+            .expr(Expr::cust(
+                "r.id, r.distributor_id, d.name AS distributor_name, r.name, \
+                 (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers",
+            ))
+            .from_as(Alias::new("resellers"), Alias::new("r"))
+            .join_as(
+                JoinType::InnerJoin,
+                Alias::new("distributors"),
+                Alias::new("d"),
+                Expr::cust("d.id = r.distributor_id"),
+            )
+            .cond_where(f.condition())
+            .order_by((Alias::new("d"), Alias::new("name_key")), Order::Asc)
+            .order_by((Alias::new("r"), Alias::new("name_key")), Order::Asc)
+            .to_owned();
+        let rows = self.select_all(&q).await?;
         rows.iter()
             .map(|r| {
                 Ok(Reseller {
@@ -300,5 +283,27 @@ impl Store {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+}
+
+/// A provider a caller may know of (TEN-4): all for platform staff; otherwise one with a customer
+/// in the caller's scope (`customer_link` joins `customers c` to it), or, for an assigned
+/// operator, one its labels name (`label_match` over `account_labels l`, CUS-3).
+fn visible(scope: Scope, customer_link: &'static str, label_match: &'static str) -> Condition {
+    match scope {
+        Scope::All => Cond::all(),
+        other => {
+            let customers = related("customers", "c", customer_link)
+                .cond_where(crate::scope::customers(other))
+                .to_owned();
+            let mut any = Cond::any().add(Expr::exists(customers));
+            if let Scope::Assigned(me) = other {
+                let labels = related("account_labels", "l", label_match)
+                    .and_where(col("l.account_id").eq(me.to_string()))
+                    .to_owned();
+                any = any.add(Expr::exists(labels));
+            }
+            any
+        }
     }
 }

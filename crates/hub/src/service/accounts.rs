@@ -9,7 +9,7 @@ use patchbay_domain::rbac::{creatable_roles, may_manage_account};
 use patchbay_domain::{password, AccountId, Capability, CustomerId, Role, Rule};
 use patchbay_store::crypto::{hash_password, verify_password};
 use patchbay_store::lockout::Admission;
-use patchbay_store::{Account, AccountFilter, AccountSort, NewAccount, Page, SortOrder};
+use patchbay_store::{Account, AccountFilter, AccountSort, NewAccount, PageRequest, SortOrder};
 
 /// A create or update as parsed from a form or JSON body: every field optional; `None` keeps the
 /// current value (update) or takes the default (create).
@@ -327,7 +327,7 @@ pub async fn list(
     caller: &Caller,
     mut filter: AccountFilter,
     sort: Option<(AccountSort, SortOrder)>,
-    page: Page,
+    page: PageRequest,
 ) -> Result<(Vec<Account>, i64), AppError> {
     caller.require(Capability::ManageAccounts)?;
     if caller.principal.role == Role::Supervisor {

@@ -42,7 +42,7 @@ pub async fn org(
             scope,
             &Default::default(),
             None,
-            patchbay_store::Page::new(0, 2),
+            patchbay_store::PageRequest::new(0, 2),
         )
         .await?;
     match (only.first(), total) {

@@ -254,7 +254,11 @@ pub(crate) async fn add_device_for_person(
 pub(crate) async fn device_ids(hub: &TestHub, c: CustomerId) -> Vec<DeviceId> {
     let (items, _) = hub
         .store()
-        .list_devices(c, &Default::default(), patchbay_store::Page::new(0, 100))
+        .list_devices(
+            c,
+            &Default::default(),
+            patchbay_store::PageRequest::new(0, 100),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     items.into_iter().map(|d| d.id).collect()
@@ -642,7 +646,11 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     assert!(field_error(&html, "mac").contains("not a MAC address"));
     let (items, _) = hub
         .store()
-        .list_workspaces(c, &Default::default(), patchbay_store::Page::new(0, 10))
+        .list_workspaces(
+            c,
+            &Default::default(),
+            patchbay_store::PageRequest::new(0, 10),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(items.is_empty(), "no half-done workspace");
@@ -663,7 +671,11 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     assert!(text_of(&html, "cred-user").starts_with("julietlobby"));
     let (items, _) = hub
         .store()
-        .list_workspaces(c, &Default::default(), patchbay_store::Page::new(0, 10))
+        .list_workspaces(
+            c,
+            &Default::default(),
+            patchbay_store::PageRequest::new(0, 10),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(items.len(), 1);

@@ -293,7 +293,11 @@ async fn ten_2_people_and_locations_through_the_pages() {
     );
     let (items, _) = hub
         .store()
-        .list_locations(c, &Default::default(), patchbay_store::Page::new(0, 10))
+        .list_locations(
+            c,
+            &Default::default(),
+            patchbay_store::PageRequest::new(0, 10),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let loc = items[0].id;

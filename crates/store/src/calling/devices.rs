@@ -1,12 +1,13 @@
 //! The device catalogue (DEV-1), devices with their SIP identity (DEV-3, DEV-4), their lines
 //! (DEV-6) and activation codes.
 
-use super::{key, member_from, parse_uuid, Member, Tx, MEMBER_COLUMNS};
-use crate::sql::{bind_all, contains_pattern, Binds};
-use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use super::{key, member_columns, member_from, parse_uuid, Member, Tx};
+use crate::list::{col, related, select_from, Filter};
+use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{Line, LineType, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
 use patchbay_domain::{ActivationCodeId, CustomerId, DeviceId, LocationId};
+use sea_query::{Alias, Cond, Expr, JoinType, Query, SelectStatement, UnionType};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -130,11 +131,36 @@ pub struct DeviceLine {
     pub line_weight: i64,
 }
 
-const DEVICE_COLUMNS: &str = "d.id, d.customer_id, d.mac, d.display_name, d.sip_user_name, d.line_port, \
-    d.outbound_proxy, d.registrar, d.status, d.created_at, m.model, m.display_name AS model_display_name, m.vendor, \
-    m.device_type, m.manufacturer, m.managed_by, m.supported_for, m.onboarding, m.line_ports, m.fax";
-const DEVICE_FROM: &str = "devices d JOIN device_models m ON m.model = d.model \
-    LEFT JOIN people p ON p.id = d.person_id LEFT JOIN workspaces w ON w.id = d.workspace_id";
+const DEVICE_COLUMNS: &str = concat!(
+    "d.id, d.customer_id, d.mac, d.display_name, d.sip_user_name, d.line_port, \
+     d.outbound_proxy, d.registrar, d.status, d.created_at, m.model, \
+     m.display_name AS model_display_name, m.vendor, m.device_type, m.manufacturer, m.managed_by, \
+     m.supported_for, m.onboarding, m.line_ports, m.fax, ",
+    member_columns!()
+);
+
+/// Devices `d` with their model `m` and owner (`p` or `w`).
+fn select() -> SelectStatement {
+    select_from(
+        DEVICE_COLUMNS,
+        ("devices", "d"),
+        &[
+            (
+                JoinType::InnerJoin,
+                "device_models",
+                "m",
+                "m.model = d.model",
+            ),
+            (JoinType::LeftJoin, "people", "p", "p.id = d.person_id"),
+            (
+                JoinType::LeftJoin,
+                "workspaces",
+                "w",
+                "w.id = d.workspace_id",
+            ),
+        ],
+    )
+}
 
 fn device_from(row: &AnyRow) -> Result<Device> {
     let model = DeviceModel {
@@ -290,17 +316,12 @@ impl Store {
         if macs.is_empty() {
             return Ok(Vec::new());
         }
-        let mut binds = Binds::default();
-        let ps: Vec<String> = macs.iter().map(|m| binds.push(m.clone())).collect();
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT mac FROM devices WHERE mac IN ({})",
-                ps.join(",")
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let q = Query::select()
+            .column(Alias::new("mac"))
+            .from(Alias::new("devices"))
+            .and_where(col("mac").is_in(macs.iter().cloned()))
+            .to_owned();
+        let rows = self.select_all(&q).await?;
         rows.iter()
             .map(|r| Ok(r.try_get::<String, _>("mac")?))
             .collect()
@@ -399,14 +420,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn device(&self, id: DeviceId) -> Result<Device> {
-        let row = sqlx::query(&format!(
-            "SELECT {DEVICE_COLUMNS}, {MEMBER_COLUMNS} FROM {DEVICE_FROM} WHERE d.id = $1"
-        ))
-        .bind(id.to_string())
-        .fetch_optional(self.pool())
-        .await?
-        .ok_or(StoreError::NotFound)?;
-        device_from(&row)
+        super::one_of(self, select(), "d.id", id.to_string(), device_from).await
     }
 
     #[tracing::instrument(skip_all, fields(%customer))]
@@ -414,50 +428,35 @@ impl Store {
         &self,
         customer: CustomerId,
         f: &DeviceFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Device>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec![format!(
-            "d.customer_id = {}",
-            binds.push(customer.to_string())
-        )];
-        if let Some(p) = f.person {
-            wh.push(format!("d.person_id = {}", binds.push(p.to_string())));
-        }
-        if let Some(w) = f.workspace {
-            wh.push(format!("d.workspace_id = {}", binds.push(w.to_string())));
-        }
+        let mut filter = Filter::new()
+            .eq("d.customer_id", Some(customer.to_string()))
+            .eq("d.person_id", f.person.map(|p| p.to_string()))
+            .eq("d.workspace_id", f.workspace.map(|w| w.to_string()))
+            .contains_any(&["d.search_key"], f.search.as_deref())
+            .eq("d.mac", f.mac.clone())
+            .eq("d.status", f.status.clone());
         if let Some(l) = f.location {
-            let p = binds.push(l.to_string());
-            wh.push(format!("(p.location_id = {p} OR w.location_id = {p})"));
-        }
-        if let Some(s) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!(
-                "d.search_key LIKE {} ESCAPE '\\'",
-                binds.push(contains_pattern(s.trim()))
-            ));
-        }
-        if let Some(m) = &f.mac {
-            wh.push(format!("d.mac = {}", binds.push(m.clone())));
+            filter = filter.and(
+                Cond::any()
+                    .add(col("p.location_id").eq(l.to_string()))
+                    .add(col("w.location_id").eq(l.to_string())),
+            );
         }
         if let Some(pr) = &f.product {
-            let p = binds.push(pr.clone());
-            wh.push(format!("(m.display_name = {p} OR m.model = {p})"));
+            filter = filter.and(
+                Cond::any()
+                    .add(col("m.display_name").eq(pr.clone()))
+                    .add(col("m.model").eq(pr.clone())),
+            );
         }
-        if let Some(s) = &f.status {
-            wh.push(format!("d.status = {}", binds.push(s.clone())));
-        }
-        let wh = wh.join(" AND ");
         super::page_of(
             self,
-            (
-                &format!("{DEVICE_COLUMNS}, {MEMBER_COLUMNS}"),
-                DEVICE_FROM,
-                "d.display_name, d.created_at, d.id",
-            ),
-            &wh,
+            select(),
+            filter,
+            &["d.display_name", "d.created_at", "d.id"],
             page,
-            &binds,
             device_from,
         )
         .await
@@ -546,14 +545,26 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn device_lines(&self, id: DeviceId) -> Result<Vec<DeviceLine>> {
-        let rows = sqlx::query(&format!(
-            "SELECT dl.port, dl.primary_owner, dl.line_type, dl.line_weight, {MEMBER_COLUMNS} FROM device_lines dl \
-             LEFT JOIN people p ON p.id = dl.person_id LEFT JOIN workspaces w ON w.id = dl.workspace_id \
-             WHERE dl.device_id = $1 ORDER BY dl.port"
-        ))
-        .bind(id.to_string())
-        .fetch_all(self.pool())
-        .await?;
+        const LINE_COLUMNS: &str = concat!(
+            "dl.port, dl.primary_owner, dl.line_type, dl.line_weight, ",
+            member_columns!()
+        );
+        let mut q = select_from(
+            LINE_COLUMNS,
+            ("device_lines", "dl"),
+            &[
+                (JoinType::LeftJoin, "people", "p", "p.id = dl.person_id"),
+                (
+                    JoinType::LeftJoin,
+                    "workspaces",
+                    "w",
+                    "w.id = dl.workspace_id",
+                ),
+            ],
+        );
+        q.and_where(col("dl.device_id").eq(id.to_string()));
+        crate::list::then_by(&mut q, &["dl.port"]);
+        let rows = self.select_all(&q).await?;
         rows.iter()
             .filter_map(|row| match member_from(row) {
                 Ok(Some(member)) => Some((|| {
@@ -641,61 +652,59 @@ impl Store {
         name: Option<&str>,
         extension: Option<&str>,
         location: Option<LocationId>,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Member>, i64)> {
-        let mut binds = Binds::default();
-        let c = binds.push(customer.to_string());
-        let d = binds.push(device.to_string());
-        let mut pw = vec![
-            format!("p.customer_id = {c}"),
-            format!("NOT EXISTS (SELECT 1 FROM device_lines dl WHERE dl.device_id = {d} AND dl.person_id = p.id)"),
-        ];
-        let mut ww = vec![
-            format!("w.customer_id = {c}"),
-            format!("NOT EXISTS (SELECT 1 FROM device_lines dl WHERE dl.device_id = {d} AND dl.workspace_id = w.id)"),
-        ];
-        if let Some(n) = name.filter(|s| !s.trim().is_empty()) {
-            let p = binds.push(contains_pattern(n.trim()));
-            pw.push(format!("p.search_key LIKE {p} ESCAPE '\\'"));
-            ww.push(format!("w.search_key LIKE {p} ESCAPE '\\'"));
-        }
-        if let Some(e) = extension.filter(|s| !s.trim().is_empty()) {
-            let p = binds.push(e.trim().to_string());
-            pw.push(format!("p.extension = {p}"));
-            ww.push(format!("w.extension = {p}"));
-        }
-        if let Some(l) = location {
-            let p = binds.push(l.to_string());
-            pw.push(format!("p.location_id = {p}"));
-            ww.push(format!("w.location_id = {p}"));
-        }
-        let union = format!(
-            "SELECT p.id AS m_pid, p.display_name AS m_pname, p.first_name AS m_pfirst, p.last_name AS m_plast, \
-             p.extension AS m_pext, p.location_id AS m_ploc, NULL AS m_wid, NULL AS m_wname, NULL AS m_wext, \
-             NULL AS m_wloc, p.display_name AS sort_name FROM people p WHERE {} \
-             UNION ALL \
-             SELECT NULL AS m_pid, NULL AS m_pname, NULL AS m_pfirst, NULL AS m_plast, NULL AS m_pext, NULL AS m_ploc, \
-             w.id AS m_wid, w.display_name AS m_wname, w.extension AS m_wext, w.location_id AS m_wloc, \
-             w.display_name AS sort_name FROM workspaces w WHERE {}",
-            pw.join(" AND "),
-            ww.join(" AND ")
+        // People and workspaces, one query each side of a UNION ALL, filtered alike.
+        let side = |table: &'static str,
+                    alias: &'static str,
+                    columns: &'static str,
+                    line: &'static str| {
+            let a = |c: &str| format!("{alias}.{c}");
+            let not_a_line = related("device_lines", "dl", line)
+                .and_where(col("dl.device_id").eq(device.to_string()))
+                .to_owned();
+            let filter = Filter::new()
+                .eq(&a("customer_id"), Some(customer.to_string()))
+                .and(Expr::exists(not_a_line).not())
+                .contains_any(&[a("search_key").as_str()], name)
+                .eq(
+                    &a("extension"),
+                    extension
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                )
+                .eq(&a("location_id"), location.map(|l| l.to_string()));
+            Query::select()
+                .expr(Expr::cust(columns))
+                .from_as(Alias::new(table), Alias::new(alias))
+                .cond_where(filter.condition())
+                .to_owned()
+        };
+        let people = side(
+            "people",
+            "p",
+            "p.id AS m_pid, p.display_name AS m_pname, p.first_name AS m_pfirst, \
+             p.last_name AS m_plast, p.extension AS m_pext, p.location_id AS m_ploc, NULL AS m_wid, \
+             NULL AS m_wname, NULL AS m_wext, NULL AS m_wloc, p.display_name AS sort_name",
+            "dl.person_id = p.id",
         );
-        let total: i64 = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n FROM ({union}) u")),
-            &binds,
-        )
-        .fetch_one(self.pool())
-        .await?
-        .try_get("n")?;
-        let rows = bind_all(
-            sqlx::query(&format!(
-                "SELECT * FROM ({union}) u ORDER BY sort_name LIMIT {} OFFSET {}",
-                page.max, page.start
-            )),
-            &binds,
-        )
-        .fetch_all(self.pool())
-        .await?;
+        let places = side(
+            "workspaces",
+            "w",
+            "NULL AS m_pid, NULL AS m_pname, NULL AS m_pfirst, NULL AS m_plast, NULL AS m_pext, \
+             NULL AS m_ploc, w.id AS m_wid, w.display_name AS m_wname, w.extension AS m_wext, \
+             w.location_id AS m_wloc, w.display_name AS sort_name",
+            "dl.workspace_id = w.id",
+        );
+        let both = people.clone().union(UnionType::All, places).to_owned();
+        let mut q = Query::select()
+            .expr(Expr::cust("*"))
+            .from_subquery(both, Alias::new("u"))
+            .to_owned();
+        crate::list::then_by(&mut q, &["sort_name"]);
+        let crate::Page { items: rows, total } =
+            self.count_and_page(q, Filter::new(), page).await?;
         let items = rows
             .iter()
             .filter_map(|r| member_from(r).transpose())

@@ -1,9 +1,10 @@
 //! Locations of a customer: where people, workspaces and numbers live.
 
 use super::{key, parse_uuid};
-use crate::sql::{contains_pattern, Binds};
-use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use crate::list::{select_from, Filter};
+use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::{CustomerId, LocationId};
+use sea_query::SelectStatement;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -47,6 +48,10 @@ pub struct LocationFilter {
 const COLUMNS: &str =
     "id, customer_id, name, time_zone, preferred_language, announcement_language, \
     address1, address2, city, state, postal_code, country, notes, created_at";
+
+fn select() -> SelectStatement {
+    select_from(COLUMNS, ("locations", "l"), &[])
+}
 
 fn from_row(row: &AnyRow) -> Result<Location> {
     Ok(Location {
@@ -205,12 +210,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn location(&self, id: LocationId) -> Result<Location> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM locations WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        super::one_of(self, select(), "l.id", id.to_string(), from_row).await
     }
 
     /// A customer's locations by name.
@@ -219,29 +219,18 @@ impl Store {
         &self,
         customer: CustomerId,
         f: &LocationFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Location>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec![format!(
-            "customer_id = {}",
-            binds.push(customer.to_string())
-        )];
-        if let Some(n) = f.name.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!(
-                "name_key LIKE {} ESCAPE '\\'",
-                binds.push(contains_pattern(n.trim()))
-            ));
-        }
-        if let Some(id) = f.id {
-            wh.push(format!("id = {}", binds.push(id.to_string())));
-        }
-        let wh = wh.join(" AND ");
+        let filter = Filter::new()
+            .eq("l.customer_id", Some(customer.to_string()))
+            .contains_any(&["l.name_key"], f.name.as_deref())
+            .eq("l.id", f.id.map(|i| i.to_string()));
         super::page_of(
             self,
-            (COLUMNS, "locations", "name_key, id"),
-            &wh,
+            select(),
+            filter,
+            &["l.name_key", "l.id"],
             page,
-            &binds,
             from_row,
         )
         .await

@@ -42,11 +42,16 @@ impl Member {
 }
 
 /// SQL selecting a member's fields from `people p` / `workspaces w` joined on a row with
-/// `person_id` / `workspace_id` columns (prefix `m_`).
-pub(crate) const MEMBER_COLUMNS: &str =
-    "p.id AS m_pid, p.display_name AS m_pname, p.first_name AS m_pfirst, \
-    p.last_name AS m_plast, p.extension AS m_pext, p.location_id AS m_ploc, w.id AS m_wid, \
-    w.display_name AS m_wname, w.extension AS m_wext, w.location_id AS m_wloc";
+/// `person_id` / `workspace_id` columns (prefix `m_`); a macro so that column lists can
+/// `concat!` it.
+macro_rules! member_columns {
+    () => {
+        "p.id AS m_pid, p.display_name AS m_pname, p.first_name AS m_pfirst, \
+        p.last_name AS m_plast, p.extension AS m_pext, p.location_id AS m_ploc, w.id AS m_wid, \
+        w.display_name AS m_wname, w.extension AS m_wext, w.location_id AS m_wloc"
+    };
+}
+pub(crate) use member_columns;
 
 pub(crate) fn member_from(row: &AnyRow) -> Result<Option<Member>> {
     let uuid = |s: Option<String>| -> Result<Option<uuid::Uuid>> {
@@ -389,35 +394,35 @@ impl crate::Store {
     }
 }
 
-/// One page of a calling list: `COUNT(*)` over `from WHERE wh`, then `columns` of the rows of
-/// the page in `order`, mapped by `map`.
+/// One page of a calling list: `select` narrowed by `filter`, in `order`, mapped by `map`.
 pub(crate) async fn page_of<T>(
     store: &crate::Store,
-    (columns, from, order): (&str, &str, &str),
-    wh: &str,
-    page: crate::Page,
-    binds: &crate::sql::Binds,
+    mut select: sea_query::SelectStatement,
+    filter: crate::list::Filter,
+    order: &[&str],
+    page: crate::PageRequest,
     map: fn(&AnyRow) -> Result<T>,
 ) -> Result<(Vec<T>, i64)> {
-    use crate::sql::bind_all;
-    let total: i64 = bind_all(
-        sqlx::query(&format!("SELECT COUNT(*) AS n FROM {from} WHERE {wh}")),
-        binds,
-    )
-    .fetch_one(store.pool())
-    .await?
-    .try_get("n")?;
-    let rows = bind_all(
-        sqlx::query(&format!(
-            "SELECT {columns} FROM {from} WHERE {wh} ORDER BY {order} LIMIT {} OFFSET {}",
-            page.max, page.start
-        )),
-        binds,
-    )
-    .fetch_all(store.pool())
-    .await?;
-    let items = rows.iter().map(map).collect::<Result<_>>()?;
-    Ok((items, total))
+    crate::list::then_by(&mut select, order);
+    let page = store.count_and_page(select, filter, page).await?;
+    let items = page.items.iter().map(map).collect::<Result<_>>()?;
+    Ok((items, page.total))
+}
+
+/// The first row of `select` with `column = id`, or NotFound.
+pub(crate) async fn one_of<T>(
+    store: &crate::Store,
+    mut select: sea_query::SelectStatement,
+    column: &str,
+    id: String,
+    map: fn(&AnyRow) -> Result<T>,
+) -> Result<T> {
+    select.and_where(crate::list::col(column).eq(id));
+    let row = store
+        .select_optional(&select)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    map(&row)
 }
 
 /// The audit record of a calling change, in its transaction.

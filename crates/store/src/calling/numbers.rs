@@ -1,10 +1,11 @@
 //! Phone numbers (NUM-1): per location, fixed or mobile, at most one owner.
 
-use super::{member_from, parse_uuid, Member, MEMBER_COLUMNS};
-use crate::sql::Binds;
-use crate::{now_ms, AuditMeta, Page, Result, Store, StoreError};
+use super::{member_columns, member_from, parse_uuid, Member};
+use crate::list::{col, select_from, Filter};
+use crate::{now_ms, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::NumberKind;
 use patchbay_domain::{CustomerId, LocationId, NumberId};
+use sea_query::{Cond, JoinType, SelectStatement};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -32,10 +33,33 @@ pub struct NumberFilter {
     pub kind: Option<NumberKind>,
 }
 
-const COLUMNS: &str = "n.id, n.customer_id, n.location_id, l.name AS location_name, n.phone_number, n.kind, n.state, \
-    n.main_number";
-const FROM: &str = "numbers n JOIN locations l ON l.id = n.location_id \
-    LEFT JOIN people p ON p.id = n.person_id LEFT JOIN workspaces w ON w.id = n.workspace_id";
+const COLUMNS: &str = concat!(
+    "n.id, n.customer_id, n.location_id, l.name AS location_name, n.phone_number, n.kind, \
+     n.state, n.main_number, ",
+    member_columns!()
+);
+
+fn select() -> SelectStatement {
+    select_from(
+        COLUMNS,
+        ("numbers", "n"),
+        &[
+            (
+                JoinType::InnerJoin,
+                "locations",
+                "l",
+                "l.id = n.location_id",
+            ),
+            (JoinType::LeftJoin, "people", "p", "p.id = n.person_id"),
+            (
+                JoinType::LeftJoin,
+                "workspaces",
+                "w",
+                "w.id = n.workspace_id",
+            ),
+        ],
+    )
+}
 
 fn from_row(row: &AnyRow) -> Result<Number> {
     Ok(Number {
@@ -193,50 +217,37 @@ impl Store {
         &self,
         customer: CustomerId,
         f: &NumberFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Number>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec![format!(
-            "n.customer_id = {}",
-            binds.push(customer.to_string())
-        )];
-        if let Some(l) = f.location {
-            wh.push(format!("n.location_id = {}", binds.push(l.to_string())));
-        }
-        if let Some(p) = f.phone_number.as_deref().filter(|s| !s.trim().is_empty()) {
-            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
-            wh.push(format!(
-                "n.phone_number LIKE {}",
-                binds.push(format!("%{digits}%"))
-            ));
+        let held = || {
+            Cond::any()
+                .add(col("n.person_id").is_not_null())
+                .add(col("n.workspace_id").is_not_null())
+        };
+        let digits = f
+            .phone_number
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|p| p.chars().filter(char::is_ascii_digit).collect::<String>());
+        let mut filter = Filter::new()
+            .eq("n.customer_id", Some(customer.to_string()))
+            .eq("n.location_id", f.location.map(|l| l.to_string()))
+            .eq("n.kind", f.kind.map(|k| k.as_str()));
+        if let Some(d) = digits {
+            filter = filter.and(col("n.phone_number").like(format!("%{d}%")));
         }
         match f.available {
-            Some(true) => wh.push("n.person_id IS NULL AND n.workspace_id IS NULL".into()),
-            Some(false) => {
-                wh.push("(n.person_id IS NOT NULL OR n.workspace_id IS NOT NULL)".into())
-            }
+            Some(true) => filter = filter.and(held().not()),
+            Some(false) => filter = filter.and(held()),
             None => {}
         }
         if let Some(o) = f.owner_id {
-            let p = binds.push(o.to_string());
-            wh.push(format!("(n.person_id = {p} OR n.workspace_id = {p})"));
+            filter = filter.and(
+                Cond::any()
+                    .add(col("n.person_id").eq(o.to_string()))
+                    .add(col("n.workspace_id").eq(o.to_string())),
+            );
         }
-        if let Some(k) = f.kind {
-            wh.push(format!("n.kind = {}", binds.push(k.as_str())));
-        }
-        let wh = wh.join(" AND ");
-        super::page_of(
-            self,
-            (
-                &format!("{COLUMNS}, {MEMBER_COLUMNS}"),
-                FROM,
-                "n.phone_number",
-            ),
-            &wh,
-            page,
-            &binds,
-            from_row,
-        )
-        .await
+        super::page_of(self, select(), filter, &["n.phone_number"], page, from_row).await
     }
 }

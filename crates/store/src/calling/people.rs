@@ -5,10 +5,11 @@ use super::{
     check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
     CallingIdentity,
 };
-use crate::sql::{contains_pattern, Binds};
-use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use crate::list::{col, select_from, Filter};
+use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{LicenceKind, MemberKind};
 use patchbay_domain::{CustomerId, LocationId, PersonId};
+use sea_query::{JoinType, SelectStatement};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -49,7 +50,13 @@ const COLUMNS: &str =
     p.license_kind, p.extension, p.created_at, l.name AS location_name, \
     (SELECT MIN(n.phone_number) FROM numbers n WHERE n.person_id = p.id) AS phone_number, \
     (SELECT COUNT(*) FROM devices d WHERE d.person_id = p.id) AS device_count";
-const FROM: &str = "people p LEFT JOIN locations l ON l.id = p.location_id";
+fn select() -> SelectStatement {
+    select_from(
+        COLUMNS,
+        ("people", "p"),
+        &[(JoinType::LeftJoin, "locations", "l", "l.id = p.location_id")],
+    )
+}
 
 fn from_row(row: &AnyRow) -> Result<Person> {
     Ok(Person {
@@ -222,12 +229,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn person(&self, id: PersonId) -> Result<Person> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE p.id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        super::one_of(self, select(), "p.id", id.to_string(), from_row).await
     }
 
     #[tracing::instrument(skip_all, fields(%customer))]
@@ -235,36 +237,26 @@ impl Store {
         &self,
         customer: CustomerId,
         f: &PersonFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Person>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec![format!(
-            "p.customer_id = {}",
-            binds.push(customer.to_string())
-        )];
-        if let Some(e) = f.email.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!("p.email = {}", binds.push(key(e))));
-        }
-        if let Some(n) = f.name.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!(
-                "p.search_key LIKE {} ESCAPE '\\'",
-                binds.push(contains_pattern(n.trim()))
-            ));
-        }
-        if !f.ids.is_empty() {
-            let ps: Vec<String> = f.ids.iter().map(|i| binds.push(i.to_string())).collect();
-            wh.push(format!("p.id IN ({})", ps.join(",")));
-        }
-        if let Some(l) = f.location {
-            wh.push(format!("p.location_id = {}", binds.push(l.to_string())));
-        }
-        let wh = wh.join(" AND ");
+        let filter = Filter::new()
+            .eq("p.customer_id", Some(customer.to_string()))
+            .eq(
+                "p.email",
+                f.email.as_deref().filter(|s| !s.trim().is_empty()).map(key),
+            )
+            .contains_any(&["p.search_key"], f.name.as_deref())
+            .when(
+                !f.ids.is_empty(),
+                col("p.id").is_in(f.ids.iter().map(|i| i.to_string())),
+            )
+            .eq("p.location_id", f.location.map(|l| l.to_string()));
         super::page_of(
             self,
-            (COLUMNS, FROM, "p.display_name, p.id"),
-            &wh,
+            select(),
+            filter,
+            &["p.display_name", "p.id"],
             page,
-            &binds,
             from_row,
         )
         .await

@@ -4,11 +4,12 @@ use super::{
     check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
     CallingIdentity,
 };
-use crate::sql::{contains_pattern, Binds};
-use crate::{now_ms, ts, AuditMeta, Page, Result, Store, StoreError};
+use crate::list::{select_from, Filter};
+use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
 use patchbay_domain::{CustomerId, LocationId, WorkspaceId};
+use sea_query::{JoinType, SelectStatement};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -75,7 +76,13 @@ pub struct WorkspaceFilter {
 const COLUMNS: &str = "w.id, w.customer_id, w.display_name, w.location_id, w.room_type, w.capacity, w.license_kind, \
     w.calling_type, w.supported_devices, w.extension, w.notes, w.device_count, w.created_at, l.name AS location_name, \
     (SELECT MIN(n.phone_number) FROM numbers n WHERE n.workspace_id = w.id) AS phone_number";
-const FROM: &str = "workspaces w LEFT JOIN locations l ON l.id = w.location_id";
+fn select() -> SelectStatement {
+    select_from(
+        COLUMNS,
+        ("workspaces", "w"),
+        &[(JoinType::LeftJoin, "locations", "l", "l.id = w.location_id")],
+    )
+}
 
 fn from_row(row: &AnyRow) -> Result<Workspace> {
     Ok(Workspace {
@@ -258,12 +265,7 @@ impl Store {
 
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn workspace(&self, id: WorkspaceId) -> Result<Workspace> {
-        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM {FROM} WHERE w.id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        from_row(&row)
+        super::one_of(self, select(), "w.id", id.to_string(), from_row).await
     }
 
     #[tracing::instrument(skip_all, fields(%customer))]
@@ -271,35 +273,26 @@ impl Store {
         &self,
         customer: CustomerId,
         f: &WorkspaceFilter,
-        page: Page,
+        page: PageRequest,
     ) -> Result<(Vec<Workspace>, i64)> {
-        let mut binds = Binds::default();
-        let mut wh = vec![format!(
-            "w.customer_id = {}",
-            binds.push(customer.to_string())
-        )];
-        if let Some(n) = f.display_name.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!("w.search_key = {}", binds.push(key(n))));
-        }
-        if let Some(n) = f.search.as_deref().filter(|s| !s.trim().is_empty()) {
-            wh.push(format!(
-                "w.search_key LIKE {} ESCAPE '\\'",
-                binds.push(contains_pattern(n.trim()))
-            ));
-        }
-        if let Some(l) = f.location {
-            wh.push(format!("w.location_id = {}", binds.push(l.to_string())));
-        }
-        if let Some(t) = &f.room_type {
-            wh.push(format!("w.room_type = {}", binds.push(t.clone())));
-        }
-        let wh = wh.join(" AND ");
+        let filter = Filter::new()
+            .eq("w.customer_id", Some(customer.to_string()))
+            .eq(
+                "w.search_key",
+                f.display_name
+                    .as_deref()
+                    .filter(|s| !s.trim().is_empty())
+                    .map(key),
+            )
+            .contains_any(&["w.search_key"], f.search.as_deref())
+            .eq("w.location_id", f.location.map(|l| l.to_string()))
+            .eq("w.room_type", f.room_type.clone());
         super::page_of(
             self,
-            (COLUMNS, FROM, "w.search_key, w.id"),
-            &wh,
+            select(),
+            filter,
+            &["w.search_key", "w.id"],
             page,
-            &binds,
             from_row,
         )
         .await

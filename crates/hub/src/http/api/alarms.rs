@@ -106,12 +106,7 @@ impl AlarmQuery {
             alarm_type: ne(&self.alarm_type)
                 .map(|s| {
                     AlarmType::parse(&s).ok_or_else(|| {
-                        AppError::field(
-                            "alarmType",
-                            Rule::OneOf {
-                                allowed: types(),
-                            },
-                        )
+                        AppError::field("alarmType", Rule::OneOf { allowed: types() })
                     })
                 })
                 .transpose()?,
@@ -225,14 +220,8 @@ pub async fn clear(state: &AppState, caller: &Caller, body: ClearBody) -> Result
                 })
         }
         (None, Some(t)) => {
-            let t = AlarmType::parse(&t).ok_or_else(|| {
-                AppError::field(
-                    "alarmType",
-                    Rule::OneOf {
-                        allowed: types(),
-                    },
-                )
-            })?;
+            let t = AlarmType::parse(&t)
+                .ok_or_else(|| AppError::field("alarmType", Rule::OneOf { allowed: types() }))?;
             Ok(state
                 .store
                 .clear_alarms_of_type(&caller.meta(), scope, t)

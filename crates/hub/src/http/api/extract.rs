@@ -219,7 +219,7 @@ impl<Q: utoipa::IntoParams> DocInput for ApiQuery<Q> {
 }
 
 /// Most items one page may hold, and the largest `start` accepted.
-pub const MAX_PAGE: i64 = patchbay_store::Page::MAX;
+pub const MAX_PAGE: i64 = patchbay_store::PageRequest::MAX;
 pub const MAX_START: i64 = 1_000_000_000;
 
 /// Webex paging: `max` items from offset `start` (the offset the `Link` header's next URL
@@ -268,8 +268,8 @@ impl Paging {
         }
     }
 
-    pub fn page(&self, default_max: i64) -> patchbay_store::Page {
-        patchbay_store::Page::new(self.start.unwrap_or(0), self.max.unwrap_or(default_max))
+    pub fn page(&self, default_max: i64) -> patchbay_store::PageRequest {
+        patchbay_store::PageRequest::new(self.start.unwrap_or(0), self.max.unwrap_or(default_max))
     }
 }
 
@@ -415,7 +415,7 @@ pub struct ListQuery<Q, C: SortSpec = NoSort> {
 }
 
 impl<Q, C: SortSpec> ListQuery<Q, C> {
-    pub fn page(&self, default_max: i64) -> patchbay_store::Page {
+    pub fn page(&self, default_max: i64) -> patchbay_store::PageRequest {
         self.paging.page(default_max)
     }
 }

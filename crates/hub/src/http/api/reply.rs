@@ -69,7 +69,7 @@ impl<T, K> Paged<T, K> {
         Self::at(&q.url, page, items, total)
     }
 
-    pub fn at(url: &ListUrl, page: patchbay_store::Page, items: Vec<T>, total: i64) -> Self {
+    pub fn at(url: &ListUrl, page: patchbay_store::PageRequest, items: Vec<T>, total: i64) -> Self {
         let shown = items.len() as i64;
         let next = (shown > 0 && page.start + shown < total)
             .then(|| url.next(page.start + shown, page.max))

@@ -17,7 +17,7 @@ use axum::routing::{get, post};
 use patchbay_domain::account::AccountFields;
 use patchbay_domain::rbac::creatable_roles;
 use patchbay_domain::{AccountId, Capability, Role};
-use patchbay_store::{Account, AccountFilter, AccountSort, Page, SortOrder};
+use patchbay_store::{Account, AccountFilter, AccountSort, PageRequest, SortOrder};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 
@@ -220,7 +220,7 @@ async fn list(
             },
         )
     });
-    let page = Page::new(st.start, st.max);
+    let page = PageRequest::new(st.start, st.max);
     let (items, total) = svc::list(&state, &caller, filter, sort, page).await?;
     let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
     let rows = items

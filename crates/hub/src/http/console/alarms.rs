@@ -20,7 +20,7 @@ use patchbay_domain::alarm::{AlarmType, Severity};
 use patchbay_domain::{AlarmId, Capability, CustomerId, Rule};
 use patchbay_store::alarms::{Alarm, AlarmFilter, AlarmSort};
 use patchbay_store::customers::{CustomerFilter, CustomerSort};
-use patchbay_store::{Page, SortOrder, StoreError};
+use patchbay_store::{PageRequest, SortOrder, StoreError};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 const DEFAULT_MAX: i64 = 25;
@@ -501,7 +501,12 @@ async fn list(
     let filter = st.filter();
     let (items, total) = state
         .store
-        .list_alarms(scope, &filter, st.sort(), Page::new(st.start, st.max))
+        .list_alarms(
+            scope,
+            &filter,
+            st.sort(),
+            PageRequest::new(st.start, st.max),
+        )
         .await?;
     let summary = state.store.alarm_summary(scope, &filter).await?;
     let ctx = Ctx::for_caller(&state, &caller, LIST).await;
@@ -544,7 +549,7 @@ async fn list(
                     ..Default::default()
                 },
                 Some((CustomerSort::Name, SortOrder::Asc)),
-                Page::new(0, FILTER_CUSTOMERS),
+                PageRequest::new(0, FILTER_CUSTOMERS),
             )
             .await?;
         customers = with_alarms
@@ -626,7 +631,7 @@ async fn targets(
             caller.principal.scope(),
             &back.filter(),
             back.sort(),
-            Page::new(back.start, back.max),
+            PageRequest::new(back.start, back.max),
         )
         .await?;
     Ok(ids
@@ -768,7 +773,7 @@ async fn confirm_clear_type(
             };
             state
                 .store
-                .list_alarms(scope, &f, None, Page::new(0, 1))
+                .list_alarms(scope, &f, None, PageRequest::new(0, 1))
                 .await
                 .map(|(_, n)| n)
         }

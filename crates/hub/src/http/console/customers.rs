@@ -25,7 +25,7 @@ use patchbay_domain::system::{human_duration, Profile, RemoteFlags};
 use patchbay_domain::{Capability, CustomerId, DistributorId, FieldError, ResellerId, Role, Rule};
 use patchbay_store::customers::{Customer, CustomerFilter, CustomerSort, Dashboard};
 use patchbay_store::systems::SystemView;
-use patchbay_store::{AccountFilter, Page, SortOrder, StoreError};
+use patchbay_store::{AccountFilter, PageRequest, SortOrder, StoreError};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 
@@ -569,7 +569,7 @@ async fn list(
             caller.principal.scope(),
             &st.filter(),
             st.sort_order(),
-            Page::new(st.start, st.max),
+            PageRequest::new(st.start, st.max),
         )
         .await?;
     let ctx = Ctx::for_caller(&state, &caller, LIST).await;
@@ -886,7 +886,7 @@ impl FormPage {
 /// itself and the Operators it created (OPR-9).
 async fn assignable(state: &AppState, caller: &Caller) -> Result<Vec<(String, String)>, AppError> {
     let mut out = Vec::new();
-    let page = Page::new(0, Page::MAX);
+    let page = PageRequest::new(0, PageRequest::MAX);
     let supervisor = caller.principal.role == Role::Supervisor;
     // Who may be assigned mirrors `service::customers::check_operators`: Administrators any staff
     // account, a Supervisor itself and its Operators, anyone else only itself.

@@ -15,7 +15,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use patchbay_domain::{Capability, CustomerId};
 use patchbay_store::outbox::Mail;
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 #[derive(Template)]
 #[template(path = "customers_email.html")]
@@ -91,7 +91,7 @@ impl OutboxPage {
 }
 
 async fn outbox(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
-    let (mails, total) = state.store.list_mail(Page::new(0, 100)).await?;
+    let (mails, total) = state.store.list_mail(PageRequest::new(0, 100)).await?;
     Ok(render(&OutboxPage {
         ctx: Ctx::for_caller(&state, &caller, "/com/outbox").await,
         mails,

@@ -15,7 +15,7 @@ use patchbay_store::calling::locations::LocationFilter;
 use patchbay_store::calling::numbers::NumberFilter;
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceWrite};
 use patchbay_store::calling::CallingIdentity;
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 pub struct NumberOption {
     pub number: String,
@@ -48,7 +48,7 @@ pub async fn identity_choices(
         .list_locations(
             customer,
             &LocationFilter::default(),
-            Page::new(0, Page::MAX),
+            PageRequest::new(0, PageRequest::MAX),
         )
         .await?;
     let filter = NumberFilter {
@@ -57,7 +57,7 @@ pub async fn identity_choices(
     };
     let (free, _) = state
         .store
-        .list_numbers(customer, &filter, Page::new(0, Page::MAX))
+        .list_numbers(customer, &filter, PageRequest::new(0, PageRequest::MAX))
         .await?;
     let mut groups: Vec<NumberGroup> = locations
         .iter()

@@ -22,7 +22,7 @@ use axum::routing::get;
 use patchbay_domain::calling::{LineRequest, MemberKind};
 use patchbay_domain::{Capability, Rule};
 use patchbay_store::calling::devices::{Device, DeviceLine};
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 /// How many candidates the add list shows (narrowed with the search).
 const CANDIDATES: i64 = 25;
@@ -95,7 +95,7 @@ async fn page(
                 name,
                 None,
                 None,
-                Page::new(0, CANDIDATES),
+                PageRequest::new(0, CANDIDATES),
             )
             .await?
     } else {

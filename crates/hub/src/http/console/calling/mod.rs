@@ -28,7 +28,7 @@ use askama::Template;
 use axum::response::Response;
 use patchbay_domain::{CustomerId, Rule, Scope};
 use patchbay_store::customers::{CustomerFilter, CustomerSort};
-use patchbay_store::{Page, SortOrder, StoreError};
+use patchbay_store::{PageRequest, SortOrder, StoreError};
 
 pub const DEVICES: &str = "/com/calling/devices";
 pub const PEOPLE: &str = "/com/calling/people";
@@ -119,7 +119,7 @@ async fn customers_in_scope(
             caller.principal.scope(),
             &filter,
             Some((CustomerSort::Name, SortOrder::Asc)),
-            Page::new(0, ORG_CHOICES),
+            PageRequest::new(0, ORG_CHOICES),
         )
         .await?;
     let shown = items.len() as i64;
@@ -265,8 +265,8 @@ impl ListQuery {
         self.get(key) == value
     }
 
-    pub fn page(&self) -> Page {
-        Page::new(self.start, self.max)
+    pub fn page(&self) -> PageRequest {
+        PageRequest::new(self.start, self.max)
     }
 
     /// The page at `start` with the same filters.

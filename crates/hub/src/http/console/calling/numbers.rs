@@ -21,7 +21,7 @@ use patchbay_domain::calling::{normalise_e164, MemberKind, NumberKind};
 use patchbay_domain::{Capability, FieldError, LocationId, Rule};
 use patchbay_store::calling::locations::LocationFilter;
 use patchbay_store::calling::numbers::NumberFilter;
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 const ADD: &str = "/com/calling/numbers/add";
 const REMOVE: &str = "/com/calling/numbers/remove";
@@ -51,7 +51,11 @@ fn type_name(ctx: &Ctx, kind: NumberKind) -> String {
 async fn locations(state: &AppState, org: &Org) -> Result<Vec<(String, String)>, AppError> {
     let (items, _) = state
         .store
-        .list_locations(org.id, &LocationFilter::default(), Page::new(0, Page::MAX))
+        .list_locations(
+            org.id,
+            &LocationFilter::default(),
+            PageRequest::new(0, PageRequest::MAX),
+        )
         .await?;
     Ok(items
         .into_iter()

@@ -23,7 +23,7 @@ use patchbay_domain::validation::is_email;
 use patchbay_domain::{Capability, FieldError, PersonId, Rule};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 fn parse_person(id: &str) -> Result<PersonId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -176,7 +176,7 @@ async fn details(
     };
     let (devices, _) = state
         .store
-        .list_devices(org.id, &filter, Page::new(0, Page::MAX))
+        .list_devices(org.id, &filter, PageRequest::new(0, PageRequest::MAX))
         .await?;
     let devices = devices
         .into_iter()

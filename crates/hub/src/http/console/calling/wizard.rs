@@ -36,7 +36,7 @@ use patchbay_domain::provisioning::{check_sip_password, normalise_mac};
 use patchbay_domain::{Capability, FieldError, PersonId, Rule, WorkspaceId};
 use patchbay_store::calling::people::PersonFilter;
 use patchbay_store::calling::workspaces::WorkspaceFilter;
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 const NEW: &str = "/com/calling/devices/new";
 /// How many people or workspaces a search step lists.
@@ -173,7 +173,7 @@ async fn person_step(
     };
     let (people, total) = state
         .store
-        .list_people(org.id, &filter, Page::new(0, CHOICES))
+        .list_people(org.id, &filter, PageRequest::new(0, CHOICES))
         .await?;
     let mut page = WizardPage::new(state, caller, org, "person").await;
     page.more = total > people.len() as i64;
@@ -206,7 +206,7 @@ async fn workspace_step(
     };
     let (items, total) = state
         .store
-        .list_workspaces(org.id, &filter, Page::new(0, CHOICES))
+        .list_workspaces(org.id, &filter, PageRequest::new(0, CHOICES))
         .await?;
     let mut page = WizardPage::new(state, caller, org, "workspace").await;
     page.more = total > items.len() as i64;

@@ -25,7 +25,7 @@ use axum::routing::{get, post};
 use patchbay_domain::{Capability, WorkspaceId};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter};
-use patchbay_store::Page;
+use patchbay_store::PageRequest;
 
 fn parse_workspace(id: &str) -> Result<WorkspaceId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -163,7 +163,7 @@ async fn details(
     };
     let (devices, _) = state
         .store
-        .list_devices(org.id, &filter, Page::new(0, Page::MAX))
+        .list_devices(org.id, &filter, PageRequest::new(0, PageRequest::MAX))
         .await?;
     let devices = devices
         .into_iter()
