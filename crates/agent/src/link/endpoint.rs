@@ -1,0 +1,123 @@
+//! Where the hub is: its URL, address and TLS settings, and the WebSocket buffer sizes.
+
+use anyhow::{anyhow, bail, Context};
+use patchbay_proto::AGENT_PATH;
+use rustls::{pki_types::ServerName, ClientConfig};
+use std::{fmt, net::SocketAddr, sync::Arc};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_tungstenite::tungstenite::{http::Uri, protocol::WebSocketConfig};
+
+/// Where the hub is.
+pub(crate) struct Endpoint {
+    /// `ws(s)://host:port/…/agent`.
+    pub(super) url: String,
+    pub(super) host: String,
+    port: u16,
+    pub(super) tls: Option<(TlsConnector, ServerName<'static>)>,
+    /// Addresses resolved once (the simulator), instead of a lookup per connection.
+    fixed: Option<Vec<SocketAddr>>,
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("url", &self.url)
+            .field("tls", &self.tls.is_some())
+            .field("fixed", &self.fixed)
+            .finish()
+    }
+}
+
+impl Endpoint {
+    /// Parses `wss://HOST[:PORT][/PREFIX]` (`ws://` for plain lab hubs; a bare `HOST:PORT` means
+    /// `wss://`) and appends the agent path.
+    pub fn new(hub: &str, tls: Arc<ClientConfig>) -> anyhow::Result<Self> {
+        let hub = hub.trim();
+        let with_scheme = if hub.contains("://") {
+            hub.to_string()
+        } else {
+            format!("wss://{hub}")
+        };
+        let uri: Uri = with_scheme
+            .parse()
+            .with_context(|| format!("hub URL {hub:?}"))?;
+        let secure = match uri.scheme_str() {
+            Some("wss" | "https") => true,
+            Some("ws" | "http") => false,
+            other => bail!("hub URL {hub:?}: scheme {other:?} is not wss:// or ws://"),
+        };
+        let host = uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| anyhow!("hub URL {hub:?}: host missing"))?;
+        let bare = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+        let path = uri.path().trim_end_matches('/');
+        let path = if path.ends_with(AGENT_PATH) {
+            path.to_string()
+        } else {
+            format!("{path}{AGENT_PATH}")
+        };
+        let authority = if bare.contains(':') {
+            format!("[{bare}]:{port}")
+        } else {
+            format!("{bare}:{port}")
+        };
+        let url = format!("{}://{authority}{path}", if secure { "wss" } else { "ws" });
+        let tls = if secure {
+            let name = ServerName::try_from(bare.clone())
+                .with_context(|| format!("hub URL {hub:?}: bad host name"))?;
+            Some((TlsConnector::from(tls), name))
+        } else {
+            None
+        };
+        Ok(Self {
+            url,
+            host: bare,
+            port,
+            tls,
+            fixed: None,
+        })
+    }
+
+    /// The WebSocket URL dialled.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Resolves the host once and reuses the addresses for every connection.
+    pub async fn resolve_once(&mut self) -> anyhow::Result<()> {
+        let addrs: Vec<SocketAddr> = tokio::net::lookup_host((self.host.as_str(), self.port))
+            .await
+            .with_context(|| format!("cannot resolve {}", self.host))?
+            .collect();
+        if addrs.is_empty() {
+            bail!("{} resolves to no address", self.host);
+        }
+        self.fixed = Some(addrs);
+        Ok(())
+    }
+
+    pub(super) async fn tcp(&self) -> Result<TcpStream, String> {
+        let r = match &self.fixed {
+            Some(addrs) => TcpStream::connect(addrs.as_slice()).await,
+            None => TcpStream::connect((self.host.as_str(), self.port)).await,
+        };
+        let tcp = r.map_err(|e| format!("TCP connection to {}:{}: {e}", self.host, self.port))?;
+        let _ = tcp.set_nodelay(true);
+        Ok(tcp)
+    }
+}
+
+/// Small buffers: the simulator holds tens of thousands of these.
+pub(crate) fn ws_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(Some(4 << 20))
+        .max_frame_size(Some(4 << 20))
+}

@@ -1,0 +1,96 @@
+//! The connection to the hub, shared by `run` and `sim`: dial `wss://HUB/agent`, say `hello`, wait
+//! for `welcome`/`refused`, send the report and the alarm stream, keep the socket alive with pings,
+//! and reconnect forever with jittered exponential back-off.
+//!
+//! What differs between a real agent and a simulated system is only where the report and the alarms
+//! come from: a [`Source`].
+
+mod endpoint;
+mod password;
+mod session;
+mod stats;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use endpoint::Endpoint;
+pub use password::Password;
+pub(crate) use session::maintain;
+pub use stats::{LinkStats, StatsSnapshot};
+
+use patchbay_proto::{AlarmEvent, Report};
+use std::{future::Future, sync::Arc, time::Duration};
+
+/// The version this agent reports in `hello`.
+pub const AGENT_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Timings of the connection. The defaults are the production values; tests shrink them.
+#[derive(Debug, Clone)]
+pub struct LinkTimings {
+    /// TCP connect + TLS + WebSocket handshake.
+    pub connect_timeout: Duration,
+    /// How long to wait for `welcome` or `refused` after `hello`.
+    pub welcome_timeout: Duration,
+    /// First reconnection delay ceiling (doubles per failure).
+    pub backoff_base: Duration,
+    /// Largest reconnection delay ceiling.
+    pub backoff_cap: Duration,
+    /// A connection that stayed up this long resets the back-off.
+    pub stable_after: Duration,
+    /// Unanswered pings after which the connection counts as lost.
+    pub max_missed_pongs: u32,
+    /// Ping period instead of the hub's `heartbeatSeconds` (tests only).
+    pub heartbeat_override: Option<Duration>,
+}
+
+impl Default for LinkTimings {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(15),
+            welcome_timeout: Duration::from_secs(15),
+            backoff_base: Duration::from_secs(1),
+            backoff_cap: Duration::from_secs(60),
+            stable_after: Duration::from_secs(60),
+            max_missed_pongs: 3,
+            heartbeat_override: None,
+        }
+    }
+}
+
+/// Something to send.
+#[derive(Debug)]
+pub(crate) enum SourceEvent {
+    Report(Report),
+    Alarm(AlarmEvent),
+}
+
+/// Where a link's report and alarms come from.
+pub(crate) trait Source: Send {
+    /// The system name for `hello`.
+    fn system_name(&self) -> String;
+    /// The current report, sent right after `welcome`; later changes come from `next_event`.
+    fn report_now(&mut self) -> Report;
+    /// Waits for the next thing to send: a changed report or an alarm. Must be cancel-safe.
+    fn next_event(&mut self) -> impl Future<Output = SourceEvent> + Send;
+    /// An alarm that could not be sent: it goes first after the next reconnection.
+    fn requeue(&mut self, alarm: AlarmEvent);
+    /// Called after each `welcome`, once the report is sent: a chance to queue alarms that
+    /// resynchronise the hub (the agent clears its own alarms whose condition is OK).
+    fn welcomed(&mut self) {}
+}
+
+/// Who the link authenticates as.
+#[derive(Debug, Clone)]
+pub(crate) struct Identity {
+    pub customer_id: String,
+    pub service_user: Arc<str>,
+    pub password: Password,
+}
+
+/// Everything the links of one process share.
+pub(crate) struct LinkCtx {
+    pub endpoint: Endpoint,
+    pub timings: LinkTimings,
+    pub stats: Arc<LinkStats>,
+    /// Per-connection events at debug level (the simulator logs a summary instead).
+    pub quiet: bool,
+}
