@@ -29,18 +29,22 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const STEP_TIMEOUT = 30_000;
-const RESULTS_DIR = fileURLToPath(new URL('./test-results/', import.meta.url));
+import { readFile } from 'node:fs/promises';
+import {
+  STEP_TIMEOUT,
+  gotoOk,
+  isPath,
+  launchBrowser,
+  logIn,
+  navigateTo,
+  openPage,
+  stepRunner,
+} from './lib/console.mjs';
 
 const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
 const LOGIN = process.env.PATCHBAY_CALLING_LOGIN ?? '';
 const PASSWORD = process.env.PATCHBAY_CALLING_PASSWORD ?? '';
 const NEW_PASSWORD = process.env.PATCHBAY_CALLING_NEW_PASSWORD ?? '';
-const CHROMIUM = process.env.PATCHBAY_CHROMIUM || '/usr/bin/chromium';
 
 // A per-run suffix keeps names, numbers, e-mail and MAC unique when the test runs again.
 const RUN = Date.now().toString(36).slice(-6);
@@ -58,73 +62,12 @@ const GENERIC_PHONE = 'Generic IPPhone Customer Managed';
 
 // ---------------------------------------------------------------- helpers
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
-
-const isPath = (path, query = {}) => (url) =>
-  url.pathname === path && Object.entries(query).every(([k, v]) => url.searchParams.get(k) === v);
-
 const pathMatches = (re) => (url) => re.test(url.pathname);
-
-/** Text of any `.error` elements on the page, for failure messages. */
-async function errorText(page) {
-  try {
-    const texts = await page.locator('.error').allInnerTexts();
-    return texts.map((t) => t.trim()).filter(Boolean).join(' | ');
-  } catch {
-    return '';
-  }
-}
-
-/** Runs `action` (usually a click on a submit button) and waits until the URL satisfies `pred`. */
-async function navigateTo(page, action, pred, expected) {
-  try {
-    await Promise.all([page.waitForURL(pred, { timeout: STEP_TIMEOUT }), action()]);
-  } catch (err) {
-    const errors = await errorText(page);
-    throw new Error(
-      `expected to arrive at ${expected}, but the page is ${page.url()}` +
-        (errors ? ` showing error(s): ${errors}` : '') +
-        `\n  cause: ${err.message.split('\n')[0]}`,
-    );
-  }
-  await page.waitForLoadState('domcontentloaded');
-}
 
 /** Clicks a submit button whose answer is a page at the same URL (a POST answered with HTML). */
 async function submitInPlace(page, locator) {
   await Promise.all([page.waitForNavigation({ timeout: STEP_TIMEOUT }), locator.click()]);
   await page.waitForLoadState('domcontentloaded');
-}
-
-async function gotoOk(page, path) {
-  const res = await page.goto(path);
-  assert.ok(res, `no response for ${path}`);
-  assert.equal(res.status(), 200, `GET ${path} answered ${res.status()} (now at ${page.url()})`);
-  return res;
-}
-
-async function login(page, password) {
-  await gotoOk(page, '/com/login');
-  const form = page.locator('form#login-form');
-  await form.waitFor();
-  await form.locator('input[name=login]').fill(LOGIN);
-  await form.locator('input[name=password]').fill(password);
-  await form.locator('select[name=language]').selectOption('en');
-  const landed = (url) => ['/com/terms', '/com/password', '/com/calling/devices'].includes(url.pathname);
-  await navigateTo(page, () => page.locator('#login-submit').click(), landed, 'the terms, the password change or the devices');
-}
-
-async function capture(page, name) {
-  if (!page) return;
-  try {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const base = `${RESULTS_DIR}calling-${slug(name)}`;
-    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 10_000 });
-    await writeFile(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
-    console.error(`# failure artefacts: ${base}.png, ${base}.html (page ${page.url()})`);
-  } catch (err) {
-    console.error(`# could not capture failure artefacts: ${err.message}`);
-  }
 }
 
 // ---------------------------------------------------------------- the test
@@ -136,44 +79,9 @@ test(
     assert.ok(BASE_URL, 'PATCHBAY_URL must be set, e.g. https://127.0.0.1:7443');
     assert.ok(LOGIN && PASSWORD, 'PATCHBAY_CALLING_LOGIN and PATCHBAY_CALLING_PASSWORD must be set');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({
-      baseURL: BASE_URL,
-      ignoreHTTPSErrors: true,
-      locale: 'en-US',
-      acceptDownloads: true,
-    });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    const page = await context.newPage();
-
-    const serverErrors = [];
-    page.on('response', (res) => {
-      if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-    });
-
-    let failedStep = null;
-    const step = (name, fn) =>
-      t.test(name, { skip: failedStep ? `earlier step failed: ${failedStep}` : false, timeout: 4 * STEP_TIMEOUT }, async () => {
-        try {
-          await fn();
-        } catch (err) {
-          failedStep = name;
-          await capture(page, name);
-          throw err;
-        }
-      });
+    const browser = await launchBrowser();
+    const { page, serverErrors } = await openPage(browser, BASE_URL, { acceptDownloads: true });
+    const step = stepRunner(t, page, 'calling-');
 
     let personPath = '';
     let sipUser = '';
@@ -182,25 +90,15 @@ test(
 
     try {
       await step('the customer administrator logs in (terms, and a password change when forced)', async () => {
-        await login(page, PASSWORD);
-        if (new URL(page.url()).pathname === '/com/terms') {
-          await navigateTo(
-            page,
-            () => page.locator('#accept-terms').click(),
-            (url) => ['/com/password', '/com/calling/devices'].includes(url.pathname),
-            '/com/password or /com/calling/devices',
-          );
-        }
-        if (new URL(page.url()).pathname === '/com/password') {
-          assert.ok(NEW_PASSWORD, 'the hub forces a password change: set PATCHBAY_CALLING_NEW_PASSWORD');
-          const form = page.locator('form#password-form');
-          await form.locator('input[name=oldPassword]').fill(PASSWORD);
-          await form.locator('input[name=newPassword]').fill(NEW_PASSWORD);
-          await form.locator('input[name=confirmPassword]').fill(NEW_PASSWORD);
-          await navigateTo(page, () => page.locator('#password-submit').click(), isPath('/com/login', { changed: '1' }), '/com/login?changed=1');
-          await login(page, NEW_PASSWORD);
-        }
-        assert.equal(new URL(page.url()).pathname, '/com/calling/devices', 'the landing page is the devices');
+        await logIn(page, {
+          login: LOGIN,
+          password: PASSWORD,
+          language: 'en',
+          landing: '/com/calling/devices',
+          acceptTerms: true,
+          newPassword: NEW_PASSWORD,
+          newPasswordHint: 'the hub forces a password change: set PATCHBAY_CALLING_NEW_PASSWORD',
+        });
       });
 
       await step('RBAC-5: calling menu only, no operations pages', async () => {

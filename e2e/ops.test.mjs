@@ -23,79 +23,23 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const STEP_TIMEOUT = 30_000;
-const RESULTS_DIR = fileURLToPath(new URL('./test-results/', import.meta.url));
+import { gotoOk, isPath, launchBrowser, logIn, navigateTo, openPage, stepRunner } from './lib/console.mjs';
 
 const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
 const OPS_LOGIN = process.env.PATCHBAY_OPS_LOGIN ?? '';
 const OPS_PASSWORD = process.env.PATCHBAY_OPS_PASSWORD ?? '';
 const API_TOKEN = process.env.PATCHBAY_API_TOKEN ?? '';
 const SEEDED = process.env.PATCHBAY_E2E_SEEDED === '1';
-const CHROMIUM = process.env.PATCHBAY_CHROMIUM || '/usr/bin/chromium';
 
 const CUSTOMER_ID = 'e2e-acme';
 
 // ---------------------------------------------------------------- helpers
-
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
-
-const isPath = (path, query = {}) => (url) =>
-  url.pathname === path && Object.entries(query).every(([k, v]) => url.searchParams.get(k) === v);
-
-/** Text of any `.error` elements on the page, for failure messages. */
-async function errorText(page) {
-  try {
-    const texts = await page.locator('.error').allInnerTexts();
-    return texts.map((t) => t.trim()).filter(Boolean).join(' | ');
-  } catch {
-    return '';
-  }
-}
-
-/** Runs `action` (usually a click) and waits until the URL satisfies `pred`. */
-async function navigateTo(page, action, pred, expected) {
-  try {
-    await Promise.all([page.waitForURL(pred, { timeout: STEP_TIMEOUT }), action()]);
-  } catch (err) {
-    const errors = await errorText(page);
-    throw new Error(
-      `expected to arrive at ${expected}, but the page is ${page.url()}` +
-        (errors ? ` showing error(s): ${errors}` : '') +
-        `\n  cause: ${err.message.split('\n')[0]}`,
-    );
-  }
-  await page.waitForLoadState('domcontentloaded');
-}
-
-async function gotoOk(page, path) {
-  const res = await page.goto(path);
-  assert.ok(res, `no response for ${path}`);
-  assert.equal(res.status(), 200, `GET ${path} answered ${res.status()} (now at ${page.url()})`);
-  return res;
-}
 
 /** A JSON API call with the bearer token. */
 async function api(page, path) {
   const res = await page.request.get(path, { headers: { Authorization: `Bearer ${API_TOKEN}` } });
   assert.equal(res.status(), 200, `GET ${path} with the API token answered ${res.status()}`);
   return res.json();
-}
-
-async function capture(page, name) {
-  if (!page) return;
-  try {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const base = `${RESULTS_DIR}ops-${slug(name)}`;
-    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 10_000 });
-    await writeFile(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
-    console.error(`# failure artefacts: ${base}.png, ${base}.html (page ${page.url()})`);
-  } catch (err) {
-    console.error(`# could not capture failure artefacts: ${err.message}`);
-  }
 }
 
 /**
@@ -138,39 +82,9 @@ test(
     assert.ok(OPS_LOGIN && OPS_PASSWORD, 'PATCHBAY_OPS_LOGIN and PATCHBAY_OPS_PASSWORD must be set (patchbay admin create-user)');
     assert.ok(API_TOKEN, 'PATCHBAY_API_TOKEN must be set (patchbay admin create-token)');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ baseURL: BASE_URL, ignoreHTTPSErrors: true, locale: 'en-US' });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    const page = await context.newPage();
-
-    const serverErrors = [];
-    page.on('response', (res) => {
-      if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-    });
-
-    let failedStep = null;
-    const step = (name, fn) =>
-      t.test(name, { skip: failedStep ? `earlier step failed: ${failedStep}` : false, timeout: 4 * STEP_TIMEOUT }, async () => {
-        try {
-          await fn();
-        } catch (err) {
-          failedStep = name;
-          await capture(page, name);
-          throw err;
-        }
-      });
+    const browser = await launchBrowser();
+    const { page, serverErrors } = await openPage(browser, BASE_URL);
+    const step = stepRunner(t, page, 'ops-');
 
     // Found through the API in the first step.
     let customer = null; // { id, name }
@@ -192,20 +106,7 @@ test(
       });
 
       await step('log in and reach the dashboard', async () => {
-        await gotoOk(page, '/com/login');
-        const form = page.locator('form#login-form');
-        await form.locator('input[name=login]').fill(OPS_LOGIN);
-        await form.locator('input[name=password]').fill(OPS_PASSWORD);
-        await form.locator('select[name=language]').selectOption('en');
-        await navigateTo(
-          page,
-          () => page.locator('#login-submit').click(),
-          (url) => url.pathname === '/com/dashboard' || url.pathname === '/com/terms',
-          '/com/dashboard (or the first-login terms)',
-        );
-        if (new URL(page.url()).pathname === '/com/terms') {
-          await navigateTo(page, () => page.locator('#accept-terms').click(), isPath('/com/dashboard'), '/com/dashboard');
-        }
+        await logIn(page, { login: OPS_LOGIN, password: OPS_PASSWORD, language: 'en', landing: '/com/dashboard', acceptTerms: true });
         assert.equal(await page.locator('#dashboard-empty').count(), 0, 'the dashboard should not be empty');
         await page.locator('#chart-severity svg').waitFor();
       });

@@ -16,16 +16,21 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-
-const STEP_TIMEOUT = 30_000;
-const RESULTS_DIR = fileURLToPath(new URL('./test-results/', import.meta.url));
+import {
+  acceptTerms,
+  changePassword,
+  fillLogin,
+  gotoOk,
+  isPath,
+  launchBrowser,
+  logIn,
+  navigateTo,
+  openPage,
+  stepRunner,
+} from './lib/console.mjs';
 
 const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
 const ADMIN_PASSWORD = process.env.PATCHBAY_ADMIN_PASSWORD ?? '';
-const CHROMIUM = process.env.PATCHBAY_CHROMIUM || '/usr/bin/chromium';
 
 const ADMIN_LOGIN = 'admin';
 const ADMIN_NEW_PASSWORD = 'Admin#Smoke2026';
@@ -37,82 +42,8 @@ const LANGUAGES = ['en', 'fr', 'ro', 'ko', 'uk'];
 
 // ---------------------------------------------------------------- helpers
 
-const slug = (s) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
-
-const isPath = (path, query = {}) => (url) =>
-  url.pathname === path && Object.entries(query).every(([k, v]) => url.searchParams.get(k) === v);
-
-/** Text of any `.error` elements on the page, for failure messages. */
-async function errorText(page) {
-  try {
-    const texts = await page.locator('.error').allInnerTexts();
-    return texts.map((t) => t.trim()).filter(Boolean).join(' | ');
-  } catch {
-    return '';
-  }
-}
-
-/** Runs `action` (usually a click on a submit button) and waits until the URL satisfies `pred`. */
-async function navigateTo(page, action, pred, expected) {
-  try {
-    await Promise.all([page.waitForURL(pred, { timeout: STEP_TIMEOUT }), action()]);
-  } catch (err) {
-    const errors = await errorText(page);
-    throw new Error(
-      `expected to arrive at ${expected}, but the page is ${page.url()}` +
-        (errors ? ` showing error(s): ${errors}` : '') +
-        `\n  cause: ${err.message.split('\n')[0]}`,
-    );
-  }
-  await page.waitForLoadState('domcontentloaded');
-}
-
 async function htmlLang(page) {
   return page.locator('html').getAttribute('lang');
-}
-
-async function gotoOk(page, path) {
-  const res = await page.goto(path);
-  assert.ok(res, `no response for ${path}`);
-  assert.equal(res.status(), 200, `GET ${path} answered ${res.status()} (now at ${page.url()})`);
-  return res;
-}
-
-async function fillLogin(page, login, password, language) {
-  await gotoOk(page, '/com/login');
-  const form = page.locator('form#login-form');
-  await form.waitFor();
-  assert.equal(await form.getAttribute('method').then((m) => m?.toLowerCase()), 'post', 'login form method');
-  assert.equal(await form.getAttribute('action'), '/com/login', 'login form action');
-  // Fill the login name before choosing the language: with an empty login name the page's script
-  // reloads the login page in the chosen language instead of keeping the form.
-  await form.locator('input[name=login]').fill(login);
-  await form.locator('input[name=password]').fill(password);
-  await form.locator('select[name=language]').selectOption(language);
-}
-
-async function login(page, login, password, language, pred, expected) {
-  await fillLogin(page, login, password, language);
-  await navigateTo(page, () => page.locator('#login-submit').click(), pred, expected);
-}
-
-async function acceptTerms(page) {
-  await page.locator('#accept-terms').waitFor();
-  await navigateTo(page, () => page.locator('#accept-terms').click(), isPath('/com/password'), '/com/password');
-}
-
-async function changePassword(page, oldPassword, newPassword) {
-  const form = page.locator('form#password-form');
-  await form.waitFor();
-  await form.locator('input[name=oldPassword]').fill(oldPassword);
-  await form.locator('input[name=newPassword]').fill(newPassword);
-  await form.locator('input[name=confirmPassword]').fill(newPassword);
-  await navigateTo(
-    page,
-    () => page.locator('#password-submit').click(),
-    isPath('/com/login', { changed: '1' }),
-    '/com/login?changed=1',
-  );
 }
 
 /** Opens the collapsed <details> menus (outermost first) that hide `locator`, as a user would. */
@@ -133,19 +64,6 @@ async function logout(page) {
   await navigateTo(page, () => button.click(), isPath('/com/login'), '/com/login');
 }
 
-async function capture(page, name) {
-  if (!page) return;
-  try {
-    await mkdir(RESULTS_DIR, { recursive: true });
-    const base = `${RESULTS_DIR}${slug(name)}`;
-    await page.screenshot({ path: `${base}.png`, fullPage: true, timeout: 10_000 });
-    await writeFile(`${base}.html`, `<!-- ${page.url()} -->\n${await page.content()}`);
-    console.error(`# failure artefacts: ${base}.png, ${base}.html (page ${page.url()})`);
-  } catch (err) {
-    console.error(`# could not capture failure artefacts: ${err.message}`);
-  }
-}
-
 // ---------------------------------------------------------------- the test
 
 test(
@@ -155,40 +73,9 @@ test(
     assert.ok(BASE_URL, 'PATCHBAY_URL must be set, e.g. https://127.0.0.1:7443');
     assert.ok(ADMIN_PASSWORD, 'PATCHBAY_ADMIN_PASSWORD must be set to the one-time password printed by `patchbay serve`');
 
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
-    const context = await browser.newContext({ baseURL: BASE_URL, ignoreHTTPSErrors: true, locale: 'en-US' });
-    context.setDefaultTimeout(STEP_TIMEOUT);
-    context.setDefaultNavigationTimeout(STEP_TIMEOUT);
-    const page = await context.newPage();
-
-    // Any 5xx on the way is a server bug even if the flow happens to continue.
-    const serverErrors = [];
-    page.on('response', (res) => {
-      if (res.status() >= 500) serverErrors.push(`${res.status()} ${res.request().method()} ${res.url()}`);
-    });
-
-    let failedStep = null;
-    const step = (name, fn) =>
-      t.test(name, { skip: failedStep ? `earlier step failed: ${failedStep}` : false, timeout: 4 * STEP_TIMEOUT }, async () => {
-        try {
-          await fn();
-        } catch (err) {
-          failedStep = name;
-          await capture(page, name);
-          throw err;
-        }
-      });
+    const browser = await launchBrowser();
+    const { page, serverErrors } = await openPage(browser, BASE_URL);
+    const step = stepRunner(t, page);
 
     try {
       await step('hub is up and the login page offers the five languages', async () => {
@@ -201,14 +88,14 @@ test(
       });
 
       await step('a wrong password re-renders the login page with .error', async () => {
-        await fillLogin(page, ADMIN_LOGIN, 'Wrong#Password1', 'en');
+        await fillLogin(page, ADMIN_LOGIN, 'Wrong#Password1', 'en', { checkForm: true });
         await page.locator('#login-submit').click();
         await page.locator('.error').first().waitFor();
         assert.equal(new URL(page.url()).pathname, '/com/login', 'still on the login page');
       });
 
       await step('admin first login (en) leads to the terms', async () => {
-        await login(page, ADMIN_LOGIN, ADMIN_PASSWORD, 'en', isPath('/com/terms'), '/com/terms');
+        await logIn(page, { login: ADMIN_LOGIN, password: ADMIN_PASSWORD, language: 'en', landing: '/com/terms', checkForm: true });
         assert.equal(await htmlLang(page), 'en', 'html[lang] on the terms page');
       });
 
@@ -221,7 +108,7 @@ test(
       });
 
       await step('admin logs in again choosing French; console is in French', async () => {
-        await login(page, ADMIN_LOGIN, ADMIN_NEW_PASSWORD, 'fr', isPath('/com/dashboard'), '/com/dashboard');
+        await logIn(page, { login: ADMIN_LOGIN, password: ADMIN_NEW_PASSWORD, language: 'fr', landing: '/com/dashboard', checkForm: true });
         assert.equal(await htmlLang(page), 'fr', 'html[lang] after logging in with language fr');
         await page.locator('nav#menu').waitFor({ state: 'attached' });
         // Entries may sit in collapsed sub-menus or the user menu, so count them page-wide.
@@ -257,7 +144,7 @@ test(
       });
 
       await step('op1 first login leads to the terms', async () => {
-        await login(page, OP_LOGIN, OP_INITIAL_PASSWORD, 'en', isPath('/com/terms'), '/com/terms');
+        await logIn(page, { login: OP_LOGIN, password: OP_INITIAL_PASSWORD, language: 'en', landing: '/com/terms', checkForm: true });
       });
 
       await step('op1 accepts the terms and must change the password', async () => {
@@ -269,7 +156,7 @@ test(
       });
 
       await step('op1 logs in again and reaches the dashboard', async () => {
-        await login(page, OP_LOGIN, OP_NEW_PASSWORD, 'en', isPath('/com/dashboard'), '/com/dashboard');
+        await logIn(page, { login: OP_LOGIN, password: OP_NEW_PASSWORD, language: 'en', landing: '/com/dashboard', checkForm: true });
         assert.equal(await htmlLang(page), 'en', 'html[lang] after logging in with language en');
       });
 
