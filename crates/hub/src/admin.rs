@@ -74,7 +74,7 @@ pub async fn ensure_first_admin(store: &Store) -> Result<Option<(String, String)
     {
         Ok(_) => Ok(Some((FIRST_ADMIN.into(), pw))),
         // Another node created it first.
-        Err(StoreError::Conflict(_)) => Ok(None),
+        Err(StoreError::Taken(_)) => Ok(None),
         Err(e) => Err(e.into()),
     }
 }
@@ -149,8 +149,8 @@ pub async fn create_user(
         )
         .await
     {
-        Err(StoreError::Conflict(f)) => Err(AdminError::Invalid(vec![FieldError::new(
-            f,
+        Err(StoreError::Taken(_)) => Err(AdminError::Invalid(vec![FieldError::new(
+            "loginName",
             patchbay_domain::Rule::Taken,
         )])),
         other => Ok(other?),

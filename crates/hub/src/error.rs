@@ -5,6 +5,7 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use patchbay_domain::calling::LicenceKind;
 use patchbay_domain::FieldError;
 use patchbay_store::StoreError;
 use serde::Serialize;
@@ -119,39 +120,131 @@ impl AppError {
     }
 }
 
+/// The one mapping of the store's refusals to HTTP: a taken or missing value is a field error
+/// under its API name (callers whose form names it otherwise use [`AppError::renamed`]); a row in
+/// use or a rule on stored state is a 409 with its message id.
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
+        use patchbay_domain::Rule;
+        use patchbay_store::{InUse, Missing, Refusal, Taken};
         match e {
             StoreError::NotFound => AppError::NotFound,
-            StoreError::Conflict(field) => AppError::field(field, patchbay_domain::Rule::Taken),
-            StoreError::LicenceExhausted(name) => AppError::Conflict(
-                match name {
-                    "Webex Calling - Professional" => "conflict-licence-professional",
-                    "Webex Calling - Basic" => "conflict-licence-basic",
-                    _ => "conflict-licence-workspaces",
+            StoreError::Taken(t) => AppError::field(
+                match t {
+                    Taken::LoginName => "loginName",
+                    Taken::CustomerName
+                    | Taken::DistributorName
+                    | Taken::ResellerName
+                    | Taken::LocationName => "name",
+                    Taken::CustomerKey => "customerId",
+                    Taken::PersonEmail => "emails",
+                    Taken::PhoneNumber => "phoneNumbers",
+                    Taken::Extension => "extension",
+                    Taken::Mac => "mac",
+                    Taken::SipUserName => "sipUserName",
+                    Taken::DeviceModel => "model",
+                    Taken::ActivationCode => "code",
                 },
-                format!("No {name} licence is left: every unit is assigned. Ask your provider for more, or free one."),
+                Rule::Taken,
             ),
-            StoreError::InUse(what) => AppError::Conflict(
-                match what {
-                    "location" => "conflict-location-in-use",
-                    "model" => "conflict-model-in-use",
-                    _ => "conflict-number-in-use",
+            StoreError::Missing(m) => AppError::field(
+                match m {
+                    Missing::Operator => "operators",
+                    Missing::Distributor => "distributorId",
+                    Missing::Reseller => "resellerId",
+                    Missing::Location => "locationId",
+                    Missing::Person => "personId",
+                    Missing::Workspace => "workspaceId",
+                    Missing::LineMember => "members",
+                    Missing::PhoneNumber | Missing::LocationNumber => "phoneNumbers",
                 },
-                format!("The {what} is still in use."),
+                Rule::Invalid,
             ),
-            StoreError::Refused("workspace-licence-devices") => AppError::Conflict(
-                "conflict-workspace-licence-devices",
-                "The workspace has more devices than that licence allows; remove devices first.".into(),
+            StoreError::LicenceExhausted(kind) => AppError::Conflict(
+                match kind {
+                    LicenceKind::Professional => "conflict-licence-professional",
+                    LicenceKind::Basic => "conflict-licence-basic",
+                    LicenceKind::Workspaces => "conflict-licence-workspaces",
+                },
+                format!(
+                    "No {} licence is left: every unit is assigned. Ask your provider for more, or free one.",
+                    kind.webex_name()
+                ),
             ),
-            StoreError::Refused(id) => AppError::Conflict("error-conflict", id.to_string()),
+            StoreError::InUse(what) => {
+                let (id, text) = match what {
+                    InUse::Location => ("conflict-location-in-use", "The location is still in use."),
+                    InUse::DeviceModel => ("conflict-model-in-use", "The model is still in use."),
+                    InUse::PhoneNumber => ("conflict-number-in-use", "The number is still in use."),
+                    InUse::Distributor => (
+                        "conflict-provider-in-use",
+                        "The distributor still has resellers or customers.",
+                    ),
+                    InUse::Reseller => (
+                        "conflict-provider-in-use",
+                        "The reseller still has customers.",
+                    ),
+                };
+                AppError::Conflict(id, text.into())
+            }
+            StoreError::Refused(r) => match r {
+                Refusal::AlarmOngoing => AppError::Conflict(
+                    "conflict-alarm-ongoing",
+                    "An ongoing alarm cannot be cleared.".into(),
+                ),
+                Refusal::WorkspaceDeviceLimit => AppError::Conflict(
+                    "conflict-workspace-device-limit",
+                    "The workspace has as many devices as its calling licence allows (professional: 5, common area: 1).".into(),
+                ),
+                Refusal::WorkspaceNoLicence => AppError::Conflict(
+                    "conflict-workspace-no-licence",
+                    "The workspace has no calling licence, so it cannot have devices.".into(),
+                ),
+                Refusal::WorkspaceLicenceDevices => AppError::Conflict(
+                    "conflict-workspace-licence-devices",
+                    "The workspace has more devices than that licence allows; remove devices first.".into(),
+                ),
+                Refusal::LicenceBelowConsumed(kind) => AppError::field(
+                    match kind {
+                        LicenceKind::Professional => "professional",
+                        LicenceKind::Basic => "basic",
+                        LicenceKind::Workspaces => "workspaces",
+                    },
+                    Rule::Range {
+                        min: 0,
+                        max: 1_000_000,
+                    },
+                ),
+                Refusal::ResellerOfAnotherDistributor => {
+                    AppError::field("resellerId", Rule::Invalid)
+                }
+            },
             // A NUL that no rule caught (PostgreSQL refuses it in text: 22021) is the client's
             // mistake, not a server error.
             StoreError::Db(sqlx_error) if is_nul_in_text(&sqlx_error) => AppError::Malformed(
                 "Text values must not contain the NUL character.".into(),
             ),
-
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    /// Field errors under the names a caller's form or body uses (`from` → `to`).
+    pub fn renamed(self, names: &[(&str, &'static str)]) -> Self {
+        match self {
+            AppError::Validation(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|mut f| {
+                        if let Some((_, to)) = names.iter().find(|(from, _)| *from == f.field) {
+                            f.field = (*to).into();
+                        }
+                        f
+                    })
+                    .collect(),
+            ),
+            other => other,
         }
     }
 }

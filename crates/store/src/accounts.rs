@@ -3,7 +3,7 @@
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
 use crate::list::{col, like, lower, order, related, Filter};
 use crate::sql::{PageRequest, SortOrder};
-use crate::{flag, get_flag, now_ms, ts, unique_as, Result, Store, StoreError};
+use crate::{flag, get_flag, now_ms, ts, unique_as, Result, Store, StoreError, Taken};
 use patchbay_domain::account::{display_name, login_key, AccountFields};
 use patchbay_domain::{AccountId, CustomerId, Principal, Role};
 use sea_query::{Alias, Expr, Order, Query};
@@ -242,7 +242,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(unique_as("loginName"))?;
+        .map_err(unique_as(Taken::LoginName))?;
         replace_labels(&mut tx, id, &f.labels).await?;
         sqlx::query("INSERT INTO password_history (account_id, password_hash, created_at) VALUES ($1, $2, $3)")
             .bind(id.to_string())
@@ -361,7 +361,7 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await
-        .map_err(unique_as("loginName"))?;
+        .map_err(unique_as(Taken::LoginName))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -735,7 +735,7 @@ mod tests {
             )
             .await;
         assert!(
-            matches!(err, Err(StoreError::Conflict("loginName"))),
+            matches!(err, Err(StoreError::Taken(Taken::LoginName))),
             "{err:?}"
         );
         // Nothing half-written: still one account, one audit record.

@@ -264,7 +264,7 @@ impl Store {
     }
 
     /// ALM-4: clear the selected alarms, all or nothing. Ongoing ones are refused
-    /// (`Conflict("ongoing")`), alarms outside the scope are not found.
+    /// (`Refused(AlarmOngoing)`), alarms outside the scope are not found.
     #[tracing::instrument(skip_all)]
     pub async fn clear_alarms(
         &self,
@@ -286,7 +286,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             };
             if get_flag(&row, "ongoing")? {
-                return Err(StoreError::Conflict("ongoing"));
+                return Err(StoreError::Refused(crate::Refusal::AlarmOngoing));
             }
             let customer: String = row.try_get("customer_id")?;
             let deleted = sqlx::query("DELETE FROM alarms WHERE id = $1 AND ongoing = 0")
@@ -466,7 +466,10 @@ mod tests {
         let err = s
             .clear_alarms(&AuditMeta::cli(), Scope::All, &[mine.id])
             .await;
-        assert!(matches!(err, Err(StoreError::Conflict("ongoing"))));
+        assert!(matches!(
+            err,
+            Err(StoreError::Refused(crate::Refusal::AlarmOngoing))
+        ));
         assert!(s
             .end_alarm(a, "sys", AlarmType::Trunk, "t1")
             .await

@@ -190,7 +190,9 @@ async fn write_relations(
             .execute(&mut **tx)
             .await
             .map_err(|e| match &e {
-                sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+                sqlx::Error::Database(d) if d.is_foreign_key_violation() => {
+                    StoreError::Missing(crate::Missing::Operator)
+                }
                 _ => StoreError::Db(e),
             })?;
     }
@@ -211,7 +213,7 @@ async fn provider_keys(
             .fetch_optional(&mut **tx)
             .await?;
         dk = row
-            .ok_or(StoreError::Conflict("distributorId"))?
+            .ok_or(StoreError::Missing(crate::Missing::Distributor))?
             .try_get("name_key")?;
     }
     if let Some(r) = r {
@@ -219,11 +221,13 @@ async fn provider_keys(
             .bind(r.to_string())
             .fetch_optional(&mut **tx)
             .await?;
-        let row = row.ok_or(StoreError::Conflict("resellerId"))?;
+        let row = row.ok_or(StoreError::Missing(crate::Missing::Reseller))?;
         let owner: String = row.try_get("distributor_id")?;
         if d.map(|d| d.to_string()) != Some(owner) {
             // A reseller belongs to its distributor (TEN-1).
-            return Err(StoreError::Conflict("resellerId"));
+            return Err(StoreError::Refused(
+                crate::Refusal::ResellerOfAnotherDistributor,
+            ));
         }
         rk = row.try_get("name_key")?;
     }
@@ -263,9 +267,9 @@ impl Store {
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 if d.message().contains("customer_id") || d.constraint().is_some_and(|c| c.contains("customer_id")) {
-                    StoreError::Conflict("customerId")
+                    StoreError::Taken(crate::Taken::CustomerKey)
                 } else {
-                    StoreError::Conflict("name")
+                    StoreError::Taken(crate::Taken::CustomerName)
                 }
             }
             _ => StoreError::Db(e),
@@ -323,9 +327,9 @@ impl Store {
         .map_err(|e| match &e {
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 if d.message().contains("customer_id") || d.constraint().is_some_and(|c| c.contains("customer_id")) {
-                    StoreError::Conflict("customerId")
+                    StoreError::Taken(crate::Taken::CustomerKey)
                 } else {
-                    StoreError::Conflict("name")
+                    StoreError::Taken(crate::Taken::CustomerName)
                 }
             }
             _ => StoreError::Db(e),

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calling;
 pub mod crypto;
 pub mod customers;
+mod error;
 pub mod list;
 pub mod lockout;
 mod migrate;
@@ -36,38 +37,8 @@ pub enum Dialect {
     Postgres,
 }
 
-/// Errors of the store layer.
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("not found")]
-    NotFound,
-    /// A unique constraint refused the change; the field names which value is taken.
-    #[error("{0} is already in use")]
-    Conflict(&'static str),
-    /// A calling licence has no unit left (the name is the Webex licence name).
-    #[error("no {0} licence left")]
-    LicenceExhausted(&'static str),
-    /// The row is still used by others (e.g. a location with people); the field names what.
-    #[error("{0} is still in use")]
-    InUse(&'static str),
-    /// A rule that depends on stored state refused the change (e.g. WSP-2 device limit).
-    #[error("{0}")]
-    Refused(&'static str),
-    #[error("database URL must start with sqlite:// or postgres://")]
-    UnsupportedUrl,
-    #[error("migration {version} failed: {source}")]
-    Migration {
-        version: i64,
-        #[source]
-        source: sqlx::Error,
-    },
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
-    #[error(transparent)]
-    Db(#[from] sqlx::Error),
-}
-
-pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+pub(crate) use error::unique_as;
+pub use error::{sqlstate, DbError, InUse, Missing, Refusal, Result, StoreError, Taken};
 
 /// The shared handle to the database. Cheap to clone.
 #[derive(Clone, Debug)]
@@ -193,25 +164,6 @@ pub(crate) fn flag(b: bool) -> i64 {
 
 pub(crate) fn get_flag(row: &AnyRow, col: &str) -> Result<bool> {
     Ok(row.try_get::<i64, _>(col)? != 0)
-}
-
-/// The driver error a [`StoreError::Db`] carries.
-pub type DbError = sqlx::Error;
-
-/// The SQLSTATE of a database error (PostgreSQL), if any.
-pub fn sqlstate(e: &DbError) -> Option<String> {
-    match e {
-        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
-        _ => None,
-    }
-}
-
-/// Map a unique-constraint failure to `Conflict(field)`, pass other errors through.
-pub(crate) fn unique_as(field: &'static str) -> impl Fn(sqlx::Error) -> StoreError {
-    move |e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Conflict(field),
-        _ => StoreError::Db(e),
-    }
 }
 
 #[cfg(test)]

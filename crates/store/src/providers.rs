@@ -2,7 +2,7 @@
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
 use crate::list::{col, related, Filter};
-use crate::{now_ms, unique_as, Result, Store, StoreError};
+use crate::{now_ms, unique_as, Result, Store, StoreError, Taken};
 use patchbay_domain::{DistributorId, ResellerId, Scope};
 use sea_query::{Alias, Cond, Condition, Expr, JoinType, Order, Query};
 use sqlx::Row;
@@ -42,7 +42,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(unique_as("name"))?;
+        .map_err(unique_as(Taken::DistributorName))?;
         write(
             &mut tx,
             meta,
@@ -74,7 +74,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if exists.is_none() {
-            return Err(StoreError::NotFound);
+            return Err(StoreError::Missing(crate::Missing::Distributor));
         }
         sqlx::query("INSERT INTO resellers (id, distributor_id, name, name_key, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(id.to_string())
@@ -84,7 +84,7 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await
-            .map_err(unique_as("name"))?;
+            .map_err(unique_as(Taken::ResellerName))?;
         write(
             &mut tx,
             meta,
@@ -187,7 +187,7 @@ impl Store {
             .bind(key(name))
             .execute(&mut *tx)
             .await
-            .map_err(unique_as("name"))?;
+            .map_err(unique_as(Taken::DistributorName))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -225,7 +225,7 @@ impl Store {
         .await?
         .try_get("n")?;
         if used > 0 {
-            return Err(StoreError::Conflict("distributor"));
+            return Err(StoreError::InUse(crate::InUse::Distributor));
         }
         let done = sqlx::query("DELETE FROM distributors WHERE id = $1")
             .bind(id.to_string())
@@ -260,7 +260,7 @@ impl Store {
             .await?
             .try_get("n")?;
         if used > 0 {
-            return Err(StoreError::Conflict("reseller"));
+            return Err(StoreError::InUse(crate::InUse::Reseller));
         }
         let done = sqlx::query("DELETE FROM resellers WHERE id = $1")
             .bind(id.to_string())

@@ -12,7 +12,7 @@ use patchbay_domain::provisioning::{
 };
 use patchbay_domain::{CustomerId, DeviceId, PersonId, Rule, WorkspaceId};
 use patchbay_store::calling::devices::{Device, NewDevice};
-use patchbay_store::StoreError;
+use patchbay_store::{StoreError, Taken};
 use rand::Rng;
 
 /// The organisation a request acts on: `orgId` when given (a provider acting on a customer,
@@ -236,36 +236,17 @@ pub async fn create_device(
                 })
             }
             // A generated name or placeholder MAC collided: draw again.
-            Err(StoreError::Conflict("sipUserName")) => continue,
-            Err(StoreError::Conflict("mac")) if model.fax => {
+            Err(StoreError::Taken(Taken::SipUserName)) => continue,
+            Err(StoreError::Taken(Taken::Mac)) if model.fax => {
                 mac = None;
                 continue;
             }
-            Err(StoreError::Conflict("mac")) => {
-                return Err(AppError::field("mac", Rule::Taken));
-            }
-            Err(e) => return Err(device_error(e)),
+            Err(e) => return Err(e.into()),
         }
     }
     Err(AppError::Internal(
         "no free SIP user name after 8 draws".into(),
     ))
-}
-
-/// Map the store's refusals of a device change to API errors.
-pub fn device_error(e: StoreError) -> AppError {
-    match e {
-        StoreError::Refused("workspace-device-limit") => AppError::Conflict(
-            "conflict-workspace-device-limit",
-            "The workspace has as many devices as its calling licence allows (professional: 5, common area: 1).".into(),
-        ),
-
-        StoreError::Refused("workspace-no-calling-licence") => AppError::Conflict(
-            "conflict-workspace-no-licence",
-            "The workspace has no calling licence, so it cannot have devices.".into(),
-        ),
-        other => other.into(),
-    }
 }
 
 /// DEV-5: a new SIP password for a device, generated unless the client supplies one (partner
@@ -316,10 +297,7 @@ pub async fn set_lines(
         .store
         .replace_device_lines(&caller.meta(), device.id, &lines)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(_) => AppError::field("members", Rule::Invalid),
-            other => other.into(),
-        })
+        .map_err(AppError::from)
 }
 
 /// The one-time credentials as CSV (DEV-4 download), one row per device.

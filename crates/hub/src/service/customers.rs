@@ -7,7 +7,6 @@ use crate::state::AppState;
 use patchbay_domain::customer::{self, CustomerFields};
 use patchbay_domain::{AccountId, Capability, CustomerId, DistributorId, ResellerId, Role, Rule};
 use patchbay_store::customers::{Customer, CustomerWrite};
-use patchbay_store::StoreError;
 
 /// A create or update as parsed from a form or JSON body.
 #[derive(Debug, Clone, Default)]
@@ -18,16 +17,6 @@ pub struct CustomerInput {
     pub distributor_id: Option<DistributorId>,
     pub reseller_id: Option<ResellerId>,
     pub operators: Vec<AccountId>,
-}
-
-fn map_store(e: StoreError) -> AppError {
-    match e {
-        StoreError::Conflict(f @ ("distributorId" | "resellerId")) => {
-            AppError::field(f, Rule::Invalid)
-        }
-        StoreError::NotFound => AppError::field("operators", Rule::Invalid),
-        other => other.into(),
-    }
 }
 
 /// Operators a caller may newly assign (`already` are kept as they are): Administrators any
@@ -91,11 +80,7 @@ pub async fn create(
                 operators,
             },
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(f @ ("name" | "customerId")) => AppError::field(f, Rule::Taken),
-            other => map_store(other),
-        })?;
+        .await?;
     Ok(state
         .store
         .customer(patchbay_domain::Scope::All, id)
@@ -156,11 +141,7 @@ pub async fn update(
                 operators,
             },
         )
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(f @ ("name" | "customerId")) => AppError::field(f, Rule::Taken),
-            other => map_store(other),
-        })?;
+        .await?;
     Ok(state
         .store
         .customer(patchbay_domain::Scope::All, id)

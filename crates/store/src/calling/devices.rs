@@ -210,12 +210,12 @@ async fn owner_name(
         .bind(customer.to_string())
         .fetch_optional(&mut **tx)
         .await?;
-    let field = match kind {
-        MemberKind::People => "personId",
-        MemberKind::Place => "workspaceId",
+    let missing = match kind {
+        MemberKind::People => crate::Missing::Person,
+        MemberKind::Place => crate::Missing::Workspace,
     };
     Ok(row
-        .ok_or(StoreError::Conflict(field))?
+        .ok_or(StoreError::Missing(missing))?
         .try_get("display_name")?)
 }
 
@@ -263,7 +263,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("model"))?;
+        .map_err(crate::unique_as(crate::Taken::DeviceModel))?;
         super::audit(
             &mut tx,
             meta,
@@ -287,7 +287,7 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         if used.is_some() {
-            return Err(StoreError::InUse("model"));
+            return Err(StoreError::InUse(crate::InUse::DeviceModel));
         }
         let done = sqlx::query("DELETE FROM device_models WHERE model = $1")
             .bind(model)
@@ -355,9 +355,9 @@ impl Store {
             .await?;
             if done.rows_affected() == 0 {
                 return Err(StoreError::Refused(if limit == 0 {
-                    "workspace-no-calling-licence"
+                    crate::Refusal::WorkspaceNoLicence
                 } else {
-                    "workspace-device-limit"
+                    crate::Refusal::WorkspaceDeviceLimit
                 }));
             }
         }
@@ -388,9 +388,9 @@ impl Store {
                 if db.message().contains("sip_user_name")
                     || db.constraint().is_some_and(|c| c.contains("sip_user_name"))
                 {
-                    StoreError::Conflict("sipUserName")
+                    StoreError::Taken(crate::Taken::SipUserName)
                 } else {
-                    StoreError::Conflict("mac")
+                    StoreError::Taken(crate::Taken::Mac)
                 }
             }
             _ => StoreError::Db(e),
@@ -610,7 +610,7 @@ impl Store {
             owner_name(&mut tx, customer, kind, member)
                 .await
                 .map_err(|e| match e {
-                    StoreError::Conflict(_) => StoreError::Conflict("members"),
+                    StoreError::Missing(_) => StoreError::Missing(crate::Missing::LineMember),
                     other => other,
                 })?;
             let (p, w) = Member::columns(kind, member);
@@ -742,7 +742,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("code"))?;
+        .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
         super::audit(
             &mut tx,
             meta,

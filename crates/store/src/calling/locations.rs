@@ -108,7 +108,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("name"))?;
+        .map_err(crate::unique_as(crate::Taken::LocationName))?;
         super::audit(
             &mut tx,
             meta,
@@ -151,7 +151,7 @@ impl Store {
         .bind(id.to_string())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("name"))?;
+        .map_err(crate::unique_as(crate::Taken::LocationName))?;
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
@@ -188,7 +188,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if used.is_some() {
-            return Err(StoreError::InUse("location"));
+            return Err(StoreError::InUse(crate::InUse::Location));
         }
         sqlx::query("DELETE FROM locations WHERE id = $1")
             .bind(id.to_string())

@@ -142,7 +142,7 @@ pub(crate) async fn consume_licence(
     .execute(&mut **tx)
     .await?;
     if done.rows_affected() == 0 {
-        return Err(StoreError::LicenceExhausted(kind.webex_name()));
+        return Err(StoreError::LicenceExhausted(kind));
     }
     Ok(())
 }
@@ -181,7 +181,7 @@ pub(crate) async fn claim_extension(
     .bind(w)
     .execute(&mut **tx)
     .await
-    .map_err(crate::unique_as("extension"))?;
+    .map_err(crate::unique_as(crate::Taken::Extension))?;
     Ok(())
 }
 
@@ -224,7 +224,7 @@ pub(crate) async fn assign_number(
     .await?;
     if done.rows_affected() == 0 {
         // Unknown in this location, or already someone's (NUM-1: one owner at a time).
-        return Err(StoreError::Conflict("phoneNumber"));
+        return Err(StoreError::Missing(crate::Missing::PhoneNumber));
     }
     Ok(())
 }
@@ -263,7 +263,7 @@ pub(crate) async fn set_identity(
     release_numbers(tx, kind, id).await?;
     if want.extension.is_some() || want.phone_number.is_some() {
         let Some(loc) = want.location_id else {
-            return Err(StoreError::Conflict("locationId"));
+            return Err(StoreError::Missing(crate::Missing::Location));
         };
         if let Some(ext) = &want.extension {
             claim_extension(tx, loc, ext, kind, id).await?;
@@ -288,7 +288,7 @@ pub(crate) async fn check_location(
             .fetch_optional(&mut **tx)
             .await?;
         if found.is_none() {
-            return Err(StoreError::Conflict("locationId"));
+            return Err(StoreError::Missing(crate::Missing::Location));
         }
     }
     Ok(())
@@ -345,11 +345,9 @@ impl crate::Store {
                 Some(row) => {
                     let consumed: i64 = row.try_get("consumed_units")?;
                     if *total < consumed {
-                        return Err(StoreError::Conflict(match kind {
-                            LicenceKind::Professional => "professional",
-                            LicenceKind::Basic => "basic",
-                            LicenceKind::Workspaces => "workspaces",
-                        }));
+                        return Err(StoreError::Refused(crate::Refusal::LicenceBelowConsumed(
+                            *kind,
+                        )));
                     }
                     sqlx::query("UPDATE licenses SET total_units = $1 WHERE id = $2")
                         .bind(*total)

@@ -110,7 +110,7 @@ impl Store {
             .bind(now_ms())
             .execute(&mut *tx)
             .await
-            .map_err(crate::unique_as("phoneNumbers"))?;
+            .map_err(crate::unique_as(crate::Taken::PhoneNumber))?;
         }
         super::audit(
             &mut tx,
@@ -149,7 +149,7 @@ impl Store {
             let p: Option<String> = row.try_get("person_id")?;
             let w: Option<String> = row.try_get("workspace_id")?;
             if p.is_some() || w.is_some() {
-                return Err(StoreError::InUse("phoneNumbers"));
+                return Err(StoreError::InUse(crate::InUse::PhoneNumber));
             }
             sqlx::query("DELETE FROM numbers WHERE location_id = $1 AND phone_number = $2")
                 .bind(location.to_string())

@@ -115,7 +115,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("emails"))?;
+        .map_err(crate::unique_as(crate::Taken::PersonEmail))?;
         if let Some(kind) = w.licence {
             consume_licence(&mut tx, customer, kind).await?;
         }
@@ -176,7 +176,7 @@ impl Store {
         .bind(id.to_string())
         .execute(&mut *tx)
         .await
-        .map_err(crate::unique_as("emails"))?;
+        .map_err(crate::unique_as(crate::Taken::PersonEmail))?;
         set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
         super::audit(
             &mut tx,

@@ -184,7 +184,7 @@ impl Store {
         let devices: i64 = row.try_get("device_count")?;
         let limit = w.licence.map(|l| l.device_limit() as i64).unwrap_or(0);
         if devices > limit {
-            return Err(StoreError::Refused("workspace-licence-devices"));
+            return Err(StoreError::Refused(crate::Refusal::WorkspaceLicenceDevices));
         }
         check_location(&mut tx, customer, w.identity.location_id).await?;
         if old != w.licence {

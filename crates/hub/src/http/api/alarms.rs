@@ -207,17 +207,10 @@ pub async fn clear(state: &AppState, caller: &Caller, body: ClearBody) -> Result
                 .iter()
                 .map(|i| i.parse::<AlarmId>().map_err(|_| AppError::NotFound))
                 .collect::<Result<Vec<_>, _>>()?;
-            state
+            Ok(state
                 .store
                 .clear_alarms(&caller.meta(), scope, &ids)
-                .await
-                .map_err(|e| match e {
-                    patchbay_store::StoreError::Conflict(_) => AppError::Conflict(
-                        "conflict-alarm-ongoing",
-                        "An ongoing alarm cannot be cleared.".into(),
-                    ),
-                    o => o.into(),
-                })
+                .await?)
         }
         (None, Some(t)) => {
             let t = AlarmType::parse(&t)

@@ -518,11 +518,7 @@ async fn create_distributor(
     let id = state
         .store
         .create_distributor(&caller.meta(), &b.name)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
-            o => o.into(),
-        })?;
+        .await?;
     Ok(Json(DistributorJson {
         id: id.to_string(),
         name: b.name.trim().to_string(),
@@ -542,11 +538,7 @@ async fn rename_distributor(
     state
         .store
         .rename_distributor(&caller.meta(), id, &b.name)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
-            o => o.into(),
-        })?;
+        .await?;
     Ok(NoContent)
 }
 
@@ -556,17 +548,7 @@ async fn delete_distributor(
     Path(id): Path<String>,
 ) -> ApiResult<NoContent> {
     let id: DistributorId = id.parse().map_err(|_| AppError::NotFound)?;
-    state
-        .store
-        .delete_distributor(&caller.meta(), id)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(_) => AppError::Conflict(
-                "conflict-provider-in-use",
-                "The distributor still has resellers or customers.".into(),
-            ),
-            o => o.into(),
-        })?;
+    state.store.delete_distributor(&caller.meta(), id).await?;
     Ok(NoContent)
 }
 
@@ -606,12 +588,7 @@ async fn create_reseller(
     let id = state
         .store
         .create_reseller(&caller.meta(), d, &b.name)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
-            patchbay_store::StoreError::NotFound => AppError::field("distributorId", Rule::Invalid),
-            o => o.into(),
-        })?;
+        .await?;
     Ok(Json(ResellerJson {
         id: id.to_string(),
         distributor_id: d.to_string(),
@@ -627,17 +604,7 @@ async fn delete_reseller(
     Path(id): Path<String>,
 ) -> ApiResult<NoContent> {
     let id: ResellerId = id.parse().map_err(|_| AppError::NotFound)?;
-    state
-        .store
-        .delete_reseller(&caller.meta(), id)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(_) => AppError::Conflict(
-                "conflict-provider-in-use",
-                "The reseller still has customers.".into(),
-            ),
-            o => o.into(),
-        })?;
+    state.store.delete_reseller(&caller.meta(), id).await?;
     Ok(NoContent)
 }
 

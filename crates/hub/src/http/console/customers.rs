@@ -1317,10 +1317,7 @@ async fn add_distributor(
             .create_distributor(&caller.meta(), &name)
             .await
             .map(|_| ())
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
-                o => o.into(),
-            }),
+            .map_err(AppError::from),
         Err(e) => Err(e),
     };
     match result {
@@ -1358,11 +1355,7 @@ async fn add_reseller(
             .store
             .create_reseller(&caller.meta(), d, &name)
             .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::field("name", Rule::Taken),
-                StoreError::NotFound => AppError::field("distributorId", Rule::Invalid),
-                o => o.into(),
-            })
+            .map_err(AppError::from)
     }
     .await;
     match result {
@@ -1399,7 +1392,7 @@ async fn delete_distributor(
     let id: DistributorId = id.parse().map_err(|_| AppError::NotFound)?;
     match state.store.delete_distributor(&caller.meta(), id).await {
         Ok(()) => Ok(Redirect::to("/com/providers?done=deleted").into_response()),
-        Err(StoreError::Conflict(_)) => in_use(&state, &caller, "prov-distributor-in-use").await,
+        Err(StoreError::InUse(_)) => in_use(&state, &caller, "prov-distributor-in-use").await,
         Err(e) => Err(e.into()),
     }
 }
@@ -1412,7 +1405,7 @@ async fn delete_reseller(
     let id: ResellerId = id.parse().map_err(|_| AppError::NotFound)?;
     match state.store.delete_reseller(&caller.meta(), id).await {
         Ok(()) => Ok(Redirect::to("/com/providers?done=deleted").into_response()),
-        Err(StoreError::Conflict(_)) => in_use(&state, &caller, "prov-reseller-in-use").await,
+        Err(StoreError::InUse(_)) => in_use(&state, &caller, "prov-reseller-in-use").await,
         Err(e) => Err(e.into()),
     }
 }

@@ -367,9 +367,8 @@ async fn activation_code(
                     expiry_time: iso(expires),
                 }))
             }
-            Err(patchbay_store::StoreError::Conflict("code")) => continue,
-            Err(patchbay_store::StoreError::Conflict(f)) => {
-                return Err(AppError::field(f, Rule::Invalid))
+            Err(patchbay_store::StoreError::Taken(patchbay_store::Taken::ActivationCode)) => {
+                continue
             }
             Err(e) => return Err(e.into()),
         }

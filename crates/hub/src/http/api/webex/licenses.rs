@@ -122,17 +122,7 @@ async fn set_totals(
     state
         .store
         .set_licences(&caller.meta(), customer, &totals)
-        .await
-        .map_err(|e| match e {
-            patchbay_store::StoreError::Conflict(f) => AppError::field(
-                f,
-                Rule::Range {
-                    min: 0,
-                    max: 1_000_000,
-                },
-            ),
-            o => o.into(),
-        })?;
+        .await?;
     let items: Vec<LicenseJson> = state
         .store
         .licences(customer)

@@ -82,25 +82,3 @@ pub struct Ref {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-
-/// Map a field named by the store to the API's field name.
-pub fn store_field(e: patchbay_store::StoreError, map: &[(&str, &'static str)]) -> AppError {
-    match e {
-        patchbay_store::StoreError::Conflict(f) => {
-            let field = map
-                .iter()
-                .find(|(from, _)| *from == f)
-                .map(|(_, to)| *to)
-                .unwrap_or(f);
-            let rule =
-                if f == "phoneNumber" || f == "locationId" || f == "personId" || f == "workspaceId"
-                {
-                    patchbay_domain::Rule::Invalid
-                } else {
-                    patchbay_domain::Rule::Taken
-                };
-            AppError::field(field, rule)
-        }
-        other => crate::service::calling::device_error(other),
-    }
-}

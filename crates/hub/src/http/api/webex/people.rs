@@ -251,10 +251,6 @@ pub async fn org_for_create(
     org(state, caller, None).await
 }
 
-pub fn person_store_error(e: patchbay_store::StoreError) -> AppError {
-    super::store_field(e, &[("phoneNumber", "phoneNumbers"), ("emails", "emails")])
-}
-
 /// `orgId`, and Webex's `callingData` (calling fields are always included here).
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
@@ -332,8 +328,7 @@ async fn create(
     let id = state
         .store
         .create_person(&caller.meta(), customer, &w)
-        .await
-        .map_err(person_store_error)?;
+        .await?;
     Ok(Json(PersonJson::from(state.store.person(id).await?)))
 }
 
@@ -371,11 +366,7 @@ async fn update(
 ) -> ApiResult<Json<PersonJson>> {
     let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
     let w = person_write(p.customer_id, b, Some(&p.fields))?;
-    state
-        .store
-        .update_person(&caller.meta(), p.id, &w)
-        .await
-        .map_err(person_store_error)?;
+    state.store.update_person(&caller.meta(), p.id, &w).await?;
     Ok(Json(PersonJson::from(state.store.person(p.id).await?)))
 }
 

@@ -261,14 +261,12 @@ pub fn workspace_write(
     })
 }
 
+/// The store's refusals under the fields of a workspace body.
 pub fn workspace_store_error(e: patchbay_store::StoreError) -> AppError {
-    super::store_field(
-        e,
-        &[
-            ("phoneNumber", "calling.webexCalling.phoneNumber"),
-            ("extension", "calling.webexCalling.extension"),
-        ],
-    )
+    AppError::from(e).renamed(&[
+        ("phoneNumbers", "calling.webexCalling.phoneNumber"),
+        ("extension", "calling.webexCalling.extension"),
+    ])
 }
 
 /// Workspace filters (Webex `GET /v1/workspaces`).

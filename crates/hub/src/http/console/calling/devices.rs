@@ -468,11 +468,7 @@ async fn delete(
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (device, org) = visible_device(&state, &caller, &id, &form).await?;
-    state
-        .store
-        .delete_device(&caller.meta(), device.id)
-        .await
-        .map_err(svc::device_error)?;
+    state.store.delete_device(&caller.meta(), device.id).await?;
     Ok(Redirect::to(&org.link(&format!("{DEVICES}?done=deleted"))).into_response())
 }
 

@@ -344,11 +344,11 @@ pub struct Pager {
 /// names, the licence and device-limit conflicts with their message ids.
 pub fn store_error(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict("emails") => AppError::field("email", Rule::Taken),
-        StoreError::Conflict("phoneNumber") => AppError::field("phoneNumber", Rule::Taken),
-        StoreError::Conflict("phoneNumbers") => AppError::field("numbers", Rule::Taken),
-        StoreError::Conflict("locationId") => AppError::field("locationId", Rule::Invalid),
-        other => svc::device_error(other),
+        // The form offers free numbers: one that is gone was just taken by someone else.
+        StoreError::Missing(patchbay_store::Missing::PhoneNumber) => {
+            AppError::field("phoneNumber", Rule::Taken)
+        }
+        other => AppError::from(other).renamed(&[("emails", "email"), ("phoneNumbers", "numbers")]),
     }
 }
 

@@ -1,0 +1,119 @@
+//! The store's one error type. What the schema or a rule on stored state refuses is typed
+//! ([`Taken`], [`Missing`], [`InUse`], [`Refusal`]), so the hub maps each case to HTTP in one
+//! place instead of matching strings.
+
+use patchbay_domain::calling::LicenceKind;
+
+/// A value the schema keeps unique is already taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Taken {
+    LoginName,
+    CustomerName,
+    CustomerKey,
+    DistributorName,
+    ResellerName,
+    LocationName,
+    PersonEmail,
+    PhoneNumber,
+    Extension,
+    Mac,
+    SipUserName,
+    DeviceModel,
+    ActivationCode,
+}
+
+/// A referenced row does not exist, or is not the customer's (or not free, for a number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// An operator assigned to a customer.
+    Operator,
+    Distributor,
+    Reseller,
+    Location,
+    Person,
+    Workspace,
+    /// A device line's member.
+    LineMember,
+    /// Not a free number of the location.
+    PhoneNumber,
+    /// A number to remove or switch is not the location's.
+    LocationNumber,
+}
+
+/// A row others still use cannot be deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InUse {
+    Distributor,
+    Reseller,
+    Location,
+    DeviceModel,
+    PhoneNumber,
+}
+
+/// A rule on stored state refused the change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// ALM-4: an ongoing alarm cannot be cleared.
+    AlarmOngoing,
+    /// WSP-2: the workspace has as many devices as its licence allows.
+    WorkspaceDeviceLimit,
+    /// The workspace has no calling licence, so no devices.
+    WorkspaceNoLicence,
+    /// The workspace's devices exceed the licence it asks for.
+    WorkspaceLicenceDevices,
+    /// A licence total below the units already consumed.
+    LicenceBelowConsumed(LicenceKind),
+    /// A reseller that is not under the customer's distributor.
+    ResellerOfAnotherDistributor,
+}
+
+/// Errors of the store layer.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("{0:?} is already in use")]
+    Taken(Taken),
+    #[error("{0:?} does not exist")]
+    Missing(Missing),
+    #[error("{0:?} is still in use")]
+    InUse(InUse),
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+    /// A calling licence has no unit left.
+    #[error("no {} licence left", .0.webex_name())]
+    LicenceExhausted(LicenceKind),
+    #[error("database URL must start with sqlite:// or postgres://")]
+    UnsupportedUrl,
+    #[error("migration {version} failed: {source}")]
+    Migration {
+        version: i64,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The driver error a [`StoreError::Db`] carries.
+pub type DbError = sqlx::Error;
+
+/// The SQLSTATE of a database error (PostgreSQL), if any.
+pub fn sqlstate(e: &DbError) -> Option<String> {
+    match e {
+        sqlx::Error::Database(d) => d.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+/// Map a unique-constraint failure to [`StoreError::Taken`], pass other errors through.
+pub(crate) fn unique_as(what: Taken) -> impl Fn(sqlx::Error) -> StoreError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StoreError::Taken(what),
+        _ => StoreError::Db(e),
+    }
+}
