@@ -5,6 +5,7 @@ pub mod api;
 pub mod catalog;
 pub mod console;
 pub mod gateway;
+pub mod list;
 pub mod openapi;
 
 use crate::auth::{self, AuditSlot};

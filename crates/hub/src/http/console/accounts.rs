@@ -6,6 +6,7 @@ use super::{render, Ctx};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
+use crate::http::list::{ListParams, ListSpec, MaxInLinks, Pager, Param};
 use crate::service::accounts::{self as svc, AccountPatch};
 use crate::state::AppState;
 use askama::Template;
@@ -17,143 +18,31 @@ use axum::routing::{get, post};
 use patchbay_domain::account::AccountFields;
 use patchbay_domain::rbac::creatable_roles;
 use patchbay_domain::{AccountId, Capability, Role};
-use patchbay_store::{Account, AccountFilter, AccountSort, PageRequest, SortOrder};
+use patchbay_store::{Account, AccountFilter};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 
-/// The list's query string, parsed and able to write links that change one thing.
-#[derive(Debug, Clone, Default)]
-pub struct ListState {
-    pub search: String,
-    pub role: String,
-    pub label: String,
-    pub sort: String,
-    pub order: String,
-    pub start: i64,
-    pub max: i64,
-    pub filter_open: bool,
-}
-
-impl ListState {
-    fn parse(q: Option<&str>) -> Self {
-        let f = FormMap::parse(q.unwrap_or("").as_bytes());
-        let max = f
-            .get("max")
-            .and_then(|v| v.parse().ok())
-            .filter(|m| PAGE_SIZES.contains(m))
-            .unwrap_or(25);
-        Self {
-            search: f.text("search").trim().to_string(),
-            role: f.text("role"),
-            label: f.text("label").trim().to_string(),
-            sort: f
-                .get("sort")
-                .filter(|s| AccountSort::parse(s).is_some())
-                .unwrap_or("")
-                .to_string(),
-            order: f
-                .get("order")
-                .filter(|o| *o == "asc" || *o == "desc")
-                .unwrap_or("")
-                .to_string(),
-            start: f
-                .get("start")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0)
-                .max(0),
-            max,
-            filter_open: f.checked("filter"),
-        }
-    }
-
-    fn query(&self) -> String {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("search", &self.search),
-            ("role", &self.role),
-            ("label", &self.label),
-            ("sort", &self.sort),
-            ("order", &self.order),
-        ] {
-            if !v.is_empty() {
-                s.append_pair(k, v);
-            }
-        }
-        if self.start > 0 {
-            s.append_pair("start", &self.start.to_string());
-        }
-        s.append_pair("max", &self.max.to_string());
-        if self.filter_open {
-            s.append_pair("filter", "1");
-        }
-        format!("/com/accounts?{}", s.finish())
-    }
-
-    /// Header link: one column at a time, cycling descending → ascending → unsorted (OPR-8).
-    pub fn sort_link(&self, col: &str) -> String {
-        let mut next = self.clone();
-        next.start = 0;
-        if self.sort != col {
-            next.sort = col.to_string();
-            next.order = "desc".into();
-        } else if self.order == "desc" {
-            next.order = "asc".into();
-        } else {
-            next.sort.clear();
-            next.order.clear();
-        }
-        next.query()
-    }
-
-    /// ↓, ↑ or nothing for a column header.
-    pub fn sort_mark(&self, col: &str) -> &'static str {
-        match (self.sort == col, self.order.as_str()) {
-            (true, "desc") => "↓",
-            (true, "asc") => "↑",
-            _ => "",
-        }
-    }
-
-    pub fn aria_sort(&self, col: &str) -> &'static str {
-        match (self.sort == col, self.order.as_str()) {
-            (true, "desc") => "descending",
-            (true, "asc") => "ascending",
-            _ => "none",
-        }
-    }
-
-    pub fn page_link(&self, start: i64) -> String {
-        let mut next = self.clone();
-        next.start = start.max(0);
-        next.query()
-    }
-
-    pub fn toggle_filter_link(&self) -> String {
-        let mut next = self.clone();
-        next.filter_open = !self.filter_open;
-        next.query()
-    }
-
-    pub fn clear_filter_link(&self) -> String {
-        let mut next = self.clone();
-        next.role.clear();
-        next.label.clear();
-        next.start = 0;
-        next.query()
-    }
-
-    pub fn role_is(&self, r: &str) -> bool {
-        self.role == r
-    }
-
-    pub fn max_is(&self, m: &i64) -> bool {
-        self.max == *m
-    }
-
-    pub fn filter_active(&self) -> bool {
-        !self.role.is_empty() || !self.label.is_empty()
-    }
-}
+/// The account list's parameters (OPR-8).
+pub static LIST: ListSpec = ListSpec {
+    path: "/com/accounts",
+    params: &[
+        Param::search("search"),
+        Param::criterion("role"),
+        Param::criterion("label"),
+    ],
+    sorts: &[
+        "loginName",
+        "firstName",
+        "lastName",
+        "phoneNumber",
+        "mobile",
+        "role",
+    ],
+    default_order: "",
+    sizes: &PAGE_SIZES,
+    default_max: 25,
+    max_in_links: MaxInLinks::Always,
+};
 
 pub struct Row {
     pub id: String,
@@ -171,15 +60,11 @@ pub struct Row {
 #[template(path = "accounts.html")]
 struct ListPage {
     ctx: Ctx,
-    st: ListState,
+    lp: ListParams,
+    pager: Pager,
     rows: Vec<Row>,
     total: i64,
-    first: i64,
-    last: i64,
-    prev: Option<String>,
-    next: Option<String>,
     roles: Vec<&'static str>,
-    sizes: Vec<i64>,
     notice: String,
 }
 
@@ -203,25 +88,14 @@ async fn list(
     caller: Caller,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let st = ListState::parse(q.as_deref());
+    let lp = ListParams::parse(&LIST, q.as_deref());
     let filter = AccountFilter {
-        search: Some(st.search.clone()).filter(|s| !s.is_empty()),
-        role: st.role.parse().ok(),
-        label: Some(st.label.clone()).filter(|s| !s.is_empty()),
+        search: lp.value("search"),
+        role: lp.get("role").parse().ok(),
+        label: lp.value("label"),
         created_by: None,
     };
-    let sort = AccountSort::parse(&st.sort).map(|c| {
-        (
-            c,
-            if st.order == "asc" {
-                SortOrder::Asc
-            } else {
-                SortOrder::Desc
-            },
-        )
-    });
-    let page = PageRequest::new(st.start, st.max);
-    let (items, total) = svc::list(&state, &caller, filter, sort, page).await?;
+    let (items, total) = svc::list(&state, &caller, filter, lp.sort_as(), lp.page()).await?;
     let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
     let rows = items
         .into_iter()
@@ -237,7 +111,6 @@ async fn list(
             role: ctx.role_name(a.fields.role.as_str()),
         })
         .collect::<Vec<_>>();
-    let shown = rows.len() as i64;
     let notice = FormMap::parse(q.as_deref().unwrap_or("").as_bytes())
         .get("done")
         .map(|d| match d {
@@ -249,14 +122,10 @@ async fn list(
         .unwrap_or_default();
     let page = ListPage {
         roles: Role::ALL.iter().map(|r| r.as_str()).collect(),
-        sizes: PAGE_SIZES.to_vec(),
-        first: if shown == 0 { 0 } else { st.start + 1 },
-        last: st.start + shown,
-        prev: (st.start > 0).then(|| st.page_link(st.start - st.max)),
-        next: (st.start + shown < total).then(|| st.page_link(st.start + shown)),
+        pager: lp.pager(rows.len(), total),
         rows,
         total,
-        st,
+        lp,
         ctx,
         notice,
     };

@@ -1,0 +1,176 @@
+//! Customers console: Details (CUS-5) and Test connection (CUS-2).
+
+use super::*;
+
+pub struct ServerRow {
+    pub name: String,
+    pub role: String,
+    pub address: String,
+    pub version: String,
+    pub state: String,
+    pub online: bool,
+}
+
+pub struct SystemRow {
+    pub name: String,
+    pub profile: String,
+    pub version: String,
+    pub address: String,
+    pub connected: bool,
+    pub last_seen: String,
+    pub flags: Vec<(String, bool)>,
+    pub servers: Vec<ServerRow>,
+}
+
+pub(super) fn flags(ctx: &Ctx, f: &RemoteFlags) -> Vec<(String, bool)> {
+    [
+        ("centralManagement", f.central_management),
+        ("centralDiagnosticLogs", f.central_diagnostic_logs),
+        ("remoteUpgradeBackup", f.remote_upgrade_backup),
+        ("remoteAccess", f.remote_access),
+        ("colocatedServers", f.colocated_servers),
+        ("autoCertificateManagement", f.auto_certificate_management),
+        ("phoneAutoProvisioning", f.phone_auto_provisioning),
+    ]
+    .into_iter()
+    .map(|(k, on)| (ctx.t(&format!("cus-flag-{k}")), on))
+    .collect()
+}
+
+/// A message of this file when it exists, the raw value otherwise.
+pub(super) fn word(ctx: &Ctx, prefix: &str, v: &str) -> String {
+    let id = format!("{prefix}{v}");
+    if ctx.i18n.has("en", &id) {
+        ctx.t(&id)
+    } else {
+        v.to_string()
+    }
+}
+
+pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
+    SystemRow {
+        flags: flags(ctx, &s.flags),
+        address: if s.port > 0 {
+            format!("{}:{}", s.address, s.port)
+        } else {
+            s.address
+        },
+        last_seen: when(ctx, s.last_seen_at),
+        name: s.name,
+        profile: s.profile,
+        version: s.version,
+        connected: s.connected,
+        servers: s
+            .servers
+            .into_iter()
+            .map(|v| ServerRow {
+                role: word(ctx, "cus-server-role-", &v.role),
+                online: v.state == "online",
+                state: word(ctx, "cus-server-state-", &v.state),
+                name: v.name,
+                address: v.address,
+                version: v.version,
+            })
+            .collect(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "customers_details.html")]
+pub(super) struct DetailsPage {
+    ctx: Ctx,
+    c: Customer,
+    light_text: String,
+    status_text: String,
+    address: String,
+    last_seen: String,
+    systems: Vec<SystemRow>,
+    /// (login, assigned by hand)
+    assigned: Vec<(String, bool)>,
+    /// Test connection: (ok, text).
+    test: Option<(bool, String)>,
+    notice: String,
+    can_edit: bool,
+}
+
+pub(super) async fn details_page(
+    state: &AppState,
+    caller: &Caller,
+    id: CustomerId,
+    test: Option<(bool, String)>,
+    notice: &str,
+) -> Result<Response, AppError> {
+    let c = svc::get(state, caller, id).await?;
+    let ctx = Ctx::for_caller(state, caller, LIST).await;
+    let systems = state
+        .store
+        .systems_of(id)
+        .await?
+        .into_iter()
+        .map(|s| system_row(&ctx, s))
+        .collect();
+    let assigned = state
+        .store
+        .assigned_accounts(id)
+        .await?
+        .into_iter()
+        .map(|(_, login, manual)| (login, manual))
+        .collect();
+    let notice = match notice {
+        "created" => ctx.t("cus-created"),
+        "updated" => ctx.t("cus-updated"),
+        _ => String::new(),
+    };
+    let page = DetailsPage {
+        light_text: light_text(&ctx, &c.light),
+        status_text: status_text(&ctx, &c.status_code, c.last_seen_at),
+        address: match (c.address.is_empty(), c.port) {
+            (true, _) => String::new(),
+            (false, p) if p > 0 => format!("{}:{p}", c.address),
+            (false, _) => c.address.clone(),
+        },
+        last_seen: when(&ctx, c.last_seen_at),
+        can_edit: caller.can(Capability::EditCustomers),
+        c,
+        systems,
+        assigned,
+        test,
+        notice,
+        ctx,
+    };
+    Ok(render(&page))
+}
+
+pub(super) async fn details(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
+    let done = FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).text("done");
+    details_page(&state, &caller, parse_customer(&id)?, None, &done).await
+}
+
+/// CUS-2 Test connection: success only when the system is connected and authenticated now;
+/// otherwise the SYS-3 reason. Shown inline on the details page.
+pub(super) async fn test_connection(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_customer(&id)?;
+    let (ok, _light, code) = svc::test_connection(&state, &caller, id).await?;
+    let c = svc::get(&state, &caller, id).await?;
+    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let reason = status_text(&ctx, &code, c.last_seen_at);
+    let text = if ok {
+        if code == "connectionSuccessful" {
+            ctx.t("cus-test-ok")
+        } else {
+            format!("{} {reason}", ctx.t("cus-test-ok"))
+        }
+    } else {
+        ctx.t1("cus-test-failed", "reason", &reason)
+    };
+    details_page(&state, &caller, id, Some((ok, text)), "").await
+}
