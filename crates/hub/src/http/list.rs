@@ -239,6 +239,26 @@ impl ListParams {
         next.url()
     }
 
+    /// The URL with these parameters cleared, from the first page.
+    pub fn without(&self, names: &[&str]) -> String {
+        let mut next = self.clone();
+        next.start = 0;
+        for n in names {
+            next.set(n, "");
+        }
+        next.url()
+    }
+
+    /// This state's URL followed by `extra` parameters the list does not keep (a notice).
+    pub fn url_and(&self, extra: &[(&str, String)]) -> String {
+        let mut pairs: Vec<(&str, String)> = self.pairs();
+        pairs.extend(extra.iter().cloned());
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        format!("{}?{query}", self.spec.path)
+    }
+
     /// A one-criterion link: selects `value`, or clears it when it is the selected one.
     pub fn toggle(&self, name: &str, value: &str) -> String {
         if self.is(name, value) {
