@@ -375,6 +375,19 @@ impl ListParams {
         self.hidden_except(&own)
     }
 
+    /// [`ListParams::hidden_except`] for a form that sets every criterion and the search: the
+    /// context, the order and the page size.
+    pub fn hidden_context(&self) -> Vec<(&'static str, String)> {
+        let own: Vec<&str> = self
+            .spec
+            .params
+            .iter()
+            .filter(|p| p.kind != ParamKind::Context)
+            .map(|p| p.name)
+            .collect();
+        self.hidden_except(&own)
+    }
+
     /// [`ListParams::hidden_except`] for the form that sets every criterion.
     pub fn hidden_for_filter(&self) -> Vec<(&'static str, String)> {
         let own: Vec<&str> = self

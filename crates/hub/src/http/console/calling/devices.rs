@@ -3,13 +3,14 @@
 //! physical device, and the one-time CSV of credentials.
 
 use super::{
-    choose, messages, org_of, query, render, show_mac, when, word, ConfirmPage, Ctx, ListQuery,
-    Org, Pager, DEVICES, PEOPLE, WORKSPACES,
+    choose, list_params, messages, org_of, query, render, searched, show_mac, when, word,
+    ConfirmPage, Ctx, Org, DEVICES, PEOPLE, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
+use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::service::calling::{self as svc, Credentials};
 use crate::state::AppState;
 use askama::Template;
@@ -23,6 +24,9 @@ use patchbay_domain::provisioning::is_fax_placeholder;
 use patchbay_domain::{Capability, DeviceId, Rule};
 use patchbay_store::calling::devices::{Device, DeviceFilter, DeviceLine};
 use patchbay_store::calling::Member;
+
+/// The list's parameters: the organisation and the search box.
+static LIST_SPEC: ListSpec = searched(DEVICES);
 
 pub fn parse_device(id: &str) -> Result<DeviceId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -105,7 +109,7 @@ pub fn device_row(ctx: &Ctx, org: &Org, d: Device) -> DeviceRow {
 struct ListPage {
     ctx: Ctx,
     org: Org,
-    lq: ListQuery,
+    lp: ListParams,
     pager: Pager,
     rows: Vec<DeviceRow>,
     notice: String,
@@ -122,12 +126,12 @@ async fn list(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    let lq = ListQuery::parse(DEVICES, &form, &org, &["q"]);
+    let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = DeviceFilter {
-        search: Some(lq.get("q").to_string()).filter(|s| !s.is_empty()),
+        search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
-    let (items, total) = state.store.list_devices(org.id, &filter, lq.page()).await?;
+    let (items, total) = state.store.list_devices(org.id, &filter, lp.page()).await?;
     let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let rows: Vec<DeviceRow> = items
         .into_iter()
@@ -138,11 +142,11 @@ async fn list(
         _ => String::new(),
     };
     let page = ListPage {
-        pager: lq.pager(rows.len(), total),
+        pager: lp.pager(rows.len(), total),
         can_manage: caller.can(Capability::ManageProvisioning),
         ctx,
         org,
-        lq,
+        lp,
         rows,
         notice,
     };

@@ -2,13 +2,14 @@
 //! refused while people or workspaces use the location, with the reason shown.
 
 use super::{
-    choose, messages, org_of, query, render, store_error, ConfirmPage, Ctx, ListQuery, Org, Pager,
-    LOCATIONS,
+    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
+    Org, LOCATIONS,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
+use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -19,6 +20,9 @@ use axum::routing::{get, post};
 use patchbay_domain::calling::check_text;
 use patchbay_domain::{Capability, FieldError, LocationId, Rule};
 use patchbay_store::calling::locations::{Address, Location, LocationFilter, LocationWrite};
+
+/// The list's parameters: the organisation and the search box.
+static LIST_SPEC: ListSpec = searched(LOCATIONS);
 
 /// Announcement and preferred languages a location may use (Webex spellings).
 pub const LANGUAGES: [&str; 12] = [
@@ -92,7 +96,7 @@ pub struct LocationRow {
 struct ListPage {
     ctx: Ctx,
     org: Org,
-    lq: ListQuery,
+    lp: ListParams,
     pager: Pager,
     rows: Vec<LocationRow>,
     notice: String,
@@ -104,17 +108,18 @@ async fn list_page(
     state: &AppState,
     caller: &Caller,
     org: Org,
-    form: &FormMap,
+    q: Option<&str>,
     error: String,
 ) -> Result<Response, AppError> {
-    let lq = ListQuery::parse(LOCATIONS, form, &org, &["q"]);
+    let form = query(q);
+    let lp = list_params(&LIST_SPEC, q, &org);
     let filter = LocationFilter {
-        name: Some(lq.get("q").to_string()).filter(|s| !s.is_empty()),
+        name: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
     let (items, total) = state
         .store
-        .list_locations(org.id, &filter, lq.page())
+        .list_locations(org.id, &filter, lp.page())
         .await?;
     let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
     let rows: Vec<LocationRow> = items
@@ -134,11 +139,11 @@ async fn list_page(
     };
     let conflict = !error.is_empty();
     let mut r = render(&ListPage {
-        pager: lq.pager(rows.len(), total),
+        pager: lp.pager(rows.len(), total),
         can_manage: caller.can(Capability::ManageProvisioning),
         ctx,
         org,
-        lq,
+        lp,
         rows,
         notice,
         error,
@@ -159,7 +164,7 @@ async fn list(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    list_page(&state, &caller, org, &form, String::new()).await
+    list_page(&state, &caller, org, q.as_deref(), String::new()).await
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -538,7 +543,7 @@ async fn delete(
             e @ AppError::Conflict(..) => {
                 let ctx = Ctx::for_caller(&state, &caller, LOCATIONS).await;
                 let error = messages(&ctx, &e).general.join(" ");
-                list_page(&state, &caller, org, &FormMap::default(), error).await
+                list_page(&state, &caller, org, None, error).await
             }
             other => Err(other),
         },

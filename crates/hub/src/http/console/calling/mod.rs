@@ -22,6 +22,7 @@ use super::{render, Ctx};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
+use crate::http::list::{ListParams, ListSpec, MaxInLinks, Param};
 use crate::service::calling as svc;
 use crate::state::AppState;
 use askama::Template;
@@ -216,128 +217,35 @@ pub struct ConfirmPage {
     pub cancel: String,
 }
 
-/// The query state of a list page: filters, paging, and the organisation.
-#[derive(Debug, Clone)]
-pub struct ListQuery {
-    pub path: &'static str,
-    pub org: Option<String>,
-    /// Non-empty filter values, in a fixed order.
-    pub params: Vec<(&'static str, String)>,
-    pub start: i64,
-    pub max: i64,
+/// A calling list's parameters: the organisation (when the caller picks one, as resolved, not as
+/// sent) first, then the page's own (`spec`).
+pub fn list_params(spec: &'static ListSpec, query: Option<&str>, org: &Org) -> ListParams {
+    let mut lp = ListParams::parse(spec, query);
+    lp.set(
+        "org",
+        if org.pick {
+            org.id.to_string()
+        } else {
+            String::new()
+        },
+    );
+    lp
 }
 
-impl ListQuery {
-    pub fn parse(path: &'static str, form: &FormMap, org: &Org, keys: &[&'static str]) -> Self {
-        let params = keys
-            .iter()
-            .filter_map(|k| {
-                let v = form.text(k).trim().to_string();
-                (!v.is_empty()).then_some((*k, v))
-            })
-            .collect();
-        Self {
-            path,
-            org: org.pick.then(|| org.id.to_string()),
-            params,
-            start: form
-                .get("start")
-                .and_then(|v| v.parse().ok())
-                .unwrap_or(0i64)
-                .max(0),
-            max: form
-                .get("max")
-                .and_then(|v| v.parse().ok())
-                .filter(|m| PAGE_SIZES.contains(m))
-                .unwrap_or(25),
-        }
-    }
+/// The parameters of a calling list whose only criterion is the search box `q`.
+const SEARCHED: [Param; 2] = [Param::context("org"), Param::search("q")];
 
-    pub fn get(&self, key: &str) -> &str {
-        self.params
-            .iter()
-            .find(|(k, _)| *k == key)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
+/// The spec of a calling list whose only criterion is the search box `q`.
+pub const fn searched(path: &'static str) -> ListSpec {
+    ListSpec {
+        path,
+        params: &SEARCHED,
+        sorts: &[],
+        default_order: "",
+        sizes: &PAGE_SIZES,
+        default_max: 25,
+        max_in_links: MaxInLinks::Always,
     }
-
-    pub fn is(&self, key: &str, value: &str) -> bool {
-        self.get(key) == value
-    }
-
-    pub fn page(&self) -> PageRequest {
-        PageRequest::new(self.start, self.max)
-    }
-
-    /// The page at `start` with the same filters.
-    pub fn url(&self, start: i64) -> String {
-        let mut s = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(o) = &self.org {
-            s.append_pair("org", o);
-        }
-        for (k, v) in &self.params {
-            s.append_pair(k, v);
-        }
-        if start > 0 {
-            s.append_pair("start", &start.to_string());
-        }
-        s.append_pair("max", &self.max.to_string());
-        format!("{}?{}", self.path, s.finish())
-    }
-
-    /// Hidden inputs for a GET form that sets `except` itself (`max` for the page-size form);
-    /// the organisation and the other parameters are kept.
-    pub fn hidden(&self, except: &str) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if let Some(o) = &self.org {
-            out.push(("org", o.clone()));
-        }
-        for (k, v) in &self.params {
-            if *k != except {
-                out.push((*k, v.clone()));
-            }
-        }
-        if except != "max" {
-            out.push(("max", self.max.to_string()));
-        }
-        out
-    }
-
-    /// Hidden inputs for a form that sets every filter itself: the organisation and page size.
-    pub fn base(&self) -> Vec<(&'static str, String)> {
-        let mut out = Vec::new();
-        if let Some(o) = &self.org {
-            out.push(("org", o.clone()));
-        }
-        out.push(("max", self.max.to_string()));
-        out
-    }
-
-    pub fn max_is(&self, m: &i64) -> bool {
-        self.max == *m
-    }
-
-    pub fn pager(&self, shown: usize, total: i64) -> Pager {
-        let shown = shown as i64;
-        Pager {
-            first: if shown == 0 { 0 } else { self.start + 1 },
-            last: self.start + shown,
-            total,
-            prev: (self.start > 0).then(|| self.url((self.start - self.max).max(0))),
-            next: (self.start + shown < total).then(|| self.url(self.start + shown)),
-            sizes: PAGE_SIZES.to_vec(),
-        }
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Pager {
-    pub first: i64,
-    pub last: i64,
-    pub total: i64,
-    pub prev: Option<String>,
-    pub next: Option<String>,
-    pub sizes: Vec<i64>,
 }
 
 /// Store refusals of calling changes as the forms show them: taken values on the form's field

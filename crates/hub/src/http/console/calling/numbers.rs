@@ -3,13 +3,14 @@
 //! numbers removed.
 
 use super::{
-    choose, messages, query, render, store_error, ConfirmPage, Ctx, ListQuery, Org, Pager, NUMBERS,
+    choose, list_params, messages, query, render, store_error, ConfirmPage, Ctx, Org, NUMBERS,
     PEOPLE, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
+use crate::http::list::{ListParams, ListSpec, MaxInLinks, Pager, Param};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -22,6 +23,23 @@ use patchbay_domain::{Capability, FieldError, LocationId, Rule};
 use patchbay_store::calling::locations::LocationFilter;
 use patchbay_store::calling::numbers::NumberFilter;
 use patchbay_store::PageRequest;
+
+/// The list's parameters: the organisation, the number searched, location, type and assignment.
+static LIST_SPEC: ListSpec = ListSpec {
+    path: NUMBERS,
+    params: &[
+        Param::context("org"),
+        Param::search("q"),
+        Param::criterion("location"),
+        Param::criterion("type"),
+        Param::criterion("assigned"),
+    ],
+    sorts: &[],
+    default_order: "",
+    sizes: &super::PAGE_SIZES,
+    default_max: 25,
+    max_in_links: MaxInLinks::Always,
+};
 
 const ADD: &str = "/com/calling/numbers/add";
 const REMOVE: &str = "/com/calling/numbers/remove";
@@ -83,7 +101,7 @@ pub struct NumberRow {
 struct ListPage {
     ctx: Ctx,
     org: Org,
-    lq: ListQuery,
+    lp: ListParams,
     pager: Pager,
     rows: Vec<NumberRow>,
     locations: Vec<(String, String)>,
@@ -102,19 +120,19 @@ async fn list(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    let lq = ListQuery::parse(NUMBERS, &form, &org, &["q", "location", "type", "assigned"]);
+    let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = NumberFilter {
-        location: lq.get("location").parse().ok().map(LocationId),
-        phone_number: Some(lq.get("q").to_string()).filter(|s| !s.is_empty()),
-        available: match lq.get("assigned") {
+        location: lp.get("location").parse().ok().map(LocationId),
+        phone_number: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        available: match lp.get("assigned") {
             "yes" => Some(false),
             "no" => Some(true),
             _ => None,
         },
-        kind: kind_of(lq.get("type")),
+        kind: kind_of(lp.get("type")),
         ..Default::default()
     };
-    let (items, total) = state.store.list_numbers(org.id, &filter, lq.page()).await?;
+    let (items, total) = state.store.list_numbers(org.id, &filter, lp.page()).await?;
     let ctx = Ctx::for_caller(&state, &caller, NUMBERS).await;
     let rows: Vec<NumberRow> = items
         .into_iter()
@@ -151,7 +169,7 @@ async fn list(
         _ => String::new(),
     };
     let page = ListPage {
-        pager: lq.pager(rows.len(), total),
+        pager: lp.pager(rows.len(), total),
         locations: locations(&state, &org).await?,
         types: TYPES
             .iter()
@@ -160,7 +178,7 @@ async fn list(
         can_manage: caller.can(Capability::ManageProvisioning),
         ctx,
         org,
-        lq,
+        lp,
         rows,
         notice,
     };

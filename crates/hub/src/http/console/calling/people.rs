@@ -4,13 +4,14 @@
 use super::devices::{device_row, DeviceRow};
 use super::forms::{identity, identity_choices, IdentityChoices};
 use super::{
-    choose, messages, org_of, query, render, store_error, ConfirmPage, Ctx, ListQuery, Org, Pager,
-    DEVICES, PEOPLE,
+    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
+    Org, DEVICES, PEOPLE,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
+use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -24,6 +25,9 @@ use patchbay_domain::{Capability, FieldError, PersonId, Rule};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
 use patchbay_store::PageRequest;
+
+/// The list's parameters: the organisation and the search box.
+static LIST_SPEC: ListSpec = searched(PEOPLE);
 
 fn parse_person(id: &str) -> Result<PersonId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -87,7 +91,7 @@ pub struct PersonRow {
 struct ListPage {
     ctx: Ctx,
     org: Org,
-    lq: ListQuery,
+    lp: ListParams,
     pager: Pager,
     rows: Vec<PersonRow>,
     licences: Vec<(String, i64, i64)>,
@@ -105,12 +109,12 @@ async fn list(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    let lq = ListQuery::parse(PEOPLE, &form, &org, &["q"]);
+    let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = PersonFilter {
-        name: Some(lq.get("q").to_string()).filter(|s| !s.is_empty()),
+        name: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
-    let (items, total) = state.store.list_people(org.id, &filter, lq.page()).await?;
+    let (items, total) = state.store.list_people(org.id, &filter, lp.page()).await?;
     let ctx = Ctx::for_caller(&state, &caller, PEOPLE).await;
     let rows: Vec<PersonRow> = items
         .into_iter()
@@ -130,12 +134,12 @@ async fn list(
         _ => String::new(),
     };
     let page = ListPage {
-        pager: lq.pager(rows.len(), total),
+        pager: lp.pager(rows.len(), total),
         licences: licence_panel(&state, &ctx, &org).await?,
         can_manage: caller.can(Capability::ManageProvisioning),
         ctx,
         org,
-        lq,
+        lp,
         rows,
         notice,
     };

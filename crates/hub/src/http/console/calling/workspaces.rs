@@ -8,13 +8,14 @@ use super::forms::{
     WorkspaceValues,
 };
 use super::{
-    choose, messages, org_of, query, render, store_error, word, ConfirmPage, Ctx, ListQuery, Org,
-    Pager, DEVICES, WORKSPACES,
+    choose, list_params, messages, org_of, query, render, searched, store_error, word, ConfirmPage,
+    Ctx, Org, DEVICES, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
+use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -26,6 +27,9 @@ use patchbay_domain::{Capability, WorkspaceId};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter};
 use patchbay_store::PageRequest;
+
+/// The list's parameters: the organisation and the search box.
+static LIST_SPEC: ListSpec = searched(WORKSPACES);
 
 fn parse_workspace(id: &str) -> Result<WorkspaceId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
@@ -68,7 +72,7 @@ pub struct WorkspaceRow {
 struct ListPage {
     ctx: Ctx,
     org: Org,
-    lq: ListQuery,
+    lp: ListParams,
     pager: Pager,
     rows: Vec<WorkspaceRow>,
     notice: String,
@@ -85,14 +89,14 @@ async fn list(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    let lq = ListQuery::parse(WORKSPACES, &form, &org, &["q"]);
+    let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = WorkspaceFilter {
-        search: Some(lq.get("q").to_string()).filter(|s| !s.is_empty()),
+        search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
         ..Default::default()
     };
     let (items, total) = state
         .store
-        .list_workspaces(org.id, &filter, lq.page())
+        .list_workspaces(org.id, &filter, lp.page())
         .await?;
     let ctx = Ctx::for_caller(&state, &caller, WORKSPACES).await;
     let rows: Vec<WorkspaceRow> = items
@@ -116,11 +120,11 @@ async fn list(
         _ => String::new(),
     };
     let page = ListPage {
-        pager: lq.pager(rows.len(), total),
+        pager: lp.pager(rows.len(), total),
         can_manage: caller.can(Capability::ManageProvisioning),
         ctx,
         org,
-        lq,
+        lp,
         rows,
         notice,
     };
