@@ -397,20 +397,11 @@ async fn update(
     }
 }
 
-fn selected(q: Option<&str>) -> Vec<String> {
-    FormMap::parse(q.unwrap_or("").as_bytes()).all("id")
-}
-
 /// Toolbar "Edit": exactly one selected account opens its form.
 async fn edit_selected(RawQuery(q): RawQuery) -> Response {
-    match selected(q.as_deref()).as_slice() {
-        [one] => Redirect::to(&format!("/com/accounts/{}", urlencode(one))).into_response(),
-        _ => Redirect::to("/com/accounts").into_response(),
-    }
-}
-
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+    super::forms::edit_selected(q.as_deref(), "/com/accounts", |id| {
+        format!("/com/accounts/{id}")
+    })
 }
 
 #[derive(Template)]
@@ -428,7 +419,7 @@ async fn confirm_delete(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let mut targets = Vec::new();
-    for id in selected(q.as_deref()) {
+    for id in FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).all("id") {
         let a = svc::get(&state, &caller, parse_id(&id)?).await?;
         targets.push((a.id.to_string(), a.fields.login_name));
     }

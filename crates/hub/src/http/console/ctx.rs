@@ -95,6 +95,17 @@ impl Ctx {
             .t_args(self.lang, id, &[(name, value.to_string())])
     }
 
+    /// The message `prefix` + `value` when the files have it, the raw value otherwise (stored
+    /// codes shown in words).
+    pub fn word(&self, prefix: &str, value: &str) -> String {
+        let id = format!("{prefix}{value}");
+        if self.i18n.has("en", &id) {
+            self.t(&id)
+        } else {
+            value.to_string()
+        }
+    }
+
     pub fn role_name(&self, role: &str) -> String {
         self.t(&format!("role-{role}"))
     }

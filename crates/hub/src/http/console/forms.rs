@@ -123,3 +123,21 @@ impl FieldMessages {
         !self.by_field.is_empty() || !self.general.is_empty()
     }
 }
+
+/// Toolbar "Edit" of a list: exactly one selected `id` opens `edit(id)` (the id URL-encoded);
+/// anything else goes back to `list`.
+pub fn edit_selected(
+    query: Option<&str>,
+    list: &str,
+    edit: impl Fn(&str) -> String,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let ids = FormMap::parse(query.unwrap_or("").as_bytes()).all("id");
+    match ids.as_slice() {
+        [one] => {
+            let id: String = url::form_urlencoded::byte_serialize(one.as_bytes()).collect();
+            axum::response::Redirect::to(&edit(&id)).into_response()
+        }
+        _ => axum::response::Redirect::to(list).into_response(),
+    }
+}

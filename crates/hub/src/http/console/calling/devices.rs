@@ -3,8 +3,8 @@
 //! physical device, and the one-time CSV of credentials.
 
 use super::{
-    choose, list_params, messages, org_of, query, render, searched, show_mac, when, word,
-    ConfirmPage, Ctx, Org, DEVICES, PEOPLE, WORKSPACES,
+    choose, list_params, messages, org_of, query, render, searched, show_mac, when, ConfirmPage,
+    Ctx, Org, DEVICES, PEOPLE, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -95,7 +95,7 @@ pub fn device_row(ctx: &Ctx, org: &Org, d: Device) -> DeviceRow {
         model: d.model.display_name,
         mac: show_mac(&d.mac),
         sip_user_name: d.sip_user_name,
-        status: word(ctx, "calling-status-", &d.status),
+        status: ctx.word("calling-status-", &d.status),
         status_code: d.status,
         created: when(d.created_at),
     }
@@ -223,7 +223,7 @@ pub fn device_view(ctx: &Ctx, org: &Org, d: &Device) -> DeviceView {
         line_port: d.line_port.clone(),
         outbound_proxy: d.outbound_proxy.clone(),
         registrar: d.registrar.clone(),
-        status: word(ctx, "calling-status-", &d.status),
+        status: ctx.word("calling-status-", &d.status),
         created: when(d.created_at),
         ports: d.model.line_ports,
         partner: d.model.partner_managed(),

@@ -76,7 +76,7 @@ fn time_zone_ok(tz: &str) -> bool {
 }
 
 pub fn language_name(ctx: &Ctx, code: &str) -> String {
-    super::word(ctx, "calling-language-", code)
+    ctx.word("calling-language-", code)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -306,16 +306,6 @@ pub fn when(t: jiff::Timestamp) -> String {
     t.strftime("%Y-%m-%d %H:%M UTC").to_string()
 }
 
-/// A message of the calling file when it exists, the raw value otherwise.
-pub fn word(ctx: &Ctx, prefix: &str, v: &str) -> String {
-    let id = format!("{prefix}{v}");
-    if ctx.i18n.has("en", &id) {
-        ctx.t(&id)
-    } else {
-        v.to_string()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

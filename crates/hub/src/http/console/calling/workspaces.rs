@@ -8,8 +8,8 @@ use super::forms::{
     WorkspaceValues,
 };
 use super::{
-    choose, list_params, messages, org_of, query, render, searched, store_error, word, ConfirmPage,
-    Ctx, Org, DEVICES, WORKSPACES,
+    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
+    Org, DEVICES, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -110,7 +110,7 @@ async fn list(
             devices: w.device_count,
             number: w.fields.identity.phone_number.clone().unwrap_or_default(),
             extension: w.fields.identity.extension.clone().unwrap_or_default(),
-            room: word(&ctx, "calling-room-", &w.fields.room_type),
+            room: ctx.word("calling-room-", &w.fields.room_type),
             capacity: w.fields.capacity.map(|c| c.to_string()).unwrap_or_default(),
             name: w.fields.display_name,
         })
@@ -185,7 +185,7 @@ async fn details(
         ),
         (
             ctx.t("calling-field-roomType"),
-            word(&ctx, "calling-room-", &f.room_type),
+            ctx.word("calling-room-", &f.room_type),
         ),
         (
             ctx.t("calling-field-capacity"),

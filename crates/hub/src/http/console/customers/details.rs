@@ -37,16 +37,6 @@ pub(super) fn flags(ctx: &Ctx, f: &RemoteFlags) -> Vec<(String, bool)> {
     .collect()
 }
 
-/// A message of this file when it exists, the raw value otherwise.
-pub(super) fn word(ctx: &Ctx, prefix: &str, v: &str) -> String {
-    let id = format!("{prefix}{v}");
-    if ctx.i18n.has("en", &id) {
-        ctx.t(&id)
-    } else {
-        v.to_string()
-    }
-}
-
 pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
     SystemRow {
         flags: flags(ctx, &s.flags),
@@ -64,9 +54,9 @@ pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
             .servers
             .into_iter()
             .map(|v| ServerRow {
-                role: word(ctx, "cus-server-role-", &v.role),
+                role: ctx.word("cus-server-role-", &v.role),
                 online: v.state == "online",
-                state: word(ctx, "cus-server-state-", &v.state),
+                state: ctx.word("cus-server-state-", &v.state),
                 name: v.name,
                 address: v.address,
                 version: v.version,

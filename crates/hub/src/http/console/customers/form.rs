@@ -334,16 +334,9 @@ pub(super) async fn update(
     }
 }
 
-pub(super) fn selected(q: Option<&str>) -> Vec<String> {
-    FormMap::parse(q.unwrap_or("").as_bytes()).all("id")
-}
-
 /// Toolbar "Edit": exactly one selected customer opens its form.
 pub(super) async fn edit_selected(RawQuery(q): RawQuery) -> Response {
-    match selected(q.as_deref()).as_slice() {
-        [one] => Redirect::to(&format!("{LIST}/{}/edit", urlencode(one))).into_response(),
-        _ => Redirect::to(LIST).into_response(),
-    }
+    super::super::forms::edit_selected(q.as_deref(), LIST, |id| format!("{LIST}/{id}/edit"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -362,7 +355,7 @@ pub(super) async fn confirm_delete(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let mut targets = Vec::new();
-    for id in selected(q.as_deref()) {
+    for id in FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).all("id") {
         let c = svc::get(&state, &caller, parse_customer(&id)?).await?;
         targets.push((c.id.to_string(), c.fields.name));
     }

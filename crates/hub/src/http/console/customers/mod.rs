@@ -65,10 +65,6 @@ const LIST: &str = "/com/customers";
 // ---------------------------------------------------------------------------------------------
 // Shared helpers
 
-fn urlencode(s: &str) -> String {
-    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
-}
-
 fn parse_customer(id: &str) -> Result<CustomerId, AppError> {
     id.parse().map_err(|_| AppError::NotFound)
 }
