@@ -10,6 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use patchbay_domain::validation::check_chars;
 use patchbay_domain::{FieldError, Rule};
+use patchbay_store::list::SortColumns;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use utoipa::openapi::path::ParameterIn;
@@ -303,35 +304,18 @@ impl ListUrl {
     }
 }
 
-/// The columns a list can be sorted by (`sortBy`), with their API names.
-pub trait SortSpec: Copy + Send + Sync + 'static {
-    fn columns() -> &'static [(Self, &'static str)];
-}
-
 /// A list without a choice of order.
 #[derive(Debug, Clone, Copy)]
 pub enum NoSort {}
 
-impl SortSpec for NoSort {
-    fn columns() -> &'static [(Self, &'static str)] {
+impl SortColumns for NoSort {
+    fn all() -> &'static [(Self, &'static str)] {
         &[]
     }
+    fn column(self) -> &'static str {
+        match self {}
+    }
 }
-
-macro_rules! sort_spec {
-    ($($t:ty),*) => {$(
-        impl SortSpec for $t {
-            fn columns() -> &'static [(Self, &'static str)] {
-                &<$t>::ALL
-            }
-        }
-    )*};
-}
-sort_spec!(
-    patchbay_store::AccountSort,
-    patchbay_store::customers::CustomerSort,
-    patchbay_store::alarms::AlarmSort
-);
 
 /// `sortBy` and `sortOrder` as written.
 #[derive(Debug, Default, Deserialize)]
@@ -341,9 +325,9 @@ struct SortParams {
     sort_order: Option<String>,
 }
 
-fn sort_params<C: SortSpec>() -> Vec<utoipa::openapi::path::Parameter> {
+fn sort_params<C: SortColumns>() -> Vec<utoipa::openapi::path::Parameter> {
     use utoipa::openapi::path::ParameterBuilder;
-    let names: Vec<&str> = C::columns().iter().map(|(_, n)| *n).collect();
+    let names: Vec<&str> = C::all().iter().map(|(_, n)| *n).collect();
     if names.is_empty() {
         return Vec::new();
     }
@@ -363,7 +347,7 @@ fn sort_params<C: SortSpec>() -> Vec<utoipa::openapi::path::Parameter> {
     ]
 }
 
-fn parse_sort<C: SortSpec>(
+fn parse_sort<C: SortColumns>(
     p: SortParams,
 ) -> Result<Option<(C, patchbay_store::SortOrder)>, AppError> {
     let by = p.sort_by.filter(|s| !s.is_empty());
@@ -374,7 +358,7 @@ fn parse_sort<C: SortSpec>(
             None => Ok(None),
         };
     };
-    let col = C::columns()
+    let col = C::all()
         .iter()
         .find(|(_, n)| *n == by)
         .map(|(c, _)| *c)
@@ -382,7 +366,7 @@ fn parse_sort<C: SortSpec>(
             AppError::field(
                 "sortBy",
                 Rule::OneOf {
-                    allowed: C::columns()
+                    allowed: C::all()
                         .iter()
                         .map(|(_, n)| *n)
                         .collect::<Vec<_>>()
@@ -407,14 +391,14 @@ fn parse_sort<C: SortSpec>(
 
 /// A Webex list request: [`Paging`], the list's filters `Q` and, for sortable lists, the order
 /// (`C`'s columns), all from one query string.
-pub struct ListQuery<Q, C: SortSpec = NoSort> {
+pub struct ListQuery<Q, C: SortColumns = NoSort> {
     pub filter: Q,
     pub paging: Paging,
     pub sort: Option<(C, patchbay_store::SortOrder)>,
     pub url: ListUrl,
 }
 
-impl<Q, C: SortSpec> ListQuery<Q, C> {
+impl<Q, C: SortColumns> ListQuery<Q, C> {
     pub fn page(&self, default_max: i64) -> patchbay_store::PageRequest {
         self.paging.page(default_max)
     }
@@ -423,7 +407,7 @@ impl<Q, C: SortSpec> ListQuery<Q, C> {
 impl<Q, C, S> FromRequestParts<S> for ListQuery<Q, C>
 where
     Q: DeserializeOwned + utoipa::IntoParams,
-    C: SortSpec,
+    C: SortColumns,
     S: Send + Sync,
 {
     type Rejection = AppError;
@@ -436,7 +420,7 @@ where
         // part declares is refused.
         let filter = parse_query::<Q>(query, &allowed)?;
         let paging = parse_query::<Paging>(query, &allowed)?.checked()?;
-        let sort = if C::columns().is_empty() {
+        let sort = if C::all().is_empty() {
             None
         } else {
             parse_sort::<C>(parse_query::<SortParams>(query, &allowed)?)?
@@ -464,7 +448,7 @@ where
     }
 }
 
-impl<Q: utoipa::IntoParams, C: SortSpec> DocInput for ListQuery<Q, C> {
+impl<Q: utoipa::IntoParams, C: SortColumns> DocInput for ListQuery<Q, C> {
     fn describe(op: &mut OpDoc) {
         op.query_params::<Paging>();
         op.query_params::<Q>();

@@ -2,10 +2,11 @@
 //! `Json<T>` (200), [`Paged`] (a Webex page with its `Link` header), [`Listed`] (a whole list),
 //! [`NoContent`] (204), [`Created`] (201) and [`Image`].
 
-use super::extract::{ListQuery, ListUrl, SortSpec};
+use super::extract::{ListQuery, ListUrl};
 use crate::http::catalog::{DocOutput, OpDoc, ResponseDoc};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use patchbay_store::list::SortColumns;
 use serde::Serialize;
 use std::marker::PhantomData;
 use utoipa::openapi::{ArrayBuilder, ObjectBuilder, RefOr, Schema};
@@ -59,7 +60,7 @@ pub struct Paged<T, K = ItemsKey> {
 
 impl<T, K> Paged<T, K> {
     /// The page `q` asked for (`default_max` when it gave no `max`), of `total` matching items.
-    pub fn new<Q, C: SortSpec>(
+    pub fn new<Q, C: SortColumns>(
         q: &ListQuery<Q, C>,
         default_max: i64,
         items: Vec<T>,
