@@ -229,6 +229,16 @@ impl Errors {
     pub fn push(&mut self, field: &'static str, rule: Rule) {
         self.0.push(FieldError::new(field, rule));
     }
+    /// Record `rule` for `field` unless the field already has an error (a value that could not
+    /// be read is not also reported as missing).
+    pub fn once(&mut self, field: &'static str, rule: Rule) {
+        if !self.has(field) {
+            self.push(field, rule);
+        }
+    }
+    pub fn has(&self, field: &str) -> bool {
+        self.0.iter().any(|e| e.field == field)
+    }
     /// [`check_chars`] on a single-line field.
     pub fn chars(&mut self, field: &'static str, value: &str) {
         if let Err(r) = check_chars(value, false) {

@@ -700,6 +700,81 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     hub.stop().await;
 }
 
+/// The wizard's new workspace and its device are one transaction: a device refused only when it
+/// is written (its MAC taken by a concurrent request after the wizard's check) leaves no
+/// workspace and no licence unit behind.
+#[tokio::test]
+async fn wsp_1_new_workspace_and_its_device_commit_together() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Kilo Corp", "kilo", &[]).await;
+    licences(&hub, c, 5, 5, 1).await;
+    let p = person(&hub, c, "Kim Kilo", None).await;
+    stored_device(&hub, c, p, "00AABBCC0001").await;
+    let id = WorkspaceId::new();
+    let w = WorkspaceWrite {
+        display_name: "Kilo Lobby".into(),
+        room_type: "notSet".into(),
+        licence: Some(WorkspaceLicence::CommonArea),
+        calling_type: "webexCalling".into(),
+        supported_devices: "phones".into(),
+        ..Default::default()
+    };
+    let mut d = NewDevice {
+        model: GENERIC_PHONE.into(),
+        mac: "00AABBCC0001".into(),
+        owner_kind: MemberKind::Place,
+        owner_id: id.0,
+        sip_user_name: "kilolobby0001".into(),
+        sealed_password: hub.running.state.secrets.seal("Kilo#Password-2026"),
+        line_port: "kilolobby0001@example.test".into(),
+        outbound_proxy: "sip.example.test".into(),
+        registrar: "example.test".into(),
+    };
+    let refused = hub
+        .store()
+        .create_workspace_with_device(&AuditMeta::cli(), c, id, &w, &d)
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(patchbay_store::StoreError::Taken(
+                patchbay_store::Taken::Mac
+            ))
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        hub.store().workspace(id).await.is_err(),
+        "no workspace without its device"
+    );
+    let lic = hub
+        .store()
+        .licences(c)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        lic.iter()
+            .filter(|l| l.kind == LicenceKind::Workspaces)
+            .all(|l| l.consumed_units == 0),
+        "the workspace licence unit is not taken"
+    );
+    // With a free MAC both exist, the device on the workspace.
+    d.mac = "00AABBCC0002".into();
+    let device = hub
+        .store()
+        .create_workspace_with_device(&AuditMeta::cli(), c, id, &w, &d)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let ws = hub
+        .store()
+        .workspace(id)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(ws.device_count, 1);
+    assert!(device_ids(&hub, c).await.contains(&device));
+    hub.stop().await;
+}
+
 #[tokio::test]
 async fn dev_6_lines_up_to_the_port_count() {
     let hub = TestHub::start().await;

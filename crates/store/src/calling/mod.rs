@@ -5,7 +5,9 @@
 //! transaction as the change, through guarded `UPDATE … WHERE count < limit` statements, so two
 //! concurrent requests cannot both take the last unit on either engine.
 
+pub mod catalogue;
 pub mod devices;
+pub mod lines;
 pub mod locations;
 pub mod numbers;
 pub mod people;
@@ -240,6 +242,102 @@ pub(crate) async fn release_numbers(tx: &mut Tx, kind: MemberKind, id: uuid::Uui
     .bind(id.to_string())
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// What a change to a person or workspace reads of its row, inside the change's transaction.
+pub(crate) struct Held {
+    pub customer: CustomerId,
+    /// The customer licence the member holds a unit of.
+    pub licence: Option<LicenceKind>,
+    pub display_name: String,
+}
+
+/// The table a member kind lives in.
+pub(crate) fn member_table(kind: MemberKind) -> &'static str {
+    match kind {
+        MemberKind::People => "people",
+        MemberKind::Place => "workspaces",
+    }
+}
+
+/// The customer licence behind a stored `license_kind` of a member.
+fn held_licence(kind: MemberKind, raw: &str) -> Option<LicenceKind> {
+    match kind {
+        MemberKind::People => LicenceKind::parse(raw),
+        MemberKind::Place => patchbay_domain::provisioning::WorkspaceLicence::parse(raw)
+            .map(patchbay_domain::calling::workspace_licence_kind),
+    }
+}
+
+/// The member's customer, licence and name, or NotFound.
+pub(crate) async fn held(tx: &mut Tx, kind: MemberKind, id: uuid::Uuid) -> Result<Held> {
+    let sql = format!(
+        "SELECT customer_id, license_kind, display_name FROM {} WHERE id = $1",
+        member_table(kind)
+    );
+    let row = sqlx::query(&sql)
+        .bind(id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    Ok(Held {
+        customer: CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?),
+        licence: held_licence(kind, &row.try_get::<String, _>("license_kind")?),
+        display_name: row.try_get("display_name")?,
+    })
+}
+
+/// Move a member's licence unit from `old` to `new` (nothing when they are the same).
+pub(crate) async fn swap_licence(
+    tx: &mut Tx,
+    customer: CustomerId,
+    old: Option<LicenceKind>,
+    new: Option<LicenceKind>,
+) -> Result<()> {
+    if old == new {
+        return Ok(());
+    }
+    if let Some(k) = old {
+        release_licence(tx, customer, k).await?;
+    }
+    if let Some(k) = new {
+        consume_licence(tx, customer, k).await?;
+    }
+    Ok(())
+}
+
+/// Delete a person or workspace with its devices (as Webex does); the licence unit, extension
+/// and number are released, shared lines it held on other devices go, and the audit record is
+/// written in the same transaction.
+pub(crate) async fn delete_member(
+    store: &crate::Store,
+    meta: &crate::AuditMeta,
+    kind: MemberKind,
+    id: uuid::Uuid,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let held = held(&mut tx, kind, id).await?;
+    swap_licence(&mut tx, held.customer, held.licence, None).await?;
+    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", member_table(kind)))
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+    let what = match kind {
+        MemberKind::People => "person",
+        MemberKind::Place => "workspace",
+    };
+    audit(
+        &mut tx,
+        meta,
+        &format!("{what}.delete"),
+        what,
+        id.to_string(),
+        held.display_name,
+        String::new(),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 

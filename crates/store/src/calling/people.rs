@@ -2,11 +2,10 @@
 //! and a primary number.
 
 use super::{
-    check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
-    CallingIdentity,
+    check_location, consume_licence, key, opt_uuid, parse_uuid, set_identity, CallingIdentity,
 };
 use crate::list::{col, select_from, Filter};
-use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
+use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store};
 use patchbay_domain::calling::{LicenceKind, MemberKind};
 use patchbay_domain::{CustomerId, LocationId, PersonId};
 use sea_query::{JoinType, SelectStatement};
@@ -143,24 +142,10 @@ impl Store {
         w: &PersonWrite,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let Some(row) = sqlx::query("SELECT customer_id, license_kind FROM people WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
-        else {
-            return Err(StoreError::NotFound);
-        };
-        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
-        let old = LicenceKind::parse(&row.try_get::<String, _>("license_kind")?);
+        let held = super::held(&mut tx, MemberKind::People, id.0).await?;
+        let customer = held.customer;
         check_location(&mut tx, customer, w.identity.location_id).await?;
-        if old != w.licence {
-            if let Some(k) = old {
-                release_licence(&mut tx, customer, k).await?;
-            }
-            if let Some(k) = w.licence {
-                consume_licence(&mut tx, customer, k).await?;
-            }
-        }
+        super::swap_licence(&mut tx, customer, held.licence, w.licence).await?;
         sqlx::query(
             "UPDATE people SET email = $1, display_name = $2, first_name = $3, last_name = $4, search_key = $5, \
              location_id = $6, license_kind = $7, extension = $8 WHERE id = $9",
@@ -196,35 +181,7 @@ impl Store {
     /// released; shared lines they held on other devices go.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn delete_person(&self, meta: &AuditMeta, id: PersonId) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let Some(row) =
-            sqlx::query("SELECT customer_id, license_kind, display_name FROM people WHERE id = $1")
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?
-        else {
-            return Err(StoreError::NotFound);
-        };
-        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
-        if let Some(k) = LicenceKind::parse(&row.try_get::<String, _>("license_kind")?) {
-            release_licence(&mut tx, customer, k).await?;
-        }
-        sqlx::query("DELETE FROM people WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        super::audit(
-            &mut tx,
-            meta,
-            "person.delete",
-            "person",
-            id.to_string(),
-            row.try_get("display_name")?,
-            String::new(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        super::delete_member(self, meta, MemberKind::People, id.0).await
     }
 
     #[tracing::instrument(skip_all, fields(%id))]

@@ -1,14 +1,12 @@
 //! Workspaces (WSP-1 … WSP-3): shared rooms and areas with their own calling identity.
 
-use super::{
-    check_location, consume_licence, key, opt_uuid, parse_uuid, release_licence, set_identity,
-    CallingIdentity,
-};
+use super::devices::NewDevice;
+use super::{check_location, key, opt_uuid, parse_uuid, set_identity, CallingIdentity, Tx};
 use crate::list::{select_from, Filter};
 use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
-use patchbay_domain::{CustomerId, LocationId, WorkspaceId};
+use patchbay_domain::{CustomerId, DeviceId, LocationId, WorkspaceId};
 use sea_query::{JoinType, SelectStatement};
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -108,6 +106,52 @@ fn from_row(row: &AnyRow) -> Result<Workspace> {
     })
 }
 
+/// Insert workspace `id` with its licence unit, extension, number and audit record, in `tx`.
+async fn insert_workspace(
+    tx: &mut Tx,
+    meta: &AuditMeta,
+    customer: CustomerId,
+    id: WorkspaceId,
+    w: &WorkspaceWrite,
+) -> Result<()> {
+    check_location(tx, customer, w.identity.location_id).await?;
+    sqlx::query(
+        "INSERT INTO workspaces (id, customer_id, display_name, search_key, location_id, room_type, capacity, \
+         license_kind, calling_type, supported_devices, extension, notes, device_count, created_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,0,$13)",
+    )
+    .bind(id.to_string())
+    .bind(customer.to_string())
+    .bind(w.display_name.as_str())
+    .bind(key(&w.display_name))
+    .bind(w.identity.location_id.map(|l| l.to_string()))
+    .bind(w.room_type.as_str())
+    .bind(w.capacity)
+    .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
+    .bind(w.calling_type.as_str())
+    .bind(w.supported_devices.as_str())
+    .bind(w.identity.extension.clone())
+    .bind(w.notes.as_str())
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    super::swap_licence(tx, customer, None, w.licence.map(workspace_licence_kind)).await?;
+    set_identity(tx, customer, MemberKind::Place, id.0, &w.identity).await?;
+    super::audit(
+        tx,
+        meta,
+        "workspace.create",
+        "workspace",
+        id.to_string(),
+        w.display_name.clone(),
+        format!(
+            "customer={customer} licence={}",
+            w.licence.map(|l| l.as_str()).unwrap_or("none")
+        ),
+    )
+    .await
+}
+
 impl Store {
     #[tracing::instrument(skip_all, fields(%customer))]
     pub async fn create_workspace(
@@ -118,46 +162,31 @@ impl Store {
     ) -> Result<WorkspaceId> {
         let id = WorkspaceId::new();
         let mut tx = self.begin().await?;
-        check_location(&mut tx, customer, w.identity.location_id).await?;
-        sqlx::query(
-            "INSERT INTO workspaces (id, customer_id, display_name, search_key, location_id, room_type, capacity, \
-             license_kind, calling_type, supported_devices, extension, notes, device_count, created_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,0,$13)",
-        )
-        .bind(id.to_string())
-        .bind(customer.to_string())
-        .bind(w.display_name.as_str())
-        .bind(key(&w.display_name))
-        .bind(w.identity.location_id.map(|l| l.to_string()))
-        .bind(w.room_type.as_str())
-        .bind(w.capacity)
-        .bind(w.licence.map(|l| l.as_str()).unwrap_or(""))
-        .bind(w.calling_type.as_str())
-        .bind(w.supported_devices.as_str())
-        .bind(w.identity.extension.clone())
-        .bind(w.notes.as_str())
-        .bind(now_ms())
-        .execute(&mut *tx)
-        .await?;
-        if let Some(l) = w.licence {
-            consume_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
-        }
-        set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
-        super::audit(
-            &mut tx,
-            meta,
-            "workspace.create",
-            "workspace",
-            id.to_string(),
-            w.display_name.clone(),
-            format!(
-                "customer={customer} licence={}",
-                w.licence.map(|l| l.as_str()).unwrap_or("none")
-            ),
-        )
-        .await?;
+        insert_workspace(&mut tx, meta, customer, id, w).await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// A new workspace and its first device in one transaction (the add-device wizard, WSP-1 …
+    /// WSP-3 with DEV-1 … DEV-4): either both exist afterwards or neither. The device's owner
+    /// must be `id`.
+    #[tracing::instrument(skip_all, fields(%customer))]
+    pub async fn create_workspace_with_device(
+        &self,
+        meta: &AuditMeta,
+        customer: CustomerId,
+        id: WorkspaceId,
+        w: &WorkspaceWrite,
+        d: &NewDevice,
+    ) -> Result<DeviceId> {
+        if d.owner_kind != MemberKind::Place || d.owner_id != id.0 {
+            return Err(StoreError::Missing(crate::Missing::Workspace));
+        }
+        let mut tx = self.begin().await?;
+        insert_workspace(&mut tx, meta, customer, id, w).await?;
+        let device = super::devices::insert_device(&mut tx, meta, customer, d).await?;
+        tx.commit().await?;
+        Ok(device)
     }
 
     /// Replace a workspace's fields. A licence change must still admit the devices it has
@@ -170,31 +199,20 @@ impl Store {
         w: &WorkspaceWrite,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let Some(row) = sqlx::query(
-            "SELECT customer_id, license_kind, device_count FROM workspaces WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Err(StoreError::NotFound);
-        };
-        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
-        let old = WorkspaceLicence::parse(&row.try_get::<String, _>("license_kind")?);
-        let devices: i64 = row.try_get("device_count")?;
+        let held = super::held(&mut tx, MemberKind::Place, id.0).await?;
+        let customer = held.customer;
+        let devices: i64 = sqlx::query("SELECT device_count FROM workspaces WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_one(&mut *tx)
+            .await?
+            .try_get("device_count")?;
         let limit = w.licence.map(|l| l.device_limit() as i64).unwrap_or(0);
         if devices > limit {
             return Err(StoreError::Refused(crate::Refusal::WorkspaceLicenceDevices));
         }
         check_location(&mut tx, customer, w.identity.location_id).await?;
-        if old != w.licence {
-            if let Some(l) = old {
-                release_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
-            }
-            if let Some(l) = w.licence {
-                consume_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
-            }
-        }
+        let new = w.licence.map(workspace_licence_kind);
+        super::swap_licence(&mut tx, customer, held.licence, new).await?;
         sqlx::query(
             "UPDATE workspaces SET display_name = $1, search_key = $2, location_id = $3, room_type = $4, capacity = $5, \
              license_kind = $6, calling_type = $7, supported_devices = $8, extension = $9, notes = $10 WHERE id = $11",
@@ -231,36 +249,7 @@ impl Store {
     /// are released.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn delete_workspace(&self, meta: &AuditMeta, id: WorkspaceId) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let Some(row) = sqlx::query(
-            "SELECT customer_id, license_kind, display_name FROM workspaces WHERE id = $1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&mut *tx)
-        .await?
-        else {
-            return Err(StoreError::NotFound);
-        };
-        let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
-        if let Some(l) = WorkspaceLicence::parse(&row.try_get::<String, _>("license_kind")?) {
-            release_licence(&mut tx, customer, workspace_licence_kind(l)).await?;
-        }
-        sqlx::query("DELETE FROM workspaces WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        super::audit(
-            &mut tx,
-            meta,
-            "workspace.delete",
-            "workspace",
-            id.to_string(),
-            row.try_get("display_name")?,
-            String::new(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        super::delete_member(self, meta, MemberKind::Place, id.0).await
     }
 
     #[tracing::instrument(skip_all, fields(%id))]

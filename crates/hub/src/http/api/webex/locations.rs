@@ -6,13 +6,12 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
 use crate::http::catalog::Endpoint;
-use crate::service::calling::{ensure_visible, org};
+use crate::service::calling::{locations, org, Surface};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::calling::check_text;
-use patchbay_domain::{Capability, FieldError, LocationId, Rule};
+use patchbay_domain::{Capability, LocationId};
 use patchbay_store::calling::locations::{Address, Location, LocationFilter, LocationWrite};
 use serde::{Deserialize, Serialize};
 
@@ -85,105 +84,31 @@ pub struct LocationBody {
     pub longitude: Option<serde_json::Value>,
 }
 
-/// Validate and build the stored form; `base` is the current location on update.
-pub fn location_write(
-    b: LocationBody,
-    base: Option<&LocationWrite>,
-) -> Result<LocationWrite, AppError> {
+/// Read a body into the stored form (`base` on update: absent fields keep their value); the
+/// rules are the service's.
+pub fn location_write(b: LocationBody, base: Option<&LocationWrite>) -> LocationWrite {
     let d = base.cloned().unwrap_or_else(|| LocationWrite {
         preferred_language: "en_us".into(),
         announcement_language: "en_us".into(),
         ..Default::default()
     });
-    let a = b.address.map(|a| Address {
-        address1: a.address1.trim().to_string(),
-        address2: a.address2.trim().to_string(),
-        city: a.city.trim().to_string(),
-        state: a.state.trim().to_string(),
-        postal_code: a.postal_code.trim().to_string(),
-        country: a.country.trim().to_ascii_uppercase(),
-    });
-    let w = LocationWrite {
-        name: b.name.map(|s| s.trim().to_string()).unwrap_or(d.name),
-        time_zone: b
-            .time_zone
-            .map(|s| s.trim().to_string())
-            .unwrap_or(d.time_zone),
-        preferred_language: b
-            .preferred_language
-            .map(|s| s.trim().to_string())
-            .unwrap_or(d.preferred_language),
-        announcement_language: b
-            .announcement_language
-            .map(|s| s.trim().to_string())
-            .unwrap_or(d.announcement_language),
-        address: a.unwrap_or(d.address),
+    LocationWrite {
+        name: b.name.unwrap_or(d.name),
+        time_zone: b.time_zone.unwrap_or(d.time_zone),
+        preferred_language: b.preferred_language.unwrap_or(d.preferred_language),
+        announcement_language: b.announcement_language.unwrap_or(d.announcement_language),
+        address: b
+            .address
+            .map(|a| Address {
+                address1: a.address1,
+                address2: a.address2,
+                city: a.city,
+                state: a.state,
+                postal_code: a.postal_code,
+                country: a.country,
+            })
+            .unwrap_or(d.address),
         notes: b.notes.unwrap_or(d.notes),
-    };
-    check_location(&w)?;
-    Ok(w)
-}
-
-/// Name, time zone (IANA), address and ISO country are required.
-pub fn check_location(w: &LocationWrite) -> Result<(), AppError> {
-    let mut errors = Vec::new();
-    let mut push = |field: &'static str, r: Result<(), Rule>| {
-        if let Err(rule) = r {
-            errors.push(FieldError::new(field, rule));
-        }
-    };
-    push("name", check_text(&w.name, true, 80));
-    push(
-        "timeZone",
-        if w.time_zone.is_empty() {
-            Err(Rule::Required)
-        } else if jiff::tz::db().get(&w.time_zone).is_err() {
-            Err(Rule::Invalid)
-        } else {
-            Ok(())
-        },
-    );
-    push(
-        "preferredLanguage",
-        check_text(&w.preferred_language, false, 16),
-    );
-    push(
-        "announcementLanguage",
-        check_text(&w.announcement_language, false, 16),
-    );
-    push(
-        "address.address1",
-        check_text(&w.address.address1, true, 120),
-    );
-    push(
-        "address.address2",
-        check_text(&w.address.address2, false, 120),
-    );
-    push("address.city", check_text(&w.address.city, true, 80));
-    push("address.state", check_text(&w.address.state, false, 80));
-    push(
-        "address.postalCode",
-        check_text(&w.address.postal_code, true, 20),
-    );
-    push(
-        "address.country",
-        if w.address.country.len() == 2 && w.address.country.bytes().all(|b| b.is_ascii_uppercase())
-        {
-            Ok(())
-        } else if w.address.country.is_empty() {
-            Err(Rule::Required)
-        } else {
-            Err(Rule::Invalid)
-        },
-    );
-    push(
-        "notes",
-        check_text(&w.notes.replace('\n', " "), false, 1024),
-    );
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(errors))
     }
 }
 
@@ -234,12 +159,8 @@ async fn create(
 ) -> ApiResult<Json<LocationJson>> {
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let customer = org(&state, &caller, org_id.as_deref()).await?;
-    let w = location_write(b, None)?;
-    let id = state
-        .store
-        .create_location(&caller.meta(), customer, &w)
-        .await?;
-    let loc = state.store.location(id).await?;
+    let w = location_write(b, None);
+    let loc = locations::create(&state, &caller, customer, w, Surface::Api).await?;
     Ok(Json(LocationJson::from(loc)))
 }
 
@@ -250,10 +171,7 @@ pub async fn visible_location(
     raw: &str,
     org_id: Option<&str>,
 ) -> Result<Location, AppError> {
-    let id = LocationId(path_id("LOCATION", raw)?);
-    let loc = state.store.location(id).await?;
-    ensure_visible(state, caller, loc.customer_id, org_id).await?;
-    Ok(loc)
+    locations::find(state, caller, LocationId(path_id("LOCATION", raw)?), org_id).await
 }
 
 async fn get_one(
@@ -274,12 +192,8 @@ async fn update(
     JsonBody(b): JsonBody<LocationBody>,
 ) -> ApiResult<Json<LocationJson>> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let w = location_write(b, Some(&loc.fields))?;
-    state
-        .store
-        .update_location(&caller.meta(), loc.id, &w)
-        .await?;
-    let loc = state.store.location(loc.id).await?;
+    let w = location_write(b, Some(&loc.fields));
+    let loc = locations::update(&state, &caller, &loc, w, Surface::Api).await?;
     Ok(Json(LocationJson::from(loc)))
 }
 
@@ -290,7 +204,7 @@ async fn remove(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<NoContent> {
     let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    state.store.delete_location(&caller.meta(), loc.id).await?;
+    locations::delete(&state, &caller, &loc).await?;
     Ok(NoContent)
 }
 

@@ -7,13 +7,12 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
 use crate::http::catalog::Endpoint;
-use crate::service::calling::{ensure_visible, org};
+use crate::service::calling::{ensure_visible, org, people, Surface};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::calling::{check_extension, check_text, normalise_e164, LicenceKind};
-use patchbay_domain::validation::is_email;
+use patchbay_domain::calling::LicenceKind;
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, LocationId, PersonId, Rule};
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
@@ -104,54 +103,24 @@ pub struct PersonBody {
     pub org_id: Option<String>,
 }
 
-/// Validate a body into the stored form for `customer` (`base` on update).
+/// Read a body into the stored form for `customer` (`base` on update: absent fields keep their
+/// value); what cannot be read goes to the returned errors, the rules are the service's.
 pub fn person_write(
     customer: CustomerId,
     b: PersonBody,
     base: Option<&PersonWrite>,
-) -> Result<PersonWrite, AppError> {
+) -> (PersonWrite, Errors) {
     let d = base.cloned().unwrap_or_default();
     let mut errs = Errors::default();
     let email = match b.emails.as_deref() {
-        Some([one]) => one.trim().to_lowercase(),
-        Some([]) | None if base.is_none() => {
-            errs.push("emails", Rule::Required);
-            String::new()
-        }
+        Some([one]) => one.clone(),
+        Some([]) | None if base.is_none() => String::new(),
         None => d.email.clone(),
         Some(_) => {
             errs.push("emails", Rule::TooMany { max: 1 });
             String::new()
         }
     };
-    if !email.is_empty() && (!is_email(&email) || email.len() > 254) {
-        errs.push("emails", Rule::Email);
-    }
-    let first_name = b
-        .first_name
-        .map(|s| s.trim().to_string())
-        .unwrap_or(d.first_name);
-    let last_name = b
-        .last_name
-        .map(|s| s.trim().to_string())
-        .unwrap_or(d.last_name);
-    let display_name = b
-        .display_name
-        .map(|s| s.trim().to_string())
-        .unwrap_or(d.display_name);
-    let display_name = if display_name.is_empty() {
-        format!("{first_name} {last_name}").trim().to_string()
-    } else {
-        display_name
-    };
-    for (field, v) in [("firstName", &first_name), ("lastName", &last_name)] {
-        if let Err(r) = check_text(v, false, 64) {
-            errs.push(field, r);
-        }
-    }
-    if let Err(r) = check_text(&display_name, true, 128) {
-        errs.push("displayName", r);
-    }
     let licence = match b.licenses {
         Some(list) => {
             let mut kinds = Vec::new();
@@ -181,48 +150,23 @@ pub fn person_write(
         },
         None => d.identity.location_id,
     };
-    let extension = match b.extension {
-        Some(e) if e.trim().is_empty() => None,
-        Some(e) => {
-            if let Err(r) = check_extension(e.trim()) {
-                errs.push("extension", r);
-            }
-            Some(e.trim().to_string())
-        }
-        None => d.identity.extension,
-    };
     let phone_number = match b.phone_numbers {
-        Some(list) => match list.first() {
-            Some(n) => match normalise_e164(&n.value) {
-                Ok(v) => Some(v),
-                Err(r) => {
-                    errs.push("phoneNumbers", r);
-                    None
-                }
-            },
-            None => None,
-        },
+        Some(list) => list.into_iter().next().map(|n| n.value),
         None => d.identity.phone_number,
     };
-    if (extension.is_some() || phone_number.is_some()) && licence.is_none() {
-        errs.push("licenses", Rule::Required);
-    }
-    if licence.is_some() && location_id.is_none() {
-        errs.push("locationId", Rule::Required);
-    }
-    errs.finish().map_err(AppError::Validation)?;
-    Ok(PersonWrite {
+    let w = PersonWrite {
         email,
-        display_name,
-        first_name,
-        last_name,
+        display_name: b.display_name.unwrap_or(d.display_name),
+        first_name: b.first_name.unwrap_or(d.first_name),
+        last_name: b.last_name.unwrap_or(d.last_name),
         licence,
         identity: CallingIdentity {
             location_id,
-            extension,
+            extension: b.extension.or(d.identity.extension),
             phone_number,
         },
-    })
+    };
+    (w, errs)
 }
 
 /// The organisation of a create: `orgId` (query or body), else the location's, else the
@@ -324,12 +268,9 @@ async fn create(
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let customer =
         org_for_create(&state, &caller, org_id.as_deref(), b.location_id.as_deref()).await?;
-    let w = person_write(customer, b, None)?;
-    let id = state
-        .store
-        .create_person(&caller.meta(), customer, &w)
-        .await?;
-    Ok(Json(PersonJson::from(state.store.person(id).await?)))
+    let (w, errs) = person_write(customer, b, None);
+    let p = people::create(&state, &caller, customer, w, Surface::Api, errs).await?;
+    Ok(Json(PersonJson::from(p)))
 }
 
 async fn visible(
@@ -338,12 +279,7 @@ async fn visible(
     raw: &str,
     org_id: Option<&str>,
 ) -> Result<Person, AppError> {
-    let p = state
-        .store
-        .person(PersonId(path_id("PEOPLE", raw)?))
-        .await?;
-    ensure_visible(state, caller, p.customer_id, org_id).await?;
-    Ok(p)
+    people::find(state, caller, PersonId(path_id("PEOPLE", raw)?), org_id).await
 }
 
 async fn get_one(
@@ -365,9 +301,9 @@ async fn update(
     JsonBody(b): JsonBody<PersonBody>,
 ) -> ApiResult<Json<PersonJson>> {
     let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let w = person_write(p.customer_id, b, Some(&p.fields))?;
-    state.store.update_person(&caller.meta(), p.id, &w).await?;
-    Ok(Json(PersonJson::from(state.store.person(p.id).await?)))
+    let (w, errs) = person_write(p.customer_id, b, Some(&p.fields));
+    let p = people::update(&state, &caller, &p, w, Surface::Api, errs).await?;
+    Ok(Json(PersonJson::from(p)))
 }
 
 async fn remove(
@@ -377,7 +313,7 @@ async fn remove(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<NoContent> {
     let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    state.store.delete_person(&caller.meta(), p.id).await?;
+    people::delete(&state, &caller, &p).await?;
     Ok(NoContent)
 }
 

@@ -9,16 +9,12 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
 use crate::http::catalog::Endpoint;
-use crate::service::calling::{ensure_visible, org};
+use crate::service::calling::{org, workspaces, Surface};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::calling::{
-    check_capacity, check_extension, check_room_type, check_text, normalise_e164,
-    workspace_licence_kind, workspace_licence_of,
-};
-use patchbay_domain::provisioning::check_workspace_name;
+use patchbay_domain::calling::{workspace_licence_kind, workspace_licence_of};
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, LocationId, Rule, WorkspaceId};
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter, WorkspaceWrite};
@@ -143,43 +139,16 @@ impl WorkspaceBody {
     }
 }
 
+/// Read a body into the stored form for `customer` (`base` on update: absent fields keep their
+/// value); what cannot be read goes to the returned errors, the rules are the service's.
 pub fn workspace_write(
     customer: CustomerId,
     b: WorkspaceBody,
     base: Option<&WorkspaceWrite>,
-) -> Result<WorkspaceWrite, AppError> {
+) -> (WorkspaceWrite, Errors) {
     let d = base.cloned().unwrap_or_default();
     let mut errs = Errors::default();
-    let location_raw = b.location().map(String::from);
-    let display_name = b
-        .display_name
-        .map(|s| s.trim().to_string())
-        .unwrap_or(d.display_name);
-    if let Err(r) = check_workspace_name(&display_name) {
-        errs.push("displayName", r);
-    }
-    let room_type = b.room_type.unwrap_or(d.room_type);
-    if let Err(r) = check_room_type(&room_type) {
-        errs.push("type", r);
-    }
-    let capacity = b.capacity.or(d.capacity);
-    if let Some(Err(r)) = capacity.map(check_capacity) {
-        errs.push("capacity", r);
-    }
-    let supported_devices = b.supported_devices.unwrap_or(d.supported_devices);
-    if !["phones", "collaborationDevices"].contains(&supported_devices.as_str()) {
-        errs.push(
-            "supportedDevices",
-            Rule::OneOf {
-                allowed: "phones, collaborationDevices".into(),
-            },
-        );
-    }
-    let notes = b.notes.unwrap_or(d.notes);
-    if let Err(r) = check_text(&notes.replace('\n', " "), false, 1024) {
-        errs.push("notes", r);
-    }
-    let location_id = match location_raw.as_deref() {
+    let location_id = match b.location() {
         Some(raw) => match field_id("locationId", "LOCATION", raw) {
             Ok(u) => Some(u),
             Err(_) => {
@@ -194,45 +163,23 @@ pub fn workspace_write(
             let kind = c.kind.unwrap_or_else(|| "webexCalling".into());
             if kind == "webexCalling" {
                 let wc = c.webex_calling.unwrap_or_default();
-                let licences = wc.licenses.unwrap_or_default();
-                let licence = match licences.as_slice() {
-                    [] => {
-                        errs.push("calling.webexCalling.licenses", Rule::Required);
-                        None
-                    }
-                    [one] => match licence_of(customer, one, "calling.webexCalling.licenses")
-                        .ok()
-                        .and_then(workspace_licence_of)
-                    {
-                        Some(l) => Some(l),
-                        None => {
-                            errs.push("calling.webexCalling.licenses", Rule::Invalid);
-                            None
+                let licence = match wc.licenses.unwrap_or_default().as_slice() {
+                    [] => None,
+                    [one] => {
+                        let l = licence_of(customer, one, "licenses")
+                            .ok()
+                            .and_then(workspace_licence_of);
+                        if l.is_none() {
+                            errs.push("licenses", Rule::Invalid);
                         }
-                    },
+                        l
+                    }
                     _ => {
-                        errs.push("calling.webexCalling.licenses", Rule::TooMany { max: 1 });
+                        errs.push("licenses", Rule::TooMany { max: 1 });
                         None
                     }
                 };
-                let extension = wc.extension.filter(|e| !e.trim().is_empty());
-                if let Some(Err(r)) = extension.as_deref().map(|e| check_extension(e.trim())) {
-                    errs.push("calling.webexCalling.extension", r);
-                }
-                let phone = match wc.phone_number.filter(|p| !p.trim().is_empty()) {
-                    Some(p) => match normalise_e164(&p) {
-                        Ok(v) => Some(v),
-                        Err(r) => {
-                            errs.push("calling.webexCalling.phoneNumber", r);
-                            None
-                        }
-                    },
-                    None => None,
-                };
-                if location_id.is_none() {
-                    errs.push("locationId", Rule::Required);
-                }
-                ("webexCalling".to_string(), licence, extension, phone)
+                (kind, licence, wc.extension, wc.phone_number)
             } else {
                 (kind, None, None, None)
             }
@@ -244,30 +191,29 @@ pub fn workspace_write(
             d.identity.phone_number,
         ),
     };
-    errs.finish().map_err(AppError::Validation)?;
-    Ok(WorkspaceWrite {
-        display_name,
-        room_type,
-        capacity,
+    let w = WorkspaceWrite {
+        display_name: b.display_name.unwrap_or(d.display_name),
+        room_type: b.room_type.unwrap_or(d.room_type),
+        capacity: b.capacity.or(d.capacity),
         licence,
         calling_type,
-        supported_devices,
-        notes,
+        supported_devices: b.supported_devices.unwrap_or(d.supported_devices),
+        notes: b.notes.unwrap_or(d.notes),
         identity: CallingIdentity {
             location_id,
-            extension: extension.map(|e| e.trim().to_string()),
+            extension,
             phone_number,
         },
-    })
+    };
+    (w, errs)
 }
 
-/// The store's refusals under the fields of a workspace body.
-pub fn workspace_store_error(e: patchbay_store::StoreError) -> AppError {
-    AppError::from(e).renamed(&[
-        ("phoneNumbers", "calling.webexCalling.phoneNumber"),
-        ("extension", "calling.webexCalling.extension"),
-    ])
-}
+/// The service's field names as a workspace body nests them.
+const BODY_NAMES: [(&str, &str); 3] = [
+    ("licenses", "calling.webexCalling.licenses"),
+    ("extension", "calling.webexCalling.extension"),
+    ("phoneNumbers", "calling.webexCalling.phoneNumber"),
+];
 
 /// Workspace filters (Webex `GET /v1/workspaces`).
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
@@ -321,13 +267,11 @@ async fn create(
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let location = b.location().map(String::from);
     let customer = org_for_create(&state, &caller, org_id.as_deref(), location.as_deref()).await?;
-    let w = workspace_write(customer, b, None)?;
-    let id = state
-        .store
-        .create_workspace(&caller.meta(), customer, &w)
+    let (w, errs) = workspace_write(customer, b, None);
+    let ws = workspaces::create(&state, &caller, customer, w, Surface::Api, errs)
         .await
-        .map_err(workspace_store_error)?;
-    Ok(Json(WorkspaceJson::from(state.store.workspace(id).await?)))
+        .map_err(|e| e.renamed(&BODY_NAMES))?;
+    Ok(Json(WorkspaceJson::from(ws)))
 }
 
 async fn visible(
@@ -336,12 +280,7 @@ async fn visible(
     raw: &str,
     org_id: Option<&str>,
 ) -> Result<Workspace, AppError> {
-    let w = state
-        .store
-        .workspace(WorkspaceId(path_id("PLACE", raw)?))
-        .await?;
-    ensure_visible(state, caller, w.customer_id, org_id).await?;
-    Ok(w)
+    workspaces::find(state, caller, WorkspaceId(path_id("PLACE", raw)?), org_id).await
 }
 
 async fn get_one(
@@ -363,15 +302,11 @@ async fn update(
     JsonBody(b): JsonBody<WorkspaceBody>,
 ) -> ApiResult<Json<WorkspaceJson>> {
     let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let w = workspace_write(ws.customer_id, b, Some(&ws.fields))?;
-    state
-        .store
-        .update_workspace(&caller.meta(), ws.id, &w)
+    let (w, errs) = workspace_write(ws.customer_id, b, Some(&ws.fields));
+    let ws = workspaces::update(&state, &caller, &ws, w, Surface::Api, errs)
         .await
-        .map_err(workspace_store_error)?;
-    Ok(Json(WorkspaceJson::from(
-        state.store.workspace(ws.id).await?,
-    )))
+        .map_err(|e| e.renamed(&BODY_NAMES))?;
+    Ok(Json(WorkspaceJson::from(ws)))
 }
 
 async fn remove(
@@ -381,7 +316,7 @@ async fn remove(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<NoContent> {
     let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    state.store.delete_workspace(&caller.meta(), ws.id).await?;
+    workspaces::delete(&state, &caller, &ws).await?;
     Ok(NoContent)
 }
 

@@ -5,12 +5,12 @@
 use super::Ctx;
 use crate::error::AppError;
 use crate::http::console::forms::FormMap;
+use crate::service::calling::{workspaces, Surface};
 use crate::state::AppState;
-use patchbay_domain::calling::{
-    check_capacity, check_extension, check_room_type, normalise_e164, NumberKind, ROOM_TYPES,
-};
-use patchbay_domain::provisioning::{check_workspace_name, WorkspaceLicence};
-use patchbay_domain::{CustomerId, FieldError, Rule};
+use patchbay_domain::calling::{NumberKind, ROOM_TYPES};
+use patchbay_domain::provisioning::WorkspaceLicence;
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{CustomerId, Rule};
 use patchbay_store::calling::locations::LocationFilter;
 use patchbay_store::calling::numbers::NumberFilter;
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceWrite};
@@ -101,10 +101,10 @@ pub async fn identity_choices(
     })
 }
 
-/// Location, extension and number as typed, checked: the number must be E.164, the extension 2
-/// to 10 digits, and either needs a location (WSP-3).
+/// Location, extension and number as typed: the location must be a location id (the service
+/// checks the rest, WSP-3).
 pub fn identity(
-    errs: &mut Vec<FieldError>,
+    errs: &mut Errors,
     location: &str,
     extension: &str,
     number: &str,
@@ -114,37 +114,16 @@ pub fn identity(
         l => match uuid::Uuid::parse_str(l) {
             Ok(u) => Some(u),
             Err(_) => {
-                errs.push(FieldError::new("locationId", Rule::Invalid));
+                errs.push("locationId", Rule::Invalid);
                 None
             }
         },
     };
-    let extension = Some(extension.trim().to_string()).filter(|e| !e.is_empty());
-    if let Some(e) = &extension {
-        if let Err(r) = check_extension(e) {
-            errs.push(FieldError::new("extension", r));
-        }
-    }
-    let phone_number = match number.trim() {
-        "" => None,
-        n => match normalise_e164(n) {
-            Ok(n) => Some(n),
-            Err(r) => {
-                errs.push(FieldError::new("phoneNumber", r));
-                None
-            }
-        },
-    };
-    if location_id.is_none()
-        && location.trim().is_empty()
-        && (extension.is_some() || phone_number.is_some())
-    {
-        errs.push(FieldError::new("locationId", Rule::Required));
-    }
+    let text = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
     CallingIdentity {
         location_id,
-        extension,
-        phone_number,
+        extension: text(extension),
+        phone_number: text(number),
     }
 }
 
@@ -159,6 +138,15 @@ pub struct WorkspaceValues {
     pub phone_number: String,
     pub extension: String,
 }
+
+/// The service's field names as the workspace form (and the wizard's new-workspace step)
+/// names them.
+pub const WORKSPACE_FORM_NAMES: [(&str, &str); 4] = [
+    ("displayName", "workspaceName"),
+    ("type", "roomType"),
+    ("licenses", "licence"),
+    ("phoneNumbers", "phoneNumber"),
+];
 
 /// The form names of the workspace fields.
 pub const WORKSPACE_FIELDS: [&str; 7] = [
@@ -222,55 +210,35 @@ impl WorkspaceValues {
             .collect()
     }
 
-    /// WSP-1 … WSP-3 checks; every broken field at once.
-    pub fn to_write(&self, notes: String) -> Result<WorkspaceWrite, AppError> {
-        let mut errs = Vec::new();
-        let name = self.name.trim().to_string();
-        if let Err(r) = check_workspace_name(&name) {
-            errs.push(FieldError::new("workspaceName", r));
-        }
-        let room_type = if self.room_type.is_empty() {
-            "notSet".to_string()
-        } else {
-            self.room_type.clone()
-        };
-        if let Err(r) = check_room_type(&room_type) {
-            errs.push(FieldError::new("roomType", r));
-        }
+    /// The stored form as typed (`base`: the edited workspace, whose notes and supported
+    /// devices the form does not show); what cannot be read goes to the errors, the rules are
+    /// the service's.
+    pub fn to_write(&self, base: Option<&WorkspaceWrite>) -> (WorkspaceWrite, Errors) {
+        let mut errs = Errors::default();
         let capacity = match self.capacity.trim() {
             "" => None,
             c => match c.parse::<i64>() {
-                Ok(n) => {
-                    if let Err(r) = check_capacity(n) {
-                        errs.push(FieldError::new("capacity", r));
-                    }
-                    Some(n)
-                }
+                Ok(n) => Some(n),
                 Err(_) => {
-                    errs.push(FieldError::new(
-                        "capacity",
-                        Rule::Range { min: 0, max: 999 },
-                    ));
+                    errs.push("capacity", Rule::Range { min: 0, max: 999 });
                     None
                 }
             },
         };
         let licence = WorkspaceLicence::parse(&self.licence);
-        if licence.is_none() {
-            errs.push(FieldError::new("licence", Rule::Required));
-        }
         let identity = identity(
             &mut errs,
             &self.location_id,
             &self.extension,
             &self.phone_number,
         );
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
-        Ok(WorkspaceWrite {
-            display_name: name,
-            room_type,
+        let w = WorkspaceWrite {
+            display_name: self.name.clone(),
+            room_type: if self.room_type.is_empty() {
+                "notSet".to_string()
+            } else {
+                self.room_type.clone()
+            },
             capacity,
             licence,
             calling_type: if licence.is_some() {
@@ -278,10 +246,23 @@ impl WorkspaceValues {
             } else {
                 "none".into()
             },
-            supported_devices: "phones".into(),
-            notes,
+            supported_devices: base
+                .map(|b| b.supported_devices.clone())
+                .unwrap_or_else(|| "phones".into()),
+            notes: base.map(|b| b.notes.clone()).unwrap_or_default(),
             identity,
-        })
+        };
+        (w, errs)
+    }
+
+    /// The new workspace of the wizard, checked by the service's rules (nothing is written);
+    /// errors under the form's names.
+    pub fn checked(&self) -> Result<WorkspaceWrite, AppError> {
+        let (mut w, mut errs) = self.to_write(None);
+        workspaces::check(&mut w, Surface::Console, &mut errs);
+        errs.finish()
+            .map_err(|e| AppError::Validation(e).renamed(&WORKSPACE_FORM_NAMES))?;
+        Ok(w)
     }
 
     pub fn room_is(&self, t: &str) -> bool {

@@ -1,34 +1,26 @@
 //! Locations (TEN-2): list, add / edit (name, time zone, languages, address, country), delete —
 //! refused while people or workspaces use the location, with the reason shown.
 
-use super::{
-    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
-    Org, LOCATIONS,
-};
+use super::editor::{self, Editor, Routes};
+use super::{choose, list_params, messages, query, render, searched, Ctx, Org, LOCATIONS};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
 use crate::http::list::{ListParams, ListSpec, Pager};
+use crate::service::calling::locations::{self, LANGUAGES};
+use crate::service::calling::Surface;
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use patchbay_domain::calling::check_text;
-use patchbay_domain::{Capability, FieldError, LocationId, Rule};
+use axum::response::Response;
+use axum::routing::get;
+use patchbay_domain::{Capability, CustomerId};
 use patchbay_store::calling::locations::{Address, Location, LocationFilter, LocationWrite};
 
 /// The list's parameters: the organisation and the search box.
 static LIST_SPEC: ListSpec = searched(LOCATIONS);
-
-/// Announcement and preferred languages a location may use (Webex spellings).
-pub const LANGUAGES: [&str; 12] = [
-    "en_us", "en_gb", "fr_fr", "fr_ca", "ro_ro", "ko_kr", "uk_ua", "de_de", "es_es", "it_it",
-    "nl_nl", "pt_br",
-];
 
 /// Time zones offered in the form's suggestions (any IANA name is accepted).
 const ZONES: [&str; 12] = [
@@ -45,35 +37,6 @@ const ZONES: [&str; 12] = [
     "Australia/Sydney",
     "UTC",
 ];
-
-fn parse_location(id: &str) -> Result<LocationId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-async fn visible_location(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    form: &FormMap,
-) -> Result<(Location, Org), AppError> {
-    let l = state.store.location(parse_location(id)?).await?;
-    let org = org_of(state, caller, l.customer_id, form, LOCATIONS).await?;
-    Ok((l, org))
-}
-
-/// An IANA time zone name the hub knows (any well-formed name when it has no database).
-fn time_zone_ok(tz: &str) -> bool {
-    let well_formed = !tz.is_empty()
-        && tz.len() <= 64
-        && tz
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'));
-    if !well_formed {
-        return false;
-    }
-    let db = jiff::tz::db();
-    db.get(tz).is_ok() || db.is_definitively_empty()
-}
 
 pub fn language_name(ctx: &Ctx, code: &str) -> String {
     ctx.word("calling-language-", code)
@@ -190,7 +153,7 @@ async fn details(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (l, org) = visible_location(&state, &caller, &id, &form).await?;
+    let (l, org) = editor::visible::<LocationsEditor>(&state, &caller, &id, &form).await?;
     let ctx = Ctx::for_caller(&state, &caller, LOCATIONS).await;
     let f = &l.fields;
     let a = &f.address;
@@ -230,7 +193,17 @@ async fn details(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Add / edit
+// Add / edit / delete: refused while in use (the list shows why, 409)
+
+/// The service's field names as the location form names them.
+const FORM_NAMES: [(&str, &str); 6] = [
+    ("address.address1", "address1"),
+    ("address.address2", "address2"),
+    ("address.city", "city"),
+    ("address.state", "state"),
+    ("address.postalCode", "postalCode"),
+    ("address.country", "country"),
+];
 
 #[derive(Debug, Clone, Default)]
 pub struct LocationValues {
@@ -247,96 +220,23 @@ pub struct LocationValues {
 }
 
 impl LocationValues {
-    fn read(f: &FormMap) -> Self {
-        Self {
-            name: f.text("name"),
-            time_zone: f.text("timeZone"),
-            preferred_language: f.text("preferredLanguage"),
-            announcement_language: f.text("announcementLanguage"),
-            address1: f.text("address1"),
-            address2: f.text("address2"),
-            city: f.text("city"),
-            state: f.text("state"),
-            postal_code: f.text("postalCode"),
-            country: f.text("country"),
-        }
-    }
-
-    fn of(l: &Location) -> Self {
-        let f = &l.fields;
-        let a = &f.address;
-        Self {
-            name: f.name.clone(),
-            time_zone: f.time_zone.clone(),
-            preferred_language: f.preferred_language.clone(),
-            announcement_language: f.announcement_language.clone(),
-            address1: a.address1.clone(),
-            address2: a.address2.clone(),
-            city: a.city.clone(),
-            state: a.state.clone(),
-            postal_code: a.postal_code.clone(),
-            country: a.country.clone(),
-        }
-    }
-
-    fn to_write(&self, notes: String) -> Result<LocationWrite, AppError> {
-        let mut errs = Vec::new();
-        let t = |s: &String| s.trim().to_string();
-        for (field, v, required, max) in [
-            ("name", &self.name, true, 80),
-            ("address1", &self.address1, true, 80),
-            ("address2", &self.address2, false, 80),
-            ("city", &self.city, true, 60),
-            ("state", &self.state, false, 60),
-            ("postalCode", &self.postal_code, false, 20),
-        ] {
-            if let Err(r) = check_text(v.trim(), required, max) {
-                errs.push(FieldError::new(field, r));
-            }
-        }
-        let tz = t(&self.time_zone);
-        if tz.is_empty() {
-            errs.push(FieldError::new("timeZone", Rule::Required));
-        } else if !time_zone_ok(&tz) {
-            errs.push(FieldError::new("timeZone", Rule::Invalid));
-        }
-        for (field, v) in [
-            ("preferredLanguage", &self.preferred_language),
-            ("announcementLanguage", &self.announcement_language),
-        ] {
-            if !LANGUAGES.contains(&v.as_str()) {
-                errs.push(FieldError::new(
-                    field,
-                    Rule::OneOf {
-                        allowed: LANGUAGES.join(", "),
-                    },
-                ));
-            }
-        }
-        let country = t(&self.country).to_ascii_uppercase();
-        if country.is_empty() {
-            errs.push(FieldError::new("country", Rule::Required));
-        } else if country.len() != 2 || !country.bytes().all(|b| b.is_ascii_uppercase()) {
-            errs.push(FieldError::new("country", Rule::Invalid));
-        }
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
-        Ok(LocationWrite {
-            name: t(&self.name),
-            time_zone: tz,
+    /// The stored form as typed (`notes`: the edited location's, which the form does not show).
+    fn to_write(&self, notes: String) -> LocationWrite {
+        LocationWrite {
+            name: self.name.clone(),
+            time_zone: self.time_zone.clone(),
             preferred_language: self.preferred_language.clone(),
             announcement_language: self.announcement_language.clone(),
             address: Address {
-                address1: t(&self.address1),
-                address2: t(&self.address2),
-                city: t(&self.city),
-                state: t(&self.state),
-                postal_code: t(&self.postal_code),
-                country,
+                address1: self.address1.clone(),
+                address2: self.address2.clone(),
+                city: self.city.clone(),
+                state: self.state.clone(),
+                postal_code: self.postal_code.clone(),
+                country: self.country.clone(),
             },
             notes,
-        })
+        }
     }
 
     pub fn preferred_is(&self, l: &str) -> bool {
@@ -361,214 +261,165 @@ struct FormPage {
     cancel: String,
 }
 
-async fn form_page(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Location>,
-    v: LocationValues,
-    errors: FieldMessages,
-) -> Result<Response, AppError> {
-    let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
-    let status = if errors.any() {
-        StatusCode::BAD_REQUEST
-    } else {
-        StatusCode::OK
-    };
-    let (action, cancel) = match current {
-        Some(l) => (
-            org.link(&format!("{LOCATIONS}/{}", l.id)),
-            org.link(&format!("{LOCATIONS}/{}", l.id)),
-        ),
-        None => (org.link(LOCATIONS), org.link(LOCATIONS)),
-    };
-    let mut r = render(&FormPage {
-        languages: LANGUAGES
-            .iter()
-            .map(|l| (*l, language_name(&ctx, l)))
-            .collect(),
-        zones: ZONES.to_vec(),
-        ctx,
-        id: current.map(|l| l.id.to_string()),
-        v,
-        errors,
-        action,
-        cancel,
-        org,
-    });
-    *r.status_mut() = status;
-    Ok(r)
-}
+/// Locations in the console's shared form flow.
+pub struct LocationsEditor;
 
-async fn new_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, LOCATIONS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
+impl Editor for LocationsEditor {
+    const SECTION: &'static str = LOCATIONS;
+    const ROUTES: Routes = Routes {
+        new: "/com/calling/locations/new",
+        one: "/com/calling/locations/{id}",
+        edit: "/com/calling/locations/{id}/edit",
+        delete: "/com/calling/locations/{id}/delete",
+        summaries: [
+            "Create location",
+            "Add location",
+            "Update location",
+            "Edit location",
+            "Confirm location deletion",
+            "Delete location",
+        ],
     };
-    let lang = if caller.session.as_ref().is_some_and(|s| s.language == "fr") {
-        "fr_fr"
-    } else {
-        "en_us"
-    };
-    let v = LocationValues {
-        preferred_language: lang.into(),
-        announcement_language: lang.into(),
-        ..Default::default()
-    };
-    form_page(&state, &caller, org, None, v, FieldMessages::default()).await
-}
+    const DELETE_TITLE: &'static str = "calling-location-delete-title";
+    type Entity = Location;
+    type Values = LocationValues;
 
-async fn rerender(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Location>,
-    v: LocationValues,
-    err: AppError,
-) -> Result<Response, AppError> {
-    match err {
-        AppError::Validation(_) | AppError::Conflict(..) => {
-            let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
-            let errors = messages(&ctx, &err);
-            form_page(state, caller, org, current, v, errors).await
-        }
-        other => Err(other),
+    async fn find(
+        state: &AppState,
+        caller: &Caller,
+        id: &str,
+        org: Option<&str>,
+    ) -> Result<Location, AppError> {
+        let id = id.parse().map_err(|_| AppError::NotFound)?;
+        locations::find(state, caller, id, org).await
     }
-}
-
-async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, LOCATIONS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
-    let v = LocationValues::read(&FormMap::parse(&body));
-    let w = match v.to_write(String::new()) {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, None, v, e).await,
-    };
-    match state
-        .store
-        .create_location(&caller.meta(), org.id, &w)
-        .await
-    {
-        Ok(id) => {
-            let to = org.link(&format!("{LOCATIONS}/{id}?done=created"));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, None, v, store_error(e)).await,
+    fn customer(l: &Location) -> CustomerId {
+        l.customer_id
     }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (l, org) = visible_location(&state, &caller, &id, &form).await?;
-    let v = LocationValues::of(&l);
-    form_page(&state, &caller, org, Some(&l), v, FieldMessages::default()).await
-}
-
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (l, org) = visible_location(&state, &caller, &id, &form).await?;
-    let v = LocationValues::read(&FormMap::parse(&body));
-    let w = match v.to_write(l.fields.notes.clone()) {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, Some(&l), v, e).await,
-    };
-    match state.store.update_location(&caller.meta(), l.id, &w).await {
-        Ok(()) => {
-            let to = org.link(&format!("{LOCATIONS}/{}?done=updated", l.id));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, Some(&l), v, store_error(e)).await,
+    fn id(l: &Location) -> String {
+        l.id.to_string()
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Delete: refused while in use (the list shows why, 409)
-
-async fn confirm_delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (l, org) = visible_location(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, LOCATIONS).await;
-    let page = ConfirmPage {
-        title: ctx.t("calling-location-delete-title"),
-        message: ctx.t("calling-location-delete-confirm"),
-        target: l.fields.name.clone(),
-        action: org.link(&format!("{LOCATIONS}/{}/delete", l.id)),
-        cancel: org.link(&format!("{LOCATIONS}/{}", l.id)),
-        ctx,
-        org,
-    };
-    Ok(render(&page))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (l, org) = visible_location(&state, &caller, &id, &form).await?;
-    match state.store.delete_location(&caller.meta(), l.id).await {
-        Ok(()) => Ok(Redirect::to(&org.link(&format!("{LOCATIONS}?done=deleted"))).into_response()),
-        Err(e) => match store_error(e) {
+    fn name(l: &Location) -> String {
+        l.fields.name.clone()
+    }
+    fn delete_message(ctx: &Ctx, _: &Location) -> String {
+        ctx.t("calling-location-delete-confirm")
+    }
+    fn blank(caller: &Caller) -> LocationValues {
+        let lang = if caller.session.as_ref().is_some_and(|s| s.language == "fr") {
+            "fr_fr"
+        } else {
+            "en_us"
+        };
+        LocationValues {
+            preferred_language: lang.into(),
+            announcement_language: lang.into(),
+            ..Default::default()
+        }
+    }
+    fn read(f: &FormMap) -> LocationValues {
+        LocationValues {
+            name: f.text("name"),
+            time_zone: f.text("timeZone"),
+            preferred_language: f.text("preferredLanguage"),
+            announcement_language: f.text("announcementLanguage"),
+            address1: f.text("address1"),
+            address2: f.text("address2"),
+            city: f.text("city"),
+            state: f.text("state"),
+            postal_code: f.text("postalCode"),
+            country: f.text("country"),
+        }
+    }
+    fn of(l: &Location) -> LocationValues {
+        let f = &l.fields;
+        let a = &f.address;
+        LocationValues {
+            name: f.name.clone(),
+            time_zone: f.time_zone.clone(),
+            preferred_language: f.preferred_language.clone(),
+            announcement_language: f.announcement_language.clone(),
+            address1: a.address1.clone(),
+            address2: a.address2.clone(),
+            city: a.city.clone(),
+            state: a.state.clone(),
+            postal_code: a.postal_code.clone(),
+            country: a.country.clone(),
+        }
+    }
+    async fn save(
+        state: &AppState,
+        caller: &Caller,
+        customer: CustomerId,
+        current: Option<&Location>,
+        v: &LocationValues,
+    ) -> Result<String, AppError> {
+        let saved = match current {
+            Some(l) => {
+                let w = v.to_write(l.fields.notes.clone());
+                locations::update(state, caller, l, w, Surface::Console).await
+            }
+            None => {
+                let w = v.to_write(String::new());
+                locations::create(state, caller, customer, w, Surface::Console).await
+            }
+        };
+        saved
+            .map(|l| l.id.to_string())
+            .map_err(|e| e.renamed(&FORM_NAMES))
+    }
+    async fn remove(state: &AppState, caller: &Caller, l: &Location) -> Result<(), AppError> {
+        locations::delete(state, caller, l).await
+    }
+    async fn page(
+        _state: &AppState,
+        ctx: Ctx,
+        org: Org,
+        current: Option<&Location>,
+        v: LocationValues,
+        errors: FieldMessages,
+    ) -> Result<Response, AppError> {
+        let back = match current {
+            Some(l) => org.link(&format!("{LOCATIONS}/{}", l.id)),
+            None => org.link(LOCATIONS),
+        };
+        Ok(render(&FormPage {
+            languages: LANGUAGES
+                .iter()
+                .map(|l| (*l, language_name(&ctx, l)))
+                .collect(),
+            zones: ZONES.to_vec(),
+            ctx,
+            id: current.map(|l| l.id.to_string()),
+            v,
+            errors,
+            action: back.clone(),
+            cancel: back,
+            org,
+        }))
+    }
+    /// In use: the list with the reason (409).
+    async fn delete_refused(
+        state: &AppState,
+        caller: &Caller,
+        org: Org,
+        err: AppError,
+    ) -> Result<Response, AppError> {
+        match err {
             e @ AppError::Conflict(..) => {
-                let ctx = Ctx::for_caller(&state, &caller, LOCATIONS).await;
+                let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
                 let error = messages(&ctx, &e).general.join(" ");
-                list_page(&state, &caller, org, None, error).await
+                list_page(state, caller, org, None, error).await
             }
             other => Err(other),
-        },
+        }
     }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
-    let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::page(Method::GET, LOCATIONS, view, "Locations", get(list)),
-        Endpoint::page(
-            Method::POST,
-            LOCATIONS,
-            manage,
-            "Create location",
-            post(create),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/locations/new",
-            manage,
-            "Add location",
-            get(new_form),
-        ),
         Endpoint::page(
             Method::GET,
             "/com/calling/locations/{id}",
@@ -576,33 +427,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Location",
             get(details),
         ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/locations/{id}",
-            manage,
-            "Update location",
-            post(update),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/locations/{id}/edit",
-            manage,
-            "Edit location",
-            get(edit_form),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/locations/{id}/delete",
-            manage,
-            "Confirm location deletion",
-            get(confirm_delete),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/locations/{id}/delete",
-            manage,
-            "Delete location",
-            post(delete),
-        ),
-    ]
+    ];
+    all.extend(editor::endpoints::<LocationsEditor>());
+    all
 }

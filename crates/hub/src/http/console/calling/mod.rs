@@ -9,6 +9,7 @@
 
 mod catalogue;
 mod devices;
+mod editor;
 mod forms;
 mod lines;
 mod locations;
@@ -133,7 +134,7 @@ async fn customers_in_scope(
     ))
 }
 
-async fn org_context(
+pub async fn org_context(
     state: &AppState,
     caller: &Caller,
     id: CustomerId,

@@ -2,47 +2,30 @@
 //! delete; a person's page lists their devices with "Add device" into the wizard.
 
 use super::devices::{device_row, DeviceRow};
+use super::editor::{self, Editor, Routes};
 use super::forms::{identity, identity_choices, IdentityChoices};
-use super::{
-    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
-    Org, DEVICES, PEOPLE,
-};
+use super::{choose, list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
 use crate::http::list::{ListParams, ListSpec, Pager};
+use crate::service::calling::{people, Surface};
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use patchbay_domain::calling::{check_text, LicenceKind};
-use patchbay_domain::validation::is_email;
-use patchbay_domain::{Capability, FieldError, PersonId, Rule};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::get;
+use patchbay_domain::calling::LicenceKind;
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{Capability, CustomerId, Rule};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
 use patchbay_store::PageRequest;
 
 /// The list's parameters: the organisation and the search box.
 static LIST_SPEC: ListSpec = searched(PEOPLE);
-
-fn parse_person(id: &str) -> Result<PersonId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-async fn visible_person(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    form: &FormMap,
-) -> Result<(Person, Org), AppError> {
-    let p = state.store.person(parse_person(id)?).await?;
-    let org = org_of(state, caller, p.customer_id, form, PEOPLE).await?;
-    Ok((p, org))
-}
 
 pub fn licence_text(ctx: &Ctx, l: Option<LicenceKind>) -> String {
     match l {
@@ -172,7 +155,7 @@ async fn details(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (p, org) = visible_person(&state, &caller, &id, &form).await?;
+    let (p, org) = editor::visible::<PeopleEditor>(&state, &caller, &id, &form).await?;
     let ctx = Ctx::for_caller(&state, &caller, PEOPLE).await;
     let filter = DeviceFilter {
         person: Some(p.id.0),
@@ -230,7 +213,14 @@ async fn details(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Add / edit
+// Add / edit / delete (the shared form flow)
+
+/// The service's field names as the person form names them.
+const FORM_NAMES: [(&str, &str); 3] = [
+    ("emails", "email"),
+    ("licenses", "licence"),
+    ("phoneNumbers", "phoneNumber"),
+];
 
 /// The form's values as typed (kept on error).
 #[derive(Debug, Clone, Default)]
@@ -246,89 +236,34 @@ pub struct PersonValues {
 }
 
 impl PersonValues {
-    fn read(form: &FormMap) -> Self {
-        Self {
-            email: form.text("email"),
-            first_name: form.text("firstName"),
-            last_name: form.text("lastName"),
-            display_name: form.text("displayName"),
-            licence: form.text("licence"),
-            location_id: form.text("locationId"),
-            extension: form.text("extension"),
-            phone_number: form.text("phoneNumber"),
-        }
-    }
-
-    fn of(p: &Person) -> Self {
-        let f = &p.fields;
-        Self {
-            email: f.email.clone(),
-            first_name: f.first_name.clone(),
-            last_name: f.last_name.clone(),
-            display_name: f.display_name.clone(),
-            licence: f
-                .licence
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default(),
-            location_id: f
-                .identity
-                .location_id
-                .map(|l| l.to_string())
-                .unwrap_or_default(),
-            extension: f.identity.extension.clone().unwrap_or_default(),
-            phone_number: f.identity.phone_number.clone().unwrap_or_default(),
-        }
-    }
-
-    fn to_write(&self) -> Result<PersonWrite, AppError> {
-        let mut errs = Vec::new();
-        let email = self.email.trim().to_string();
-        if email.is_empty() {
-            errs.push(FieldError::new("email", Rule::Required));
-        } else if !is_email(&email) {
-            errs.push(FieldError::new("email", Rule::Email));
-        }
-        let first = self.first_name.trim().to_string();
-        let last = self.last_name.trim().to_string();
-        for (field, v) in [("firstName", &first), ("lastName", &last)] {
-            if let Err(r) = check_text(v, false, 64) {
-                errs.push(FieldError::new(field, r));
-            }
-        }
-        let mut display = self.display_name.trim().to_string();
-        if display.is_empty() {
-            display = format!("{first} {last}").trim().to_string();
-        }
-        if let Err(r) = check_text(&display, true, 128) {
-            errs.push(FieldError::new("displayName", r));
-        }
+    /// The stored form as typed; what cannot be read goes to the errors, the rules are the
+    /// service's.
+    fn to_write(&self) -> (PersonWrite, Errors) {
+        let mut errs = Errors::default();
         let licence = match self.licence.as_str() {
             "" => None,
-            l => match LicenceKind::parse(l).filter(|k| *k != LicenceKind::Workspaces) {
-                Some(k) => Some(k),
-                None => {
-                    errs.push(FieldError::new("licence", Rule::Invalid));
-                    None
+            l => {
+                let k = LicenceKind::parse(l).filter(|k| *k != LicenceKind::Workspaces);
+                if k.is_none() {
+                    errs.push("licenses", Rule::Invalid);
                 }
-            },
+                k
+            }
         };
-        let identity = identity(
-            &mut errs,
-            &self.location_id,
-            &self.extension,
-            &self.phone_number,
-        );
-        if !errs.is_empty() {
-            return Err(AppError::Validation(errs));
-        }
-        Ok(PersonWrite {
-            email,
-            display_name: display,
-            first_name: first,
-            last_name: last,
+        let w = PersonWrite {
+            email: self.email.clone(),
+            display_name: self.display_name.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
             licence,
-            identity,
-        })
+            identity: identity(
+                &mut errs,
+                &self.location_id,
+                &self.extension,
+                &self.phone_number,
+            ),
+        };
+        (w, errs)
     }
 
     pub fn licence_is(&self, l: &str) -> bool {
@@ -356,221 +291,145 @@ struct FormPage {
     cancel: String,
 }
 
-async fn form_page(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Person>,
-    v: PersonValues,
-    errors: FieldMessages,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let keep = current.and_then(|p| {
-        let i = &p.fields.identity;
-        Some((i.location_id?, i.phone_number.as_deref()?))
-    });
-    let choices = identity_choices(state, org.id, keep).await?;
-    let ctx = Ctx::for_caller(state, caller, PEOPLE).await;
-    let (action, cancel) = match current {
-        Some(p) => (
-            org.link(&format!("{PEOPLE}/{}", p.id)),
-            org.link(&format!("{PEOPLE}/{}", p.id)),
-        ),
-        None => (org.link(PEOPLE), org.link(PEOPLE)),
-    };
-    let mut r = render(&FormPage {
-        ctx,
-        id: current.map(|p| p.id.to_string()),
-        v,
-        errors,
-        choices,
-        action,
-        cancel,
-        org,
-    });
-    *r.status_mut() = status;
-    Ok(r)
-}
+/// People in the console's shared form flow.
+pub struct PeopleEditor;
 
-async fn new_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, PEOPLE).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
+impl Editor for PeopleEditor {
+    const SECTION: &'static str = PEOPLE;
+    const ROUTES: Routes = Routes {
+        new: "/com/calling/people/new",
+        one: "/com/calling/people/{id}",
+        edit: "/com/calling/people/{id}/edit",
+        delete: "/com/calling/people/{id}/delete",
+        summaries: [
+            "Create person",
+            "Add person",
+            "Update person",
+            "Edit person",
+            "Confirm person deletion",
+            "Delete person",
+        ],
     };
-    let v = PersonValues {
-        licence: "professional".into(),
-        ..Default::default()
-    };
-    form_page(
-        &state,
-        &caller,
-        org,
-        None,
-        v,
-        FieldMessages::default(),
-        StatusCode::OK,
-    )
-    .await
-}
+    const DELETE_TITLE: &'static str = "calling-person-delete-title";
+    type Entity = Person;
+    type Values = PersonValues;
 
-async fn rerender(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Person>,
-    v: PersonValues,
-    err: AppError,
-) -> Result<Response, AppError> {
-    match err {
-        AppError::Validation(_) | AppError::Conflict(..) => {
-            let ctx = Ctx::for_caller(state, caller, PEOPLE).await;
-            let errors = messages(&ctx, &err);
-            form_page(
-                state,
-                caller,
-                org,
-                current,
-                v,
-                errors,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        other => Err(other),
+    async fn find(
+        state: &AppState,
+        caller: &Caller,
+        id: &str,
+        org: Option<&str>,
+    ) -> Result<Person, AppError> {
+        let id = id.parse().map_err(|_| AppError::NotFound)?;
+        people::find(state, caller, id, org).await
     }
-}
-
-async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, PEOPLE).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
-    let v = PersonValues::read(&FormMap::parse(&body));
-    let w = match v.to_write() {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, None, v, e).await,
-    };
-    match state.store.create_person(&caller.meta(), org.id, &w).await {
-        Ok(id) => {
-            let to = org.link(&format!("{PEOPLE}/{id}?done=created"));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, None, v, store_error(e)).await,
+    fn customer(p: &Person) -> CustomerId {
+        p.customer_id
     }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (p, org) = visible_person(&state, &caller, &id, &form).await?;
-    let v = PersonValues::of(&p);
-    form_page(
-        &state,
-        &caller,
-        org,
-        Some(&p),
-        v,
-        FieldMessages::default(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (p, org) = visible_person(&state, &caller, &id, &form).await?;
-    let v = PersonValues::read(&FormMap::parse(&body));
-    let w = match v.to_write() {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, Some(&p), v, e).await,
-    };
-    match state.store.update_person(&caller.meta(), p.id, &w).await {
-        Ok(()) => {
-            let to = org.link(&format!("{PEOPLE}/{}?done=updated", p.id));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, Some(&p), v, store_error(e)).await,
+    fn id(p: &Person) -> String {
+        p.id.to_string()
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Delete (with their devices)
-
-async fn confirm_delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (p, org) = visible_person(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, PEOPLE).await;
-    let page = ConfirmPage {
-        title: ctx.t("calling-person-delete-title"),
-        message: ctx.t1(
+    fn name(p: &Person) -> String {
+        p.fields.display_name.clone()
+    }
+    fn delete_message(ctx: &Ctx, p: &Person) -> String {
+        ctx.t1(
             "calling-person-delete-confirm",
             "count",
             &p.device_count.to_string(),
-        ),
-        target: p.fields.display_name.clone(),
-        action: org.link(&format!("{PEOPLE}/{}/delete", p.id)),
-        cancel: org.link(&format!("{PEOPLE}/{}", p.id)),
-        ctx,
-        org,
-    };
-    Ok(render(&page))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (p, org) = visible_person(&state, &caller, &id, &form).await?;
-    state
-        .store
-        .delete_person(&caller.meta(), p.id)
-        .await
-        .map_err(store_error)?;
-    Ok(Redirect::to(&org.link(&format!("{PEOPLE}?done=deleted"))).into_response())
+        )
+    }
+    fn blank(_: &Caller) -> PersonValues {
+        PersonValues {
+            licence: "professional".into(),
+            ..Default::default()
+        }
+    }
+    fn read(form: &FormMap) -> PersonValues {
+        PersonValues {
+            email: form.text("email"),
+            first_name: form.text("firstName"),
+            last_name: form.text("lastName"),
+            display_name: form.text("displayName"),
+            licence: form.text("licence"),
+            location_id: form.text("locationId"),
+            extension: form.text("extension"),
+            phone_number: form.text("phoneNumber"),
+        }
+    }
+    fn of(p: &Person) -> PersonValues {
+        let f = &p.fields;
+        PersonValues {
+            email: f.email.clone(),
+            first_name: f.first_name.clone(),
+            last_name: f.last_name.clone(),
+            display_name: f.display_name.clone(),
+            licence: f
+                .licence
+                .map(|l| l.as_str().to_string())
+                .unwrap_or_default(),
+            location_id: f
+                .identity
+                .location_id
+                .map(|l| l.to_string())
+                .unwrap_or_default(),
+            extension: f.identity.extension.clone().unwrap_or_default(),
+            phone_number: f.identity.phone_number.clone().unwrap_or_default(),
+        }
+    }
+    async fn save(
+        state: &AppState,
+        caller: &Caller,
+        customer: CustomerId,
+        current: Option<&Person>,
+        v: &PersonValues,
+    ) -> Result<String, AppError> {
+        let (w, errs) = v.to_write();
+        let saved = match current {
+            Some(p) => people::update(state, caller, p, w, Surface::Console, errs).await,
+            None => people::create(state, caller, customer, w, Surface::Console, errs).await,
+        };
+        saved
+            .map(|p| p.id.to_string())
+            .map_err(|e| e.renamed(&FORM_NAMES))
+    }
+    async fn remove(state: &AppState, caller: &Caller, p: &Person) -> Result<(), AppError> {
+        people::delete(state, caller, p).await
+    }
+    async fn page(
+        state: &AppState,
+        ctx: Ctx,
+        org: Org,
+        current: Option<&Person>,
+        v: PersonValues,
+        errors: FieldMessages,
+    ) -> Result<Response, AppError> {
+        let keep = current.and_then(|p| {
+            let i = &p.fields.identity;
+            Some((i.location_id?, i.phone_number.as_deref()?))
+        });
+        let choices = identity_choices(state, org.id, keep).await?;
+        let back = match current {
+            Some(p) => org.link(&format!("{PEOPLE}/{}", p.id)),
+            None => org.link(PEOPLE),
+        };
+        Ok(render(&FormPage {
+            ctx,
+            id: current.map(|p| p.id.to_string()),
+            v,
+            errors,
+            choices,
+            action: back.clone(),
+            cancel: back,
+            org,
+        }))
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
-    let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::page(Method::GET, PEOPLE, view, "Calling people", get(list)),
-        Endpoint::page(Method::POST, PEOPLE, manage, "Create person", post(create)),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/people/new",
-            manage,
-            "Add person",
-            get(new_form),
-        ),
         Endpoint::page(
             Method::GET,
             "/com/calling/people/{id}",
@@ -578,33 +437,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Person",
             get(details),
         ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/people/{id}",
-            manage,
-            "Update person",
-            post(update),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/people/{id}/edit",
-            manage,
-            "Edit person",
-            get(edit_form),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/people/{id}/delete",
-            manage,
-            "Confirm person deletion",
-            get(confirm_delete),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/people/{id}/delete",
-            manage,
-            "Delete person",
-            post(delete),
-        ),
-    ]
+    ];
+    all.extend(editor::endpoints::<PeopleEditor>());
+    all
 }

@@ -9,21 +9,21 @@
 //!    MAC; the disclaimer the server requires;
 //! 3. Save: the credentials shown once, with copy buttons and a CSV download.
 //!
-//! A new workspace is created only once the device's own checks pass (model, MAC valid and
-//! free, password, disclaimer); if the device still fails, the workspace is deleted again.
+//! A new workspace is created with its device in one transaction, once the device's own checks
+//! pass (model, MAC valid and free, password, disclaimer): both exist afterwards or neither.
 
 use super::catalogue::{Catalogue, DeviceValues};
 use super::devices::{credentials_view, CredentialsPage};
 use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
-    WorkspaceValues,
+    WorkspaceValues, WORKSPACE_FIELDS, WORKSPACE_FORM_NAMES,
 };
-use super::{choose, messages, query, render, store_error, Ctx, Org, DEVICES, PEOPLE};
+use super::{choose, messages, query, render, Ctx, Org, DEVICES, PEOPLE};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
-use crate::service::calling::{self as svc, DeviceRequest};
+use crate::service::calling::{self as svc, workspaces, DeviceRequest, Surface};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -446,7 +446,7 @@ async fn submit(
     let none = FieldMessages::default();
     match posted.text("step").as_str() {
         // New workspace → device step, once the workspace fields pass WSP-1 … WSP-3.
-        "workspace" => match ws.to_write(String::new()) {
+        "workspace" => match ws.checked() {
             Ok(_) => {
                 let owner = new_workspace_owner(&ws);
                 device_step(&state, &caller, org, owner, (ws, dv), none, StatusCode::OK).await
@@ -491,7 +491,7 @@ async fn save(
         _ => return Ok(Redirect::to(&org.link(NEW)).into_response()),
     };
     let new_ws = if owner.usage == "newWorkspace" {
-        match ws.to_write(String::new()) {
+        match ws.checked() {
             Ok(w) => Some(w),
             Err(e) => {
                 let errors = messages(&ctx, &e);
@@ -542,59 +542,59 @@ async fn save(
             return device_step(state, caller, org, owner, (ws, dv), errors, bad).await;
         }
     };
-    // WSP-2: a new workspace is created in the same submit.
-    let (kind, owner_id, created) = match (&new_ws, owner.kind) {
-        (Some(w), _) => match state
-            .store
-            .create_workspace(&caller.meta(), org.id, w)
-            .await
-        {
-            Ok(id) => (MemberKind::Place, id.0, Some(id)),
-            Err(e) => {
-                let errors = messages(&ctx, &store_error(e));
-                return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
-            }
-        },
-        (None, MemberKind::People) => (
-            MemberKind::People,
-            posted
-                .text("person")
-                .parse::<uuid::Uuid>()
-                .map_err(|_| AppError::NotFound)?,
-            None,
-        ),
-        (None, MemberKind::Place) => (
-            MemberKind::Place,
-            posted
-                .text("workspace")
-                .parse::<uuid::Uuid>()
-                .map_err(|_| AppError::NotFound)?,
-            None,
-        ),
-    };
-    let req = DeviceRequest {
-        model: model.model.clone(),
-        mac: (!model.fax).then(|| dv.mac.clone()),
-        owner: (kind, owner_id),
-        password: partner.then(|| password.clone()),
-    };
-    let creds = match svc::create_device(state, caller, org.id, &req).await {
-        Ok(c) => c,
-        Err(e) => {
-            if let Some(id) = created {
-                // Leave no half-done result: the workspace existed only for this device.
-                if let Err(undo) = state.store.delete_workspace(&caller.meta(), id).await {
-                    tracing::warn!(error = %undo, workspace = %id, "could not undo the new workspace");
-                }
-            }
-            return match e {
-                e @ (AppError::Validation(_) | AppError::Conflict(..)) => {
-                    let errors = device_messages(&ctx, &e);
-                    device_step(state, caller, org, owner, (ws, dv), errors, bad).await
-                }
-                other => Err(other),
+    let password = partner.then(|| password.clone());
+    let mac = (!model.fax).then(|| dv.mac.clone());
+    let done = match new_ws {
+        // WSP-2: a new workspace is created with its device, in one transaction.
+        Some(w) => {
+            let req = DeviceRequest {
+                model: model.model.clone(),
+                mac,
+                owner: (MemberKind::Place, uuid::Uuid::nil()),
+                password,
             };
+            workspaces::create_with_device(state, caller, org.id, w, &req, Surface::Console)
+                .await
+                .map(|(id, creds)| (MemberKind::Place, id.0, creds))
+                .map_err(|e| e.renamed(&WORKSPACE_FORM_NAMES))
         }
+        None => {
+            let field = match owner.kind {
+                MemberKind::People => "person",
+                MemberKind::Place => "workspace",
+            };
+            let owner_id = posted
+                .text(field)
+                .parse::<uuid::Uuid>()
+                .map_err(|_| AppError::NotFound)?;
+            let req = DeviceRequest {
+                model: model.model.clone(),
+                mac,
+                owner: (owner.kind, owner_id),
+                password,
+            };
+            svc::create_device(state, caller, org.id, &req)
+                .await
+                .map(|creds| (owner.kind, owner_id, creds))
+        }
+    };
+    let (kind, owner_id, creds) = match done {
+        Ok(d) => d,
+        // A refusal of the new workspace's own fields (its licence, extension or number) goes
+        // back to its step; the device's to the device step.
+        Err(e @ AppError::Validation(_)) if new_ws_field(&e) => {
+            let errors = messages(&ctx, &e);
+            return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
+        }
+        Err(e @ AppError::Conflict(id, _)) if id.starts_with("conflict-licence") => {
+            let errors = messages(&ctx, &e);
+            return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
+        }
+        Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
+            let errors = device_messages(&ctx, &e);
+            return device_step(state, caller, org, owner, (ws, dv), errors, bad).await;
+        }
+        Err(other) => return Err(other),
     };
     let owner_link = match kind {
         MemberKind::People => org.link(&format!("{PEOPLE}/{owner_id}")),
@@ -610,6 +610,16 @@ async fn save(
         org,
     };
     Ok(render(&page))
+}
+
+/// Whether a refusal names a field of the new-workspace step.
+fn new_ws_field(e: &AppError) -> bool {
+    match e {
+        AppError::Validation(fields) => fields
+            .iter()
+            .any(|f| WORKSPACE_FIELDS.contains(&f.field.as_ref())),
+        _ => false,
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {

@@ -3,48 +3,31 @@
 //! WSP-2 limit with the notice.
 
 use super::devices::{device_row, DeviceRow};
+use super::editor::{self, Editor, Routes};
 use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
-    WorkspaceValues,
+    WorkspaceValues, WORKSPACE_FORM_NAMES,
 };
-use super::{
-    choose, list_params, messages, org_of, query, render, searched, store_error, ConfirmPage, Ctx,
-    Org, DEVICES, WORKSPACES,
-};
+use super::{choose, list_params, query, render, searched, Ctx, Org, DEVICES, WORKSPACES};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
 use crate::http::list::{ListParams, ListSpec, Pager};
+use crate::service::calling::{workspaces, Surface};
 use crate::state::AppState;
 use askama::Template;
-use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{Method, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
-use patchbay_domain::{Capability, WorkspaceId};
+use axum::http::Method;
+use axum::response::Response;
+use axum::routing::get;
+use patchbay_domain::{Capability, CustomerId};
 use patchbay_store::calling::devices::DeviceFilter;
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter};
 use patchbay_store::PageRequest;
 
 /// The list's parameters: the organisation and the search box.
 static LIST_SPEC: ListSpec = searched(WORKSPACES);
-
-fn parse_workspace(id: &str) -> Result<WorkspaceId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-async fn visible_workspace(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    form: &FormMap,
-) -> Result<(Workspace, Org), AppError> {
-    let w = state.store.workspace(parse_workspace(id)?).await?;
-    let org = org_of(state, caller, w.customer_id, form, WORKSPACES).await?;
-    Ok((w, org))
-}
 
 fn limit(w: &Workspace) -> usize {
     w.fields.licence.map(|l| l.device_limit()).unwrap_or(0)
@@ -159,7 +142,7 @@ async fn details(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (w, org) = visible_workspace(&state, &caller, &id, &form).await?;
+    let (w, org) = editor::visible::<WorkspacesEditor>(&state, &caller, &id, &form).await?;
     let ctx = Ctx::for_caller(&state, &caller, WORKSPACES).await;
     let filter = DeviceFilter {
         workspace: Some(w.id.0),
@@ -232,7 +215,7 @@ async fn details(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Add / edit
+// Add / edit / delete with its devices (the shared form flow)
 
 #[derive(Template)]
 #[template(path = "calling_workspace_form.html")]
@@ -249,237 +232,121 @@ struct FormPage {
     cancel: String,
 }
 
-async fn form_page(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Workspace>,
-    v: WorkspaceValues,
-    errors: FieldMessages,
-    status: StatusCode,
-) -> Result<Response, AppError> {
-    let keep = current.and_then(|w| {
-        let i = &w.fields.identity;
-        Some((i.location_id?, i.phone_number.as_deref()?))
-    });
-    let choices = identity_choices(state, org.id, keep).await?;
-    let ctx = Ctx::for_caller(state, caller, WORKSPACES).await;
-    let (action, cancel) = match current {
-        Some(w) => (
-            org.link(&format!("{WORKSPACES}/{}", w.id)),
-            org.link(&format!("{WORKSPACES}/{}", w.id)),
-        ),
-        None => (org.link(WORKSPACES), org.link(WORKSPACES)),
-    };
-    let mut r = render(&FormPage {
-        rooms: room_types(&ctx),
-        licences: workspace_licences(&ctx),
-        ctx,
-        id: current.map(|w| w.id.to_string()),
-        v,
-        errors,
-        choices,
-        action,
-        cancel,
-        org,
-    });
-    *r.status_mut() = status;
-    Ok(r)
-}
+/// Workspaces in the console's shared form flow.
+pub struct WorkspacesEditor;
 
-async fn new_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, WORKSPACES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
+impl Editor for WorkspacesEditor {
+    const SECTION: &'static str = WORKSPACES;
+    const ROUTES: Routes = Routes {
+        new: "/com/calling/workspaces/new",
+        one: "/com/calling/workspaces/{id}",
+        edit: "/com/calling/workspaces/{id}/edit",
+        delete: "/com/calling/workspaces/{id}/delete",
+        summaries: [
+            "Create workspace",
+            "Add workspace",
+            "Update workspace",
+            "Edit workspace",
+            "Confirm workspace deletion",
+            "Delete workspace",
+        ],
     };
-    let v = WorkspaceValues {
-        licence: "professional".into(),
-        ..Default::default()
-    };
-    form_page(
-        &state,
-        &caller,
-        org,
-        None,
-        v,
-        FieldMessages::default(),
-        StatusCode::OK,
-    )
-    .await
-}
+    const DELETE_TITLE: &'static str = "calling-workspace-delete-title";
+    type Entity = Workspace;
+    type Values = WorkspaceValues;
 
-async fn rerender(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    current: Option<&Workspace>,
-    v: WorkspaceValues,
-    err: AppError,
-) -> Result<Response, AppError> {
-    match err {
-        AppError::Validation(_) | AppError::Conflict(..) => {
-            let ctx = Ctx::for_caller(state, caller, WORKSPACES).await;
-            let errors = messages(&ctx, &err);
-            form_page(
-                state,
-                caller,
-                org,
-                current,
-                v,
-                errors,
-                StatusCode::BAD_REQUEST,
-            )
-            .await
-        }
-        other => Err(other),
+    async fn find(
+        state: &AppState,
+        caller: &Caller,
+        id: &str,
+        org: Option<&str>,
+    ) -> Result<Workspace, AppError> {
+        let id = id.parse().map_err(|_| AppError::NotFound)?;
+        workspaces::find(state, caller, id, org).await
     }
-}
-
-async fn create(
-    State(state): State<AppState>,
-    caller: Caller,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, WORKSPACES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
-    let v = WorkspaceValues::read(&FormMap::parse(&body));
-    let w = match v.to_write(String::new()) {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, None, v, e).await,
-    };
-    match state
-        .store
-        .create_workspace(&caller.meta(), org.id, &w)
-        .await
-    {
-        Ok(id) => {
-            let to = org.link(&format!("{WORKSPACES}/{id}?done=created"));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, None, v, store_error(e)).await,
+    fn customer(w: &Workspace) -> CustomerId {
+        w.customer_id
     }
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (w, org) = visible_workspace(&state, &caller, &id, &form).await?;
-    let v = WorkspaceValues::of(&w);
-    form_page(
-        &state,
-        &caller,
-        org,
-        Some(&w),
-        v,
-        FieldMessages::default(),
-        StatusCode::OK,
-    )
-    .await
-}
-
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (current, org) = visible_workspace(&state, &caller, &id, &form).await?;
-    let v = WorkspaceValues::read(&FormMap::parse(&body));
-    let w = match v.to_write(current.fields.notes.clone()) {
-        Ok(w) => w,
-        Err(e) => return rerender(&state, &caller, org, Some(&current), v, e).await,
-    };
-    match state
-        .store
-        .update_workspace(&caller.meta(), current.id, &w)
-        .await
-    {
-        Ok(()) => {
-            let to = org.link(&format!("{WORKSPACES}/{}?done=updated", current.id));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(e) => rerender(&state, &caller, org, Some(&current), v, store_error(e)).await,
+    fn id(w: &Workspace) -> String {
+        w.id.to_string()
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Delete (with its devices)
-
-async fn confirm_delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (w, org) = visible_workspace(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, WORKSPACES).await;
-    let page = ConfirmPage {
-        title: ctx.t("calling-workspace-delete-title"),
-        message: ctx.t1(
+    fn name(w: &Workspace) -> String {
+        w.fields.display_name.clone()
+    }
+    fn delete_message(ctx: &Ctx, w: &Workspace) -> String {
+        ctx.t1(
             "calling-workspace-delete-confirm",
             "count",
             &w.device_count.to_string(),
-        ),
-        target: w.fields.display_name.clone(),
-        action: org.link(&format!("{WORKSPACES}/{}/delete", w.id)),
-        cancel: org.link(&format!("{WORKSPACES}/{}", w.id)),
-        ctx,
-        org,
-    };
-    Ok(render(&page))
-}
-
-async fn delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (w, org) = visible_workspace(&state, &caller, &id, &form).await?;
-    state
-        .store
-        .delete_workspace(&caller.meta(), w.id)
-        .await
-        .map_err(store_error)?;
-    Ok(Redirect::to(&org.link(&format!("{WORKSPACES}?done=deleted"))).into_response())
+        )
+    }
+    fn blank(_: &Caller) -> WorkspaceValues {
+        WorkspaceValues {
+            licence: "professional".into(),
+            ..Default::default()
+        }
+    }
+    fn read(form: &FormMap) -> WorkspaceValues {
+        WorkspaceValues::read(form)
+    }
+    fn of(w: &Workspace) -> WorkspaceValues {
+        WorkspaceValues::of(w)
+    }
+    async fn save(
+        state: &AppState,
+        caller: &Caller,
+        customer: CustomerId,
+        current: Option<&Workspace>,
+        v: &WorkspaceValues,
+    ) -> Result<String, AppError> {
+        let (w, errs) = v.to_write(current.map(|c| &c.fields));
+        let saved = match current {
+            Some(c) => workspaces::update(state, caller, c, w, Surface::Console, errs).await,
+            None => workspaces::create(state, caller, customer, w, Surface::Console, errs).await,
+        };
+        saved
+            .map(|w| w.id.to_string())
+            .map_err(|e| e.renamed(&WORKSPACE_FORM_NAMES))
+    }
+    async fn remove(state: &AppState, caller: &Caller, w: &Workspace) -> Result<(), AppError> {
+        workspaces::delete(state, caller, w).await
+    }
+    async fn page(
+        state: &AppState,
+        ctx: Ctx,
+        org: Org,
+        current: Option<&Workspace>,
+        v: WorkspaceValues,
+        errors: FieldMessages,
+    ) -> Result<Response, AppError> {
+        let keep = current.and_then(|w| {
+            let i = &w.fields.identity;
+            Some((i.location_id?, i.phone_number.as_deref()?))
+        });
+        let choices = identity_choices(state, org.id, keep).await?;
+        let back = match current {
+            Some(w) => org.link(&format!("{WORKSPACES}/{}", w.id)),
+            None => org.link(WORKSPACES),
+        };
+        Ok(render(&FormPage {
+            rooms: room_types(&ctx),
+            licences: workspace_licences(&ctx),
+            ctx,
+            id: current.map(|w| w.id.to_string()),
+            v,
+            errors,
+            choices,
+            action: back.clone(),
+            cancel: back,
+            org,
+        }))
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewProvisioning;
-    let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::page(Method::GET, WORKSPACES, view, "Workspaces", get(list)),
-        Endpoint::page(
-            Method::POST,
-            WORKSPACES,
-            manage,
-            "Create workspace",
-            post(create),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/workspaces/new",
-            manage,
-            "Add workspace",
-            get(new_form),
-        ),
         Endpoint::page(
             Method::GET,
             "/com/calling/workspaces/{id}",
@@ -487,33 +354,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Workspace",
             get(details),
         ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/workspaces/{id}",
-            manage,
-            "Update workspace",
-            post(update),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/workspaces/{id}/edit",
-            manage,
-            "Edit workspace",
-            get(edit_form),
-        ),
-        Endpoint::page(
-            Method::GET,
-            "/com/calling/workspaces/{id}/delete",
-            manage,
-            "Confirm workspace deletion",
-            get(confirm_delete),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/calling/workspaces/{id}/delete",
-            manage,
-            "Delete workspace",
-            post(delete),
-        ),
-    ]
+    ];
+    all.extend(editor::endpoints::<WorkspacesEditor>());
+    all
 }

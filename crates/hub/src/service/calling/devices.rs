@@ -1,104 +1,17 @@
-//! Calling provisioning as the API and the console share it (SPEC §15): which organisation a
-//! request acts on, devices with their SIP credentials (DEV-1 … DEV-8), lines (DEV-6).
-//! SIP passwords exist in clear only here, on their way to the caller once; the store gets
-//! them sealed and nothing logs them.
+//! Devices with their SIP identity (DEV-1 … DEV-8) and lines (DEV-6). SIP passwords exist in
+//! clear only here, on their way to the caller once; the store gets them sealed and nothing
+//! logs them.
 
+use super::generate_password;
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
 use patchbay_domain::calling::{plan_lines, sip_user_name, LineRequest, MemberKind};
-use patchbay_domain::provisioning::{
-    check_sip_password, fax_placeholder_mac, normalise_mac, parse_webex_id, sip_password_from,
-};
+use patchbay_domain::provisioning::{check_sip_password, fax_placeholder_mac, normalise_mac};
 use patchbay_domain::{CustomerId, DeviceId, PersonId, Rule, WorkspaceId};
-use patchbay_store::calling::devices::{Device, NewDevice};
+use patchbay_store::calling::devices::{Device, DeviceModel, NewDevice};
 use patchbay_store::{StoreError, Taken};
 use rand::Rng;
-
-/// The organisation a request acts on: `orgId` when given (a provider acting on a customer,
-/// checked against the caller's scope), else the caller's own customer, else the only customer
-/// the caller can see. A customer outside the caller's scope is "not found".
-pub async fn org(
-    state: &AppState,
-    caller: &Caller,
-    org_id: Option<&str>,
-) -> Result<CustomerId, AppError> {
-    let scope = caller.principal.scope();
-    if let Some(raw) = org_id.map(str::trim).filter(|s| !s.is_empty()) {
-        let id = parse_webex_id("ORGANIZATION", raw)
-            .map(CustomerId)
-            .ok_or_else(|| AppError::field("orgId", Rule::Invalid))?;
-        if !state.store.customer_in_scope(scope, id).await? {
-            return Err(AppError::NotFound);
-        }
-        return Ok(id);
-    }
-    if let Some(c) = caller.principal.customer_id {
-        return Ok(c);
-    }
-    let (only, total) = state
-        .store
-        .list_customers(
-            scope,
-            &Default::default(),
-            None,
-            patchbay_store::PageRequest::new(0, 2),
-        )
-        .await?;
-    match (only.first(), total) {
-        (Some(c), 1) => Ok(c.id),
-        _ => Err(AppError::field("orgId", Rule::Required)),
-    }
-}
-
-/// A resource found by id belongs to `customer`: the caller must see that customer, and when
-/// the request named an `orgId` it must be the same one. Otherwise the resource is not found.
-pub async fn ensure_visible(
-    state: &AppState,
-    caller: &Caller,
-    customer: CustomerId,
-    org_id: Option<&str>,
-) -> Result<(), AppError> {
-    if let Some(raw) = org_id.map(str::trim).filter(|s| !s.is_empty()) {
-        if parse_webex_id("ORGANIZATION", raw) != Some(customer.0) {
-            return Err(AppError::NotFound);
-        }
-    }
-    if state
-        .store
-        .customer_in_scope(caller.principal.scope(), customer)
-        .await?
-    {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
-/// A fresh SIP password meeting the DEV-4 policy (docs/api.md).
-pub fn generate_password(user: &str) -> String {
-    let mut rng = rand::rngs::OsRng;
-    sip_password_from(&mut || rng.gen::<u32>(), user)
-}
-
-/// A person or workspace id as clients send it (Webex id or plain uuid) and which one it is.
-pub async fn member_of(
-    state: &AppState,
-    customer: CustomerId,
-    raw: &str,
-) -> Result<Option<(MemberKind, uuid::Uuid)>, AppError> {
-    if let Some(u) = parse_webex_id("PEOPLE", raw) {
-        if let Ok(p) = state.store.person(PersonId(u)).await {
-            return Ok((p.customer_id == customer).then_some((MemberKind::People, u)));
-        }
-    }
-    if let Some(u) = parse_webex_id("PLACE", raw) {
-        if let Ok(w) = state.store.workspace(WorkspaceId(u)).await {
-            return Ok((w.customer_id == customer).then_some((MemberKind::Place, u)));
-        }
-    }
-    Ok(None)
-}
 
 /// What a client asks for when adding a device.
 #[derive(Debug, Clone)]
@@ -139,13 +52,24 @@ pub fn registrar(state: &AppState, customer_label: &str) -> String {
     format!("{customer_label}.{}", state.config.sip_domain())
 }
 
-/// Create a device with its SIP identity (DEV-1 … DEV-4). The caller has authorised `customer`.
-pub async fn create_device(
+/// A device request checked against the catalogue, ready to draw SIP identities for.
+pub(crate) struct DevicePlan {
+    model: DeviceModel,
+    /// The normalised MAC; none for the fax service (a placeholder is drawn).
+    mac: Option<String>,
+    owner: (MemberKind, uuid::Uuid),
+    password: Option<String>,
+    registrar: String,
+    outbound_proxy: String,
+}
+
+/// DEV-1 … DEV-3: the model exists, suits the owner's kind and is onboarded by MAC (or is the
+/// fax service); the MAC is well formed.
+pub(crate) async fn plan_device(
     state: &AppState,
-    caller: &Caller,
     customer: CustomerId,
     req: &DeviceRequest,
-) -> Result<Credentials, AppError> {
+) -> Result<DevicePlan, AppError> {
     let model = match state.store.device_model(&req.model).await {
         Ok(m) => m,
         Err(StoreError::NotFound) => return Err(AppError::field("model", Rule::Invalid)),
@@ -158,7 +82,7 @@ pub async fn create_device(
         // Activation-code models are onboarded with POST /v1/devices/activationCode.
         return Err(AppError::field("mac", Rule::NotAllowed));
     }
-    let mut mac = if model.fax {
+    let mac = if model.fax {
         None
     } else {
         let raw = req.mac.as_deref().unwrap_or("");
@@ -167,6 +91,94 @@ pub async fn create_device(
         }
         Some(normalise_mac(raw).map_err(|r| AppError::field("mac", r))?)
     };
+    let label = state
+        .store
+        .customer(patchbay_domain::Scope::All, customer)
+        .await?;
+    Ok(DevicePlan {
+        mac,
+        owner: req.owner,
+        password: req.password.clone(),
+        registrar: registrar(state, &label.fields.customer_id),
+        outbound_proxy: state.config.sip_domain(),
+        model,
+    })
+}
+
+/// Draw a SIP identity for the device (DEV-4: user name from the owner's name, password
+/// generated or the supplied one checked) and insert it with `insert`; a drawn name or fax
+/// placeholder MAC that is already taken is drawn again.
+pub(crate) async fn insert_with_draws<F, Fut>(
+    state: &AppState,
+    plan: &DevicePlan,
+    owner_name: &str,
+    surface: super::Surface,
+    mut insert: F,
+) -> Result<Credentials, AppError>
+where
+    F: FnMut(NewDevice) -> Fut,
+    Fut: std::future::Future<Output = Result<DeviceId, StoreError>>,
+{
+    let model = &plan.model;
+    let mut rng = rand::rngs::OsRng;
+    for _ in 0..8 {
+        let user = sip_user_name(owner_name, rng.gen());
+        let password = match (&plan.password, model.partner_managed()) {
+            (Some(p), _) => {
+                check_sip_password(p, &user).map_err(|r| AppError::field("password", r))?;
+                p.clone()
+            }
+            (None, true) => return Err(AppError::field("password", Rule::Required)),
+            (None, false) => generate_password(&user),
+        };
+        let mac = match &plan.mac {
+            Some(m) => m.clone(),
+            None => fax_placeholder_mac(rng.gen::<u64>()),
+        };
+        let line_port = format!("{user}@{}", plan.registrar);
+        let new = NewDevice {
+            model: model.model.clone(),
+            mac: mac.clone(),
+            owner_kind: plan.owner.0,
+            owner_id: plan.owner.1,
+            sip_user_name: user.clone(),
+            sealed_password: state.secrets.seal(&password),
+            line_port: line_port.clone(),
+            outbound_proxy: plan.outbound_proxy.clone(),
+            registrar: plan.registrar.clone(),
+        };
+        match insert(new).await {
+            Ok(device_id) => {
+                return Ok(Credentials {
+                    device_id,
+                    model: model.model.clone(),
+                    mac,
+                    sip_user_name: user,
+                    password,
+                    line_port,
+                    outbound_proxy: plan.outbound_proxy.clone(),
+                    registrar: plan.registrar.clone(),
+                })
+            }
+            // A generated name or placeholder MAC collided: draw again.
+            Err(StoreError::Taken(Taken::SipUserName)) => continue,
+            Err(StoreError::Taken(Taken::Mac)) if model.fax => continue,
+            Err(e) => return Err(surface.refusal(e)),
+        }
+    }
+    Err(AppError::Internal(
+        "no free SIP user name after 8 draws".into(),
+    ))
+}
+
+/// Create a device with its SIP identity (DEV-1 … DEV-4). The caller has authorised `customer`.
+pub async fn create_device(
+    state: &AppState,
+    caller: &Caller,
+    customer: CustomerId,
+    req: &DeviceRequest,
+) -> Result<Credentials, AppError> {
+    let plan = plan_device(state, customer, req).await?;
     let owner_name = match req.owner.0 {
         MemberKind::People => state
             .store
@@ -185,68 +197,12 @@ pub async fn create_device(
             .map(|w| w.fields.display_name)
             .ok_or_else(|| AppError::field("workspaceId", Rule::Invalid))?,
     };
-    let label = state
-        .store
-        .customer(patchbay_domain::Scope::All, customer)
-        .await?;
-    let registrar = registrar(state, &label.fields.customer_id);
-    let outbound_proxy = state.config.sip_domain();
-    let mut rng = rand::rngs::OsRng;
-    for _ in 0..8 {
-        let user = sip_user_name(&owner_name, rng.gen());
-        let password = match (&req.password, model.partner_managed()) {
-            (Some(p), _) => {
-                check_sip_password(p, &user).map_err(|r| AppError::field("password", r))?;
-                p.clone()
-            }
-            (None, true) => return Err(AppError::field("password", Rule::Required)),
-            (None, false) => generate_password(&user),
-        };
-        let the_mac = match &mac {
-            Some(m) => m.clone(),
-            None => fax_placeholder_mac(rng.gen::<u64>()),
-        };
-        let line_port = format!("{user}@{registrar}");
-        let new = NewDevice {
-            model: model.model.clone(),
-            mac: the_mac.clone(),
-            owner_kind: req.owner.0,
-            owner_id: req.owner.1,
-            sip_user_name: user.clone(),
-            sealed_password: state.secrets.seal(&password),
-            line_port: line_port.clone(),
-            outbound_proxy: outbound_proxy.clone(),
-            registrar: registrar.clone(),
-        };
-        match state
-            .store
-            .create_device(&caller.meta(), customer, &new)
-            .await
-        {
-            Ok(device_id) => {
-                return Ok(Credentials {
-                    device_id,
-                    model: model.model.clone(),
-                    mac: the_mac,
-                    sip_user_name: user,
-                    password,
-                    line_port,
-                    outbound_proxy,
-                    registrar,
-                })
-            }
-            // A generated name or placeholder MAC collided: draw again.
-            Err(StoreError::Taken(Taken::SipUserName)) => continue,
-            Err(StoreError::Taken(Taken::Mac)) if model.fax => {
-                mac = None;
-                continue;
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Err(AppError::Internal(
-        "no free SIP user name after 8 draws".into(),
-    ))
+    let meta = caller.meta();
+    insert_with_draws(state, &plan, &owner_name, super::Surface::Api, |d| {
+        let meta = &meta;
+        async move { state.store.create_device(meta, customer, &d).await }
+    })
+    .await
 }
 
 /// DEV-5: a new SIP password for a device, generated unless the client supplies one (partner
