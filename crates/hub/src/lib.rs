@@ -57,7 +57,7 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     let i18n = i18n::I18n::load()?;
     let prefs = store.preferences().await?;
     (log_control)(prefs.log_level);
-    let state = AppState::new(store, i18n, config, secrets, log_control);
+    let state = AppState::new(store, i18n, config, secrets, log_control, prefs);
     Ok(Prepared { state, first_admin })
 }
 
@@ -138,7 +138,8 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     })
 }
 
-/// Node presence for scale-out: heartbeat every [`HEARTBEAT`]; systems held by a node silent for
+/// Node presence for scale-out: heartbeat every [`HEARTBEAT`] (which also picks up preferences
+/// changed on another node); systems held by a node silent for
 /// [`STALE_AFTER`] are offline since its last heartbeat (any node does the sweeping). A node that
 /// restarts on its own data dir releases what its previous run held at once (that run is gone:
 /// it no longer holds the data dir's lock), so a crash shows at the next start, not later.
@@ -170,6 +171,7 @@ async fn spawn_presence(state: AppState) {
         loop {
             tick.tick().await;
             state.throttle.housekeeping();
+            state.reload_preferences().await;
             sweep(state.clone()).await;
         }
     });

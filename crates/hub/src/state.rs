@@ -2,10 +2,10 @@
 
 use crate::config::Config;
 use crate::i18n::I18n;
-use patchbay_domain::preferences::LogLevel;
+use patchbay_domain::preferences::{LogLevel, Preferences};
 use patchbay_store::crypto::SecretBox;
 use patchbay_store::Store;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 
 /// Changes the server log level at once (PRF-7).
 pub type LogControl = Arc<dyn Fn(LogLevel) + Send + Sync>;
@@ -28,6 +28,9 @@ pub struct Inner {
     pub throttle: crate::auth::Throttle,
     /// The customer systems connected to this node.
     pub agents: crate::http::gateway::Registry,
+    /// The server preferences as last read: replaced when they change here, reloaded with each
+    /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
+    preferences: RwLock<Arc<Preferences>>,
 }
 
 impl AppState {
@@ -37,6 +40,7 @@ impl AppState {
         config: Config,
         secrets: SecretBox,
         log_control: LogControl,
+        preferences: Preferences,
     ) -> Self {
         let identity = crate::datadir::node_identity(&config.data_dir);
         Self {
@@ -50,7 +54,35 @@ impl AppState {
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity),
+                preferences: RwLock::new(Arc::new(preferences)),
             }),
+        }
+    }
+
+    /// The server preferences, without a database read (pages read them on every request).
+    pub fn preferences(&self) -> Arc<Preferences> {
+        match self.preferences.read() {
+            Ok(p) => p.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Use `prefs` from now on (they were just stored); the log level applies at once (PRF-7).
+    pub fn use_preferences(&self, prefs: Preferences) {
+        (self.log_control)(prefs.log_level);
+        let prefs = Arc::new(prefs);
+        match self.preferences.write() {
+            Ok(mut p) => *p = prefs,
+            Err(poisoned) => *poisoned.into_inner() = prefs,
+        }
+    }
+
+    /// Read the stored preferences again and use them if another node changed them.
+    pub async fn reload_preferences(&self) {
+        match self.store.preferences().await {
+            Ok(stored) if stored != *self.preferences() => self.use_preferences(stored),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "reading the preferences failed"),
         }
     }
 }

@@ -104,7 +104,7 @@ async fn check_new_password(
 ) -> Result<String, AppError> {
     password::check_policy(pw).map_err(|r| AppError::field("password", r))?;
     if let Some(id) = id {
-        let n = state.store.preferences().await?.password_history_count;
+        let n = state.preferences().password_history_count;
         if n > 0 {
             let history = state.store.password_history(id, n).await?;
             let candidate = pw.to_string();

@@ -104,7 +104,7 @@ pub async fn update(
     let fields = customer::normalise(input.fields);
     customer::validate(&fields, input.service_password.as_deref()).map_err(AppError::Validation)?;
     if fields.customer_id != current.fields.customer_id
-        && !state.store.preferences().await?.allow_customer_id_change
+        && !state.preferences().allow_customer_id_change
     {
         // PRF-11: the customer ID is fixed unless the preference allows changing it.
         return Err(AppError::field("customerId", Rule::NotAllowed));

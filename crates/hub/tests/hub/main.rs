@@ -13,5 +13,6 @@ mod crash;
 mod hardening;
 mod lockout;
 mod mail;
+mod preferences;
 mod rbac;
 mod server;

@@ -165,7 +165,7 @@ pub async fn save(
     caller.require(Capability::ServerSettings)?;
     let prefs = prefs.validated().map_err(AppError::Validation)?;
     state.store.set_preferences(&caller.meta(), &prefs).await?;
-    (state.log_control)(prefs.log_level);
+    state.use_preferences(prefs.clone());
     Ok(prefs)
 }
 

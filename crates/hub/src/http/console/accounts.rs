@@ -86,6 +86,7 @@ impl ListPage {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let lp = ListParams::parse(&LIST, q.as_deref());
@@ -96,7 +97,6 @@ async fn list(
         created_by: None,
     };
     let (items, total) = svc::list(&state, &caller, filter, lp.sort_as(), lp.page()).await?;
-    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
     let rows = items
         .into_iter()
         .map(|a| Row {
@@ -192,7 +192,7 @@ fn form_page(
 }
 
 async fn new_form(State(state): State<AppState>, caller: Caller) -> Response {
-    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+    let ctx = Ctx::new(&state, &caller, "/com/accounts");
     let role = Role::Operator;
     let f = AccountFields {
         login_name: String::new(),
@@ -312,7 +312,7 @@ async fn rerender(
 ) -> Result<Response, AppError> {
     match err {
         AppError::Validation(_) | AppError::Conflict(..) => {
-            let ctx = Ctx::for_caller(state, caller, "/com/accounts").await;
+            let ctx = Ctx::new(state, caller, "/com/accounts");
             let errors = FieldMessages::from_error(&err, &state.i18n, ctx.lang);
             let mut r = render(&form_page(ctx, caller, id, shown, errors));
             *r.status_mut() = StatusCode::BAD_REQUEST;
@@ -365,10 +365,10 @@ fn parse_id(id: &str) -> Result<AccountId, AppError> {
 async fn edit_form(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let account = svc::get(&state, &caller, parse_id(&id)?).await?;
-    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
     Ok(render(&form_page(
         ctx,
         &caller,
@@ -416,6 +416,7 @@ struct DeletePage {
 async fn confirm_delete(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let mut targets = Vec::new();
@@ -426,7 +427,6 @@ async fn confirm_delete(
     if targets.is_empty() {
         return Ok(Redirect::to("/com/accounts").into_response());
     }
-    let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
     let error = if targets
         .iter()
         .any(|(id, _)| *id == caller.account.id.to_string())
@@ -456,7 +456,7 @@ async fn delete(
     match svc::delete(&state, &caller, &ids).await {
         Ok(_) => Ok(Redirect::to("/com/accounts?done=deleted").into_response()),
         Err(AppError::Conflict(id, _)) => {
-            let ctx = Ctx::for_caller(&state, &caller, "/com/accounts").await;
+            let ctx = Ctx::new(&state, &caller, "/com/accounts");
             let mut targets = Vec::new();
             for i in &ids {
                 if let Ok(a) = svc::get(&state, &caller, *i).await {

@@ -39,9 +39,25 @@ pub struct Ctx {
     pub read_only: bool,
 }
 
+/// A page handler's context: the caller's language, menu and CSRF token, the preferences'
+/// system name, and the request path for the menu's current entry.
+impl axum::extract::FromRequestParts<AppState> for Ctx {
+    type Rejection = crate::error::AppError;
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let caller =
+            <Caller as axum::extract::FromRequestParts<AppState>>::from_request_parts(parts, state)
+                .await?;
+        Ok(Self::new(state, &caller, parts.uri.path()))
+    }
+}
+
 impl Ctx {
-    pub async fn for_caller(state: &AppState, caller: &Caller, path: &str) -> Self {
-        let prefs = state.store.preferences().await.unwrap_or_default();
+    /// The context of a page at `path` (the menu marks the entry it starts with) for `caller`.
+    pub fn new(state: &AppState, caller: &Caller, path: &str) -> Self {
+        let prefs = state.preferences();
         let session = caller.session.as_ref();
         let p = &caller.principal;
         let kiosk = p.kiosk_mode && p.role.may_use_kiosk();
@@ -64,21 +80,22 @@ impl Ctx {
                 calling: p.allowed(Capability::ViewProvisioning),
                 kiosk,
             },
-            system_name: prefs.system_name,
+            system_name: prefs.system_name.clone(),
             path: path.to_string(),
             read_only: p.effective_read_only(),
         }
     }
 
-    pub async fn anonymous(state: &AppState, lang: &str, path: &str) -> Self {
-        let prefs = state.store.preferences().await.unwrap_or_default();
+    /// The context of a page before sign-in (login, password reset).
+    pub fn anonymous(state: &AppState, lang: &str, path: &str) -> Self {
+        let prefs = state.preferences();
         Self {
             lang: I18n::language(lang),
             i18n: state.i18n.clone(),
             csrf: String::new(),
             user: None,
             menu: Menu::default(),
-            system_name: prefs.system_name,
+            system_name: prefs.system_name.clone(),
             path: path.to_string(),
             read_only: false,
         }

@@ -411,7 +411,7 @@ struct ChartsFragment {
 
 async fn view(state: &AppState, caller: &Caller, hidden: &Hidden) -> Result<(Ctx, View), AppError> {
     let d = state.store.dashboard(caller.principal.scope()).await?;
-    let ctx = Ctx::for_caller(state, caller, PAGE).await;
+    let ctx = Ctx::new(state, caller, PAGE);
     let v = build_view(&ctx, &d, hidden);
     Ok((ctx, v))
 }
@@ -466,14 +466,7 @@ impl Watch {
         if !(p.kiosk_mode && p.role.may_use_kiosk()) {
             let minutes = match caller.account.fields.session_timeout_minutes {
                 Some(m) => m,
-                None => {
-                    self.state
-                        .store
-                        .preferences()
-                        .await
-                        .ok()?
-                        .session_timeout_minutes
-                }
+                None => self.state.preferences().session_timeout_minutes,
             };
             let last_seen = caller.session.as_ref()?.last_seen_at;
             if jiff::Timestamp::now().duration_since(last_seen).as_secs() > minutes * 60 {

@@ -44,8 +44,8 @@ async fn login_page(
     error: String,
     info: String,
 ) -> Response {
-    let ctx = Ctx::anonymous(state, lang, "/com/login").await;
-    let prefs = state.store.preferences().await.unwrap_or_default();
+    let ctx = Ctx::anonymous(state, lang, "/com/login");
+    let prefs = state.preferences();
     let (banner_title, banner_html) = if prefs.security_banner.enabled {
         (
             prefs.security_banner.title.clone(),
@@ -177,7 +177,7 @@ pub async fn terms(State(state): State<AppState>, caller: Caller) -> Response {
         return Redirect::to(super::landing(&caller.principal)).into_response();
     }
     render(&TermsPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/terms").await,
+        ctx: Ctx::new(&state, &caller, "/com/terms"),
     })
 }
 
@@ -203,7 +203,7 @@ pub struct PasswordPage {
 pub async fn password(State(state): State<AppState>, caller: Caller) -> Response {
     render(&PasswordPage {
         forced: caller.account.fields.force_password_change,
-        ctx: Ctx::for_caller(&state, &caller, "/com/password").await,
+        ctx: Ctx::new(&state, &caller, "/com/password"),
         errors: FieldMessages::default(),
     })
 }
@@ -233,7 +233,7 @@ pub async fn change_password(
             e @ (AppError::Validation(_) | AppError::Conflict(..) | AppError::RateLimited { .. }),
         ) => {
             // OPR-3: wrong current passwords count toward the login's lockout.
-            let ctx = Ctx::for_caller(&state, &caller, "/com/password").await;
+            let ctx = Ctx::new(&state, &caller, "/com/password");
             let errors = FieldMessages::from_error(&e, &state.i18n, ctx.lang);
             let mut resp = render(&PasswordPage {
                 forced: caller.account.fields.force_password_change,

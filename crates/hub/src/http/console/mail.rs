@@ -54,7 +54,7 @@ async fn confirm(
     let ids = ids(q.unwrap_or_default().as_bytes())?;
     let targets = targets(&state, &caller, &ids).await?;
     Ok(render(&ConfirmPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/customers").await,
+        ctx: Ctx::new(&state, &caller, "/com/customers"),
         targets,
         done: None,
     }))
@@ -69,7 +69,7 @@ async fn send(
     let report = mail::send_subscription(&state, &caller, &ids).await?;
     let targets = targets(&state, &caller, &ids).await?;
     Ok(render(&ConfirmPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/customers").await,
+        ctx: Ctx::new(&state, &caller, "/com/customers"),
         targets,
         done: Some(report),
     }))
@@ -93,7 +93,7 @@ impl OutboxPage {
 async fn outbox(State(state): State<AppState>, caller: Caller) -> Result<Response, AppError> {
     let (mails, total) = state.store.list_mail(PageRequest::new(0, 100)).await?;
     Ok(render(&OutboxPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/outbox").await,
+        ctx: Ctx::new(&state, &caller, "/com/outbox"),
         mails,
         total,
         smtp: state.config.smtp_url.is_some(),

@@ -146,7 +146,7 @@ async fn console_auth(
     if !kiosk {
         let minutes = match caller.account.fields.session_timeout_minutes {
             Some(m) => m,
-            None => state.store.preferences().await?.session_timeout_minutes,
+            None => state.preferences().session_timeout_minutes,
         };
         let idle = now.duration_since(session.last_seen_at);
         if idle.as_secs() > minutes * 60 {
@@ -203,8 +203,8 @@ async fn html_errors(State(state): State<AppState>, req: Request, next: Next) ->
     };
     let status = resp.status();
     let ctx = match &caller {
-        Some(c) => Ctx::for_caller(&state, c, &path).await,
-        None => Ctx::anonymous(&state, "en", &path).await,
+        Some(c) => Ctx::new(&state, c, &path),
+        None => Ctx::anonymous(&state, "en", &path),
     };
     let (title, details) = state.i18n.error_texts(ctx.lang, &err);
     let mut detail = details.join(" ");

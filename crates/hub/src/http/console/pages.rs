@@ -33,7 +33,7 @@ pub(super) fn empty(path: &'static str, title_id: &'static str, cap: Capability)
         get(
             move |State(state): State<AppState>, caller: Caller| async move {
                 render(&EmptyPage {
-                    ctx: Ctx::for_caller(&state, &caller, path).await,
+                    ctx: Ctx::new(&state, &caller, path),
                     title_id,
                 })
             },
@@ -53,7 +53,7 @@ struct AboutPage {
 
 async fn about(State(state): State<AppState>, caller: Caller) -> Response {
     render(&AboutPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/about").await,
+        ctx: Ctx::new(&state, &caller, "/com/about"),
         version: VERSION,
         build: format!(
             "{} {}",
@@ -79,7 +79,7 @@ struct HelpPage {
 
 async fn help(State(state): State<AppState>, caller: Caller) -> Response {
     render(&HelpPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/help").await,
+        ctx: Ctx::new(&state, &caller, "/com/help"),
     })
 }
 
@@ -167,7 +167,7 @@ async fn save_preferences(
     match result {
         Ok(_) => Ok(Redirect::to("/com/preferences?saved=1").into_response()),
         Err(e @ AppError::Validation(_)) => {
-            let ctx = Ctx::for_caller(&state, &caller, "/com/preferences").await;
+            let ctx = Ctx::new(&state, &caller, "/com/preferences");
             let errors = FieldMessages::from_error(&e, &state.i18n, ctx.lang);
             let mut r = render(&PreferencesPage {
                 ctx,
@@ -188,7 +188,7 @@ async fn preferences_saved(
     axum::extract::RawQuery(q): axum::extract::RawQuery,
 ) -> Result<Response, AppError> {
     Ok(render(&PreferencesPage {
-        ctx: Ctx::for_caller(&state, &caller, "/com/preferences").await,
+        ctx: Ctx::new(&state, &caller, "/com/preferences"),
         p: state.store.preferences().await?,
         errors: FieldMessages::default(),
         saved: q.is_some_and(|q| q.contains("saved")),

@@ -36,9 +36,9 @@ async fn page_with(
     caller: &Caller,
     errors: FieldMessages,
 ) -> Result<ProfilePage, AppError> {
-    let ctx = Ctx::for_caller(state, caller, "/com/profile").await;
+    let ctx = Ctx::new(state, caller, "/com/profile");
     let f = &caller.account.fields;
-    let default_timeout = state.store.preferences().await?.session_timeout_minutes;
+    let default_timeout = state.preferences().session_timeout_minutes;
     Ok(ProfilePage {
         login: f.login_name.clone(),
         name: caller.account.display_name(),

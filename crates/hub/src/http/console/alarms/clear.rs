@@ -79,7 +79,7 @@ pub(super) async fn confirm_clear(
     if ids.is_empty() {
         return Ok(Redirect::to(&back.url()).into_response());
     }
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     let targets = targets(&state, &caller, &ctx, &back, &ids).await?;
     let error = if targets.iter().any(|t| t.ongoing) {
         ctx.t("conflict-alarm-ongoing")
@@ -116,7 +116,7 @@ pub(super) async fn clear_selected(
             Ok(Redirect::to(&to).into_response())
         }
         Err(err @ AppError::Conflict(..)) => {
-            let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+            let ctx = Ctx::new(&state, &caller, LIST);
             let targets = targets(&state, &caller, &ctx, &back, &ids).await?;
             let error = match &err {
                 AppError::Conflict(id, _) => ctx.t(id),
@@ -189,7 +189,7 @@ pub(super) async fn confirm_clear_type(
     };
     let clearable = count(false).await?;
     let ongoing = count(true).await?;
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     let summary = ctx.i18n.t_args(
         ctx.lang,
         "alarms-clear-type-confirm",

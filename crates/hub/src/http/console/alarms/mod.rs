@@ -269,6 +269,7 @@ fn notice(ctx: &Ctx, q: &str) -> String {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let q = q.unwrap_or_default();
@@ -280,7 +281,6 @@ async fn list(
         .list_alarms(scope, &filter, alarm_sort(&lp), lp.page())
         .await?;
     let summary = state.store.alarm_summary(scope, &filter).await?;
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
     let tz = jiff::tz::TimeZone::system();
     let rows: Vec<Row> = items.into_iter().map(|a| row(&ctx, &tz, a)).collect();
     let by_severity = Severity::ALL

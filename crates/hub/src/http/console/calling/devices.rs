@@ -119,6 +119,7 @@ struct ListPage {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -132,7 +133,6 @@ async fn list(
         ..Default::default()
     };
     let (items, total) = state.store.list_devices(org.id, &filter, lp.page()).await?;
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let rows: Vec<DeviceRow> = items
         .into_iter()
         .map(|d| device_row(&ctx, &org, d))
@@ -244,12 +244,12 @@ struct DetailsPage {
 async fn details(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (device, org) = visible_device(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let lines = line_rows(&ctx, &org, state.store.device_lines(device.id).await?);
     let page = DetailsPage {
         d: device_view(&ctx, &org, &device),
@@ -276,12 +276,12 @@ struct PasswordPage {
 async fn confirm_password(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (device, org) = visible_device(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     Ok(render(&PasswordPage {
         d: device_view(&ctx, &org, &device),
         ctx,
@@ -340,6 +340,7 @@ pub fn credentials_view(
 async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
     body: Bytes,
@@ -353,7 +354,7 @@ async fn reset_password(
     let password = match svc::reset_password(&state, &caller, &device, supplied.as_deref()).await {
         Ok(p) => p,
         Err(e @ AppError::Validation(_)) => {
-            let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
+            let ctx = Ctx::new(&state, &caller, DEVICES);
             let mut r = render(&PasswordPage {
                 errors: messages(&ctx, &e),
                 d: device_view(&ctx, &org, &device),
@@ -365,7 +366,6 @@ async fn reset_password(
         }
         Err(e) => return Err(e),
     };
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let c = Credentials {
         device_id: device.id,
         model: device.model.model.clone(),
@@ -441,12 +441,12 @@ async fn credentials_csv(
 async fn confirm_delete(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (device, org) = visible_device(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let page = ConfirmPage {
         title: ctx.t("calling-device-delete-title"),
         message: ctx.t("calling-device-delete-confirm"),

@@ -145,7 +145,7 @@ async fn save<E: Editor>(
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
-            let ctx = Ctx::for_caller(state, caller, E::SECTION).await;
+            let ctx = Ctx::new(state, caller, E::SECTION);
             let errors = messages(&ctx, &e);
             show::<E>(state, ctx, org, current, v, errors).await
         }
@@ -156,6 +156,7 @@ async fn save<E: Editor>(
 async fn new_form<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -163,7 +164,6 @@ async fn new_form<E: Editor>(
         Ok(o) => o,
         Err(page) => return Ok(page),
     };
-    let ctx = Ctx::for_caller(&state, &caller, E::SECTION).await;
     let v = E::blank(&caller);
     show::<E>(&state, ctx, org, None, v, FieldMessages::default()).await
 }
@@ -186,11 +186,11 @@ async fn create<E: Editor>(
 async fn edit_form<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
-    let ctx = Ctx::for_caller(&state, &caller, E::SECTION).await;
     let v = E::of(&e);
     show::<E>(&state, ctx, org, Some(&e), v, FieldMessages::default()).await
 }
@@ -210,11 +210,11 @@ async fn update<E: Editor>(
 async fn confirm_delete<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
-    let ctx = Ctx::for_caller(&state, &caller, E::SECTION).await;
     let id = E::id(&e);
     let page = ConfirmPage {
         title: ctx.t(E::DELETE_TITLE),

@@ -81,7 +81,7 @@ async fn page(
     notice: String,
     errors: FieldMessages,
 ) -> Result<LinesPage, AppError> {
-    let ctx = Ctx::for_caller(state, caller, DEVICES).await;
+    let ctx = Ctx::new(state, caller, DEVICES);
     let lines = state.store.device_lines(device.id).await?;
     let used = used_ports(&lines);
     let full = used >= device.model.line_ports;
@@ -132,12 +132,12 @@ async fn page(
 async fn show(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (device, org) = visible_device(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
     let notice = match form.get("done") {
         Some("added") => ctx.t("calling-line-added"),
         Some("removed" | "cleared") => ctx.t("calling-lines-removed"),
@@ -214,7 +214,7 @@ async fn change(
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
-            let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
+            let ctx = Ctx::new(&state, &caller, DEVICES);
             let mut errors = messages(&ctx, &e);
             if let Some(m) = errors.by_field.remove("members") {
                 errors.general.push(m);

@@ -84,7 +84,7 @@ async fn list_page(
         .store
         .list_locations(org.id, &filter, lp.page())
         .await?;
-    let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
+    let ctx = Ctx::new(state, caller, LOCATIONS);
     let rows: Vec<LocationRow> = items
         .into_iter()
         .map(|l| LocationRow {
@@ -149,12 +149,12 @@ struct DetailsPage {
 async fn details(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (l, org) = editor::visible::<LocationsEditor>(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, LOCATIONS).await;
     let f = &l.fields;
     let a = &f.address;
     let facts = vec![
@@ -407,7 +407,7 @@ impl Editor for LocationsEditor {
     ) -> Result<Response, AppError> {
         match err {
             e @ AppError::Conflict(..) => {
-                let ctx = Ctx::for_caller(state, caller, LOCATIONS).await;
+                let ctx = Ctx::new(state, caller, LOCATIONS);
                 let error = messages(&ctx, &e).general.join(" ");
                 list_page(state, caller, org, None, error).await
             }

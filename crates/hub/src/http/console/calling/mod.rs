@@ -176,7 +176,7 @@ pub async fn choose(
         Err(AppError::Validation(_)) if raw.is_none() => {
             let search = form.text("orgSearch");
             let (choices, more) = customers_in_scope(state, caller, &search).await?;
-            let ctx = Ctx::for_caller(state, caller, section).await;
+            let ctx = Ctx::new(state, caller, section);
             return Ok(Err(render(&PickPage {
                 ctx,
                 section,

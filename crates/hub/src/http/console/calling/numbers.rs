@@ -113,6 +113,7 @@ struct ListPage {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -133,7 +134,6 @@ async fn list(
         ..Default::default()
     };
     let (items, total) = state.store.list_numbers(org.id, &filter, lp.page()).await?;
-    let ctx = Ctx::for_caller(&state, &caller, NUMBERS).await;
     let rows: Vec<NumberRow> = items
         .into_iter()
         .map(|n| {
@@ -214,7 +214,7 @@ async fn add_page(
     (location, kind, numbers): (String, String, String),
     errors: FieldMessages,
 ) -> Result<Response, AppError> {
-    let ctx = Ctx::for_caller(state, caller, NUMBERS).await;
+    let ctx = Ctx::new(state, caller, NUMBERS);
     let status = if errors.any() {
         StatusCode::BAD_REQUEST
     } else {
@@ -269,6 +269,7 @@ fn parse_numbers(text: &str) -> (Vec<String>, Vec<String>) {
 async fn add(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -281,7 +282,6 @@ async fn add(
     let location = posted.text("location");
     let kind_text = posted.text("type");
     let text = posted.text("numbers");
-    let ctx = Ctx::for_caller(&state, &caller, NUMBERS).await;
     let mut errs = Vec::new();
     let loc = match location.parse::<LocationId>() {
         Ok(l) => match state.store.location(l).await {
@@ -360,6 +360,7 @@ async fn selection(
 async fn confirm_remove(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -372,7 +373,6 @@ async fn confirm_remove(
     if chosen.is_empty() {
         return Ok(Redirect::to(&org.link(NUMBERS)).into_response());
     }
-    let ctx = Ctx::for_caller(&state, &caller, NUMBERS).await;
     let mut s = url::form_urlencoded::Serializer::new(String::new());
     for k in &keys {
         s.append_pair("n", k);

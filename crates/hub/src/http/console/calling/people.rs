@@ -85,6 +85,7 @@ struct ListPage {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -98,7 +99,6 @@ async fn list(
         ..Default::default()
     };
     let (items, total) = state.store.list_people(org.id, &filter, lp.page()).await?;
-    let ctx = Ctx::for_caller(&state, &caller, PEOPLE).await;
     let rows: Vec<PersonRow> = items
         .into_iter()
         .map(|p| PersonRow {
@@ -151,12 +151,12 @@ struct DetailsPage {
 async fn details(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (p, org) = editor::visible::<PeopleEditor>(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, PEOPLE).await;
     let filter = DeviceFilter {
         person: Some(p.id.0),
         ..Default::default()

@@ -93,7 +93,7 @@ struct WizardPage {
 
 impl WizardPage {
     async fn new(state: &AppState, caller: &Caller, org: Org, step: &'static str) -> Self {
-        let ctx = Ctx::for_caller(state, caller, DEVICES).await;
+        let ctx = Ctx::new(state, caller, DEVICES);
         Self {
             action: org.link(NEW),
             rooms: room_types(&ctx),
@@ -390,7 +390,7 @@ async fn start(
         .await;
     }
     if let Some(w) = form.get("workspace").filter(|s| !s.is_empty()) {
-        let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
+        let ctx = Ctx::new(&state, &caller, DEVICES);
         return match workspace_owner(&state, &ctx, &org, w).await? {
             Ok(owner) => {
                 let dv = DeviceValues::default();
@@ -452,7 +452,7 @@ async fn submit(
                 device_step(&state, &caller, org, owner, (ws, dv), none, StatusCode::OK).await
             }
             Err(e) => {
-                let ctx = Ctx::for_caller(&state, &caller, DEVICES).await;
+                let ctx = Ctx::new(&state, &caller, DEVICES);
                 let errors = messages(&ctx, &e);
                 let bad = StatusCode::BAD_REQUEST;
                 new_workspace_step(&state, &caller, org, ws, dv, errors, bad).await
@@ -475,7 +475,7 @@ async fn save(
     ws: WorkspaceValues,
     dv: DeviceValues,
 ) -> Result<Response, AppError> {
-    let ctx = Ctx::for_caller(state, caller, DEVICES).await;
+    let ctx = Ctx::new(state, caller, DEVICES);
     let bad = StatusCode::BAD_REQUEST;
     let owner = match posted.text("usage").as_str() {
         "person" => person_owner(state, &org, &posted.text("person")).await?,

@@ -65,6 +65,7 @@ struct ListPage {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
@@ -81,7 +82,6 @@ async fn list(
         .store
         .list_workspaces(org.id, &filter, lp.page())
         .await?;
-    let ctx = Ctx::for_caller(&state, &caller, WORKSPACES).await;
     let rows: Vec<WorkspaceRow> = items
         .into_iter()
         .map(|w| WorkspaceRow {
@@ -138,12 +138,12 @@ struct DetailsPage {
 async fn details(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
     let (w, org) = editor::visible::<WorkspacesEditor>(&state, &caller, &id, &form).await?;
-    let ctx = Ctx::for_caller(&state, &caller, WORKSPACES).await;
     let filter = DeviceFilter {
         workspace: Some(w.id.0),
         ..Default::default()

@@ -91,7 +91,7 @@ pub(super) async fn details_page(
     notice: &str,
 ) -> Result<Response, AppError> {
     let c = svc::get(state, caller, id).await?;
-    let ctx = Ctx::for_caller(state, caller, LIST).await;
+    let ctx = Ctx::new(state, caller, LIST);
     let systems = state
         .store
         .systems_of(id)
@@ -151,7 +151,7 @@ pub(super) async fn test_connection(
     let id = parse_customer(&id)?;
     let (ok, _light, code) = svc::test_connection(&state, &caller, id).await?;
     let c = svc::get(&state, &caller, id).await?;
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     let reason = status_text(&ctx, &code, c.last_seen_at);
     let text = if ok {
         if code == "connectionSuccessful" {

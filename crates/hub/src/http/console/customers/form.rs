@@ -151,7 +151,7 @@ pub(super) async fn form_page(
     v: FormValues,
     errors: FieldMessages,
 ) -> Result<FormPage, AppError> {
-    let ctx = Ctx::for_caller(state, caller, LIST).await;
+    let ctx = Ctx::new(state, caller, LIST);
     let distributors = state
         .store
         .distributors(caller.principal.scope())
@@ -181,8 +181,7 @@ pub(super) async fn form_page(
                 .collect()
         })
         .unwrap_or_default();
-    let customer_id_locked =
-        current.is_some() && !state.store.preferences().await?.allow_customer_id_change;
+    let customer_id_locked = current.is_some() && !state.preferences().allow_customer_id_change;
     Ok(FormPage {
         ctx,
         id: current.map(|c| c.id.to_string()),
@@ -271,7 +270,7 @@ pub(super) async fn rerender_form(
 ) -> Result<Response, AppError> {
     match err {
         AppError::Validation(_) | AppError::Conflict(..) => {
-            let ctx = Ctx::for_caller(state, caller, LIST).await;
+            let ctx = Ctx::new(state, caller, LIST);
             let errors = field_messages(&ctx, &err);
             let page = form_page(state, caller, current, v, errors).await?;
             let mut r = render(&page);
@@ -362,7 +361,7 @@ pub(super) async fn confirm_delete(
     if targets.is_empty() {
         return Ok(Redirect::to(LIST).into_response());
     }
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     Ok(render(&DeletePage { ctx, targets }))
 }
 

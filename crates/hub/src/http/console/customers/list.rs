@@ -254,7 +254,7 @@ pub(super) async fn list(
             lp.page(),
         )
         .await?;
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     let rows: Vec<Row> = items.into_iter().map(|c| row(&ctx, c)).collect();
     let notice = match FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).get("done") {
         Some("deleted") => ctx.t("cus-deleted"),

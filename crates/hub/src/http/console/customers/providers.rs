@@ -56,7 +56,7 @@ pub(super) async fn providers_page(
     m: ProviderMessages,
     status: StatusCode,
 ) -> Result<Response, AppError> {
-    let ctx = Ctx::for_caller(state, caller, LIST).await;
+    let ctx = Ctx::new(state, caller, LIST);
     let resellers = state
         .store
         .resellers(caller.principal.scope(), None)
@@ -104,7 +104,7 @@ pub(super) async fn providers(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let done = FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).text("done");
-    let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+    let ctx = Ctx::new(&state, &caller, LIST);
     let notice = match done.as_str() {
         "added" => ctx.t("prov-added"),
         "deleted" => ctx.t("prov-deleted"),
@@ -155,7 +155,7 @@ pub(super) async fn add_distributor(
     match result {
         Ok(()) => Ok(Redirect::to("/com/providers?done=added").into_response()),
         Err(e @ AppError::Validation(_)) => {
-            let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+            let ctx = Ctx::new(&state, &caller, LIST);
             let m = ProviderMessages {
                 d_error: name_error(&ctx, &e),
                 d_name: name,
@@ -193,7 +193,7 @@ pub(super) async fn add_reseller(
     match result {
         Ok(_) => Ok(Redirect::to("/com/providers?done=added").into_response()),
         Err(e @ AppError::Validation(_)) => {
-            let ctx = Ctx::for_caller(&state, &caller, LIST).await;
+            let ctx = Ctx::new(&state, &caller, LIST);
             let m = ProviderMessages {
                 r_error: name_error(&ctx, &e),
                 r_name: name,
@@ -212,7 +212,7 @@ pub(super) async fn in_use(
     caller: &Caller,
     id: &str,
 ) -> Result<Response, AppError> {
-    let ctx = Ctx::for_caller(state, caller, LIST).await;
+    let ctx = Ctx::new(state, caller, LIST);
     let m = ProviderMessages {
         error: ctx.t(id),
         ..Default::default()

@@ -1,0 +1,51 @@
+//! Server preferences (PRF-1 … PRF-11) as the pages use them: read from the hub's memory, not the
+//! database on every page, and picked up when another node changes them.
+
+use crate::common::*;
+use patchbay_store::AuditMeta;
+use reqwest::StatusCode;
+
+/// PRF-5: the system name under the menu bar. A change stored by another node (here: written to
+/// the shared database directly) shows once this node's heartbeat re-reads the preferences; a
+/// change made through this node shows at once.
+#[tokio::test]
+async fn prf_5_preferences_are_cached_and_reloaded_from_other_nodes() {
+    let hub = TestHub::start().await;
+    hub.account("prefs-op", patchbay_domain::Role::Operator)
+        .await;
+    let b = Browser::new(&hub);
+    b.login_ready("prefs-op", PASSWORD).await;
+    let mut p = hub
+        .store()
+        .preferences()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    p.system_name = "Other node".into();
+    hub.store()
+        .set_preferences(&AuditMeta::cli(), &p)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (s, html, _) = b.get("/com/help").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!html.contains("Other node"), "served from the cache");
+    hub.running.state.reload_preferences().await;
+    let (_, html, _) = b.get("/com/help").await;
+    assert!(html.contains("Other node"), "reloaded");
+    // Through this node's API: at once.
+    let (_, mut json) = hub
+        .get(&hub.admin_token, "/v1/operations/preferences")
+        .await;
+    json["systemName"] = serde_json::json!("This node");
+    let r = hub
+        .api(
+            &hub.admin_token,
+            reqwest::Method::PUT,
+            "/v1/operations/preferences",
+            Some(json),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, html, _) = b.get("/com/help").await;
+    assert!(html.contains("This node"));
+    hub.stop().await;
+}
