@@ -121,6 +121,9 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
         .http_builder()
         .http2()
         .max_header_list_size(256 * 1024);
+    // Systems a previous run of this node held are released before the first request is
+    // served, so nobody sees them online after a crash.
+    spawn_presence(state.clone()).await;
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())
@@ -128,8 +131,6 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     });
     spawn_sweeper(state.clone());
     service::mail::spawn_mailer(state.clone());
-
-    spawn_presence(state.clone()).await;
     Ok(Running {
         addr,
         handle,

@@ -2,9 +2,10 @@
 //! password masked, password reset / update shown once, delete with the reminder to clear the
 //! physical device, and the one-time CSV of credentials.
 
+use super::Chosen;
 use super::{
-    choose, list_params, messages, org_of, query, render, searched, show_mac, when, ConfirmPage,
-    Ctx, Org, DEVICES, PEOPLE, WORKSPACES,
+    list_params, messages, org_of, query, render, searched, show_mac, when, ConfirmPage, Ctx, Org,
+    DEVICES, PEOPLE, WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -120,13 +121,10 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, DEVICES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = DeviceFilter {
         search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),

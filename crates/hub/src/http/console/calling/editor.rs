@@ -4,7 +4,8 @@
 //! the visibility check, the form kept with field messages (400) when the service refuses it,
 //! the redirect with `done=created|updated|deleted`.
 
-use super::{choose, messages, org_context, query, render, ConfirmPage, Ctx, Org};
+use super::Chosen;
+use super::{messages, org_context, query, render, ConfirmPage, Ctx, Org};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -157,13 +158,8 @@ async fn new_form<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    RawQuery(q): RawQuery,
+    Chosen(org): Chosen,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, E::SECTION).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let v = E::blank(&caller);
     show::<E>(&state, ctx, org, None, v, FieldMessages::default()).await
 }
@@ -171,14 +167,9 @@ async fn new_form<E: Editor>(
 async fn create<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(q): RawQuery,
+    Chosen(org): Chosen,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, E::SECTION).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let v = E::read(&FormMap::parse(&body));
     save::<E>(&state, &caller, org, None, v).await
 }

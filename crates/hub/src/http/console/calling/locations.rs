@@ -2,7 +2,8 @@
 //! refused while people or workspaces use the location, with the reason shown.
 
 use super::editor::{self, Editor, Routes};
-use super::{choose, list_params, messages, query, render, searched, Ctx, Org, LOCATIONS};
+use super::Chosen;
+use super::{list_params, messages, query, render, searched, Ctx, Org, LOCATIONS};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -120,13 +121,9 @@ async fn list_page(
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, LOCATIONS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     list_page(&state, &caller, org, q.as_deref(), String::new()).await
 }
 

@@ -27,7 +27,9 @@ use crate::http::list::{ListParams, ListSpec, MaxInLinks, Param};
 use crate::service::calling as svc;
 use crate::state::AppState;
 use askama::Template;
-use axum::response::Response;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
 use patchbay_domain::{CustomerId, Rule, Scope};
 use patchbay_store::customers::{CustomerFilter, CustomerSort};
 use patchbay_store::{PageRequest, SortOrder, StoreError};
@@ -190,6 +192,30 @@ pub async fn choose(
         Err(e) => return Err(e),
     };
     Ok(Ok(org_context(state, caller, id, section).await?))
+}
+
+/// The organisation of a calling list or form page, as an extractor: see [`choose`]. The
+/// section is the calling page the request is under; without an organisation the customer
+/// picker page is the answer (the rejection).
+pub struct Chosen(pub Org);
+
+impl FromRequestParts<AppState> for Chosen {
+    type Rejection = Response;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let caller = Caller::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let path = parts.uri.path();
+        let section = [DEVICES, PEOPLE, WORKSPACES, LOCATIONS, NUMBERS]
+            .into_iter()
+            .find(|s| path.starts_with(s))
+            .unwrap_or(DEVICES);
+        match choose(state, &caller, &query(parts.uri.query()), section).await {
+            Ok(Ok(org)) => Ok(Chosen(org)),
+            Ok(Err(picker)) => Err(picker),
+            Err(e) => Err(e.into_response()),
+        }
+    }
 }
 
 /// The organisation of a page about one resource of `customer`: the caller must see it and a

@@ -2,9 +2,10 @@
 //! badge) and assignment; numbers added to a location (E.164, all or nothing) and unassigned
 //! numbers removed.
 
+use super::Chosen;
 use super::{
-    choose, list_params, messages, query, render, store_error, ConfirmPage, Ctx, Org, NUMBERS,
-    PEOPLE, WORKSPACES,
+    list_params, messages, query, render, store_error, ConfirmPage, Ctx, Org, NUMBERS, PEOPLE,
+    WORKSPACES,
 };
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -114,13 +115,10 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, NUMBERS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = NumberFilter {
         location: lp.get("location").parse().ok().map(LocationId),
@@ -237,13 +235,10 @@ async fn add_page(
 async fn add_form(
     State(state): State<AppState>,
     caller: Caller,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, NUMBERS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let typed = (form.text("location"), "fixed".to_string(), String::new());
     add_page(&state, &caller, org, typed, FieldMessages::default()).await
 }
@@ -270,14 +265,9 @@ async fn add(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    RawQuery(q): RawQuery,
+    Chosen(org): Chosen,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, NUMBERS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let posted = FormMap::parse(&body);
     let location = posted.text("location");
     let kind_text = posted.text("type");
@@ -359,15 +349,11 @@ async fn selection(
 
 async fn confirm_remove(
     State(state): State<AppState>,
-    caller: Caller,
     ctx: Ctx,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, NUMBERS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let keys = form.all("n");
     let chosen = selection(&state, &org, &keys).await?;
     if chosen.is_empty() {
@@ -396,13 +382,10 @@ async fn confirm_remove(
 async fn remove(
     State(state): State<AppState>,
     caller: Caller,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, NUMBERS).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let chosen = selection(&state, &org, &form.all("n")).await?;
     let mut by_location: Vec<(LocationId, Vec<String>)> = Vec::new();
     for (l, n) in chosen {

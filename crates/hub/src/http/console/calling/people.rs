@@ -4,7 +4,8 @@
 use super::devices::{device_row, DeviceRow};
 use super::editor::{self, Editor, Routes};
 use super::forms::{identity, identity_choices, IdentityChoices};
-use super::{choose, list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
+use super::Chosen;
+use super::{list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -86,13 +87,10 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, PEOPLE).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = PersonFilter {
         name: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),

@@ -18,7 +18,8 @@ use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
     WorkspaceValues, WORKSPACE_FIELDS, WORKSPACE_FORM_NAMES,
 };
-use super::{choose, messages, query, render, Ctx, Org, DEVICES, PEOPLE};
+use super::Chosen;
+use super::{messages, query, render, Ctx, Org, DEVICES, PEOPLE};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -365,13 +366,10 @@ fn new_workspace_owner(ws: &WorkspaceValues) -> Owner {
 async fn start(
     State(state): State<AppState>,
     caller: Caller,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, DEVICES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let search = form.text("q");
     let ok = StatusCode::OK;
     let none = FieldMessages::default();
@@ -432,14 +430,9 @@ async fn start(
 async fn submit(
     State(state): State<AppState>,
     caller: Caller,
-    RawQuery(q): RawQuery,
+    Chosen(org): Chosen,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, DEVICES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let posted = FormMap::parse(&body);
     let ws = WorkspaceValues::read(&posted);
     let dv = DeviceValues::read(&posted);

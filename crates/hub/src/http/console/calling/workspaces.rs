@@ -8,7 +8,8 @@ use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
     WorkspaceValues, WORKSPACE_FORM_NAMES,
 };
-use super::{choose, list_params, query, render, searched, Ctx, Org, DEVICES, WORKSPACES};
+use super::Chosen;
+use super::{list_params, query, render, searched, Ctx, Org, DEVICES, WORKSPACES};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -66,13 +67,10 @@ async fn list(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
+    Chosen(org): Chosen,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let org = match choose(&state, &caller, &form, WORKSPACES).await? {
-        Ok(o) => o,
-        Err(page) => return Ok(page),
-    };
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = WorkspaceFilter {
         search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
