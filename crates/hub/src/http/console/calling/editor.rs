@@ -21,6 +21,8 @@ use std::future::Future;
 
 /// The paths and route summaries of an entity's form flow.
 pub struct Routes {
+    /// The list page; also where a new entity is `POST`ed.
+    pub section: &'static str,
     /// `GET` the add form.
     pub new: &'static str,
     /// `POST` an update (the details page is `GET` on the same path).
@@ -33,10 +35,55 @@ pub struct Routes {
     pub summaries: [&'static str; 6],
 }
 
+/// The [`Routes`] of the entity whose list page is `$section`, named `$noun` in summaries.
+macro_rules! routes {
+    ($section:expr, $noun:literal) => {
+        $crate::http::console::calling::editor::Routes {
+            section: $section,
+            new: concat!($section, "/new"),
+            one: concat!($section, "/{id}"),
+            edit: concat!($section, "/{id}/edit"),
+            delete: concat!($section, "/{id}/delete"),
+            summaries: [
+                concat!("Create ", $noun),
+                concat!("Add ", $noun),
+                concat!("Update ", $noun),
+                concat!("Edit ", $noun),
+                concat!("Confirm ", $noun, " deletion"),
+                concat!("Delete ", $noun),
+            ],
+        }
+    };
+}
+pub(crate) use routes;
+
+/// Who looks an entity up: the caller, and the `?org=` the request names (if any).
+#[derive(Clone, Copy)]
+pub struct Lookup<'a> {
+    pub state: &'a AppState,
+    pub caller: &'a Caller,
+    pub org: Option<&'a str>,
+}
+
+/// What the shared pages show of an entity.
+pub struct About {
+    pub id: String,
+    pub customer: CustomerId,
+    pub name: String,
+}
+
+impl About {
+    pub fn new(id: impl std::fmt::Display, customer: CustomerId, name: &str) -> Self {
+        Self {
+            id: id.to_string(),
+            customer,
+            name: name.to_string(),
+        }
+    }
+}
+
 /// One calling entity as the console edits it.
 pub trait Editor: Send + Sync + 'static {
-    /// The list page; also where a new entity is `POST`ed.
-    const SECTION: &'static str;
     const ROUTES: Routes;
     /// Fluent id of the deletion page's title.
     const DELETE_TITLE: &'static str;
@@ -47,14 +94,10 @@ pub trait Editor: Send + Sync + 'static {
     /// The entity behind a path id, if the caller may see it (`org` must be its customer when
     /// given); otherwise not found.
     fn find(
-        state: &AppState,
-        caller: &Caller,
+        at: Lookup<'_>,
         id: &str,
-        org: Option<&str>,
     ) -> impl Future<Output = Result<Self::Entity, AppError>> + Send;
-    fn customer(e: &Self::Entity) -> CustomerId;
-    fn id(e: &Self::Entity) -> String;
-    fn name(e: &Self::Entity) -> String;
+    fn about(e: &Self::Entity) -> About;
     /// The deletion page's explanation (what goes with it).
     fn delete_message(ctx: &Ctx, e: &Self::Entity) -> String;
     /// The add form's starting values.
@@ -102,8 +145,13 @@ pub async fn visible<E: Editor>(
     id: &str,
     form: &FormMap,
 ) -> Result<(E::Entity, Org), AppError> {
-    let e = E::find(state, caller, id, form.get("org")).await?;
-    let org = org_context(state, caller, E::customer(&e), E::SECTION).await?;
+    let at = Lookup {
+        state,
+        caller,
+        org: form.get("org"),
+    };
+    let e = E::find(at, id).await?;
+    let org = org_context(state, caller, E::about(&e).customer, E::ROUTES.section).await?;
     Ok((e, org))
 }
 
@@ -142,11 +190,11 @@ async fn save<E: Editor>(
             } else {
                 "created"
             };
-            let to = org.link(&format!("{}/{id}?done={done}", E::SECTION));
+            let to = org.link(&format!("{}/{id}?done={done}", E::ROUTES.section));
             Ok(Redirect::to(&to).into_response())
         }
         Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
-            let ctx = Ctx::new(state, caller, E::SECTION);
+            let ctx = Ctx::new(state, caller, E::ROUTES.section);
             let errors = messages(&ctx, &e);
             show::<E>(state, ctx, org, current, v, errors).await
         }
@@ -206,13 +254,13 @@ async fn confirm_delete<E: Editor>(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
-    let id = E::id(&e);
+    let About { id, name, .. } = E::about(&e);
     let page = ConfirmPage {
         title: ctx.t(E::DELETE_TITLE),
         message: E::delete_message(&ctx, &e),
-        target: E::name(&e),
-        action: org.link(&format!("{}/{id}/delete", E::SECTION)),
-        cancel: org.link(&format!("{}/{id}", E::SECTION)),
+        target: name,
+        action: org.link(&format!("{}/{id}/delete", E::ROUTES.section)),
+        cancel: org.link(&format!("{}/{id}", E::ROUTES.section)),
         ctx,
         org,
     };
@@ -228,7 +276,7 @@ async fn delete<E: Editor>(
     let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
     match E::remove(&state, &caller, &e).await {
         Ok(()) => {
-            let to = org.link(&format!("{}?done=deleted", E::SECTION));
+            let to = org.link(&format!("{}?done=deleted", E::ROUTES.section));
             Ok(Redirect::to(&to).into_response())
         }
         Err(err) => E::delete_refused(&state, &caller, org, err).await,
@@ -241,7 +289,7 @@ pub fn endpoints<E: Editor>() -> Vec<Endpoint> {
     let r = &E::ROUTES;
     let [created, add, updated, edit, confirm, deleted] = r.summaries;
     vec![
-        Endpoint::page(Method::POST, E::SECTION, manage, created, post(create::<E>)),
+        Endpoint::page(Method::POST, r.section, manage, created, post(create::<E>)),
         Endpoint::page(Method::GET, r.new, manage, add, get(new_form::<E>)),
         Endpoint::page(Method::POST, r.one, manage, updated, post(update::<E>)),
         Endpoint::page(Method::GET, r.edit, manage, edit, get(edit_form::<E>)),

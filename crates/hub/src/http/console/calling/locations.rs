@@ -1,7 +1,7 @@
 //! Locations (TEN-2): list, add / edit (name, time zone, languages, address, country), delete —
 //! refused while people or workspaces use the location, with the reason shown.
 
-use super::editor::{self, Editor, Routes};
+use super::editor::{self, routes, About, Editor, Lookup, Routes};
 use super::Chosen;
 use super::{list_params, messages, query, render, searched, Ctx, Org, LOCATIONS};
 use crate::auth::Caller;
@@ -262,42 +262,17 @@ struct FormPage {
 pub struct LocationsEditor;
 
 impl Editor for LocationsEditor {
-    const SECTION: &'static str = LOCATIONS;
-    const ROUTES: Routes = Routes {
-        new: "/com/calling/locations/new",
-        one: "/com/calling/locations/{id}",
-        edit: "/com/calling/locations/{id}/edit",
-        delete: "/com/calling/locations/{id}/delete",
-        summaries: [
-            "Create location",
-            "Add location",
-            "Update location",
-            "Edit location",
-            "Confirm location deletion",
-            "Delete location",
-        ],
-    };
+    const ROUTES: Routes = routes!("/com/calling/locations", "location");
     const DELETE_TITLE: &'static str = "calling-location-delete-title";
     type Entity = Location;
     type Values = LocationValues;
 
-    async fn find(
-        state: &AppState,
-        caller: &Caller,
-        id: &str,
-        org: Option<&str>,
-    ) -> Result<Location, AppError> {
+    async fn find(at: Lookup<'_>, id: &str) -> Result<Location, AppError> {
         let id = id.parse().map_err(|_| AppError::NotFound)?;
-        locations::find(state, caller, id, org).await
+        locations::find(at.state, at.caller, id, at.org).await
     }
-    fn customer(l: &Location) -> CustomerId {
-        l.customer_id
-    }
-    fn id(l: &Location) -> String {
-        l.id.to_string()
-    }
-    fn name(l: &Location) -> String {
-        l.fields.name.clone()
+    fn about(l: &Location) -> About {
+        About::new(l.id, l.customer_id, &l.fields.name)
     }
     fn delete_message(ctx: &Ctx, _: &Location) -> String {
         ctx.t("calling-location-delete-confirm")

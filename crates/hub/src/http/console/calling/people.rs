@@ -2,7 +2,7 @@
 //! delete; a person's page lists their devices with "Add device" into the wizard.
 
 use super::devices::{device_row, DeviceRow};
-use super::editor::{self, Editor, Routes};
+use super::editor::{self, routes, About, Editor, Lookup, Routes};
 use super::forms::{identity, identity_choices, IdentityChoices};
 use super::Chosen;
 use super::{list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
@@ -293,42 +293,17 @@ struct FormPage {
 pub struct PeopleEditor;
 
 impl Editor for PeopleEditor {
-    const SECTION: &'static str = PEOPLE;
-    const ROUTES: Routes = Routes {
-        new: "/com/calling/people/new",
-        one: "/com/calling/people/{id}",
-        edit: "/com/calling/people/{id}/edit",
-        delete: "/com/calling/people/{id}/delete",
-        summaries: [
-            "Create person",
-            "Add person",
-            "Update person",
-            "Edit person",
-            "Confirm person deletion",
-            "Delete person",
-        ],
-    };
+    const ROUTES: Routes = routes!("/com/calling/people", "person");
     const DELETE_TITLE: &'static str = "calling-person-delete-title";
     type Entity = Person;
     type Values = PersonValues;
 
-    async fn find(
-        state: &AppState,
-        caller: &Caller,
-        id: &str,
-        org: Option<&str>,
-    ) -> Result<Person, AppError> {
+    async fn find(at: Lookup<'_>, id: &str) -> Result<Person, AppError> {
         let id = id.parse().map_err(|_| AppError::NotFound)?;
-        people::find(state, caller, id, org).await
+        people::find(at.state, at.caller, id, at.org).await
     }
-    fn customer(p: &Person) -> CustomerId {
-        p.customer_id
-    }
-    fn id(p: &Person) -> String {
-        p.id.to_string()
-    }
-    fn name(p: &Person) -> String {
-        p.fields.display_name.clone()
+    fn about(p: &Person) -> About {
+        About::new(p.id, p.customer_id, &p.fields.display_name)
     }
     fn delete_message(ctx: &Ctx, p: &Person) -> String {
         ctx.t1(

@@ -3,7 +3,7 @@
 //! WSP-2 limit with the notice.
 
 use super::devices::{device_row, DeviceRow};
-use super::editor::{self, Editor, Routes};
+use super::editor::{self, routes, About, Editor, Lookup, Routes};
 use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
     WorkspaceValues, WORKSPACE_FORM_NAMES,
@@ -234,42 +234,17 @@ struct FormPage {
 pub struct WorkspacesEditor;
 
 impl Editor for WorkspacesEditor {
-    const SECTION: &'static str = WORKSPACES;
-    const ROUTES: Routes = Routes {
-        new: "/com/calling/workspaces/new",
-        one: "/com/calling/workspaces/{id}",
-        edit: "/com/calling/workspaces/{id}/edit",
-        delete: "/com/calling/workspaces/{id}/delete",
-        summaries: [
-            "Create workspace",
-            "Add workspace",
-            "Update workspace",
-            "Edit workspace",
-            "Confirm workspace deletion",
-            "Delete workspace",
-        ],
-    };
+    const ROUTES: Routes = routes!("/com/calling/workspaces", "workspace");
     const DELETE_TITLE: &'static str = "calling-workspace-delete-title";
     type Entity = Workspace;
     type Values = WorkspaceValues;
 
-    async fn find(
-        state: &AppState,
-        caller: &Caller,
-        id: &str,
-        org: Option<&str>,
-    ) -> Result<Workspace, AppError> {
+    async fn find(at: Lookup<'_>, id: &str) -> Result<Workspace, AppError> {
         let id = id.parse().map_err(|_| AppError::NotFound)?;
-        workspaces::find(state, caller, id, org).await
+        workspaces::find(at.state, at.caller, id, at.org).await
     }
-    fn customer(w: &Workspace) -> CustomerId {
-        w.customer_id
-    }
-    fn id(w: &Workspace) -> String {
-        w.id.to_string()
-    }
-    fn name(w: &Workspace) -> String {
-        w.fields.display_name.clone()
+    fn about(w: &Workspace) -> About {
+        About::new(w.id, w.customer_id, &w.fields.display_name)
     }
     fn delete_message(ctx: &Ctx, w: &Workspace) -> String {
         ctx.t1(
