@@ -1,14 +1,15 @@
 //! `/v1/locations`: where people, workspaces and numbers live.
 
+use super::resource::{self, Acting, Resource};
 use super::OrgQuery;
 use super::{org_wid, path_id, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, Paged};
 use crate::http::catalog::Endpoint;
 use crate::service::calling::{locations, org, Surface};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use patchbay_domain::{Capability, LocationId};
@@ -174,45 +175,38 @@ pub async fn visible_location(
     locations::find(state, caller, LocationId(path_id("LOCATION", raw)?), org_id).await
 }
 
-async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<Json<LocationJson>> {
-    let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    Ok(Json(LocationJson::from(loc)))
-}
+/// `/v1/locations/{id}`.
+pub struct LocationResource;
 
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-    JsonBody(b): JsonBody<LocationBody>,
-) -> ApiResult<Json<LocationJson>> {
-    let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let w = location_write(b, Some(&loc.fields));
-    let loc = locations::update(&state, &caller, &loc, w, Surface::Api).await?;
-    Ok(Json(LocationJson::from(loc)))
-}
+impl Resource for LocationResource {
+    const KIND: &'static str = "LOCATION";
+    const ONE: &'static str = "/v1/locations/{id}";
+    const SUMMARIES: [&'static str; 3] = [
+        "Get a location",
+        "Update a location",
+        "Delete a location nobody uses",
+    ];
+    type Entity = Location;
+    type Json = LocationJson;
+    type Body = LocationBody;
+    type Query = OrgQuery;
 
-async fn remove(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<NoContent> {
-    let loc = visible_location(&state, &caller, &id, q.org_id.as_deref()).await?;
-    locations::delete(&state, &caller, &loc).await?;
-    Ok(NoContent)
+    async fn find(at: Acting<'_>, id: uuid::Uuid) -> Result<Location, AppError> {
+        locations::find(at.state, at.caller, LocationId(id), at.org).await
+    }
+    async fn update(at: Acting<'_>, l: Location, b: LocationBody) -> Result<Location, AppError> {
+        let w = location_write(b, Some(&l.fields));
+        locations::update(at.state, at.caller, &l, w, Surface::Api).await
+    }
+    async fn delete(at: Acting<'_>, l: Location) -> Result<(), AppError> {
+        locations::delete(at.state, at.caller, &l).await
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
-    const ONE: &str = "/v1/locations/{id}";
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::new(
             Method::GET,
             "/v1/locations",
@@ -227,14 +221,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Create a location",
             create,
         ),
-        Endpoint::new(Method::GET, ONE, view, "Get a location", get_one),
-        Endpoint::new(Method::PUT, ONE, manage, "Update a location", update),
-        Endpoint::new(
-            Method::DELETE,
-            ONE,
-            manage,
-            "Delete a location nobody uses",
-            remove,
-        ),
-    ]
+    ];
+    all.extend(resource::endpoints::<LocationResource>());
+    all
 }

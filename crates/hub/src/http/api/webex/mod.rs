@@ -8,6 +8,7 @@ pub mod licenses;
 pub mod locations;
 pub mod numbers;
 pub mod people;
+pub mod resource;
 pub mod telephony;
 pub mod workspaces;
 

@@ -1,15 +1,15 @@
 //! `/v1/people`: calling users with a licence, a location, an extension and a primary number.
 
 use super::licenses::{licence_of, licence_wid};
-use super::OrgQuery;
-use super::{field_id, iso, org_wid, path_id, wid};
+use super::resource::{self, Acting, OrgScoped, Resource};
+use super::{field_id, iso, org_wid, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, Paged};
 use crate::http::catalog::Endpoint;
 use crate::service::calling::{ensure_visible, org, people, Surface};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::LicenceKind;
@@ -273,55 +273,44 @@ async fn create(
     Ok(Json(PersonJson::from(p)))
 }
 
-async fn visible(
-    state: &AppState,
-    caller: &Caller,
-    raw: &str,
-    org_id: Option<&str>,
-) -> Result<Person, AppError> {
-    people::find(state, caller, PersonId(path_id("PEOPLE", raw)?), org_id).await
+/// `/v1/people/{id}`.
+pub struct PersonResource;
+
+impl OrgScoped for PersonQuery {
+    fn org_id(&self) -> Option<&str> {
+        self.org_id.as_deref()
+    }
 }
 
-async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PersonQuery>,
-) -> ApiResult<Json<PersonJson>> {
-    Ok(Json(PersonJson::from(
-        visible(&state, &caller, &id, q.org_id.as_deref()).await?,
-    )))
-}
+impl Resource for PersonResource {
+    const KIND: &'static str = "PEOPLE";
+    const ONE: &'static str = "/v1/people/{id}";
+    const SUMMARIES: [&'static str; 3] = [
+        "Get a person",
+        "Update a person",
+        "Delete a person with their devices; the licence, extension and number are released",
+    ];
+    type Entity = Person;
+    type Json = PersonJson;
+    type Body = PersonBody;
+    type Query = PersonQuery;
 
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<PersonQuery>,
-    JsonBody(b): JsonBody<PersonBody>,
-) -> ApiResult<Json<PersonJson>> {
-    let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let (w, errs) = person_write(p.customer_id, b, Some(&p.fields));
-    let p = people::update(&state, &caller, &p, w, Surface::Api, errs).await?;
-    Ok(Json(PersonJson::from(p)))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<NoContent> {
-    let p = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    people::delete(&state, &caller, &p).await?;
-    Ok(NoContent)
+    async fn find(at: Acting<'_>, id: uuid::Uuid) -> Result<Person, AppError> {
+        people::find(at.state, at.caller, PersonId(id), at.org).await
+    }
+    async fn update(at: Acting<'_>, p: Person, b: PersonBody) -> Result<Person, AppError> {
+        let (w, errs) = person_write(p.customer_id, b, Some(&p.fields));
+        people::update(at.state, at.caller, &p, w, Surface::Api, errs).await
+    }
+    async fn delete(at: Acting<'_>, p: Person) -> Result<(), AppError> {
+        people::delete(at.state, at.caller, &p).await
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
-    const ONE: &str = "/v1/people/{id}";
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::new(
             Method::GET,
             "/v1/people",
@@ -336,14 +325,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Create a person; a calling licence is consumed",
             create,
         ),
-        Endpoint::new(Method::GET, ONE, view, "Get a person", get_one),
-        Endpoint::new(Method::PUT, ONE, manage, "Update a person", update),
-        Endpoint::new(
-            Method::DELETE,
-            ONE,
-            manage,
-            "Delete a person with their devices; the licence, extension and number are released",
-            remove,
-        ),
-    ]
+    ];
+    all.extend(resource::endpoints::<PersonResource>());
+    all
 }

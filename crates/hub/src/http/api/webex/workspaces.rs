@@ -3,15 +3,16 @@
 
 use super::licenses::{licence_of, licence_wid};
 use super::people::org_for_create;
+use super::resource::{self, Acting, Resource};
 use super::OrgQuery;
-use super::{field_id, iso, org_wid, path_id, wid};
+use super::{field_id, iso, org_wid, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
-use crate::http::api::{ApiQuery, JsonBody, ListQuery, NoContent, Paged};
+use crate::http::api::{ApiQuery, JsonBody, ListQuery, Paged};
 use crate::http::catalog::Endpoint;
 use crate::service::calling::{org, workspaces, Surface};
 use crate::state::AppState;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
 use patchbay_domain::calling::{workspace_licence_kind, workspace_licence_of};
@@ -274,57 +275,44 @@ async fn create(
     Ok(Json(WorkspaceJson::from(ws)))
 }
 
-async fn visible(
-    state: &AppState,
-    caller: &Caller,
-    raw: &str,
-    org_id: Option<&str>,
-) -> Result<Workspace, AppError> {
-    workspaces::find(state, caller, WorkspaceId(path_id("PLACE", raw)?), org_id).await
-}
+/// `/v1/workspaces/{id}`.
+pub struct WorkspaceResource;
 
-async fn get_one(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<Json<WorkspaceJson>> {
-    Ok(Json(WorkspaceJson::from(
-        visible(&state, &caller, &id, q.org_id.as_deref()).await?,
-    )))
-}
+impl Resource for WorkspaceResource {
+    const KIND: &'static str = "PLACE";
+    const ONE: &'static str = "/v1/workspaces/{id}";
+    const SUMMARIES: [&'static str; 3] = [
+        "Get a workspace",
+        "Update a workspace",
+        "Delete a workspace and its devices",
+    ];
+    type Entity = Workspace;
+    type Json = WorkspaceJson;
+    type Body = WorkspaceBody;
+    type Query = OrgQuery;
 
-async fn update(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-    JsonBody(b): JsonBody<WorkspaceBody>,
-) -> ApiResult<Json<WorkspaceJson>> {
-    let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let (w, errs) = workspace_write(ws.customer_id, b, Some(&ws.fields));
-    let ws = workspaces::update(&state, &caller, &ws, w, Surface::Api, errs)
-        .await
-        .map_err(|e| e.renamed(&BODY_NAMES))?;
-    Ok(Json(WorkspaceJson::from(ws)))
-}
-
-async fn remove(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    ApiQuery(q): ApiQuery<OrgQuery>,
-) -> ApiResult<NoContent> {
-    let ws = visible(&state, &caller, &id, q.org_id.as_deref()).await?;
-    workspaces::delete(&state, &caller, &ws).await?;
-    Ok(NoContent)
+    async fn find(at: Acting<'_>, id: uuid::Uuid) -> Result<Workspace, AppError> {
+        workspaces::find(at.state, at.caller, WorkspaceId(id), at.org).await
+    }
+    async fn update(
+        at: Acting<'_>,
+        ws: Workspace,
+        b: WorkspaceBody,
+    ) -> Result<Workspace, AppError> {
+        let (w, errs) = workspace_write(ws.customer_id, b, Some(&ws.fields));
+        workspaces::update(at.state, at.caller, &ws, w, Surface::Api, errs)
+            .await
+            .map_err(|e| e.renamed(&BODY_NAMES))
+    }
+    async fn delete(at: Acting<'_>, ws: Workspace) -> Result<(), AppError> {
+        workspaces::delete(at.state, at.caller, &ws).await
+    }
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
-    const ONE: &str = "/v1/workspaces/{id}";
     let view = Capability::ViewProvisioning;
     let manage = Capability::ManageProvisioning;
-    vec![
+    let mut all = vec![
         Endpoint::new(
             Method::GET,
             "/v1/workspaces",
@@ -339,14 +327,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Create a workspace (organisation from orgId or the location); a calling licence is consumed",
             create,
         ),
-        Endpoint::new(Method::GET, ONE, view, "Get a workspace", get_one),
-        Endpoint::new(Method::PUT, ONE, manage, "Update a workspace", update),
-        Endpoint::new(
-            Method::DELETE,
-            ONE,
-            manage,
-            "Delete a workspace and its devices",
-            remove,
-        ),
-    ]
+    ];
+    all.extend(resource::endpoints::<WorkspaceResource>());
+    all
 }
