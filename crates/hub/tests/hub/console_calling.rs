@@ -62,6 +62,41 @@ pub(crate) async fn add_device_for_person(
     (s, html)
 }
 
+/// A generic phone a new calling customer's administrator added through the wizard for a new
+/// person: (the administrator, the wizard's page showing the credentials, the device).
+async fn phone_added(
+    hub: &TestHub,
+    customer: &str,
+    person_name: &str,
+    mac: &str,
+) -> (Browser, String, DeviceId) {
+    let (c, ca) = calling_customer(hub, customer).await;
+    let p = person(hub, c, person_name, None).await;
+    let (_, html) = add_device_for_person(&ca, "", p, GENERIC_PHONE, mac, true).await;
+    let id = device_ids(hub, c).await[0];
+    (ca, html, id)
+}
+
+/// Submit the lines page of a device: `action` ("add", "remove") on `member`.
+async fn change_line(
+    ca: &Browser,
+    lines: &str,
+    action: &str,
+    member: &str,
+) -> (StatusCode, String, Option<String>) {
+    ca.submit(lines, lines, &[("action", action), ("member", member)])
+        .await
+}
+
+/// The calling licences of `c`.
+pub(crate) async fn licence_use(
+    hub: &TestHub,
+    c: CustomerId,
+) -> Vec<patchbay_store::calling::Licence> {
+    let lic = hub.store().licences(c).await;
+    lic.unwrap_or_else(|e| panic!("{e}"))
+}
+
 pub(crate) async fn device_ids(hub: &TestHub, c: CustomerId) -> Vec<DeviceId> {
     let (items, _) = hub
         .store()
@@ -248,13 +283,9 @@ async fn dev_4_credentials_shown_once_then_masked() {
 #[tokio::test]
 async fn dev_4_csv_download_has_the_credentials() {
     let hub = TestHub::start().await;
-    let (c, ca) = calling_customer(&hub, "Golf Corp").await;
-    let p = person(&hub, c, "Gil Golf", None).await;
-    let (_, html) =
-        add_device_for_person(&ca, "", p, GENERIC_PHONE, "00:1A:2B:3C:4D:20", true).await;
+    let (ca, html, id) = phone_added(&hub, "Golf Corp", "Gil Golf", "00:1A:2B:3C:4D:20").await;
     let user = text_of(&html, "cred-user");
     let password = text_of(&html, "cred-password");
-    let id = device_ids(&hub, c).await[0];
     let action = format!("/com/calling/devices/{id}/credentials");
     assert!(html.contains(&format!("action=\"{action}\"")));
     assert_eq!(
@@ -310,12 +341,8 @@ async fn dev_4_csv_download_has_the_credentials() {
 #[tokio::test]
 async fn dev_5_reset_password_shown_once() {
     let hub = TestHub::start().await;
-    let (c, ca) = calling_customer(&hub, "Hotel Corp").await;
-    let p = person(&hub, c, "Hal Hotel", None).await;
-    let (_, html) =
-        add_device_for_person(&ca, "", p, GENERIC_PHONE, "00:1A:2B:3C:4D:30", true).await;
+    let (ca, html, id) = phone_added(&hub, "Hotel Corp", "Hal Hotel", "00:1A:2B:3C:4D:30").await;
     let first = text_of(&html, "cred-password");
-    let id = device_ids(&hub, c).await[0];
     let confirm = format!("/com/calling/devices/{id}/password");
     let (s, html, _) = ca.get(&confirm).await;
     assert_eq!(s, StatusCode::OK);
@@ -446,11 +473,7 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     assert!(field_error(&html, "mac").contains("not a MAC address"));
     let items = workspace_list(&hub, c).await;
     assert!(items.is_empty(), "no half-done workspace");
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(
         lic.iter().all(|l| l.consumed_units == 0),
         "no licence unit taken"
@@ -522,11 +545,7 @@ async fn wsp_1_new_workspace_and_its_device_commit_together() {
         hub.store().workspace(id).await.is_err(),
         "no workspace without its device"
     );
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(
         lic.iter()
             .filter(|l| l.kind == LicenceKind::Workspaces)
@@ -566,13 +585,7 @@ async fn dev_6_lines_up_to_the_port_count() {
     assert!(html.contains("1 ports used") && html.contains("Kim Kilo"));
     assert!(html.contains(&format!("PEOPLE:{second}")) && html.contains(&format!("PLACE:{third}")));
     let member = format!("PEOPLE:{second}");
-    let (s, _, to) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "add"), ("member", member.as_str())],
-        )
-        .await;
+    let (s, _, to) = change_line(&ca, &lines, "add", &member).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html, _) = ca.get(&to.unwrap_or_default()).await;
     assert!(html.contains("The line was added."));
@@ -586,23 +599,11 @@ async fn dev_6_lines_up_to_the_port_count() {
     assert!(dev.contains("Shared line"));
     // Beyond the port count: refused with the reason.
     let extra = format!("PLACE:{third}");
-    let (s, html, _) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "add"), ("member", extra.as_str())],
-        )
-        .await;
+    let (s, html, _) = change_line(&ca, &lines, "add", &extra).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(html.contains("Every port of this model is in use"));
     // Remove one line: the reminder about the physical device.
-    let (s, _, to) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "remove"), ("member", member.as_str())],
-        )
-        .await;
+    let (s, _, to) = change_line(&ca, &lines, "remove", &member).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html, _) = ca.get(&to.unwrap_or_default()).await;
     assert!(html.contains("Remove their SIP data from the physical device too."));
@@ -614,12 +615,7 @@ async fn dev_6_lines_up_to_the_port_count() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.len(), 1);
     // Remove all: the owner keeps port 1.
-    ca.submit(
-        &lines,
-        &lines,
-        &[("action", "add"), ("member", extra.as_str())],
-    )
-    .await;
+    change_line(&ca, &lines, "add", &extra).await;
     assert_eq!(
         hub.store().device_lines(id).await.unwrap_or_default().len(),
         2

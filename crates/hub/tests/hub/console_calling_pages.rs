@@ -3,7 +3,7 @@
 //! without JavaScript. Helpers are shared with `console_calling`.
 
 use crate::common::*;
-use crate::console_calling::{field_error, text_of, WIZARD};
+use crate::console_calling::{field_error, licence_use, text_of, WIZARD};
 use crate::fixtures::*;
 use patchbay_domain::provisioning::WorkspaceLicence;
 use patchbay_domain::{LocationId, Role};
@@ -346,11 +346,7 @@ async fn ten_2_people_and_locations_through_the_pages() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, _, _) = ca.submit(&del, &del, &[]).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(lic.iter().all(|l| l.consumed_units == 0));
     hub.stop().await;
 }
