@@ -2,8 +2,6 @@
 //! their calling licences, locations, people, workspaces, devices and numbers, alarms, systems
 //! and real agents, staff and Customer administrators logged in to the console, preferences.
 
-#![allow(dead_code)]
-
 use crate::common::*;
 use patchbay_agent::{run_agent, AgentOptions, CancellationToken, LinkTimings, Password, Trust};
 use patchbay_domain::alarm::{AlarmType, Severity};
@@ -19,7 +17,7 @@ use patchbay_store::calling::workspaces::WorkspaceWrite;
 use patchbay_store::calling::CallingIdentity;
 use patchbay_store::systems::{ServerInfo, SystemReport};
 use patchbay_store::AuditMeta;
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::{json, Value};
 use std::future::{Future, IntoFuture};
 use std::path::PathBuf;
@@ -551,5 +549,5 @@ pub async fn update_preferences(hub: &TestHub, edit: impl FnOnce(&mut Value)) ->
     let path = "/v1/operations/preferences";
     let mut p = hub.get(&hub.admin_token, path).await.1;
     edit(&mut p);
-    hub.api(&hub.admin_token, Method::PUT, path, Some(p)).await
+    hub.put(&hub.admin_token, path, p).await
 }
