@@ -1,9 +1,12 @@
 //! `/v1/operations/accounts`, `/v1/me`, preferences and audit through the API.
 
 use crate::common::*;
+use crate::fixtures::update_preferences;
 use patchbay_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+
+const ACCOUNTS: &str = "/v1/operations/accounts";
 
 #[tokio::test]
 async fn opr_1_account_fields_validated_with_field_level_errors() {
@@ -22,9 +25,7 @@ async fn opr_1_account_fields_validated_with_field_level_errors() {
         "kioskMode": true,
         "expiresOn": "2001-01-01"
     });
-    let r = hub
-        .api(&t, Method::POST, "/v1/operations/accounts", Some(bad))
-        .await;
+    let r = hub.post(&t, ACCOUNTS, bad).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap_or_default();
     assert!(body["trackingId"].as_str().is_some_and(|s| !s.is_empty()));
@@ -47,16 +48,11 @@ async fn opr_1_account_fields_validated_with_field_level_errors() {
         );
     }
     // Nothing was written.
-    let (_, list) = hub.get(&t, "/v1/operations/accounts").await;
+    let (_, list) = hub.get(&t, ACCOUNTS).await;
     assert_eq!(list["items"].as_array().map(Vec::len), Some(1));
     // Unknown fields and wrong types name the field.
     let r = hub
-        .api(
-            &t,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(json!({"loginName": "x", "kioskMode": "yes"})),
-        )
+        .post(&t, ACCOUNTS, json!({"loginName": "x", "kioskMode": "yes"}))
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.unwrap_or_default();
@@ -72,9 +68,7 @@ async fn opr_1_create_get_update_delete_round_trip() {
     body["labels"] = json!(["north", "north", " east "]);
     body["phoneNumber"] = json!("0123456789");
     body["kioskMode"] = json!(true);
-    let r = hub
-        .api(&t, Method::POST, "/v1/operations/accounts", Some(body))
-        .await;
+    let r = hub.post(&t, ACCOUNTS, body).await;
     assert_eq!(r.status(), StatusCode::OK);
     let a: Value = r.json().await.unwrap_or_default();
     assert!(
@@ -101,12 +95,7 @@ async fn opr_1_create_get_update_delete_round_trip() {
     let id = a["id"].as_str().unwrap_or_default().to_string();
     // Duplicate login, case-insensitively: 400 naming loginName.
     let r = hub
-        .api(
-            &t,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(account_body("ANA", "operator")),
-        )
+        .post(&t, ACCOUNTS, account_body("ANA", "operator"))
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let e: Value = r.json().await.unwrap_or_default();
@@ -116,11 +105,10 @@ async fn opr_1_create_get_update_delete_round_trip() {
     );
     // Update: switch read-only mode off, clear expiry.
     let r = hub
-        .api(
+        .put(
             &t,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{id}"),
-            Some(json!({"readOnlyMode": false, "expiresOn": null})),
+            &format!("{ACCOUNTS}/{id}"),
+            json!({"readOnlyMode": false, "expiresOn": null}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -135,12 +123,7 @@ async fn opr_1_create_get_update_delete_round_trip() {
     );
     // Kiosk mode is refused when the role changes to one that cannot use it.
     let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{id}"),
-            Some(json!({"role": "operator"})),
-        )
+        .put(&t, &format!("{ACCOUNTS}/{id}"), json!({"role": "operator"}))
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // Not found is 404, not 400; a malformed id is 404 too.
@@ -153,16 +136,9 @@ async fn opr_1_create_get_update_delete_round_trip() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = hub.get(&t, "/v1/operations/accounts/not-a-uuid").await;
     assert_eq!(s, StatusCode::NOT_FOUND);
-    let r = hub
-        .api(
-            &t,
-            Method::DELETE,
-            &format!("/v1/operations/accounts/{id}"),
-            None,
-        )
-        .await;
+    let r = hub.delete(&t, &format!("{ACCOUNTS}/{id}")).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
-    let (s, _) = hub.get(&t, &format!("/v1/operations/accounts/{id}")).await;
+    let (s, _) = hub.get(&t, &format!("{ACCOUNTS}/{id}")).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     hub.stop().await;
 }
@@ -173,32 +149,23 @@ async fn opr_8_never_delete_own_account_nor_last_admin() {
     let t = hub.admin_token.clone();
     let (_, me) = hub.get(&t, "/v1/me").await;
     let my_id = me["id"].as_str().unwrap_or_default().to_string();
-    let r = hub
-        .api(
-            &t,
-            Method::DELETE,
-            &format!("/v1/operations/accounts/{my_id}"),
-            None,
-        )
-        .await;
+    let r = hub.delete(&t, &format!("{ACCOUNTS}/{my_id}")).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     let r = hub
-        .api(
+        .put(
             &t,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{my_id}"),
-            Some(json!({"disabled": true})),
+            &format!("{ACCOUNTS}/{my_id}"),
+            json!({"disabled": true}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     // A second administrator cannot remove the last enabled one either.
     let (other, other_token) = hub.account("second", Role::Administrator).await;
     let r = hub
-        .api(
+        .put(
             &other_token,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{my_id}"),
-            Some(json!({"disabled": true})),
+            &format!("{ACCOUNTS}/{my_id}"),
+            json!({"disabled": true}),
         )
         .await;
     assert_eq!(
@@ -213,12 +180,7 @@ async fn opr_8_never_delete_own_account_nor_last_admin() {
         "a disabled account's token stops working"
     );
     let r = hub
-        .api(
-            &other_token,
-            Method::DELETE,
-            &format!("/v1/operations/accounts/{other}"),
-            None,
-        )
+        .delete(&other_token, &format!("{ACCOUNTS}/{other}"))
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     hub.stop().await;
@@ -237,9 +199,7 @@ async fn opr_8_list_filter_search_sort_and_link_paging() {
         let mut b = account_body(login, role);
         b["labels"] = json!([label]);
         b["email"] = json!(format!("{login}@corp.example"));
-        let r = hub
-            .api(&t, Method::POST, "/v1/operations/accounts", Some(b))
-            .await;
+        let r = hub.post(&t, ACCOUNTS, b).await;
         assert_eq!(r.status(), StatusCode::OK);
     }
     let names = |v: &Value| -> Vec<String> {
@@ -313,43 +273,24 @@ async fn opr_9_supervisor_manages_only_its_operators_with_its_labels() {
         .await;
     // Operators only.
     let r = hub
-        .api(
-            &sup,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(account_body("boss", "administrator")),
-        )
+        .post(&sup, ACCOUNTS, account_body("boss", "administrator"))
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     // Only its own labels.
     let mut b = account_body("op-a", "operator");
     b["labels"] = json!(["south"]);
-    let r = hub
-        .api(
-            &sup,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(b.clone()),
-        )
-        .await;
+    let r = hub.post(&sup, ACCOUNTS, b.clone()).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     b["labels"] = json!(["north"]);
-    let r = hub
-        .api(&sup, Method::POST, "/v1/operations/accounts", Some(b))
-        .await;
+    let r = hub.post(&sup, ACCOUNTS, b).await;
     assert_eq!(r.status(), StatusCode::OK);
     let mine: Value = r.json().await.unwrap_or_default();
     // An Operator the administrator created is invisible to the Supervisor.
     let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(account_body("op-b", "operator")),
-        )
+        .post(&hub.admin_token, ACCOUNTS, account_body("op-b", "operator"))
         .await;
     let theirs: Value = r.json().await.unwrap_or_default();
-    let (_, list) = hub.get(&sup, "/v1/operations/accounts").await;
+    let (_, list) = hub.get(&sup, ACCOUNTS).await;
     let logins: Vec<_> = list["items"]
         .as_array()
         .into_iter()
@@ -368,34 +309,30 @@ async fn opr_9_supervisor_manages_only_its_operators_with_its_labels() {
         .await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let r = hub
-        .api(
+        .delete(
             &sup,
-            Method::DELETE,
             &format!(
                 "/v1/operations/accounts/{}",
                 theirs["id"].as_str().unwrap_or("")
             ),
-            None,
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     // Its own operator: edit and delete.
     let id = mine["id"].as_str().unwrap_or("");
     let r = hub
-        .api(
+        .put(
             &sup,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{id}"),
-            Some(json!({"firstName": "Zoe"})),
+            &format!("{ACCOUNTS}/{id}"),
+            json!({"firstName": "Zoe"}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = hub
-        .api(
+        .put(
             &sup,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{id}"),
-            Some(json!({"role": "supervisor"})),
+            &format!("{ACCOUNTS}/{id}"),
+            json!({"role": "supervisor"}),
         )
         .await;
     assert_eq!(
@@ -406,27 +343,17 @@ async fn opr_9_supervisor_manages_only_its_operators_with_its_labels() {
     // RBAC-5: only customer administrators carry a customer, and nobody becomes one by a role change.
     let mut b = account_body("op-c", "operator");
     b["customerId"] = json!(uuid::Uuid::now_v7().to_string());
-    let r = hub
-        .api(&sup, Method::POST, "/v1/operations/accounts", Some(b))
-        .await;
+    let r = hub.post(&sup, ACCOUNTS, b).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let r = hub
-        .api(
+        .put(
             &hub.admin_token,
-            Method::PUT,
-            &format!("/v1/operations/accounts/{id}"),
-            Some(json!({"role": "customer-admin"})),
+            &format!("{ACCOUNTS}/{id}"),
+            json!({"role": "customer-admin"}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = hub
-        .api(
-            &sup,
-            Method::DELETE,
-            &format!("/v1/operations/accounts/{id}"),
-            None,
-        )
-        .await;
+    let r = hub.delete(&sup, &format!("{ACCOUNTS}/{id}")).await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     hub.stop().await;
 }
@@ -437,54 +364,31 @@ async fn opr_2_password_policy_and_history() {
     let (_, t) = hub.account("pat", Role::Operator).await;
     let change = |old: &str, new: &str| json!({"oldPassword": old, "newPassword": new});
     let r = hub
-        .api(
+        .put(
             &t,
-            Method::PUT,
             "/v1/me/password",
-            Some(change("wrong-Password1", "Another#Pass9")),
+            change("wrong-Password1", "Another#Pass9"),
         )
         .await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let v: Value = r.json().await.unwrap_or_default();
     assert!(descriptions(&v)[0].starts_with("oldPassword"));
     for weak in ["short1A", "alllowercaseletters", &"Aa1".repeat(11)] {
-        let r = hub
-            .api(
-                &t,
-                Method::PUT,
-                "/v1/me/password",
-                Some(change(PASSWORD, weak)),
-            )
-            .await;
+        let r = hub.put(&t, "/v1/me/password", change(PASSWORD, weak)).await;
         assert_eq!(r.status(), StatusCode::BAD_REQUEST, "{weak}");
     }
     // The current password is in the history: refused.
     let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            "/v1/me/password",
-            Some(change(PASSWORD, PASSWORD)),
-        )
+        .put(&t, "/v1/me/password", change(PASSWORD, PASSWORD))
         .await;
     let v: Value = r.json().await.unwrap_or_default();
     assert!(descriptions(&v)[0].contains("last 5 passwords"), "{v}");
     let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            "/v1/me/password",
-            Some(change(PASSWORD, "Second#Pass22")),
-        )
+        .put(&t, "/v1/me/password", change(PASSWORD, "Second#Pass22"))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            "/v1/me/password",
-            Some(change("Second#Pass22", PASSWORD)),
-        )
+        .put(&t, "/v1/me/password", change("Second#Pass22", PASSWORD))
         .await;
     assert_eq!(
         r.status(),
@@ -492,27 +396,10 @@ async fn opr_2_password_policy_and_history() {
         "going back to a previous password is refused"
     );
     // With history 0 (PRF-2) the old one is accepted again — except the current one.
-    let mut prefs: Value = hub
-        .get(&hub.admin_token, "/v1/operations/preferences")
-        .await
-        .1;
-    prefs["passwordHistoryCount"] = json!(0);
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::PUT,
-            "/v1/operations/preferences",
-            Some(prefs),
-        )
-        .await;
+    let r = update_preferences(&hub, |p| p["passwordHistoryCount"] = json!(0)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            "/v1/me/password",
-            Some(change("Second#Pass22", PASSWORD)),
-        )
+        .put(&t, "/v1/me/password", change("Second#Pass22", PASSWORD))
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     // Stored as argon2id only.
@@ -590,14 +477,7 @@ async fn prf_preferences_validated_sanitised_and_applied() {
     );
     p["systemName"] = json!("x".repeat(33));
     p["sessionTimeoutMinutes"] = json!(12);
-    let r = hub
-        .api(
-            &t,
-            Method::PUT,
-            "/v1/operations/preferences",
-            Some(p.clone()),
-        )
-        .await;
+    let r = hub.put(&t, "/v1/operations/preferences", p.clone()).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let v: Value = r.json().await.unwrap_or_default();
     let d = descriptions(&v).join("|");
@@ -609,9 +489,7 @@ async fn prf_preferences_validated_sanitised_and_applied() {
     p["sessionTimeoutMinutes"] = json!(20);
     p["logLevel"] = json!("DEBUG");
     p["securityBanner"] = json!({"enabled": true, "title": "Notice", "description": "<h2>Private</h2><script>alert(1)</script><p onclick='x'>Authorised <b>only</b></p>"});
-    let r = hub
-        .api(&t, Method::PUT, "/v1/operations/preferences", Some(p))
-        .await;
+    let r = hub.put(&t, "/v1/operations/preferences", p).await;
     assert_eq!(r.status(), StatusCode::OK);
     let saved: Value = r.json().await.unwrap_or_default();
     assert_eq!(
@@ -635,33 +513,15 @@ async fn rbac_4_tokens_hashed_and_audit_log_records_changes_and_failures() {
     let hub = TestHub::start().await;
     let t = hub.admin_token.clone();
     let r = hub
-        .api(
-            &t,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(account_body("audited", "operator")),
-        )
+        .post(&t, ACCOUNTS, account_body("audited", "operator"))
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let (_, op) = hub.account("op", Role::Operator).await;
-    let r = hub
-        .api(
-            &op,
-            Method::PUT,
-            "/v1/operations/preferences",
-            Some(json!({})),
-        )
-        .await;
+    let r = hub.put(&op, "/v1/operations/preferences", json!({})).await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let body: Value = r.json().await.unwrap_or_default();
     assert_eq!(body["errors"][0]["errorCode"], 4030);
-    let r = hub
-        .client()
-        .get(hub.url("/v1/me"))
-        .bearer_auth("pb_not-a-token")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.api("pb_not-a-token", Method::GET, "/v1/me", None).await;
     assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     let (s, v) = hub.get(&t, "/v1/operations/auditEvents?max=50").await;
     assert_eq!(s, StatusCode::OK);
@@ -691,7 +551,7 @@ async fn ui_1_api_errors_localised_by_accept_language() {
     let hub = TestHub::start().await;
     let r = hub
         .client()
-        .post(hub.url("/v1/operations/accounts"))
+        .post(hub.url(ACCOUNTS))
         .bearer_auth(&hub.admin_token)
         .header("accept-language", "fr-FR,fr;q=0.9")
         .json(&json!({"loginName": "", "password": "Correct#Horse42", "role": "operator"}))

@@ -2,78 +2,19 @@
 //! over TLS WebSockets: SYS-1 … SYS-7, ALM-1/2, and tenant isolation through the API (TEN-4).
 
 use crate::common::*;
-use patchbay_agent::{run_agent, AgentOptions, CancellationToken, LinkTimings, Password, Trust};
+use crate::fixtures::{self, agent, system, SERVICE_PASSWORD};
 use patchbay_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use std::path::PathBuf;
 use std::time::Duration;
 
-const SERVICE_PW: &str = "Svc#Password-2026";
-
+/// A customer named after the customer ID its agent logs in with; `extra` is merged into the body.
 async fn customer(hub: &TestHub, cid: &str, extra: Value) -> String {
-    let mut body = json!({"name": format!("Customer {cid}"), "customerId": cid, "serviceUserName": "COMAdmin", "servicePassword": SERVICE_PW});
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/customers",
-            Some(body),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap_or_default();
-    v["id"].as_str().unwrap_or_default().to_string()
-}
-
-fn system_dir(name: &str, profile: &str, rights: &str, extra: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pb-agent-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
-    let toml = format!(
-        "name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"12.1.0.0.123\"\naddress = \"10.0.0.10\"\nport = 443\n\
-         [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = true\n\
-         [service_account]\nrights = [{rights}]\n{extra}"
-    );
-    std::fs::write(dir.join("system.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
-    dir
-}
-
-const ALL_RIGHTS: &str = "\"status-read\", \"configuration\", \"upgrade\"";
-
-fn agent(
-    hub: &TestHub,
-    cid: &str,
-    user: &str,
-    password: &str,
-    dir: &std::path::Path,
-) -> CancellationToken {
-    let mut opts = AgentOptions::new(
-        format!("wss://localhost:{}", hub.running.addr.port()),
-        cid,
-        Password::new(password),
-        dir,
-    );
-    opts.service_user = user.into();
-    opts.trust = Trust::CaPem(hub.cert_pem.clone());
-    opts.timings = LinkTimings {
-        backoff_base: Duration::from_millis(100),
-        backoff_cap: Duration::from_millis(500),
-        ..LinkTimings::default()
-    };
-    opts.checks.server_check = Duration::from_millis(300);
-    opts.checks.config_reload = Duration::from_millis(300);
-    opts.checks.alarm_poll = Duration::from_millis(100);
-    let token = CancellationToken::new();
-    let t = token.clone();
-    tokio::spawn(async move {
-        let _ = run_agent(opts, t).await;
-    });
-    token
+    fixtures::customer(hub, &format!("Customer {cid}"))
+        .customer_id(cid)
+        .merge(extra)
+        .await
+        .to_string()
 }
 
 /// Poll the customer until `pred` holds (15 s at most); returns the last JSON.
@@ -117,8 +58,11 @@ async fn sys_1_sys_6_sys_7_agent_connects_authenticates_and_reports_its_servers(
         "[[servers]]\nname = \"sec-1\"\nrole = \"secondary\"\naddress = \"10.0.0.11\"\nversion = \"12.1.0.0.123\"\ncheck = \"tcp://127.0.0.1:{port}\"\n\
          [[servers]]\nname = \"app-1\"\nrole = \"application\"\naddress = \"10.0.0.12\"\nversion = \"12.1.0.0.123\"\n"
     );
-    let dir = system_dir("ipo-paris", "server-edition", ALL_RIGHTS, &extra);
-    let stop = agent(&hub, "acme", "COMAdmin", SERVICE_PW, &dir);
+    let (stop, _) = agent(&hub, "acme")
+        .system("ipo-paris")
+        .profile("server-edition")
+        .extra(&extra)
+        .start();
     let c = wait_customer(&hub, &id, "green", |v| {
         v["connectivity"] == "green" && v["version"] == "12.1.0.0.123"
     })
@@ -197,8 +141,10 @@ async fn sys_3_each_refusal_comes_from_its_real_condition() {
     let hub = TestHub::start().await;
     // Wrong password → authorisation failed.
     let a = customer(&hub, "wrong-pw", json!({})).await;
-    let dir = system_dir("s-a", "ip500v2", ALL_RIGHTS, "");
-    let stop = agent(&hub, "wrong-pw", "COMAdmin", "not-the-password", &dir);
+    let (stop, _) = agent(&hub, "wrong-pw")
+        .password("not-the-password")
+        .system("s-a")
+        .start();
     wait_customer(&hub, &a, "authorisation failed", |v| {
         v["status"] == "authorisationFailed" && v["connectivity"] == "amber"
     })
@@ -214,13 +160,10 @@ async fn sys_3_each_refusal_comes_from_its_real_condition() {
     stop.cancel();
     // Unknown service user → invalid credentials.
     let b = customer(&hub, "wrong-user", json!({})).await;
-    let stop = agent(
-        &hub,
-        "wrong-user",
-        "NotComAdmin",
-        SERVICE_PW,
-        &system_dir("s-b", "ip500v2", ALL_RIGHTS, ""),
-    );
+    let (stop, _) = agent(&hub, "wrong-user")
+        .user("NotComAdmin")
+        .system("s-b")
+        .start();
     wait_customer(
         &hub,
         &b,
@@ -231,35 +174,20 @@ async fn sys_3_each_refusal_comes_from_its_real_condition() {
     stop.cancel();
     // Service account disabled on the customer entry → disabled by administrator.
     let c = customer(&hub, "disabled", json!({"serviceDisabled": true})).await;
-    let stop = agent(
-        &hub,
-        "disabled",
-        "COMAdmin",
-        SERVICE_PW,
-        &system_dir("s-c", "ip500v2", ALL_RIGHTS, ""),
-    );
+    let (stop, _) = agent(&hub, "disabled").system("s-c").start();
     wait_customer(&hub, &c, "disabled", status_is("disabledByAdministrator")).await;
     stop.cancel();
     // Legacy profile → legacy (monitoring only).
     let d = customer(&hub, "old", json!({})).await;
-    let stop = agent(
-        &hub,
-        "old",
-        "COMAdmin",
-        SERVICE_PW,
-        &system_dir("s-d", "legacy", ALL_RIGHTS, ""),
-    );
+    let (stop, _) = agent(&hub, "old").system("s-d").profile("legacy").start();
     wait_customer(&hub, &d, "legacy", status_is("legacy")).await;
     stop.cancel();
     // Rights the system grants its service account.
     let e = customer(&hub, "rights", json!({})).await;
-    let stop = agent(
-        &hub,
-        "rights",
-        "COMAdmin",
-        SERVICE_PW,
-        &system_dir("s-e", "ip500v2", "\"status-read\"", ""),
-    );
+    let (stop, _) = agent(&hub, "rights")
+        .system("s-e")
+        .rights("\"status-read\"")
+        .start();
     wait_customer(
         &hub,
         &e,
@@ -269,13 +197,11 @@ async fn sys_3_each_refusal_comes_from_its_real_condition() {
     .await;
     stop.cancel();
     let f = customer(&hub, "norights", json!({})).await;
-    let stop = agent(
-        &hub,
-        "norights",
-        "COMAdmin",
-        SERVICE_PW,
-        &system_dir("s-f", "ip500v2", "", "password_expired = true\n"),
-    );
+    let (stop, _) = agent(&hub, "norights")
+        .system("s-f")
+        .rights("")
+        .extra("password_expired = true\n")
+        .start();
     wait_customer(&hub, &f, "password expired", status_is("passwordExpired")).await;
     stop.cancel();
     // Never connected.
@@ -294,13 +220,8 @@ async fn sys_3_too_many_simultaneous_sessions_for_one_customer() {
     let limit = patchbay_domain::system::MAX_SESSIONS_PER_CUSTOMER as usize;
     let mut stops = Vec::new();
     for i in 0..limit {
-        stops.push(agent(
-            &hub,
-            "crowd",
-            "COMAdmin",
-            SERVICE_PW,
-            &system_dir(&format!("node-{i}"), "ip500v2", ALL_RIGHTS, ""),
-        ));
+        let node = format!("node-{i}");
+        stops.push(agent(&hub, "crowd").system(&node).start().0);
     }
     for _ in 0..150 {
         if hub
@@ -321,13 +242,7 @@ async fn sys_3_too_many_simultaneous_sessions_for_one_customer() {
             .unwrap_or(0),
         limit as i64
     );
-    stops.push(agent(
-        &hub,
-        "crowd",
-        "COMAdmin",
-        SERVICE_PW,
-        &system_dir("one-too-many", "ip500v2", ALL_RIGHTS, ""),
-    ));
+    stops.push(agent(&hub, "crowd").system("one-too-many").start().0);
     // The ninth is refused and the refusal recorded; the eight stay connected.
     let mut refused = false;
     for _ in 0..150 {
@@ -366,8 +281,7 @@ async fn last_refusal(hub: &TestHub, id: &str) -> Option<String> {
 async fn sys_1_agent_reconnects_after_a_hub_restart_and_keeps_reporting() {
     let hub = TestHub::start().await;
     let id = customer(&hub, "phoenix", json!({})).await;
-    let dir = system_dir("ipo-1", "ip500v2", ALL_RIGHTS, "");
-    let stop = agent(&hub, "phoenix", "COMAdmin", SERVICE_PW, &dir);
+    let (stop, dir) = agent(&hub, "phoenix").start();
     wait_customer(&hub, &id, "green", status_is("connectionSuccessful")).await;
     let hub = hub.restart().await;
     // After the restart the agent is back; a changed report arrives.
@@ -385,8 +299,7 @@ async fn sys_1_agent_reconnects_after_a_hub_restart_and_keeps_reporting() {
 async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
     let hub = TestHub::start().await;
     let id = customer(&hub, "noisy", json!({})).await;
-    let dir = system_dir("ipo-1", "ip500v2", ALL_RIGHTS, "");
-    let stop = agent(&hub, "noisy", "COMAdmin", SERVICE_PW, &dir);
+    let (stop, dir) = agent(&hub, "noisy").start();
     wait_customer(&hub, &id, "green", status_is("connectionSuccessful")).await;
     let lines = [
         r#"{"event":"raise","severity":"major","type":"trunk","description":"SIP trunk 1 down","key":"trunk-1","ongoing":true}"#,
@@ -439,11 +352,10 @@ async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
     assert_eq!(c["alarmCount"], 2);
     // Ongoing: refused.
     let r = hub
-        .api(
+        .post(
             &hub.admin_token,
-            Method::POST,
             "/v1/operations/alarms/actions/clear/invoke",
-            Some(json!({"ids": [trunk["id"]]})),
+            json!({"ids": [trunk["id"]]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
@@ -468,11 +380,10 @@ async fn alm_1_alm_2_alarms_from_the_agent_raise_dedup_and_end() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let r = hub
-        .api(
+        .post(
             &hub.admin_token,
-            Method::POST,
             "/v1/operations/alarms/actions/clear/invoke",
-            Some(json!({"ids": [trunk["id"]]})),
+            json!({"ids": [trunk["id"]]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -500,10 +411,7 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
     .await;
     for (cid, name) in [(&a, "sys-a"), (&b, "sys-b")] {
         let c = cid.parse().unwrap_or_default();
-        hub.store()
-            .system_connected(c, name, &hub.running.state.agents.node_id)
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        system(&hub, c, name).connect().await;
         hub.store()
             .raise_alarm(&patchbay_store::alarms::AlarmRaise {
                 customer: c,
@@ -578,11 +486,10 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
         .await;
     let b_alarm = all["items"][0]["id"].clone();
     let r = hub
-        .api(
+        .post(
             &op,
-            Method::POST,
             "/v1/operations/alarms/actions/clear/invoke",
-            Some(json!({"ids": [b_alarm]})),
+            json!({"ids": [b_alarm]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
@@ -601,30 +508,14 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
         .flatten()
         .all(|d| d["customers"].is_null()));
     // CUS-3: a label equal to the reseller's name assigns automatically.
+    let dist = fixtures::distributor(&hub, "Northwind").await;
+    let res = fixtures::reseller(&hub, &dist, "Alpine").await;
+    let providers = json!({"distributorId": dist, "resellerId": res});
     let r = hub
-        .api(
+        .put(
             &hub.admin_token,
-            Method::POST,
-            "/v1/operations/distributors",
-            Some(json!({"name": "Northwind"})),
-        )
-        .await;
-    let dist: Value = r.json().await.unwrap_or_default();
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/resellers",
-            Some(json!({"name": "Alpine", "distributorId": dist["id"]})),
-        )
-        .await;
-    let res: Value = r.json().await.unwrap_or_default();
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::PUT,
             &format!("/v1/operations/customers/{b}"),
-            Some(json!({"distributorId": dist["id"], "resellerId": res["id"]})),
+            providers,
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -658,31 +549,19 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
     assert!(names(&rs).is_empty(), "{rs}");
     // Only Administrators shape the provider tree.
     let r = hub
-        .api(
-            &op,
-            Method::POST,
-            "/v1/operations/distributors",
-            Some(json!({"name": "Rogue"})),
-        )
+        .post(&op, "/v1/operations/distributors", json!({"name": "Rogue"}))
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let rename = json!({"name": "Alpine"});
     let r = hub
-        .api(
-            &op,
-            Method::PUT,
-            &format!(
-                "/v1/operations/distributors/{}",
-                dist["id"].as_str().unwrap_or("")
-            ),
-            Some(json!({"name": "Alpine"})),
-        )
+        .put(&op, &format!("/v1/operations/distributors/{dist}"), rename)
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     // An Operator may assign itself to a customer it adds, nobody else.
-    let r = hub.api(&op, Method::POST, "/v1/operations/customers", Some(json!({"name": "Op's", "customerId": "ops-own", "servicePassword": SERVICE_PW, "operators": [op_id]}))).await;
+    let r = hub.post(&op, "/v1/operations/customers", json!({"name": "Op's", "customerId": "ops-own", "servicePassword": SERVICE_PASSWORD, "operators": [op_id]})).await;
     assert_eq!(r.status(), StatusCode::OK);
     let (other_id, _) = hub.account("op-other", Role::Operator).await;
-    let r = hub.api(&op, Method::POST, "/v1/operations/customers", Some(json!({"name": "Op's 2", "customerId": "ops-two", "servicePassword": SERVICE_PW, "operators": [other_id]}))).await;
+    let r = hub.post(&op, "/v1/operations/customers", json!({"name": "Op's 2", "customerId": "ops-two", "servicePassword": SERVICE_PASSWORD, "operators": [other_id]})).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let (_, assigned) = hub
         .get(

@@ -3,6 +3,7 @@
 //! and `orgId` conventions Webex clients rely on (API-2).
 
 use crate::common::*;
+use crate::fixtures;
 use patchbay_domain::provisioning::{check_sip_password, parse_webex_id, webex_id};
 use patchbay_domain::{AccountId, DeviceId, Role};
 use reqwest::{Method, StatusCode};
@@ -136,10 +137,10 @@ fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
     v
 }
 
-async fn customer(a: &Who<'_>, label: &str) -> String {
-    let name = format!("Customer {label}");
-    let b = json!({"name": name, "customerId": label, "servicePassword": "Svc#Pass-2026"});
-    s(&ok(a.post("/v1/operations/customers", b).await), "id")
+/// A customer `label` created by the administrator; its id.
+async fn customer(hub: &TestHub, label: &str) -> String {
+    let c = fixtures::customer(hub, &format!("Customer {label}"));
+    c.customer_id(label).await.to_string()
 }
 
 async fn set_licences(a: &Who<'_>, cid: &str, body: Value) -> (StatusCode, Value) {
@@ -177,7 +178,7 @@ fn org_of(id: &str, loc: &str) -> Org {
 }
 
 async fn org(a: &Who<'_>, label: &str) -> Org {
-    let id = customer(a, label).await;
+    let id = customer(a.0, label).await;
     let all = json!({"professional": 50, "basic": 50, "workspaces": 50});
     ok(set_licences(a, &id, all).await);
     Org {
@@ -750,7 +751,7 @@ async fn num_1_numbers_per_location_one_owner_and_mobile_filter() {
 async fn licences_are_consumed_and_running_out_is_a_clear_error() {
     let (hub, t) = start().await;
     let a = Who(&hub, t);
-    let cid = customer(&a, "acme").await;
+    let cid = customer(&hub, "acme").await;
     ok(set_licences(&a, &cid, json!({"professional": 1, "workspaces": 1})).await);
     let loc = location(&a, &cid, "HQ").await;
     let (pro, total, used) = licence(&a, &cid, PRO).await;
@@ -949,7 +950,7 @@ async fn api_2_orgid_required_when_a_provider_sees_several_customers() {
     // One customer: it is implied.
     let v = ok(a.get("/v1/locations").await);
     assert_eq!(ids(&v, "items", "id"), [oa.loc.as_str()]);
-    let b = customer(&a, "bolt").await;
+    let b = customer(&hub, "bolt").await;
     let (locations, devices) = ("/v1/locations", "/v1/devices");
     for path in [locations, devices, PEOPLE, "/v1/licenses", NUMBERS] {
         assert_field(a.get(path).await, "orgId");

@@ -4,7 +4,7 @@
 #![allow(dead_code)]
 
 use patchbay_domain::account::AccountFields;
-use patchbay_domain::Role;
+use patchbay_domain::{CustomerId, Role};
 use patchbay_hub::config::Config;
 use patchbay_hub::Running;
 use patchbay_store::{AuditMeta, NewAccount, Store};
@@ -195,6 +195,24 @@ impl TestHub {
         (s, r.json().await.unwrap_or(Value::Null))
     }
 
+    pub async fn post(&self, token: &str, path: &str, body: Value) -> Response {
+        self.api(token, Method::POST, path, Some(body)).await
+    }
+
+    pub async fn put(&self, token: &str, path: &str, body: Value) -> Response {
+        self.api(token, Method::PUT, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, token: &str, path: &str) -> Response {
+        self.api(token, Method::DELETE, path, None).await
+    }
+
+    /// A GET without credentials.
+    pub async fn fetch(&self, path: &str) -> Response {
+        let r = self.client().get(self.url(path)).send().await;
+        r.unwrap_or_else(|e| panic!("{e}"))
+    }
+
     /// Create an account directly in the store (any role, terms not yet accepted, no forced
     /// change) and a token for it. Returns (account id, token).
     pub async fn account(&self, login: &str, role: Role) -> (String, String) {
@@ -203,6 +221,17 @@ impl TestHub {
 
     pub async fn account_with(
         &self,
+        login: &str,
+        role: Role,
+        edit: impl FnOnce(&mut AccountFields),
+    ) -> (String, String) {
+        self.account_of(None, login, role, edit).await
+    }
+
+    /// `account_with` for the staff (`None`) or a customer's account (a Customer administrator).
+    pub async fn account_of(
+        &self,
+        customer_id: Option<CustomerId>,
         login: &str,
         role: Role,
         edit: impl FnOnce(&mut AccountFields),
@@ -234,7 +263,7 @@ impl TestHub {
                     fields,
                     password_hash: hash,
                     created_by: None,
-                    customer_id: None,
+                    customer_id,
                 },
             )
             .await
@@ -317,19 +346,8 @@ impl Browser {
     }
 
     pub async fn get(&self, path: &str) -> (StatusCode, String, Option<String>) {
-        let r = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        (status, r.text().await.unwrap_or_default(), location)
+        let r = self.client.get(format!("{}{path}", self.base));
+        page(r.send().await.unwrap_or_else(|e| panic!("{e}"))).await
     }
 
     pub async fn post(
@@ -337,20 +355,8 @@ impl Browser {
         path: &str,
         form: &[(&str, &str)],
     ) -> (StatusCode, String, Option<String>) {
-        let r = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .form(form)
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
-        let status = r.status();
-        let location = r
-            .headers()
-            .get("location")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        (status, r.text().await.unwrap_or_default(), location)
+        let r = self.client.post(format!("{}{path}", self.base)).form(form);
+        page(r.send().await.unwrap_or_else(|e| panic!("{e}"))).await
     }
 
     /// POST a form with the CSRF token found on `csrf_page`.
@@ -404,6 +410,17 @@ impl Browser {
             assert_eq!(s, StatusCode::SEE_OTHER);
         }
     }
+}
+
+/// What a browser sees of a response: its status, its body and where it redirects to.
+async fn page(r: Response) -> (StatusCode, String, Option<String>) {
+    let status = r.status();
+    let location = r
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    (status, r.text().await.unwrap_or_default(), location)
 }
 
 pub fn account_body(login: &str, role: &str) -> Value {

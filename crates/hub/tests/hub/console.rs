@@ -1,8 +1,16 @@
 //! The console: login, lockout, first-login gates, sessions, CSRF, account management pages.
 
 use crate::common::*;
+use crate::fixtures::{admin_browser, logged_in, update_preferences};
 use patchbay_domain::Role;
 use reqwest::StatusCode;
+
+/// The id of the account found by searching for `login`.
+async fn account_id(hub: &TestHub, login: &str) -> String {
+    let path = format!("/v1/operations/accounts?search={login}");
+    let (_, v) = hub.get(&hub.admin_token, &path).await;
+    v["items"][0]["id"].as_str().unwrap_or("").to_string()
+}
 
 #[tokio::test]
 async fn opr_3_three_failures_block_the_login_even_with_the_right_password() {
@@ -126,8 +134,7 @@ async fn opr_5_idle_sessions_end_but_kiosk_sessions_stay_and_cannot_navigate() {
         f.session_timeout_minutes = Some(5)
     })
     .await;
-    let b = Browser::new(&hub);
-    b.login_ready("idle", PASSWORD).await;
+    let b = logged_in(&hub, "idle").await;
     let token = b.session_token();
     let six_minutes_ago = jiff::Timestamp::now().as_millisecond() - 6 * 60 * 1000;
     hub.store()
@@ -139,8 +146,7 @@ async fn opr_5_idle_sessions_end_but_kiosk_sessions_stay_and_cannot_navigate() {
 
     hub.account_with("wall", Role::ReadOnly, |f| f.kiosk_mode = true)
         .await;
-    let k = Browser::new(&hub);
-    k.login_ready("wall", PASSWORD).await;
+    let k = logged_in(&hub, "wall").await;
     let token = k.session_token();
     let two_hours_ago = jiff::Timestamp::now().as_millisecond() - 2 * 3600 * 1000;
     hub.store()
@@ -165,9 +171,7 @@ async fn opr_5_idle_sessions_end_but_kiosk_sessions_stay_and_cannot_navigate() {
 #[tokio::test]
 async fn ui_1_csrf_required_on_every_console_form() {
     let hub = TestHub::start().await;
-    hub.account("csrf", Role::Administrator).await;
-    let b = Browser::new(&hub);
-    b.login_ready("csrf", PASSWORD).await;
+    let b = admin_browser(&hub, "csrf").await;
     let (s, _, _) = b
         .post(
             "/com/accounts",
@@ -207,9 +211,7 @@ async fn ui_1_csrf_required_on_every_console_form() {
 #[tokio::test]
 async fn opr_8_console_account_list_add_edit_delete() {
     let hub = TestHub::start().await;
-    hub.account("boss", Role::Administrator).await;
-    let b = Browser::new(&hub);
-    b.login_ready("boss", PASSWORD).await;
+    let b = admin_browser(&hub, "boss").await;
     // Add with a field error first: the form comes back with the message and the typed values.
     let form = |login: &'static str, phone: &'static str| {
         vec![
@@ -275,13 +277,7 @@ async fn opr_8_console_account_list_add_edit_delete() {
     let (_, html, _) = b.get("/com/accounts?max=10&sort=loginName&order=asc").await;
     assert!(!html.contains("id=\"page-next\""));
     // Edit through the toolbar with one selection.
-    let id = hub
-        .get(&hub.admin_token, "/v1/operations/accounts?search=lea")
-        .await
-        .1["items"][0]["id"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
+    let id = account_id(&hub, "lea").await;
     let (_, _, loc) = b.get(&format!("/com/accounts/edit?id={id}")).await;
     assert_eq!(loc, Some(format!("/com/accounts/{id}")));
     let mut f = form("lea", "0612");
@@ -314,13 +310,7 @@ async fn opr_8_console_account_list_add_edit_delete() {
         (s, loc.as_deref()),
         (StatusCode::SEE_OTHER, Some("/com/accounts?done=deleted"))
     );
-    let me = hub
-        .get(&hub.admin_token, "/v1/operations/accounts?search=boss")
-        .await
-        .1["items"][0]["id"]
-        .as_str()
-        .unwrap_or("")
-        .to_string();
+    let me = account_id(&hub, "boss").await;
     let (s, _, _) = b
         .submit("/com/accounts", "/com/accounts/delete", &[("id", &me)])
         .await;
@@ -331,19 +321,7 @@ async fn opr_8_console_account_list_add_edit_delete() {
 #[tokio::test]
 async fn ui_1_language_chosen_at_login_and_prf_5_system_name() {
     let hub = TestHub::start().await;
-    let mut p = hub
-        .get(&hub.admin_token, "/v1/operations/preferences")
-        .await
-        .1;
-    p["systemName"] = serde_json::json!("Hub Paris");
-    let r = hub
-        .api(
-            &hub.admin_token,
-            reqwest::Method::PUT,
-            "/v1/operations/preferences",
-            Some(p),
-        )
-        .await;
+    let r = update_preferences(&hub, |p| p["systemName"] = serde_json::json!("Hub Paris")).await;
     assert_eq!(r.status(), StatusCode::OK);
     hub.account("fr", Role::Operator).await;
     let b = Browser::new(&hub);

@@ -2,68 +2,11 @@
 //! updates (OPR-5), driven like a browser without JavaScript.
 
 use crate::common::*;
+use crate::fixtures::*;
 use patchbay_domain::alarm::{AlarmType, Severity};
 use patchbay_domain::{CustomerId, Role};
-use patchbay_store::alarms::AlarmRaise;
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use reqwest::StatusCode;
 use std::time::Duration;
-
-/// Create a customer through the API as the administrator; `extra` is merged into the body.
-async fn customer(hub: &TestHub, name: &str, extra: Value) -> String {
-    let mut body = json!({
-        "name": name,
-        "customerId": name.to_lowercase(),
-        "serviceUserName": "COMAdmin",
-        "servicePassword": "Service#Pass42",
-    });
-    if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
-        for (k, v) in e {
-            b.insert(k.clone(), v.clone());
-        }
-    }
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/customers",
-            Some(body),
-        )
-        .await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or_default();
-    assert_eq!(status, StatusCode::OK, "create customer {name}: {v}");
-    v["id"].as_str().unwrap_or_default().to_string()
-}
-
-fn cid(id: &str) -> CustomerId {
-    id.parse()
-        .unwrap_or_else(|e| panic!("customer id {id}: {e:?}"))
-}
-
-/// Raise an alarm as a system would.
-async fn alarm(
-    hub: &TestHub,
-    customer: &str,
-    severity: Severity,
-    alarm_type: AlarmType,
-    description: &str,
-    ongoing: bool,
-) {
-    hub.store()
-        .raise_alarm(&AlarmRaise {
-            customer: cid(customer),
-            system_name: "ipo-1",
-            severity,
-            alarm_type,
-            description,
-            key: description,
-            ongoing,
-            at_ms: jiff::Timestamp::now().as_millisecond(),
-        })
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-}
 
 /// Every value of `attr="…"` in document order, entities of `&` undone.
 fn attrs(html: &str, attr: &str) -> Vec<String> {
@@ -142,61 +85,26 @@ async fn alarm_ids(hub: &TestHub, query: &str) -> Vec<(String, bool)> {
         .unwrap_or_default()
 }
 
-async fn admin_browser(hub: &TestHub, login: &str) -> Browser {
-    hub.account(login, Role::Administrator).await;
-    let b = Browser::new(hub);
-    b.login_ready(login, PASSWORD).await;
-    b
-}
-
 #[tokio::test]
 async fn alm_3_summary_bar_counts_and_filters() {
     let hub = TestHub::start().await;
-    let a = customer(&hub, "Acme", json!({})).await;
-    alarm(
+    let a = customer(&hub, "Acme").await;
+    alarms(
         &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Trunk 1 down",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Trunk 2 down",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Minor,
-        AlarmType::Link,
-        "Link flapping",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Critical,
-        AlarmType::Trunk,
-        "All trunks down",
-        true,
-    )
-    .await;
-    // A repeat folds into its row (ALM-2): still four rows.
-    alarm(
-        &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Trunk 1 down",
-        false,
+        a,
+        &[
+            (Severity::Major, AlarmType::Trunk, "Trunk 1 down", false),
+            (Severity::Major, AlarmType::Trunk, "Trunk 2 down", false),
+            (Severity::Minor, AlarmType::Link, "Link flapping", false),
+            (
+                Severity::Critical,
+                AlarmType::Trunk,
+                "All trunks down",
+                true,
+            ),
+            // A repeat folds into its row (ALM-2): still four rows.
+            (Severity::Major, AlarmType::Trunk, "Trunk 1 down", false),
+        ],
     )
     .await;
     let b = admin_browser(&hub, "alm3").await;
@@ -284,13 +192,15 @@ async fn alm_3_summary_bar_counts_and_filters() {
     let (_, html, _) = b.get("/com/alarms?max=10").await;
     assert!(html.contains("<option value=\"10\" selected>"));
     for i in 0..9 {
-        alarm(
+        alarms(
             &hub,
-            &a,
-            Severity::Warning,
-            AlarmType::QoS,
-            &format!("Jitter {i}"),
-            false,
+            a,
+            &[(
+                Severity::Warning,
+                AlarmType::QoS,
+                &format!("Jitter {i}"),
+                false,
+            )],
         )
         .await;
     }
@@ -307,32 +217,25 @@ async fn alm_3_summary_bar_counts_and_filters() {
 #[tokio::test]
 async fn alm_4_ongoing_alarm_cannot_be_selected_or_cleared() {
     let hub = TestHub::start().await;
-    let a = customer(&hub, "Acme", json!({})).await;
-    alarm(
+    let a = customer(&hub, "Acme").await;
+    alarms(
         &hub,
-        &a,
-        Severity::Critical,
-        AlarmType::Trunk,
-        "All trunks down",
-        true,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Minor,
-        AlarmType::Link,
-        "Link flapped",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Minor,
-        AlarmType::Link,
-        "Link flapped again",
-        false,
+        a,
+        &[
+            (
+                Severity::Critical,
+                AlarmType::Trunk,
+                "All trunks down",
+                true,
+            ),
+            (Severity::Minor, AlarmType::Link, "Link flapped", false),
+            (
+                Severity::Minor,
+                AlarmType::Link,
+                "Link flapped again",
+                false,
+            ),
+        ],
     )
     .await;
     let ids = alarm_ids(&hub, "").await;
@@ -440,9 +343,7 @@ async fn alm_4_ongoing_alarm_cannot_be_selected_or_cleared() {
     assert!(!html.contains("evil.example"));
 
     // A Read-only account sees the list but no clear actions, and is refused anyway.
-    hub.account("alm4ro", Role::ReadOnly).await;
-    let ro = Browser::new(&hub);
-    ro.login_ready("alm4ro", PASSWORD).await;
+    let (_, ro) = staff(&hub, "alm4ro", Role::ReadOnly).await;
     let (s, html, _) = ro.get("/com/alarms").await;
     assert_eq!(s, StatusCode::OK);
     assert!(!html.contains("id=\"alarms-clear-selected\""));
@@ -462,41 +363,21 @@ async fn alm_4_ongoing_alarm_cannot_be_selected_or_cleared() {
 #[tokio::test]
 async fn alm_5_clear_type_keeps_ongoing() {
     let hub = TestHub::start().await;
-    let a = customer(&hub, "Acme", json!({})).await;
-    alarm(
+    let a = customer(&hub, "Acme").await;
+    alarms(
         &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Trunk 1 down",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Trunk 2 down",
-        false,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Critical,
-        AlarmType::Trunk,
-        "All trunks down",
-        true,
-    )
-    .await;
-    alarm(
-        &hub,
-        &a,
-        Severity::Minor,
-        AlarmType::Link,
-        "Link flapped",
-        false,
+        a,
+        &[
+            (Severity::Major, AlarmType::Trunk, "Trunk 1 down", false),
+            (Severity::Major, AlarmType::Trunk, "Trunk 2 down", false),
+            (
+                Severity::Critical,
+                AlarmType::Trunk,
+                "All trunks down",
+                true,
+            ),
+            (Severity::Minor, AlarmType::Link, "Link flapped", false),
+        ],
     )
     .await;
     let b = admin_browser(&hub, "alm5").await;
@@ -558,33 +439,26 @@ async fn alm_5_clear_type_keeps_ongoing() {
 #[tokio::test]
 async fn alm_6_customer_alarm_count_links_to_filtered_list() {
     let hub = TestHub::start().await;
-    let a = customer(&hub, "Acme", json!({})).await;
-    let z = customer(&hub, "Zenith", json!({})).await;
-    alarm(
+    let a = customer(&hub, "Acme").await;
+    let z = customer(&hub, "Zenith").await;
+    alarms(
         &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Acme trunk down",
-        false,
+        a,
+        &[
+            (Severity::Major, AlarmType::Trunk, "Acme trunk down", false),
+            (Severity::Warning, AlarmType::QoS, "Acme jitter", true),
+        ],
     )
     .await;
-    alarm(
+    alarms(
         &hub,
-        &a,
-        Severity::Warning,
-        AlarmType::QoS,
-        "Acme jitter",
-        true,
-    )
-    .await;
-    alarm(
-        &hub,
-        &z,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Zenith trunk down",
-        false,
+        z,
+        &[(
+            Severity::Major,
+            AlarmType::Trunk,
+            "Zenith trunk down",
+            false,
+        )],
     )
     .await;
     let b = admin_browser(&hub, "alm6").await;
@@ -611,81 +485,39 @@ async fn alm_6_customer_alarm_count_links_to_filtered_list() {
 }
 
 /// Two customers, tagged, with versions and alarms.
-async fn fleet(hub: &TestHub, operators: &[String]) -> (String, String) {
-    let a = customer(
+async fn fleet(hub: &TestHub, operators: &[String]) -> (CustomerId, CustomerId) {
+    let a = customer(hub, "Acme")
+        .tags(&["gold", "north"])
+        .operators(operators)
+        .await;
+    let z = customer(hub, "Zenith").tags(&["silver"]).await;
+    system(hub, a, "ipo-1").report().await;
+    alarms(
         hub,
-        "Acme",
-        json!({"tags": ["gold", "north"], "operators": operators}),
+        a,
+        &[
+            (Severity::Major, AlarmType::Trunk, "Acme trunk down", false),
+            (Severity::Minor, AlarmType::Link, "Acme link flapped", false),
+        ],
     )
     .await;
-    let z = customer(hub, "Zenith", json!({"tags": ["silver"]})).await;
-    let (sys, _) = hub
-        .store()
-        .system_connected(cid(&a), "ipo-1", "node-test")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let report = patchbay_store::systems::SystemReport {
-        profile: patchbay_domain::system::Profile::ServerEdition,
-        version: "12.1".into(),
-        address: "10.0.0.1".into(),
-        port: 443,
-        flags: patchbay_domain::system::RemoteFlags {
-            central_management: true,
-            ..Default::default()
-        },
-        account: patchbay_domain::system::ServiceAccountState {
-            rights: vec![
-                patchbay_domain::system::Right::StatusRead,
-                patchbay_domain::system::Right::Configuration,
-            ],
-            ..Default::default()
-        },
-        servers: vec![patchbay_store::systems::ServerInfo {
-            name: "ipo-1".into(),
-            role: "primary".into(),
-            address: "10.0.0.1".into(),
-            version: "12.1".into(),
-            state: "online".into(),
-        }],
-    };
-    hub.store()
-        .system_report(cid(&a), sys, &report)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    alarm(
+    alarms(
         hub,
-        &a,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Acme trunk down",
-        false,
-    )
-    .await;
-    alarm(
-        hub,
-        &a,
-        Severity::Minor,
-        AlarmType::Link,
-        "Acme link flapped",
-        false,
-    )
-    .await;
-    alarm(
-        hub,
-        &z,
-        Severity::Critical,
-        AlarmType::Security,
-        "Zenith intrusion",
-        true,
-    )
-    .await;
-    alarm(
-        hub,
-        &z,
-        Severity::Major,
-        AlarmType::Trunk,
-        "Zenith trunk down",
-        false,
+        z,
+        &[
+            (
+                Severity::Critical,
+                AlarmType::Security,
+                "Zenith intrusion",
+                true,
+            ),
+            (
+                Severity::Major,
+                AlarmType::Trunk,
+                "Zenith trunk down",
+                false,
+            ),
+        ],
     )
     .await;
     (a, z)
@@ -857,8 +689,7 @@ async fn ten_4_operator_alarm_list_and_dashboard_scoped() {
     let zenith_alarm = alarm_ids(&hub, &format!("&customerId={z}")).await[0]
         .0
         .clone();
-    let b = Browser::new(&hub);
-    b.login_ready("alm-op", PASSWORD).await;
+    let b = logged_in(&hub, "alm-op").await;
 
     let (s, html, _) = b.get("/com/alarms").await;
     assert_eq!(s, StatusCode::OK);
@@ -940,8 +771,7 @@ async fn opr_5_kiosk_dashboard_live_updates() {
         .account_with("alm-wall", Role::ReadOnly, |f| f.kiosk_mode = true)
         .await;
     let (a, _) = fleet(&hub, std::slice::from_ref(&wall)).await;
-    let k = Browser::new(&hub);
-    k.login_ready("alm-wall", PASSWORD).await;
+    let k = logged_in(&hub, "alm-wall").await;
 
     let (s, html, _) = k.get("/com/dashboard").await;
     assert_eq!(s, StatusCode::OK);
@@ -970,13 +800,10 @@ async fn opr_5_kiosk_dashboard_live_updates() {
         None,
         "not assigned"
     );
-    alarm(
+    alarms(
         &hub,
-        &a,
-        Severity::Major,
-        AlarmType::Link,
-        "Acme second link",
-        false,
+        a,
+        &[(Severity::Major, AlarmType::Link, "Acme second link", false)],
     )
     .await;
     let (_, live, _) = k.get("/com/dashboard/live").await;
@@ -1010,13 +837,10 @@ async fn opr_5_kiosk_dashboard_live_updates() {
     assert!(buf.contains("event: dashboard"));
     assert!(buf.contains("id: 0"));
     assert!(buf.contains("data: ") && buf.contains("dashboard-charts"));
-    alarm(
+    alarms(
         &hub,
-        &a,
-        Severity::Warning,
-        AlarmType::QoS,
-        "Acme jitter",
-        false,
+        a,
+        &[(Severity::Warning, AlarmType::QoS, "Acme jitter", false)],
     )
     .await;
     assert!(

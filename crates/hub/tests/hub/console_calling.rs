@@ -2,221 +2,32 @@
 //! driven like a browser without JavaScript.
 
 use crate::common::*;
-use patchbay_domain::account::AccountFields;
-use patchbay_domain::calling::{LicenceKind, MemberKind, NumberKind};
+use crate::fixtures::*;
+use patchbay_domain::calling::{LicenceKind, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
-use patchbay_domain::{CustomerId, DeviceId, LocationId, PersonId, Role, WorkspaceId};
+use patchbay_domain::{CustomerId, DeviceId, PersonId, Role, WorkspaceId};
 use patchbay_store::calling::devices::NewDevice;
-use patchbay_store::calling::locations::{Address, LocationWrite};
-use patchbay_store::calling::people::PersonWrite;
 use patchbay_store::calling::workspaces::WorkspaceWrite;
-use patchbay_store::calling::CallingIdentity;
-use patchbay_store::{AuditMeta, NewAccount};
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use patchbay_store::AuditMeta;
+use reqwest::StatusCode;
 
 pub(crate) const WIZARD: &str = "/com/calling/devices/new";
-pub(crate) const GENERIC_PHONE: &str = "Generic IPPhone Customer Managed";
 /// Two line ports (DEV-6).
 pub(crate) const TWO_PORTS: &str = "Grandstream HT812";
 
-pub(crate) async fn customer(
-    hub: &TestHub,
-    name: &str,
-    cid: &str,
-    operators: &[&str],
-) -> CustomerId {
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/customers",
-            Some(json!({"name": name, "customerId": cid, "servicePassword": "Service#Pass1", "operators": operators})),
-        )
-        .await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or_default();
-    assert_eq!(status, StatusCode::OK, "{v}");
-    v["id"]
-        .as_str()
-        .unwrap_or_default()
-        .parse()
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-pub(crate) async fn licences(
-    hub: &TestHub,
-    c: CustomerId,
-    professional: i64,
-    basic: i64,
-    workspaces: i64,
-) {
-    hub.store()
-        .set_licences(
-            &AuditMeta::cli(),
-            c,
-            &[
-                (LicenceKind::Professional, professional),
-                (LicenceKind::Basic, basic),
-                (LicenceKind::Workspaces, workspaces),
-            ],
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-}
-
-/// A Customer administrator of `c`, logged in (terms accepted).
-pub(crate) async fn customer_admin(hub: &TestHub, login: &str, c: CustomerId) -> Browser {
-    let fields = AccountFields {
-        login_name: login.into(),
-        role: Role::CustomerAdmin,
-        first_name: "Cara".into(),
-        last_name: "Admin".into(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
-        read_only_mode: false,
-        disabled: false,
-        force_password_change: false,
-        expires_on: None,
-        language: "en".into(),
-    };
-    hub.store()
-        .create_account(
-            &AuditMeta::cli(),
-            NewAccount {
-                fields,
-                password_hash: patchbay_store::crypto::hash_password(PASSWORD),
-                created_by: None,
-                customer_id: Some(c),
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let b = Browser::new(hub);
-    let (status, _, location) = b.login(login, PASSWORD, "en").await;
-    assert_eq!(status, StatusCode::SEE_OTHER);
-    assert_eq!(
-        location.as_deref(),
-        Some("/com/calling/devices"),
-        "a Customer administrator lands on the calling pages"
-    );
-    let (s, _, _) = b.submit("/com/terms", "/com/terms", &[]).await;
-    assert_eq!(s, StatusCode::SEE_OTHER);
-    b
-}
-
-pub(crate) async fn staff(hub: &TestHub, login: &str, role: Role) -> (String, Browser) {
-    let (id, _) = hub.account(login, role).await;
-    let b = Browser::new(hub);
-    b.login_ready(login, PASSWORD).await;
-    (id, b)
-}
-
-pub(crate) async fn location(hub: &TestHub, c: CustomerId, name: &str) -> LocationId {
-    let w = LocationWrite {
-        name: name.into(),
-        time_zone: "Europe/Paris".into(),
-        preferred_language: "fr_fr".into(),
-        announcement_language: "fr_fr".into(),
-        address: Address {
-            address1: "1 rue de la Paix".into(),
-            city: "Paris".into(),
-            country: "FR".into(),
-            ..Default::default()
-        },
-        notes: String::new(),
-    };
-    hub.store()
-        .create_location(&AuditMeta::cli(), c, &w)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-pub(crate) async fn person(
-    hub: &TestHub,
-    c: CustomerId,
-    name: &str,
-    loc: Option<LocationId>,
-) -> PersonId {
-    let w = PersonWrite {
-        email: format!("{}@example.test", name.to_lowercase().replace(' ', ".")),
-        display_name: name.into(),
-        first_name: name.split(' ').next().unwrap_or_default().into(),
-        last_name: name.split(' ').nth(1).unwrap_or_default().into(),
-        licence: Some(LicenceKind::Professional),
-        identity: CallingIdentity {
-            location_id: loc.map(|l| l.0),
-            ..Default::default()
-        },
-    };
-    hub.store()
-        .create_person(&AuditMeta::cli(), c, &w)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-pub(crate) async fn workspace(
-    hub: &TestHub,
-    c: CustomerId,
-    name: &str,
-    l: WorkspaceLicence,
-) -> WorkspaceId {
-    let w = WorkspaceWrite {
-        display_name: name.into(),
-        licence: Some(l),
-        calling_type: "webexCalling".into(),
-        ..Default::default()
-    };
-    hub.store()
-        .create_workspace(&AuditMeta::cli(), c, &w)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
-/// A device created in the store (for pages about someone else's data).
-pub(crate) async fn stored_device(
-    hub: &TestHub,
-    c: CustomerId,
-    owner: PersonId,
-    mac: &str,
-) -> DeviceId {
-    let d = NewDevice {
-        model: GENERIC_PHONE.into(),
-        mac: mac.into(),
-        owner_kind: MemberKind::People,
-        owner_id: owner.0,
-        sip_user_name: format!("stored{}", &mac[6..]).to_lowercase(),
-        sealed_password: hub.running.state.secrets.seal("Stored#Password-2026"),
-        line_port: "stored@example.test".into(),
-        outbound_proxy: "sip.example.test".into(),
-        registrar: "example.test".into(),
-    };
-    hub.store()
-        .create_device(&AuditMeta::cli(), c, &d)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"))
-}
-
 /// The text of the element with `id` (up to its first tag).
 pub(crate) fn text_of(html: &str, id: &str) -> String {
-    let needle = format!("id=\"{id}\">");
-    let Some(at) = html.find(&needle) else {
-        return String::new();
-    };
-    let rest = &html[at + needle.len()..];
-    rest[..rest.find('<').unwrap_or(rest.len())]
-        .trim()
-        .to_string()
+    text_after(html, &format!("id=\"{id}\">"))
 }
 
 /// The field message shown next to `field`.
 pub(crate) fn field_error(html: &str, field: &str) -> String {
-    let needle = format!("data-field=\"{field}\">");
-    let Some(at) = html.find(&needle) else {
+    text_after(html, &format!("data-field=\"{field}\">"))
+}
+
+/// The text after `needle`, up to the next tag.
+fn text_after(html: &str, needle: &str) -> String {
+    let Some(at) = html.find(needle) else {
         return String::new();
     };
     let rest = &html[at + needle.len()..];
@@ -251,6 +62,41 @@ pub(crate) async fn add_device_for_person(
     (s, html)
 }
 
+/// A generic phone a new calling customer's administrator added through the wizard for a new
+/// person: (the administrator, the wizard's page showing the credentials, the device).
+async fn phone_added(
+    hub: &TestHub,
+    customer: &str,
+    person_name: &str,
+    mac: &str,
+) -> (Browser, String, DeviceId) {
+    let (c, ca) = calling_customer(hub, customer).await;
+    let p = person(hub, c, person_name, None).await;
+    let (_, html) = add_device_for_person(&ca, "", p, GENERIC_PHONE, mac, true).await;
+    let id = device_ids(hub, c).await[0];
+    (ca, html, id)
+}
+
+/// Submit the lines page of a device: `action` ("add", "remove") on `member`.
+async fn change_line(
+    ca: &Browser,
+    lines: &str,
+    action: &str,
+    member: &str,
+) -> (StatusCode, String, Option<String>) {
+    ca.submit(lines, lines, &[("action", action), ("member", member)])
+        .await
+}
+
+/// The calling licences of `c`.
+pub(crate) async fn licence_use(
+    hub: &TestHub,
+    c: CustomerId,
+) -> Vec<patchbay_store::calling::Licence> {
+    let lic = hub.store().licences(c).await;
+    lic.unwrap_or_else(|e| panic!("{e}"))
+}
+
 pub(crate) async fn device_ids(hub: &TestHub, c: CustomerId) -> Vec<DeviceId> {
     let (items, _) = hub
         .store()
@@ -262,6 +108,16 @@ pub(crate) async fn device_ids(hub: &TestHub, c: CustomerId) -> Vec<DeviceId> {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     items.into_iter().map(|d| d.id).collect()
+}
+
+/// The workspaces of `c` (the first ten).
+async fn workspace_list(
+    hub: &TestHub,
+    c: CustomerId,
+) -> Vec<patchbay_store::calling::workspaces::Workspace> {
+    let (page, filter) = (patchbay_store::PageRequest::new(0, 10), Default::default());
+    let listed = hub.store().list_workspaces(c, &filter, page).await;
+    listed.unwrap_or_else(|e| panic!("{e}")).0
 }
 
 pub(crate) async fn clear_password(hub: &TestHub, d: DeviceId) -> String {
@@ -280,10 +136,8 @@ pub(crate) async fn clear_password(hub: &TestHub, d: DeviceId) -> String {
 #[tokio::test]
 async fn dev_2_wizard_requires_the_disclaimer() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Delta Corp", "delta", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "Delta Corp").await;
     let p = person(&hub, c, "Dora Delta", None).await;
-    let ca = customer_admin(&hub, "ca-delta", c).await;
     // Step 1: the person is searchable by name or e-mail.
     let (s, html, _) = ca.get(&format!("{WIZARD}?usage=person&q=dora.delta")).await;
     assert_eq!(s, StatusCode::OK);
@@ -321,10 +175,8 @@ async fn dev_2_wizard_requires_the_disclaimer() {
 #[tokio::test]
 async fn dev_3_mac_validated_and_unique_and_partner_needs_a_password() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Echo Corp", "echo", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "Echo Corp").await;
     let p = person(&hub, c, "Eve Echo", None).await;
-    let ca = customer_admin(&hub, "ca-echo", c).await;
     let (s, html) = add_device_for_person(&ca, "", p, GENERIC_PHONE, "00:1A:2B", true).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(field_error(&html, "mac").contains("not a MAC address"));
@@ -380,8 +232,7 @@ async fn dev_3_mac_validated_and_unique_and_partner_needs_a_password() {
 #[tokio::test]
 async fn dev_4_credentials_shown_once_then_masked() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Foxtrot Corp", "foxtrot", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let c = customer(&hub, "Foxtrot Corp").licences(5, 5, 5).await;
     let p = person(&hub, c, "Finn Fox", None).await;
     let (_, admin) = staff(&hub, "adm", Role::Administrator).await;
     let org = format!("org={c}&");
@@ -432,15 +283,9 @@ async fn dev_4_credentials_shown_once_then_masked() {
 #[tokio::test]
 async fn dev_4_csv_download_has_the_credentials() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Golf Corp", "golf", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
-    let p = person(&hub, c, "Gil Golf", None).await;
-    let ca = customer_admin(&hub, "ca-golf", c).await;
-    let (_, html) =
-        add_device_for_person(&ca, "", p, GENERIC_PHONE, "00:1A:2B:3C:4D:20", true).await;
+    let (ca, html, id) = phone_added(&hub, "Golf Corp", "Gil Golf", "00:1A:2B:3C:4D:20").await;
     let user = text_of(&html, "cred-user");
     let password = text_of(&html, "cred-password");
-    let id = device_ids(&hub, c).await[0];
     let action = format!("/com/calling/devices/{id}/credentials");
     assert!(html.contains(&format!("action=\"{action}\"")));
     assert_eq!(
@@ -496,14 +341,8 @@ async fn dev_4_csv_download_has_the_credentials() {
 #[tokio::test]
 async fn dev_5_reset_password_shown_once() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Hotel Corp", "hotel", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
-    let p = person(&hub, c, "Hal Hotel", None).await;
-    let ca = customer_admin(&hub, "ca-hotel", c).await;
-    let (_, html) =
-        add_device_for_person(&ca, "", p, GENERIC_PHONE, "00:1A:2B:3C:4D:30", true).await;
+    let (ca, html, id) = phone_added(&hub, "Hotel Corp", "Hal Hotel", "00:1A:2B:3C:4D:30").await;
     let first = text_of(&html, "cred-password");
-    let id = device_ids(&hub, c).await[0];
     let confirm = format!("/com/calling/devices/{id}/password");
     let (s, html, _) = ca.get(&confirm).await;
     assert_eq!(s, StatusCode::OK);
@@ -525,10 +364,8 @@ async fn dev_5_reset_password_shown_once() {
 #[tokio::test]
 async fn wsp_2_add_device_disabled_at_the_limit() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "India Corp", "india", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "India Corp").await;
     let w = workspace(&hub, c, "India Lobby", WorkspaceLicence::CommonArea).await;
-    let ca = customer_admin(&hub, "ca-india", c).await;
     let ws = w.to_string();
     let save = |mac: &'static str| {
         vec![
@@ -580,19 +417,9 @@ async fn wsp_2_add_device_disabled_at_the_limit() {
 #[tokio::test]
 async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Juliet Corp", "juliet", &[]).await;
-    licences(&hub, c, 5, 5, 1).await;
+    let c = customer(&hub, "Juliet Corp").licences(5, 5, 1).await;
     let loc = location(&hub, c, "Juliet HQ").await;
-    hub.store()
-        .add_numbers(
-            &AuditMeta::cli(),
-            loc,
-            &["+33160871140".into()],
-            NumberKind::Did,
-            true,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    numbers(&hub, loc, &["+33160871140"]).await;
     let ca = customer_admin(&hub, "ca-juliet", c).await;
     let start = format!("{WIZARD}?usage=newWorkspace");
     let (_, html, _) = ca.get(&start).await;
@@ -644,21 +471,9 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     let (s, html, _) = ca.submit(&start, WIZARD, &bad).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(field_error(&html, "mac").contains("not a MAC address"));
-    let (items, _) = hub
-        .store()
-        .list_workspaces(
-            c,
-            &Default::default(),
-            patchbay_store::PageRequest::new(0, 10),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let items = workspace_list(&hub, c).await;
     assert!(items.is_empty(), "no half-done workspace");
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(
         lic.iter().all(|l| l.consumed_units == 0),
         "no licence unit taken"
@@ -669,15 +484,7 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
     let (s, html, _) = ca.submit(&start, WIZARD, &good).await;
     assert_eq!(s, StatusCode::OK, "{html}");
     assert!(text_of(&html, "cred-user").starts_with("julietlobby"));
-    let (items, _) = hub
-        .store()
-        .list_workspaces(
-            c,
-            &Default::default(),
-            patchbay_store::PageRequest::new(0, 10),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let items = workspace_list(&hub, c).await;
     assert_eq!(items.len(), 1);
     assert_eq!(items[0].device_count, 1);
     assert_eq!(
@@ -706,29 +513,20 @@ async fn wsp_1_new_workspace_created_with_its_device_or_not_at_all() {
 #[tokio::test]
 async fn wsp_1_new_workspace_and_its_device_commit_together() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Kilo Corp", "kilo", &[]).await;
-    licences(&hub, c, 5, 5, 1).await;
+    let c = customer(&hub, "Kilo Corp").licences(5, 5, 1).await;
     let p = person(&hub, c, "Kim Kilo", None).await;
     stored_device(&hub, c, p, "00AABBCC0001").await;
     let id = WorkspaceId::new();
     let w = WorkspaceWrite {
-        display_name: "Kilo Lobby".into(),
         room_type: "notSet".into(),
-        licence: Some(WorkspaceLicence::CommonArea),
-        calling_type: "webexCalling".into(),
         supported_devices: "phones".into(),
-        ..Default::default()
+        ..workspace_write("Kilo Lobby", WorkspaceLicence::CommonArea)
     };
     let mut d = NewDevice {
-        model: GENERIC_PHONE.into(),
-        mac: "00AABBCC0001".into(),
-        owner_kind: MemberKind::Place,
-        owner_id: id.0,
         sip_user_name: "kilolobby0001".into(),
         sealed_password: hub.running.state.secrets.seal("Kilo#Password-2026"),
         line_port: "kilolobby0001@example.test".into(),
-        outbound_proxy: "sip.example.test".into(),
-        registrar: "example.test".into(),
+        ..new_device(&hub, MemberKind::Place, id.0, "00AABBCC0001")
     };
     let refused = hub
         .store()
@@ -747,11 +545,7 @@ async fn wsp_1_new_workspace_and_its_device_commit_together() {
         hub.store().workspace(id).await.is_err(),
         "no workspace without its device"
     );
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(
         lic.iter()
             .filter(|l| l.kind == LicenceKind::Workspaces)
@@ -778,12 +572,10 @@ async fn wsp_1_new_workspace_and_its_device_commit_together() {
 #[tokio::test]
 async fn dev_6_lines_up_to_the_port_count() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Kilo Corp", "kilo", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "Kilo Corp").await;
     let owner = person(&hub, c, "Kim Kilo", None).await;
     let second = person(&hub, c, "Ken Kilo", None).await;
     let third = workspace(&hub, c, "Kilo Desk", WorkspaceLicence::Professional).await;
-    let ca = customer_admin(&hub, "ca-kilo", c).await;
     let (s, _) = add_device_for_person(&ca, "", owner, TWO_PORTS, "00:1A:2B:3C:4D:60", true).await;
     assert_eq!(s, StatusCode::OK);
     let id = device_ids(&hub, c).await[0];
@@ -793,13 +585,7 @@ async fn dev_6_lines_up_to_the_port_count() {
     assert!(html.contains("1 ports used") && html.contains("Kim Kilo"));
     assert!(html.contains(&format!("PEOPLE:{second}")) && html.contains(&format!("PLACE:{third}")));
     let member = format!("PEOPLE:{second}");
-    let (s, _, to) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "add"), ("member", member.as_str())],
-        )
-        .await;
+    let (s, _, to) = change_line(&ca, &lines, "add", &member).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html, _) = ca.get(&to.unwrap_or_default()).await;
     assert!(html.contains("The line was added."));
@@ -813,23 +599,11 @@ async fn dev_6_lines_up_to_the_port_count() {
     assert!(dev.contains("Shared line"));
     // Beyond the port count: refused with the reason.
     let extra = format!("PLACE:{third}");
-    let (s, html, _) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "add"), ("member", extra.as_str())],
-        )
-        .await;
+    let (s, html, _) = change_line(&ca, &lines, "add", &extra).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(html.contains("Every port of this model is in use"));
     // Remove one line: the reminder about the physical device.
-    let (s, _, to) = ca
-        .submit(
-            &lines,
-            &lines,
-            &[("action", "remove"), ("member", member.as_str())],
-        )
-        .await;
+    let (s, _, to) = change_line(&ca, &lines, "remove", &member).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (_, html, _) = ca.get(&to.unwrap_or_default()).await;
     assert!(html.contains("Remove their SIP data from the physical device too."));
@@ -841,12 +615,7 @@ async fn dev_6_lines_up_to_the_port_count() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(got.len(), 1);
     // Remove all: the owner keeps port 1.
-    ca.submit(
-        &lines,
-        &lines,
-        &[("action", "add"), ("member", extra.as_str())],
-    )
-    .await;
+    change_line(&ca, &lines, "add", &extra).await;
     assert_eq!(
         hub.store().device_lines(id).await.unwrap_or_default().len(),
         2
@@ -875,13 +644,11 @@ async fn dev_6_lines_up_to_the_port_count() {
 #[tokio::test]
 async fn dev_7_search_fills_the_device_list() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "November Corp", "november", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "November Corp").await;
     let a = person(&hub, c, "Nina North", None).await;
     let b = person(&hub, c, "Noel South", None).await;
     stored_device(&hub, c, a, "0011223344D1").await;
     stored_device(&hub, c, b, "0011223344D2").await;
-    let ca = customer_admin(&hub, "ca-nov", c).await;
     let (_, html, _) = ca.get("/com/calling/devices").await;
     assert!(
         html.contains("data-live-search=\"devices-results\"")

@@ -3,20 +3,42 @@
 //! without JavaScript. Helpers are shared with `console_calling`.
 
 use crate::common::*;
-use crate::console_calling::*;
-use patchbay_domain::calling::NumberKind;
+use crate::console_calling::{field_error, licence_use, text_of, WIZARD};
+use crate::fixtures::*;
 use patchbay_domain::provisioning::WorkspaceLicence;
-use patchbay_domain::Role;
+use patchbay_domain::{LocationId, Role};
 use patchbay_store::AuditMeta;
 use reqwest::StatusCode;
+
+/// Add numbers on the console's form; returns what the submit returns.
+async fn add_numbers(
+    ca: &Browser,
+    loc: LocationId,
+    kind: &str,
+    numbers: &str,
+) -> (StatusCode, String, Option<String>) {
+    let add = "/com/calling/numbers/add";
+    let loc = loc.to_string();
+    let form = [
+        ("location", loc.as_str()),
+        ("type", kind),
+        ("numbers", numbers),
+    ];
+    ca.submit(add, add, &form).await
+}
+
+/// The confirmation page of removing `number` from `loc`.
+fn remove_number(loc: LocationId, number: &str) -> String {
+    let key = format!("{loc}|{number}");
+    let n = key.replace('+', "%2B").replace('|', "%7C");
+    format!("/com/calling/numbers/remove?n={n}")
+}
 
 #[tokio::test]
 async fn rbac_5_customer_admin_sees_only_its_own_calling_pages() {
     let hub = TestHub::start().await;
-    let a = customer(&hub, "Alpha Corp", "alpha", &[]).await;
-    let b_cust = customer(&hub, "Bravo Corp", "bravo", &[]).await;
-    licences(&hub, a, 5, 5, 5).await;
-    licences(&hub, b_cust, 5, 5, 5).await;
+    let a = customer(&hub, "Alpha Corp").licences(5, 5, 5).await;
+    let b_cust = customer(&hub, "Bravo Corp").licences(5, 5, 5).await;
     let loc_a = location(&hub, a, "Alpha HQ").await;
     let pa = person(&hub, a, "Ann Alpha", Some(loc_a)).await;
     stored_device(&hub, a, pa, "0011223344A1").await;
@@ -114,12 +136,13 @@ async fn rbac_5_customer_admin_sees_only_its_own_calling_pages() {
 async fn rbac_5_read_only_sees_calling_pages_without_actions() {
     let hub = TestHub::start().await;
     let (ro_id, _) = hub.account("viewer", Role::ReadOnly).await;
-    let c = customer(&hub, "Charlie Corp", "charlie", &[ro_id.as_str()]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let c = customer(&hub, "Charlie Corp")
+        .operators(&[ro_id])
+        .licences(5, 5, 5)
+        .await;
     let p = person(&hub, c, "Cid Charlie", None).await;
     let d = stored_device(&hub, c, p, "0011223344C1").await;
-    let b = Browser::new(&hub);
-    b.login_ready("viewer", PASSWORD).await;
+    let b = logged_in(&hub, "viewer").await;
     // The only customer in scope is chosen without `?org=`.
     let (s, html, _) = b.get("/com/calling/devices").await;
     assert_eq!(s, StatusCode::OK);
@@ -148,64 +171,20 @@ async fn rbac_5_read_only_sees_calling_pages_without_actions() {
 #[tokio::test]
 async fn num_1_mobile_numbers_filtered_with_badge() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Lima Corp", "lima", &[]).await;
-    licences(&hub, c, 5, 5, 5).await;
+    let (c, ca) = calling_customer(&hub, "Lima Corp").await;
     let loc = location(&hub, c, "Lima HQ").await;
-    let ca = customer_admin(&hub, "ca-lima", c).await;
-    let add = "/com/calling/numbers/add";
-    let loc_s = loc.to_string();
     // All or nothing: one invalid number, nothing added, the bad one named.
-    let (s, html, _) = ca
-        .submit(
-            add,
-            add,
-            &[
-                ("location", loc_s.as_str()),
-                ("type", "fixed"),
-                ("numbers", "+33 1 60 87 11 35, 0160871136"),
-            ],
-        )
-        .await;
+    let (s, html, _) = add_numbers(&ca, loc, "fixed", "+33 1 60 87 11 35, 0160871136").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(field_error(&html, "numbers").contains("0160871136"));
     let (_, html, _) = ca.get("/com/calling/numbers").await;
     assert!(!html.contains("+33160871135"));
-    let (s, _, _) = ca
-        .submit(
-            add,
-            add,
-            &[
-                ("location", loc_s.as_str()),
-                ("type", "fixed"),
-                ("numbers", "+33 1 60 87 11 35\n+33 1 60 87 11 36"),
-            ],
-        )
-        .await;
+    let (s, _, _) = add_numbers(&ca, loc, "fixed", "+33 1 60 87 11 35\n+33 1 60 87 11 36").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let (s, _, _) = ca
-        .submit(
-            add,
-            add,
-            &[
-                ("location", loc_s.as_str()),
-                ("type", "mobile"),
-                ("numbers", "+33 6 12 34 56 78"),
-            ],
-        )
-        .await;
+    let (s, _, _) = add_numbers(&ca, loc, "mobile", "+33 6 12 34 56 78").await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     // A number that exists is refused (NUM-1: once on the platform).
-    let (s, html, _) = ca
-        .submit(
-            add,
-            add,
-            &[
-                ("location", loc_s.as_str()),
-                ("type", "fixed"),
-                ("numbers", "+33160871135"),
-            ],
-        )
-        .await;
+    let (s, html, _) = add_numbers(&ca, loc, "fixed", "+33160871135").await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(field_error(&html, "numbers").contains("already exists"));
     let (_, all, _) = ca.get("/com/calling/numbers").await;
@@ -238,11 +217,7 @@ async fn num_1_mobile_numbers_filtered_with_badge() {
     assert!(!assigned.contains("+33160871135"));
     let (_, free, _) = ca.get("/com/calling/numbers?assigned=no").await;
     assert!(free.contains("+33160871135") && !free.contains("+33160871136"));
-    let key = format!("{loc}|+33160871135");
-    let confirm = format!(
-        "/com/calling/numbers/remove?n={}",
-        key.replace('+', "%2B").replace('|', "%7C")
-    );
+    let confirm = remove_number(loc, "+33160871135");
     let (s, html, _) = ca.get(&confirm).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("<strong>+33160871135</strong>"));
@@ -251,11 +226,7 @@ async fn num_1_mobile_numbers_filtered_with_badge() {
     let (_, all, _) = ca.get("/com/calling/numbers").await;
     assert!(!all.contains("+33160871135") && all.contains("+33160871136"));
     // An assigned number cannot be removed.
-    let key = format!("{loc}|+33160871136");
-    let confirm = format!(
-        "/com/calling/numbers/remove?n={}",
-        key.replace('+', "%2B").replace('|', "%7C")
-    );
+    let confirm = remove_number(loc, "+33160871136");
     let (s, _, _) = ca.submit("/com/calling/numbers", &confirm, &[]).await;
     assert_eq!(s, StatusCode::CONFLICT);
     hub.stop().await;
@@ -264,8 +235,7 @@ async fn num_1_mobile_numbers_filtered_with_badge() {
 #[tokio::test]
 async fn ten_2_people_and_locations_through_the_pages() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Mike Corp", "mike", &[]).await;
-    licences(&hub, c, 1, 0, 0).await;
+    let c = customer(&hub, "Mike Corp").licences(1, 0, 0).await;
     let ca = customer_admin(&hub, "ca-mike", c).await;
     let new_loc = "/com/calling/locations/new";
     let mut loc_form = vec![
@@ -301,16 +271,7 @@ async fn ten_2_people_and_locations_through_the_pages() {
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     let loc = items[0].id;
-    hub.store()
-        .add_numbers(
-            &AuditMeta::cli(),
-            loc,
-            &["+33478000001".into()],
-            NumberKind::Did,
-            true,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    numbers(&hub, loc, &["+33478000001"]).await;
     // Add a person with a licence, the location's number and an extension.
     let new_person = "/com/calling/people/new";
     let (_, html, _) = ca.get(new_person).await;
@@ -385,11 +346,7 @@ async fn ten_2_people_and_locations_through_the_pages() {
     assert_eq!(s, StatusCode::SEE_OTHER);
     let (s, _, _) = ca.submit(&del, &del, &[]).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
-    let lic = hub
-        .store()
-        .licences(c)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let lic = licence_use(&hub, c).await;
     assert!(lic.iter().all(|l| l.consumed_units == 0));
     hub.stop().await;
 }

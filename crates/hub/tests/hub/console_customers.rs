@@ -2,69 +2,13 @@
 //! JavaScript.
 
 use crate::common::*;
-use patchbay_domain::system::{Profile, RemoteFlags, Right, ServiceAccountState};
-use patchbay_domain::{CustomerId, Role};
-use patchbay_store::systems::{ServerInfo, SystemReport};
-use reqwest::{Method, StatusCode};
-use serde_json::{json, Value};
+use crate::fixtures::*;
+use patchbay_domain::system::{RemoteFlags, Right};
+use patchbay_domain::Role;
+use reqwest::StatusCode;
+use serde_json::json;
 
 const CUSTOMERS: &str = "/v1/operations/customers";
-
-async fn admin_browser(hub: &TestHub, login: &str) -> Browser {
-    hub.account(login, Role::Administrator).await;
-    let b = Browser::new(hub);
-    b.login_ready(login, PASSWORD).await;
-    b
-}
-
-async fn browser_for(hub: &TestHub, login: &str) -> Browser {
-    let b = Browser::new(hub);
-    b.login_ready(login, PASSWORD).await;
-    b
-}
-
-/// Create a customer through the API; returns its id.
-async fn customer(hub: &TestHub, body: Value) -> String {
-    let r = hub
-        .api(&hub.admin_token, Method::POST, CUSTOMERS, Some(body))
-        .await;
-    let status = r.status();
-    let v: Value = r.json().await.unwrap_or_default();
-    assert_eq!(status, StatusCode::OK, "{v}");
-    v["id"].as_str().unwrap_or_default().to_string()
-}
-
-fn body(name: &str, cid: &str) -> Value {
-    json!({"name": name, "customerId": cid, "servicePassword": "Service#Pass1"})
-}
-
-async fn distributor(hub: &TestHub, name: &str) -> String {
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/distributors",
-            Some(json!({ "name": name })),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap_or_default();
-    v["id"].as_str().unwrap_or_default().to_string()
-}
-
-async fn reseller(hub: &TestHub, dist: &str, name: &str) -> String {
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/resellers",
-            Some(json!({ "name": name, "distributorId": dist })),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let v: Value = r.json().await.unwrap_or_default();
-    v["id"].as_str().unwrap_or_default().to_string()
-}
 
 /// The customer IDs of the list's rows, in order.
 fn rows(html: &str) -> Vec<String> {
@@ -83,11 +27,7 @@ async fn cus_1_console_add_customer_with_field_errors_then_success() {
     let r2 = reseller(&hub, &d2, "South Shop").await;
     let (op, _) = hub.account("opone", Role::Operator).await;
     let (_, _) = hub.account("adminx", Role::Administrator).await;
-    customer(
-        &hub,
-        json!({"name": "Tagged", "customerId": "tagged", "servicePassword": "x", "tags": ["gold"]}),
-    )
-    .await;
+    customer(&hub, "Tagged").tags(&["gold"]).await;
 
     let (s, html, _) = b.get("/com/customers/new").await;
     assert_eq!(s, StatusCode::OK);
@@ -226,8 +166,8 @@ async fn cus_1_console_add_customer_with_field_errors_then_success() {
 async fn cus_2_edit_keeps_password_and_customer_id_follows_prf_11() {
     let hub = TestHub::start().await;
     let b = admin_browser(&hub, "boss").await;
-    let id = customer(&hub, body("Edit Me", "edit-me")).await;
-    let cid: CustomerId = id.parse().unwrap_or_else(|_| panic!("id"));
+    let cid = customer(&hub, "Edit Me").customer_id("edit-me").await;
+    let id = cid.to_string();
     let sealed = hub
         .store()
         .customer_sealed_password(cid)
@@ -281,18 +221,7 @@ async fn cus_2_edit_keeps_password_and_customer_id_follows_prf_11() {
     assert_eq!(sealed, after, "an empty password keeps the stored one");
 
     // PRF-11 on: the customer ID becomes editable.
-    let (_, mut prefs) = hub
-        .get(&hub.admin_token, "/v1/operations/preferences")
-        .await;
-    prefs["allowCustomerIdChange"] = json!(true);
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::PUT,
-            "/v1/operations/preferences",
-            Some(prefs),
-        )
-        .await;
+    let r = update_preferences(&hub, |p| p["allowCustomerIdChange"] = json!(true)).await;
     assert_eq!(r.status(), StatusCode::OK);
     let (_, html, _) = b.get(&form).await;
     assert!(!html.contains("readonly"));
@@ -312,25 +241,15 @@ async fn cus_2_edit_keeps_password_and_customer_id_follows_prf_11() {
     // A Supervisor may edit, and is offered only itself and the Operators it created (OPR-9).
     let (sup_id, sup_token) = hub.account("sup", Role::Supervisor).await;
     hub.account("stranger", Role::Operator).await;
+    let mine = account_body("mine", "operator");
+    let r = hub.post(&sup_token, "/v1/operations/accounts", mine).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let operators = json!({ "operators": [sup_id] });
     let r = hub
-        .api(
-            &sup_token,
-            Method::POST,
-            "/v1/operations/accounts",
-            Some(account_body("mine", "operator")),
-        )
+        .put(&hub.admin_token, &format!("{CUSTOMERS}/{id}"), operators)
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::PUT,
-            &format!("{CUSTOMERS}/{id}"),
-            Some(json!({ "operators": [sup_id] })),
-        )
-        .await;
-    assert_eq!(r.status(), StatusCode::OK);
-    let sb = browser_for(&hub, "sup").await;
+    let sb = logged_in(&hub, "sup").await;
     let (s, html, _) = sb.get(&form).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("mine ("));
@@ -346,22 +265,16 @@ async fn cus_4_cus_6_list_filter_search_sort_and_active_filter() {
     let hub = TestHub::start().await;
     let b = admin_browser(&hub, "boss").await;
     let (op, _) = hub.account("opview", Role::Operator).await;
-    let alpha = customer(
-        &hub,
-        json!({"name": "Alpha", "customerId": "alpha", "servicePassword": "x", "tags": ["gold"], "operators": [op]}),
-    )
-    .await;
-    customer(
-        &hub,
-        json!({"name": "Beta", "customerId": "beta", "servicePassword": "x", "tags": ["silver"]}),
-    )
-    .await;
-    customer(
-        &hub,
-        json!({"name": "Gamma", "customerId": "gamma", "servicePassword": "x", "tags": ["gold"],
-               "notes": "A very long note that goes on and on about the customer's PBX and its quirks"}),
-    )
-    .await;
+    let alpha = customer(&hub, "Alpha")
+        .tags(&["gold"])
+        .operators(&[op])
+        .await;
+    customer(&hub, "Beta").tags(&["silver"]).await;
+    let note = "A very long note that goes on and on about the customer's PBX and its quirks";
+    customer(&hub, "Gamma")
+        .tags(&["gold"])
+        .with("notes", note)
+        .await;
 
     let (s, html, _) = b.get("/com/customers").await;
     assert_eq!(s, StatusCode::OK);
@@ -453,7 +366,9 @@ async fn cus_4_cus_6_list_filter_search_sort_and_active_filter() {
 
     // Items per page and paging.
     for i in 0..9 {
-        customer(&hub, body(&format!("Zulu {i}"), &format!("zulu-{i}"))).await;
+        customer(&hub, &format!("Zulu {i}"))
+            .customer_id(&format!("zulu-{i}"))
+            .await;
     }
     let (_, html, _) = b.get("/com/customers?max=10").await;
     assert_eq!(rows(&html).len(), 10);
@@ -470,8 +385,7 @@ async fn cus_4_cus_6_list_filter_search_sort_and_active_filter() {
 async fn cus_5_details_show_servers_and_test_connection_reason() {
     let hub = TestHub::start().await;
     let b = admin_browser(&hub, "boss").await;
-    let id = customer(&hub, body("Details Co", "details")).await;
-    let cid: CustomerId = id.parse().unwrap_or_else(|_| panic!("id"));
+    let id = customer(&hub, "Details Co").await;
     let page = format!("/com/customers/{id}");
 
     let (s, html, _) = b.get(&page).await;
@@ -494,48 +408,29 @@ async fn cus_5_details_show_servers_and_test_connection_reason() {
     assert!(html.contains("Test connection failed: Waiting for initial connection"));
 
     // The system connects and reports its servers and flags.
-    let node = hub.running.state.agents.node_id.clone();
-    let (sys, _) = hub
-        .store()
-        .system_connected(cid, "ipo-1", &node)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let server = |name: &str, role: &str, addr: &str| ServerInfo {
-        name: name.into(),
-        role: role.into(),
-        address: addr.into(),
-        version: "12.1.0".into(),
-        state: "online".into(),
-    };
-    hub.store()
-        .system_report(
-            cid,
-            sys,
-            &SystemReport {
-                profile: Profile::ServerEdition,
-                version: "12.1.0".into(),
-                address: "203.0.113.10".into(),
-                port: 443,
-                flags: RemoteFlags {
-                    central_management: true,
-                    remote_access: true,
-                    remote_upgrade_backup: true,
-                    ..Default::default()
-                },
-                account: ServiceAccountState {
-                    rights: vec![Right::StatusRead, Right::Configuration, Right::Upgrade],
-                    ..Default::default()
-                },
-                servers: vec![
-                    server("ipo-1", "primary", "10.0.0.1"),
-                    server("ipo-2", "secondary", "10.0.0.2"),
-                    server("ipo-x1", "expansion", "10.0.0.3"),
-                    server("apps-1", "application", "10.0.0.9"),
-                ],
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let v = "12.1.0";
+    system(&hub, id, "ipo-1")
+        .version(v)
+        .address("203.0.113.10")
+        .flags(RemoteFlags {
+            central_management: true,
+            remote_access: true,
+            remote_upgrade_backup: true,
+            ..Default::default()
+        })
+        .rights(vec![
+            Right::StatusRead,
+            Right::Configuration,
+            Right::Upgrade,
+        ])
+        .servers(vec![
+            server("ipo-1", "primary", "10.0.0.1", v),
+            server("ipo-2", "secondary", "10.0.0.2", v),
+            server("ipo-x1", "expansion", "10.0.0.3", v),
+            server("apps-1", "application", "10.0.0.9", v),
+        ])
+        .report()
+        .await;
 
     let (_, html, _) = b.get(&page).await;
     assert!(html.contains("data-system=\"ipo-1\""));
@@ -592,19 +487,17 @@ async fn ten_4_operator_sees_only_assigned_customers_in_console() {
     })
     .await;
     let north = distributor(&hub, "NorthDist").await;
-    let a = customer(
-        &hub,
-        json!({"name": "Alpha Visible", "customerId": "alpha", "servicePassword": "x", "operators": [opa], "tags": ["shared"]}),
-    )
-    .await;
-    let bravo = customer(
-        &hub,
-        json!({"name": "Bravo Secret", "customerId": "bravo", "servicePassword": "x",
-               "distributorId": north, "tags": ["secret-tag"]}),
-    )
-    .await;
+    let a = customer(&hub, "Alpha Visible")
+        .operators(&[opa])
+        .tags(&["shared"])
+        .await;
+    let bravo = customer(&hub, "Bravo Secret")
+        .with("distributorId", north)
+        .tags(&["secret-tag"])
+        .await
+        .to_string();
 
-    let ba = browser_for(&hub, "opa").await;
+    let ba = logged_in(&hub, "opa").await;
     let (s, html, _) = ba.get("/com/customers").await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(rows(&html), ["alpha"]);
@@ -661,7 +554,7 @@ async fn ten_4_operator_sees_only_assigned_customers_in_console() {
     assert!(!html.contains(">Customers</th>"), "no counts for Operators");
 
     // A label equal to the distributor's name assigns B automatically (CUS-3).
-    let bb = browser_for(&hub, "opb").await;
+    let bb = logged_in(&hub, "opb").await;
     let (_, html, _) = bb.get("/com/customers").await;
     assert_eq!(rows(&html), ["bravo"]);
     let (s, html, _) = bb.get(&format!("/com/customers/{bravo}")).await;
@@ -744,12 +637,11 @@ async fn ten_1_providers_add_and_refuse_delete_in_use() {
     assert!(html.contains("data-reseller=\"Res One\""));
 
     // In use: refused with a clear message.
-    let c = customer(
-        &hub,
-        json!({"name": "Provided", "customerId": "provided", "servicePassword": "x",
-               "distributorId": dist, "resellerId": res}),
-    )
-    .await;
+    let c = customer(&hub, "Provided")
+        .with("distributorId", dist.as_str())
+        .with("resellerId", res.as_str())
+        .await
+        .to_string();
     let (s, html, _) = b
         .submit(
             "/com/providers",
@@ -806,8 +698,7 @@ async fn ten_1_providers_add_and_refuse_delete_in_use() {
     assert!(html.contains("Deleted."));
 
     // Read-only accounts see the tree but get no add or delete forms.
-    hub.account("viewer", Role::ReadOnly).await;
-    let rb = browser_for(&hub, "viewer").await;
+    let (_, rb) = staff(&hub, "viewer", Role::ReadOnly).await;
     let (s, html, _) = rb.get("/com/providers").await;
     assert_eq!(s, StatusCode::OK);
     assert!(!html.contains("id=\"distributor-form\""));
@@ -836,7 +727,7 @@ async fn ui_1_customer_pages_in_french() {
     if loc.as_deref() == Some("/com/terms") {
         b.submit("/com/terms", "/com/terms", &[]).await;
     }
-    let id = customer(&hub, body("Société", "societe")).await;
+    let id = customer(&hub, "Société").customer_id("societe").await;
     let (_, html, _) = b.get("/com/customers?connectivity=red").await;
     assert!(
         html.contains("En attente de la connexion initiale"),

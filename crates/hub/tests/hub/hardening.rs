@@ -405,10 +405,7 @@ async fn api_1_every_error_has_the_webex_shape() {
 #[tokio::test]
 async fn api_1_console_searches_with_control_characters_are_not_server_errors() {
     let hub = TestHub::start().await;
-    hub.account("nulsearch", patchbay_domain::Role::Administrator)
-        .await;
-    let b = Browser::new(&hub);
-    b.login_ready("nulsearch", PASSWORD).await;
+    let b = crate::fixtures::admin_browser(&hub, "nulsearch").await;
     for page in [
         "/com/customers?search=%00",
         "/com/alarms?search=%00",

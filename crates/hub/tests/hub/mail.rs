@@ -2,8 +2,9 @@
 //! protocol on loopback) or kept in the outbox when no relay is configured.
 
 use crate::common::*;
+use crate::fixtures;
 use patchbay_domain::Role;
-use reqwest::{Method, StatusCode};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -59,18 +60,14 @@ async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, got)
 }
 
+/// A customer with an e-mail address; its service password is what no mail may carry.
 async fn customer(hub: &TestHub, cid: &str, email: &str) -> String {
-    let body = json!({"name": format!("Cust {cid}"), "customerId": cid, "serviceUserName": "COMAdmin", "servicePassword": "Never#InMail-42", "email": email});
-    let r = hub
-        .api(
-            &hub.admin_token,
-            Method::POST,
-            "/v1/operations/customers",
-            Some(body),
-        )
-        .await;
-    let v: Value = r.json().await.unwrap_or_default();
-    v["id"].as_str().unwrap_or_default().to_string()
+    fixtures::customer(hub, &format!("Cust {cid}"))
+        .customer_id(cid)
+        .service_password("Never#InMail-42")
+        .with("email", email)
+        .await
+        .to_string()
 }
 
 #[tokio::test]
@@ -84,11 +81,10 @@ async fn cus_7_subscription_email_delivered_over_smtp_without_the_password() {
     let a = customer(&hub, "acme", "it@acme.example").await;
     let b = customer(&hub, "nomail", "").await;
     let r = hub
-        .api(
+        .post(
             &hub.admin_token,
-            Method::POST,
             "/v1/operations/customers/actions/sendEmail/invoke",
-            Some(json!({"ids": [a, b]})),
+            json!({"ids": [a, b]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -129,20 +125,18 @@ async fn cus_7_without_a_relay_mail_is_kept_in_the_outbox_and_scoped() {
     let (_, op) = hub.account("op", Role::Operator).await;
     // Not assigned: the Operator cannot mail this customer.
     let r = hub
-        .api(
+        .post(
             &op,
-            Method::POST,
             "/v1/operations/customers/actions/sendEmail/invoke",
-            Some(json!({"ids": [a]})),
+            json!({"ids": [a]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = hub
-        .api(
+        .post(
             &hub.admin_token,
-            Method::POST,
             "/v1/operations/customers/actions/sendEmail/invoke",
-            Some(json!({"ids": [a]})),
+            json!({"ids": [a]}),
         )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -150,9 +144,7 @@ async fn cus_7_without_a_relay_mail_is_kept_in_the_outbox_and_scoped() {
     assert_eq!(o["items"][0]["status"], "kept");
     assert_eq!(o["items"][0]["to"], "it@acme.example");
     // The console shows it to Administrators.
-    let b = Browser::new(&hub);
-    hub.account("boss", Role::Administrator).await;
-    b.login_ready("boss", PASSWORD).await;
+    let b = fixtures::admin_browser(&hub, "boss").await;
     let (s, html, _) = b.get("/com/outbox").await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("it@acme.example"));

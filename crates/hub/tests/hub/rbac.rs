@@ -2,6 +2,7 @@
 //! table. Allowed → anything but 403; denied → 403 (API: with the Webex error body).
 
 use crate::common::*;
+use crate::fixtures::{admin_browser, staff};
 use patchbay_domain::{Principal, Role};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -76,9 +77,7 @@ async fn rbac_1_every_console_page_for_every_role() {
     let hub = TestHub::start().await;
     let mut browsers = Vec::new();
     for role in Role::ALL {
-        hub.account(&login_of(role), role).await;
-        let b = Browser::new(&hub);
-        b.login_ready(&login_of(role), PASSWORD).await;
+        let (_, b) = staff(&hub, &login_of(role), role).await;
         browsers.push((role, b));
     }
     for e in patchbay_hub::http::console::endpoints() {
@@ -114,9 +113,7 @@ async fn rbac_1_every_console_page_for_every_role() {
 #[tokio::test]
 async fn rbac_1_menu_offers_only_what_the_role_may_use() {
     let hub = TestHub::start().await;
-    hub.account("op", Role::Operator).await;
-    let b = Browser::new(&hub);
-    b.login_ready("op", PASSWORD).await;
+    let (_, b) = staff(&hub, "op", Role::Operator).await;
     let (_, html, _) = b.get("/com/dashboard").await;
     assert!(html.contains("id=\"menu-customers\""));
     for hidden in [
@@ -131,9 +128,7 @@ async fn rbac_1_menu_offers_only_what_the_role_may_use() {
             "{hidden} offered to an Operator"
         );
     }
-    let admin = Browser::new(&hub);
-    hub.account("adm2", Role::Administrator).await;
-    admin.login_ready("adm2", PASSWORD).await;
+    let admin = admin_browser(&hub, "adm2").await;
     let (_, html, _) = admin.get("/com/dashboard").await;
     for shown in [
         "menu-preferences",

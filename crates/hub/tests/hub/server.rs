@@ -1,25 +1,16 @@
 //! The server itself: health, TLS identity, OpenAPI, first administrator.
 
 use crate::common::*;
-use reqwest::StatusCode;
+use crate::fixtures::{staff, update_preferences};
+use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
 #[tokio::test]
 async fn crt_1_self_signed_identity_valid_three_years_and_health() {
     let hub = TestHub::start().await;
-    let r = hub
-        .client()
-        .get(hub.url("/healthz"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.fetch("/healthz").await;
     assert_eq!(r.status(), StatusCode::OK);
-    let r = hub
-        .client()
-        .get(hub.url("/readyz"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.fetch("/readyz").await;
     assert_eq!(r.status(), StatusCode::OK);
     let pem = String::from_utf8(hub.cert_pem.clone()).unwrap_or_default();
     assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
@@ -43,12 +34,7 @@ async fn crt_1_self_signed_identity_valid_three_years_and_health() {
 #[tokio::test]
 async fn api_1_openapi_document_lists_every_route() {
     let hub = TestHub::start().await;
-    let r = hub
-        .client()
-        .get(hub.url("/v1/openapi.json"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.fetch("/v1/openapi.json").await;
     assert_eq!(r.status(), StatusCode::OK);
     let doc: Value = r.json().await.unwrap_or_default();
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
@@ -91,19 +77,7 @@ async fn opr_1_first_admin_created_once_with_forced_change() {
 #[tokio::test]
 async fn prf_7_log_level_applied_at_once() {
     let hub = TestHub::start().await;
-    let mut p = hub
-        .get(&hub.admin_token, "/v1/operations/preferences")
-        .await
-        .1;
-    p["logLevel"] = serde_json::json!("DEBUG");
-    let r = hub
-        .api(
-            &hub.admin_token,
-            reqwest::Method::PUT,
-            "/v1/operations/preferences",
-            Some(p),
-        )
-        .await;
+    let r = update_preferences(&hub, |p| p["logLevel"] = serde_json::json!("DEBUG")).await;
     assert_eq!(r.status(), StatusCode::OK);
     let levels = hub.log_levels.lock().map(|v| v.clone()).unwrap_or_default();
     assert_eq!(
@@ -156,58 +130,33 @@ fn run_cli(
     )
 }
 
+/// `patchbay admin create-user` of `cli-op` with `role`, the password on standard input.
+async fn create_user(hub: &TestHub, role: &str, stdin: &str) -> (bool, String, String) {
+    let args = [
+        "admin",
+        "create-user",
+        "--login",
+        "cli-op",
+        "--role",
+        role,
+        "--password-stdin",
+    ];
+    cli(hub, &args, Some(stdin)).await
+}
+
 #[tokio::test]
 async fn cli_1_admin_commands_work_offline_against_the_data() {
     let hub = TestHub::start().await;
     let (ok, out, err) = cli(&hub, &["migrate"], None).await;
     assert!(ok, "{err}");
     assert!(out.contains("schema up to date"));
-    let (ok, _, err) = cli(
-        &hub,
-        &[
-            "admin",
-            "create-user",
-            "--login",
-            "cli-op",
-            "--role",
-            "operator",
-            "--password-stdin",
-        ],
-        Some("weak\n"),
-    )
-    .await;
+    let (ok, _, err) = create_user(&hub, "operator", "weak\n").await;
     assert!(!ok);
     assert!(err.contains("password"), "{err}");
-    let (ok, out, err) = cli(
-        &hub,
-        &[
-            "admin",
-            "create-user",
-            "--login",
-            "cli-op",
-            "--role",
-            "operator",
-            "--password-stdin",
-        ],
-        Some("Cli#Operator42\n"),
-    )
-    .await;
+    let (ok, out, err) = create_user(&hub, "operator", "Cli#Operator42\n").await;
     assert!(ok, "{err}");
     assert!(out.contains("created cli-op (operator)"));
-    let (ok, _, err) = cli(
-        &hub,
-        &[
-            "admin",
-            "create-user",
-            "--login",
-            "cli-op",
-            "--role",
-            "nobody",
-            "--password-stdin",
-        ],
-        Some("Cli#Operator42\n"),
-    )
-    .await;
+    let (ok, _, err) = create_user(&hub, "nobody", "Cli#Operator42\n").await;
     assert!(!ok && err.contains("unknown role"), "{err}");
     let (ok, token, err) = cli(&hub, &["admin", "create-token", "--login", "cli-op"], None).await;
     assert!(ok, "{err}");
@@ -246,21 +195,11 @@ async fn api_1_guessing_tokens_is_rate_limited_but_valid_tokens_pass() {
     let hub = TestHub::start().await;
     for i in 0..patchbay_hub::auth::Throttle::LIMIT {
         let r = hub
-            .client()
-            .get(hub.url("/v1/me"))
-            .bearer_auth(format!("pb_guess{i}"))
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+            .api(&format!("pb_guess{i}"), Method::GET, "/v1/me", None)
+            .await;
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
     }
-    let r = hub
-        .client()
-        .get(hub.url("/v1/me"))
-        .bearer_auth("pb_guess-again")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.api("pb_guess-again", Method::GET, "/v1/me", None).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = r
         .headers()
@@ -283,13 +222,7 @@ async fn api_1_guessing_tokens_is_rate_limited_but_valid_tokens_pass() {
         (StatusCode::OK, Some("neighbour"))
     );
     // ... while guesses from it are still refused.
-    let r = hub
-        .client()
-        .get(hub.url("/v1/me"))
-        .bearer_auth("pb_guess-more")
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub.api("pb_guess-more", Method::GET, "/v1/me", None).await;
     assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
     hub.stop().await;
 }
@@ -378,9 +311,7 @@ async fn dsh_1_demo_seeds_a_living_fleet() {
 #[tokio::test]
 async fn abt_1_about_shows_version_and_build() {
     let hub = TestHub::start().await;
-    hub.account("reader", patchbay_domain::Role::ReadOnly).await;
-    let b = Browser::new(&hub);
-    b.login_ready("reader", PASSWORD).await;
+    let (_, b) = staff(&hub, "reader", patchbay_domain::Role::ReadOnly).await;
     let (s, html, _) = b.get("/com/about").await;
     assert_eq!(s, StatusCode::OK);
     assert!(
