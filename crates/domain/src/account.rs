@@ -36,6 +36,30 @@ pub struct AccountFields {
     pub language: String,
 }
 
+impl AccountFields {
+    /// A new account's fields: only the login and role set, no expiry, English, not read-only,
+    /// a password change forced at the first login.
+    pub fn new(login_name: impl Into<String>, role: Role) -> Self {
+        Self {
+            login_name: login_name.into(),
+            role,
+            first_name: String::new(),
+            last_name: String::new(),
+            phone_number: String::new(),
+            mobile: String::new(),
+            email: String::new(),
+            labels: Vec::new(),
+            session_timeout_minutes: None,
+            kiosk_mode: false,
+            read_only_mode: false,
+            disabled: false,
+            force_password_change: true,
+            expires_on: None,
+            language: "en".into(),
+        }
+    }
+}
+
 /// Languages of the console (UI-1).
 pub const LANGUAGES: [&str; 5] = ["en", "fr", "ro", "ko", "uk"];
 

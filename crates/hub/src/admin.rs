@@ -42,24 +42,8 @@ pub async fn ensure_first_admin(store: &Store) -> Result<Option<(String, String)
             .await
             .unwrap_or_default()
     };
-    let fields = AccountFields {
-        login_name: FIRST_ADMIN.into(),
-        role: Role::Administrator,
-        first_name: String::new(),
-        last_name: String::new(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
-        read_only_mode: false,
-        disabled: false,
-        force_password_change: true,
-        // The bootstrap account does not expire; administrators may set a date later.
-        expires_on: None,
-        language: "en".into(),
-    };
+    // The bootstrap account does not expire; administrators may set a date later.
+    let fields = AccountFields::new(FIRST_ADMIN, Role::Administrator);
     match store
         .create_account(
             &AuditMeta::system(),
@@ -110,21 +94,10 @@ pub async fn create_user(
 
     let today = jiff::Zoned::now().date();
     let fields = account::normalise(AccountFields {
-        login_name: login.to_string(),
-        role,
-        first_name: String::new(),
-        last_name: String::new(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
         read_only_mode: role.default_read_only_mode(),
-        disabled: false,
         force_password_change: false,
         expires_on: Some(account::default_expiry(today)),
-        language: "en".into(),
+        ..AccountFields::new(login, role)
     });
     let mut errors = account::validate(&fields, today).err().unwrap_or_default();
     if let Err(r) = password::check_policy(password_text) {

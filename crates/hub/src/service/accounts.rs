@@ -62,21 +62,9 @@ impl AccountPatch {
 
 fn blank(role: Role) -> AccountFields {
     AccountFields {
-        login_name: String::new(),
-        role,
-        first_name: String::new(),
-        last_name: String::new(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
         read_only_mode: role.default_read_only_mode(),
-        disabled: false,
-        force_password_change: true,
         expires_on: Some(account::default_expiry(today())),
-        language: "en".into(),
+        ..AccountFields::new("", role)
     }
 }
 

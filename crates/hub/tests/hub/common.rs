@@ -237,21 +237,9 @@ impl TestHub {
         edit: impl FnOnce(&mut AccountFields),
     ) -> (String, String) {
         let mut fields = AccountFields {
-            login_name: login.into(),
-            role,
-            first_name: String::new(),
-            last_name: String::new(),
-            phone_number: String::new(),
-            mobile: String::new(),
-            email: String::new(),
-            labels: vec![],
-            session_timeout_minutes: None,
-            kiosk_mode: false,
             read_only_mode: role.default_read_only_mode(),
-            disabled: false,
             force_password_change: false,
-            expires_on: None,
-            language: "en".into(),
+            ..AccountFields::new(login, role)
         };
         edit(&mut fields);
         let hash = patchbay_store::crypto::hash_password(PASSWORD);

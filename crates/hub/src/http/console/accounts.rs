@@ -195,23 +195,11 @@ async fn new_form(State(state): State<AppState>, caller: Caller) -> Response {
     let ctx = Ctx::new(&state, &caller, "/com/accounts");
     let role = Role::Operator;
     let f = AccountFields {
-        login_name: String::new(),
-        role,
-        first_name: String::new(),
-        last_name: String::new(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
-        read_only_mode: false,
-        disabled: false,
-        force_password_change: true,
         expires_on: Some(patchbay_domain::account::default_expiry(
             crate::service::today(),
         )),
         language: ctx.lang.to_string(),
+        ..AccountFields::new("", role)
     };
     render(&form_page(ctx, &caller, None, f, FieldMessages::default()))
 }
@@ -328,23 +316,7 @@ async fn create(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = FormMap::parse(&body);
-    let base = AccountFields {
-        login_name: String::new(),
-        role: Role::Operator,
-        first_name: String::new(),
-        last_name: String::new(),
-        phone_number: String::new(),
-        mobile: String::new(),
-        email: String::new(),
-        labels: vec![],
-        session_timeout_minutes: None,
-        kiosk_mode: false,
-        read_only_mode: false,
-        disabled: false,
-        force_password_change: true,
-        expires_on: None,
-        language: "en".into(),
-    };
+    let base = AccountFields::new("", Role::Operator);
     let (mut patch, shown, errs) = read_form(&form, base);
     if !errs.is_empty() {
         return rerender(&state, &caller, None, shown, AppError::Validation(errs)).await;
