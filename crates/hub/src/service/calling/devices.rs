@@ -52,6 +52,19 @@ pub fn registrar(state: &AppState, customer_label: &str) -> String {
     format!("{customer_label}.{}", state.config.sip_domain())
 }
 
+/// The device `id` if the caller may see its customer (and it is `org_id`'s when given);
+/// otherwise not found.
+pub async fn find(
+    state: &AppState,
+    caller: &Caller,
+    id: DeviceId,
+    org_id: Option<&str>,
+) -> Result<Device, AppError> {
+    let d = state.store.device(id).await?;
+    super::ensure_visible(state, caller, d.customer_id, org_id).await?;
+    Ok(d)
+}
+
 /// A device request checked against the catalogue, ready to draw SIP identities for.
 pub(crate) struct DevicePlan {
     model: DeviceModel,

@@ -8,7 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, Listed, NoContent, Paged};
 use crate::http::catalog::Endpoint;
-use crate::service::calling::{self as svc, ensure_visible, org, DeviceRequest};
+use crate::service::calling::{self as svc, org, DeviceRequest};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
@@ -277,12 +277,8 @@ pub async fn visible_device(
     raw: &str,
     org_id: Option<&str>,
 ) -> Result<Device, AppError> {
-    let d = state
-        .store
-        .device(DeviceId(path_id("DEVICE", raw)?))
-        .await?;
-    ensure_visible(state, caller, d.customer_id, org_id).await?;
-    Ok(d)
+    let id = DeviceId(path_id("DEVICE", raw)?);
+    crate::service::calling::devices::find(state, caller, id, org_id).await
 }
 
 async fn get_one(

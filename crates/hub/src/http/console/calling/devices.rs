@@ -2,11 +2,11 @@
 //! password masked, password reset / update shown once, delete with the reminder to clear the
 //! physical device, and the one-time CSV of credentials.
 
-use super::Chosen;
 use super::{
-    list_params, messages, org_of, query, render, searched, show_mac, when, ConfirmPage, Ctx, Org,
-    DEVICES, PEOPLE, WORKSPACES,
+    list_params, messages, query, render, searched, show_mac, when, ConfirmPage, Ctx, Org, DEVICES,
+    PEOPLE, WORKSPACES,
 };
+use super::{Chosen, Found};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -16,34 +16,18 @@ use crate::service::calling::{self as svc, Credentials};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{header, Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use patchbay_domain::calling::MemberKind;
 use patchbay_domain::provisioning::is_fax_placeholder;
-use patchbay_domain::{Capability, DeviceId, Rule};
+use patchbay_domain::{Capability, Rule};
 use patchbay_store::calling::devices::{Device, DeviceFilter, DeviceLine};
 use patchbay_store::calling::Member;
 
 /// The list's parameters: the organisation and the search box.
 static LIST_SPEC: ListSpec = searched(DEVICES);
-
-pub fn parse_device(id: &str) -> Result<DeviceId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
-}
-
-/// A device the caller may see, with its organisation (404 otherwise).
-pub async fn visible_device(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    form: &FormMap,
-) -> Result<(Device, Org), AppError> {
-    let device = state.store.device(parse_device(id)?).await?;
-    let org = org_of(state, caller, device.customer_id, form, DEVICES).await?;
-    Ok((device, org))
-}
 
 /// The page of a person or workspace.
 pub fn member_link(org: &Org, m: &Member) -> String {
@@ -243,11 +227,8 @@ async fn details(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, org): Found<Device>,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     let lines = line_rows(&ctx, &org, state.store.device_lines(device.id).await?);
     let page = DetailsPage {
         d: device_view(&ctx, &org, &device),
@@ -272,14 +253,9 @@ struct PasswordPage {
 }
 
 async fn confirm_password(
-    State(state): State<AppState>,
-    caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, org): Found<Device>,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     Ok(render(&PasswordPage {
         d: device_view(&ctx, &org, &device),
         ctx,
@@ -339,13 +315,10 @@ async fn reset_password(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, org): Found<Device>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
     let posted = FormMap::parse(&body);
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     // Partner-managed devices may take a supplied password; empty means generate one.
     let supplied = Some(posted.text("sipPassword"))
         .filter(|p| device.model.partner_managed() && !p.is_empty());
@@ -391,14 +364,10 @@ async fn reset_password(
 /// that is not the device's current one is refused.
 async fn credentials_csv(
     State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, _): Found<Device>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
     let posted = FormMap::parse(&body);
-    let (device, _) = visible_device(&state, &caller, &id, &form).await?;
     let password = posted.text("sipPassword");
     let sealed = state.store.device_sealed_password(device.id).await?;
     let current = state
@@ -436,15 +405,7 @@ async fn credentials_csv(
 // ---------------------------------------------------------------------------------------------
 // Delete (DEV-6: remove the SIP registration data from the physical device)
 
-async fn confirm_delete(
-    State(state): State<AppState>,
-    caller: Caller,
-    ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
-) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
+async fn confirm_delete(ctx: Ctx, Found(device, org): Found<Device>) -> Result<Response, AppError> {
     let page = ConfirmPage {
         title: ctx.t("calling-device-delete-title"),
         message: ctx.t("calling-device-delete-confirm"),
@@ -465,11 +426,8 @@ async fn confirm_delete(
 async fn delete(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, org): Found<Device>,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     state.store.delete_device(&caller.meta(), device.id).await?;
     Ok(Redirect::to(&org.link(&format!("{DEVICES}?done=deleted"))).into_response())
 }

@@ -4,15 +4,15 @@
 //! the visibility check, the form kept with field messages (400) when the service refuses it,
 //! the redirect with `done=created|updated|deleted`.
 
-use super::Chosen;
-use super::{messages, org_context, query, render, ConfirmPage, Ctx, Org};
+use super::{messages, render, ConfirmPage, Ctx, Findable, Org};
+use super::{Chosen, Found};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
 use crate::state::AppState;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -57,26 +57,16 @@ macro_rules! routes {
 }
 pub(crate) use routes;
 
-/// Who looks an entity up: the caller, and the `?org=` the request names (if any).
-#[derive(Clone, Copy)]
-pub struct Lookup<'a> {
-    pub state: &'a AppState,
-    pub caller: &'a Caller,
-    pub org: Option<&'a str>,
-}
-
 /// What the shared pages show of an entity.
 pub struct About {
     pub id: String,
-    pub customer: CustomerId,
     pub name: String,
 }
 
 impl About {
-    pub fn new(id: impl std::fmt::Display, customer: CustomerId, name: &str) -> Self {
+    pub fn new(id: impl std::fmt::Display, name: &str) -> Self {
         Self {
             id: id.to_string(),
-            customer,
             name: name.to_string(),
         }
     }
@@ -87,16 +77,11 @@ pub trait Editor: Send + Sync + 'static {
     const ROUTES: Routes;
     /// Fluent id of the deletion page's title.
     const DELETE_TITLE: &'static str;
-    type Entity: Send + Sync;
+    /// Found by the `{id}` of its pages' paths ([`Found`]).
+    type Entity: Findable;
     /// The form's values as typed (kept when the form comes back with errors).
     type Values: Send + Sync;
 
-    /// The entity behind a path id, if the caller may see it (`org` must be its customer when
-    /// given); otherwise not found.
-    fn find(
-        at: Lookup<'_>,
-        id: &str,
-    ) -> impl Future<Output = Result<Self::Entity, AppError>> + Send;
     fn about(e: &Self::Entity) -> About;
     /// The deletion page's explanation (what goes with it).
     fn delete_message(ctx: &Ctx, e: &Self::Entity) -> String;
@@ -136,23 +121,6 @@ pub trait Editor: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Response, AppError>> + Send {
         async { Err(err) }
     }
-}
-
-/// The entity behind `id` with its organisation.
-pub async fn visible<E: Editor>(
-    state: &AppState,
-    caller: &Caller,
-    id: &str,
-    form: &FormMap,
-) -> Result<(E::Entity, Org), AppError> {
-    let at = Lookup {
-        state,
-        caller,
-        org: form.get("org"),
-    };
-    let e = E::find(at, id).await?;
-    let org = org_context(state, caller, E::about(&e).customer, E::ROUTES.section).await?;
-    Ok((e, org))
 }
 
 /// The form page; 400 when it shows errors.
@@ -224,12 +192,9 @@ async fn create<E: Editor>(
 
 async fn edit_form<E: Editor>(
     State(state): State<AppState>,
-    caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(e, org): Found<E::Entity>,
 ) -> Result<Response, AppError> {
-    let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
     let v = E::of(&e);
     show::<E>(&state, ctx, org, Some(&e), v, FieldMessages::default()).await
 }
@@ -237,23 +202,17 @@ async fn edit_form<E: Editor>(
 async fn update<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(e, org): Found<E::Entity>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
     let v = E::read(&FormMap::parse(&body));
     save::<E>(&state, &caller, org, Some(&e), v).await
 }
 
 async fn confirm_delete<E: Editor>(
-    State(state): State<AppState>,
-    caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(e, org): Found<E::Entity>,
 ) -> Result<Response, AppError> {
-    let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
     let About { id, name, .. } = E::about(&e);
     let page = ConfirmPage {
         title: ctx.t(E::DELETE_TITLE),
@@ -270,10 +229,8 @@ async fn confirm_delete<E: Editor>(
 async fn delete<E: Editor>(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(e, org): Found<E::Entity>,
 ) -> Result<Response, AppError> {
-    let (e, org) = visible::<E>(&state, &caller, &id, &query(q.as_deref())).await?;
     match E::remove(&state, &caller, &e).await {
         Ok(()) => {
             let to = org.link(&format!("{}?done=deleted", E::ROUTES.section));

@@ -3,9 +3,8 @@
 //! and outbound proxy) up to the model's port count; one line or all lines removed, with the
 //! reminder that the SIP data must then be removed from the physical device.
 
-use super::devices::{
-    device_view, line_rows, member_kind_text, visible_device, DeviceView, LineRow,
-};
+use super::devices::{device_view, line_rows, member_kind_text, DeviceView, LineRow};
+use super::Found;
 use super::{messages, query, render, Ctx, Org, DEVICES};
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -15,7 +14,7 @@ use crate::service::calling as svc;
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -133,11 +132,10 @@ async fn show(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Found(device, org): Found<Device>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     let notice = match form.get("done") {
         Some("added") => ctx.t("calling-line-added"),
         Some("removed" | "cleared") => ctx.t("calling-lines-removed"),
@@ -159,13 +157,10 @@ async fn show(
 async fn change(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
-    RawQuery(q): RawQuery,
+    Found(device, org): Found<Device>,
     body: Bytes,
 ) -> Result<Response, AppError> {
-    let form = query(q.as_deref());
     let posted = FormMap::parse(&body);
-    let (device, org) = visible_device(&state, &caller, &id, &form).await?;
     let lines = state.store.device_lines(device.id).await?;
     let mut shared: Vec<LineRequest<(MemberKind, uuid::Uuid)>> = lines
         .iter()

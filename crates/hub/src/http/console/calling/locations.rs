@@ -1,9 +1,9 @@
 //! Locations (TEN-2): list, add / edit (name, time zone, languages, address, country), delete —
 //! refused while people or workspaces use the location, with the reason shown.
 
-use super::editor::{self, routes, About, Editor, Lookup, Routes};
-use super::Chosen;
+use super::editor::{self, routes, About, Editor, Routes};
 use super::{list_params, messages, query, render, searched, Ctx, Org, LOCATIONS};
+use super::{Chosen, Found};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -13,7 +13,7 @@ use crate::service::calling::locations::{self, LANGUAGES};
 use crate::service::calling::Surface;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -144,14 +144,12 @@ struct DetailsPage {
 }
 
 async fn details(
-    State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Found(l, org): Found<Location>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (l, org) = editor::visible::<LocationsEditor>(&state, &caller, &id, &form).await?;
     let f = &l.fields;
     let a = &f.address;
     let facts = vec![
@@ -267,12 +265,8 @@ impl Editor for LocationsEditor {
     type Entity = Location;
     type Values = LocationValues;
 
-    async fn find(at: Lookup<'_>, id: &str) -> Result<Location, AppError> {
-        let id = id.parse().map_err(|_| AppError::NotFound)?;
-        locations::find(at.state, at.caller, id, at.org).await
-    }
     fn about(l: &Location) -> About {
-        About::new(l.id, l.customer_id, &l.fields.name)
+        About::new(l.id, &l.fields.name)
     }
     fn delete_message(ctx: &Ctx, _: &Location) -> String {
         ctx.t("calling-location-delete-confirm")

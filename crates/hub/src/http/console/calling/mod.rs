@@ -27,7 +27,7 @@ use crate::http::list::{ListParams, ListSpec, MaxInLinks, Param};
 use crate::service::calling as svc;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Response};
 use patchbay_domain::{CustomerId, Rule, Scope};
@@ -218,17 +218,64 @@ impl FromRequestParts<AppState> for Chosen {
     }
 }
 
-/// The organisation of a page about one resource of `customer`: the caller must see it and a
-/// given `?org=` must name it; otherwise the resource is not found.
-pub async fn org_of(
-    state: &AppState,
-    caller: &Caller,
-    customer: CustomerId,
-    form: &FormMap,
-    section: &'static str,
-) -> Result<Org, AppError> {
-    svc::ensure_visible(state, caller, customer, form.get("org")).await?;
-    org_context(state, caller, customer, section).await
+/// A calling resource found by the `{id}` of the request path, with the organisation of its
+/// page, as an extractor: it must be visible to the caller, and a `?org=` must name its customer;
+/// otherwise it is not found.
+pub struct Found<T>(pub T, pub Org);
+
+/// What [`Found`] can find.
+pub trait Findable: Sized + Send + Sync {
+    /// The list page of its section.
+    const SECTION: &'static str;
+    fn find(
+        state: &AppState,
+        caller: &Caller,
+        id: &str,
+        org: Option<&str>,
+    ) -> impl std::future::Future<Output = Result<Self, AppError>> + Send;
+    fn customer(&self) -> CustomerId;
+}
+
+/// [`Findable`] for a type whose service `find`s it by its id.
+macro_rules! findable {
+    ($($ty:ty => $find:path, $section:expr;)*) => {$(
+        impl Findable for $ty {
+            const SECTION: &'static str = $section;
+            async fn find(
+                state: &AppState,
+                caller: &Caller,
+                id: &str,
+                org: Option<&str>,
+            ) -> Result<Self, AppError> {
+                let id = id.parse().map_err(|_| AppError::NotFound)?;
+                $find(state, caller, id, org).await
+            }
+            fn customer(&self) -> CustomerId {
+                self.customer_id
+            }
+        }
+    )*};
+}
+
+findable! {
+    patchbay_store::calling::devices::Device => svc::devices::find, DEVICES;
+    patchbay_store::calling::people::Person => svc::people::find, PEOPLE;
+    patchbay_store::calling::workspaces::Workspace => svc::workspaces::find, WORKSPACES;
+    patchbay_store::calling::locations::Location => svc::locations::find, LOCATIONS;
+}
+
+impl<T: Findable> FromRequestParts<AppState> for Found<T> {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::NotFound)?;
+        let form = query(parts.uri.query());
+        let found = T::find(state, &caller, &id, form.get("org")).await?;
+        let org = org_context(state, &caller, found.customer(), T::SECTION).await?;
+        Ok(Found(found, org))
+    }
 }
 
 /// A confirmation page before a deletion.

@@ -2,10 +2,10 @@
 //! delete; a person's page lists their devices with "Add device" into the wizard.
 
 use super::devices::{device_row, DeviceRow};
-use super::editor::{self, routes, About, Editor, Lookup, Routes};
+use super::editor::{self, routes, About, Editor, Routes};
 use super::forms::{identity, identity_choices, IdentityChoices};
-use super::Chosen;
 use super::{list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
+use super::{Chosen, Found};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -14,7 +14,7 @@ use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::service::calling::{people, Surface};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
@@ -150,11 +150,10 @@ async fn details(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Found(p, org): Found<Person>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (p, org) = editor::visible::<PeopleEditor>(&state, &caller, &id, &form).await?;
     let filter = DeviceFilter {
         person: Some(p.id.0),
         ..Default::default()
@@ -298,12 +297,8 @@ impl Editor for PeopleEditor {
     type Entity = Person;
     type Values = PersonValues;
 
-    async fn find(at: Lookup<'_>, id: &str) -> Result<Person, AppError> {
-        let id = id.parse().map_err(|_| AppError::NotFound)?;
-        people::find(at.state, at.caller, id, at.org).await
-    }
     fn about(p: &Person) -> About {
-        About::new(p.id, p.customer_id, &p.fields.display_name)
+        About::new(p.id, &p.fields.display_name)
     }
     fn delete_message(ctx: &Ctx, p: &Person) -> String {
         ctx.t1(

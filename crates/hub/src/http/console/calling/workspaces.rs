@@ -3,13 +3,13 @@
 //! WSP-2 limit with the notice.
 
 use super::devices::{device_row, DeviceRow};
-use super::editor::{self, routes, About, Editor, Lookup, Routes};
+use super::editor::{self, routes, About, Editor, Routes};
 use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
     WorkspaceValues, WORKSPACE_FORM_NAMES,
 };
-use super::Chosen;
 use super::{list_params, query, render, searched, Ctx, Org, DEVICES, WORKSPACES};
+use super::{Chosen, Found};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
@@ -18,7 +18,7 @@ use crate::http::list::{ListParams, ListSpec, Pager};
 use crate::service::calling::{workspaces, Surface};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{RawQuery, State};
 use axum::http::Method;
 use axum::response::Response;
 use axum::routing::get;
@@ -137,11 +137,10 @@ async fn details(
     State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
-    Path(id): Path<String>,
+    Found(w, org): Found<Workspace>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let form = query(q.as_deref());
-    let (w, org) = editor::visible::<WorkspacesEditor>(&state, &caller, &id, &form).await?;
     let filter = DeviceFilter {
         workspace: Some(w.id.0),
         ..Default::default()
@@ -239,12 +238,8 @@ impl Editor for WorkspacesEditor {
     type Entity = Workspace;
     type Values = WorkspaceValues;
 
-    async fn find(at: Lookup<'_>, id: &str) -> Result<Workspace, AppError> {
-        let id = id.parse().map_err(|_| AppError::NotFound)?;
-        workspaces::find(at.state, at.caller, id, at.org).await
-    }
     fn about(w: &Workspace) -> About {
-        About::new(w.id, w.customer_id, &w.fields.display_name)
+        About::new(w.id, &w.fields.display_name)
     }
     fn delete_message(ctx: &Ctx, w: &Workspace) -> String {
         ctx.t1(
