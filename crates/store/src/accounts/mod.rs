@@ -114,9 +114,8 @@ fn account_from_row(r: &AnyRow, labels: Vec<String>) -> Result<Account> {
 impl Store {
     /// Labels of several accounts in one query.
     async fn labels_of(&self, ids: &[AccountId]) -> Result<HashMap<AccountId, Vec<String>>> {
-        let mut map: HashMap<AccountId, Vec<String>> = HashMap::new();
         if ids.is_empty() {
-            return Ok(map);
+            return Ok(HashMap::new());
         }
         let q = Query::select()
             .columns([Alias::new("account_id"), Alias::new("label")])
@@ -124,11 +123,12 @@ impl Store {
             .and_where(col("account_id").is_in(ids.iter().map(|i| i.to_string())))
             .order_by(Alias::new("label"), Order::Asc)
             .to_owned();
-        for r in self.select_all(&q).await? {
-            let id: AccountId = parse_id(r.try_get("account_id")?)?;
-            map.entry(id).or_default().push(r.try_get("label")?);
-        }
-        Ok(map)
+        self.grouped(
+            &q,
+            |r| parse_id(r.try_get("account_id")?),
+            |r| Ok(r.try_get("label")?),
+        )
+        .await
     }
 
     /// Accounts of rows read with [`COLUMNS`], with their labels.
