@@ -1,10 +1,10 @@
 //! Operator accounts (OPR-1 … OPR-9). This module holds the account as read back (row, labels,
 //! principal); the rest is filed by concern:
-//! - [`write`]: create, update and delete accounts, disable expired ones (OPR-1, OPR-9);
-//! - [`login`]: what signing in needs — the login lookup, password hashes and history, password
+//! - `write`: create, update and delete accounts, disable expired ones (OPR-1, OPR-9);
+//! - `login`: what signing in needs — the login lookup, password hashes and history, password
 //!   change (OPR-2, OPR-6), terms acceptance (OPR-4) and the chosen language;
-//! - [`list`]: the filtered, searched, sorted and paged list (OPR-8) and the account counts;
-//! - [`avatar`]: the account's picture (OPR-7).
+//! - `list`: the filtered, searched, sorted and paged list (OPR-8) and the account counts;
+//! - `avatar`: the account's picture (OPR-7).
 
 mod avatar;
 mod list;

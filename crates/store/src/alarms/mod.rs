@@ -1,8 +1,8 @@
 //! Alarms (ALM-1 … ALM-6): one row per fingerprint, repeats folded in by a single upsert, the
 //! customer's alarm count kept in the same transaction. This module holds the alarm row and how
 //! systems raise and end alarms; the rest is filed by concern:
-//! - [`list`]: the scoped list with its filters, search and sort, and the summary bar (ALM-3);
-//! - [`clear`]: clearing selected alarms or every alarm of a type (ALM-4, ALM-5).
+//! - `list`: the scoped list with its filters, search and sort, and the summary bar (ALM-3);
+//! - `clear`: clearing selected alarms or every alarm of a type (ALM-4, ALM-5).
 
 mod clear;
 mod list;

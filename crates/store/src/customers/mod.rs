@@ -1,12 +1,12 @@
 //! Customers (CUS-1 … CUS-7). This module holds the customer as listed and shown (row, tags,
 //! operators) and the scoped look-up of one; the rest is filed by concern:
-//! - [`write`]: create, update and delete customers with their tags, operators and place in the
+//! - `write`: create, update and delete customers with their tags, operators and place in the
 //!   provider tree;
-//! - [`list`]: the scoped list with its filters, search and sort (CUS-4, CUS-6), tags in use and
+//! - `list`: the scoped list with its filters, search and sort (CUS-4, CUS-6), tags in use and
 //!   counts;
-//! - [`operators`]: operators assigned manually or by label (CUS-3);
-//! - [`credentials`]: the service credentials the agent gateway checks;
-//! - [`dashboard`]: the dashboard figures (DSH-1).
+//! - `operators`: operators assigned manually or by label (CUS-3);
+//! - `credentials`: the service credentials the agent gateway checks;
+//! - `dashboard`: the dashboard figures (DSH-1).
 //!
 //! The connectivity columns are maintained by `systems`.
 

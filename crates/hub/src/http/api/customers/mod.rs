@@ -1,6 +1,6 @@
 //! `/v1/operations/customers` (CUS-1 … CUS-6, SYS-*): the customer list, the entry itself and the
 //! accounts assigned to it. What a customer looks like on the wire, its body and its filters are
-//! in [`json`]; its systems and the connection test in [`systems`]. The provider tree
+//! in `json`; its systems and the connection test in `systems`. The provider tree
 //! (distributors, resellers) is `api::providers`.
 
 mod json;

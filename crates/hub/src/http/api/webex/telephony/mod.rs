@@ -1,9 +1,9 @@
 //! `/v1/telephony/config/devices/…` and the device catalogue, filed by concern:
-//! - [`credentials`]: SIP credentials (DEV-4), password update and reset (DEV-5);
-//! - [`lines`]: a device's lines and the members that can become lines (DEV-6);
-//! - [`catalogue`]: the supported-device catalogue (DEV-1) and the provider's management of it
+//! - `credentials`: SIP credentials (DEV-4), password update and reset (DEV-5);
+//! - `lines`: a device's lines and the members that can become lines (DEV-6);
+//! - `catalogue`: the supported-device catalogue (DEV-1) and the provider's management of it
 //!   under `/v1/operations/deviceModels`;
-//! - [`macs`]: MAC validation (DEV-3).
+//! - `macs`: MAC validation (DEV-3).
 
 mod catalogue;
 mod credentials;
