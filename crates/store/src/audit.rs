@@ -46,6 +46,33 @@ pub struct AuditEntry<'a> {
     pub detail: String,
 }
 
+impl<'a> AuditEntry<'a> {
+    /// A successful change of one target: `target_type` `target_id`, shown as `target_name`.
+    pub fn success(
+        action: &'a str,
+        target_type: &'a str,
+        target_id: impl ToString,
+        target_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            action,
+            target_type,
+            target_id: target_id.to_string(),
+            target_name: target_name.into(),
+            outcome: "success",
+            detail: String::new(),
+        }
+    }
+
+    /// The same record with `detail` (what changed).
+    pub fn with_detail(self, detail: impl Into<String>) -> Self {
+        Self {
+            detail: detail.into(),
+            ..self
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditEvent {
     pub id: AuditId,

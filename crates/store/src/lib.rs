@@ -166,6 +166,20 @@ pub(crate) fn get_flag(row: &AnyRow, col: &str) -> Result<bool> {
     Ok(row.try_get::<i64, _>(col)? != 0)
 }
 
+/// `DELETE FROM table WHERE id = $1` inside `tx`; how many rows went. `table` is a fixed name of
+/// the schema, never a value.
+pub(crate) async fn delete_by_id(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    table: &'static str,
+    id: &str,
+) -> Result<u64> {
+    let done = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(done.rows_affected())
+}
+
 #[cfg(test)]
 pub(crate) mod testing {
     use super::*;

@@ -15,6 +15,7 @@ use sea_query::{
 use sea_query_binder::{SqlxBinder, SqlxValues};
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// `alias.column` (or a bare `column`) as an expression.
 pub fn col(path: &str) -> Expr {
@@ -311,6 +312,53 @@ impl Store {
         Ok(sqlx::query_with(&sql, values)
             .fetch_optional(self.pool())
             .await?)
+    }
+
+    /// [`Store::select_optional`] inside a transaction.
+    pub(crate) async fn select_optional_in(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        stmt: &SelectStatement,
+    ) -> Result<Option<AnyRow>> {
+        let (sql, values) = self.build(stmt);
+        Ok(sqlx::query_with(&sql, values)
+            .fetch_optional(&mut **tx)
+            .await?)
+    }
+
+    /// The rows of `stmt` grouped by owner, in the statement's order: the labels of several
+    /// accounts, the tags or operators of several customers … in one query. `owner` reads a row's
+    /// owner, `value` what the row holds.
+    pub(crate) async fn grouped<K: Eq + std::hash::Hash, V>(
+        &self,
+        stmt: &SelectStatement,
+        owner: impl Fn(&AnyRow) -> Result<K>,
+        value: impl Fn(&AnyRow) -> Result<V>,
+    ) -> Result<HashMap<K, Vec<V>>> {
+        let mut map: HashMap<K, Vec<V>> = HashMap::new();
+        for r in self.select_all(stmt).await? {
+            map.entry(owner(&r)?).or_default().push(value(&r)?);
+        }
+        Ok(map)
+    }
+
+    /// The rows of a grouped count (`SELECT … AS k, COUNT(*) AS n … GROUP BY …`) with text keys,
+    /// as `(k, n)` pairs in the statement's order.
+    pub(crate) async fn key_counts(&self, stmt: &SelectStatement) -> Result<Vec<(String, i64)>> {
+        self.key_counts_named(stmt, |r| Ok(r.try_get("k")?)).await
+    }
+
+    /// [`Store::key_counts`], the key named by `key` from the row's `k` (a rank, a code …).
+    pub(crate) async fn key_counts_named(
+        &self,
+        stmt: &SelectStatement,
+        key: impl Fn(&AnyRow) -> Result<String>,
+    ) -> Result<Vec<(String, i64)>> {
+        self.select_all(stmt)
+            .await?
+            .iter()
+            .map(|r| Ok((key(r)?, r.try_get::<i64, _>("n")?)))
+            .collect()
     }
 
     /// `SELECT COUNT(*)` of `select`'s FROM and `filter`.

@@ -1,10 +1,11 @@
-//! Distributors and resellers (TEN-1).
+//! Distributors and resellers (TEN-1): creating, renaming and deleting them (audited), and the
+//! lists a caller may see (TEN-4).
 
 use crate::audit::{parse_id, write, AuditEntry, AuditMeta};
-use crate::list::{col, related, Filter};
-use crate::{now_ms, unique_as, Result, Store, StoreError, Taken};
+use crate::list::{col, related, select_from, then_by, Filter};
+use crate::{delete_by_id, now_ms, unique_as, InUse, Result, Store, StoreError, Taken};
 use patchbay_domain::{DistributorId, ResellerId, Scope};
-use sea_query::{Alias, Cond, Condition, Expr, JoinType, Order, Query};
+use sea_query::{Cond, Condition, Expr, JoinType};
 use sqlx::Row;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,6 +25,7 @@ pub struct Reseller {
     pub customers: i64,
 }
 
+/// The case-insensitive key a provider name or a tag is matched and kept unique by.
 pub fn key(name: &str) -> String {
     name.trim().to_lowercase()
 }
@@ -43,19 +45,8 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(unique_as(Taken::DistributorName))?;
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "distributor.create",
-                target_type: "distributor",
-                target_id: id.to_string(),
-                target_name: name.trim().to_string(),
-                outcome: "success",
-                ..Default::default()
-            },
-        )
-        .await?;
+        let entry = AuditEntry::success("distributor.create", "distributor", id, name.trim());
+        write(&mut tx, meta, entry).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -85,19 +76,8 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(unique_as(Taken::ResellerName))?;
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "reseller.create",
-                target_type: "reseller",
-                target_id: id.to_string(),
-                target_name: name.trim().to_string(),
-                outcome: "success",
-                ..Default::default()
-            },
-        )
-        .await?;
+        let entry = AuditEntry::success("reseller.create", "reseller", id, name.trim());
+        write(&mut tx, meta, entry).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -106,15 +86,18 @@ impl Store {
     /// in its scope (TEN-4).
     #[tracing::instrument(skip_all)]
     pub async fn distributors(&self, scope: Scope) -> Result<Vec<Distributor>> {
-        let q = Query::select()
-            .expr(Expr::cust(
-                "d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
-                 (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers",
-            ))
-            .from_as(Alias::new("distributors"), Alias::new("d"))
-            .cond_where(visible(scope, "c.distributor_id = d.id", "LOWER(l.label) = d.name_key"))
-            .order_by((Alias::new("d"), Alias::new("name_key")), Order::Asc)
-            .to_owned();
+        let mut q = select_from(
+            "d.id, d.name, (SELECT COUNT(*) FROM resellers r WHERE r.distributor_id = d.id) AS resellers, \
+             (SELECT COUNT(*) FROM customers c WHERE c.distributor_id = d.id) AS customers",
+            ("distributors", "d"),
+            &[],
+        );
+        q.cond_where(visible(
+            scope,
+            "c.distributor_id = d.id",
+            "LOWER(l.label) = d.name_key",
+        ));
+        then_by(&mut q, &["d.name_key"]);
         let rows = self.select_all(&q).await?;
         rows.iter()
             .map(|r| {
@@ -142,22 +125,19 @@ impl Store {
                 "(LOWER(l.label) = r.name_key OR LOWER(l.label) = d.name_key)",
             ))
             .eq("r.distributor_id", distributor.map(|d| d.to_string()));
-        let q = Query::select()
-            .expr(Expr::cust(
-                "r.id, r.distributor_id, d.name AS distributor_name, r.name, \
-                 (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers",
-            ))
-            .from_as(Alias::new("resellers"), Alias::new("r"))
-            .join_as(
+        let mut q = select_from(
+            "r.id, r.distributor_id, d.name AS distributor_name, r.name, \
+             (SELECT COUNT(*) FROM customers c WHERE c.reseller_id = r.id) AS customers",
+            ("resellers", "r"),
+            &[(
                 JoinType::InnerJoin,
-                Alias::new("distributors"),
-                Alias::new("d"),
-                Expr::cust("d.id = r.distributor_id"),
-            )
-            .cond_where(f.condition())
-            .order_by((Alias::new("d"), Alias::new("name_key")), Order::Asc)
-            .order_by((Alias::new("r"), Alias::new("name_key")), Order::Asc)
-            .to_owned();
+                "distributors",
+                "d",
+                "d.id = r.distributor_id",
+            )],
+        );
+        q.cond_where(f.condition());
+        then_by(&mut q, &["d.name_key", "r.name_key"]);
         let rows = self.select_all(&q).await?;
         rows.iter()
             .map(|r| {
@@ -196,19 +176,8 @@ impl Store {
             .bind(key(name))
             .execute(&mut *tx)
             .await?;
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "distributor.update",
-                target_type: "distributor",
-                target_id: id.to_string(),
-                target_name: name.trim().to_string(),
-                outcome: "success",
-                ..Default::default()
-            },
-        )
-        .await?;
+        let entry = AuditEntry::success("distributor.update", "distributor", id, name.trim());
+        write(&mut tx, meta, entry).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -216,74 +185,58 @@ impl Store {
     /// Delete a distributor that has no reseller and no customer left.
     #[tracing::instrument(skip_all)]
     pub async fn delete_distributor(&self, meta: &AuditMeta, id: DistributorId) -> Result<()> {
-        let mut tx = self.begin().await?;
-        let used: i64 = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM resellers WHERE distributor_id = $1) + (SELECT COUNT(*) FROM customers WHERE distributor_id = $1) AS n",
-        )
-        .bind(id.to_string())
-        .fetch_one(&mut *tx)
-        .await?
-        .try_get("n")?;
-        if used > 0 {
-            return Err(StoreError::InUse(crate::InUse::Distributor));
-        }
-        let done = sqlx::query("DELETE FROM distributors WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
-        }
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "distributor.delete",
-                target_type: "distributor",
-                target_id: id.to_string(),
-                outcome: "success",
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        let removal = Removal {
+            table: "distributors",
+            users: "SELECT (SELECT COUNT(*) FROM resellers WHERE distributor_id = $1) + (SELECT COUNT(*) FROM customers WHERE distributor_id = $1) AS n",
+            in_use: InUse::Distributor,
+            action: "distributor.delete",
+            target_type: "distributor",
+        };
+        self.delete_unused(meta, removal, &id.to_string()).await
     }
 
     /// Delete a reseller that has no customer left.
     #[tracing::instrument(skip_all)]
     pub async fn delete_reseller(&self, meta: &AuditMeta, id: ResellerId) -> Result<()> {
+        let removal = Removal {
+            table: "resellers",
+            users: "SELECT COUNT(*) AS n FROM customers WHERE reseller_id = $1",
+            in_use: InUse::Reseller,
+            action: "reseller.delete",
+            target_type: "reseller",
+        };
+        self.delete_unused(meta, removal, &id.to_string()).await
+    }
+
+    /// Delete provider `id` if nothing uses it any more, audited, in one transaction.
+    async fn delete_unused(&self, meta: &AuditMeta, r: Removal, id: &str) -> Result<()> {
         let mut tx = self.begin().await?;
-        let used: i64 = sqlx::query("SELECT COUNT(*) AS n FROM customers WHERE reseller_id = $1")
-            .bind(id.to_string())
+        let used: i64 = sqlx::query(r.users)
+            .bind(id)
             .fetch_one(&mut *tx)
             .await?
             .try_get("n")?;
         if used > 0 {
-            return Err(StoreError::InUse(crate::InUse::Reseller));
+            return Err(StoreError::InUse(r.in_use));
         }
-        let done = sqlx::query("DELETE FROM resellers WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+        if delete_by_id(&mut tx, r.table, id).await? == 0 {
             return Err(StoreError::NotFound);
         }
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: "reseller.delete",
-                target_type: "reseller",
-                target_id: id.to_string(),
-                outcome: "success",
-                ..Default::default()
-            },
-        )
-        .await?;
+        let entry = AuditEntry::success(r.action, r.target_type, id, "");
+        write(&mut tx, meta, entry).await?;
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// What deleting a provider needs: its table, the count of rows still using it (`$1`: its id,
+/// the count named `n`), the refusal while any do, and its audit names.
+struct Removal {
+    table: &'static str,
+    users: &'static str,
+    in_use: InUse,
+    action: &'static str,
+    target_type: &'static str,
 }
 
 /// A provider a caller may know of (TEN-4): all for platform staff; otherwise one with a customer

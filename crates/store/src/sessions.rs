@@ -30,6 +30,19 @@ pub struct ApiToken {
     pub last_used_at: Option<jiff::Timestamp>,
 }
 
+/// End every console session of an account inside `tx` (its password changed, it was disabled or
+/// it expired).
+pub(crate) async fn end_sessions_of(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    account_id: &str,
+) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE account_id = $1")
+        .bind(account_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 impl Store {
     /// A successful login: `attempt` stops counting as a failure (OPR-3), a session opens, an
     /// audit record is written; one transaction. Returns the session token (for the cookie) and its CSRF token.

@@ -1,7 +1,7 @@
 //! `/v1/operations/accounts`: operator accounts (OPR-1, OPR-8, OPR-9).
 
 use super::schema::{one_of, text};
-use super::{double_option, JsonBody, ListQuery, NoContent, Paged};
+use super::{double_option, id_from_path, JsonBody, ListQuery, NoContent, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::catalog::Endpoint;
@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
 use patchbay_domain::account::{EMAIL_MAX, LOGIN_MAX, NAMES_MAX};
-use patchbay_domain::{AccountId, Capability, Role, Rule};
+use patchbay_domain::{Capability, Role, Rule};
 use patchbay_store::{Account, AccountFilter, AccountSort};
 use serde::{Deserialize, Serialize};
 
@@ -124,19 +124,7 @@ pub struct AccountInput {
 
 impl AccountInput {
     pub fn into_patch(self) -> Result<AccountPatch, AppError> {
-        let role = self
-            .role
-            .map(|r| {
-                r.parse::<Role>().map_err(|_| {
-                    AppError::field(
-                        "role",
-                        Rule::OneOf {
-                            allowed: Role::ALL.map(|r| r.as_str()).join(", "),
-                        },
-                    )
-                })
-            })
-            .transpose()?;
+        let role = self.role.as_deref().map(parse_role).transpose()?;
         let expires_on = self
             .expires_on
             .map(|o| {
@@ -190,8 +178,16 @@ pub struct AccountQuery {
     pub label: Option<String>,
 }
 
-fn parse_id(id: &str) -> Result<AccountId, AppError> {
-    id.parse().map_err(|_| AppError::NotFound)
+/// A role by its API name; anything else is a `role` field error naming the roles.
+fn parse_role(r: &str) -> Result<Role, AppError> {
+    r.parse::<Role>().map_err(|_| {
+        AppError::field(
+            "role",
+            Rule::OneOf {
+                allowed: Role::ALL.map(|r| r.as_str()).join(", "),
+            },
+        )
+    })
 }
 
 async fn list(
@@ -204,16 +200,7 @@ async fn list(
         .role
         .as_deref()
         .filter(|r| !r.is_empty())
-        .map(|r| {
-            r.parse::<Role>().map_err(|_| {
-                AppError::field(
-                    "role",
-                    Rule::OneOf {
-                        allowed: Role::ALL.map(|r| r.as_str()).join(", "),
-                    },
-                )
-            })
-        })
+        .map(parse_role)
         .transpose()?;
     let filter = AccountFilter {
         search: q.search.clone(),
@@ -243,7 +230,7 @@ async fn get_one(
     Path(id): Path<String>,
 ) -> ApiResult<Json<AccountJson>> {
     Ok(Json(
-        svc::get(&state, &caller, parse_id(&id)?).await?.into(),
+        svc::get(&state, &caller, id_from_path(&id)?).await?.into(),
     ))
 }
 
@@ -253,7 +240,7 @@ async fn update(
     Path(id): Path<String>,
     JsonBody(input): JsonBody<AccountInput>,
 ) -> ApiResult<Json<AccountJson>> {
-    let account = svc::update(&state, &caller, parse_id(&id)?, input.into_patch()?).await?;
+    let account = svc::update(&state, &caller, id_from_path(&id)?, input.into_patch()?).await?;
     Ok(Json(account.into()))
 }
 
@@ -262,7 +249,7 @@ async fn remove(
     caller: Caller,
     Path(id): Path<String>,
 ) -> ApiResult<NoContent> {
-    svc::delete(&state, &caller, &[parse_id(&id)?]).await?;
+    svc::delete(&state, &caller, &[id_from_path(&id)?]).await?;
     Ok(NoContent)
 }
 

@@ -466,3 +466,8 @@ pub fn double_option<'de, T: Deserialize<'de>, D: serde::Deserializer<'de>>(
 ) -> Result<Option<Option<T>>, D::Error> {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// An id taken from the path (`/…/{id}`): one that does not parse names nothing, so it is 404.
+pub fn id_from_path<T: std::str::FromStr>(raw: &str) -> Result<T, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}

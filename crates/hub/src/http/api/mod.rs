@@ -9,6 +9,7 @@ pub mod extract;
 pub mod mail;
 pub mod me;
 pub mod preferences;
+pub mod providers;
 pub mod reply;
 pub mod schema;
 pub mod webex;
@@ -16,7 +17,8 @@ pub mod webex;
 use crate::http::catalog::Endpoint;
 
 pub use extract::{
-    double_option, ApiQuery, ImageBody, JsonBody, ListQuery, NoFilter, OptJsonBody, Paging,
+    double_option, id_from_path, ApiQuery, ImageBody, JsonBody, ListQuery, NoFilter, OptJsonBody,
+    Paging,
 };
 pub use reply::{Created, Image, Listed, NoContent, Paged};
 
@@ -28,6 +30,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(audit::endpoints());
     all.extend(me::endpoints());
     all.extend(customers::endpoints());
+    all.extend(providers::endpoints());
     all.extend(alarms::endpoints());
     all.extend(mail::endpoints());
     all.extend(webex::endpoints());

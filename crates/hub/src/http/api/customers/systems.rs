@@ -1,0 +1,110 @@
+//! A customer's systems and their servers (SYS-*), and the connection test: is the system
+//! connected and authenticated right now?
+
+use super::{json::status_message, visible_customer};
+use crate::auth::Caller;
+use crate::error::ApiResult;
+use crate::http::api::{id_from_path, Listed};
+use crate::service::customers as svc;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::Json;
+use patchbay_store::systems::SystemView;
+use serde::Serialize;
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerJson {
+    pub name: String,
+    /// primary | secondary | expansion | application
+    pub role: String,
+    pub address: String,
+    pub version: String,
+    /// online | offline
+    pub state: String,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemJson {
+    pub id: String,
+    pub name: String,
+    pub profile: String,
+    pub version: String,
+    pub address: String,
+    pub port: i64,
+    pub connected: bool,
+    pub last_seen: Option<String>,
+    #[schema(value_type = Object)]
+    pub remote_operations: patchbay_domain::system::RemoteFlags,
+    pub servers: Vec<ServerJson>,
+}
+
+impl From<SystemView> for SystemJson {
+    fn from(s: SystemView) -> Self {
+        Self {
+            id: s.id.to_string(),
+            name: s.name,
+            profile: s.profile,
+            version: s.version,
+            address: s.address,
+            port: s.port,
+            connected: s.connected,
+            last_seen: s.last_seen_at.map(|t| t.to_string()),
+            remote_operations: s.flags,
+            servers: s
+                .servers
+                .into_iter()
+                .map(|v| ServerJson {
+                    name: v.name,
+                    role: v.role,
+                    address: v.address,
+                    version: v.version,
+                    state: v.state,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub(super) async fn systems(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Listed<SystemJson>> {
+    let id = visible_customer(&state, &caller, &id).await?;
+    let items: Vec<SystemJson> = state
+        .store
+        .systems_of(id)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    Ok(Listed::items(items))
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TestResult {
+    /// The customer's system is connected and authenticated right now.
+    pub ok: bool,
+    pub connectivity: String,
+    pub status: String,
+    pub status_message: String,
+}
+
+pub(super) async fn test_connection(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<TestResult>> {
+    let id = id_from_path(&id)?;
+    let (ok, light, code) = svc::test_connection(&state, &caller, id).await?;
+    let c = svc::get(&state, &caller, id).await?;
+    Ok(Json(TestResult {
+        ok,
+        connectivity: light,
+        status_message: status_message(&code, c.last_seen_at),
+        status: code,
+    }))
+}

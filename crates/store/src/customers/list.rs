@@ -1,0 +1,120 @@
+//! The customer list (CUS-4, CUS-6) within the caller's scope: filters, search across the shown
+//! fields and the tags, sort columns, paging; the tags in use and the customer count.
+
+use super::{from_customers, select, Customer};
+use crate::list::{col, like, order, related, Filter};
+use crate::providers::key;
+use crate::scope;
+use crate::sql::{PageRequest, SortOrder};
+use crate::{Result, Store};
+use patchbay_domain::Scope;
+use sea_query::Expr;
+use sqlx::Row;
+
+/// List filters (CUS-4, CUS-6); `None` means any. Provider names and tags match
+/// case-insensitively.
+#[derive(Debug, Clone, Default)]
+pub struct CustomerFilter {
+    pub search: Option<String>,
+    pub light: Option<String>,
+    pub status_code: Option<String>,
+    pub tag: Option<String>,
+    pub version: Option<String>,
+    pub profile: Option<String>,
+    pub distributor: Option<String>,
+    pub reseller: Option<String>,
+    pub has_alarms: Option<bool>,
+}
+
+crate::sort_columns! {
+    /// Sortable columns of the customer list.
+    pub enum CustomerSort {
+        Name => "name" => "c.name_key",
+        SystemName => "systemName" => "c.system_name",
+        CustomerId => "customerId" => "c.customer_id",
+        Profile => "profile" => "c.profile",
+        Version => "version" => "c.version",
+        Alarms => "alarmCount" => "c.alarm_count",
+        Status => "status" => "c.light",
+    }
+}
+
+impl Store {
+    /// The list's WHERE: the scope, then every filter given.
+    fn customer_filter(scope: Scope, f: &CustomerFilter) -> Filter {
+        let tags = || related("customer_tags", "t", "t.customer_id = c.id");
+        let mut filter = Filter::new()
+            .and(scope::customers(scope))
+            .eq("c.light", f.light.clone())
+            .eq("c.status_code", f.status_code.clone())
+            .eq("c.version", f.version.clone())
+            .eq("c.profile", f.profile.clone())
+            .eq("c.distributor_key", f.distributor.as_deref().map(key))
+            .eq("c.reseller_key", f.reseller.as_deref().map(key))
+            .search(
+                &[
+                    "c.name_key",
+                    "c.customer_id",
+                    "c.system_name",
+                    "c.version",
+                    "c.profile",
+                    "c.notes",
+                    "c.email",
+                    "c.phone",
+                    "c.distributor_key",
+                    "c.reseller_key",
+                    "c.status_code",
+                ],
+                f.search.as_deref(),
+                |p| {
+                    vec![Expr::exists(
+                        tags().and_where(col("t.tag_key").like(like(p))).to_owned(),
+                    )]
+                },
+            );
+        if let Some(t) = &f.tag {
+            filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
+        }
+        match f.has_alarms {
+            Some(true) => filter.and(col("c.alarm_count").gt(0)),
+            Some(false) => filter.and(col("c.alarm_count").eq(0)),
+            None => filter,
+        }
+    }
+
+    /// CUS-4 / CUS-6 list: scope, filter, search, one sort column, page.
+    #[tracing::instrument(skip_all)]
+    pub async fn list_customers(
+        &self,
+        scope: Scope,
+        f: &CustomerFilter,
+        sort: Option<(CustomerSort, SortOrder)>,
+        page: PageRequest,
+    ) -> Result<(Vec<Customer>, i64)> {
+        let mut q = select();
+        order(&mut q, sort, &["c.name_key"]);
+        let filter = Self::customer_filter(scope, f);
+        let page = self
+            .count_and_page_from(q, &from_customers(), filter, page)
+            .await?;
+        Ok((self.hydrate(page.items).await?, page.total))
+    }
+
+    /// Every tag in use (pick existing or create new, CUS-1).
+    pub async fn all_tags(&self) -> Result<Vec<String>> {
+        let rows = sqlx::query(
+            "SELECT MIN(tag) AS tag FROM customer_tags GROUP BY tag_key ORDER BY tag_key",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(|r| Ok(r.try_get("tag")?)).collect()
+    }
+
+    /// Count of customers (all scopes), for capacity reports.
+    pub async fn count_customers(&self) -> Result<i64> {
+        Ok(sqlx::query("SELECT COUNT(*) AS n FROM customers")
+            .fetch_one(self.pool())
+            .await?
+            .try_get("n")?)
+    }
+}
