@@ -186,6 +186,23 @@ impl ListParams {
         Some(self.get(name).to_string()).filter(|v| !v.is_empty())
     }
 
+    /// The parameters as a typed filter that names them as the spec does (the API's query type
+    /// of the same list, e.g. `filters::CustomerQuery`). Only values the spec's clean-up kept are
+    /// read, so they always parse.
+    pub fn criteria<T: serde::de::DeserializeOwned + Default>(&self) -> T {
+        let set = self
+            .spec
+            .params
+            .iter()
+            .zip(&self.values)
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(p, v)| (p.name, v.as_str()));
+        let query = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(set)
+            .finish();
+        serde_html_form::from_str(&query).unwrap_or_default()
+    }
+
     pub fn set(&mut self, name: &str, value: impl Into<String>) {
         if let Some(i) = self.index(name) {
             self.values[i] = value.into();

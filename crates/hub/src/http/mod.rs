@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalog;
 pub mod console;
+pub mod filters;
 pub mod gateway;
 pub mod list;
 pub mod openapi;

@@ -1,20 +1,18 @@
 //! The customer as the API shows it ([`CustomerJson`], with its SYS-3 status message), the
-//! create / update body ([`CustomerBody`]) and the list's filters ([`CustomerQuery`]).
+//! create / update body ([`CustomerBody`]). The list's filters are shared with the console
+//! (`http::filters::CustomerQuery`).
 
 use crate::error::AppError;
-use crate::http::api::schema::{one_of, text};
+use crate::http::api::schema::text;
+use crate::http::filters::light_schema;
 use crate::service::customers::CustomerInput;
 use patchbay_domain::customer::CustomerFields;
 use patchbay_domain::system::Status;
 use patchbay_domain::{AccountId, DistributorId, ResellerId, Rule};
-use patchbay_store::customers::{Customer, CustomerFilter};
+use patchbay_store::customers::Customer;
 use serde::{Deserialize, Serialize};
 
-/// SYS-2 connectivity lights.
-pub(super) const LIGHTS: [&str; 3] = ["green", "amber", "red"];
-
 crate::schema_fn! {
-    light_schema => one_of(LIGHTS);
     customer_name_schema => text(patchbay_domain::customer::NAME_MAX);
     notes_schema => text(patchbay_domain::customer::NOTES_MAX);
     service_user_schema => text(patchbay_domain::customer::SERVICE_USER_MAX);
@@ -204,46 +202,5 @@ impl CustomerBody {
             reseller_id,
             operators,
         })
-    }
-}
-
-/// Customer filters (CUS-4, CUS-6): each narrows the list; absent or empty means any.
-#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
-#[serde(rename_all = "camelCase")]
-pub struct CustomerQuery {
-    /// Matches name, customer ID, system name, address, tags, notes.
-    pub search: Option<String>,
-    #[param(schema_with = light_schema)]
-    pub connectivity: Option<String>,
-    /// A status code (SYS-3), as `status` in the customer.
-    pub status: Option<String>,
-    pub tag: Option<String>,
-    pub version: Option<String>,
-    pub profile: Option<String>,
-    /// Distributor name.
-    pub distributor: Option<String>,
-    /// Reseller name.
-    pub reseller: Option<String>,
-    pub has_alarms: Option<bool>,
-}
-
-/// The text when it is not blank.
-pub(super) fn nonempty(v: &Option<String>) -> Option<String> {
-    v.clone().filter(|s| !s.trim().is_empty())
-}
-
-impl CustomerQuery {
-    pub fn filter(&self) -> CustomerFilter {
-        CustomerFilter {
-            search: nonempty(&self.search),
-            light: nonempty(&self.connectivity),
-            status_code: nonempty(&self.status),
-            tag: nonempty(&self.tag),
-            version: nonempty(&self.version),
-            profile: nonempty(&self.profile),
-            distributor: nonempty(&self.distributor),
-            reseller: nonempty(&self.reseller),
-            has_alarms: self.has_alarms,
-        }
     }
 }

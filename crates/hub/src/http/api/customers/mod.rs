@@ -6,19 +6,20 @@
 mod json;
 mod systems;
 
-pub use json::{status_message, CustomerBody, CustomerJson, CustomerQuery, OperatorRef};
+pub use crate::http::filters::CustomerQuery;
+pub use json::{status_message, CustomerBody, CustomerJson, OperatorRef};
 pub use systems::{ServerJson, SystemJson, TestResult};
 
 use super::{id_from_path, JsonBody, ListQuery, Listed, NoContent, Paged};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::catalog::Endpoint;
+use crate::http::filters::{nonempty, LIGHTS};
 use crate::service::customers as svc;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
-use json::{nonempty, LIGHTS};
 use patchbay_domain::{Capability, CustomerId, Rule};
 use patchbay_store::customers::CustomerSort;
 use serde::Serialize;

@@ -1,34 +1,13 @@
 //! Customers console: List (CUS-4, CUS-6).
 
 use super::*;
-
-pub(super) fn light(v: &str) -> String {
-    Some(v.trim().to_lowercase())
-        .filter(|v| LIGHTS.contains(&v.as_str()))
-        .unwrap_or_default()
-}
-
-pub(super) fn status_code(v: &str) -> String {
-    Some(v.trim().to_string())
-        .filter(|v| STATUS_CODES.contains(&v.as_str()))
-        .unwrap_or_default()
-}
+use crate::http::filters::{CustomerQuery, LIGHTS, STATUS_CODES};
 
 /// The customer list's parameters: the API's `CustomerQuery` names, so dashboard links arrive
 /// pre-filtered (CUS-6).
 pub static LIST_SPEC: ListSpec = ListSpec {
     path: LIST,
-    params: &[
-        Param::search("search"),
-        Param::checked("connectivity", light),
-        Param::checked("status", status_code),
-        Param::criterion("tag"),
-        Param::criterion("version"),
-        Param::criterion("profile"),
-        Param::criterion("distributor"),
-        Param::criterion("reseller"),
-        Param::checked("hasAlarms", boolean),
-    ],
+    params: CustomerQuery::PARAMS,
     sorts: &[
         "name",
         "systemName",
@@ -44,34 +23,16 @@ pub static LIST_SPEC: ListSpec = ListSpec {
     max_in_links: MaxInLinks::Always,
 };
 
-/// The criteria of the filter panel, in the list's parameter order.
-pub(super) const CRITERIA: [&str; 8] = [
-    "connectivity",
-    "status",
-    "tag",
-    "version",
-    "profile",
-    "distributor",
-    "reseller",
-    "hasAlarms",
-];
+/// The criteria of the filter panel, in the list's parameter order (all but the search box).
+pub(super) fn criteria() -> impl Iterator<Item = &'static str> {
+    CustomerQuery::PARAMS
+        .iter()
+        .filter(|p| p.kind != ParamKind::Search)
+        .map(|p| p.name)
+}
 
 pub(super) fn customer_filter(lp: &ListParams) -> CustomerFilter {
-    CustomerFilter {
-        search: lp.value("search"),
-        light: lp.value("connectivity"),
-        status_code: lp.value("status"),
-        tag: lp.value("tag"),
-        version: lp.value("version"),
-        profile: lp.value("profile"),
-        distributor: lp.value("distributor"),
-        reseller: lp.value("reseller"),
-        has_alarms: match lp.get("hasAlarms") {
-            "true" => Some(true),
-            "false" => Some(false),
-            _ => None,
-        },
-    }
+    lp.criteria::<CustomerQuery>().filter()
 }
 
 pub struct Row {
@@ -180,7 +141,7 @@ impl ListPage {
 /// The active criteria in words, for the "Active filter" line (CUS-6).
 pub(super) fn active_filter(ctx: &Ctx, lp: &ListParams) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for k in CRITERIA {
+    for k in criteria() {
         let v = lp.get(k);
         if v.is_empty() {
             continue;

@@ -12,7 +12,8 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::api::customers::{status_message, CustomerBody};
 use crate::http::catalog::Endpoint;
-use crate::http::list::{boolean, ListParams, ListSpec, MaxInLinks, Pager, Param};
+use crate::http::filters::LIGHTS;
+use crate::http::list::{ListParams, ListSpec, MaxInLinks, Pager, ParamKind};
 use crate::service::customers::{self as svc, CustomerInput};
 use crate::state::AppState;
 use askama::Template;
@@ -29,33 +30,6 @@ use patchbay_store::systems::SystemView;
 use patchbay_store::{AccountFilter, PageRequest, StoreError};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
-
-/// SYS-2 lights, in the order the filter offers them.
-const LIGHTS: [&str; 3] = ["green", "amber", "red"];
-
-/// SYS-3 status codes (the exact set), as stored on the customer row.
-const STATUS_CODES: [&str; 20] = [
-    "connectionSuccessful",
-    "waitingForInitialConnection",
-    "unreachableSince",
-    "unreachableNotPrimary",
-    "authorisationFailed",
-    "connectionFailed",
-    "insufficientRights",
-    "invalidCredentials",
-    "legacy",
-    "tooManySessions",
-    "newPasswordRequired",
-    "noAuthorisationProvided",
-    "noUserRightsEnabled",
-    "remoteOperationsNotAllowed",
-    "readRightsNotEnabled",
-    "disabledByAdministrator",
-    "temporarilyLocked",
-    "currentlyDisabled",
-    "passwordExpired",
-    "upgradeRightsNotEnabled",
-];
 
 /// Notes longer than this are cut in the list (the full text is the cell's tooltip).
 const NOTES_SHOWN: usize = 40;
