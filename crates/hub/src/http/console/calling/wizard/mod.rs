@@ -12,19 +12,19 @@
 //! A new workspace is created with its device in one transaction, once the device's own checks
 //! pass (model, MAC valid and free, password, disclaimer): both exist afterwards or neither.
 
+mod save;
+
 use super::catalogue::{Catalogue, DeviceValues};
-use super::devices::{credentials_view, CredentialsPage};
 use super::forms::{
     identity_choices, room_types, workspace_licence_text, workspace_licences, IdentityChoices,
-    WorkspaceValues, WORKSPACE_FIELDS, WORKSPACE_FORM_NAMES,
+    WorkspaceValues,
 };
 use super::Chosen;
-use super::{messages, query, render, Ctx, Org, DEVICES, PEOPLE};
+use super::{messages, query, render, Ctx, Org, DEVICES};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use crate::http::console::forms::{FieldMessages, FormMap};
-use crate::service::calling::{self as svc, workspaces, DeviceRequest, Surface};
 use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
@@ -33,8 +33,7 @@ use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use patchbay_domain::calling::MemberKind;
-use patchbay_domain::provisioning::{check_sip_password, normalise_mac};
-use patchbay_domain::{Capability, FieldError, PersonId, Rule, WorkspaceId};
+use patchbay_domain::{Capability, PersonId, WorkspaceId};
 use patchbay_store::calling::people::PersonFilter;
 use patchbay_store::calling::workspaces::WorkspaceFilter;
 use patchbay_store::PageRequest;
@@ -453,165 +452,8 @@ async fn submit(
         },
         // Device step → back to the new workspace's fields.
         "back" => new_workspace_step(&state, &caller, org, ws, dv, none, StatusCode::OK).await,
-        "save" => save(&state, &caller, org, &posted, ws, dv).await,
+        "save" => save::save(&state, &caller, org, &posted, ws, dv).await,
         _ => Ok(Redirect::to(&org.link(NEW)).into_response()),
-    }
-}
-
-/// Save: checks first, then the new workspace (if any), then the device; undo the workspace
-/// when the device fails; the credentials page on success.
-async fn save(
-    state: &AppState,
-    caller: &Caller,
-    org: Org,
-    posted: &FormMap,
-    ws: WorkspaceValues,
-    dv: DeviceValues,
-) -> Result<Response, AppError> {
-    let ctx = Ctx::new(state, caller, DEVICES);
-    let bad = StatusCode::BAD_REQUEST;
-    let owner = match posted.text("usage").as_str() {
-        "person" => person_owner(state, &org, &posted.text("person")).await?,
-        "workspace" => match workspace_owner(state, &ctx, &org, &posted.text("workspace")).await? {
-            Ok(o) => o,
-            Err(why) => {
-                let mut r = workspace_step(state, caller, org, "", why).await?;
-                *r.status_mut() = StatusCode::CONFLICT;
-                return Ok(r);
-            }
-        },
-        "newWorkspace" => new_workspace_owner(&ws),
-        _ => return Ok(Redirect::to(&org.link(NEW)).into_response()),
-    };
-    let new_ws = if owner.usage == "newWorkspace" {
-        match ws.checked() {
-            Ok(w) => Some(w),
-            Err(e) => {
-                let errors = messages(&ctx, &e);
-                return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
-            }
-        }
-    } else {
-        None
-    };
-    // The device's own checks, all at once, before anything is written.
-    let catalogue = Catalogue::load(state, owner.kind).await?;
-    let mut errs: Vec<FieldError> = Vec::new();
-    let model = match catalogue.chosen(&dv) {
-        Ok(m) => Some(m.clone()),
-        Err(e) => {
-            errs.push(e);
-            None
-        }
-    };
-    let fax = model.as_ref().is_some_and(|m| m.fax);
-    if !fax {
-        match normalise_mac(&dv.mac) {
-            _ if dv.mac.trim().is_empty() => errs.push(FieldError::new("mac", Rule::Required)),
-            Ok(mac) => {
-                if !state.store.macs_in_use(&[mac]).await?.is_empty() {
-                    errs.push(FieldError::new("mac", Rule::Taken));
-                }
-            }
-            Err(r) => errs.push(FieldError::new("mac", r)),
-        }
-    }
-    let partner = model.as_ref().is_some_and(|m| m.partner_managed());
-    let password = posted.text("sipPassword");
-    if partner {
-        if password.is_empty() {
-            errs.push(FieldError::new("sipPassword", Rule::Required));
-        } else if let Err(r) = check_sip_password(&password, "") {
-            errs.push(FieldError::new("sipPassword", r));
-        }
-    }
-    if !posted.checked("disclaimer") {
-        errs.push(FieldError::new("disclaimer", Rule::Required));
-    }
-    let model = match model {
-        Some(m) if errs.is_empty() => m,
-        _ => {
-            let errors = device_messages(&ctx, &AppError::Validation(errs));
-            return device_step(state, caller, org, owner, (ws, dv), errors, bad).await;
-        }
-    };
-    let password = partner.then(|| password.clone());
-    let mac = (!model.fax).then(|| dv.mac.clone());
-    let done = match new_ws {
-        // WSP-2: a new workspace is created with its device, in one transaction.
-        Some(w) => {
-            let req = DeviceRequest {
-                model: model.model.clone(),
-                mac,
-                owner: (MemberKind::Place, uuid::Uuid::nil()),
-                password,
-            };
-            workspaces::create_with_device(state, caller, org.id, w, &req, Surface::Console)
-                .await
-                .map(|(id, creds)| (MemberKind::Place, id.0, creds))
-                .map_err(|e| e.renamed(&WORKSPACE_FORM_NAMES))
-        }
-        None => {
-            let field = match owner.kind {
-                MemberKind::People => "person",
-                MemberKind::Place => "workspace",
-            };
-            let owner_id = posted
-                .text(field)
-                .parse::<uuid::Uuid>()
-                .map_err(|_| AppError::NotFound)?;
-            let req = DeviceRequest {
-                model: model.model.clone(),
-                mac,
-                owner: (owner.kind, owner_id),
-                password,
-            };
-            svc::create_device(state, caller, org.id, &req)
-                .await
-                .map(|creds| (owner.kind, owner_id, creds))
-        }
-    };
-    let (kind, owner_id, creds) = match done {
-        Ok(d) => d,
-        // A refusal of the new workspace's own fields (its licence, extension or number) goes
-        // back to its step; the device's to the device step.
-        Err(e @ AppError::Validation(_)) if new_ws_field(&e) => {
-            let errors = messages(&ctx, &e);
-            return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
-        }
-        Err(e @ AppError::Conflict(id, _)) if id.starts_with("conflict-licence") => {
-            let errors = messages(&ctx, &e);
-            return new_workspace_step(state, caller, org, ws, dv, errors, bad).await;
-        }
-        Err(e @ (AppError::Validation(_) | AppError::Conflict(..))) => {
-            let errors = device_messages(&ctx, &e);
-            return device_step(state, caller, org, owner, (ws, dv), errors, bad).await;
-        }
-        Err(other) => return Err(other),
-    };
-    let owner_link = match kind {
-        MemberKind::People => org.link(&format!("{PEOPLE}/{owner_id}")),
-        MemberKind::Place => org.link(&format!("{}/{owner_id}", super::WORKSPACES)),
-    };
-    let page = CredentialsPage {
-        c: credentials_view(&org, &creds, &model.display_name, model.fax),
-        reset: false,
-        owner: owner.name,
-        owner_link,
-        add_another: org.link(NEW),
-        ctx,
-        org,
-    };
-    Ok(render(&page))
-}
-
-/// Whether a refusal names a field of the new-workspace step.
-fn new_ws_field(e: &AppError) -> bool {
-    match e {
-        AppError::Validation(fields) => fields
-            .iter()
-            .any(|f| WORKSPACE_FIELDS.contains(&f.field.as_ref())),
-        _ => false,
     }
 }
 
