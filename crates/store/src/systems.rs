@@ -170,6 +170,14 @@ impl Store {
         let connected_at: i64 = row
             .try_get::<Option<i64>, _>("connected_at")?
             .unwrap_or(now);
+        // An authenticated connection supersedes any earlier refusal (even one recorded in the
+        // same millisecond, which timestamps alone could not order).
+        sqlx::query(
+            "UPDATE customers SET last_refusal = NULL, last_refusal_at = NULL WHERE id = $1",
+        )
+        .bind(customer.to_string())
+        .execute(&mut *tx)
+        .await?;
         recompute(&mut tx, customer).await?;
         tx.commit().await?;
         Ok((id, connected_at))
