@@ -307,6 +307,37 @@ pub(crate) async fn swap_licence(
     Ok(())
 }
 
+/// The end of a change to a person or workspace, in its transaction: give it the calling
+/// identity it asks for (extension, number) and write the audit record `{kind}.{verb}`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn settle_member(
+    tx: &mut Tx,
+    meta: &crate::AuditMeta,
+    customer: CustomerId,
+    kind: MemberKind,
+    id: uuid::Uuid,
+    identity: &CallingIdentity,
+    verb: &str,
+    name: String,
+    detail: String,
+) -> Result<()> {
+    set_identity(tx, customer, kind, id, identity).await?;
+    let what = match kind {
+        MemberKind::People => "person",
+        MemberKind::Place => "workspace",
+    };
+    audit(
+        tx,
+        meta,
+        &format!("{what}.{verb}"),
+        what,
+        id.to_string(),
+        name,
+        detail,
+    )
+    .await
+}
+
 /// Delete a person or workspace with its devices (as Webex does); the licence unit, extension
 /// and number are released, shared lines it held on other devices go, and the audit record is
 /// written in the same transaction.

@@ -1,9 +1,7 @@
 //! People of a customer's organisation: calling users with a licence, a location, an extension
 //! and a primary number.
 
-use super::{
-    check_location, consume_licence, key, opt_uuid, parse_uuid, set_identity, CallingIdentity,
-};
+use super::{check_location, consume_licence, key, opt_uuid, parse_uuid, CallingIdentity};
 use crate::list::{col, select_from, Filter};
 use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store};
 use patchbay_domain::calling::{LicenceKind, MemberKind};
@@ -118,13 +116,14 @@ impl Store {
         if let Some(kind) = w.licence {
             consume_licence(&mut tx, customer, kind).await?;
         }
-        set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
-        super::audit(
+        super::settle_member(
             &mut tx,
             meta,
-            "person.create",
-            "person",
-            id.to_string(),
+            customer,
+            MemberKind::People,
+            id.0,
+            &w.identity,
+            "create",
             w.display_name.clone(),
             format!("customer={customer}"),
         )
@@ -162,13 +161,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as(crate::Taken::PersonEmail))?;
-        set_identity(&mut tx, customer, MemberKind::People, id.0, &w.identity).await?;
-        super::audit(
+        super::settle_member(
             &mut tx,
             meta,
-            "person.update",
-            "person",
-            id.to_string(),
+            customer,
+            MemberKind::People,
+            id.0,
+            &w.identity,
+            "update",
             w.display_name.clone(),
             String::new(),
         )

@@ -1,7 +1,7 @@
 //! Workspaces (WSP-1 … WSP-3): shared rooms and areas with their own calling identity.
 
 use super::devices::NewDevice;
-use super::{check_location, key, opt_uuid, parse_uuid, set_identity, CallingIdentity, Tx};
+use super::{check_location, key, opt_uuid, parse_uuid, CallingIdentity, Tx};
 use crate::list::{select_from, Filter};
 use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
@@ -136,18 +136,17 @@ async fn insert_workspace(
     .execute(&mut **tx)
     .await?;
     super::swap_licence(tx, customer, None, w.licence.map(workspace_licence_kind)).await?;
-    set_identity(tx, customer, MemberKind::Place, id.0, &w.identity).await?;
-    super::audit(
+    let licence = w.licence.map(|l| l.as_str()).unwrap_or("none");
+    super::settle_member(
         tx,
         meta,
-        "workspace.create",
-        "workspace",
-        id.to_string(),
+        customer,
+        MemberKind::Place,
+        id.0,
+        &w.identity,
+        "create",
         w.display_name.clone(),
-        format!(
-            "customer={customer} licence={}",
-            w.licence.map(|l| l.as_str()).unwrap_or("none")
-        ),
+        format!("customer={customer} licence={licence}"),
     )
     .await
 }
@@ -230,13 +229,14 @@ impl Store {
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
-        set_identity(&mut tx, customer, MemberKind::Place, id.0, &w.identity).await?;
-        super::audit(
+        super::settle_member(
             &mut tx,
             meta,
-            "workspace.update",
-            "workspace",
-            id.to_string(),
+            customer,
+            MemberKind::Place,
+            id.0,
+            &w.identity,
+            "update",
             w.display_name.clone(),
             String::new(),
         )

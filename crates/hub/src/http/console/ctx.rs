@@ -123,6 +123,22 @@ impl Ctx {
         }
     }
 
+    /// The notice of a page reached after a change (`?done=deleted` …): the message
+    /// `{prefix}-{done}` when the files have it, nothing otherwise.
+    pub fn done_notice(&self, form: &super::forms::FormMap, prefix: &str) -> String {
+        match form.get("done") {
+            Some(d) if !d.is_empty() && d.bytes().all(|b| b.is_ascii_alphabetic()) => {
+                let id = format!("{prefix}-{d}");
+                if self.i18n.has("en", &id) {
+                    self.t(&id)
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        }
+    }
+
     pub fn role_name(&self, role: &str) -> String {
         self.t(&format!("role-{role}"))
     }

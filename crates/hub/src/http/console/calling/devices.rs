@@ -111,7 +111,7 @@ async fn list(
     let form = query(q.as_deref());
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = DeviceFilter {
-        search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        search: lp.value("q"),
         ..Default::default()
     };
     let (items, total) = state.store.list_devices(org.id, &filter, lp.page()).await?;
@@ -119,10 +119,7 @@ async fn list(
         .into_iter()
         .map(|d| device_row(&ctx, &org, d))
         .collect();
-    let notice = match form.get("done") {
-        Some("deleted") => ctx.t("calling-device-deleted"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-device");
     let page = ListPage {
         pager: lp.pager(rows.len(), total),
         can_manage: caller.can(Capability::ManageProvisioning),

@@ -78,7 +78,7 @@ async fn list_page(
     let form = query(q);
     let lp = list_params(&LIST_SPEC, q, &org);
     let filter = LocationFilter {
-        name: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        name: lp.value("q"),
         ..Default::default()
     };
     let (items, total) = state
@@ -97,10 +97,7 @@ async fn list_page(
             time_zone: l.fields.time_zone,
         })
         .collect();
-    let notice = match form.get("done") {
-        Some("deleted") => ctx.t("calling-location-deleted"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-location");
     let conflict = !error.is_empty();
     let mut r = render(&ListPage {
         pager: lp.pager(rows.len(), total),
@@ -169,11 +166,7 @@ async fn details(
         (ctx.t("calling-field-postalCode"), a.postal_code.clone()),
         (ctx.t("calling-field-country"), a.country.clone()),
     ];
-    let notice = match form.get("done") {
-        Some("created") => ctx.t("calling-location-created"),
-        Some("updated") => ctx.t("calling-location-updated"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-location");
     let page = DetailsPage {
         name: f.name.clone(),
         edit: org.link(&format!("{LOCATIONS}/{}/edit", l.id)),

@@ -122,7 +122,7 @@ async fn list(
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = NumberFilter {
         location: lp.get("location").parse().ok().map(LocationId),
-        phone_number: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        phone_number: lp.value("q"),
         available: match lp.get("assigned") {
             "yes" => Some(false),
             "no" => Some(true),
@@ -161,11 +161,7 @@ async fn list(
             }
         })
         .collect();
-    let notice = match form.get("done") {
-        Some("added") => ctx.t("calling-numbers-added"),
-        Some("removed") => ctx.t("calling-numbers-removed"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-numbers");
     let page = ListPage {
         pager: lp.pager(rows.len(), total),
         locations: locations(&state, &org).await?,

@@ -93,7 +93,7 @@ async fn list(
     let form = query(q.as_deref());
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = PersonFilter {
-        name: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        name: lp.value("q"),
         ..Default::default()
     };
     let (items, total) = state.store.list_people(org.id, &filter, lp.page()).await?;
@@ -110,10 +110,7 @@ async fn list(
             email: p.fields.email,
         })
         .collect();
-    let notice = match form.get("done") {
-        Some("deleted") => ctx.t("calling-person-deleted"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-person");
     let page = ListPage {
         pager: lp.pager(rows.len(), total),
         licences: licence_panel(&state, &ctx, &org).await?,
@@ -188,11 +185,7 @@ async fn details(
             f.identity.phone_number.clone().unwrap_or_default(),
         ),
     ];
-    let notice = match form.get("done") {
-        Some("created") => ctx.t("calling-person-created"),
-        Some("updated") => ctx.t("calling-person-updated"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-person");
     let page = DetailsPage {
         id: p.id.to_string(),
         name: f.display_name.clone(),

@@ -73,7 +73,7 @@ async fn list(
     let form = query(q.as_deref());
     let lp = list_params(&LIST_SPEC, q.as_deref(), &org);
     let filter = WorkspaceFilter {
-        search: Some(lp.get("q").to_string()).filter(|s| !s.is_empty()),
+        search: lp.value("q"),
         ..Default::default()
     };
     let (items, total) = state
@@ -96,10 +96,7 @@ async fn list(
             name: w.fields.display_name,
         })
         .collect();
-    let notice = match form.get("done") {
-        Some("deleted") => ctx.t("calling-workspace-deleted"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-workspace");
     let page = ListPage {
         pager: lp.pager(rows.len(), total),
         can_manage: caller.can(Capability::ManageProvisioning),
@@ -189,11 +186,7 @@ async fn details(
         Some(_) if !w.may_add_device() => ctx.t("calling-workspace-full"),
         Some(_) => String::new(),
     };
-    let notice = match form.get("done") {
-        Some("created") => ctx.t("calling-workspace-created"),
-        Some("updated") => ctx.t("calling-workspace-updated"),
-        _ => String::new(),
-    };
+    let notice = ctx.done_notice(&form, "calling-workspace");
     let page = DetailsPage {
         id: w.id.to_string(),
         name: f.display_name.clone(),
