@@ -127,6 +127,19 @@ pub fn identity(
     }
 }
 
+/// A stored licence, location, extension and number as the forms show them (empty when none).
+pub fn identity_text(
+    licence: Option<&str>,
+    i: &CallingIdentity,
+) -> (String, String, String, String) {
+    (
+        licence.unwrap_or_default().to_string(),
+        i.location_id.map(|l| l.to_string()).unwrap_or_default(),
+        i.extension.clone().unwrap_or_default(),
+        i.phone_number.clone().unwrap_or_default(),
+    )
+}
+
 /// The workspace fields as typed (kept on error, carried through the wizard's steps).
 #[derive(Debug, Clone, Default)]
 pub struct WorkspaceValues {
@@ -174,21 +187,16 @@ impl WorkspaceValues {
 
     pub fn of(w: &Workspace) -> Self {
         let f = &w.fields;
+        let (licence, location_id, extension, phone_number) =
+            identity_text(f.licence.map(|l| l.as_str()), &f.identity);
         Self {
             name: f.display_name.clone(),
             room_type: f.room_type.clone(),
             capacity: f.capacity.map(|c| c.to_string()).unwrap_or_default(),
-            licence: f
-                .licence
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default(),
-            location_id: f
-                .identity
-                .location_id
-                .map(|l| l.to_string())
-                .unwrap_or_default(),
-            phone_number: f.identity.phone_number.clone().unwrap_or_default(),
-            extension: f.identity.extension.clone().unwrap_or_default(),
+            licence,
+            location_id,
+            phone_number,
+            extension,
         }
     }
 

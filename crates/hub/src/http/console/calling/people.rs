@@ -3,7 +3,7 @@
 
 use super::devices::{device_row, DeviceRow};
 use super::editor::{self, routes, About, Editor, Routes};
-use super::forms::{identity, identity_choices, IdentityChoices};
+use super::forms::{identity, identity_choices, identity_text, IdentityChoices};
 use super::{list_params, query, render, searched, Ctx, Org, DEVICES, PEOPLE};
 use super::{Chosen, Found};
 use crate::auth::Caller;
@@ -320,22 +320,17 @@ impl Editor for PeopleEditor {
     }
     fn of(p: &Person) -> PersonValues {
         let f = &p.fields;
+        let (licence, location_id, extension, phone_number) =
+            identity_text(f.licence.map(|l| l.as_str()), &f.identity);
         PersonValues {
             email: f.email.clone(),
             first_name: f.first_name.clone(),
             last_name: f.last_name.clone(),
             display_name: f.display_name.clone(),
-            licence: f
-                .licence
-                .map(|l| l.as_str().to_string())
-                .unwrap_or_default(),
-            location_id: f
-                .identity
-                .location_id
-                .map(|l| l.to_string())
-                .unwrap_or_default(),
-            extension: f.identity.extension.clone().unwrap_or_default(),
-            phone_number: f.identity.phone_number.clone().unwrap_or_default(),
+            licence,
+            location_id,
+            extension,
+            phone_number,
         }
     }
     async fn save(

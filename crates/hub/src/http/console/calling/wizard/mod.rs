@@ -136,6 +136,14 @@ impl WizardPage {
             .unwrap_or_default()
     }
 
+    /// A search step (`person` or `workspace`) showing what `q` found.
+    fn search_step(mut self, usage: &str, q: &str, notice: String) -> Response {
+        self.usage = usage.into();
+        self.q = q.to_string();
+        self.notice = notice;
+        self.respond(StatusCode::OK)
+    }
+
     fn respond(mut self, status: StatusCode) -> Response {
         self.dv_pairs = self.dv.pairs();
         self.ws_pairs = self.v.pairs();
@@ -187,10 +195,7 @@ async fn person_step(
             devices: p.device_count,
         })
         .collect();
-    page.usage = "person".into();
-    page.q = q.to_string();
-    page.notice = notice;
-    Ok(page.respond(StatusCode::OK))
+    Ok(page.search_step("person", q, notice))
 }
 
 async fn workspace_step(
@@ -225,10 +230,7 @@ async fn workspace_step(
             name: w.fields.display_name,
         })
         .collect();
-    page.usage = "workspace".into();
-    page.q = q.to_string();
-    page.notice = notice;
-    Ok(page.respond(StatusCode::OK))
+    Ok(page.search_step("workspace", q, notice))
 }
 
 async fn new_workspace_step(
