@@ -90,22 +90,38 @@ pub struct AuditEvent {
 
 const INSERT: &str = "INSERT INTO audit_events (id, at, actor_id, actor_login, action, target_type, target_id, target_name, source, outcome, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-fn insert_query<'q>(
-    meta: &'q AuditMeta,
-    e: &'q AuditEntry<'q>,
-) -> sqlx::query::Query<'q, Any, sqlx::any::AnyArguments<'q>> {
+/// An audit record keeps what it was given, except characters no database column can hold or a
+/// log viewer should render: NUL (PostgreSQL refuses it) and the other control characters become
+/// U+FFFD. Refused requests name what they refused — an unknown field's name, say — so a record's
+/// text may come straight from an attacker.
+fn printable(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+fn insert_query(
+    meta: &AuditMeta,
+    e: &AuditEntry<'_>,
+) -> sqlx::query::Query<'static, Any, sqlx::any::AnyArguments<'static>> {
     sqlx::query(INSERT)
         .bind(AuditId::new().to_string())
         .bind(now_ms())
         .bind(meta.actor_id.map(|a| a.to_string()))
-        .bind(meta.actor_login.as_str())
-        .bind(e.action)
-        .bind(e.target_type)
-        .bind(e.target_id.as_str())
-        .bind(e.target_name.as_str())
-        .bind(meta.source.as_str())
-        .bind(e.outcome)
-        .bind(e.detail.as_str())
+        .bind(printable(&meta.actor_login))
+        .bind(printable(e.action))
+        .bind(printable(e.target_type))
+        .bind(printable(&e.target_id))
+        .bind(printable(&e.target_name))
+        .bind(printable(&meta.source))
+        .bind(printable(e.outcome))
+        .bind(printable(&e.detail))
 }
 
 /// Write a record inside `tx`.

@@ -263,6 +263,37 @@ async fn api_1_undeclared_query_parameters_and_body_fields_are_refused_on_every_
     hub.stop().await;
 }
 
+/// A refused request is audited even when what it names is hostile: the unknown field's name
+/// (NUL and an escape sequence in it) reaches the record as U+FFFD, on PostgreSQL too, which
+/// refuses NUL in text.
+#[tokio::test]
+async fn rbac_4_refusals_naming_control_characters_are_still_audited() {
+    let hub = TestHub::start().await;
+    let (s, v) = call(
+        &hub,
+        Method::POST,
+        "/v1/operations/distributors",
+        json!({"name": "Audited", "zz\u{0}\u{1b}field": 1}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let (s, v) = hub
+        .get(
+            &hub.admin_token,
+            "/v1/operations/auditEvents?outcome=failure&max=50",
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let events = v["items"].as_array().cloned().unwrap_or_default();
+    let refused = events
+        .iter()
+        .find(|e| e["targetId"] == "POST /v1/operations/distributors");
+    let refused = refused.unwrap_or_else(|| panic!("no record of the refusal in {v}"));
+    let detail = refused["detail"].as_str().unwrap_or_default();
+    assert!(detail.contains("zz\u{FFFD}\u{FFFD}field"), "{detail}");
+    hub.stop().await;
+}
+
 #[tokio::test]
 async fn api_1_paging_values_are_validated() {
     let hub = TestHub::start().await;
