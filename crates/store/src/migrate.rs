@@ -29,6 +29,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "login attempts",
         include_str!("../migrations/0006_login_attempts.sql"),
     ),
+    (
+        7,
+        "number entries",
+        include_str!("../migrations/0007_number_entries.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -15,83 +15,83 @@ const STRONG: &str = "Xk7*mQ2_pL9=vR4+";
 const GENERIC: &str = "Generic IPPhone Customer Managed";
 const PARTNER: &str = "Partner Managed Yealink T33G";
 const FAX: &str = "Fax Service Customer Managed";
-const PRO: &str = "Webex Calling - Professional";
-const WS: &str = "/v1/workspaces";
-const PEOPLE: &str = "/v1/people";
-const NUMBERS: &str = "/v1/telephony/config/numbers";
+pub(crate) const PRO: &str = "Webex Calling - Professional";
+pub(crate) const WS: &str = "/v1/workspaces";
+pub(crate) const PEOPLE: &str = "/v1/people";
+pub(crate) const NUMBERS: &str = "/v1/telephony/config/numbers";
 
 /// A customer with licences to spare and one location, `HQ`.
-struct Org {
-    id: String,
-    loc: String,
-    pro: String,
-    basic: String,
-    common: String,
+pub(crate) struct Org {
+    pub id: String,
+    pub loc: String,
+    pub pro: String,
+    pub basic: String,
+    pub common: String,
 }
 
 impl Org {
     /// `path` acting on this organisation.
-    fn q(&self, path: &str) -> String {
+    pub fn q(&self, path: &str) -> String {
         let sep = if path.contains('?') { '&' } else { '?' };
         format!("{path}{sep}orgId={}", self.id)
     }
 }
 
 /// Someone calling the API with a token.
-struct Who<'a>(&'a TestHub, String);
+pub(crate) struct Who<'a>(pub &'a TestHub, pub String);
 
 impl Who<'_> {
-    async fn go(&self, m: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub async fn go(&self, m: Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let r = self.0.api(&self.1, m, path, body).await;
         let status = r.status();
         let text = r.text().await.unwrap_or_default();
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.go(Method::GET, path, None).await
     }
-    async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub async fn post(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.go(Method::POST, path, Some(body)).await
     }
-    async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
+    pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.go(Method::PUT, path, Some(body)).await
     }
-    async fn del(&self, path: &str) -> StatusCode {
+    pub async fn del(&self, path: &str) -> StatusCode {
         self.go(Method::DELETE, path, None).await.0
     }
     /// POST /v1/devices for `o`.
-    async fn dev(&self, o: &Org, b: Value) -> (StatusCode, Value) {
+    pub async fn dev(&self, o: &Org, b: Value) -> (StatusCode, Value) {
         self.post(&o.q("/v1/devices"), b).await
     }
     /// The raw body of a GET, to search for what must never appear.
-    async fn raw(&self, path: &str) -> String {
+    pub async fn raw(&self, path: &str) -> String {
         let r = self.0.api(&self.1, Method::GET, path, None).await;
         assert!(r.status().is_success(), "GET {path}: {}", r.status());
         r.text().await.unwrap_or_default()
     }
 }
 
-async fn start() -> (TestHub, String) {
+pub(crate) async fn start() -> (TestHub, String) {
     let hub = TestHub::start_with(|c| c.sip_domain = Some(SIP_DOMAIN.into())).await;
     let token = hub.admin_token.clone();
     (hub, token)
 }
 
-fn s(v: &Value, key: &str) -> String {
+pub(crate) fn s(v: &Value, key: &str) -> String {
     v[key].as_str().unwrap_or_default().to_string()
 }
 
-fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+pub(crate) fn items<'a>(v: &'a Value, key: &str) -> &'a [Value] {
     v[key].as_array().map(Vec::as_slice).unwrap_or(&[])
 }
 
 /// `field` of every element of the list under `key`.
-fn ids(v: &Value, key: &str, field: &str) -> Vec<String> {
+pub(crate) fn ids(v: &Value, key: &str, field: &str) -> Vec<String> {
     items(v, key).iter().map(|i| s(i, field)).collect()
 }
 
 /// A 400 with the Webex error body, naming `field`.
-fn assert_field((status, v): (StatusCode, Value), field: &str) {
+pub(crate) fn assert_field((status, v): (StatusCode, Value), field: &str) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "{field}: {v}");
     assert_eq!(v["errors"][0]["errorCode"], 4000, "{v}");
     assert!(v["trackingId"].is_string(), "{v}");
@@ -108,7 +108,7 @@ fn assert_conflict((status, v): (StatusCode, Value), text: &str) {
 }
 
 /// The body of a 200, or a panic with what came instead.
-fn ok((status, v): (StatusCode, Value)) -> Value {
+pub(crate) fn ok((status, v): (StatusCode, Value)) -> Value {
     assert_eq!(status, StatusCode::OK, "{v}");
     v
 }
@@ -132,7 +132,7 @@ fn pd(p: &str, i: u32) -> Value {
     body("personId", p, &mac(i), GENERIC)
 }
 
-fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
+pub(crate) fn with(mut v: Value, key: &str, value: impl Into<Value>) -> Value {
     v[key] = value.into();
     v
 }
@@ -157,7 +157,7 @@ async fn licence(a: &Who<'_>, cid: &str, name: &str) -> (String, i64, i64) {
     (s(l, "id"), n("totalUnits"), n("consumedUnits"))
 }
 
-async fn location(a: &Who<'_>, cid: &str, name: &str) -> String {
+pub(crate) async fn location(a: &Who<'_>, cid: &str, name: &str) -> String {
     let b = json!({"name": name, "timeZone": "Europe/Paris", "address": {"address1": "1 rue de la Paix",
         "city": "Paris", "postalCode": "75002", "country": "FR"}});
     let path = format!("/v1/locations?orgId={cid}");
@@ -177,7 +177,7 @@ fn org_of(id: &str, loc: &str) -> Org {
     }
 }
 
-async fn org(a: &Who<'_>, label: &str) -> Org {
+pub(crate) async fn org(a: &Who<'_>, label: &str) -> Org {
     let id = customer(a.0, label).await;
     let all = json!({"professional": 50, "basic": 50, "workspaces": 50});
     ok(set_licences(a, &id, all).await);
@@ -190,18 +190,24 @@ async fn org(a: &Who<'_>, label: &str) -> Org {
     }
 }
 
-fn person_body(o: &Org, email: &str, first: &str, last: &str) -> Value {
+pub(crate) fn person_body(o: &Org, email: &str, first: &str, last: &str) -> Value {
     json!({"emails": [email], "firstName": first, "lastName": last, "locationId": o.loc,
         "licenses": [o.pro], "orgId": o.id})
 }
 
-async fn person(a: &Who<'_>, o: &Org, email: &str, first: &str, last: &str) -> String {
+pub(crate) async fn person(a: &Who<'_>, o: &Org, email: &str, first: &str, last: &str) -> String {
     let b = person_body(o, email, first, last);
     s(&ok(a.post(PEOPLE, b).await), "id")
 }
 
 /// A workspace body; no licence means no calling.
-fn ws_body(name: &str, loc: &str, licence: Option<&str>, number: &str, ext: &str) -> Value {
+pub(crate) fn ws_body(
+    name: &str,
+    loc: &str,
+    licence: Option<&str>,
+    number: &str,
+    ext: &str,
+) -> Value {
     let calling = json!({"type": "webexCalling", "webexCalling":
         {"licenses": [licence], "locationId": loc, "phoneNumber": number, "extension": ext}});
     let b = json!({"displayName": name, "locationId": loc});
@@ -211,12 +217,12 @@ fn ws_body(name: &str, loc: &str, licence: Option<&str>, number: &str, ext: &str
     }
 }
 
-async fn workspace(a: &Who<'_>, name: &str, loc: &str, licence: Option<&str>) -> String {
+pub(crate) async fn workspace(a: &Who<'_>, name: &str, loc: &str, licence: Option<&str>) -> String {
     let b = ws_body(name, loc, licence, "", "");
     s(&ok(a.post(WS, b).await), "id")
 }
 
-async fn add_numbers(a: &Who<'_>, loc: &str, numbers: Value) -> StatusCode {
+pub(crate) async fn add_numbers(a: &Who<'_>, loc: &str, numbers: Value) -> StatusCode {
     let path = format!("/v1/telephony/config/locations/{loc}/numbers");
     a.post(&path, numbers).await.0
 }
@@ -232,7 +238,7 @@ async fn stored_password(hub: &TestHub, device: &str) -> String {
     clear
 }
 
-fn next_link(r: &reqwest::Response) -> Option<String> {
+pub(crate) fn next_link(r: &reqwest::Response) -> Option<String> {
     let h = r.headers().get("link")?.to_str().ok()?;
     assert!(h.ends_with("; rel=\"next\""), "{h}");
     Some(h[h.find('<')? + 1..h.find('>')?].to_string())

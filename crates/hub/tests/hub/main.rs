@@ -17,3 +17,4 @@ mod mail;
 mod preferences;
 mod rbac;
 mod server;
+mod webex_api;

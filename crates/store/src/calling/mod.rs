@@ -9,6 +9,7 @@ pub mod catalogue;
 pub mod devices;
 pub mod lines;
 pub mod locations;
+pub mod number_entries;
 pub mod numbers;
 pub mod people;
 pub mod workspaces;

@@ -106,6 +106,61 @@ impl<T: utoipa::ToSchema, K: ListKey> DocOutput for Paged<T, K> {
     }
 }
 
+/// A summary sent beside a list's items under its own key (the numbers' `count`).
+pub trait Beside: Serialize + utoipa::ToSchema {
+    const KEY: &'static str;
+}
+
+/// A [`Paged`] list with an optional [`Beside`] object next to the items.
+pub struct PagedWith<T, K, X> {
+    pub page: Paged<T, K>,
+    pub beside: Option<X>,
+}
+
+impl<T: Serialize, K: ListKey, X: Beside> IntoResponse for PagedWith<T, K, X> {
+    fn into_response(self) -> Response {
+        let mut body = serde_json::Map::new();
+        body.insert(
+            K::KEY.to_string(),
+            serde_json::to_value(self.page.items).unwrap_or(serde_json::Value::Array(Vec::new())),
+        );
+        if let Some(x) = self.beside {
+            body.insert(
+                X::KEY.to_string(),
+                serde_json::to_value(x).unwrap_or_default(),
+            );
+        }
+        let mut resp = axum::Json(serde_json::Value::Object(body)).into_response();
+        if let Some(link) = self.page.next {
+            resp.headers_mut().insert(header::LINK, link);
+        }
+        resp
+    }
+}
+
+impl<T: utoipa::ToSchema, K: ListKey, X: Beside> DocOutput for PagedWith<T, K, X> {
+    fn describe(op: &mut OpDoc) {
+        let item = op.schema::<T>();
+        let beside = op.schema::<X>();
+        let schema = RefOr::T(Schema::Object(
+            ObjectBuilder::new()
+                .property(K::KEY, ArrayBuilder::new().items(item))
+                .required(K::KEY)
+                .property(X::KEY, beside)
+                .build(),
+        ));
+        op.respond(ResponseDoc {
+            status: 200,
+            description: format!(
+                "One page of the list, with `{}` when asked for; `Link: <next page>; rel=\"next\"` when more follow.",
+                X::KEY
+            ),
+            content: Some(("application/json", schema)),
+            link_header: true,
+        });
+    }
+}
+
 /// A whole (short) list: `{"<key>": [...]}`.
 pub struct Listed<T, K = ItemsKey>(pub Vec<T>, pub PhantomData<K>);
 
