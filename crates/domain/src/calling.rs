@@ -33,6 +33,19 @@ impl LicenceKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }
 
+    /// The subscription code in a Webex licence id (`<org>:<CODE>_<uuid>`).
+    pub fn webex_code(self) -> &'static str {
+        match self {
+            LicenceKind::Professional => "BCSTD",
+            LicenceKind::Basic => "BCBASIC",
+            LicenceKind::Workspaces => "BCWS",
+        }
+    }
+
+    pub fn from_webex_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.webex_code() == code)
+    }
+
     /// The exact name on `/v1/licenses`.
     pub fn webex_name(self) -> &'static str {
         match self {
@@ -118,6 +131,35 @@ impl NumberKind {
             _ => None,
         }
     }
+}
+
+/// The text inside a Webex licence id: `<org uuid>:<CODE>_<licence uuid>`, the shape Webex
+/// clients split (`License.lic_type`, `lic_uuid`). The licence uuid is derived from the customer
+/// and the kind, so it is stable without being stored.
+pub fn licence_text(customer: uuid::Uuid, kind: LicenceKind) -> String {
+    format!(
+        "{customer}:{}_{}",
+        kind.webex_code(),
+        licence_uuid(customer, kind)
+    )
+}
+
+/// A customer's licence of `kind` as a uuid (name-based, SHA-1).
+pub fn licence_uuid(customer: uuid::Uuid, kind: LicenceKind) -> uuid::Uuid {
+    uuid::Uuid::new_v5(&customer, kind.as_str().as_bytes())
+}
+
+/// The customer and kind of a licence id's text: [`licence_text`]'s shape, or the earlier
+/// `<customer>:<kind>` one (ids clients may have kept).
+pub fn parse_licence_text(text: &str) -> Option<(uuid::Uuid, LicenceKind)> {
+    let (c, rest) = text.split_once(':')?;
+    let customer = uuid::Uuid::parse_str(c).ok()?;
+    if let Some(kind) = LicenceKind::parse(rest) {
+        return Some((customer, kind));
+    }
+    let (code, lic) = rest.split_once('_')?;
+    let kind = LicenceKind::from_webex_code(code)?;
+    (uuid::Uuid::parse_str(lic).ok()? == licence_uuid(customer, kind)).then_some((customer, kind))
 }
 
 /// E.164 as stored: `+` and 8 to 15 digits, the first not 0. Spaces, dots, dashes and brackets
@@ -330,6 +372,29 @@ pub const ACTIVATION_CODE_DAYS: i64 = 90;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_2_licence_ids_have_the_webex_shape_and_old_ids_still_parse() {
+        let c = uuid::Uuid::new_v4();
+        for kind in LicenceKind::ALL {
+            let text = licence_text(c, kind);
+            // What wxc_sdk's License.lic_type / lic_uuid do with it.
+            let after = text.rsplit(':').next().unwrap_or_default();
+            let (code, lic) = after.split_once('_').unwrap_or_default();
+            assert_eq!(code, kind.webex_code());
+            assert_eq!(uuid::Uuid::parse_str(lic).ok(), Some(licence_uuid(c, kind)));
+            assert_eq!(parse_licence_text(&text), Some((c, kind)));
+            assert_eq!(
+                parse_licence_text(&format!("{c}:{}", kind.as_str())),
+                Some((c, kind))
+            );
+        }
+        // Another customer's licence uuid, or a made-up one, names nothing.
+        let other = licence_uuid(uuid::Uuid::new_v4(), LicenceKind::Basic);
+        assert_eq!(parse_licence_text(&format!("{c}:BCBASIC_{other}")), None);
+        assert_eq!(parse_licence_text(&format!("{c}:BCNOPE_{other}")), None);
+        assert_eq!(parse_licence_text("nonsense"), None);
+    }
 
     fn req(m: &str) -> LineRequest<String> {
         LineRequest {

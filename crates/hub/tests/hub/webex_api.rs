@@ -420,3 +420,169 @@ async fn num_1_details_counts_every_matching_entry() {
     assert!(v.get("count").is_none(), "{v}");
     n.stop().await;
 }
+
+/// A customer administrator of `o` calling with a token of their own.
+async fn customer_admin<'a>(hub: &'a TestHub, admin: &Who<'_>, o: &Org, login: &str) -> Who<'a> {
+    let acc = account_body(login, "customer-admin");
+    let acc = with(acc, "customerId", o.id.as_str());
+    let acc = ok(admin.post("/v1/operations/accounts", acc).await);
+    let acc: patchbay_domain::AccountId = s(&acc, "id").parse().unwrap_or_else(|e| panic!("{e:?}"));
+    let meta = patchbay_store::AuditMeta::cli();
+    let token = hub.store().create_token(&meta, acc, "t").await;
+    Who(hub, token.unwrap_or_else(|e| panic!("{e}")))
+}
+
+fn uuid_of(kind: &str, webex: &str) -> String {
+    patchbay_domain::provisioning::parse_webex_id(kind, webex)
+        .unwrap_or_else(|| panic!("{kind} id {webex}"))
+        .to_string()
+}
+
+#[tokio::test]
+async fn api_2_people_me_answers_for_the_token() {
+    let (hub, t) = start().await;
+    let admin = Who(&hub, t);
+    let me = ok(admin.get("/v1/people/me").await);
+    assert_eq!(me["userName"], "admin", "{me}");
+    assert_eq!(me["type"], "person", "{me}");
+    assert_eq!(me["roles"], json!(["administrator"]), "{me}");
+    assert!(
+        me.get("orgId").is_none(),
+        "a provider account has no org: {me}"
+    );
+    let id = uuid_of("PEOPLE", me["id"].as_str().unwrap_or_default());
+    let (_, accounts) = admin.get("/v1/operations/accounts?max=100").await;
+    let mine = accounts["items"].as_array().into_iter().flatten();
+    let mine: Vec<_> = mine.filter(|a| a["loginName"] == "admin").collect();
+    assert_eq!(mine.first().map(|a| s(a, "id")), Some(id), "{accounts}");
+    // callingData is taken as Webex clients send it (any case); another value is refused.
+    ok(admin.get("/v1/people/me?callingData=True").await);
+    let (st, _) = admin.get("/v1/people/me?callingData=perhaps").await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    // A customer administrator's person carries their organisation.
+    let o = org(&admin, "acme").await;
+    let ca = customer_admin(&hub, &admin, &o, "ca-acme").await;
+    let me = ok(ca.get("/v1/people/me").await);
+    assert_eq!(uuid_of("ORGANIZATION", &s(&me, "orgId")), o.id, "{me}");
+    assert_eq!(me["roles"], json!(["customer-admin"]), "{me}");
+    // No token, no person.
+    let r = hub
+        .api("pb_nope", reqwest::Method::GET, "/v1/people/me", None)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn api_2_organizations_are_the_customers_the_caller_may_act_on() {
+    let (hub, t) = start().await;
+    let admin = Who(&hub, t);
+    let (a, b) = (org(&admin, "acme").await, org(&admin, "bolt").await);
+    let all = ok(admin.get("/v1/organizations").await);
+    let orgs = all["items"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<String> = orgs
+        .iter()
+        .map(|o| uuid_of("ORGANIZATION", &s(o, "id")))
+        .collect();
+    assert!(ids.contains(&a.id) && ids.contains(&b.id), "{all}");
+    let acme = orgs
+        .iter()
+        .find(|o| uuid_of("ORGANIZATION", &s(o, "id")) == a.id);
+    let acme = acme.unwrap_or_else(|| panic!("{all}"));
+    assert_eq!(acme["displayName"], "Customer acme", "{acme}");
+    assert!(s(acme, "created").ends_with('Z'), "{acme}");
+    // The organisation id is the orgId of every other call.
+    let locs = ok(admin
+        .get(&format!("/v1/locations?orgId={}", s(acme, "id")))
+        .await);
+    assert_eq!(locs["items"][0]["name"], "HQ", "{locs}");
+    let one = ok(admin
+        .get(&format!("/v1/organizations/{}", s(acme, "id")))
+        .await);
+    assert_eq!(one["displayName"], "Customer acme");
+    // A customer administrator sees their own organisation only.
+    let ca = customer_admin(&hub, &admin, &a, "ca-acme").await;
+    let mine = ok(ca.get("/v1/organizations").await);
+    let mine = mine["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(mine.len(), 1, "{mine:?}");
+    assert_eq!(uuid_of("ORGANIZATION", &s(&mine[0], "id")), a.id);
+    let bolt = patchbay_domain::provisioning::webex_id(
+        "ORGANIZATION",
+        &uuid::Uuid::parse_str(&b.id).unwrap_or_default(),
+    );
+    let (st, v) = ca.get(&format!("/v1/organizations/{bolt}")).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "{v}");
+    let (st, _) = ca.get("/v1/organizations/not-an-org").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn api_2_licence_ids_decode_and_details_list_the_holders() {
+    use base64::Engine;
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    for (i, name) in ["Ann", "Bo", "Cy"].iter().enumerate() {
+        let p = crate::calling_api::person_body(&o, &format!("p{i}@acme.test"), name, "Lee");
+        ok(a.post(PEOPLE, p).await);
+    }
+    let ws = crate::calling_api::ws_body("Lobby", &o.loc, Some(&o.pro), "", "");
+    ok(a.post(WS, ws).await);
+    // The id is Webex-shaped: ciscospark://us/LICENSE/<org>:<CODE>_<uuid>.
+    let b64 = base64::engine::general_purpose::STANDARD_NO_PAD;
+    let raw = b64
+        .decode(o.pro.trim_end_matches('='))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let text = String::from_utf8(raw).unwrap_or_default();
+    let last = text.rsplit('/').next().unwrap_or_default();
+    let (org_part, lic) = last.rsplit_once(':').unwrap_or_default();
+    assert_eq!(org_part, o.id, "{text}");
+    let (code, lic_uuid) = lic.split_once('_').unwrap_or_default();
+    assert_eq!(code, "BCSTD", "{text}");
+    assert!(uuid::Uuid::parse_str(lic_uuid).is_ok(), "{text}");
+    // Details: units and who consumes them.
+    let one = format!("/v1/licenses/{}", o.pro);
+    let d = ok(a.get(&one).await);
+    assert_eq!(d["name"], "Webex Calling - Professional", "{d}");
+    assert_eq!(d["totalUnits"], 50, "{d}");
+    assert_eq!(d["consumedUnits"], 4, "{d}");
+    assert_eq!(d["consumedByUsers"], 3, "{d}");
+    assert_eq!(d["consumedByWorkspaces"], 1, "{d}");
+    assert!(d.get("users").is_none(), "{d}");
+    // includeAssignedTo=user lists the holders, paged by Link.
+    let mut next = Some(format!("{one}?includeAssignedTo=user&max=2"));
+    let mut emails = Vec::new();
+    let mut pages = 0;
+    while let Some(url) = next.take() {
+        let r = hub.api(&a.1, reqwest::Method::GET, &url, None).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        next =
+            crate::calling_api::next_link(&r).map(|l| l[l.find("/v1/").unwrap_or(0)..].to_string());
+        let v: Value = r.json().await.unwrap_or_default();
+        assert_eq!(v["name"], "Webex Calling - Professional", "{v}");
+        for u in v["users"].as_array().into_iter().flatten() {
+            assert_eq!(u["type"], "INTERNAL", "{u}");
+            emails.push(s(u, "email"));
+        }
+        pages += 1;
+    }
+    emails.sort();
+    assert_eq!(emails, ["p0@acme.test", "p1@acme.test", "p2@acme.test"]);
+    assert_eq!(pages, 2);
+    let basic = ok(a
+        .get(&format!("/v1/licenses/{}?includeAssignedTo=user", o.basic))
+        .await);
+    assert_eq!(basic["users"], json!([]), "{basic}");
+    // Values and ids it does not know.
+    let (st, _) = a.get(&format!("{one}?includeAssignedTo=workspace")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let (st, _) = a.get("/v1/licenses/not-a-licence").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    // Another organisation's administrator does not see it.
+    let other = org(&a, "bolt").await;
+    let ca = customer_admin(&hub, &a, &other, "ca-bolt").await;
+    let (st, _) = ca.get(&one).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    hub.stop().await;
+}

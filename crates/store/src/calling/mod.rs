@@ -111,6 +111,9 @@ pub struct Licence {
     pub total_units: i64,
     pub consumed_units: i64,
     pub subscription_id: String,
+    /// Units held by people and by workspaces.
+    pub consumed_by_users: i64,
+    pub consumed_by_workspaces: i64,
 }
 
 impl Licence {
@@ -122,12 +125,6 @@ impl Licence {
 
 pub fn licence_id(customer: CustomerId, kind: LicenceKind) -> String {
     format!("{customer}:{}", kind.as_str())
-}
-
-/// The customer and kind inside a licence id.
-pub fn parse_licence_id(id: &str) -> Option<(CustomerId, LicenceKind)> {
-    let (c, k) = id.split_once(':')?;
-    Some((c.parse().ok()?, LicenceKind::parse(k)?))
 }
 
 /// Take one unit of a licence, or fail with `LicenceExhausted` (running out is a clear error).
@@ -442,6 +439,8 @@ impl crate::Store {
                 total_units: 0,
                 consumed_units: 0,
                 subscription_id: String::new(),
+                consumed_by_users: 0,
+                consumed_by_workspaces: 0,
             })
             .collect();
         for row in rows {
@@ -450,6 +449,31 @@ impl crate::Store {
                 l.total_units = row.try_get("total_units")?;
                 l.consumed_units = row.try_get("consumed_units")?;
                 l.subscription_id = row.try_get("subscription_id")?;
+            }
+        }
+        for (table, by_users) in [("people", true), ("workspaces", false)] {
+            let q = sea_query::Query::select()
+                .expr_as(crate::list::col("license_kind"), sea_query::Alias::new("k"))
+                .expr_as(
+                    sea_query::Expr::cust("COUNT(*)"),
+                    sea_query::Alias::new("n"),
+                )
+                .from(sea_query::Alias::new(table))
+                .and_where(crate::list::col("customer_id").eq(customer.to_string()))
+                .group_by_col(sea_query::Alias::new("license_kind"))
+                .to_owned();
+            for (k, n) in self.key_counts(&q).await? {
+                let kind = LicenceKind::parse(&k).or_else(|| {
+                    patchbay_domain::provisioning::WorkspaceLicence::parse(&k)
+                        .map(patchbay_domain::calling::workspace_licence_kind)
+                });
+                if let Some(l) = out.iter_mut().find(|l| Some(l.kind) == kind) {
+                    if by_users {
+                        l.consumed_by_users += n;
+                    } else {
+                        l.consumed_by_workspaces += n;
+                    }
+                }
             }
         }
         Ok(out)

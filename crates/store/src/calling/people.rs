@@ -40,6 +40,8 @@ pub struct PersonFilter {
     pub name: Option<String>,
     pub ids: Vec<PersonId>,
     pub location: Option<LocationId>,
+    /// Holding this calling licence.
+    pub licence: Option<LicenceKind>,
 }
 
 const COLUMNS: &str =
@@ -207,7 +209,8 @@ impl Store {
                 !f.ids.is_empty(),
                 col("p.id").is_in(f.ids.iter().map(|i| i.to_string())),
             )
-            .eq("p.location_id", f.location.map(|l| l.to_string()));
+            .eq("p.location_id", f.location.map(|l| l.to_string()))
+            .eq("p.license_kind", f.licence.map(|k| k.as_str()));
         super::page_of(
             self,
             select(),

@@ -106,6 +106,53 @@ impl<T: utoipa::ToSchema, K: ListKey> DocOutput for Paged<T, K> {
     }
 }
 
+/// One object with a paged list inside it (a licence and the people holding it): `Json<T>`
+/// with `Link: <next page>; rel="next"` when more of the list follow.
+pub struct Linked<T> {
+    pub body: T,
+    next: Option<HeaderValue>,
+}
+
+impl<T> Linked<T> {
+    /// `body`, whose list shows `shown` of `total` items of the page `q` asked for.
+    pub fn new<Q, C: SortColumns>(
+        q: &ListQuery<Q, C>,
+        default_max: i64,
+        body: T,
+        shown: i64,
+        total: i64,
+    ) -> Self {
+        let page = q.page(default_max);
+        let next = (shown > 0 && page.start + shown < total)
+            .then(|| q.url.next(page.start + shown, page.max))
+            .flatten();
+        Self { body, next }
+    }
+}
+
+impl<T: Serialize> IntoResponse for Linked<T> {
+    fn into_response(self) -> Response {
+        let mut resp = axum::Json(self.body).into_response();
+        if let Some(link) = self.next {
+            resp.headers_mut().insert(header::LINK, link);
+        }
+        resp
+    }
+}
+
+impl<T: utoipa::ToSchema> DocOutput for Linked<T> {
+    fn describe(op: &mut OpDoc) {
+        let schema = op.schema::<T>();
+        op.respond(ResponseDoc {
+            status: 200,
+            description: "OK; `Link: <next page>; rel=\"next\"` when more of its list follow."
+                .into(),
+            content: Some(("application/json", schema)),
+            link_header: true,
+        });
+    }
+}
+
 /// A summary sent beside a list's items under its own key (the numbers' `count`).
 pub trait Beside: Serialize + utoipa::ToSchema {
     const KEY: &'static str;

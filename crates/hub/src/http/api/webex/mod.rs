@@ -7,6 +7,7 @@ pub mod devices;
 pub mod licenses;
 pub mod locations;
 pub mod numbers;
+pub mod organizations;
 pub mod people;
 pub mod resource;
 pub mod telephony;
@@ -15,7 +16,7 @@ pub mod workspaces;
 use crate::error::AppError;
 use crate::http::catalog::Endpoint;
 use patchbay_domain::provisioning::{parse_webex_id, webex_id};
-use patchbay_domain::CustomerId;
+use patchbay_domain::{CustomerId, Rule};
 use serde::Serialize;
 
 pub fn endpoints() -> Vec<Endpoint> {
@@ -27,6 +28,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(devices::endpoints());
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());
+    all.extend(organizations::endpoints());
     all
 }
 
@@ -67,6 +69,39 @@ pub fn flag(v: Option<&str>) -> Option<bool> {
         Some("true" | "1" | "yes") => Some(true),
         Some("false" | "0" | "no") => Some(false),
         _ => None,
+    }
+}
+
+/// A Webex flag query value (`true`, `True`, `false` …); anything else is refused.
+pub fn flag_param(field: &'static str, v: Option<&str>) -> Result<Option<bool>, AppError> {
+    match v.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(raw) => flag(Some(raw)).map(Some).ok_or_else(|| {
+            AppError::field(
+                field,
+                Rule::OneOf {
+                    allowed: "true, false".into(),
+                },
+            )
+        }),
+    }
+}
+
+/// One of `allowed` (exactly as Webex spells it), or a field error listing them.
+pub fn choice<'a>(
+    field: &'static str,
+    v: Option<&'a str>,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, AppError> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(x) if allowed.contains(&x) => Ok(Some(x)),
+        Some(_) => Err(AppError::field(
+            field,
+            Rule::OneOf {
+                allowed: allowed.join(", "),
+            },
+        )),
     }
 }
 

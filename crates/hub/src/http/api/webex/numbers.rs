@@ -3,7 +3,7 @@
 //! generator (`…/actions/generatePassword/invoke`).
 
 use super::locations::visible_location;
-use super::{field_id, flag, wid, OrgQuery, Ref};
+use super::{choice, field_id, flag_param, wid, OrgQuery, Ref};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::reply::{Beside, CreatedEmpty, PagedWith, PhoneNumbersKey};
@@ -359,39 +359,6 @@ crate::schema_fn! {
     state_schema => crate::http::api::schema::one_of(["ACTIVE", "INACTIVE"]);
     order_schema => crate::http::api::schema::one_of(ORDERS);
     telephony_types_schema => crate::http::api::schema::one_of(["PSTN_NUMBER", "MOBILE_NUMBER"]);
-}
-
-/// A Webex flag query value (`true`, `True`, `false` …); anything else is refused.
-fn flag_param(field: &'static str, v: Option<&str>) -> Result<Option<bool>, AppError> {
-    match v.filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(raw) => flag(Some(raw)).map(Some).ok_or_else(|| {
-            AppError::field(
-                field,
-                Rule::OneOf {
-                    allowed: "true, false".into(),
-                },
-            )
-        }),
-    }
-}
-
-/// One of `allowed` (exactly as Webex spells it), or a field error listing them.
-fn choice<'a>(
-    field: &'static str,
-    v: Option<&'a str>,
-    allowed: &[&str],
-) -> Result<Option<&'a str>, AppError> {
-    match v.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(x) if allowed.contains(&x) => Ok(Some(x)),
-        Some(_) => Err(AppError::field(
-            field,
-            Rule::OneOf {
-                allowed: allowed.join(", "),
-            },
-        )),
-    }
 }
 
 /// The store filter, order and `details` flag of a number query.

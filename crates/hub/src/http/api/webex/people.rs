@@ -251,6 +251,7 @@ async fn list(
                 name: q.display_name.clone(),
                 ids,
                 location,
+                ..Default::default()
             },
             page,
         )
@@ -271,6 +272,85 @@ async fn create(
     let (w, errs) = person_write(customer, b, None);
     let p = people::create(&state, &caller, customer, w, Surface::Api, errs).await?;
     Ok(Json(PersonJson::from(p)))
+}
+
+/// `GET /v1/people/me`: the token's own account as a Webex person — the call clients make
+/// first to check a token.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MeJson {
+    pub id: String,
+    pub emails: Vec<String>,
+    pub phone_numbers: Vec<PhoneNumberJson>,
+    pub display_name: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// The login name.
+    pub user_name: String,
+    /// A customer administrator's organisation. Absent for provider accounts, which act on
+    /// the organisations `GET /v1/organizations` lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub org_id: Option<String>,
+    /// The Patchbay role (`administrator`, `customer-admin` …).
+    pub roles: Vec<String>,
+    pub licenses: Vec<String>,
+    pub created: String,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub status: &'static str,
+    pub login_enabled: bool,
+    pub invite_pending: bool,
+}
+
+impl From<&patchbay_store::accounts::Account> for MeJson {
+    fn from(a: &patchbay_store::accounts::Account) -> Self {
+        let f = &a.fields;
+        let name = format!("{} {}", f.first_name, f.last_name);
+        let numbers = [("work", &f.phone_number), ("mobile", &f.mobile)];
+        Self {
+            id: wid("PEOPLE", &a.id.0),
+            emails: Some(f.email.clone())
+                .filter(|e| !e.is_empty())
+                .into_iter()
+                .collect(),
+            phone_numbers: numbers
+                .into_iter()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(kind, v)| PhoneNumberJson {
+                    kind: kind.into(),
+                    value: v.clone(),
+                    primary: None,
+                })
+                .collect(),
+            display_name: Some(name.trim().to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| f.login_name.clone()),
+            first_name: f.first_name.clone(),
+            last_name: f.last_name.clone(),
+            user_name: f.login_name.clone(),
+            org_id: a.customer_id.map(org_wid),
+            roles: vec![f.role.as_str().to_string()],
+            licenses: Vec::new(),
+            created: iso(a.created_at),
+            kind: "person",
+            status: "active",
+            login_enabled: !f.disabled,
+            invite_pending: false,
+        }
+    }
+}
+
+/// Webex's `callingData` on `/v1/people/me`: accepted (an account has no calling fields).
+#[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+pub struct MeQuery {
+    #[param(value_type = Option<bool>)]
+    pub calling_data: Option<String>,
+}
+
+async fn me(caller: Caller, ApiQuery(q): ApiQuery<MeQuery>) -> ApiResult<Json<MeJson>> {
+    super::flag_param("callingData", q.calling_data.as_deref())?;
+    Ok(Json(MeJson::from(&caller.account)))
 }
 
 /// `/v1/people/{id}`.
@@ -324,6 +404,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             manage,
             "Create a person; a calling licence is consumed",
             create,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/people/me",
+            Capability::OwnProfile,
+            "Your own account as a Webex person (the usual token check)",
+            me,
         ),
     ];
     all.extend(resource::endpoints::<PersonResource>());
