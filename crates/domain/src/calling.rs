@@ -230,6 +230,74 @@ pub fn check_text(value: &str, required: bool, max: usize) -> Result<(), Rule> {
     crate::validation::check_chars(value, false)
 }
 
+/// The Webex person fields beyond calling, kept as a client sent them (API-2).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PersonProfile {
+    pub nick_name: String,
+    pub title: String,
+    pub department: String,
+    /// The manager's name as the directory shows it.
+    pub manager: String,
+    /// The manager: a person of the same organisation.
+    pub manager_id: Option<uuid::Uuid>,
+    pub addresses: Vec<PostalAddress>,
+}
+
+/// A person's postal address (Webex `addresses[]`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PostalAddress {
+    /// `work` (the only type Webex sets).
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub country: String,
+    pub locality: String,
+    pub region: String,
+    pub street_address: String,
+    pub postal_code: String,
+}
+
+/// At most this many addresses per person.
+pub const MAX_ADDRESSES: usize = 5;
+
+impl PersonProfile {
+    /// Trim the fields and push the field errors (`title`, `addresses` …) to `errs`.
+    pub fn check(&mut self, errs: &mut crate::validation::Errors) {
+        for (field, v, max) in [
+            ("nickName", &mut self.nick_name, 64),
+            ("title", &mut self.title, 128),
+            ("department", &mut self.department, 128),
+            ("manager", &mut self.manager, 128),
+        ] {
+            *v = v.trim().to_string();
+            if let Err(r) = check_text(v, false, max) {
+                errs.once(field, r);
+            }
+        }
+        if self.addresses.len() > MAX_ADDRESSES {
+            errs.once("addresses", Rule::TooMany { max: MAX_ADDRESSES });
+        }
+        for a in &mut self.addresses {
+            if a.kind.trim().is_empty() {
+                a.kind = "work".into();
+            }
+            for v in [
+                &mut a.kind,
+                &mut a.country,
+                &mut a.locality,
+                &mut a.region,
+                &mut a.street_address,
+                &mut a.postal_code,
+            ] {
+                *v = v.trim().to_string();
+                if let Err(r) = check_text(v, false, 255) {
+                    errs.once("addresses", r);
+                }
+            }
+        }
+    }
+}
+
 /// Kind of a line on a device (Webex `lineType`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LineType {

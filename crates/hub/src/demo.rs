@@ -178,6 +178,7 @@ async fn calling(store: &Store, id: patchbay_domain::CustomerId, i: u32) -> Resu
                     ..Default::default()
                 },
                 notes: String::new(),
+                coordinates: None,
             },
         )
         .await?;
@@ -217,6 +218,7 @@ async fn calling(store: &Store, id: patchbay_domain::CustomerId, i: u32) -> Resu
                         extension: Some(format!("{}", 2001 + n)),
                         phone_number: Some(fixed[n].clone()),
                     },
+                    profile: None,
                 },
             )
             .await?;

@@ -154,6 +154,7 @@ impl From<StoreError> for AppError {
                     Missing::Reseller => "resellerId",
                     Missing::Location => "locationId",
                     Missing::Person => "personId",
+                    Missing::Manager => "managerId",
                     Missing::Workspace => "workspaceId",
                     Missing::LineMember => "members",
                     Missing::PhoneNumber | Missing::LocationNumber => "phoneNumbers",

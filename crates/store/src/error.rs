@@ -31,6 +31,8 @@ pub enum Missing {
     Reseller,
     Location,
     Person,
+    /// A person's manager (`managerId`): a person of the same organisation.
+    Manager,
     Workspace,
     /// A device line's member.
     LineMember,

@@ -34,6 +34,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "number entries",
         include_str!("../migrations/0007_number_entries.sql"),
     ),
+    (
+        8,
+        "webex fields",
+        include_str!("../migrations/0008_webex_fields.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -186,6 +186,7 @@ pub async fn location(hub: &TestHub, c: CustomerId, name: &str) -> LocationId {
             ..Default::default()
         },
         notes: String::new(),
+        coordinates: None,
     };
     hub.store()
         .create_location(&AuditMeta::cli(), c, &w)
@@ -214,6 +215,7 @@ pub async fn person(hub: &TestHub, c: CustomerId, name: &str, loc: Option<Locati
             location_id: loc.map(|l| l.0),
             ..Default::default()
         },
+        profile: None,
     };
     hub.store()
         .create_person(&AuditMeta::cli(), c, &w)

@@ -586,3 +586,105 @@ async fn api_2_licence_ids_decode_and_details_list_the_holders() {
     assert_eq!(st, StatusCode::NOT_FOUND);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn api_2_location_coordinates_come_back_as_sent() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    let body = json!({"name": "Paris", "timeZone": "Europe/Paris", "latitude": 48.8566,
+        "longitude": "2.3522", "address": {"address1": "1 rue de Rivoli", "city": "Paris",
+        "postalCode": "75001", "country": "FR"}});
+    let made = ok(a.post(&o.q("/v1/locations"), body.clone()).await);
+    let one = format!("/v1/locations/{}", s(&made, "id"));
+    let got = ok(a.get(&one).await);
+    assert_eq!(got["latitude"], 48.8566, "{got}");
+    assert_eq!(got["longitude"], 2.3522, "{got}");
+    // An update without them keeps them; null clears one.
+    ok(a.put(&one, json!({"notes": "moved nothing"})).await);
+    let got = ok(a.get(&one).await);
+    assert_eq!(got["longitude"], 2.3522, "{got}");
+    ok(a.put(&one, json!({"latitude": null})).await);
+    let got = ok(a.get(&one).await);
+    assert!(got.get("latitude").is_none(), "{got}");
+    assert_eq!(got["longitude"], 2.3522, "{got}");
+    // Out of range or not a number: a field error.
+    for (field, v) in [
+        ("latitude", json!(91)),
+        ("longitude", json!(-180.5)),
+        ("latitude", json!("north")),
+        ("longitude", json!(true)),
+    ] {
+        let (st, e) = a.put(&one, json!({ field: v })).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{field}={v}: {e}");
+        assert!(
+            descriptions(&e)
+                .iter()
+                .any(|d| d.starts_with(&format!("{field}:"))),
+            "{e}"
+        );
+    }
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn api_2_person_directory_fields_come_back_as_sent() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    let boss = crate::calling_api::person(&a, &o, "boss@acme.test", "Bea", "Boss").await;
+    let body = person_body(&o, "ann@acme.test", "Ann", "Lee");
+    let body = with(body, "title", "Network engineer");
+    let body = with(body, "department", "IT");
+    let body = with(body, "nickName", "Annie");
+    let body = with(body, "manager", "Bea Boss");
+    let body = with(body, "managerId", boss.as_str());
+    let body = with(
+        body,
+        "addresses",
+        json!([{"type": "work", "streetAddress": "1 rue de Rivoli", "locality": "Paris",
+            "postalCode": "75001", "country": "FR"}]),
+    );
+    let ann = ok(a.post(PEOPLE, body).await);
+    let one = format!("{PEOPLE}/{}", s(&ann, "id"));
+    let got = ok(a.get(&one).await);
+    for (k, v) in [
+        ("title", "Network engineer"),
+        ("department", "IT"),
+        ("nickName", "Annie"),
+        ("manager", "Bea Boss"),
+        ("managerId", boss.as_str()),
+    ] {
+        assert_eq!(got[k], v, "{k}: {got}");
+    }
+    assert_eq!(got["addresses"][0]["locality"], "Paris", "{got}");
+    assert_eq!(got["addresses"][0]["type"], "work", "{got}");
+    // An update of one field keeps the others.
+    ok(a.put(&one, json!({"title": "Architect"})).await);
+    let got = ok(a.get(&one).await);
+    assert_eq!(got["title"], "Architect");
+    assert_eq!(got["department"], "IT");
+    assert_eq!(got["addresses"][0]["country"], "FR");
+    // The manager is a person of the same organisation, not oneself.
+    let other = org(&a, "bolt").await;
+    let stranger = crate::calling_api::person(&a, &other, "s@bolt.test", "Sam", "Stranger").await;
+    for bad in [stranger.as_str(), s(&ann, "id").as_str(), "not-an-id"] {
+        let (st, e) = a.put(&one, json!({ "managerId": bad })).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}: {e}");
+        assert!(
+            descriptions(&e).iter().any(|d| d.starts_with("managerId:")),
+            "{e}"
+        );
+    }
+    let (st, e) = a.put(&one, json!({ "title": "x".repeat(129) })).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    // A manager who leaves is no longer anyone's manager.
+    assert_eq!(
+        a.del(&format!("{PEOPLE}/{boss}")).await,
+        StatusCode::NO_CONTENT
+    );
+    let got = ok(a.get(&one).await);
+    assert!(got.get("managerId").is_none(), "{got}");
+    assert_eq!(got["manager"], "Bea Boss", "the name stays as sent: {got}");
+    hub.stop().await;
+}

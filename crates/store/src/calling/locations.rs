@@ -19,8 +19,15 @@ pub struct Address {
     pub country: String,
 }
 
+/// Where a location is (Webex `latitude` / `longitude`, decimal degrees).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Coordinates {
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+}
+
 /// What a client sets on a location.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LocationWrite {
     pub name: String,
     pub time_zone: String,
@@ -28,9 +35,12 @@ pub struct LocationWrite {
     pub announcement_language: String,
     pub address: Address,
     pub notes: String,
+    /// `None` on an update keeps them (the console does not edit them), on a create leaves
+    /// them unset. Always `Some` when read.
+    pub coordinates: Option<Coordinates>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     pub id: LocationId,
     pub customer_id: CustomerId,
@@ -47,7 +57,7 @@ pub struct LocationFilter {
 
 const COLUMNS: &str =
     "id, customer_id, name, time_zone, preferred_language, announcement_language, \
-    address1, address2, city, state, postal_code, country, notes, created_at";
+    address1, address2, city, state, postal_code, country, notes, created_at, latitude, longitude";
 
 fn select() -> SelectStatement {
     select_from(COLUMNS, ("locations", "l"), &[])
@@ -71,9 +81,30 @@ fn from_row(row: &AnyRow) -> Result<Location> {
                 country: row.try_get("country")?,
             },
             notes: row.try_get("notes")?,
+            coordinates: Some(Coordinates {
+                latitude: row.try_get("latitude")?,
+                longitude: row.try_get("longitude")?,
+            }),
         },
         created_at: ts(row.try_get("created_at")?),
     })
+}
+
+/// Set a location's coordinates in `tx` (`None`: leave them).
+async fn set_coordinates(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: LocationId,
+    c: Option<Coordinates>,
+) -> Result<()> {
+    if let Some(c) = c {
+        sqlx::query("UPDATE locations SET latitude = $1, longitude = $2 WHERE id = $3")
+            .bind(c.latitude)
+            .bind(c.longitude)
+            .bind(id.to_string())
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
 }
 
 impl Store {
@@ -109,6 +140,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as(crate::Taken::LocationName))?;
+        set_coordinates(&mut tx, id, w.coordinates).await?;
         super::audit(
             &mut tx,
             meta,
@@ -155,6 +187,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        set_coordinates(&mut tx, id, w.coordinates).await?;
         super::audit(
             &mut tx,
             meta,

@@ -4,7 +4,7 @@
 use super::{check_location, consume_licence, key, opt_uuid, parse_uuid, CallingIdentity};
 use crate::list::{col, select_from, Filter};
 use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store};
-use patchbay_domain::calling::{LicenceKind, MemberKind};
+use patchbay_domain::calling::{LicenceKind, MemberKind, PersonProfile};
 use patchbay_domain::{CustomerId, LocationId, PersonId};
 use sea_query::{JoinType, SelectStatement};
 use sqlx::any::AnyRow;
@@ -20,6 +20,9 @@ pub struct PersonWrite {
     /// Professional or Basic; none for a person without calling.
     pub licence: Option<LicenceKind>,
     pub identity: CallingIdentity,
+    /// The directory fields; `None` on an update keeps them as they are (the console does not
+    /// edit them), on a create leaves them empty. Always `Some` when read.
+    pub profile: Option<PersonProfile>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +49,8 @@ pub struct PersonFilter {
 
 const COLUMNS: &str =
     "p.id, p.customer_id, p.email, p.display_name, p.first_name, p.last_name, p.location_id, \
-    p.license_kind, p.extension, p.created_at, l.name AS location_name, \
+    p.license_kind, p.extension, p.created_at, l.name AS location_name, p.nick_name, p.title, \
+    p.department, p.manager, p.manager_id, p.addresses, \
     (SELECT MIN(n.phone_number) FROM numbers n WHERE n.person_id = p.id) AS phone_number, \
     (SELECT COUNT(*) FROM devices d WHERE d.person_id = p.id) AS device_count";
 fn select() -> SelectStatement {
@@ -72,6 +76,15 @@ fn from_row(row: &AnyRow) -> Result<Person> {
                 extension: row.try_get("extension")?,
                 phone_number: row.try_get("phone_number")?,
             },
+            profile: Some(PersonProfile {
+                nick_name: row.try_get("nick_name")?,
+                title: row.try_get("title")?,
+                department: row.try_get("department")?,
+                manager: row.try_get("manager")?,
+                manager_id: opt_uuid(row, "manager_id")?,
+                addresses: serde_json::from_str(&row.try_get::<String, _>("addresses")?)
+                    .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?,
+            }),
         },
         location_name: row.try_get("location_name")?,
         device_count: row.try_get("device_count")?,
@@ -84,6 +97,41 @@ fn search_key(w: &PersonWrite) -> String {
         "{} {} {} {}",
         w.display_name, w.first_name, w.last_name, w.email
     ))
+}
+
+/// Set a person's directory fields in `tx`; the manager must be another person of `customer`.
+async fn write_profile(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    customer: CustomerId,
+    id: PersonId,
+    p: &PersonProfile,
+) -> Result<()> {
+    if let Some(m) = p.manager_id {
+        let found = sqlx::query("SELECT 1 AS x FROM people WHERE id = $1 AND customer_id = $2")
+            .bind(m.to_string())
+            .bind(customer.to_string())
+            .fetch_optional(&mut **tx)
+            .await?;
+        if found.is_none() || m == id.0 {
+            return Err(crate::StoreError::Missing(crate::Missing::Manager));
+        }
+    }
+    let addresses = serde_json::to_string(&p.addresses)
+        .map_err(|e| crate::StoreError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "UPDATE people SET nick_name = $1, title = $2, department = $3, manager = $4, \
+         manager_id = $5, addresses = $6 WHERE id = $7",
+    )
+    .bind(p.nick_name.as_str())
+    .bind(p.title.as_str())
+    .bind(p.department.as_str())
+    .bind(p.manager.as_str())
+    .bind(p.manager_id.map(|m| m.to_string()))
+    .bind(addresses)
+    .bind(id.to_string())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 impl Store {
@@ -117,6 +165,9 @@ impl Store {
         .map_err(crate::unique_as(crate::Taken::PersonEmail))?;
         if let Some(kind) = w.licence {
             consume_licence(&mut tx, customer, kind).await?;
+        }
+        if let Some(profile) = &w.profile {
+            write_profile(&mut tx, customer, id, profile).await?;
         }
         super::settle_member(
             &mut tx,
@@ -163,6 +214,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as(crate::Taken::PersonEmail))?;
+        if let Some(profile) = &w.profile {
+            write_profile(&mut tx, customer, id, profile).await?;
+        }
         super::settle_member(
             &mut tx,
             meta,

@@ -34,6 +34,16 @@ pub fn time_zone_ok(tz: &str) -> bool {
 /// Check and normalise a location as it will be stored, adding to `errs`: a name, an IANA time
 /// zone, languages, a street address with a city and an ISO country code.
 pub fn check(w: &mut LocationWrite, surface: Surface, errs: &mut Errors) {
+    if let Some(c) = w.coordinates {
+        for (field, v, max) in [
+            ("latitude", c.latitude, 90),
+            ("longitude", c.longitude, 180),
+        ] {
+            if v.is_some_and(|v| !(-(max as f64)..=max as f64).contains(&v)) {
+                errs.once(field, Rule::Range { min: -max, max });
+            }
+        }
+    }
     let a = &mut w.address;
     for v in [
         &mut w.name,

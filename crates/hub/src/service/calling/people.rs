@@ -39,6 +39,9 @@ pub fn check(w: &mut PersonWrite, surface: Surface, errs: &mut Errors) {
         errs.once("displayName", r);
     }
     check_identity(&mut w.identity, "phoneNumbers", errs);
+    if let Some(p) = &mut w.profile {
+        p.check(errs);
+    }
     let i = &w.identity;
     let numbered = i.extension.is_some() || i.phone_number.is_some();
     match surface {

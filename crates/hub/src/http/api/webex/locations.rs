@@ -44,11 +44,16 @@ pub struct LocationJson {
     pub announcement_language: String,
     pub address: AddressJson,
     pub notes: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
 }
 
 impl From<Location> for LocationJson {
     fn from(l: Location) -> Self {
         let a = l.fields.address;
+        let c = l.fields.coordinates.unwrap_or_default();
         Self {
             id: wid("LOCATION", &l.id.0),
             name: l.fields.name,
@@ -65,6 +70,8 @@ impl From<Location> for LocationJson {
                 country: a.country,
             },
             notes: l.fields.notes,
+            latitude: c.latitude,
+            longitude: c.longitude,
         }
     }
 }
@@ -79,21 +86,50 @@ pub struct LocationBody {
     pub address: Option<AddressJson>,
     pub notes: Option<String>,
     pub org_id: Option<String>,
-    #[schema(value_type = Option<String>)]
-    pub latitude: Option<serde_json::Value>,
-    #[schema(value_type = Option<String>)]
-    pub longitude: Option<serde_json::Value>,
+    /// Decimal degrees, -90 to 90: a number or a numeric string (Webex sends both); `null`
+    /// clears it.
+    #[serde(default, deserialize_with = "crate::http::api::double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub latitude: Option<Option<serde_json::Value>>,
+    /// Decimal degrees, -180 to 180.
+    #[serde(default, deserialize_with = "crate::http::api::double_option")]
+    #[schema(value_type = Option<f64>)]
+    pub longitude: Option<Option<serde_json::Value>>,
+}
+
+/// A coordinate as sent: a number, a numeric string, or `null`.
+fn degrees(field: &'static str, v: Option<serde_json::Value>) -> Result<Option<f64>, AppError> {
+    let n = match v {
+        None | Some(serde_json::Value::Null) => return Ok(None),
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) if s.trim().is_empty() => return Ok(None),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    n.filter(|f| f.is_finite())
+        .map(Some)
+        .ok_or_else(|| AppError::field(field, patchbay_domain::Rule::Invalid))
 }
 
 /// Read a body into the stored form (`base` on update: absent fields keep their value); the
 /// rules are the service's.
-pub fn location_write(b: LocationBody, base: Option<&LocationWrite>) -> LocationWrite {
+pub fn location_write(
+    b: LocationBody,
+    base: Option<&LocationWrite>,
+) -> Result<LocationWrite, AppError> {
     let d = base.cloned().unwrap_or_else(|| LocationWrite {
         preferred_language: "en_us".into(),
         announcement_language: "en_us".into(),
         ..Default::default()
     });
-    LocationWrite {
+    let mut coordinates = d.coordinates.unwrap_or_default();
+    if let Some(v) = b.latitude {
+        coordinates.latitude = degrees("latitude", v)?;
+    }
+    if let Some(v) = b.longitude {
+        coordinates.longitude = degrees("longitude", v)?;
+    }
+    Ok(LocationWrite {
         name: b.name.unwrap_or(d.name),
         time_zone: b.time_zone.unwrap_or(d.time_zone),
         preferred_language: b.preferred_language.unwrap_or(d.preferred_language),
@@ -110,7 +146,8 @@ pub fn location_write(b: LocationBody, base: Option<&LocationWrite>) -> Location
             })
             .unwrap_or(d.address),
         notes: b.notes.unwrap_or(d.notes),
-    }
+        coordinates: Some(coordinates),
+    })
 }
 
 /// Location filters.
@@ -160,7 +197,7 @@ async fn create(
 ) -> ApiResult<Json<LocationJson>> {
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let customer = org(&state, &caller, org_id.as_deref()).await?;
-    let w = location_write(b, None);
+    let w = location_write(b, None)?;
     let loc = locations::create(&state, &caller, customer, w, Surface::Api).await?;
     Ok(Json(LocationJson::from(loc)))
 }
@@ -195,7 +232,7 @@ impl Resource for LocationResource {
         locations::find(at.state, at.caller, LocationId(id), at.org).await
     }
     async fn update(at: Acting<'_>, l: Location, b: LocationBody) -> Result<Location, AppError> {
-        let w = location_write(b, Some(&l.fields));
+        let w = location_write(b, Some(&l.fields))?;
         locations::update(at.state, at.caller, &l, w, Surface::Api).await
     }
     async fn delete(at: Acting<'_>, l: Location) -> Result<(), AppError> {

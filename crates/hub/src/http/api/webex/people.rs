@@ -12,7 +12,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::calling::LicenceKind;
+use patchbay_domain::calling::{LicenceKind, PostalAddress};
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, LocationId, PersonId, Rule};
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
@@ -51,11 +51,71 @@ pub struct PersonJson {
     pub status: &'static str,
     pub login_enabled: bool,
     pub invite_pending: bool,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub nick_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub title: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub department: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub manager: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manager_id: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<AddressJson>,
+}
+
+/// A person's postal address (Webex `addresses[]`).
+#[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = PersonAddress)]
+pub struct AddressJson {
+    /// `work`
+    #[serde(rename = "type", default)]
+    pub kind: Option<String>,
+    #[serde(default)]
+    pub country: Option<String>,
+    #[serde(default)]
+    pub locality: Option<String>,
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub street_address: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+}
+
+impl From<PostalAddress> for AddressJson {
+    fn from(a: PostalAddress) -> Self {
+        let some = |s: String| Some(s).filter(|s| !s.is_empty());
+        Self {
+            kind: some(a.kind),
+            country: some(a.country),
+            locality: some(a.locality),
+            region: some(a.region),
+            street_address: some(a.street_address),
+            postal_code: some(a.postal_code),
+        }
+    }
+}
+
+impl From<AddressJson> for PostalAddress {
+    fn from(a: AddressJson) -> Self {
+        Self {
+            kind: a.kind.unwrap_or_default(),
+            country: a.country.unwrap_or_default(),
+            locality: a.locality.unwrap_or_default(),
+            region: a.region.unwrap_or_default(),
+            street_address: a.street_address.unwrap_or_default(),
+            postal_code: a.postal_code.unwrap_or_default(),
+        }
+    }
 }
 
 impl From<Person> for PersonJson {
     fn from(p: Person) -> Self {
         let f = p.fields;
+        let profile = f.profile.unwrap_or_default();
         Self {
             id: wid("PEOPLE", &p.id.0),
             emails: vec![f.email],
@@ -85,6 +145,12 @@ impl From<Person> for PersonJson {
             status: "active",
             login_enabled: true,
             invite_pending: false,
+            nick_name: profile.nick_name,
+            title: profile.title,
+            department: profile.department,
+            manager: profile.manager,
+            manager_id: profile.manager_id.map(|m| wid("PEOPLE", &m)),
+            addresses: profile.addresses.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -101,6 +167,14 @@ pub struct PersonBody {
     pub phone_numbers: Option<Vec<PhoneNumberJson>>,
     pub licenses: Option<Vec<String>>,
     pub org_id: Option<String>,
+    pub nick_name: Option<String>,
+    pub title: Option<String>,
+    pub department: Option<String>,
+    pub manager: Option<String>,
+    /// Another person of the organisation; `""` clears it.
+    pub manager_id: Option<String>,
+    /// Up to 5; replaces the list.
+    pub addresses: Option<Vec<AddressJson>>,
 }
 
 /// Read a body into the stored form for `customer` (`base` on update: absent fields keep their
@@ -154,6 +228,28 @@ pub fn person_write(
         Some(list) => list.into_iter().next().map(|n| n.value),
         None => d.identity.phone_number,
     };
+    let mut profile = d.profile.clone().unwrap_or_default();
+    for (v, new) in [
+        (&mut profile.nick_name, b.nick_name),
+        (&mut profile.title, b.title),
+        (&mut profile.department, b.department),
+        (&mut profile.manager, b.manager),
+    ] {
+        if let Some(new) = new {
+            *v = new;
+        }
+    }
+    match b.manager_id.as_deref().map(str::trim) {
+        Some("") => profile.manager_id = None,
+        Some(raw) => match field_id("managerId", "PEOPLE", raw) {
+            Ok(u) => profile.manager_id = Some(u),
+            Err(_) => errs.push("managerId", Rule::Invalid),
+        },
+        None => {}
+    }
+    if let Some(list) = b.addresses {
+        profile.addresses = list.into_iter().map(Into::into).collect();
+    }
     let w = PersonWrite {
         email,
         display_name: b.display_name.unwrap_or(d.display_name),
@@ -165,6 +261,7 @@ pub fn person_write(
             extension: b.extension.or(d.identity.extension),
             phone_number,
         },
+        profile: Some(profile),
     };
     (w, errs)
 }

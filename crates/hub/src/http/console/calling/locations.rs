@@ -224,6 +224,8 @@ impl LocationValues {
                 country: self.country.clone(),
             },
             notes,
+            // The console does not edit the coordinates: an update keeps them.
+            coordinates: None,
         }
     }
 

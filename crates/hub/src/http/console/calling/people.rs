@@ -252,6 +252,8 @@ impl PersonValues {
                 &self.extension,
                 &self.phone_number,
             ),
+            // The console does not edit the directory fields: an update keeps them.
+            profile: None,
         };
         (w, errs)
     }
