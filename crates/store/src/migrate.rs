@@ -39,6 +39,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "webex fields",
         include_str!("../migrations/0008_webex_fields.sql"),
     ),
+    (
+        9,
+        "device settings",
+        include_str!("../migrations/0009_device_settings.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

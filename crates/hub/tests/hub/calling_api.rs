@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 const SIP_DOMAIN: &str = "sip.example.test";
 /// Meets the DEV-4 policy: 16 characters, every class, no character three times in a row.
 const STRONG: &str = "Xk7*mQ2_pL9=vR4+";
-const GENERIC: &str = "Generic IPPhone Customer Managed";
+pub(crate) const GENERIC: &str = "Generic IPPhone Customer Managed";
 const PARTNER: &str = "Partner Managed Yealink T33G";
 const FAX: &str = "Fax Service Customer Managed";
 pub(crate) const PRO: &str = "Webex Calling - Professional";
@@ -118,17 +118,17 @@ fn org_wid(id: &str) -> String {
     webex_id("ORGANIZATION", &u)
 }
 
-fn mac(i: u32) -> String {
+pub(crate) fn mac(i: u32) -> String {
     format!("5C-00-00-00-{:02X}-{:02X}", (i >> 8) & 0xff, i & 0xff)
 }
 
 /// A device body for a person (`personId`) or a workspace (`workspaceId`).
-fn body(owner: &str, id: &str, mac: &str, model: &str) -> Value {
+pub(crate) fn body(owner: &str, id: &str, mac: &str, model: &str) -> Value {
     json!({"mac": mac, owner: id, "model": model})
 }
 
 /// A generic customer-managed phone for person `p`, with MAC number `i`.
-fn pd(p: &str, i: u32) -> Value {
+pub(crate) fn pd(p: &str, i: u32) -> Value {
     body("personId", p, &mac(i), GENERIC)
 }
 

@@ -688,3 +688,379 @@ async fn api_2_person_directory_fields_come_back_as_sent() {
     assert_eq!(got["manager"], "Bea Boss", "the name stays as sent: {got}");
     hub.stop().await;
 }
+
+/// Ann (number +33160871135, ext 2001, Professional) owns a phone on which the Lobby workspace
+/// (ext 3001, Workspaces licence) has a line; Bo (ext 2002) does not.
+struct Lines {
+    hub: TestHub,
+    token: String,
+    o: Org,
+    ann: String,
+    bo: String,
+    lobby: String,
+    device: String,
+}
+
+impl Lines {
+    async fn new() -> Self {
+        let (hub, token) = start().await;
+        let a = Who(&hub, token.clone());
+        let o = org(&a, "acme").await;
+        let n = json!({"phoneNumbers": ["+33160871135"], "state": "ACTIVE"});
+        assert_eq!(add_numbers(&a, &o.loc, n).await, StatusCode::CREATED);
+        let ann = person_body(&o, "ann@acme.test", "Ann", "Lee");
+        let ann = with(ann, "extension", "2001");
+        let ann = with(
+            ann,
+            "phoneNumbers",
+            json!([{"type": "work", "value": "+33160871135"}]),
+        );
+        let ann = s(&ok(a.post(PEOPLE, ann).await), "id");
+        let bo = with(
+            person_body(&o, "bo@acme.test", "Bo", "Kay"),
+            "extension",
+            "2002",
+        );
+        let bo = s(&ok(a.post(PEOPLE, bo).await), "id");
+        let lobby = json!({"displayName": "Lobby", "locationId": o.loc, "orgId": o.id,
+            "calling": {"type": "webexCalling", "webexCalling":
+                {"licenses": [o.common], "locationId": o.loc, "extension": "3001"}}});
+        let lobby = s(&ok(a.post(WS, lobby).await), "id");
+        let phone = crate::calling_api::body(
+            "personId",
+            &ann,
+            &crate::calling_api::mac(7),
+            "Yealink T54W",
+        );
+        let device = s(&ok(a.dev(&o, phone).await), "id");
+        let members = format!("/v1/telephony/config/devices/{device}/members");
+        let (st, v) = a.put(&members, json!({"members": [{"id": lobby}]})).await;
+        assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+        Self {
+            hub,
+            token,
+            o,
+            ann,
+            bo,
+            lobby,
+            device,
+        }
+    }
+
+    fn who(&self) -> Who<'_> {
+        Who(&self.hub, self.token.clone())
+    }
+
+    fn dev(&self, tail: &str) -> String {
+        self.o.q(&format!(
+            "/v1/telephony/config/devices/{}{tail}",
+            self.device
+        ))
+    }
+}
+
+#[tokio::test]
+async fn dev_6_members_carry_number_extension_location_and_licence() {
+    let l = Lines::new().await;
+    let a = l.who();
+    let v = ok(a.get(&l.dev("/members")).await);
+    let members = v["members"].as_array().cloned().unwrap_or_default();
+    assert_eq!(members.len(), 2, "{v}");
+    let ann = &members[0];
+    assert_eq!(ann["id"], l.ann.as_str(), "{v}");
+    assert_eq!(ann["phoneNumber"], "+33160871135", "{ann}");
+    assert_eq!(ann["extension"], "2001", "{ann}");
+    assert_eq!(ann["location"]["id"], l.o.loc.as_str(), "{ann}");
+    assert_eq!(ann["location"]["name"], "HQ", "{ann}");
+    assert_eq!(ann["licenseType"], "PROFESSIONAL_USER", "{ann}");
+    let lobby = &members[1];
+    assert_eq!(lobby["id"], l.lobby.as_str(), "{v}");
+    assert_eq!(lobby["extension"], "3001", "{lobby}");
+    assert_eq!(lobby["licenseType"], "WORKSPACE", "{lobby}");
+    assert!(lobby.get("phoneNumber").is_none(), "{lobby}");
+    // Available: Bo only (Ann and the Lobby are lines already), with location and licence.
+    let v = ok(a.get(&l.dev("/availableMembers")).await);
+    let avail = v["members"].as_array().cloned().unwrap_or_default();
+    assert_eq!(avail.len(), 1, "{v}");
+    assert_eq!(avail[0]["id"], l.bo.as_str());
+    assert_eq!(avail[0]["location"]["name"], "HQ", "{v}");
+    assert_eq!(avail[0]["licenseType"], "PROFESSIONAL_USER", "{v}");
+    hub_stop(l).await;
+}
+
+async fn hub_stop(l: Lines) {
+    l.hub.stop().await;
+}
+
+#[tokio::test]
+async fn dev_6_available_members_filters_order_and_count() {
+    let l = Lines::new().await;
+    let a = l.who();
+    // Two more candidates: Cy Abel (number +33160871136) and Dee Zed.
+    let n = json!({"phoneNumbers": ["+33160871136"], "state": "ACTIVE"});
+    assert_eq!(add_numbers(&a, &l.o.loc, n).await, StatusCode::CREATED);
+    let cy = person_body(&l.o, "cy@acme.test", "Cy", "Abel");
+    let cy = with(
+        cy,
+        "phoneNumbers",
+        json!([{"type": "work", "value": "+33160871136"}]),
+    );
+    ok(a.post(PEOPLE, cy).await);
+    ok(
+        a.post(PEOPLE, person_body(&l.o, "dee@acme.test", "Dee", "Zed"))
+            .await,
+    );
+    let names = |v: &Value| -> Vec<String> {
+        v["members"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|m| s(m, "lastName"))
+            .collect()
+    };
+    let list = |q: &str| l.dev(&format!("/availableMembers{q}"));
+    let count = |q: &str| l.dev(&format!("/availableMembers/count{q}"));
+    for (q, want) in [
+        ("", vec!["Kay", "Abel", "Zed"]),
+        ("?order=lname", vec!["Abel", "Kay", "Zed"]),
+        ("?order=fname", vec!["Kay", "Abel", "Zed"]),
+        ("?phoneNumber=871136", vec!["Abel"]),
+        ("?extension=2002", vec!["Kay"]),
+        ("?memberName=ze", vec!["Zed"]),
+        (
+            "?usageType=SHARED_LINE&order=lname",
+            vec!["Abel", "Kay", "Zed"],
+        ),
+        (
+            "?usageType=DEVICE_OWNER&order=lname",
+            vec!["Abel", "Kay", "Zed"],
+        ),
+    ] {
+        let v = ok(a.get(&list(q)).await);
+        assert_eq!(names(&v), want, "{q}: {v}");
+        let c = ok(a
+            .get(&count(
+                q.replace("order=lname", "")
+                    .replace("order=fname", "")
+                    .trim_end_matches('&'),
+            ))
+            .await);
+        assert_eq!(c["totalCount"], want.len(), "count{q}: {c}");
+    }
+    for bad in ["?usageType=ROBOT", "?order=age"] {
+        let (st, _) = a.get(&list(bad)).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    // The count takes no order: asking one is refused, not ignored.
+    let (st, _) = a.get(&count("?order=lname")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    hub_stop(l).await;
+}
+
+#[tokio::test]
+async fn dev_7_device_settings_are_kept_and_changes_applied() {
+    let l = Lines::new().await;
+    let a = l.who();
+    let settings = l.dev("/settings");
+    let v = ok(a.get(&settings).await);
+    assert_eq!(v["customizations"], json!({}), "{v}");
+    assert_eq!(v["customEnabled"], false, "{v}");
+    assert!(v.get("lastUpdateTime").is_none(), "{v}");
+    let mpp = json!({"mpp": {"displayName": "Front desk", "backlightTimer": "ONE_MIN"}});
+    let body = json!({"customizations": mpp, "customEnabled": true});
+    let (st, e) = a
+        .put(&format!("{settings}&model=Yealink%20T54W"), body)
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+    let v = ok(a
+        .get(&format!("{settings}&deviceModel=Yealink%20T54W"))
+        .await);
+    assert_eq!(v["customizations"], mpp, "{v}");
+    assert_eq!(v["customEnabled"], true, "{v}");
+    assert!(
+        v["lastUpdateTime"]
+            .as_i64()
+            .is_some_and(|t| t > 1_700_000_000_000),
+        "{v}"
+    );
+    // Only customEnabled: the customizations stay.
+    ok_204(a.put(&settings, json!({"customEnabled": false})).await);
+    let v = ok(a.get(&settings).await);
+    assert_eq!(
+        (v["customEnabled"].clone(), v["customizations"].clone()),
+        (json!(false), mpp)
+    );
+    // What it does not take: another model, unknown kinds, a non-object.
+    let (st, _) = a
+        .get(&format!("{settings}&deviceModel=Poly%20VVX%20250"))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    for bad in [json!({"fax": {}}), json!([1]), json!({"mpp": 3})] {
+        let (st, e) = a.put(&settings, json!({ "customizations": bad })).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    }
+    // applyChanges is recorded.
+    let (st, e) = a
+        .go(
+            reqwest::Method::POST,
+            &l.dev("/actions/applyChanges/invoke"),
+            None,
+        )
+        .await;
+    assert_eq!(st, StatusCode::NO_CONTENT, "{e}");
+    let audit = ok(a
+        .get("/v1/operations/auditEvents?action=device.applyChanges")
+        .await);
+    assert_eq!(audit["items"].as_array().map(Vec::len), Some(1), "{audit}");
+    hub_stop(l).await;
+}
+
+fn ok_204((st, v): (StatusCode, Value)) {
+    assert_eq!(st, StatusCode::NO_CONTENT, "{v}");
+}
+
+#[tokio::test]
+async fn wsp_2_workspace_devices_own_and_shared_with_the_limit() {
+    let l = Lines::new().await;
+    let a = l.who();
+    // The Lobby's own phone (a Workspaces licence allows one).
+    let own = crate::calling_api::body(
+        "workspaceId",
+        &l.lobby,
+        &crate::calling_api::mac(8),
+        crate::calling_api::GENERIC,
+    );
+    let own = s(&ok(a.dev(&l.o, own).await), "id");
+    let v = ok(a
+        .get(&l.o.q(&format!(
+            "/v1/telephony/config/workspaces/{}/devices",
+            l.lobby
+        )))
+        .await);
+    assert_eq!(v["maxDeviceCount"], 1, "{v}");
+    let devices = v["devices"].as_array().cloned().unwrap_or_default();
+    let by_id = |id: &str| {
+        devices
+            .iter()
+            .find(|d| d["id"] == id)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mine = by_id(&own);
+    assert_eq!(
+        (mine["primaryOwner"].clone(), mine["type"].clone()),
+        (json!(true), json!("PRIMARY")),
+        "{v}"
+    );
+    assert_eq!(mine["owner"]["type"], "PLACE", "{mine}");
+    let shared = by_id(&l.device);
+    assert_eq!(shared["type"], "SHARED_CALL_APPEARANCE", "{v}");
+    assert_eq!(shared["primaryOwner"], false, "{v}");
+    assert_eq!(shared["owner"]["id"], l.ann.as_str(), "{shared}");
+    assert_eq!(shared["activationState"], "ACTIVATING", "{shared}");
+    assert_eq!(devices.len(), 2, "{v}");
+    hub_stop(l).await;
+}
+
+#[tokio::test]
+async fn num_1_person_and_workspace_feature_numbers() {
+    let l = Lines::new().await;
+    let a = l.who();
+    let v = ok(a
+        .get(&l.o.q(&format!(
+            "{PEOPLE}/{}/features/numbers?preferE164Format=true",
+            l.ann
+        )))
+        .await);
+    assert_eq!(v["distinctiveRingEnabled"], false, "{v}");
+    assert_eq!(
+        v["phoneNumbers"],
+        json!([{"primary": true, "directNumber": "+33160871135", "extension": "2001"}])
+    );
+    // The path and org parameter wxc_sdk uses for workspaces: trailing slash and org_id.
+    let path = format!("{WS}/{}/features/numbers/?org_id={}", l.lobby, l.o.id);
+    let v = ok(a.get(&path).await);
+    assert_eq!(
+        v["phoneNumbers"],
+        json!([{"primary": true, "extension": "3001"}]),
+        "{v}"
+    );
+    assert_eq!(v["workspace"]["id"], l.lobby.as_str(), "{v}");
+    assert_eq!(v["location"]["id"], l.o.loc.as_str(), "{v}");
+    assert_eq!(
+        uuid_of("ORGANIZATION", &s(&v["organization"], "id")),
+        l.o.id,
+        "{v}"
+    );
+    let v = ok(a
+        .get(&l.o.q(&format!("{WS}/{}/features/numbers", l.lobby)))
+        .await);
+    assert_eq!(v["workspace"]["id"], l.lobby.as_str(), "{v}");
+    // Another organisation's id: not found.
+    let other = org(&a, "bolt").await;
+    let (st, _) = a
+        .get(&other.q(&format!("{PEOPLE}/{}/features/numbers", l.ann)))
+        .await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    hub_stop(l).await;
+}
+
+#[tokio::test]
+async fn api_2_telephony_locations_list_and_details() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    location(&a, &o.id, "Annex").await;
+    location(&a, &o.id, "Branch").await;
+    let names = |v: &Value| -> Vec<String> {
+        v["locations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| s(l, "name"))
+            .collect()
+    };
+    let list = |q: &str| o.q(&format!("/v1/telephony/config/locations{q}"));
+    assert_eq!(
+        names(&ok(a.get(&list("")).await)),
+        ["Annex", "Branch", "HQ"]
+    );
+    assert_eq!(
+        names(&ok(a.get(&list("?order=desc")).await)),
+        ["HQ", "Branch", "Annex"]
+    );
+    assert_eq!(
+        names(&ok(a.get(&list("?name=an")).await)),
+        ["Annex", "Branch"]
+    );
+    let (st, _) = a.get(&list("?order=sideways")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    let one = ok(a
+        .get(&o.q(&format!("/v1/telephony/config/locations/{}", o.loc)))
+        .await);
+    assert_eq!(one["name"], "HQ", "{one}");
+    assert_eq!(one["callingLineId"]["name"], "HQ", "{one}");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn wsp_1_a_workspace_with_only_a_name_for_a_provider_or_a_customer_admin() {
+    let (hub, t) = start().await;
+    let admin = Who(&hub, t);
+    let (a, _b) = (org(&admin, "acme").await, org(&admin, "bolt").await);
+    // A provider administrator names the organisation.
+    let w = ok(admin.post(&a.q(WS), json!({"displayName": "Huddle"})).await);
+    assert_eq!(uuid_of("ORGANIZATION", &s(&w, "orgId")), a.id, "{w}");
+    // Without orgId, seeing two organisations: which one is asked for.
+    let (st, e) = admin.post(WS, json!({"displayName": "Nowhere"})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    assert!(
+        descriptions(&e).iter().any(|d| d.starts_with("orgId:")),
+        "{e}"
+    );
+    // A customer administrator needs no orgId.
+    let ca = customer_admin(&hub, &admin, &a, "ca-acme").await;
+    let w = ok(ca.post(WS, json!({"displayName": "Focus"})).await);
+    assert_eq!(uuid_of("ORGANIZATION", &s(&w, "orgId")), a.id, "{w}");
+    hub.stop().await;
+}

@@ -63,6 +63,8 @@ pub struct DeviceFilter {
     /// Model display name or model, exact (Webex `product`).
     pub product: Option<String>,
     pub status: Option<String>,
+    /// Devices on which this person or workspace has a line (owned or shared).
+    pub line_of: Option<(MemberKind, uuid::Uuid)>,
 }
 
 const DEVICE_COLUMNS: &str = concat!(
@@ -293,6 +295,16 @@ impl Store {
                 Cond::any()
                     .add(col("m.display_name").eq(pr.clone()))
                     .add(col("m.model").eq(pr.clone())),
+            );
+        }
+        if let Some((kind, id)) = f.line_of {
+            let column = match kind {
+                MemberKind::People => "dl.person_id",
+                MemberKind::Place => "dl.workspace_id",
+            };
+            filter = filter.exists(
+                crate::list::related("device_lines", "dl", "dl.device_id = d.id"),
+                col(column).eq(id.to_string()),
             );
         }
         super::page_of(

@@ -53,6 +53,8 @@ pub struct LocationFilter {
     /// Contains, case-insensitive (Webex `name`).
     pub name: Option<String>,
     pub id: Option<LocationId>,
+    /// By name, Z to A.
+    pub descending: bool,
 }
 
 const COLUMNS: &str =
@@ -90,20 +92,38 @@ fn from_row(row: &AnyRow) -> Result<Location> {
     })
 }
 
-/// Set a location's coordinates in `tx` (`None`: leave them).
+/// Set a location's coordinates in `tx` (`None`: leave them). An absent coordinate is written
+/// as the SQL literal NULL rather than bound: sqlx 0.8's Any driver binds a NULL `f64` as a
+/// `float4`, and PostgreSQL's cached statement then refuses the next real (8-byte) coordinate.
 async fn set_coordinates(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: LocationId,
     c: Option<Coordinates>,
 ) -> Result<()> {
-    if let Some(c) = c {
-        sqlx::query("UPDATE locations SET latitude = $1, longitude = $2 WHERE id = $3")
-            .bind(c.latitude)
-            .bind(c.longitude)
-            .bind(id.to_string())
-            .execute(&mut **tx)
-            .await?;
+    let Some(c) = c else {
+        return Ok(());
+    };
+    let mut sets = Vec::new();
+    let mut values = Vec::new();
+    for (column, v) in [("latitude", c.latitude), ("longitude", c.longitude)] {
+        match v {
+            Some(v) => {
+                values.push(v);
+                sets.push(format!("{column} = ${}", values.len()));
+            }
+            None => sets.push(format!("{column} = NULL")),
+        }
     }
+    let sql = format!(
+        "UPDATE locations SET {} WHERE id = ${}",
+        sets.join(", "),
+        values.len() + 1
+    );
+    let mut q = sqlx::query(&sql);
+    for v in values {
+        q = q.bind(v);
+    }
+    q.bind(id.to_string()).execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -258,14 +278,14 @@ impl Store {
             .eq("l.customer_id", Some(customer.to_string()))
             .contains_any(&["l.name_key"], f.name.as_deref())
             .eq("l.id", f.id.map(|i| i.to_string()));
-        super::page_of(
-            self,
-            select(),
-            filter,
-            &["l.name_key", "l.id"],
-            page,
-            from_row,
-        )
-        .await
+        let mut rows = select();
+        let mut order: &[&str] = &["l.name_key", "l.id"];
+        if f.descending {
+            for c in order {
+                rows.order_by_expr(crate::list::sort_expr(c), sea_query::Order::Desc);
+            }
+            order = &[];
+        }
+        super::page_of(self, rows, filter, order, page, from_row).await
     }
 }

@@ -12,6 +12,7 @@ pub mod locations;
 pub mod number_entries;
 pub mod numbers;
 pub mod people;
+pub mod settings;
 pub mod workspaces;
 
 use crate::{Result, StoreError};

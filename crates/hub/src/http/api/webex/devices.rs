@@ -257,6 +257,7 @@ async fn list(
         mac,
         product: q.product.clone().filter(|s| !s.is_empty()),
         status: q.connection_status.clone().filter(|s| !s.is_empty()),
+        line_of: None,
     };
     // Every device here is a phone: another type lists nothing.
     if q.kind

@@ -181,6 +181,7 @@ async fn list(
             &LocationFilter {
                 name: q.name.clone(),
                 id,
+                ..Default::default()
             },
             page,
         )

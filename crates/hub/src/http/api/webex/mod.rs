@@ -4,6 +4,7 @@
 //! Ids are Webex ids (base64 of `ciscospark://us/<TYPE>/<uuid>`); plain uuids are accepted too.
 
 pub mod devices;
+pub mod features;
 pub mod licenses;
 pub mod locations;
 pub mod numbers;
@@ -29,6 +30,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());
     all.extend(organizations::endpoints());
+    all.extend(features::endpoints());
     all
 }
 

@@ -21,6 +21,7 @@ use axum::routing::get;
 use patchbay_domain::calling::{LineRequest, MemberKind};
 use patchbay_domain::{Capability, Rule};
 use patchbay_store::calling::devices::{Device, DeviceLine};
+use patchbay_store::calling::lines::AvailableFilter;
 use patchbay_store::PageRequest;
 
 /// How many candidates the add list shows (narrowed with the search).
@@ -85,17 +86,13 @@ async fn page(
     let used = used_ports(&lines);
     let full = used >= device.model.line_ports;
     let (members, total) = if configurable(device) && !full {
-        let name = Some(q).filter(|s| !s.trim().is_empty());
+        let filter = AvailableFilter {
+            name: Some(q.to_string()).filter(|s| !s.trim().is_empty()),
+            ..Default::default()
+        };
         state
             .store
-            .available_members(
-                org.id,
-                device.id,
-                name,
-                None,
-                None,
-                PageRequest::new(0, CANDIDATES),
-            )
+            .available_members(org.id, device.id, &filter, PageRequest::new(0, CANDIDATES))
             .await?
     } else {
         (Vec::new(), 0)

@@ -8,21 +8,31 @@
 mod catalogue;
 mod credentials;
 mod lines;
+mod locations;
 mod macs;
+mod member_devices;
+mod settings;
 
 pub use catalogue::{ModelBody, SupportedDeviceJson, SupportedDevicesJson, SupportedQuery};
 pub use credentials::{NewPasswordJson, OwnerJson, PasswordBody, ProxyJson, TelephonyDeviceJson};
-pub use lines::{AvailableQuery, MemberBody, MemberJson, MembersBody, MembersJson};
+pub use lines::{
+    AvailableCountQuery, AvailableQuery, MemberBody, MemberCountJson, MemberJson, MembersBody,
+    MembersJson,
+};
+pub use locations::{CallingLineIdJson, TelephonyLocationJson, TelephonyLocationQuery};
 pub use macs::{MacStatusJson, MacValidationJson, MacsBody};
+pub use member_devices::{DeviceOwnerJson, MemberDeviceJson, MemberDevicesJson};
+pub use settings::{DeviceSettingsBody, DeviceSettingsJson, SettingsQuery, SettingsUpdateQuery};
 
 use crate::http::catalog::Endpoint;
 use axum::http::Method;
 use catalogue::{add_model, delete_model, models, supported};
 use credentials::{details, reset_password, update_password};
-use lines::{available_members, members, update_members};
+use lines::{available_count, available_members, members, update_members};
 use macs::validate_macs;
 use patchbay_domain::calling::MemberKind;
 use patchbay_domain::Capability;
+use settings::{apply_changes, settings, update_settings};
 
 /// The Webex id type of a member kind (`PEOPLE`, `PLACE`).
 fn kind_type(k: MemberKind) -> &'static str {
@@ -78,6 +88,55 @@ pub fn endpoints() -> Vec<Endpoint> {
             view,
             "People and workspaces that can be added as lines (list key `members`)",
             available_members,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/telephony/config/devices/{id}/availableMembers/count",
+            view,
+            "How many people and workspaces can be added as lines (`totalCount`)",
+            available_count,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/telephony/config/devices/{id}/settings",
+            view,
+            "A device's settings (customizations as set, customEnabled, lastUpdateTime)",
+            settings,
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/v1/telephony/config/devices/{id}/settings",
+            manage,
+            "Replace a device's settings (customizations of ata, dect, mpp, wifi; customEnabled)",
+            update_settings,
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/telephony/config/devices/{id}/actions/applyChanges/invoke",
+            manage,
+            "Apply the device's settings (recorded with its time and audited)",
+            apply_changes,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/telephony/config/locations",
+            view,
+            "Locations with their calling details (name contains, order asc|desc; list key `locations`)",
+            locations::list,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/telephony/config/locations/{id}",
+            view,
+            "One location's calling details",
+            locations::one,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/telephony/config/workspaces/{id}/devices",
+            view,
+            "Devices on which a workspace has a line (its own and shared), with maxDeviceCount",
+            member_devices::workspace_devices,
         ),
         Endpoint::new(
             Method::GET,
