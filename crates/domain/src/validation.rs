@@ -68,6 +68,8 @@ pub enum Rule {
     Unknown {
         allowed: String,
     },
+    /// A Webex option this hub does not provide (so it is refused, never ignored).
+    Unsupported,
     Invalid,
 }
 
@@ -101,6 +103,7 @@ impl Rule {
             Rule::NotAllowed => "rule-not-allowed",
             Rule::ControlCharacters => "rule-control-characters",
             Rule::Unknown { .. } => "rule-unknown",
+            Rule::Unsupported => "rule-unsupported",
             Rule::Invalid => "rule-invalid",
         }
     }
@@ -181,6 +184,7 @@ impl Rule {
             Rule::Unknown { allowed } => {
                 format!("is not accepted here (accepted: {allowed})")
             }
+            Rule::Unsupported => "is a Webex option Patchbay does not support".into(),
             Rule::Invalid => "is not valid".into(),
         }
     }

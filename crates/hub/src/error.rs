@@ -161,6 +161,7 @@ impl From<StoreError> for AppError {
                 },
                 Rule::Invalid,
             ),
+            StoreError::Cursor => AppError::field("cursor", Rule::Invalid),
             StoreError::LicenceExhausted(kind) => AppError::Conflict(
                 match kind {
                     LicenceKind::Professional => "conflict-licence-professional",

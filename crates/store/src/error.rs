@@ -95,6 +95,10 @@ pub enum StoreError {
     },
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    /// A paging cursor this list did not make (another list's, or a keyset on a list paged by
+    /// offset only).
+    #[error("the paging cursor does not fit this list")]
+    Cursor,
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }

@@ -258,6 +258,82 @@ impl From<SortOrder> for Order {
     }
 }
 
+/// One value of a list's sort key, as a [`Cursor`] carries it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(untagged)]
+pub enum KeyValue {
+    Int(i64),
+    Text(String),
+}
+
+impl From<KeyValue> for Value {
+    fn from(k: KeyValue) -> Self {
+        match k {
+            KeyValue::Int(i) => Value::from(i),
+            KeyValue::Text(t) => Value::from(t),
+        }
+    }
+}
+
+/// Where a keyset page starts: the sort key (every order column, ties broken by the id) of the
+/// last item of the page before. Opaque to clients: base64url of a JSON array.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor(pub Vec<KeyValue>);
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        use base64::Engine;
+        let json = serde_json::to_vec(&self.0).unwrap_or_default();
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
+    }
+
+    /// None for anything [`Cursor::encode`] did not make.
+    pub fn decode(s: &str) -> Option<Self> {
+        use base64::Engine;
+        let json = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(s.trim())
+            .ok()?;
+        let values: Vec<KeyValue> = serde_json::from_slice(&json).ok()?;
+        (!values.is_empty() && values.len() <= 8).then_some(Self(values))
+    }
+}
+
+impl KeyValue {
+    fn is_int(&self) -> bool {
+        matches!(self, KeyValue::Int(_))
+    }
+}
+
+/// An item of a keyset-paged list: its sort key, in the order its list declares.
+pub trait Keyed {
+    /// Which of the key's values are integers (the others are text), in order.
+    const INTS: &'static [bool];
+    fn cursor(&self) -> Cursor;
+}
+
+/// Whether `cursor` has the shape of `T`'s keys (so a forged one cannot compare text with
+/// numbers in the database).
+pub fn fits<T: Keyed>(cursor: &Cursor) -> bool {
+    cursor.0.len() == T::INTS.len() && cursor.0.iter().zip(T::INTS).all(|(v, i)| v.is_int() == *i)
+}
+
+/// Rows after `cursor` in ascending `order`: `(c1 > v1) OR (c1 = v1 AND c2 > v2) OR …`.
+pub fn after(order: &[&str], cursor: &Cursor) -> Option<Condition> {
+    if order.len() != cursor.0.len() {
+        return None;
+    }
+    let mut any = Cond::any();
+    for i in 0..order.len() {
+        let mut all = Cond::all();
+        for (c, v) in order.iter().zip(&cursor.0).take(i) {
+            all = all.add(Expr::expr(sort_expr(c)).eq(Value::from(v.clone())));
+        }
+        all = all.add(Expr::expr(sort_expr(order[i])).gt(Value::from(cursor.0[i].clone())));
+        any = any.add(all);
+    }
+    Some(any)
+}
+
 /// One page of a list and how many items match in all.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Page<T> {
@@ -397,6 +473,10 @@ impl Store {
         filter: Filter,
         page: PageRequest,
     ) -> Result<Page<AnyRow>> {
+        // Keyset pages are cut by `calling::page_of`; a list paged by offset has no cursor.
+        if page.after.is_some() {
+            return Err(crate::StoreError::Cursor);
+        }
         let total = self.count(count_from, &filter).await?;
         let mut rows = select;
         rows.cond_where(filter.condition())

@@ -179,6 +179,7 @@ rule-too-many = may have at most { $max } entries.
 rule-invalid = is not valid.
 rule-control-characters = must not contain control characters (NUL, escape sequences, line breaks).
 rule-unknown = is not accepted here (accepted: { $allowed }).
+rule-unsupported = is a Webex option Patchbay does not support.
 
 ## Errors
 error-validation = Some fields are not valid.

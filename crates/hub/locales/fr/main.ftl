@@ -179,6 +179,7 @@ rule-too-many = ne peut pas comporter plus de { $max } entrées.
 rule-invalid = n'est pas valide.
 rule-control-characters = ne doit pas contenir de caractères de contrôle (NUL, séquences d’échappement, sauts de ligne).
 rule-unknown = n’est pas accepté ici (acceptés : { $allowed }).
+rule-unsupported = est une option Webex que Patchbay ne prend pas en charge.
 
 ## Erreurs
 error-validation = Certains champs ne sont pas valides.

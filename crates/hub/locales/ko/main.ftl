@@ -179,6 +179,7 @@ rule-too-many = 최대 { $max }개까지 입력할 수 있습니다.
 rule-invalid = 유효하지 않습니다.
 rule-control-characters = 제어 문자(NUL, 이스케이프 시퀀스, 줄 바꿈)를 포함할 수 없습니다.
 rule-unknown = 여기에서 허용되지 않습니다(허용: { $allowed }).
+rule-unsupported = Patchbay가 지원하지 않는 Webex 옵션입니다.
 
 ## 오류
 error-validation = 일부 필드가 유효하지 않습니다.

@@ -179,6 +179,7 @@ rule-too-many = numărul de intrări trebuie să fie cel mult { $max }.
 rule-invalid = valoare nevalidă.
 rule-control-characters = nu trebuie să conțină caractere de control (NUL, secvențe escape, salturi de rând).
 rule-unknown = nu este acceptat aici (acceptate: { $allowed }).
+rule-unsupported = este o opțiune Webex pe care Patchbay nu o acceptă.
 
 ## Erori
 error-validation = Unele câmpuri nu sunt valide.

@@ -179,6 +179,7 @@ rule-too-many = максимальна кількість записів — { $
 rule-invalid = недійсне значення.
 rule-control-characters = не може містити керівних символів (NUL, escape-послідовностей, розривів рядка).
 rule-unknown = тут не приймається (приймаються: { $allowed }).
+rule-unsupported = це параметр Webex, який Patchbay не підтримує.
 
 ## Помилки
 error-validation = Деякі поля містять недійсні значення.

@@ -18,3 +18,5 @@ mod preferences;
 mod rbac;
 mod server;
 mod webex_api;
+mod webex_filters;
+mod webex_numbers;

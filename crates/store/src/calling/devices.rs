@@ -45,6 +45,19 @@ pub struct Device {
     pub created_at: jiff::Timestamp,
 }
 
+/// The list's order: `d.display_name`, `d.created_at`, `d.id`.
+impl crate::list::Keyed for Device {
+    const INTS: &'static [bool] = &[false, true, false];
+    fn cursor(&self) -> crate::list::Cursor {
+        use crate::list::KeyValue::{Int, Text};
+        crate::list::Cursor(vec![
+            Text(self.display_name.clone()),
+            Int(self.created_at.as_millisecond()),
+            Text(self.id.to_string()),
+        ])
+    }
+}
+
 impl Device {
     pub fn location_id(&self) -> Option<uuid::Uuid> {
         self.owner.location_id

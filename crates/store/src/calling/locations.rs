@@ -48,6 +48,18 @@ pub struct Location {
     pub created_at: jiff::Timestamp,
 }
 
+/// The list's order: `l.name_key` (the lower-cased name), `l.id`.
+impl crate::list::Keyed for Location {
+    const INTS: &'static [bool] = &[false, false];
+    fn cursor(&self) -> crate::list::Cursor {
+        use crate::list::KeyValue::Text;
+        crate::list::Cursor(vec![
+            Text(key(&self.fields.name)),
+            Text(self.id.to_string()),
+        ])
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct LocationFilter {
     /// Contains, case-insensitive (Webex `name`).

@@ -548,15 +548,24 @@ impl crate::Store {
 }
 
 /// One page of a calling list: `select` narrowed by `filter`, in `order`, mapped by `map`.
-pub(crate) async fn page_of<T>(
+pub(crate) async fn page_of<T: crate::list::Keyed>(
     store: &crate::Store,
     mut select: sea_query::SelectStatement,
-    filter: crate::list::Filter,
+    mut filter: crate::list::Filter,
     order: &[&str],
-    page: crate::PageRequest,
+    mut page: crate::PageRequest,
     map: fn(&AnyRow) -> Result<T>,
 ) -> Result<(Vec<T>, i64)> {
     crate::list::then_by(&mut select, order);
+    // Keyset: the rows after the cursor in `order` (which `T`'s cursor follows); the total is
+    // then what remains from there.
+    if let Some(c) = page.after.take() {
+        if !crate::list::fits::<T>(&c) {
+            return Err(StoreError::Cursor);
+        }
+        let after = crate::list::after(order, &c).ok_or(StoreError::Cursor)?;
+        filter = filter.and(after);
+    }
     let page = store.count_and_page(select, filter, page).await?;
     let items = page.items.iter().map(map).collect::<Result<_>>()?;
     Ok((items, page.total))

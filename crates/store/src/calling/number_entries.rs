@@ -32,6 +32,23 @@ impl NumberEntry {
     }
 }
 
+/// The list's entry order: the view's `entry_key` — `0<number>` for a number,
+/// `1<extension> <location id>` for an extension held without one.
+impl crate::list::Keyed for NumberEntry {
+    const INTS: &'static [bool] = &[false];
+    fn cursor(&self) -> crate::list::Cursor {
+        let key = match &self.phone_number {
+            Some(n) => format!("0{n}"),
+            None => format!(
+                "1{} {}",
+                self.extension().unwrap_or_default(),
+                self.location_id
+            ),
+        };
+        crate::list::Cursor(vec![crate::list::KeyValue::Text(key)])
+    }
+}
+
 /// What the list is narrowed to; every field left `None` narrows nothing.
 #[derive(Debug, Clone, Default)]
 pub struct EntryFilter {
@@ -259,6 +276,10 @@ impl Store {
         page: PageRequest,
         counts: bool,
     ) -> Result<(Vec<NumberEntry>, i64, Option<EntryCounts>)> {
+        // A keyset page follows the entry order only.
+        if order != EntryOrder::Entry && page.after.is_some() {
+            return Err(crate::StoreError::Cursor);
+        }
         let w = filter(customer, f);
         let mut rows = select();
         for e in order.exprs() {

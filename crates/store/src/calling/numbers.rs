@@ -22,6 +22,14 @@ pub struct Number {
     pub owner: Option<Member>,
 }
 
+/// The list's order: `n.phone_number` (unique).
+impl crate::list::Keyed for Number {
+    const INTS: &'static [bool] = &[false];
+    fn cursor(&self) -> crate::list::Cursor {
+        crate::list::Cursor(vec![crate::list::KeyValue::Text(self.phone_number.clone())])
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NumberFilter {
     pub location: Option<LocationId>,

@@ -92,6 +92,18 @@ fn from_row(row: &AnyRow) -> Result<Person> {
     })
 }
 
+/// The list's order: `p.display_name`, `p.id`.
+impl crate::list::Keyed for Person {
+    const INTS: &'static [bool] = &[false, false];
+    fn cursor(&self) -> crate::list::Cursor {
+        use crate::list::KeyValue::Text;
+        crate::list::Cursor(vec![
+            Text(self.fields.display_name.clone()),
+            Text(self.id.to_string()),
+        ])
+    }
+}
+
 fn search_key(w: &PersonWrite) -> String {
     key(&format!(
         "{} {} {} {}",

@@ -2,7 +2,7 @@
 
 use super::devices::NewDevice;
 use super::{check_location, key, opt_uuid, parse_uuid, CallingIdentity, Tx};
-use crate::list::{select_from, Filter};
+use crate::list::{col, select_from, Filter};
 use crate::{now_ms, ts, AuditMeta, PageRequest, Result, Store, StoreError};
 use patchbay_domain::calling::{workspace_licence_kind, MemberKind};
 use patchbay_domain::provisioning::WorkspaceLicence;
@@ -52,6 +52,18 @@ pub struct Workspace {
     pub created_at: jiff::Timestamp,
 }
 
+/// The list's order: `w.search_key` (the lower-cased name), `w.id`.
+impl crate::list::Keyed for Workspace {
+    const INTS: &'static [bool] = &[false, false];
+    fn cursor(&self) -> crate::list::Cursor {
+        use crate::list::KeyValue::Text;
+        crate::list::Cursor(vec![
+            Text(key(&self.fields.display_name)),
+            Text(self.id.to_string()),
+        ])
+    }
+}
+
 impl Workspace {
     /// WSP-2: whether one more device may be added.
     pub fn may_add_device(&self) -> bool {
@@ -69,6 +81,15 @@ pub struct WorkspaceFilter {
     pub search: Option<String>,
     pub location: Option<LocationId>,
     pub room_type: Option<String>,
+    /// Exactly this capacity; `Some(None)`: none set.
+    pub capacity: Option<Option<i64>>,
+    /// The Webex calling type: `webexCalling` (a calling licence), `none`, or another type
+    /// stored as sent (`freeCalling` …).
+    pub calling: Option<String>,
+    /// `phones` or `collaborationDevices`.
+    pub supported_devices: Option<String>,
+    /// A filter no workspace here can match.
+    pub nothing: bool,
 }
 
 const COLUMNS: &str = "w.id, w.customer_id, w.display_name, w.location_id, w.room_type, w.capacity, w.license_kind, \
@@ -275,7 +296,31 @@ impl Store {
             )
             .contains_any(&["w.search_key"], f.search.as_deref())
             .eq("w.location_id", f.location.map(|l| l.to_string()))
-            .eq("w.room_type", f.room_type.clone());
+            .eq("w.room_type", f.room_type.clone())
+            .eq("w.supported_devices", f.supported_devices.clone())
+            .when(f.nothing, sea_query::Expr::cust("1 = 0"));
+        let filter = match f.capacity {
+            Some(Some(c)) => filter.and(col("w.capacity").eq(c)),
+            Some(None) => filter.and(col("w.capacity").is_null()),
+            None => filter,
+        };
+        let licensed = || col("w.license_kind").ne("");
+        let filter = match f.calling.as_deref() {
+            Some("webexCalling") => filter.and(licensed()),
+            Some("none") => filter.and(
+                sea_query::Cond::all().add(licensed().not()).add(
+                    sea_query::Cond::any()
+                        .add(col("w.calling_type").eq("none"))
+                        .add(col("w.calling_type").eq("webexCalling")),
+                ),
+            ),
+            Some(other) => filter.and(
+                sea_query::Cond::all()
+                    .add(licensed().not())
+                    .add(col("w.calling_type").eq(other.to_string())),
+            ),
+            None => filter,
+        };
         super::page_of(
             self,
             select(),

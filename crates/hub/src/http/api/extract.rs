@@ -223,17 +223,20 @@ impl<Q: utoipa::IntoParams> DocInput for ApiQuery<Q> {
 pub const MAX_PAGE: i64 = patchbay_store::PageRequest::MAX;
 pub const MAX_START: i64 = 1_000_000_000;
 
-/// Webex paging: `max` items from offset `start` (the offset the `Link` header's next URL
-/// carries).
+/// Webex paging: `max` items from offset `start`, or after `cursor` — what the `Link` header's
+/// next URL carries; follow it rather than computing either.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Paging {
     /// Page size.
     #[param(minimum = 1, maximum = 1000)]
     pub max: Option<i64>,
-    /// Offset of the first item; follow the `Link: rel="next"` header rather than computing it.
+    /// Offset of the first item.
     #[param(minimum = 0, maximum = 1000000000)]
     pub start: Option<i64>,
+    /// Where the page starts in the list's order (keyset paging: items deleted during the walk
+    /// shift nothing). Opaque: taken from the next URL of the `Link` header.
+    pub cursor: Option<String>,
 }
 
 impl Paging {
@@ -249,6 +252,13 @@ impl Paging {
                         max: MAX_PAGE,
                     },
                 ));
+            }
+        }
+        if let Some(c) = self.cursor.as_deref() {
+            if patchbay_store::list::Cursor::decode(c).is_none() {
+                errors.push(FieldError::new("cursor", Rule::Invalid));
+            } else if self.start.is_some_and(|s| s != 0) {
+                errors.push(FieldError::new("start", Rule::NotAllowed));
             }
         }
         if let Some(s) = self.start {
@@ -270,7 +280,15 @@ impl Paging {
     }
 
     pub fn page(&self, default_max: i64) -> patchbay_store::PageRequest {
-        patchbay_store::PageRequest::new(self.start.unwrap_or(0), self.max.unwrap_or(default_max))
+        let max = self.max.unwrap_or(default_max);
+        match self
+            .cursor
+            .as_deref()
+            .and_then(patchbay_store::list::Cursor::decode)
+        {
+            Some(c) => patchbay_store::PageRequest::after(c, max),
+            None => patchbay_store::PageRequest::new(self.start.unwrap_or(0), max),
+        }
     }
 }
 
@@ -285,13 +303,26 @@ pub struct ListUrl {
 impl ListUrl {
     /// `<https://host/path?…&start=N&max=M>; rel="next"`: every other parameter as given.
     pub fn next(&self, start: i64, max: i64) -> Option<HeaderValue> {
+        self.link(("start", start.to_string()), max)
+    }
+
+    /// The next page's link after `cursor` (keyset paging).
+    pub fn next_after(
+        &self,
+        cursor: &patchbay_store::list::Cursor,
+        max: i64,
+    ) -> Option<HeaderValue> {
+        self.link(("cursor", cursor.encode()), max)
+    }
+
+    fn link(&self, (name, value): (&str, String), max: i64) -> Option<HeaderValue> {
         let mut pairs: Vec<(String, String)> = self
             .pairs
             .iter()
-            .filter(|(k, _)| k != "start" && k != "max")
+            .filter(|(k, _)| k != "start" && k != "max" && k != "cursor")
             .cloned()
             .collect();
-        pairs.push(("start".into(), start.to_string()));
+        pairs.push((name.into(), value));
         pairs.push(("max".into(), max.to_string()));
         let query = url::form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)

@@ -70,6 +70,28 @@ impl<T, K> Paged<T, K> {
         Self::at(&q.url, page, items, total)
     }
 
+    /// The page `q` asked for, whose next page starts after `last` (the key of its last item):
+    /// the `Link` carries a cursor, so items deleted during the walk shift nothing.
+    pub fn keyed<Q, C: SortColumns>(
+        q: &ListQuery<Q, C>,
+        default_max: i64,
+        items: Vec<T>,
+        total: i64,
+        last: Option<patchbay_store::list::Cursor>,
+    ) -> Self {
+        let page = q.page(default_max);
+        let shown = items.len() as i64;
+        let next = match last {
+            Some(c) if shown > 0 && page.start + shown < total => q.url.next_after(&c, page.max),
+            _ => None,
+        };
+        Self {
+            items,
+            next,
+            key: PhantomData,
+        }
+    }
+
     pub fn at(url: &ListUrl, page: patchbay_store::PageRequest, items: Vec<T>, total: i64) -> Self {
         let shown = items.len() as i64;
         let next = (shown > 0 && page.start + shown < total)
@@ -126,6 +148,23 @@ impl<T> Linked<T> {
         let next = (shown > 0 && page.start + shown < total)
             .then(|| q.url.next(page.start + shown, page.max))
             .flatten();
+        Self { body, next }
+    }
+
+    /// [`Linked::new`] whose next page starts after `last` (keyset paging, see [`Paged::keyed`]).
+    pub fn keyed<Q, C: SortColumns>(
+        q: &ListQuery<Q, C>,
+        default_max: i64,
+        body: T,
+        shown: i64,
+        total: i64,
+        last: Option<patchbay_store::list::Cursor>,
+    ) -> Self {
+        let page = q.page(default_max);
+        let next = match last {
+            Some(c) if shown > 0 && page.start + shown < total => q.url.next_after(&c, page.max),
+            _ => None,
+        };
         Self { body, next }
     }
 }

@@ -17,6 +17,7 @@ use patchbay_domain::calling::{activation_code_from, MemberKind, ACTIVATION_CODE
 use patchbay_domain::provisioning::normalise_mac;
 use patchbay_domain::{Capability, CustomerId, DeviceId, LocationId, Rule};
 use patchbay_store::calling::devices::{Device, DeviceFilter};
+use patchbay_store::list::Keyed;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -229,6 +230,16 @@ pub struct DeviceQuery {
     /// `phone` (every device here is one); another type lists nothing.
     #[serde(rename = "type")]
     pub kind: Option<String>,
+    /// Properties no device here has (a workspace location, tags, a serial, software, an
+    /// upgrade channel, error codes, capabilities, permissions): any value lists nothing.
+    pub workspace_location_id: Option<String>,
+    pub tag: Option<String>,
+    pub serial: Option<String>,
+    pub software: Option<String>,
+    pub upgrade_channel: Option<String>,
+    pub error_code: Option<String>,
+    pub capability: Option<String>,
+    pub permission: Option<String>,
 }
 
 async fn list(
@@ -259,16 +270,29 @@ async fn list(
         status: q.connection_status.clone().filter(|s| !s.is_empty()),
         line_of: None,
     };
-    // Every device here is a phone: another type lists nothing.
+    // Every device here is a phone: another type lists nothing; so do the properties no device
+    // here has.
+    let absent = [
+        &q.workspace_location_id,
+        &q.tag,
+        &q.serial,
+        &q.software,
+        &q.upgrade_channel,
+        &q.error_code,
+        &q.capability,
+        &q.permission,
+    ];
     if q.kind
         .as_deref()
         .is_some_and(|k| !k.is_empty() && k != "phone")
+        || absent.into_iter().any(|v| super::text_param(v).is_some())
     {
         return Ok(Paged::new(&lq, super::DEFAULT_MAX, Vec::new(), 0));
     }
     let (rows, total) = state.store.list_devices(customer, &filter, page).await?;
+    let last = rows.last().map(Keyed::cursor);
     let items = rows.into_iter().map(DeviceJson::from).collect();
-    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
+    Ok(Paged::keyed(&lq, super::DEFAULT_MAX, items, total, last))
 }
 
 /// The device behind a path id (Webex id or uuid), if the caller may see its customer.

@@ -17,6 +17,7 @@ use patchbay_domain::provisioning::{parse_webex_text, webex_id_text};
 use patchbay_domain::{Capability, CustomerId, Rule};
 use patchbay_store::calling::people::PersonFilter;
 use patchbay_store::calling::Licence;
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -155,6 +156,7 @@ async fn one(
     let page = lq.page(super::DEFAULT_MAX);
     let (people, total) = state.store.list_people(customer, &filter, page).await?;
     let shown = people.len() as i64;
+    let last = people.last().map(Keyed::cursor);
     body.users = Some(
         people
             .into_iter()
@@ -166,7 +168,14 @@ async fn one(
             })
             .collect(),
     );
-    Ok(Linked::new(&lq, super::DEFAULT_MAX, body, shown, total))
+    Ok(Linked::keyed(
+        &lq,
+        super::DEFAULT_MAX,
+        body,
+        shown,
+        total,
+        last,
+    ))
 }
 
 /// Units of each calling licence a customer holds (provider side).

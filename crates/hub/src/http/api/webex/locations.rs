@@ -14,6 +14,7 @@ use axum::http::Method;
 use axum::Json;
 use patchbay_domain::{Capability, LocationId};
 use patchbay_store::calling::locations::{Address, Location, LocationFilter, LocationWrite};
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -186,8 +187,9 @@ async fn list(
             page,
         )
         .await?;
+    let last = rows.last().map(Keyed::cursor);
     let items = rows.into_iter().map(LocationJson::from).collect();
-    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
+    Ok(Paged::keyed(&lq, super::DEFAULT_MAX, items, total, last))
 }
 
 async fn create(

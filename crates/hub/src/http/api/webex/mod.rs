@@ -89,6 +89,11 @@ pub fn flag_param(field: &'static str, v: Option<&str>) -> Result<Option<bool>, 
     }
 }
 
+/// A query value that is not blank, trimmed.
+pub fn text_param(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// One of `allowed` (exactly as Webex spells it), or a field error listing them.
 pub fn choice<'a>(
     field: &'static str,

@@ -18,6 +18,7 @@ use patchbay_domain::calling::{normalise_e164, MemberKind, NumberKind};
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, LocationId, Rule};
 use patchbay_store::calling::number_entries::{EntryCounts, EntryFilter, EntryOrder, NumberEntry};
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -468,9 +469,19 @@ async fn list_numbers(
         .store
         .list_number_entries(customer, &filter, order, page, details)
         .await?;
+    // Keyset links follow the entry order; another order pages by offset.
+    let last = rows
+        .last()
+        .filter(|_| order == EntryOrder::Entry)
+        .map(Keyed::cursor);
+    let keyed = last.is_some();
     let items = rows.into_iter().map(NumberJson::from).collect();
     Ok(PagedWith {
-        page: Paged::new(lq, super::DEFAULT_MAX, items, total),
+        page: if keyed {
+            Paged::keyed(lq, super::DEFAULT_MAX, items, total, last)
+        } else {
+            Paged::new(lq, super::DEFAULT_MAX, items, total)
+        },
         beside: counts.map(NumberCountJson::from),
     })
 }

@@ -17,6 +17,7 @@ use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, LocationId, PersonId, Rule};
 use patchbay_store::calling::people::{Person, PersonFilter, PersonWrite};
 use patchbay_store::calling::CallingIdentity;
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, utoipa::ToSchema)]
@@ -48,7 +49,9 @@ pub struct PersonJson {
     pub created: String,
     #[serde(rename = "type")]
     pub kind: &'static str,
-    pub status: &'static str,
+    /// Absent with `excludeStatus=true`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<&'static str>,
     pub login_enabled: bool,
     pub invite_pending: bool,
     #[serde(skip_serializing_if = "String::is_empty")]
@@ -142,7 +145,7 @@ impl From<Person> for PersonJson {
                 .collect(),
             created: iso(p.created_at),
             kind: "person",
-            status: "active",
+            status: Some("active"),
             login_enabled: true,
             invite_pending: false,
             nick_name: profile.nick_name,
@@ -316,8 +319,14 @@ pub struct PeopleQuery {
     /// Comma-separated person ids.
     pub id: Option<String>,
     pub location_id: Option<String>,
-    /// Accepted for Webex clients: the calling fields are always returned.
-    pub calling_data: Option<bool>,
+    /// Accepted for Webex clients (any case): the calling fields are always returned.
+    #[param(value_type = Option<bool>)]
+    pub calling_data: Option<String>,
+    /// Administrator roles: nobody here holds one, so any value matches nobody.
+    pub roles: Option<String>,
+    /// `true` leaves `status` out of each person.
+    #[param(value_type = Option<bool>)]
+    pub exclude_status: Option<String>,
 }
 
 async fn list(
@@ -327,6 +336,11 @@ async fn list(
 ) -> ApiResult<Paged<PersonJson>> {
     let q = &lq.filter;
     let customer = org(&state, &caller, q.org_id.as_deref()).await?;
+    super::flag_param("callingData", q.calling_data.as_deref())?;
+    let exclude_status = super::flag_param("excludeStatus", q.exclude_status.as_deref())?;
+    if super::text_param(&q.roles).is_some() {
+        return Ok(Paged::new(&lq, super::DEFAULT_MAX, Vec::new(), 0));
+    }
     let ids =
         q.id.as_deref()
             .unwrap_or("")
@@ -353,8 +367,18 @@ async fn list(
             page,
         )
         .await?;
-    let items = rows.into_iter().map(PersonJson::from).collect();
-    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
+    let last = rows.last().map(Keyed::cursor);
+    let items = rows
+        .into_iter()
+        .map(PersonJson::from)
+        .map(|mut p| {
+            if exclude_status == Some(true) {
+                p.status = None;
+            }
+            p
+        })
+        .collect();
+    Ok(Paged::keyed(&lq, super::DEFAULT_MAX, items, total, last))
 }
 
 async fn create(

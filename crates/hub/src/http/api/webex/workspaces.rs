@@ -5,7 +5,7 @@ use super::licenses::{licence_of, licence_wid};
 use super::people::org_for_create;
 use super::resource::{self, Acting, Resource};
 use super::OrgQuery;
-use super::{field_id, iso, org_wid, wid};
+use super::{choice, field_id, flag_param, iso, org_wid, text_param, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, Paged};
@@ -15,11 +15,12 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::calling::{workspace_licence_kind, workspace_licence_of};
+use patchbay_domain::calling::{workspace_licence_kind, workspace_licence_of, ROOM_TYPES};
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, LocationId, Rule, WorkspaceId};
 use patchbay_store::calling::workspaces::{Workspace, WorkspaceFilter, WorkspaceWrite};
 use patchbay_store::calling::CallingIdentity;
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Serialize, Deserialize, Default, utoipa::ToSchema)]
@@ -216,18 +217,152 @@ const BODY_NAMES: [(&str, &str); 3] = [
     ("phoneNumbers", "calling.webexCalling.phoneNumber"),
 ];
 
-/// Workspace filters (Webex `GET /v1/workspaces`).
+/// Workspace filters (Webex `GET /v1/workspaces`): every filter Webex documents is applied or
+/// refused. Properties no workspace here has (a workspace location or floor, a calendar, hosted
+/// meetings, a device platform, planned maintenance) match nothing when asked for.
 #[derive(Debug, Deserialize, Default, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkspaceQuery {
     /// The customer to act on.
     pub org_id: Option<String>,
-    /// The workspace's name, exactly.
+    /// The workspace's name, exactly (case-insensitive).
     pub display_name: Option<String>,
     pub location_id: Option<String>,
     /// Room type.
     #[serde(rename = "type")]
+    #[param(rename = "type", schema_with = room_type_schema)]
     pub room_type: Option<String>,
+    /// Exactly this capacity; `-1`: workspaces with none set.
+    #[param(value_type = Option<i64>, minimum = -1)]
+    pub capacity: Option<String>,
+    /// `webexCalling` (a calling licence), `none`, or another Webex calling type.
+    #[param(schema_with = calling_schema)]
+    pub calling: Option<String>,
+    #[param(schema_with = supported_devices_schema)]
+    pub supported_devices: Option<String>,
+    /// No workspace here has a workspace location: any value matches nothing.
+    pub workspace_location_id: Option<String>,
+    /// No workspace here has a floor: any value matches nothing.
+    pub floor_id: Option<String>,
+    /// `none` (every workspace here); `google` or `microsoft` match nothing.
+    #[param(schema_with = calendar_schema)]
+    pub calendar: Option<String>,
+    /// `true` matches nothing (no device-hosted meetings here).
+    #[param(value_type = Option<bool>)]
+    pub device_hosted_meetings_enabled: Option<String>,
+    /// No workspace here has a device platform: any value matches nothing.
+    #[param(schema_with = device_platform_schema)]
+    pub device_platform: Option<String>,
+    /// `off` (every workspace here); `on` or `upcoming` match nothing.
+    #[param(schema_with = maintenance_schema)]
+    pub planned_maintenance: Option<String>,
+    /// Not supported: workspace health is not computed here.
+    pub health_level: Option<String>,
+    /// Only `false`: devices are listed at `/v1/devices?workspaceId=`.
+    #[param(value_type = Option<bool>)]
+    pub include_devices: Option<String>,
+    /// Only `false`: workspaces here have no capability map.
+    #[param(value_type = Option<bool>)]
+    pub include_capabilities: Option<String>,
+    /// Not supported: workspaces here have no custom attributes.
+    pub custom_attribute: Option<String>,
+}
+
+const CALLING_TYPES: [&str; 6] = [
+    "freeCalling",
+    "hybridCalling",
+    "webexCalling",
+    "webexEdgeForDevices",
+    "thirdPartySipCalling",
+    "none",
+];
+
+crate::schema_fn! {
+    room_type_schema => crate::http::api::schema::one_of(ROOM_TYPES);
+    calling_schema => crate::http::api::schema::one_of(CALLING_TYPES);
+    supported_devices_schema => crate::http::api::schema::one_of(["phones", "collaborationDevices"]);
+    calendar_schema => crate::http::api::schema::one_of(["none", "google", "microsoft"]);
+    device_platform_schema => crate::http::api::schema::one_of(["cisco", "microsoftTeamsRoom"]);
+    maintenance_schema => crate::http::api::schema::one_of(["off", "on", "upcoming"]);
+}
+
+/// The store filter of a workspace query.
+fn workspace_filter(q: &WorkspaceQuery) -> Result<WorkspaceFilter, AppError> {
+    let text = text_param;
+    for (field, v) in [
+        ("healthLevel", &q.health_level),
+        ("customAttribute", &q.custom_attribute),
+    ] {
+        if text(v).is_some() {
+            return Err(AppError::field(field, Rule::Unsupported));
+        }
+    }
+    for (field, v) in [
+        ("includeDevices", &q.include_devices),
+        ("includeCapabilities", &q.include_capabilities),
+    ] {
+        if flag_param(field, v.as_deref())? == Some(true) {
+            return Err(AppError::field(field, Rule::Unsupported));
+        }
+    }
+    let location = match text(&q.location_id) {
+        Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
+        None => None,
+    };
+    let capacity = match text(&q.capacity) {
+        None => None,
+        Some(raw) => match raw.parse::<i64>() {
+            Ok(-1) => Some(None),
+            Ok(c) if c >= 0 => Some(Some(c)),
+            _ => {
+                return Err(AppError::field(
+                    "capacity",
+                    Rule::Range {
+                        min: -1,
+                        max: i64::MAX,
+                    },
+                ))
+            }
+        },
+    };
+    let mut nothing = text(&q.workspace_location_id).is_some() || text(&q.floor_id).is_some();
+    nothing |= choice(
+        "calendar",
+        q.calendar.as_deref(),
+        &["none", "google", "microsoft"],
+    )?
+    .is_some_and(|c| c != "none");
+    nothing |= flag_param(
+        "deviceHostedMeetingsEnabled",
+        q.device_hosted_meetings_enabled.as_deref(),
+    )? == Some(true);
+    nothing |= choice(
+        "devicePlatform",
+        q.device_platform.as_deref(),
+        &["cisco", "microsoftTeamsRoom"],
+    )?
+    .is_some();
+    nothing |= choice(
+        "plannedMaintenance",
+        q.planned_maintenance.as_deref(),
+        &["off", "on", "upcoming"],
+    )?
+    .is_some_and(|m| m != "off");
+    Ok(WorkspaceFilter {
+        display_name: q.display_name.clone(),
+        search: None,
+        location,
+        room_type: choice("type", q.room_type.as_deref(), &ROOM_TYPES)?.map(str::to_string),
+        capacity,
+        calling: choice("calling", q.calling.as_deref(), &CALLING_TYPES)?.map(str::to_string),
+        supported_devices: choice(
+            "supportedDevices",
+            q.supported_devices.as_deref(),
+            &["phones", "collaborationDevices"],
+        )?
+        .map(str::to_string),
+        nothing,
+    })
 }
 
 async fn list(
@@ -235,28 +370,13 @@ async fn list(
     caller: Caller,
     lq: ListQuery<WorkspaceQuery>,
 ) -> ApiResult<Paged<WorkspaceJson>> {
-    let q = &lq.filter;
-    let customer = org(&state, &caller, q.org_id.as_deref()).await?;
-    let location = match q.location_id.as_deref().filter(|s| !s.is_empty()) {
-        Some(raw) => Some(LocationId(field_id("locationId", "LOCATION", raw)?)),
-        None => None,
-    };
+    let customer = org(&state, &caller, lq.filter.org_id.as_deref()).await?;
+    let filter = workspace_filter(&lq.filter)?;
     let page = lq.page(super::DEFAULT_MAX);
-    let (rows, total) = state
-        .store
-        .list_workspaces(
-            customer,
-            &WorkspaceFilter {
-                display_name: q.display_name.clone(),
-                search: None,
-                location,
-                room_type: q.room_type.clone(),
-            },
-            page,
-        )
-        .await?;
+    let (rows, total) = state.store.list_workspaces(customer, &filter, page).await?;
+    let last = rows.last().map(Keyed::cursor);
     let items = rows.into_iter().map(WorkspaceJson::from).collect();
-    Ok(Paged::new(&lq, super::DEFAULT_MAX, items, total))
+    Ok(Paged::keyed(&lq, super::DEFAULT_MAX, items, total, last))
 }
 
 async fn create(

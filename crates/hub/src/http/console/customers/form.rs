@@ -134,7 +134,10 @@ pub(super) async fn assignable(
             created_by: supervisor.then_some(caller.account.id),
             ..Default::default()
         };
-        let (items, _) = state.store.list_accounts(&filter, None, page).await?;
+        let (items, _) = state
+            .store
+            .list_accounts(&filter, None, page.clone())
+            .await?;
         out.extend(items.into_iter().map(|a| {
             let label = format!("{} ({})", a.fields.login_name, a.display_name());
             (a.id.to_string(), label)

@@ -12,6 +12,7 @@ use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::Json;
 use patchbay_store::calling::locations::{Location, LocationFilter};
+use patchbay_store::list::Keyed;
 use serde::{Deserialize, Serialize};
 
 /// Lists under `"locations"`.
@@ -87,8 +88,13 @@ pub(super) async fn list(
         .store
         .list_locations(customer, &filter, lq.page(DEFAULT_MAX))
         .await?;
+    // Keyset links follow the ascending order; `desc` pages by offset.
+    let last = rows.last().filter(|_| !descending).map(Keyed::cursor);
     let items = rows.into_iter().map(Into::into).collect();
-    Ok(Paged::new(&lq, DEFAULT_MAX, items, total))
+    Ok(match last {
+        Some(_) => Paged::keyed(&lq, DEFAULT_MAX, items, total, last),
+        None => Paged::new(&lq, DEFAULT_MAX, items, total),
+    })
 }
 
 pub(super) async fn one(
