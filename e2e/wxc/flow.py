@@ -14,11 +14,15 @@ Environment:
   PATCHBAY_WXC_TRACE=FILE     write every request/response as JSON lines to FILE
 
 The flow (docs/wxc_sdk-contract.md describes every request and response):
-  licences -> location -> numbers -> person -> validate MACs -> generate SIP password ->
-  supported devices -> workspace (professional licence) -> device by MAC (generic, customer-managed)
-  -> SIP credentials (owner.sipUserName, owner.linePort, proxy.outboundProxy) -> members /
-  availableMembers / update members -> list devices with paging -> activation code -> delete device
-  -> partner-managed device with password -> update its password -> errors -> clean-up.
+  the token's own account (people/me) -> organisations -> licences -> location (with coordinates;
+  also as the calling configuration lists it) -> numbers -> people (directory fields, update, their
+  numbers) -> validate MACs -> generate SIP password -> supported devices -> workspace (professional
+  licence) and its numbers -> number filters and counts -> licence details and holders -> device by
+  MAC (generic, customer-managed) -> SIP credentials (owner.sipUserName, owner.linePort,
+  proxy.outboundProxy) -> device settings and applyChanges -> members / availableMembers (and their
+  count) / update members -> list devices with paging; the workspace's devices -> activation code
+  -> delete device -> partner-managed device with password -> update its password -> errors -> a
+  workspace with only a name -> clean-up.
 
 Prints one line per check and ends with the plain line 'N passed, N failed'; exits 1 on any failure.
 """
@@ -42,11 +46,22 @@ import uuid
 from typing import Any, Callable, Optional
 
 from wxc_sdk import WebexSimpleApi
-from wxc_sdk.common import NumberState, PrimaryOrShared, UserType
+from wxc_sdk.common import (
+    DeviceCustomization,
+    DeviceCustomizations,
+    NumberState,
+    OwnerType,
+    PrimaryOrShared,
+    TelephonyType,
+    UserLicenseType,
+    UserType,
+)
 from wxc_sdk.devices import Device
-from wxc_sdk.licenses import License
+from wxc_sdk.licenses import License, LicenseUser
+from wxc_sdk.locations import Location
 from wxc_sdk.people import Person
 from wxc_sdk.rest import ErrorDetail, RestError, RestSession
+from wxc_sdk.telephony import NumberListPhoneNumber, NumberListPhoneNumberType, NumberType
 from wxc_sdk.telephony.devices import (
     DeviceManagedBy,
     DeviceMember,
@@ -77,7 +92,11 @@ ID_TYPES = {
     'workspace': 'PLACE',
     'device': 'DEVICE',
     'license': 'LICENSE',
+    'organization': 'ORGANIZATION',
 }
+
+# Webex licence codes inside licence ids (License.lic_type).
+LIC_CODES = {LIC_PROFESSIONAL: 'BCSTD', LIC_BASIC: 'BCBASIC', LIC_WORKSPACES: 'BCWS'}
 
 
 class Prerequisite(Exception):
@@ -105,6 +124,8 @@ class Flow:
         # French geographic numbers (+33 1 xx xx xx xx); the location is in FR.
         n0 = rnd.randrange(10_000_000, 99_999_000)
         self.numbers = [f'+331{n0 + i:08d}' for i in range(3)]
+        # and a French toll-free number (+33 800 xx xx xx), added INACTIVE
+        self.tollfree = f'+33800{rnd.randrange(0, 1_000_000):06d}'
 
     # ------------------------------------------------------------------ harness
     def check(self, name: str, fn: Callable[[], Any]) -> Any:
@@ -148,6 +169,19 @@ class Flow:
         assert m, f'{kind} id decodes to {text!r}, expected ciscospark://<region>/<TYPE>/<uuid>'
         assert m.group(1) == ID_TYPES[kind], f'{kind} id has type {m.group(1)}, expected {ID_TYPES[kind]}'
         assert '=' not in webex_id, f'{kind} id {webex_id!r} carries base64 padding'
+
+    @staticmethod
+    def uuid_of(webex_id: Optional[str]) -> Optional[str]:
+        """The <uuid> of a Webex id (base64 'ciscospark://<region>/<TYPE>/<uuid>'), or the value as
+        it is (an orgId may be given as the customer's plain id)."""
+        if not webex_id:
+            return None
+        try:
+            text = base64.b64decode(webex_id + '=' * (-len(webex_id) % 4), validate=True).decode()
+        except Exception:  # not base64: a plain id
+            return webex_id
+        m = re.fullmatch(r'ciscospark://[^/]+/[A-Z_]+/([^/]+)', text)
+        return m.group(1) if m else webex_id
 
     def expect_error(self, status: int, fn: Callable[[], Any]) -> ErrorDetail:
         try:
@@ -200,6 +234,46 @@ class Flow:
         ctx = self.ctx
         print(f'wxc_sdk flow against {self.base} (run {self.run}, org {org or "(token default)"})')
 
+        # -- the token's own account and the organisations it may act on ---------------------
+        def me():
+            person: Person = api.people.me()
+            self.assert_id('person', person.person_id)
+            assert person.display_name and person.user_name, person
+            # roles carries the Patchbay role; only a customer administrator belongs to an
+            # organisation (provider accounts act on the organisations they are given)
+            customer_admin = 'customer-admin' in (person.roles or [])
+            assert (person.org_id is not None) == customer_admin, (person.roles, person.org_id)
+            if person.org_id:
+                self.assert_id('organization', person.org_id)
+                if org:
+                    assert self.uuid_of(org) == self.uuid_of(person.org_id), \
+                        f'PATCHBAY_ORG_ID {org} is not the account\'s organisation {person.org_id}'
+            assert api.people.me(calling_data=True).person_id == person.person_id
+            ctx['me_org'] = person.org_id
+            ctx['me_checked'] = True
+        self.check('GET /people/me: the token\'s own account (orgId only for a customer administrator)', me)
+
+        def organizations():
+            self.need('me_checked')
+            orgs = api.organizations.list()
+            assert orgs, 'no organisation listed'
+            for o in orgs:
+                self.assert_id('organization', o.org_id)
+                assert o.display_name and o.created, o
+            by_uuid = {self.uuid_of(o.org_id): o for o in orgs}
+            if ctx['me_org']:
+                assert [o.org_id for o in orgs] == [ctx['me_org']], \
+                    f'a customer administrator sees exactly their organisation: {orgs}'
+            if org:
+                assert self.uuid_of(org) in by_uuid, f'PATCHBAY_ORG_ID {org} not among {list(by_uuid)}'
+            acting = by_uuid[self.uuid_of(org)] if org else (orgs[0] if len(orgs) == 1 else None)
+            for o in orgs[:3]:
+                one = api.organizations.details(o.org_id)
+                assert one.org_id == o.org_id and one.display_name == o.display_name, one
+            ctx['orgs'] = orgs
+            ctx['acting_org'] = acting.org_id if acting else None
+        self.check('GET /organizations and /organizations/{id}: the customers the token may act on', organizations)
+
         # -- licences -------------------------------------------------------------------------
         def licences():
             lics: list[License] = api.licenses.list(org_id=org)
@@ -210,10 +284,13 @@ class Flow:
                 assert lic.webex_calling, name
                 assert lic.total_units >= lic.consumed_units >= 0, f'{name}: units {lic.consumed_units}/{lic.total_units}'
             prof = by_name[LIC_PROFESSIONAL]
-            assert prof.total_units - prof.consumed_units >= 2, 'need 2 free professional licences'
+            # two people and a workspace
+            assert prof.total_units - prof.consumed_units >= 3, 'need 3 free professional licences'
             self.assert_id('license', prof.license_id)
             ctx['lic_prof'] = prof.license_id
             ctx['lic_ws'] = by_name[LIC_WORKSPACES].license_id
+            ctx['lic_basic'] = by_name[LIC_BASIC].license_id
+            ctx['lic_prof_before'] = prof
         self.check('GET /licenses: Professional, Workspaces and Basic calling licences', licences)
 
         # -- location -------------------------------------------------------------------------
@@ -223,7 +300,8 @@ class Flow:
             loc_id = api.locations.create(
                 name=loc_name, time_zone='Europe/Paris', preferred_language='fr_fr',
                 announcement_language='fr_fr', address1='1 rue de la Paix', city='Paris',
-                state='Île-de-France', postal_code='75002', country='FR', org_id=org)
+                state='Île-de-France', postal_code='75002', country='FR', latitude='48.8687',
+                longitude='2.3317', org_id=org)
             self.assert_id('location', loc_id)
             ctx['location'] = loc_id
         self.check('POST /locations returns the new id', create_location)
@@ -234,10 +312,32 @@ class Flow:
             assert loc.location_id == loc_id and loc.name == loc_name, loc
             assert loc.address and loc.address.country == 'FR' and loc.address.city == 'Paris', loc.address
             assert loc.time_zone == 'Europe/Paris', loc.time_zone
+            assert (loc.latitude, loc.longitude) == (48.8687, 2.3317), (loc.latitude, loc.longitude)
             listed = [x for x in api.locations.list(name=loc_name, org_id=org)]
             assert [x.location_id for x in listed if x.name == loc_name] == [loc_id], listed
             assert api.locations.by_name(loc_name, org_id=org).location_id == loc_id
-        self.check('GET /locations/{id} and GET /locations?name=', read_location)
+        self.check('GET /locations/{id} (latitude/longitude as floats) and GET /locations?name=', read_location)
+
+        def move_location():
+            loc_id = self.need('location')
+            api.locations.update(location_id=loc_id, settings=Location(latitude=48.8566, longitude=2.3522),
+                                 org_id=org)
+            loc = api.locations.details(location_id=loc_id, org_id=org)
+            assert (loc.latitude, loc.longitude) == (48.8566, 2.3522), (loc.latitude, loc.longitude)
+            assert loc.name == loc_name and loc.address and loc.address.city == 'Paris', loc
+        self.check('PUT /locations/{id} {latitude, longitude} keeps the rest', move_location)
+
+        def telephony_locations():
+            loc_id = self.need('location')
+            listed = list(api.telephony.location.list(name=loc_name, org_id=org))
+            assert [x.location_id for x in listed if x.name == loc_name] == [loc_id], listed
+            everything = [x.location_id for x in api.telephony.location.list(org_id=org)]
+            assert loc_id in everything, everything
+            one = api.telephony.location.details(location_id=loc_id, org_id=org)
+            assert one.location_id == loc_id and one.name == loc_name, one
+            assert one.announcement_language == 'fr_fr', one.announcement_language
+        self.check('GET /telephony/config/locations?name= (key locations) and /telephony/config/locations/{id}',
+                   telephony_locations)
 
         # -- numbers --------------------------------------------------------------------------
         def add_numbers():
@@ -254,7 +354,17 @@ class Flow:
                 assert n.main_number is False and n.toll_free_number is False, n
                 assert n.owner is None, f'{number} should be unassigned: {n.owner}'
             ctx['numbers_added'] = True
-        self.check('POST /telephony/config/locations/{id}/numbers, GET /telephony/config/numbers', add_numbers)
+            # the SDK's default state is INACTIVE
+            api.telephony.location.number.add(
+                location_id=loc_id, phone_numbers=[self.tollfree], number_type=TelephoneNumberType.tollfree,
+                org_id=org)
+            ctx['tollfree_added'] = True
+            tf = list(api.telephony.phone_numbers(phone_number=self.tollfree, org_id=org))
+            assert [n.phone_number for n in tf] == [self.tollfree], tf
+            assert tf[0].state == NumberState.inactive and tf[0].toll_free_number is True, tf[0]
+            assert tf[0].included_telephony_types == TelephonyType.pstn_number, tf[0]
+        self.check('POST /telephony/config/locations/{id}/numbers (DID active, toll-free inactive), '
+                   'GET /telephony/config/numbers', add_numbers)
 
         # -- person ---------------------------------------------------------------------------
         email = f'wxc-e2e-{self.run}@example.com'
@@ -263,14 +373,16 @@ class Flow:
             loc_id, lic = self.need('location', 'lic_prof')
             settings = Person(emails=[email], display_name=f'Wxc E2e{self.run}', first_name='Wxc',
                               last_name=f'E2e{self.run}', location_id=loc_id, extension=self.extensions[0],
-                              licenses=[lic], org_id=org)
+                              licenses=[lic], org_id=org, title='Engineer', department='Voice',
+                              nick_name='Wix')
             person = api.people.create(settings=settings, calling_data=True)
             self.assert_id('person', person.person_id)
             assert person.emails == [email], person.emails
             assert lic in (person.licenses or []), person.licenses
             assert person.location_id == loc_id, person.location_id
+            assert (person.title, person.department, person.nick_name) == ('Engineer', 'Voice', 'Wix'), person
             ctx['person'] = person.person_id
-        self.check('POST /people with a professional calling licence', create_person)
+        self.check('POST /people with a professional calling licence, title, department, nickName', create_person)
 
         def list_people():
             pid = self.need('person')
@@ -279,9 +391,53 @@ class Flow:
             p = found[0]
             assert p.extension == self.extensions[0], p.extension
             assert p.display_name == f'Wxc E2e{self.run}', p.display_name
+            assert (p.title, p.department, p.nick_name) == ('Engineer', 'Voice', 'Wix'), p
             d = api.people.details(person_id=pid, calling_data=True)
             assert d.person_id == pid and d.emails == [email], d
+            assert (d.title, d.department, d.nick_name) == ('Engineer', 'Voice', 'Wix'), d
+            if ctx.get('acting_org'):
+                assert d.org_id == ctx['acting_org'], (d.org_id, ctx['acting_org'])
         self.check('GET /people?email=&callingData=true and GET /people/{id}', list_people)
+
+        def update_person():
+            pid, lic = self.need('person', 'lic_prof')
+            # as Webex asks: read the person, change it, PUT it whole
+            p = api.people.details(person_id=pid, calling_data=True)
+            p.title = 'Architect'
+            p.department = 'Unified communications'
+            updated = api.people.update(person=p, calling_data=True)
+            assert updated.person_id == pid, updated
+            d = api.people.details(person_id=pid)
+            assert (d.title, d.department, d.nick_name) == ('Architect', 'Unified communications', 'Wix'), d
+            assert d.extension == self.extensions[0] and d.licenses == [lic], d
+            assert d.first_name == 'Wxc' and d.last_name == f'E2e{self.run}', d
+        self.check('PUT /people/{id} (the whole person, as read) keeps the directory and calling fields',
+                   update_person)
+
+        email2 = f'wxc-e2e-{self.run}-2@example.com'
+
+        def second_person():
+            loc_id, lic = self.need('location', 'lic_prof')
+            person = api.people.create(settings=Person(
+                emails=[email2], display_name=f'Wxc Second{self.run}', first_name='Wxc',
+                last_name=f'Second{self.run}', location_id=loc_id, extension=self.extensions[2],
+                licenses=[lic], org_id=org))
+            self.assert_id('person', person.person_id)
+            assert person.extension == self.extensions[2], person.extension
+            ctx['person2'] = person.person_id
+        self.check('POST /people: a second professional user with an extension only', second_person)
+
+        def person_numbers():
+            pid = self.need('person')
+            n = api.person_settings.numbers.read(person_id=pid, org_id=org)
+            assert n.distinctive_ring_enabled is False, n
+            assert len(n.phone_numbers) == 1, n.phone_numbers
+            one = n.phone_numbers[0]
+            assert one.primary is True and one.extension == self.extensions[0], one
+            assert one.direct_number is None, one
+            n = api.person_settings.numbers.read(person_id=pid, prefer_e164_format=True, org_id=org)
+            assert [x.extension for x in n.phone_numbers] == [self.extensions[0]], n
+        self.check('GET /people/{id}/features/numbers: the extension as the primary entry', person_numbers)
 
         # -- 1. validate MACs -----------------------------------------------------------------
         def validate_macs():
@@ -368,6 +524,159 @@ class Flow:
             assert owned[0].owner.owner_type == 'PLACE', owned[0].owner
         self.check('GET /workspaces/{id}, GET /workspaces?displayName=, number owned by the workspace', read_workspace)
 
+        def workspace_numbers():
+            ws_id, loc_id = self.need('workspace', 'location')
+            # the SDK calls …/features/numbers/ (trailing slash) with org_id= (not orgId)
+            n = api.workspace_settings.numbers.read(workspace_id=ws_id, org_id=org)
+            assert n.workspace.id == ws_id, n.workspace
+            assert n.location.id == loc_id and n.location.name == loc_name, n.location
+            self.assert_id('organization', n.organization.id)
+            if ctx.get('acting_org'):
+                assert n.organization.id == ctx['acting_org'], (n.organization, ctx['acting_org'])
+            assert len(n.phone_numbers) == 1, n.phone_numbers
+            one = n.phone_numbers[0]
+            assert one.external == self.numbers[0] and one.extension == self.extensions[1], one
+            assert one.primary is True, one
+        self.check('GET /workspaces/{id}/features/numbers/?org_id=: number, extension, location, organisation',
+                   workspace_numbers)
+
+        # -- number filters (all within this run's location) ----------------------------------
+        def number_key(n: NumberListPhoneNumber) -> str:
+            return n.phone_number or f'ext:{n.extension}'
+
+        def numbers_where(**filters) -> list[NumberListPhoneNumber]:
+            return list(api.telephony.phone_numbers(location_id=ctx['location'], org_id=org, **filters))
+
+        def number_filters():
+            self.need('location', 'numbers_added', 'tollfree_added', 'workspace', 'person', 'person2')
+            ws_id, pid, pid2 = ctx['workspace'], ctx['person'], ctx['person2']
+            n0, n1, n2 = self.numbers
+            tf = self.tollfree
+            e0, e2 = f'ext:{self.extensions[0]}', f'ext:{self.extensions[2]}'
+            every = {n0, n1, n2, tf, e0, e2}
+
+            def keys(**filters) -> set[str]:
+                return {number_key(n) for n in numbers_where(**filters)}
+
+            listed = numbers_where()
+            assert {number_key(n) for n in listed} == every, sorted(number_key(n) for n in listed)
+            for n in listed:
+                assert n.location.id == ctx['location'] and n.location.name == loc_name, n.location
+            by_key = {number_key(n): n for n in listed}
+            for k in (e0, e2):
+                assert by_key[k].phone_number is None and by_key[k].owner, by_key[k]
+                assert by_key[k].owner.owner_type == OwnerType.people, by_key[k].owner
+            assert by_key[e0].owner.owner_id == pid and by_key[e2].owner.owner_id == pid2, (by_key[e0], by_key[e2])
+            assert by_key[n0].extension == self.extensions[1], by_key[n0]
+
+            people_entries = numbers_where(owner_type=OwnerType.people)
+            assert {number_key(n) for n in people_entries} == {e0, e2}, people_entries
+            assert all(n.owner.owner_type == OwnerType.people for n in people_entries), people_entries
+            places = numbers_where(owner_type=OwnerType.place)
+            assert [number_key(n) for n in places] == [n0], places
+            assert places[0].owner.owner_type == OwnerType.place and places[0].owner.owner_id == ws_id, places
+            assert keys(owner_type=OwnerType.virtual_line) == set(), 'no virtual lines here'
+            assert keys(owner_name=f'e2e{self.run}') == {e0}, 'ownerName is contained, case-insensitive'
+            assert keys(owner_id=ws_id) == {n0}
+            assert keys(owner_id=pid2) == {e2}
+            assert keys(state=NumberState.inactive) == {tf}
+            assert keys(state=NumberState.active) == every - {tf}
+            extension_only = numbers_where(number_type=NumberType.extension)
+            assert {number_key(n) for n in extension_only} == {e0, e2}, extension_only
+            assert all(n.phone_number is None for n in extension_only), extension_only
+            with_number = numbers_where(number_type=NumberType.number)
+            assert {n.phone_number for n in with_number} == {n0, n1, n2, tf}, with_number
+            assert keys(extension=self.extensions[1]) == {n0}
+            assert keys(extension=self.extensions[0]) == {e0}
+            assert keys(phone_number=n1) == {n1}
+            toll_free = numbers_where(toll_free_numbers=True)
+            assert [n.phone_number for n in toll_free] == [tf] and toll_free[0].toll_free_number, toll_free
+            assert keys(toll_free_numbers=False) == every - {tf}
+            assert keys(included_telephony_type=TelephonyType.pstn_number) == {n0, n1, n2, tf}
+            assert keys(included_telephony_type=TelephonyType.mobile_number) == set()
+            assert keys(available=True) == {n1, n2, tf}
+            assert keys(available=False) == {n0, e0, e2}
+            assert keys(assigned=True) == {n0, e0, e2}
+            assert keys(assigned=False) == {n1, n2, tf}
+            assert keys(phone_number_type=NumberListPhoneNumberType.primary) == every
+            assert keys(phone_number_type=NumberListPhoneNumberType.fax) == set()
+            # properties no number here has: asked for, nothing; asked against, everything
+            for flag in ('service_number', 'reserved_number', 'elin_enabled', 'restricted_non_geo_numbers'):
+                assert keys(**{flag: True}) == set(), flag
+                assert keys(**{flag: False}) == every, flag
+            assert keys(details=True) == every
+            # order: by the holder's extension / last name (held first), by number (extension-only last)
+            ordered = [number_key(n) for n in numbers_where(order='extension')]
+            assert ordered[:3] == [e0, n0, e2], ordered
+            ordered = [number_key(n) for n in numbers_where(order='lastName')]
+            assert ordered[:3] == [e0, e2, n0], ordered
+            ordered = [number_key(n) for n in numbers_where(order='dn')]
+            assert set(ordered[-2:]) == {e0, e2}, ordered
+            # filters combine
+            assert keys(owner_type=OwnerType.people, extension=self.extensions[2]) == {e2}
+            assert keys(available=True, state=NumberState.active) == {n1, n2}
+        self.check('GET /telephony/config/numbers filters: ownerType, ownerName, ownerId, state, numberType, '
+                   'extension, tollFreeNumbers, includedTelephonyTypes, available/assigned, order …', number_filters)
+
+        def number_counts():
+            self.need('numbers_added', 'tollfree_added')
+            everything = list(api.telephony.phone_numbers(org_id=org))
+            d = api.telephony.phone_number_details(org_id=org)
+            assert d.total == len(everything), (d, len(everything))
+            assert d.extension_only == sum(1 for n in everything if n.phone_number is None), d
+            assert d.assigned == sum(1 for n in everything if n.owner), d
+            assert d.un_assigned == sum(1 for n in everything if n.phone_number and not n.owner), d
+            assert d.in_active == sum(1 for n in everything if n.state == NumberState.inactive), d
+            assert d.toll_free_numbers == sum(1 for n in everything if n.toll_free_number), d
+            assert d.mobile_number == sum(
+                1 for n in everything if n.included_telephony_types == TelephonyType.mobile_number), d
+            assert d.assigned + d.un_assigned == d.total, d
+            assert d.extension_only >= 2 and d.in_active >= 1 and d.toll_free_numbers >= 1, d
+        self.check('GET /telephony/config/numbers?details=true&max=1: the count object matches the list',
+                   number_counts)
+
+        # -- licence details and holders ------------------------------------------------------
+        def licence_details():
+            prof, before = self.need('lic_prof', 'lic_prof_before')
+            self.need('person', 'person2', 'workspace')
+            lic: License = api.licenses.details(prof)
+            assert lic.license_id == prof and lic.name == LIC_PROFESSIONAL, lic
+            assert lic.total_units == before.total_units, (lic.total_units, before.total_units)
+            assert lic.consumed_by_users == before.consumed_by_users + 2, (lic.consumed_by_users, before)
+            assert lic.consumed_by_workspaces == before.consumed_by_workspaces + 1, (lic.consumed_by_workspaces, before)
+            assert lic.consumed_units == lic.consumed_by_users + lic.consumed_by_workspaces, lic
+            codes = {}
+            for key, name in (('lic_prof', LIC_PROFESSIONAL), ('lic_basic', LIC_BASIC), ('lic_ws', LIC_WORKSPACES)):
+                one = api.licenses.details(ctx[key])
+                assert one.name == name, one
+                assert one.lic_type == LIC_CODES[name], f'{name}: lic_type {one.lic_type}'
+                codes[name] = str(uuid.UUID(one.lic_uuid))
+            assert len(set(codes.values())) == 3, codes
+        self.check('GET /licenses/{id}: units, consumedByUsers/Workspaces; License.lic_type/lic_uuid decode',
+                   licence_details)
+
+        def licence_holders():
+            prof = self.need('lic_prof')
+            self.need('person', 'person2')
+            total = api.licenses.details(prof).consumed_by_users
+            before = len(self.requests_seen)
+            users: list[LicenseUser] = list(api.licenses.assigned_users(prof, max=1))
+            pages = [r for r in self.requests_seen[before:] if r[0] == 'GET']
+            emails = [u.email for u in users]
+            assert email in emails and email2 in emails, emails
+            assert len(users) == total, f'{len(users)} users listed, consumedByUsers {total}'
+            assert len(pages) >= total, f'max=1 with {total} holders took {len(pages)} request(s)'
+            for _, url, _, link in pages:
+                if link:
+                    m = re.match(r'\s*<([^>]*)>', link)
+                    assert m and re.match(r'https?://', m.group(1)), f'Link is not absolute: {link}'
+            assert 'includeAssignedTo=user' in pages[1][1] and 'max=1' in pages[1][1], pages[1][1]
+            ids = {u.id for u in users}
+            assert ctx['person'] in ids and ctx['person2'] in ids, ids
+            assert all(u.type == 'INTERNAL' and u.display_name for u in users), users
+        self.check('GET /licenses/{id}?includeAssignedTo=user&max=1: the holders (key users), paged by Link',
+                   licence_holders)
+
         # -- 4. device by MAC (generic, customer-managed) -------------------------------------
         def create_device():
             ws_id, model, pw = self.need('workspace', 'generic_model', 'password')
@@ -397,6 +706,30 @@ class Flow:
         self.check('5. GET /telephony/config/devices/{id}: owner.sipUserName, owner.linePort, proxy.outboundProxy',
                    sip_details)
 
+        # -- device settings ------------------------------------------------------------------
+        def device_settings():
+            dev_id, model = self.need('device', 'generic_model')
+            s = api.telephony.devices.device_settings(device_id=dev_id, device_model=model, org_id=org)
+            assert s.custom_enabled is False, s
+            assert s.customizations.model_dump(exclude_none=True) == {}, s.customizations
+            assert s.last_update_time is None, s.last_update_time
+            # GET takes deviceModel=, PUT takes model=; the body is {"customizations":{},"customEnabled":true}
+            api.telephony.devices.update_device_settings(
+                device_id=dev_id, device_model=model, org_id=org,
+                customization=DeviceCustomization(customizations=DeviceCustomizations(), custom_enabled=True))
+            s = api.telephony.devices.device_settings(device_id=dev_id, org_id=org)
+            assert s.custom_enabled is True, s
+            assert s.customizations.model_dump(exclude_none=True) == {}, s.customizations
+            # lastUpdateTime is epoch milliseconds; the SDK makes it a local naive datetime
+            assert s.last_update_time is not None, 'lastUpdateTime missing after an update'
+            age = abs((datetime.datetime.now() - s.last_update_time).total_seconds())
+            assert age < 600, f'lastUpdateTime {s.last_update_time}'
+            self.expect_error(400, lambda: api.telephony.devices.device_settings(
+                device_id=dev_id, device_model='Not Its Model', org_id=org))
+            api.telephony.devices.apply_changes(device_id=dev_id, org_id=org)
+        self.check('GET/PUT /telephony/config/devices/{id}/settings (customEnabled), '
+                   'POST …/actions/applyChanges/invoke', device_settings)
+
         # -- 6. members -----------------------------------------------------------------------
         def members_initial():
             dev_id, ws_id, model = self.need('device', 'workspace', 'generic_model')
@@ -409,8 +742,13 @@ class Flow:
             assert owner.member_type == UserType.place, owner.member_type
             assert owner.primary_owner is True and owner.port == 1, owner
             assert owner.line_type == PrimaryOrShared.primary, owner.line_type
+            assert owner.phone_number == self.numbers[0] and owner.extension == self.extensions[1], owner
+            assert owner.location and owner.location.id == ctx['location'], owner.location
+            assert owner.location.name == loc_name, owner.location
+            assert owner.license_type == UserLicenseType.professional_workspace, owner.license_type
             ctx['owner_member'] = owner
-        self.check('6a. GET /telephony/config/devices/{id}/members: the workspace is the primary owner',
+        self.check('6a. GET /telephony/config/devices/{id}/members: the workspace is the primary owner '
+                   '(number, extension, location, licenseType)',
                    members_initial)
 
         def available():
@@ -420,8 +758,23 @@ class Flow:
             assert pid in [a.member_id for a in found], f'person not among availableMembers: {found}'
             a = next(a for a in found if a.member_id == pid)
             assert a.member_type == UserType.people, a.member_type
+            assert a.extension == self.extensions[0] and a.phone_number is None, a
+            assert a.location and a.location.id == ctx['location'] and a.location.name == loc_name, a.location
+            assert a.license_type == UserLicenseType.professional_user, a.license_type
             ctx['available_person'] = a
-        self.check('6b. GET /telephony/config/devices/{id}/availableMembers?memberName=', available)
+            n = api.telephony.devices.get_count_of_members(
+                device_id=dev_id, member_name=f'E2e{self.run}', org_id=org)
+            assert n == len(found), f'availableMembers/count {n}, listed {len(found)}'
+            everyone = list(api.telephony.devices.available_members(device_id=dev_id, org_id=org))
+            n = api.telephony.devices.get_count_of_members(device_id=dev_id, org_id=org)
+            assert n == len(everyone) and n >= 2, f'availableMembers/count {n}, listed {len(everyone)}'
+            by_ext = [m.member_id for m in api.telephony.devices.available_members(
+                device_id=dev_id, extension=self.extensions[2], org_id=org)]
+            assert by_ext == [ctx['person2']], by_ext
+            assert api.telephony.devices.get_count_of_members(
+                device_id=dev_id, extension=self.extensions[2], org_id=org) == 1
+        self.check('6b. GET /telephony/config/devices/{id}/availableMembers?memberName= (location, licenseType) '
+                   'and …/availableMembers/count', available)
 
         def add_line():
             dev_id, owner, pid = self.need('device', 'owner_member', 'person')
@@ -433,6 +786,8 @@ class Flow:
             user = m.members[1]
             assert user.port == 2 and user.primary_owner is False, user
             assert user.member_type == UserType.people, user.member_type
+            assert user.extension == self.extensions[0] and user.location.id == ctx['location'], user
+            assert user.license_type == UserLicenseType.professional_user, user.license_type
         self.check('6c. PUT /telephony/config/devices/{id}/members adds the person as line 2', add_line)
 
         def add_from_available():
@@ -486,6 +841,21 @@ class Flow:
             assert one.device_id == d1 and one.mac == self.macs[0], one
         self.check('7b. GET /devices?workspaceId=&max=1 follows absolute Link rel="next"; ?mac=; /devices/{id}',
                    paging)
+
+        def workspace_devices():
+            ws_id, d1, d2, model = self.need('workspace', 'device', 'device2', 'generic_model')
+            devices = list(api.workspace_settings.devices.list(workspace_id=ws_id, org_id=org))
+            assert sorted(d.device_id for d in devices) == sorted([d1, d2]), devices
+            for d in devices:
+                assert d.model == model and d.primary_owner is True, d
+                assert d.device_type == PrimaryOrShared.primary, d.device_type
+                assert d.owner and d.owner.owner_id == ws_id and d.owner.owner_type == UserType.place, d.owner
+            assert {d.mac for d in devices} == {self.macs[0], self.macs[1]}, devices
+            counts = api.workspace_settings.devices.list_and_counts(workspace_id=ws_id, org_id=org)
+            assert sorted(d.device_id for d in counts.devices) == sorted([d1, d2]), counts
+            assert counts.max_device_count == 5, f'professional workspace: maxDeviceCount {counts.max_device_count}'
+        self.check('7c. GET /telephony/config/workspaces/{id}/devices (key devices, maxDeviceCount)',
+                   workspace_devices)
 
         # -- activation code ------------------------------------------------------------------
         def activation_code():
@@ -541,6 +911,30 @@ class Flow:
                 org_id=org))
         self.check('errors: 400 bodies parse into wxc_sdk ErrorDetail (message, errors[], trackingId)', errors)
 
+        # -- a workspace with only a name -----------------------------------------------------
+        def named_workspace():
+            orgs = self.need('orgs')
+            name = f'wxc-e2e-nm-{self.run}'
+            settings = Workspace.create(display_name=name)
+            # wxc_sdk drops org_id from workspaces.create: the body is {"displayName": …} alone, so the
+            # hub takes the token's organisation, or a provider's only customer, or answers 400 (orgId)
+            own = ctx.get('me_org') or (orgs[0].org_id if len(orgs) == 1 else None)
+            if own is None:
+                detail = self.expect_error(400, lambda: api.workspaces.create(settings=settings, org_id=org))
+                assert 'orgId' in detail.errors[0].description, detail.errors
+                return
+            ws = api.workspaces.create(settings=settings, org_id=org)
+            ctx['named_workspace'] = ws.workspace_id
+            self.assert_id('workspace', ws.workspace_id)
+            assert ws.display_name == name and ws.org_id == own, ws
+            assert ws.location_id is None, ws.location_id
+            assert api.workspaces.details(ws.workspace_id).display_name == name
+            api.workspaces.delete_workspace(ws.workspace_id)
+            ctx['named_workspace'] = None
+            self.expect_error(404, lambda: api.workspaces.details(ws.workspace_id))
+        self.check('POST /workspaces {displayName} only: the token\'s organisation, or a 400 naming orgId '
+                   'when a provider sees several', named_workspace)
+
         # -- numbers removal and clean-up -----------------------------------------------------
         def remove_number():
             loc_id = self.need('location', 'numbers_added')[0]
@@ -561,13 +955,18 @@ class Flow:
         for key in ('partner_device', 'device2', 'device'):
             if self.ctx.get(key):
                 steps.append((f'device {key}', lambda k=key: api.devices.delete(self.ctx[k], org_id=org)))
-        if self.ctx.get('workspace'):
-            steps.append(('workspace', lambda: api.workspaces.delete_workspace(self.ctx['workspace'])))
-        if self.ctx.get('person'):
-            steps.append(('person', lambda: api.people.delete_person(self.ctx['person'])))
+        for key in ('workspace', 'named_workspace'):
+            if self.ctx.get(key):
+                steps.append((key, lambda k=key: api.workspaces.delete_workspace(self.ctx[k])))
+        for key in ('person', 'person2'):
+            if self.ctx.get(key):
+                steps.append((key, lambda k=key: api.people.delete_person(self.ctx[k])))
         if self.ctx.get('numbers_added') and self.ctx.get('location'):
             steps.append(('numbers', lambda: api.telephony.location.number.remove(
                 self.ctx['location'], self.numbers[:2], org_id=org)))
+        if self.ctx.get('tollfree_added') and self.ctx.get('location'):
+            steps.append(('toll-free number', lambda: api.telephony.location.number.remove(
+                self.ctx['location'], [self.tollfree], org_id=org)))
         if self.ctx.get('location'):
             steps.append(('location', lambda: api.locations.delete(self.ctx['location'], org_id=org)))
         for what, fn in steps:

@@ -553,6 +553,17 @@ async fn wsp_2_workspace_devices_own_and_shared_with_the_limit() {
     assert_eq!(shared["owner"]["id"], l.ann.as_str(), "{shared}");
     assert_eq!(shared["activationState"], "ACTIVATING", "{shared}");
     assert_eq!(devices.len(), 2, "{v}");
+    // Its SIP address is the one its phone registers as.
+    let sip = ok(a
+        .get(&l.o.q(&format!("/v1/telephony/config/devices/{own}")))
+        .await);
+    let want = format!(
+        "{}@{}",
+        s(&sip["owner"], "sipUserName"),
+        s(&sip, "registrarDomain")
+    );
+    let ws = ok(a.get(&format!("{WS}/{}", l.lobby)).await);
+    assert_eq!(ws["sipAddress"], want.as_str(), "{ws}");
     hub_stop(l).await;
 }
 
@@ -758,5 +769,48 @@ async fn api_2_paging_by_cursor_survives_deletions_during_the_walk() {
         descriptions(&e).iter().any(|d| d.starts_with("cursor:")),
         "{e}"
     );
+    hub.stop().await;
+}
+
+/// wxc_sdk reads a workspace, changes a field and writes the whole model back: the read-only
+/// fields it echoes are taken when they say what the workspace is, refused when they would
+/// change it. A workspace without calling has no feature numbers.
+#[tokio::test]
+async fn wsp_1_a_workspace_read_changed_and_written_back() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    let w = ok(a.post(&o.q(WS), json!({"displayName": "Probe"})).await);
+    let one = format!("{WS}/{}", s(&w, "id"));
+    let mut back = ok(a.get(&one).await);
+    back["capacity"] = json!(3);
+    let (st, v) = a.put(&one, back.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["capacity"], 3, "{v}");
+    for (field, value) in [
+        ("deviceCount", json!(4)),
+        ("deviceLimit", json!(9)),
+        ("hotdeskingStatus", json!("on")),
+        ("created", json!("2001-01-01T00:00:00.000Z")),
+        ("sipAddress", json!("someone@else.example")),
+    ] {
+        let mut changed = back.clone();
+        changed[field] = value;
+        let (st, e) = a.put(&one, changed).await;
+        assert_eq!(st, StatusCode::BAD_REQUEST, "{field}: {e}");
+        assert!(
+            descriptions(&e)
+                .iter()
+                .any(|d| d.starts_with(&format!("{field}:"))),
+            "{e}"
+        );
+    }
+    // Read-only fields on a create are refused.
+    let (st, e) = a
+        .post(&o.q(WS), json!({"displayName": "New", "deviceCount": 0}))
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{e}");
+    let (st, _) = a.get(&o.q(&format!("{one}/features/numbers"))).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
     hub.stop().await;
 }

@@ -146,13 +146,19 @@ async fn dev_7_device_filters_for_properties_no_device_has() {
         "capability=xapi",
         "permission=xapi",
         "type=roomdesk",
+        "devicePlatform=cisco",
+        "plannedMaintenance=upcoming",
     ] {
         let v = ok(a.get(&o.q(&format!("{path}?{q}"))).await);
         assert_eq!(count(&v), 0, "{q}: {v}");
     }
     let v = ok(a
-        .get(&o.q(&format!("{path}?type=phone&connectionStatus=disconnected")))
+        .get(&o.q(&format!(
+            "{path}?type=phone&connectionStatus=disconnected&plannedMaintenance=off"
+        )))
         .await);
     assert_eq!(count(&v), 1, "{v}");
+    let (st, _) = a.get(&o.q(&format!("{path}?devicePlatform=pager"))).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
     hub.stop().await;
 }

@@ -48,6 +48,8 @@ pub struct Workspace {
     pub customer_id: CustomerId,
     pub fields: WorkspaceWrite,
     pub location_name: Option<String>,
+    /// The SIP address of its first device (`<SIP user name>@<registrar>`), if it has one.
+    pub sip_address: Option<String>,
     pub device_count: i64,
     pub created_at: jiff::Timestamp,
 }
@@ -94,7 +96,9 @@ pub struct WorkspaceFilter {
 
 const COLUMNS: &str = "w.id, w.customer_id, w.display_name, w.location_id, w.room_type, w.capacity, w.license_kind, \
     w.calling_type, w.supported_devices, w.extension, w.notes, w.device_count, w.created_at, l.name AS location_name, \
-    (SELECT MIN(n.phone_number) FROM numbers n WHERE n.workspace_id = w.id) AS phone_number";
+    (SELECT MIN(n.phone_number) FROM numbers n WHERE n.workspace_id = w.id) AS phone_number, \
+    (SELECT d.sip_user_name || '@' || d.registrar FROM devices d WHERE d.workspace_id = w.id \
+     ORDER BY d.created_at, d.id LIMIT 1) AS sip_address";
 fn select() -> SelectStatement {
     select_from(
         COLUMNS,
@@ -122,6 +126,7 @@ fn from_row(row: &AnyRow) -> Result<Workspace> {
             },
         },
         location_name: row.try_get("location_name")?,
+        sip_address: row.try_get("sip_address")?,
         device_count: row.try_get("device_count")?,
         created_at: ts(row.try_get("created_at")?),
     })

@@ -240,6 +240,17 @@ pub struct DeviceQuery {
     pub error_code: Option<String>,
     pub capability: Option<String>,
     pub permission: Option<String>,
+    /// `cisco` or `microsoftTeamsRoom`: no phone here is either, so any value lists nothing.
+    #[param(schema_with = device_platform_schema)]
+    pub device_platform: Option<String>,
+    /// `off` (every device here); `on` or `upcoming` list nothing.
+    #[param(schema_with = maintenance_schema)]
+    pub planned_maintenance: Option<String>,
+}
+
+crate::schema_fn! {
+    device_platform_schema => crate::http::api::schema::one_of(["cisco", "microsoftTeamsRoom"]);
+    maintenance_schema => crate::http::api::schema::one_of(["off", "on", "upcoming"]);
 }
 
 async fn list(
@@ -282,10 +293,22 @@ async fn list(
         &q.capability,
         &q.permission,
     ];
+    let platform = super::choice(
+        "devicePlatform",
+        q.device_platform.as_deref(),
+        &["cisco", "microsoftTeamsRoom"],
+    )?;
+    let maintenance = super::choice(
+        "plannedMaintenance",
+        q.planned_maintenance.as_deref(),
+        &["off", "on", "upcoming"],
+    )?;
     if q.kind
         .as_deref()
         .is_some_and(|k| !k.is_empty() && k != "phone")
         || absent.into_iter().any(|v| super::text_param(v).is_some())
+        || platform.is_some()
+        || maintenance.is_some_and(|m| m != "off")
     {
         return Ok(Paged::new(&lq, super::DEFAULT_MAX, Vec::new(), 0));
     }

@@ -57,9 +57,7 @@ pub struct WorkspaceNumbersJson {
     pub distinctive_ring_enabled: bool,
     pub phone_numbers: Vec<WorkspaceNumberJson>,
     pub workspace: IdOnlyJson,
-    /// Absent for a workspace without calling (no location).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Ref>,
+    pub location: Ref,
     pub organization: Ref,
 }
 
@@ -129,6 +127,11 @@ async fn workspace_numbers(
     let id = WorkspaceId(path_id("PLACE", &id)?);
     let w = workspaces::find(&state, &caller, id, org_id).await?;
     let i = &w.fields.identity;
+    // A workspace without calling has no location and no calling features: not found, as a
+    // client's model of the answer needs the location.
+    let Some(location) = i.location_id else {
+        return Err(crate::error::AppError::NotFound);
+    };
     Ok(Json(WorkspaceNumbersJson {
         distinctive_ring_enabled: false,
         phone_numbers: numbered(i)
@@ -142,10 +145,10 @@ async fn workspace_numbers(
         workspace: IdOnlyJson {
             id: wid("PLACE", &w.id.0),
         },
-        location: i.location_id.map(|l| Ref {
-            id: wid("LOCATION", &l),
+        location: Ref {
+            id: wid("LOCATION", &location),
             name: w.location_name.clone(),
-        }),
+        },
         organization: Ref {
             id: org_wid(w.customer_id),
             name: None,
@@ -167,7 +170,7 @@ pub fn endpoints() -> Vec<Endpoint> {
             Method::GET,
             "/v1/workspaces/{id}/features/numbers",
             view,
-            "A workspace's number and extension, with its workspace, location and organisation",
+            "A workspace's number and extension, with its workspace, location and organisation (404 without calling)",
             workspace_numbers,
         ),
         Endpoint::new(

@@ -5,7 +5,7 @@ use super::licenses::{licence_of, licence_wid};
 use super::people::org_for_create;
 use super::resource::{self, Acting, Resource};
 use super::OrgQuery;
-use super::{choice, field_id, flag_param, iso, org_wid, text_param, wid};
+use super::{choice, field_id, flag_param, iso, org_wid, path_id, text_param, wid};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::api::{ApiQuery, JsonBody, ListQuery, Paged};
@@ -67,6 +67,10 @@ pub struct WorkspaceJson {
     /// Devices on the workspace and the WSP-2 limit of its licence (Patchbay).
     pub device_count: i64,
     pub device_limit: i64,
+    /// The SIP address its phone registers as (its first device's `<SIP user name>@<registrar>`);
+    /// absent until it has a device.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sip_address: Option<String>,
 }
 
 impl From<Workspace> for WorkspaceJson {
@@ -106,6 +110,7 @@ impl From<Workspace> for WorkspaceJson {
             hotdesking_status: "off",
             device_count: w.device_count,
             device_limit: f.licence.map(|l| l.device_limit() as i64).unwrap_or(0),
+            sip_address: w.sip_address,
         }
     }
 }
@@ -123,6 +128,70 @@ pub struct WorkspaceBody {
     pub notes: Option<String>,
     pub calling: Option<CallingJson>,
     pub org_id: Option<String>,
+    /// What a read answered, sent back by clients that read, change and write (as wxc_sdk
+    /// does): taken when it says what the workspace already is, refused when it would change
+    /// what the hub decides.
+    pub id: Option<String>,
+    pub created: Option<String>,
+    /// Only `off` (hot desking is not offered).
+    pub hotdesking_status: Option<String>,
+    pub device_count: Option<i64>,
+    pub device_limit: Option<i64>,
+    pub sip_address: Option<String>,
+}
+
+/// The read-only fields of `b` agree with `current` (the workspace as read; none on a create,
+/// where they are refused), and `hotdeskingStatus` is `off`.
+fn check_echoed(b: &WorkspaceBody, current: Option<&WorkspaceJson>) -> Result<(), AppError> {
+    let mut errs = Errors::default();
+    if b.hotdesking_status.as_deref().is_some_and(|h| h != "off") {
+        errs.push(
+            "hotdeskingStatus",
+            Rule::OneOf {
+                allowed: "off".into(),
+            },
+        );
+    }
+    let same_instant = |sent: &str, read: &str| {
+        let t = |s: &str| s.parse::<jiff::Timestamp>().ok();
+        t(sent).is_some() && t(sent) == t(read)
+    };
+    let checks = [
+        (
+            "id",
+            b.id.as_deref().map(|v| {
+                current.is_some_and(|c| path_id("PLACE", v).ok() == path_id("PLACE", &c.id).ok())
+            }),
+        ),
+        (
+            "created",
+            b.created
+                .as_deref()
+                .map(|v| current.is_some_and(|c| same_instant(v, &c.created))),
+        ),
+        (
+            "deviceCount",
+            b.device_count
+                .map(|v| current.is_some_and(|c| c.device_count == v)),
+        ),
+        (
+            "deviceLimit",
+            b.device_limit
+                .map(|v| current.is_some_and(|c| c.device_limit == v)),
+        ),
+        (
+            "sipAddress",
+            b.sip_address
+                .as_deref()
+                .map(|v| current.is_some_and(|c| c.sip_address.as_deref() == Some(v))),
+        ),
+    ];
+    for (field, agrees) in checks {
+        if agrees == Some(false) {
+            errs.push(field, Rule::NotAllowed);
+        }
+    }
+    errs.finish().map_err(AppError::Validation)
 }
 
 impl WorkspaceBody {
@@ -385,6 +454,7 @@ async fn create(
     ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<WorkspaceBody>,
 ) -> ApiResult<Json<WorkspaceJson>> {
+    check_echoed(&b, None)?;
     let org_id = q.org_id.clone().or_else(|| b.org_id.clone());
     let location = b.location().map(String::from);
     let customer = org_for_create(&state, &caller, org_id.as_deref(), location.as_deref()).await?;
@@ -419,6 +489,7 @@ impl Resource for WorkspaceResource {
         ws: Workspace,
         b: WorkspaceBody,
     ) -> Result<Workspace, AppError> {
+        check_echoed(&b, Some(&WorkspaceJson::from(ws.clone())))?;
         let (w, errs) = workspace_write(ws.customer_id, b, Some(&ws.fields));
         workspaces::update(at.state, at.caller, &ws, w, Surface::Api, errs)
             .await
