@@ -7,7 +7,7 @@ use crate::list::{col, contains_pattern, like, lower, select_from, Filter};
 use crate::{PageRequest, Result, Store};
 use patchbay_domain::calling::{MemberKind, NumberKind};
 use patchbay_domain::{CustomerId, LocationId};
-use sea_query::{Alias, Cond, Expr, JoinType, SelectStatement, SimpleExpr};
+use sea_query::{Alias, Cond, Expr, SelectStatement, SimpleExpr};
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -131,21 +131,7 @@ fn select() -> SelectStatement {
     select_from(
         COLUMNS,
         ("number_entries", "n"),
-        &[
-            (
-                JoinType::InnerJoin,
-                "locations",
-                "l",
-                "l.id = n.location_id",
-            ),
-            (JoinType::LeftJoin, "people", "p", "p.id = n.person_id"),
-            (
-                JoinType::LeftJoin,
-                "workspaces",
-                "w",
-                "w.id = n.workspace_id",
-            ),
-        ],
+        &super::numbers::HOLDER_JOINS,
     )
 }
 

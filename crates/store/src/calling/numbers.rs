@@ -47,26 +47,25 @@ const COLUMNS: &str = concat!(
     member_columns!()
 );
 
+/// A number row `n`'s location `l` and holder (`p` or `w`), for [`member_columns!`].
+pub(super) const HOLDER_JOINS: [crate::list::Join; 3] = [
+    (
+        JoinType::InnerJoin,
+        "locations",
+        "l",
+        "l.id = n.location_id",
+    ),
+    (JoinType::LeftJoin, "people", "p", "p.id = n.person_id"),
+    (
+        JoinType::LeftJoin,
+        "workspaces",
+        "w",
+        "w.id = n.workspace_id",
+    ),
+];
+
 fn select() -> SelectStatement {
-    select_from(
-        COLUMNS,
-        ("numbers", "n"),
-        &[
-            (
-                JoinType::InnerJoin,
-                "locations",
-                "l",
-                "l.id = n.location_id",
-            ),
-            (JoinType::LeftJoin, "people", "p", "p.id = n.person_id"),
-            (
-                JoinType::LeftJoin,
-                "workspaces",
-                "w",
-                "w.id = n.workspace_id",
-            ),
-        ],
-    )
+    select_from(COLUMNS, ("numbers", "n"), &HOLDER_JOINS)
 }
 
 fn from_row(row: &AnyRow) -> Result<Number> {

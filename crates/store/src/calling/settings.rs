@@ -15,6 +15,14 @@ pub struct DeviceSettings {
     pub applied_at: Option<jiff::Timestamp>,
 }
 
+/// A device deleted meanwhile: its settings row has nothing to belong to.
+fn gone(e: sqlx::Error) -> StoreError {
+    match e {
+        sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
+        e => e.into(),
+    }
+}
+
 impl Store {
     /// The device's settings (defaults for a device never set).
     #[tracing::instrument(skip_all, fields(%device))]
@@ -64,10 +72,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
-            e => e.into(),
-        })?;
+        .map_err(gone)?;
         super::audit(
             &mut tx,
             meta,
@@ -94,10 +99,7 @@ impl Store {
         .bind(now_ms())
         .execute(&mut *tx)
         .await
-        .map_err(|e| match e {
-            sqlx::Error::Database(d) if d.is_foreign_key_violation() => StoreError::NotFound,
-            e => e.into(),
-        })?;
+        .map_err(gone)?;
         super::audit(
             &mut tx,
             meta,
