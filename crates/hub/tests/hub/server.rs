@@ -322,5 +322,20 @@ async fn abt_1_about_shows_version_and_build() {
         "{html}"
     );
     assert!(html.contains("SQLite") || html.contains("PostgreSQL"));
+    // The build: the version-control revision and the build date, never a placeholder.
+    let build = html
+        .split("<dd id=\"about-build\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</dd>").next())
+        .unwrap_or_else(|| panic!("no build in {html}"));
+    let (revision, date) = build.split_once(" (").unwrap_or_else(|| panic!("{build}"));
+    assert!(
+        revision.len() == 12 && revision.chars().all(|c| c.is_ascii_hexdigit())
+            || revision == "unknown",
+        "{build}"
+    );
+    let date = date.trim_end_matches(')');
+    assert!(date.parse::<jiff::civil::Date>().is_ok(), "{build}");
+    assert!(!html.contains(" dev<"), "{html}");
     hub.stop().await;
 }

@@ -56,9 +56,9 @@ async fn about(State(state): State<AppState>, caller: Caller) -> Response {
         ctx: Ctx::new(&state, &caller, "/com/about"),
         version: VERSION,
         build: format!(
-            "{} {}",
-            env!("CARGO_PKG_NAME"),
-            option_env!("PATCHBAY_BUILD").unwrap_or("dev")
+            "{} ({})",
+            env!("PATCHBAY_REVISION"),
+            env!("PATCHBAY_BUILD_DATE")
         ),
         database: match state.store.dialect() {
             patchbay_store::Dialect::Sqlite => "SQLite",
