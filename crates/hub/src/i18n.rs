@@ -224,6 +224,163 @@ mod tests {
         assert!(missing.is_empty(), "French lacks {missing:?}");
     }
 
+    /// Each message of a file's source: its id, with its attributes and `$variables` (a
+    /// message runs until the next line that starts in the first column).
+    fn messages(src: &str) -> HashMap<String, (Vec<String>, Vec<String>)> {
+        let mut out: HashMap<String, (Vec<String>, Vec<String>)> = HashMap::new();
+        let mut current: Option<String> = None;
+        for line in src.lines() {
+            let starts_message = line
+                .split_once(" =")
+                .filter(|(id, _)| !id.is_empty() && !id.starts_with([' ', '#', '.']))
+                .map(|(id, _)| id.trim().to_string());
+            if let Some(id) = starts_message {
+                out.entry(id.clone()).or_default();
+                current = Some(id);
+            } else if !line.starts_with(' ') && !line.trim().is_empty() {
+                current = None;
+            }
+            let Some(id) = &current else { continue };
+            let entry = out.entry(id.clone()).or_default();
+            if let Some(attr) = line.trim_start().strip_prefix('.') {
+                if let Some((name, _)) = attr.split_once('=') {
+                    entry.0.push(name.trim().to_string());
+                }
+            }
+            let mut rest = line;
+            while let Some(i) = rest.find('$') {
+                let var: String = rest[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                    .collect();
+                if !entry.1.contains(&var) {
+                    entry.1.push(var);
+                }
+                rest = &rest[i + 1..];
+            }
+        }
+        for (attrs, vars) in out.values_mut() {
+            attrs.sort();
+            vars.sort();
+        }
+        out
+    }
+
+    /// UI-1: every language has every message English has — with the same attributes and the
+    /// same variables — and no message English lacks.
+    #[test]
+    fn ui_1_every_language_has_every_message_with_the_same_variables() {
+        let english: Vec<_> = SOURCES[0].1.iter().map(|src| messages(src)).collect();
+        let mut problems = Vec::new();
+        for (lang, srcs) in &SOURCES[1..] {
+            for (file, (src, en)) in srcs.iter().zip(&english).enumerate() {
+                let theirs = messages(src);
+                for (id, want) in en {
+                    match theirs.get(id) {
+                        None => problems.push(format!("{lang} file {file}: {id} missing")),
+                        Some(got) if got != want => {
+                            problems.push(format!("{lang} file {file}: {id} {got:?} != {want:?}"))
+                        }
+                        Some(_) => {}
+                    }
+                }
+                for id in theirs.keys().filter(|id| !en.contains_key(*id)) {
+                    problems.push(format!("{lang} file {file}: {id} is not in English"));
+                }
+            }
+        }
+        assert!(
+            problems.is_empty(),
+            "{} problems:\n{}",
+            problems.len(),
+            problems.join("\n")
+        );
+    }
+
+    /// `s` without the spans from each `open` to the next `close`.
+    fn without(s: &str, open: &str, close: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find(open) {
+            out.push_str(&rest[..i]);
+            out.push(' ');
+            rest = rest[i + open.len()..]
+                .split_once(close)
+                .map_or("", |(_, after)| after);
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Words (two letters or more) in `text`.
+    fn words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| w.chars().count() > 1)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// UI-1: no page carries visible text of its own — every word a user reads (text, and the
+    /// `aria-label`, `title`, `placeholder`, `alt` attributes) comes from the message files.
+    /// Names and terms that are the same in every language, and example values, are allowed.
+    #[test]
+    fn ui_1_templates_have_no_visible_text_outside_the_message_files() {
+        const SAME_IN_EVERY_LANGUAGE: [&str; 9] = [
+            "Patchbay", "Webex", "SIP", "MAC", "API", "Europe", "Paris", "FR", "UTC",
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut found = Vec::new();
+        let mut files = vec![dir];
+        while let Some(path) = files.pop() {
+            if path.is_dir() {
+                for e in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                    files.push(e.path());
+                }
+                continue;
+            }
+            let src = std::fs::read_to_string(&path).unwrap_or_default();
+            let mut s = src.clone();
+            for (open, close) in [
+                ("{#", "#}"),
+                ("<!--", "-->"),
+                ("<script", "</script>"),
+                ("{{", "}}"),
+                ("{%", "%}"),
+            ] {
+                s = without(&s, open, close);
+            }
+            let mut visible = String::new();
+            let mut rest = s.as_str();
+            while let Some(i) = rest.find('<') {
+                visible.push_str(&rest[..i]);
+                visible.push(' ');
+                let (tag, after) = rest[i..].split_once('>').unwrap_or((&rest[i..], ""));
+                for attr in ["aria-label=\"", "title=\"", "placeholder=\"", "alt=\""] {
+                    let mut t = tag;
+                    while let Some(j) = t.find(attr) {
+                        let value = &t[j + attr.len()..];
+                        let value = value.split('"').next().unwrap_or("");
+                        visible.push_str(value);
+                        visible.push(' ');
+                        t = &t[j + attr.len()..];
+                    }
+                }
+                rest = after;
+            }
+            visible.push_str(rest);
+            for w in words(&visible) {
+                if !SAME_IN_EVERY_LANGUAGE.contains(&w.as_str()) {
+                    found.push(format!("{}: {w}", path.display()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "visible text outside the message files:\n{}",
+            found.join("\n")
+        );
+    }
+
     #[test]
     fn ui_1_other_languages_fall_back_to_english() {
         let i = I18n::load().unwrap_or_else(|e| panic!("{e}"));

@@ -204,3 +204,21 @@ error-uri-too-long-detail = URL은 { $bytes }바이트로 제한됩니다.
 conflict-own-account = 본인 계정을 비활성화하거나 본인 역할을 변경할 수 없습니다.
 conflict-last-admin = 마지막으로 남은 활성 관리자는 비활성화, 강등 또는 삭제할 수 없습니다.
 conflict-delete-self = 본인 계정은 삭제할 수 없습니다.
+
+## 구독 이메일 (CUS-7) 및 보낼 편지함
+email-title = 구독 이메일 보내기
+email-confirm = 이 시스템들의 연결 정보를 각 고객의 연락처 주소로 보내시겠습니까? 서비스 비밀번호는 포함되지 않습니다.
+email-none = 이메일 주소 없음
+email-queued = 이메일 { $count }건이 대기열에 추가되었습니다.
+email-skipped = 보내지 않음(연락처 주소 없음):
+outbox-title = 보낼 편지함
+outbox-smtp = 메일은 구성된 SMTP 릴레이를 통해 전달됩니다.
+outbox-kept = SMTP 릴레이가 구성되어 있지 않아 메일이 여기에 보관됩니다.
+outbox-when = 생성 시각
+outbox-to = 받는 사람
+outbox-subject = 제목
+outbox-status = 상태
+menu-outbox = 보낼 편지함
+rule-dns-label = a-z, 0-9 및 -만 사용할 수 있습니다(최대 63자, -로 시작하거나 끝날 수 없음).
+rule-not-allowed = 변경할 수 없습니다.
+conflict-provider-in-use = 총판 또는 리셀러에 아직 리셀러나 고객이 있습니다.

@@ -204,3 +204,21 @@ error-uri-too-long-detail = URL-urile sunt limitate la { $bytes } octeți.
 conflict-own-account = Nu vă puteți dezactiva propriul cont și nici nu vă puteți schimba propriul rol.
 conflict-last-admin = Ultimul Administrator activ nu poate fi dezactivat, retrogradat sau șters.
 conflict-delete-self = Nu vă puteți șterge propriul cont.
+
+## E-mail de abonare (CUS-7) și căsuța de ieșire
+email-title = Trimitere e-mail de abonare
+email-confirm = Trimiteți detaliile de conectare ale acestor sisteme la adresa de contact a fiecărui client? Parola de serviciu nu este inclusă niciodată.
+email-none = nicio adresă de e-mail
+email-queued = E-mailuri puse în coada de trimitere: { $count }.
+email-skipped = Netrimise (nicio adresă de contact):
+outbox-title = Căsuță de ieșire
+outbox-smtp = E-mailurile sunt livrate prin releul SMTP configurat.
+outbox-kept = Nu este configurat niciun releu SMTP: e-mailurile sunt păstrate aici.
+outbox-when = Creat
+outbox-to = Către
+outbox-subject = Subiect
+outbox-status = Stare
+menu-outbox = Căsuță de ieșire
+rule-dns-label = poate conține numai a-z, 0-9 și - (cel mult 63 de caractere, fără - la început sau la sfârșit).
+rule-not-allowed = nu poate fi modificat.
+conflict-provider-in-use = Distribuitorul sau revânzătorul are încă revânzători sau clienți.
