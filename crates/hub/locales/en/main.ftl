@@ -27,6 +27,7 @@ password-relogin = After the change you sign in again.
 
 ## Menu (DSH-2)
 menu-label = Main menu
+skip-to-content = Skip to content
 menu-dashboard = Dashboard
 menu-views = Views
 menu-customers = Customers

@@ -27,6 +27,7 @@ password-relogin = Après la modification, vous devrez vous reconnecter.
 
 ## Menu (DSH-2)
 menu-label = Menu principal
+skip-to-content = Aller au contenu
 menu-dashboard = Tableau de bord
 menu-views = Affichages
 menu-customers = Clients

@@ -27,6 +27,7 @@ password-relogin = 변경 후에는 다시 로그인해야 합니다.
 
 ## 메뉴 (DSH-2)
 menu-label = 주 메뉴
+skip-to-content = 본문으로 건너뛰기
 menu-dashboard = 대시보드
 menu-views = 보기
 menu-customers = 고객

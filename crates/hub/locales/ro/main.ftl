@@ -27,6 +27,7 @@ password-relogin = După schimbare, va trebui să vă conectați din nou.
 
 ## Meniu (DSH-2)
 menu-label = Meniu principal
+skip-to-content = Salt la conținut
 menu-dashboard = Tablou de bord
 menu-views = Vizualizări
 menu-customers = Clienți

@@ -27,6 +27,7 @@ password-relogin = Після зміни потрібно буде увійти 
 
 ## Меню (DSH-2)
 menu-label = Головне меню
+skip-to-content = Перейти до вмісту
 menu-dashboard = Інформаційна панель
 menu-views = Подання
 menu-customers = Клієнти

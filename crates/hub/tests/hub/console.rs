@@ -341,3 +341,39 @@ async fn ui_1_language_chosen_at_login_and_prf_5_system_name() {
     }
     hub.stop().await;
 }
+
+/// UI-1: every page opens with a link that skips to its content; before the first-login terms
+/// are accepted and the forced password change is done, a page shows no menu (there is nowhere
+/// to go yet), and the forced change is shown as something to do, not as a success.
+#[tokio::test]
+async fn ui_1_skip_link_and_no_menu_before_the_first_login_is_done() {
+    let hub = TestHub::start().await;
+    let b = Browser::new(&hub);
+    let (_, login_page, _) = b.get("/com/login").await;
+    assert!(
+        login_page.contains("class=\"skip-link\" href=\"#main\""),
+        "{login_page}"
+    );
+    b.login("admin", &hub.admin_password, "ko").await;
+    let (s, html, _) = b.get("/com/terms").await;
+    assert_eq!(s, StatusCode::OK);
+    let body = html.split("<body>").nth(1).unwrap_or_default();
+    assert!(
+        body.trim_start()
+            .starts_with("<a class=\"skip-link\" href=\"#main\">"),
+        "{body}"
+    );
+    assert!(html.contains("<main id=\"main\""), "{html}");
+    assert!(
+        !html.contains("id=\"menu\""),
+        "no menu before the terms: {html}"
+    );
+    b.submit("/com/terms", "/com/terms", &[]).await;
+    let (_, html, _) = b.get("/com/password").await;
+    assert!(
+        !html.contains("id=\"menu\""),
+        "no menu before the password change: {html}"
+    );
+    assert!(html.contains("class=\"attention\""), "{html}");
+    hub.stop().await;
+}

@@ -25,6 +25,9 @@ pub struct Menu {
     /// Calling provisioning pages (RBAC-5).
     pub calling: bool,
     pub kiosk: bool,
+    /// Before the first-login terms are accepted and a forced password change is done, the
+    /// pages show no menu: there is nowhere to go yet.
+    pub gated: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +82,8 @@ impl Ctx {
                 operations: p.allowed(Capability::ViewOperations),
                 calling: p.allowed(Capability::ViewProvisioning),
                 kiosk,
+                gated: !caller.account.terms_accepted
+                    || caller.account.fields.force_password_change,
             },
             system_name: prefs.system_name.clone(),
             path: path.to_string(),
