@@ -57,3 +57,4 @@ dashboard-open-list = Open the list of { $series }
 dashboard-customers-total = Customers: { $count }
 dashboard-chart-total = Total
 dashboard-updated = Updated at { $time }
+alarms-none = No alarms: every system is quiet.

@@ -252,3 +252,7 @@ conflict-workspace-device-limit = The workspace has as many devices as its calli
 conflict-workspace-no-licence = The workspace has no calling licence, so it cannot have devices.
 conflict-workspace-licence-devices = The workspace has more devices than that licence allows; remove devices first.
 conflict-model-in-use = Devices still use this model; it cannot be removed.
+calling-devices-none = No devices yet.
+calling-people-none = No people yet.
+calling-workspaces-none = No workspaces yet.
+calling-locations-none = No locations yet: calling starts with one.

@@ -148,3 +148,4 @@ prov-added = Added.
 prov-deleted = Deleted.
 prov-distributor-in-use = This distributor still has resellers or customers: move or delete them first.
 prov-reseller-in-use = This reseller still has customers: move or delete them first.
+cus-list-none = No customers yet.

@@ -89,6 +89,7 @@ filter-any = Any
 filter-active = Active filter
 list-total = Total: { $count }
 list-empty = No matching entries.
+outbox-none = No e-mail has been sent yet.
 pager-label = Pages
 pager-prev = Previous
 pager-next = Next

@@ -57,3 +57,4 @@ dashboard-open-list = Ouvrir la liste : { $series }
 dashboard-customers-total = Clients : { $count }
 dashboard-chart-total = Total
 dashboard-updated = Mis à jour à { $time }
+alarms-none = Aucune alarme : tous les systèmes sont calmes.

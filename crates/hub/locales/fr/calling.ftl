@@ -252,3 +252,7 @@ conflict-workspace-device-limit = L'espace de travail a autant d'appareils que s
 conflict-workspace-no-licence = L'espace de travail n'a pas de licence d'appel, il ne peut donc pas avoir d'appareils.
 conflict-workspace-licence-devices = L'espace de travail a plus d'appareils que cette licence ne le permet ; retirez d'abord des appareils.
 conflict-model-in-use = Des appareils utilisent encore ce modèle ; il ne peut pas être retiré.
+calling-devices-none = Aucun appareil pour l’instant.
+calling-people-none = Aucune personne pour l’instant.
+calling-workspaces-none = Aucun espace de travail pour l’instant.
+calling-locations-none = Aucun site pour l’instant : la téléphonie commence par un site.

@@ -148,3 +148,4 @@ prov-added = Ajouté.
 prov-deleted = Supprimé.
 prov-distributor-in-use = Ce distributeur a encore des revendeurs ou des clients : déplacez-les ou supprimez-les d'abord.
 prov-reseller-in-use = Ce revendeur a encore des clients : déplacez-les ou supprimez-les d'abord.
+cus-list-none = Aucun client pour l’instant.

@@ -89,6 +89,7 @@ filter-any = Tous
 filter-active = Filtre actif
 list-total = Total : { $count }
 list-empty = Aucune entrée correspondante.
+outbox-none = Aucun e-mail n’a encore été envoyé.
 pager-label = Pages
 pager-prev = Précédent
 pager-next = Suivant

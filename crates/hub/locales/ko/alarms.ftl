@@ -57,3 +57,4 @@ dashboard-open-list = { $series } 목록 열기
 dashboard-customers-total = 고객: { $count }
 dashboard-chart-total = 합계
 dashboard-updated = 업데이트 시각: { $time }
+alarms-none = 알람이 없습니다. 모든 시스템이 정상입니다.

@@ -252,3 +252,7 @@ conflict-workspace-device-limit = 작업 공간에 통화 라이선스가 허용
 conflict-workspace-no-licence = 작업 공간에 통화 라이선스가 없으므로 장치를 둘 수 없습니다.
 conflict-workspace-licence-devices = 작업 공간의 장치 수가 해당 라이선스에서 허용하는 수보다 많습니다. 먼저 장치를 제거하십시오.
 conflict-model-in-use = 이 모델을 사용하는 장치가 아직 있으므로 제거할 수 없습니다.
+calling-devices-none = 아직 장치가 없습니다.
+calling-people-none = 아직 사용자가 없습니다.
+calling-workspaces-none = 아직 작업 공간이 없습니다.
+calling-locations-none = 아직 위치가 없습니다. 통화 설정은 위치부터 시작합니다.

@@ -148,3 +148,4 @@ prov-added = 추가되었습니다.
 prov-deleted = 삭제되었습니다.
 prov-distributor-in-use = 이 총판에는 아직 리셀러 또는 고객이 있습니다. 먼저 이동하거나 삭제하십시오.
 prov-reseller-in-use = 이 리셀러에는 아직 고객이 있습니다. 먼저 이동하거나 삭제하십시오.
+cus-list-none = 아직 고객이 없습니다.

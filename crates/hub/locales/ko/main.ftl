@@ -89,6 +89,7 @@ filter-any = 전체
 filter-active = 활성 필터
 list-total = 합계: { $count }
 list-empty = 일치하는 항목이 없습니다.
+outbox-none = 아직 보낸 이메일이 없습니다.
 pager-label = 페이지
 pager-prev = 이전
 pager-next = 다음

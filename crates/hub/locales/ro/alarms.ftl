@@ -57,3 +57,4 @@ dashboard-open-list = Deschide lista pentru { $series }
 dashboard-customers-total = Clienți: { $count }
 dashboard-chart-total = Total
 dashboard-updated = Actualizat la { $time }
+alarms-none = Nicio alarmă: toate sistemele funcționează normal.

@@ -252,3 +252,7 @@ conflict-workspace-device-limit = Spațiul de lucru are deja numărul maxim de d
 conflict-workspace-no-licence = Spațiul de lucru nu are licență de telefonie, deci nu poate avea dispozitive.
 conflict-workspace-licence-devices = Spațiul de lucru are mai multe dispozitive decât permite licența respectivă; eliminați mai întâi o parte dintre dispozitive.
 conflict-model-in-use = Acest model este încă folosit de dispozitive; nu poate fi eliminat.
+calling-devices-none = Niciun dispozitiv deocamdată.
+calling-people-none = Nicio persoană deocamdată.
+calling-workspaces-none = Niciun spațiu de lucru deocamdată.
+calling-locations-none = Nicio locație deocamdată: telefonia începe cu o locație.

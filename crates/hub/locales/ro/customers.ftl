@@ -148,3 +148,4 @@ prov-added = Adăugat.
 prov-deleted = Șters.
 prov-distributor-in-use = Acest distribuitor are încă revânzători sau clienți: mutați-i sau ștergeți-i mai întâi.
 prov-reseller-in-use = Acest revânzător are încă clienți: mutați-i sau ștergeți-i mai întâi.
+cus-list-none = Niciun client deocamdată.

@@ -89,6 +89,7 @@ filter-any = Oricare
 filter-active = Filtru activ
 list-total = Total: { $count }
 list-empty = Nicio înregistrare corespunzătoare.
+outbox-none = Niciun e-mail nu a fost trimis încă.
 pager-label = Pagini
 pager-prev = Anterior
 pager-next = Următor

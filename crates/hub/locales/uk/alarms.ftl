@@ -57,3 +57,4 @@ dashboard-open-list = Відкрити список: { $series }
 dashboard-customers-total = Клієнтів: { $count }
 dashboard-chart-total = Усього
 dashboard-updated = Оновлено о { $time }
+alarms-none = Аварійних сигналів немає: усі системи працюють нормально.

@@ -252,3 +252,7 @@ conflict-workspace-device-limit = Робочий простір уже має с
 conflict-workspace-no-licence = Робочий простір не має ліцензії телефонії, тому до нього не можна додавати пристрої.
 conflict-workspace-licence-devices = Робочий простір має більше пристроїв, ніж дозволяє ця ліцензія; спершу вилучіть пристрої.
 conflict-model-in-use = Цю модель досі використовують пристрої; її не можна вилучити.
+calling-devices-none = Пристроїв ще немає.
+calling-people-none = Користувачів ще немає.
+calling-workspaces-none = Робочих просторів ще немає.
+calling-locations-none = Розташувань ще немає: телефонія починається з розташування.

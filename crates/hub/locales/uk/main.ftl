@@ -89,6 +89,7 @@ filter-any = Будь-який
 filter-active = Активний фільтр
 list-total = Усього: { $count }
 list-empty = Немає відповідних записів.
+outbox-none = Ще не надіслано жодного листа.
 pager-label = Сторінки
 pager-prev = Попередня
 pager-next = Наступна

@@ -350,3 +350,60 @@ async fn ten_2_people_and_locations_through_the_pages() {
     assert!(lic.iter().all(|l| l.consumed_units == 0));
     hub.stop().await;
 }
+
+/// UI-1: an empty list says what to do next — the first entry to add (when the caller may) —
+/// and a search that matches nothing offers to clear it.
+#[tokio::test]
+async fn ui_1_empty_lists_offer_the_next_action() {
+    let hub = TestHub::start().await;
+    let (ro_id, _) = hub.account("viewer", Role::ReadOnly).await;
+    let a = customer(&hub, "Alpha Corp")
+        .operators(&[ro_id])
+        .licences(5, 5, 5)
+        .await;
+    let ca = customer_admin(&hub, "ca-alpha", a).await;
+    for (path, none, add) in [
+        (
+            "/com/calling/people",
+            "No people yet.",
+            "/com/calling/people/new",
+        ),
+        (
+            "/com/calling/devices",
+            "No devices yet.",
+            "/com/calling/devices/new",
+        ),
+        (
+            "/com/calling/workspaces",
+            "No workspaces yet.",
+            "/com/calling/workspaces/new",
+        ),
+        (
+            "/com/calling/locations",
+            "No locations yet",
+            "/com/calling/locations/new",
+        ),
+    ] {
+        let (s, html, _) = ca.get(path).await;
+        assert_eq!(s, StatusCode::OK, "{path}");
+        let empty = html.split("class=\"empty\"").nth(1).unwrap_or_default();
+        let empty = empty.split("</td>").next().unwrap_or_default();
+        assert!(empty.contains(none), "{path}: {empty}");
+        assert!(empty.contains(&format!("href=\"{add}")), "{path}: {empty}");
+        let (_, html, _) = ca.get(&format!("{path}?q=zzz-nothing")).await;
+        let empty = html.split("class=\"empty\"").nth(1).unwrap_or_default();
+        let empty = empty.split("</td>").next().unwrap_or_default();
+        assert!(empty.contains("No matching entries."), "{path}: {empty}");
+        assert!(empty.contains(&format!("href=\"{path}")), "{path}: {empty}");
+    }
+    // A read-only account is not offered what it may not do.
+    let ro = logged_in(&hub, "viewer").await;
+    let (_, html, _) = ro.get("/com/calling/people").await;
+    let empty = html.split("class=\"empty\"").nth(1).unwrap_or_default();
+    let empty = empty.split("</td>").next().unwrap_or_default();
+    assert!(
+        empty.contains("No people yet.") && !empty.contains("href="),
+        "{empty} in {html}"
+    );
+    hub.stop().await;
+}
