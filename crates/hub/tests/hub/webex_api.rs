@@ -283,6 +283,30 @@ async fn api_2_person_directory_fields_come_back_as_sent() {
     hub.stop().await;
 }
 
+/// Ann Lee (number +33160871135, extension 2001), Bo Kay (extension 2002 only) and the Lobby
+/// workspace (Workspaces licence, extension 3001) of `o`, whose HQ holds +33160871135: their ids.
+pub(crate) async fn ann_bo_lobby(a: &Who<'_>, o: &Org) -> (String, String, String) {
+    let ann = person_body(o, "ann@acme.test", "Ann", "Lee");
+    let ann = with(ann, "extension", "2001");
+    let ann = with(
+        ann,
+        "phoneNumbers",
+        json!([{"type": "work", "value": "+33160871135"}]),
+    );
+    let ann = s(&ok(a.post(PEOPLE, ann).await), "id");
+    let bo = with(
+        person_body(o, "bo@acme.test", "Bo", "Kay"),
+        "extension",
+        "2002",
+    );
+    let bo = s(&ok(a.post(PEOPLE, bo).await), "id");
+    let lobby = json!({"displayName": "Lobby", "locationId": o.loc, "orgId": o.id,
+        "calling": {"type": "webexCalling", "webexCalling":
+            {"licenses": [o.common], "locationId": o.loc, "extension": "3001"}}});
+    let lobby = s(&ok(a.post(WS, lobby).await), "id");
+    (ann, bo, lobby)
+}
+
 /// Ann (number +33160871135, ext 2001, Professional) owns a phone on which the Lobby workspace
 /// (ext 3001, Workspaces licence) has a line; Bo (ext 2002) does not.
 struct Lines {
@@ -302,24 +326,7 @@ impl Lines {
         let o = org(&a, "acme").await;
         let n = json!({"phoneNumbers": ["+33160871135"], "state": "ACTIVE"});
         assert_eq!(add_numbers(&a, &o.loc, n).await, StatusCode::CREATED);
-        let ann = person_body(&o, "ann@acme.test", "Ann", "Lee");
-        let ann = with(ann, "extension", "2001");
-        let ann = with(
-            ann,
-            "phoneNumbers",
-            json!([{"type": "work", "value": "+33160871135"}]),
-        );
-        let ann = s(&ok(a.post(PEOPLE, ann).await), "id");
-        let bo = with(
-            person_body(&o, "bo@acme.test", "Bo", "Kay"),
-            "extension",
-            "2002",
-        );
-        let bo = s(&ok(a.post(PEOPLE, bo).await), "id");
-        let lobby = json!({"displayName": "Lobby", "locationId": o.loc, "orgId": o.id,
-            "calling": {"type": "webexCalling", "webexCalling":
-                {"licenses": [o.common], "locationId": o.loc, "extension": "3001"}}});
-        let lobby = s(&ok(a.post(WS, lobby).await), "id");
+        let (ann, bo, lobby) = ann_bo_lobby(&a, &o).await;
         let phone = crate::calling_api::body(
             "personId",
             &ann,

@@ -2,9 +2,7 @@
 //! filter Webex documents applied, the `details=true` counts. On SQLite and, with
 //! PATCHBAY_TEST_DATABASE_URL, on PostgreSQL.
 
-use crate::calling_api::{
-    add_numbers, location, ok, org, person_body, s, start, with, Org, Who, NUMBERS, PEOPLE, WS,
-};
+use crate::calling_api::{add_numbers, location, ok, org, s, start, Org, Who, NUMBERS};
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -70,24 +68,7 @@ impl Numbers {
             json!({"phoneNumbers": ["+33450000001"], "state": "ACTIVE"}),
         )
         .await;
-        let ann = person_body(&o, "ann@acme.test", "Ann", "Lee");
-        let ann = with(ann, "extension", "2001");
-        let ann = with(
-            ann,
-            "phoneNumbers",
-            json!([{"type": "work", "value": "+33160871135"}]),
-        );
-        let ann = s(&ok(a.post(PEOPLE, ann).await), "id");
-        let bo = with(
-            person_body(&o, "bo@acme.test", "Bo", "Kay"),
-            "extension",
-            "2002",
-        );
-        ok(a.post(PEOPLE, bo).await);
-        let lobby = json!({"displayName": "Lobby", "locationId": o.loc, "orgId": o.id,
-            "calling": {"type": "webexCalling", "webexCalling":
-                {"licenses": [o.common], "locationId": o.loc, "extension": "3001"}}});
-        let lobby = s(&ok(a.post(WS, lobby).await), "id");
+        let (ann, _, lobby) = crate::webex_api::ann_bo_lobby(&a, &o).await;
         Self {
             hub,
             token,

@@ -23,6 +23,20 @@ fn gone(e: sqlx::Error) -> StoreError {
     }
 }
 
+/// The audit record of a settings change, then the commit.
+async fn recorded(
+    mut tx: super::Tx,
+    meta: &AuditMeta,
+    device: DeviceId,
+    action: &str,
+    detail: String,
+) -> Result<()> {
+    let id = device.to_string();
+    super::audit(&mut tx, meta, action, "device", id, String::new(), detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 impl Store {
     /// The device's settings (defaults for a device never set).
     #[tracing::instrument(skip_all, fields(%device))]
@@ -73,18 +87,14 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(gone)?;
-        super::audit(
-            &mut tx,
+        recorded(
+            tx,
             meta,
+            device,
             "device.settings",
-            "device",
-            device.to_string(),
-            String::new(),
             format!("customEnabled={custom_enabled}"),
         )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        .await
     }
 
     /// Record that the device's settings are to be applied now.
@@ -100,17 +110,6 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(gone)?;
-        super::audit(
-            &mut tx,
-            meta,
-            "device.applyChanges",
-            "device",
-            device.to_string(),
-            String::new(),
-            String::new(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        recorded(tx, meta, device, "device.applyChanges", String::new()).await
     }
 }
