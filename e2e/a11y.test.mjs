@@ -5,6 +5,10 @@
 // scripts), and over the login page in every language. Any violation fails the test and is listed
 // with the element it concerns. Pages of later features join by being added to the lists below.
 //
+// The same walk looks for English left on pages shown in another language: a text, a button, an
+// accessible name or a tooltip that is an English message of the hub's message files (or contains
+// a long fragment of one) where that language's file says something else.
+//
 // Environment:
 //   PATCHBAY_URL                 base URL of a running hub (required)
 //   PATCHBAY_ADMIN_LOGIN / _PASSWORD        an Administrator whose password need not change (required)
@@ -17,7 +21,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { launchBrowser, logIn, openPage, saveFailureArtefacts } from './lib/console.mjs';
 
@@ -34,6 +38,86 @@ const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const PAGE_LANGUAGES = ['en', 'ko', 'uk'];
 /** The login page is checked in every language offered. */
 const ALL_LANGUAGES = ['en', 'fr', 'ro', 'ko', 'uk'];
+
+/** The hub's message files: `{ id: text }` per language, each placeable replaced by U+0000. */
+const LOCALES = new URL('../crates/hub/locales/', import.meta.url);
+async function messages(language) {
+  const out = {};
+  const dir = new URL(`${language}/`, LOCALES);
+  for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ftl'))) {
+    let id = null;
+    for (const line of (await readFile(new URL(file, dir), 'utf8')).split('\n')) {
+      const m = /^([a-zA-Z][\w-]*)\s*=\s*(.*)$/.exec(line);
+      if (m) {
+        id = m[1];
+        out[id] = m[2];
+      } else if (id && /^\s+\S/.test(line)) {
+        out[id] += `\n${line.trim()}`;
+      } else if (!line.trim() || line.startsWith('#')) {
+        id = line.trim() ? null : id;
+      }
+    }
+  }
+  for (const k of Object.keys(out)) out[k] = out[k].replace(/\{[^{}]*\}/g, '\u0000').trim();
+  return out;
+}
+
+/**
+ * What betrays English on a page in `language`: whole English messages (exact text of an element
+ * or attribute) and long fragments of English messages with placeables (contained in a text),
+ * leaving out whatever the language's own file also says (names, abbreviations).
+ */
+async function englishTells(language) {
+  const en = await messages('en');
+  const own = await messages(language);
+  const ownTexts = new Set(Object.values(own).flatMap((v) => v.split(/[\u0000\n]/).map((x) => x.trim())));
+  const whole = new Set();
+  const fragments = new Set();
+  for (const [id, text] of Object.entries(en)) {
+    if (own[id] === text) continue;
+    for (const part of text.split(/[\u0000\n]/).map((x) => x.trim())) {
+      if (!/[A-Za-z]{3}/.test(part) || ownTexts.has(part)) continue;
+      if (text.includes('\u0000') || text.includes('\n')) {
+        if (part.length >= 14) fragments.add(part);
+      } else {
+        whole.add(part);
+      }
+    }
+  }
+  return { whole, fragments: [...fragments] };
+}
+const TELLS = Object.fromEntries(
+  await Promise.all(ALL_LANGUAGES.filter((l) => l !== 'en').map(async (l) => [l, await englishTells(l)])),
+);
+
+/** English messages shown on the page now (its language is not English), one line each. */
+async function english(page, language) {
+  const tells = TELLS[language];
+  if (!tells) return [];
+  const texts = await page.evaluate(() => {
+    const out = [];
+    const visible = (el) => el && el.getClientRects().length > 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const n = walker.currentNode;
+      const t = n.textContent.replace(/\s+/g, ' ').trim();
+      if (t && visible(n.parentElement) && !n.parentElement.closest('script, style, [translate="no"]')) out.push(t);
+    }
+    for (const el of document.querySelectorAll('[aria-label], [title], [placeholder], [alt], input[type=submit][value]')) {
+      for (const a of ['aria-label', 'title', 'placeholder', 'alt', 'value']) {
+        if (el.hasAttribute(a) && (a !== 'value' || el.type === 'submit')) out.push(el.getAttribute(a).replace(/\s+/g, ' ').trim());
+      }
+    }
+    out.push(document.title.trim());
+    return out;
+  });
+  const found = new Set();
+  for (const t of texts) {
+    for (const piece of [t, ...t.split(/\s*[·:|—–]\s*/)]) if (tells.whole.has(piece)) found.add(piece);
+    for (const f of tells.fragments) if (t.includes(f)) found.add(f);
+  }
+  return [...found].map((f) => `English text in ${language}: "${f}"`);
+}
 
 /** Pages of an Administrator: the operations console and the calling pages (organisation picker). */
 const ADMIN_PAGES = [
@@ -61,7 +145,10 @@ const ADMIN_PAGES = [
   '/com/proxy-accounts',
   '/com/certificates',
 ];
-/** Links found on these pages are checked too (the first of each kind): detail and edit pages. */
+/**
+ * Links found on these pages are checked too (the first of each kind): detail and edit pages.
+ * An entry is a page and the links to follow from it in turn.
+ */
 const ADMIN_FOLLOW = [
   ['/com/customers', 'a[href^="/com/customers/"][href$="/edit"]'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])'],
@@ -71,6 +158,9 @@ const ADMIN_FOLLOW = [
 const CUSTOMER_PAGES = [
   '/com/calling/devices',
   '/com/calling/devices/new',
+  '/com/calling/devices/new?usage=person',
+  '/com/calling/devices/new?usage=workspace',
+  '/com/calling/devices/new?usage=newWorkspace',
   '/com/calling/people',
   '/com/calling/people/new',
   '/com/calling/workspaces',
@@ -85,6 +175,8 @@ const CUSTOMER_PAGES = [
 ];
 const CUSTOMER_FOLLOW = [
   ['/com/calling/devices', 'table a[href^="/com/calling/devices/"]'],
+  // The wizard's device step, reached as from a person's page.
+  ['/com/calling/people', 'table a[href^="/com/calling/people/"]', '#person-add-device'],
   ['/com/calling/people', 'table a[href^="/com/calling/people/"]'],
   ['/com/calling/workspaces', 'table a[href^="/com/calling/workspaces/"]'],
   ['/com/calling/locations', 'table a[href^="/com/calling/locations/"]'],
@@ -105,19 +197,24 @@ async function violations(page) {
 }
 
 /** Checks `path`; returns its violations prefixed with where they are. */
-async function check(page, path, where) {
+async function check(page, path, where, language) {
   const res = await page.goto(path);
   assert.ok(res && res.status() < 400, `${where} ${path}: HTTP ${res && res.status()}`);
-  const found = await violations(page);
+  const found = [...(await violations(page)), ...(await english(page, language))];
   if (found.length) await saveFailureArtefacts(page, `${where} ${path}`, 'a11y-');
   return found.map((v) => `${where} ${path}: ${v}`);
 }
 
-/** The first link matching `selector` on `path`, if any. */
-async function firstLink(page, path, selector) {
-  await page.goto(path);
-  const link = page.locator(selector).first();
-  return (await link.count()) ? link.getAttribute('href') : null;
+/** The page reached from `path` by following the first link matching each selector in turn. */
+async function firstLink(page, path, ...selectors) {
+  let href = path;
+  for (const selector of selectors) {
+    await page.goto(href);
+    const link = page.locator(selector).first();
+    if (!(await link.count())) return null;
+    href = await link.getAttribute('href');
+  }
+  return href;
 }
 
 /** Signs in (accepting the first-login terms if they come) and lands on `landing`. */
@@ -132,17 +229,17 @@ async function walk(browser, who, landing, pages, follow) {
     const { page } = await openPage(browser, BASE_URL, { bypassCSP: true });
     await signIn(page, who, language, landing);
     const all = [...pages];
-    for (const [from, selector] of follow) {
-      const href = await firstLink(page, from, selector);
+    for (const [from, ...selectors] of follow) {
+      const href = await firstLink(page, from, ...selectors);
       if (href) all.push(href);
     }
-    for (const path of all) problems.push(...(await check(page, path, `${who[0]} ${language}`)));
+    for (const path of all) problems.push(...(await check(page, path, `${who[0]} ${language}`, language)));
     await page.context().close();
   }
   return problems;
 }
 
-test('every console page passes axe-core (WCAG 2.1 A/AA)', { timeout: 600_000 }, async () => {
+test('UI-1 every console page passes axe-core (WCAG 2.1 A/AA) and shows no English in ko/uk', { timeout: 600_000 }, async () => {
   assert.ok(BASE_URL, 'PATCHBAY_URL must be set');
   assert.ok(ADMIN[0] && ADMIN[1], 'PATCHBAY_ADMIN_LOGIN / _PASSWORD must be set');
   assert.ok(CUSTOMER_ADMIN[0] && CUSTOMER_ADMIN[1], 'PATCHBAY_CUSTOMER_ADMIN_LOGIN / _PASSWORD must be set');
@@ -151,7 +248,7 @@ test('every console page passes axe-core (WCAG 2.1 A/AA)', { timeout: 600_000 },
     const problems = [];
     const { page } = await openPage(browser, BASE_URL, { bypassCSP: true });
     for (const language of ALL_LANGUAGES) {
-      problems.push(...(await check(page, `/com/login?lang=${language}`, `anonymous ${language}`)));
+      problems.push(...(await check(page, `/com/login?lang=${language}`, `anonymous ${language}`, language)));
     }
     await page.context().close();
     problems.push(...(await walk(browser, ADMIN, '/com/dashboard', ADMIN_PAGES, ADMIN_FOLLOW)));

@@ -88,6 +88,7 @@ action-confirm = Confirm
 filter-any = Any
 filter-active = Active filter
 list-total = Total: { $count }
+accounts-none = No accounts yet.
 list-empty = No matching entries.
 outbox-none = No e-mail has been sent yet.
 pager-label = Pages
@@ -213,6 +214,25 @@ email-confirm = Send the connection details of these systems to each customer's 
 email-none = no e-mail address
 email-queued = { $count } e-mail(s) queued.
 email-skipped = Not sent (no contact address):
+email-language = Language of the e-mail
+mail-subscription-subject = Patchbay connection details for { $name }
+mail-subscription-body =
+    Hello,
+
+    These are the connection details of { $name }'s phone system for the Patchbay operations hub.
+
+    Hub address: { $address }
+    Customer ID: { $customerId }
+    Service user name: { $serviceUser }
+    Hub certificate SHA-256 fingerprint: { $fingerprint }
+
+    The service password is not sent by e-mail; your provider gives it to you separately.
+
+    To connect the system, install patchbay-agent on it and run:
+
+    { $command }
+
+    The connection is outbound only; no inbound access to your network is needed.
 outbox-title = Outbox
 outbox-smtp = Mail is delivered through the configured SMTP relay.
 outbox-kept = No SMTP relay is configured: mail is kept here.

@@ -88,6 +88,7 @@ action-confirm = Confirmer
 filter-any = Tous
 filter-active = Filtre actif
 list-total = Total : { $count }
+accounts-none = Aucun compte pour l’instant.
 list-empty = Aucune entrée correspondante.
 outbox-none = Aucun e-mail n’a encore été envoyé.
 pager-label = Pages
@@ -213,6 +214,25 @@ email-confirm = Envoyer les informations de connexion de ces systèmes à l'adre
 email-none = aucune adresse e-mail
 email-queued = { $count } e-mail(s) en file d'attente.
 email-skipped = Non envoyé (aucune adresse de contact) :
+email-language = Langue de l’e-mail
+mail-subscription-subject = Paramètres de connexion Patchbay pour { $name }
+mail-subscription-body =
+    Bonjour,
+
+    Voici les paramètres de connexion du système téléphonique de { $name } au hub d’exploitation Patchbay.
+
+    Adresse du hub : { $address }
+    ID client : { $customerId }
+    Nom de l’utilisateur de service : { $serviceUser }
+    Empreinte SHA-256 du certificat du hub : { $fingerprint }
+
+    Le mot de passe de service n’est pas envoyé par e-mail ; votre fournisseur vous le communique séparément.
+
+    Pour connecter le système, installez patchbay-agent sur celui-ci et exécutez :
+
+    { $command }
+
+    La connexion est uniquement sortante ; aucun accès entrant à votre réseau n’est nécessaire.
 outbox-title = Boîte d'envoi
 outbox-smtp = Les e-mails sont remis par le relais SMTP configuré.
 outbox-kept = Aucun relais SMTP n'est configuré : les e-mails sont conservés ici.

@@ -88,6 +88,7 @@ action-confirm = 확인
 filter-any = 전체
 filter-active = 활성 필터
 list-total = 합계: { $count }
+accounts-none = 아직 계정이 없습니다.
 list-empty = 일치하는 항목이 없습니다.
 outbox-none = 아직 보낸 이메일이 없습니다.
 pager-label = 페이지
@@ -213,6 +214,25 @@ email-confirm = 이 시스템들의 연결 정보를 각 고객의 연락처 주
 email-none = 이메일 주소 없음
 email-queued = 이메일 { $count }건이 대기열에 추가되었습니다.
 email-skipped = 보내지 않음(연락처 주소 없음):
+email-language = 이메일 언어
+mail-subscription-subject = { $name }의 Patchbay 연결 정보
+mail-subscription-body =
+    안녕하세요.
+
+    Patchbay 운영 허브에 연결할 { $name } 전화 시스템의 연결 정보입니다.
+
+    허브 주소: { $address }
+    고객 ID: { $customerId }
+    서비스 사용자 이름: { $serviceUser }
+    허브 인증서 SHA-256 지문: { $fingerprint }
+
+    서비스 비밀번호는 이메일로 보내지 않으며, 공급자가 별도로 알려 드립니다.
+
+    시스템을 연결하려면 시스템에 patchbay-agent를 설치하고 다음을 실행하세요.
+
+    { $command }
+
+    연결은 밖으로 나가는 방향으로만 이루어지며, 네트워크로 들어오는 접근은 필요하지 않습니다.
 outbox-title = 보낼 편지함
 outbox-smtp = 메일은 구성된 SMTP 릴레이를 통해 전달됩니다.
 outbox-kept = SMTP 릴레이가 구성되어 있지 않아 메일이 여기에 보관됩니다.

@@ -88,6 +88,7 @@ action-confirm = Confirmare
 filter-any = Oricare
 filter-active = Filtru activ
 list-total = Total: { $count }
+accounts-none = Niciun cont deocamdată.
 list-empty = Nicio înregistrare corespunzătoare.
 outbox-none = Niciun e-mail nu a fost trimis încă.
 pager-label = Pagini
@@ -213,6 +214,25 @@ email-confirm = Trimiteți detaliile de conectare ale acestor sisteme la adresa 
 email-none = nicio adresă de e-mail
 email-queued = E-mailuri puse în coada de trimitere: { $count }.
 email-skipped = Netrimise (nicio adresă de contact):
+email-language = Limba e-mailului
+mail-subscription-subject = Detaliile de conectare Patchbay pentru { $name }
+mail-subscription-body =
+    Bună ziua,
+
+    Acestea sunt detaliile de conectare ale sistemului telefonic al { $name } la hubul de operațiuni Patchbay.
+
+    Adresa hubului: { $address }
+    ID client: { $customerId }
+    Nume utilizator de serviciu: { $serviceUser }
+    Amprenta SHA-256 a certificatului hubului: { $fingerprint }
+
+    Parola de serviciu nu este trimisă prin e-mail; furnizorul dumneavoastră v-o comunică separat.
+
+    Pentru a conecta sistemul, instalați patchbay-agent pe acesta și rulați:
+
+    { $command }
+
+    Conexiunea este doar de ieșire; nu este necesar niciun acces de intrare în rețeaua dumneavoastră.
 outbox-title = Căsuță de ieșire
 outbox-smtp = E-mailurile sunt livrate prin releul SMTP configurat.
 outbox-kept = Nu este configurat niciun releu SMTP: e-mailurile sunt păstrate aici.

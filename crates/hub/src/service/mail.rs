@@ -35,12 +35,13 @@ pub struct SendReport {
     pub skipped: Vec<String>,
 }
 
-/// CUS-7: re-send the subscription e-mail to each selected customer's technical contact. The
-/// service password is never put in a mail.
+/// CUS-7: re-send the subscription e-mail to each selected customer's technical contact, written
+/// in `lang` (UI-1). The service password is never put in a mail.
 pub async fn send_subscription(
     state: &AppState,
     caller: &Caller,
     ids: &[CustomerId],
+    lang: &str,
 ) -> Result<SendReport, AppError> {
     caller.require(Capability::ResendSubscriptionEmail)?;
     super::check_bulk(ids.len())?;
@@ -56,24 +57,30 @@ pub async fn send_subscription(
             report.skipped.push(c.fields.name.clone());
             continue;
         }
-        let body = format!(
-            "Hello,\n\nThese are the connection details of {name}'s phone system for the Patchbay operations hub.\n\n\
-             Hub address:        wss://{address}\n\
-             Customer ID:        {cid}\n\
-             Service user name:  {user}\n\
-             Hub certificate SHA-256 fingerprint:\n  {fingerprint}\n\n\
-             The service password is not sent by e-mail; your provider gives it to you separately.\n\n\
-             To connect the system, install patchbay-agent on it and run:\n\
-             \x20 patchbay-agent run --hub wss://{address} --customer-id {cid} --service-user {user} \\\n\
-             \x20   --password-file /etc/patchbay/service.password --system-dir /var/lib/patchbay-agent --ca-file hub.pem\n\n\
-             The connection is outbound only; no inbound access to your network is needed.\n",
-            name = c.fields.name,
+        let hub = format!("wss://{address}");
+        let command = format!(
+            "patchbay-agent run --hub {hub} --customer-id {cid} --service-user {user} \\\n  \
+             --password-file /etc/patchbay/service.password --system-dir /var/lib/patchbay-agent --ca-file hub.pem",
             cid = c.fields.customer_id,
             user = c.fields.service_user_name,
         );
+        let args = [
+            ("name", c.fields.name.clone()),
+            ("address", hub),
+            ("customerId", c.fields.customer_id.to_string()),
+            ("serviceUser", c.fields.service_user_name.clone()),
+            ("fingerprint", fingerprint.clone()),
+            ("command", command),
+        ];
+        let body = format!(
+            "{}\n",
+            state.i18n.t_args(lang, "mail-subscription-body", &args)
+        );
         mails.push(NewMail {
             to: c.fields.email.clone(),
-            subject: format!("Patchbay connection details for {}", c.fields.name),
+            subject: state
+                .i18n
+                .t_args(lang, "mail-subscription-subject", &args[..1]),
             body,
             target_id: c.id.to_string(),
             target_name: c.fields.name.clone(),

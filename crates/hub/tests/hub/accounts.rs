@@ -549,19 +549,34 @@ async fn rbac_4_tokens_hashed_and_audit_log_records_changes_and_failures() {
 #[tokio::test]
 async fn ui_1_api_errors_localised_by_accept_language() {
     let hub = TestHub::start().await;
-    let r = hub
-        .client()
-        .post(hub.url(ACCOUNTS))
-        .bearer_auth(&hub.admin_token)
-        .header("accept-language", "fr-FR,fr;q=0.9")
-        .json(&json!({"loginName": "", "password": "Correct#Horse42", "role": "operator"}))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let v: Value = r.json().await.unwrap_or_default();
-    let en = "Login name: is required.";
-    assert!(!descriptions(&v)[0].is_empty());
-    assert_ne!(descriptions(&v)[0], en, "French expected: {v}");
+    let call = |accept: &'static str| {
+        let r = hub
+            .client()
+            .post(hub.url(ACCOUNTS))
+            .bearer_auth(&hub.admin_token)
+            .header("accept-language", accept)
+            .json(&json!({"loginName": "", "password": "Correct#Horse42", "role": "operator"}));
+        async move {
+            let r = r.send().await.unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+            let v: Value = r.json().await.unwrap_or_default();
+            (
+                v["message"].as_str().unwrap_or_default().to_string(),
+                descriptions(&v)[0].clone(),
+            )
+        }
+    };
+    let (en_message, en_field) = call("en").await;
+    assert!(en_field.contains("is required"), "{en_field}");
+    let mut seen = vec![en_field];
+    for accept in ["fr-FR,fr;q=0.9", "ro", "ko-KR", "uk,en;q=0.5"] {
+        let (message, field) = call(accept).await;
+        assert!(
+            !field.is_empty() && !seen.contains(&field),
+            "{accept}: {field}"
+        );
+        assert_ne!(message, en_message, "{accept}: the error message too");
+        seen.push(field);
+    }
     hub.stop().await;
 }

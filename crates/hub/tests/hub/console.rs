@@ -342,6 +342,71 @@ async fn ui_1_language_chosen_at_login_and_prf_5_system_name() {
     hub.stop().await;
 }
 
+/// UI-1: dates and times are written the way the page's language writes them (the About page's
+/// start time: 26/11/2026 in French, 26.11.2026 in Ukrainian, 2026. 11. 26. in Korean).
+#[tokio::test]
+async fn ui_1_dates_follow_the_page_language() {
+    let hub = TestHub::start().await;
+    let today = jiff::Zoned::now();
+    for (lang, pattern) in [
+        ("en", "%Y-%m-%d"),
+        ("fr", "%d/%m/%Y"),
+        ("uk", "%d.%m.%Y"),
+        ("ko", "%Y. %-m. %-d."),
+    ] {
+        let login = format!("dates-{lang}");
+        hub.account(&login, Role::Operator).await;
+        let b = Browser::new(&hub);
+        b.login(&login, PASSWORD, lang).await;
+        b.submit("/com/terms", "/com/terms", &[]).await;
+        let (_, html, _) = b.get("/com/about").await;
+        let date = today.strftime(pattern).to_string();
+        assert!(html.contains(&date), "{lang}: {date} not in {html}");
+    }
+    hub.stop().await;
+}
+
+/// UI-1, OPR-4: the login page opens in the browser's language (Accept-Language) unless one was
+/// picked, and offers the language once — the form's own field, which the login then applies.
+#[tokio::test]
+async fn ui_1_login_page_follows_the_browser_language_and_offers_it_once() {
+    let hub = TestHub::start().await;
+    let get = |path: &'static str, accept: &'static str| {
+        let c = hub.client();
+        let url = hub.url(path);
+        async move {
+            let r = c
+                .get(url)
+                .header("accept-language", accept)
+                .send()
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            r.text().await.unwrap_or_default()
+        }
+    };
+    for (accept, lang) in [
+        ("ko-KR,ko;q=0.9,en;q=0.8", "ko"),
+        ("de-DE, uk;q=0.7", "uk"),
+        ("de", "en"),
+    ] {
+        let html = get("/com/login", accept).await;
+        assert!(
+            html.contains(&format!("<html lang=\"{lang}\">")),
+            "{accept} → {lang}"
+        );
+        assert!(html.contains(&format!(
+            "<option value=\"{lang}\" lang=\"{lang}\" selected"
+        )));
+    }
+    // A language picked on the page wins over the browser's.
+    let html = get("/com/login?lang=ro", "ko").await;
+    assert!(html.contains("<html lang=\"ro\">"));
+    // One language control: the select of the form, no second list of links.
+    assert_eq!(html.matches("name=\"language\"").count(), 1);
+    assert!(!html.contains("href=\"/com/login?lang="));
+    hub.stop().await;
+}
+
 /// UI-1: every page opens with a link that skips to its content; before the first-login terms
 /// are accepted and the forced password change is done, a page shows no menu (there is nowhere
 /// to go yet), and the forced change is shown as something to do, not as a success.

@@ -584,6 +584,13 @@ async fn dev_6_lines_up_to_the_port_count() {
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("1 ports used") && html.contains("Kim Kilo"));
     assert!(html.contains(&format!("PEOPLE:{second}")) && html.contains(&format!("PLACE:{third}")));
+    // UI-1: a search matching no candidate says so and offers to clear it.
+    let (_, html, _) = ca.get(&format!("{lines}?q=zzz-nobody")).await;
+    let empty = html.split("class=\"empty\"").nth(1).unwrap_or_default();
+    assert!(
+        empty.contains("No matching entries.") && empty.contains(&format!("href=\"{lines}\"")),
+        "{empty}"
+    );
     let member = format!("PEOPLE:{second}");
     let (s, _, to) = change_line(&ca, &lines, "add", &member).await;
     assert_eq!(s, StatusCode::SEE_OTHER);

@@ -383,6 +383,11 @@ async fn ui_1_empty_lists_offer_the_next_action() {
             "No locations yet",
             "/com/calling/locations/new",
         ),
+        (
+            "/com/calling/numbers",
+            "No numbers yet",
+            "/com/calling/numbers/add",
+        ),
     ] {
         let (s, html, _) = ca.get(path).await;
         assert_eq!(s, StatusCode::OK, "{path}");
@@ -396,6 +401,15 @@ async fn ui_1_empty_lists_offer_the_next_action() {
         assert!(empty.contains("No matching entries."), "{path}: {empty}");
         assert!(empty.contains(&format!("href=\"{path}")), "{path}: {empty}");
     }
+    // Account management always lists the caller; a search that matches nobody offers to clear it.
+    let admin = admin_browser(&hub, "empty-admin").await;
+    let (_, html, _) = admin.get("/com/accounts?search=zzz-nobody").await;
+    let empty = html.split("class=\"empty\"").nth(1).unwrap_or_default();
+    let empty = empty.split("</td>").next().unwrap_or_default();
+    assert!(
+        empty.contains("No matching entries.") && empty.contains("href=\"/com/accounts\""),
+        "{empty}"
+    );
     // A read-only account is not offered what it may not do.
     let ro = logged_in(&hub, "viewer").await;
     let (_, html, _) = ro.get("/com/calling/people").await;

@@ -99,7 +99,7 @@ async fn cus_7_subscription_email_delivered_over_smtp_without_the_password() {
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     assert!(mail.contains("To: it@acme.example"), "{mail}");
-    assert!(mail.contains("Customer ID:        acme"));
+    assert!(mail.contains("Customer ID: acme"));
     assert!(mail.contains("wss://hub.example.net:7080"));
     assert!(
         !mail.contains("Never#InMail-42"),
@@ -151,5 +151,66 @@ async fn cus_7_without_a_relay_mail_is_kept_in_the_outbox_and_scoped() {
     let (s, html, _) = b.get(&format!("/com/customers/email?id={a}")).await;
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("id=\"confirm-email\""));
+    hub.stop().await;
+}
+
+/// UI-1: the subscription e-mail is written in the language asked for (API `language`, or the
+/// console's pick, defaulting to the caller's language); an unknown language is a field error.
+#[tokio::test]
+async fn ui_1_subscription_email_in_the_chosen_language() {
+    let hub = TestHub::start().await;
+    let a = customer(&hub, "acme", "it@acme.example").await;
+    let send = |language: Value| {
+        let body = json!({"ids": [a.clone()], "language": language});
+        let hub = &hub;
+        async move {
+            hub.post(
+                &hub.admin_token,
+                "/v1/operations/customers/actions/sendEmail/invoke",
+                body,
+            )
+            .await
+        }
+    };
+    let r = send(json!("de")).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let v: Value = r.json().await.unwrap_or_default();
+    assert!(v["errors"].to_string().contains("language"), "{v}");
+    let r = send(json!("fr")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, o) = hub.get(&hub.admin_token, "/v1/operations/outbox").await;
+    let m = &o["items"][0];
+    assert_eq!(
+        m["subject"],
+        "Paramètres de connexion Patchbay pour Cust acme"
+    );
+    let body = m["body"].as_str().unwrap_or_default();
+    assert!(body.contains("ID client : acme"), "{body}");
+    assert!(body.contains("patchbay-agent run --hub wss://"), "{body}");
+    assert!(!body.contains("Never#InMail-42"));
+    // The console: the language picked on the confirmation page.
+    let b = fixtures::admin_browser(&hub, "boss").await;
+    let (_, html, _) = b.get(&format!("/com/customers/email?id={a}")).await;
+    assert!(html.contains("id=\"email-language\""));
+    let confirm = format!("/com/customers/email?id={a}");
+    let (s, _, _) = b
+        .submit(
+            &confirm,
+            "/com/customers/email",
+            &[("id", &a), ("language", "ko")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, o) = hub.get(&hub.admin_token, "/v1/operations/outbox").await;
+    let subjects: Vec<String> = o["items"]
+        .as_array()
+        .map(|v| v.iter().map(|m| m["subject"].to_string()).collect())
+        .unwrap_or_default();
+    assert!(
+        subjects
+            .iter()
+            .any(|s| s.contains("Cust acme의 Patchbay 연결 정보")),
+        "{subjects:?}"
+    );
     hub.stop().await;
 }

@@ -9,7 +9,8 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::{Capability, CustomerId};
+use patchbay_domain::account::LANGUAGES;
+use patchbay_domain::{Capability, CustomerId, Rule};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -17,6 +18,9 @@ use serde::{Deserialize, Serialize};
 pub struct SendEmailBody {
     /// Customer ids (the `id` of each customer).
     pub ids: Vec<String>,
+    /// The language the e-mail is written in: en, fr, ro, ko or uk. Default: the caller's
+    /// account language.
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -37,7 +41,19 @@ async fn send(
         .iter()
         .map(|i| i.parse::<CustomerId>().map_err(|_| AppError::NotFound))
         .collect::<Result<Vec<_>, _>>()?;
-    let r = mail::send_subscription(&state, &caller, &ids).await?;
+    let lang = match b.language.as_deref() {
+        None => caller.account.fields.language.clone(),
+        Some(l) if LANGUAGES.contains(&l) => l.to_string(),
+        Some(_) => {
+            return Err(AppError::field(
+                "language",
+                Rule::OneOf {
+                    allowed: LANGUAGES.join(", "),
+                },
+            ))
+        }
+    };
+    let r = mail::send_subscription(&state, &caller, &ids, &lang).await?;
     Ok(Json(SendEmailResult {
         queued: r.queued,
         skipped: r.skipped,

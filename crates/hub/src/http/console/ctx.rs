@@ -111,6 +111,21 @@ impl Ctx {
         self.i18n.t(self.lang, id)
     }
 
+    /// A whole number as the page's language writes it (digit grouping).
+    pub fn n(&self, n: &impl Count) -> String {
+        crate::i18n::format::integer(self.lang, n.count())
+    }
+
+    /// A moment in the hub's local time zone, as the page's language writes dates and times.
+    pub fn datetime(&self, t: jiff::Timestamp) -> String {
+        crate::i18n::format::datetime(self.lang, &t.to_zoned(jiff::tz::TimeZone::system()))
+    }
+
+    /// A calendar date as the page's language writes it.
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        crate::i18n::format::date(self.lang, d)
+    }
+
     /// A message with one argument.
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         self.i18n
@@ -173,5 +188,33 @@ impl Ctx {
 
     pub fn languages(&self) -> Vec<(&'static str, &'static str)> {
         crate::i18n::LANGUAGES.to_vec()
+    }
+}
+
+/// A count a page shows: any integer, however many references deep a template holds it.
+pub trait Count {
+    fn count(&self) -> i128;
+}
+
+macro_rules! count_of_integer {
+    ($($t:ty),*) => {$(
+        impl Count for $t {
+            fn count(&self) -> i128 {
+                i128::from(*self)
+            }
+        }
+    )*};
+}
+count_of_integer!(i32, i64, u32, u64);
+
+impl Count for usize {
+    fn count(&self) -> i128 {
+        i128::try_from(*self).unwrap_or(i128::MAX)
+    }
+}
+
+impl<T: Count + ?Sized> Count for &T {
+    fn count(&self) -> i128 {
+        (**self).count()
     }
 }

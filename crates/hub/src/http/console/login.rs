@@ -9,6 +9,7 @@ use crate::state::AppState;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
+use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use serde::Deserialize;
@@ -77,10 +78,20 @@ async fn login_page(
 pub async fn page(
     State(state): State<AppState>,
     jar: CookieJar,
+    headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> Response {
-    let lang = q.lang.as_deref().unwrap_or("en");
-    let ctx_lang = crate::i18n::I18n::language(lang);
+    // The language picked on this page, else the browser's (UI-1, OPR-4).
+    let lang = match q.lang.as_deref() {
+        Some(l) => crate::i18n::I18n::language(l),
+        None => crate::i18n::I18n::from_accept_language(
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or(""),
+        ),
+    };
+    let ctx_lang = lang;
     let info_id = if q.changed.is_some() {
         "login-password-changed"
     } else if q.expired.is_some() {

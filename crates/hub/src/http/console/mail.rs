@@ -66,10 +66,16 @@ async fn send(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let ids = ids(&body)?;
-    let report = mail::send_subscription(&state, &caller, &ids).await?;
+    let ctx = Ctx::new(&state, &caller, "/com/customers");
+    // The e-mail's language: the one picked on the page, else the page's own.
+    let lang = match FormMap::parse(&body).get("language") {
+        Some(l) if !l.is_empty() => crate::i18n::I18n::language(l),
+        _ => ctx.lang,
+    };
+    let report = mail::send_subscription(&state, &caller, &ids, lang).await?;
     let targets = targets(&state, &caller, &ids).await?;
     Ok(render(&ConfirmPage {
-        ctx: Ctx::new(&state, &caller, "/com/customers"),
+        ctx,
         targets,
         done: Some(report),
     }))
@@ -86,7 +92,7 @@ struct OutboxPage {
 
 impl OutboxPage {
     fn when(&self, m: &Mail) -> String {
-        m.created_at.strftime("%Y-%m-%d %H:%M:%S UTC").to_string()
+        self.ctx.datetime(m.created_at)
     }
 }
 

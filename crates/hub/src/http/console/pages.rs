@@ -52,8 +52,8 @@ struct AboutPage {
 }
 
 async fn about(State(state): State<AppState>, caller: Caller) -> Response {
+    let ctx = Ctx::new(&state, &caller, "/com/about");
     render(&AboutPage {
-        ctx: Ctx::new(&state, &caller, "/com/about"),
         version: VERSION,
         build: format!(
             "{} ({})",
@@ -64,10 +64,8 @@ async fn about(State(state): State<AppState>, caller: Caller) -> Response {
             patchbay_store::Dialect::Sqlite => "SQLite",
             patchbay_store::Dialect::Postgres => "PostgreSQL",
         },
-        started: state
-            .started_at
-            .strftime("%Y-%m-%d %H:%M:%S UTC")
-            .to_string(),
+        started: ctx.datetime(state.started_at),
+        ctx,
     })
 }
 

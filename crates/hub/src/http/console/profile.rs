@@ -53,7 +53,7 @@ async fn page_with(
             .to_string(),
         expires: f
             .expires_on
-            .map(|d| d.to_string())
+            .map(|d| ctx.date(d))
             .unwrap_or_else(|| ctx.t("never")),
         has_avatar: state.store.avatar(caller.account.id).await?.is_some(),
         ctx,

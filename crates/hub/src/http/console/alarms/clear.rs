@@ -195,10 +195,10 @@ pub(super) async fn confirm_clear_type(
         "alarms-clear-type-confirm",
         &[
             ("type", type_label(&ctx, t.as_str())),
-            ("count", clearable.to_string()),
+            ("count", ctx.n(&clearable)),
         ],
     );
-    let ongoing_text = ctx.t1("alarms-clear-type-ongoing", "count", &ongoing.to_string());
+    let ongoing_text = ctx.t1("alarms-clear-type-ongoing", "count", &ctx.n(&ongoing));
     Ok(render(&ClearTypePage {
         summary,
         ongoing_text,

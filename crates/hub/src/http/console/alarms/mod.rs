@@ -122,13 +122,6 @@ pub fn type_label(ctx: &Ctx, key: &str) -> String {
     ctx.t(&format!("alarms-type-{key}"))
 }
 
-/// An alarm time in the hub's local time zone.
-fn local_time(tz: &jiff::tz::TimeZone, t: jiff::Timestamp) -> String {
-    t.to_zoned(tz.clone())
-        .strftime("%Y-%m-%d %H:%M:%S")
-        .to_string()
-}
-
 pub struct Row {
     pub id: String,
     pub customer_id: String,
@@ -145,7 +138,7 @@ pub struct Row {
     pub ongoing: bool,
 }
 
-fn row(ctx: &Ctx, tz: &jiff::tz::TimeZone, a: Alarm) -> Row {
+fn row(ctx: &Ctx, a: Alarm) -> Row {
     Row {
         id: a.id.to_string(),
         customer_id: a.customer_id.to_string(),
@@ -155,7 +148,7 @@ fn row(ctx: &Ctx, tz: &jiff::tz::TimeZone, a: Alarm) -> Row {
         severity: a.severity,
         type_label: type_label(ctx, &a.alarm_type),
         alarm_type: a.alarm_type,
-        last: local_time(tz, a.last_occurrence),
+        last: ctx.datetime(a.last_occurrence),
         last_iso: a.last_occurrence.to_string(),
         occurrences: a.occurrences,
         description: a.description,
@@ -257,12 +250,9 @@ fn notice(ctx: &Ctx, q: &str) -> String {
         Some(t) => ctx.i18n.t_args(
             ctx.lang,
             "alarms-cleared-type",
-            &[
-                ("count", n.to_string()),
-                ("type", type_label(ctx, t.as_str())),
-            ],
+            &[("count", ctx.n(&n)), ("type", type_label(ctx, t.as_str()))],
         ),
-        None => ctx.t1("alarms-cleared", "count", &n.to_string()),
+        None => ctx.t1("alarms-cleared", "count", &ctx.n(&n)),
     }
 }
 
@@ -281,8 +271,7 @@ async fn list(
         .list_alarms(scope, &filter, alarm_sort(&lp), lp.page())
         .await?;
     let summary = state.store.alarm_summary(scope, &filter).await?;
-    let tz = jiff::tz::TimeZone::system();
-    let rows: Vec<Row> = items.into_iter().map(|a| row(&ctx, &tz, a)).collect();
+    let rows: Vec<Row> = items.into_iter().map(|a| row(&ctx, a)).collect();
     let by_severity = Severity::ALL
         .iter()
         .map(|s| SummaryItem {

@@ -3,7 +3,7 @@
 //! physical device, and the one-time CSV of credentials.
 
 use super::{
-    list_params, messages, query, render, searched, show_mac, when, ConfirmPage, Ctx, Org, DEVICES,
+    list_params, messages, query, render, searched, show_mac, ConfirmPage, Ctx, Org, DEVICES,
     PEOPLE, WORKSPACES,
 };
 use super::{Chosen, Found};
@@ -82,7 +82,7 @@ pub fn device_row(ctx: &Ctx, org: &Org, d: Device) -> DeviceRow {
         sip_user_name: d.sip_user_name,
         status: ctx.word("calling-status-", &d.status),
         status_code: d.status,
-        created: when(d.created_at),
+        created: ctx.datetime(d.created_at),
     }
 }
 
@@ -203,7 +203,7 @@ pub fn device_view(ctx: &Ctx, org: &Org, d: &Device) -> DeviceView {
         outbound_proxy: d.outbound_proxy.clone(),
         registrar: d.registrar.clone(),
         status: ctx.word("calling-status-", &d.status),
-        created: when(d.created_at),
+        created: ctx.datetime(d.created_at),
         ports: d.model.line_ports,
         partner: d.model.partner_managed(),
         configurable: !d.model.partner_managed() && !d.model.fax && d.model.line_ports > 1,

@@ -376,10 +376,6 @@ pub fn show_mac(mac: &str) -> String {
         .join(":")
 }
 
-pub fn when(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -69,8 +69,7 @@ fn status_text(ctx: &Ctx, code: &str, last_seen: Option<jiff::Timestamp>) -> Str
 }
 
 fn when(ctx: &Ctx, t: Option<jiff::Timestamp>) -> String {
-    t.map(|t| t.strftime("%Y-%m-%d %H:%M:%S UTC").to_string())
-        .unwrap_or_else(|| ctx.t("never"))
+    t.map(|t| ctx.datetime(t)).unwrap_or_else(|| ctx.t("never"))
 }
 
 /// Field messages for the customer form: the generic rule texts, with clearer words for the rules

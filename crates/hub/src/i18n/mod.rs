@@ -1,6 +1,8 @@
 //! Fluent message files, one per language (UI-1). English is complete and the fallback for any
 //! message a language lacks. Loaded once at start-up into state.
 
+pub mod format;
+
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::collections::HashMap;
@@ -18,10 +20,10 @@ pub const LANGUAGES: [(&str, &str); 5] = [
 macro_rules! files {
     ($lang:literal) => {
         [
-            include_str!(concat!("../locales/", $lang, "/main.ftl")),
-            include_str!(concat!("../locales/", $lang, "/customers.ftl")),
-            include_str!(concat!("../locales/", $lang, "/alarms.ftl")),
-            include_str!(concat!("../locales/", $lang, "/calling.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/main.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/customers.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/calling.ftl")),
         ]
     };
 }
@@ -295,6 +297,27 @@ mod tests {
             problems.len(),
             problems.join("\n")
         );
+    }
+
+    /// UI-1: no Korean or Ukrainian message is a copy of the English one (the browser walk only
+    /// notices English that differs from the page language's file).
+    #[test]
+    fn ui_1_korean_and_ukrainian_messages_are_not_english_copies() {
+        let i18n = I18n::load().unwrap_or_else(|e| panic!("{e}"));
+        let latin_word = |s: &str| {
+            s.split(|c: char| !c.is_ascii_alphabetic())
+                .any(|w| w.len() >= 4 && w != "Patchbay")
+        };
+        let mut copies = Vec::new();
+        for lang in ["ko", "uk"] {
+            for id in I18n::english_ids() {
+                let en = i18n.t("en", &id);
+                if i18n.t(lang, &id) == en && latin_word(&en) {
+                    copies.push(format!("{lang}: {id} = {en}"));
+                }
+            }
+        }
+        assert!(copies.is_empty(), "{}", copies.join("\n"));
     }
 
     /// `s` without the spans from each `open` to the next `close`.
