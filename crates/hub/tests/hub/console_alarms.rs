@@ -523,18 +523,17 @@ async fn fleet(hub: &TestHub, operators: &[String]) -> (CustomerId, CustomerId) 
     (a, z)
 }
 
-/// The segment links (`<a href data-segment>`) inside the SVG of one chart.
+/// The segment links (`<a … data-segment>`) of one chart: the donut's sectors, the bar rows' labels.
 fn segments(html: &str, chart: &str) -> Vec<(String, String)> {
     let sec = section(html, &format!("id=\"chart-{chart}\""), "</section>");
-    let svg = section(sec, "<svg", "</svg>");
     let mut out = Vec::new();
-    let mut rest = svg;
-    while let Some(i) = rest.find("<a href=\"") {
+    let mut rest = sec;
+    while let Some(i) = rest.find("<a ") {
         rest = &rest[i..];
         let tag = &rest[..rest.find('>').unwrap_or(rest.len())];
-        let href = attrs(tag, "href").pop().unwrap_or_default();
-        let key = attrs(tag, "data-segment").pop().unwrap_or_default();
-        out.push((key, href));
+        if let Some(key) = attrs(tag, "data-segment").pop() {
+            out.push((key, attrs(tag, "href").pop().unwrap_or_default()));
+        }
         rest = &rest[1..];
     }
     out
@@ -598,6 +597,15 @@ async fn dsh_1_dashboard_segments_link_to_prefiltered_lists() {
     assert_eq!(legend_count(&html, "connectivity", "red"), Some(1));
     assert_eq!(legend_count(&html, "tags", "gold"), Some(1));
     assert_eq!(legend_count(&html, "versions", "12.1"), Some(1));
+    // Bar charts show each series once, with its whole label (no second legend, nothing cut).
+    for (chart, label) in [("tags", ">gold<"), ("versions", ">12.1<")] {
+        let sec = section(&html, &format!("id=\"chart-{chart}\""), "</section>");
+        assert_eq!(
+            sec.matches(label).count(),
+            1,
+            "{chart}: {label} shown once in {sec}"
+        );
+    }
 
     // Following a segment opens the list pre-filtered, with the filter shown.
     let (_, href) = segments(&html, "severity")

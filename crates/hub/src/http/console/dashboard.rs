@@ -38,12 +38,6 @@ const STREAM_LIFETIME: Duration = Duration::from_secs(10 * 60);
 const CENTRE: f64 = 60.0;
 const OUTER: f64 = 56.0;
 const INNER: f64 = 34.0;
-/// Bar geometry (viewBox 0 0 240 h): label, bar, count.
-pub const BAR_WIDTH: i64 = 240;
-pub const BAR_X: i64 = 84;
-const ROW: i64 = 24;
-const BAR_MAX: f64 = 124.0;
-const LABEL_CHARS: usize = 12;
 
 /// One series of a chart, with its legend entry.
 pub struct Segment {
@@ -60,12 +54,8 @@ pub struct Segment {
     pub class: String,
     /// Donut: the segment's outline.
     pub path: String,
-    /// Bars: the row's geometry and its (shortened) label.
-    pub bar_y: String,
-    pub bar_w: String,
-    pub text_y: String,
-    pub count_x: String,
-    pub short: String,
+    /// Bars: the bar's length, in percent of the longest visible bar.
+    pub bar_pct: String,
 }
 
 pub struct Chart {
@@ -74,18 +64,10 @@ pub struct Chart {
     pub donut: bool,
     /// Sum of the visible series.
     pub total: i64,
-    /// Bars: height of the viewBox.
-    pub height: i64,
     pub segments: Vec<Segment>,
 }
 
 impl Chart {
-    pub fn bar_width(&self) -> i64 {
-        BAR_WIDTH
-    }
-    pub fn bar_x(&self) -> i64 {
-        BAR_X
-    }
     pub fn has_data(&self) -> bool {
         !self.segments.is_empty()
     }
@@ -200,16 +182,6 @@ fn donut_path(a0: f64, a1: f64) -> String {
     )
 }
 
-fn shorten(s: &str) -> String {
-    if s.chars().count() <= LABEL_CHARS {
-        s.to_string()
-    } else {
-        let mut out: String = s.chars().take(LABEL_CHARS - 1).collect();
-        out.push('…');
-        out
-    }
-}
-
 /// A series before layout.
 struct Item {
     key: String,
@@ -235,17 +207,13 @@ fn chart(
             toggle: hidden.toggled(id, &i.key),
             toggle_title: String::new(),
             open_title: ctx.t1("dashboard-open-list", "series", &i.label),
-            short: shorten(&i.label),
             key: i.key,
             label: i.label,
             count: i.count,
             href: i.href,
             class: i.class,
             path: String::new(),
-            bar_y: String::new(),
-            bar_w: String::new(),
-            text_y: String::new(),
-            count_x: String::new(),
+            bar_pct: String::new(),
         })
         .collect();
     for s in &mut segments {
@@ -264,19 +232,15 @@ fn chart(
         .max()
         .unwrap_or(0);
     let mut angle = -PI / 2.0;
-    let mut row = 0i64;
     for s in segments.iter_mut().filter(|s| !s.hidden) {
         if donut {
             let sweep = 2.0 * PI * (s.count as f64) / (total as f64);
             s.path = donut_path(angle, angle + sweep);
             angle += sweep;
         } else {
-            let w = (BAR_MAX * (s.count as f64) / (max as f64)).max(2.0);
-            s.bar_y = (row * ROW + 5).to_string();
-            s.text_y = (row * ROW + 16).to_string();
-            s.bar_w = format!("{w:.1}");
-            s.count_x = format!("{:.1}", BAR_X as f64 + w + 4.0);
-            row += 1;
+            // A visible sliver even for the smallest count.
+            let pct = (100.0 * (s.count as f64) / (max as f64)).max(2.0);
+            s.bar_pct = format!("{pct:.1}");
         }
     }
     Chart {
@@ -284,7 +248,6 @@ fn chart(
         title: ctx.t(title_id),
         donut,
         total,
-        height: row.max(1) * ROW,
         segments,
     }
 }
@@ -349,11 +312,7 @@ pub fn build_view(ctx: &Ctx, d: &Dashboard, hidden: &Hidden) -> View {
     let now = jiff::Zoned::now();
     View {
         customers: d.customers,
-        customers_text: ctx.t1(
-            "dashboard-customers-total",
-            "count",
-            &d.customers.to_string(),
-        ),
+        customers_text: ctx.t1("dashboard-customers-total", "count", &ctx.n(&d.customers)),
         charts: vec![
             chart(
                 ctx,
@@ -584,10 +543,5 @@ mod tests {
         let quarter = donut_path(-PI / 2.0, 0.0);
         assert!(quarter.starts_with("M60.00 4.00A56 56 0 0 1 116.00 60.00L94.00 60.00"));
         assert!(quarter.ends_with('Z'));
-        assert_eq!(shorten("short"), "short");
-        assert_eq!(
-            shorten("a-very-long-tag-name-indeed").chars().count(),
-            LABEL_CHARS
-        );
     }
 }
