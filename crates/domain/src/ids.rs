@@ -104,3 +104,11 @@ id_type!(
     /// A device activation code.
     ActivationCodeId
 );
+id_type!(
+    /// A scheduled job (JOB-1).
+    JobId
+);
+id_type!(
+    /// One server's part of a job (JOB-2).
+    JobPartId
+);

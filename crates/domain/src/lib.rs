@@ -3,9 +3,11 @@
 
 pub mod account;
 pub mod alarm;
+pub mod backups;
 pub mod calling;
 pub mod customer;
 pub mod ids;
+pub mod jobs;
 pub mod lockout;
 pub mod password;
 pub mod preferences;

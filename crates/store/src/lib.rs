@@ -9,6 +9,7 @@ pub mod calling;
 pub mod crypto;
 pub mod customers;
 mod error;
+pub mod jobs;
 pub mod list;
 pub mod lockout;
 mod migrate;

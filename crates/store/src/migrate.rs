@@ -44,6 +44,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "device settings",
         include_str!("../migrations/0009_device_settings.sql"),
     ),
+    (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -8,7 +8,7 @@ mod clear;
 mod list;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use list::{AlarmFilter, AlarmSort, AlarmSummary};
 

@@ -1,0 +1,217 @@
+//! Which backups a system keeps (BKP-2, BKP-3). Pure calculators over the times the backups were
+//! taken; the store deletes what they leave out, row and blob together.
+
+use jiff::civil::{Date, DateTime};
+use jiff::ToSpan;
+use std::collections::BTreeSet;
+
+/// BKP-2: manual backups kept per system; a new one replaces the oldest.
+pub const MANUAL_KEPT: usize = 3;
+
+/// BKP-3: automatic backups kept — each of the previous days, the last of each previous week, the
+/// last of each previous month.
+pub const DAILY_KEPT: i32 = 6;
+pub const WEEKLY_KEPT: i32 = 3;
+pub const MONTHLY_KEPT: i32 = 11;
+
+/// BKP-2: the manual backups to remove before a new one is added, oldest first, so that with the new
+/// one there are at most [`MANUAL_KEPT`]. `taken` holds each existing backup's time.
+pub fn manual_to_replace<K: Clone>(existing: &[(K, DateTime)]) -> Vec<K> {
+    let mut by_age: Vec<&(K, DateTime)> = existing.iter().collect();
+    by_age.sort_by_key(|(_, t)| *t);
+    let excess = (existing.len() + 1).saturating_sub(MANUAL_KEPT);
+    by_age
+        .into_iter()
+        .take(excess)
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
+/// The Monday of `d`'s week (weeks run Monday to Sunday).
+fn week_start(d: Date) -> Date {
+    let back = i64::from(d.weekday().to_monday_zero_offset());
+    d.checked_sub(back.days()).unwrap_or(d)
+}
+
+fn month_start(d: Date) -> Date {
+    d.first_of_month()
+}
+
+/// BKP-3: the indexes of the automatic backups to keep on `today` (the system's local date),
+/// given when each was taken (system local time):
+///
+/// - the newest backup, whenever it was taken;
+/// - the newest of each of the previous [`DAILY_KEPT`] days;
+/// - the newest of each of the previous [`WEEKLY_KEPT`] whole weeks (its last day);
+/// - the newest of each of the previous [`MONTHLY_KEPT`] whole months (its last day).
+///
+/// Everything else may go. Kept backups stay kept as days pass until they leave every window: the
+/// newest of the running day, week or month is the newest backup, so pruning every day never
+/// removes what a later window wants.
+pub fn automatic_to_keep(taken: &[DateTime], today: Date) -> BTreeSet<usize> {
+    let mut keep = BTreeSet::new();
+    // The newest of each bucket, by the bucket's first day.
+    let newest_in = |bucket: &dyn Fn(Date) -> Date, start: Date| -> Option<usize> {
+        taken
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| bucket(t.date()) == start)
+            .max_by_key(|(_, t)| **t)
+            .map(|(i, _)| i)
+    };
+    if let Some((i, _)) = taken.iter().enumerate().max_by_key(|(_, t)| **t) {
+        keep.insert(i);
+    }
+    let same_day = |d: Date| d;
+    for n in 1..=DAILY_KEPT {
+        if let Ok(day) = today.checked_sub(n.days()) {
+            keep.extend(newest_in(&same_day, day));
+        }
+    }
+    let this_week = week_start(today);
+    for n in 1..=WEEKLY_KEPT {
+        if let Ok(start) = this_week.checked_sub((7 * n).days()) {
+            keep.extend(newest_in(&week_start, start));
+        }
+    }
+    let this_month = month_start(today);
+    for n in 1..=MONTHLY_KEPT {
+        if let Ok(start) = this_month.checked_sub(n.months()) {
+            keep.extend(newest_in(&month_start, start));
+        }
+    }
+    keep
+}
+
+/// The most automatic backups [`automatic_to_keep`] ever keeps.
+pub const AUTOMATIC_MOST: usize =
+    1 + DAILY_KEPT as usize + WEEKLY_KEPT as usize + MONTHLY_KEPT as usize;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn bkp_2_a_fourth_manual_backup_replaces_the_oldest() {
+        let t = |d: i8| date(2026, 3, d).at(10, 0, 0, 0);
+        assert!(manual_to_replace::<u8>(&[]).is_empty());
+        assert!(manual_to_replace(&[(1, t(1)), (2, t(2))]).is_empty());
+        assert_eq!(
+            manual_to_replace(&[(3, t(3)), (1, t(1)), (2, t(2))]),
+            vec![1]
+        );
+        // Somehow four already: two go, oldest first.
+        assert_eq!(
+            manual_to_replace(&[(4, t(4)), (3, t(3)), (2, t(2)), (1, t(1))]),
+            vec![1, 2]
+        );
+    }
+
+    /// A small deterministic generator, so the simulation below is the same on every run.
+    struct Lcg(u64);
+    impl Lcg {
+        fn next(&mut self, below: u64) -> u64 {
+            self.0 = self
+                .0
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (self.0 >> 33) % below
+        }
+    }
+
+    /// Years of daily automatic backups (some days missed, some days twice), pruned every day as
+    /// the hub does; every day the kept set is checked against what BKP-3 asks of *all* the
+    /// backups ever taken.
+    #[test]
+    fn bkp_3_retention_over_simulated_years() {
+        for seed in [1_u64, 7, 42, 2026] {
+            let mut rng = Lcg(seed);
+            let mut all: Vec<DateTime> = Vec::new();
+            let mut kept: Vec<DateTime> = Vec::new();
+            let mut day = date(2024, 1, 1);
+            for _ in 0..(3 * 366) {
+                let runs = match rng.next(20) {
+                    0 => 0,
+                    1 => 2,
+                    _ => 1,
+                };
+                for _ in 0..runs {
+                    let minute = rng.next(120) as i8;
+                    let t = day.at(2 + minute / 60, minute % 60, rng.next(60) as i8, 0);
+                    all.push(t);
+                    kept.push(t);
+                }
+                let keep = automatic_to_keep(&kept, day);
+                kept = keep.iter().map(|i| kept[*i]).collect();
+                check(&all, &kept, day);
+                day = day.tomorrow().unwrap_or(day);
+            }
+        }
+    }
+
+    fn check(all: &[DateTime], kept: &[DateTime], today: Date) {
+        assert!(kept.len() <= AUTOMATIC_MOST, "{today}: {} kept", kept.len());
+        let newest_in = |from: Date, to: Date| {
+            all.iter()
+                .filter(|t| t.date() >= from && t.date() < to)
+                .max()
+                .copied()
+        };
+        let must = |t: Option<DateTime>, why: &str| {
+            if let Some(t) = t {
+                assert!(
+                    kept.contains(&t),
+                    "{today}: {why} {t} was not kept: {kept:?}"
+                );
+            }
+        };
+        must(all.iter().max().copied(), "the newest backup");
+        for n in 1..=DAILY_KEPT {
+            let d = today.checked_sub(n.days()).unwrap_or(today);
+            must(
+                newest_in(d, d.tomorrow().unwrap_or(d)),
+                "the newest of a previous day",
+            );
+        }
+        let week = week_start(today);
+        for n in 1..=WEEKLY_KEPT {
+            let w = week.checked_sub((7 * n).days()).unwrap_or(week);
+            must(
+                newest_in(w, w.checked_add(7.days()).unwrap_or(w)),
+                "the last of a previous week",
+            );
+        }
+        let month = today.first_of_month();
+        for n in 1..=MONTHLY_KEPT {
+            let m = month.checked_sub(n.months()).unwrap_or(month);
+            must(
+                newest_in(m, m.checked_add(1.month()).unwrap_or(m)),
+                "the last of a previous month",
+            );
+        }
+        // Nothing else: applying the rule again keeps everything that is left.
+        assert_eq!(
+            automatic_to_keep(kept, today).len(),
+            kept.len(),
+            "{today}: not stable"
+        );
+    }
+
+    #[test]
+    fn bkp_3_after_a_long_outage_the_last_backup_stays() {
+        let old = [
+            date(2025, 1, 5).at(3, 0, 0, 0),
+            date(2025, 1, 6).at(3, 0, 0, 0),
+        ];
+        let keep = automatic_to_keep(&old, date(2026, 6, 1));
+        assert_eq!(keep.into_iter().collect::<Vec<_>>(), vec![1]);
+    }
+
+    #[test]
+    fn bkp_3_weeks_run_monday_to_sunday() {
+        assert_eq!(week_start(date(2026, 11, 26)), date(2026, 11, 23));
+        assert_eq!(week_start(date(2026, 11, 23)), date(2026, 11, 23));
+        assert_eq!(week_start(date(2026, 11, 29)), date(2026, 11, 23));
+    }
+}

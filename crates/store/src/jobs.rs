@@ -1,0 +1,499 @@
+//! Scheduled jobs (JOB-1…5) and the one-action-per-system rule (BKP-1).
+//!
+//! Every rule on a job's status is decided by [`patchbay_domain::jobs`] and applied here as one
+//! guarded statement: an UPDATE or DELETE whose WHERE names the statuses the rule allows, so a
+//! command that lost a race changes nothing and is told why. Work is *claimed* in the database —
+//! a system's action slot (`system_actions`, keyed by the system) and its pending parts (guarded
+//! by their status) in one transaction — so several hub nodes on one database never start the
+//! same part twice, and a busy system is skipped, not doubled.
+
+use crate::audit::{write, AuditEntry, AuditMeta};
+use crate::{flag, get_flag, now_ms, ts, Result, Store, StoreError};
+use patchbay_domain::jobs::{self, JobCommand, JobKind, JobRefusal, JobStatus, PartStatus};
+use patchbay_domain::{CustomerId, JobId, JobPartId, SystemId};
+use sqlx::any::AnyRow;
+use sqlx::Row;
+
+/// When a new job runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// At once: the job cannot be paused, resumed or stopped (JOB-4).
+    Now,
+    /// At this instant (chosen in hub local time).
+    At(jiff::Timestamp),
+}
+
+/// One system a job runs on, with the servers it has a part on (in the system's order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub customer: CustomerId,
+    pub system: SystemId,
+    pub servers: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewJob {
+    pub name: String,
+    pub kind: JobKind,
+    pub start: Start,
+    pub automatic: bool,
+    /// The operation's options, as JSON (items to back up, backup to restore …).
+    pub options: String,
+    pub targets: Vec<Target>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub id: JobId,
+    pub name: String,
+    pub kind: JobKind,
+    pub status: JobStatus,
+    pub immediate: bool,
+    pub automatic: bool,
+    pub start_at: jiff::Timestamp,
+    pub options: String,
+    pub created_by: String,
+    pub created_at: jiff::Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobPart {
+    pub id: JobPartId,
+    pub job_id: JobId,
+    pub customer_id: CustomerId,
+    pub system_id: SystemId,
+    pub server: String,
+    pub status: PartStatus,
+    pub reason: String,
+    pub started_at: Option<jiff::Timestamp>,
+    pub finished_at: Option<jiff::Timestamp>,
+}
+
+/// Work a hub node took on: the parts of one job on one system, now In progress and its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Claim {
+    pub job: JobId,
+    pub kind: JobKind,
+    pub customer: CustomerId,
+    pub system: SystemId,
+    pub parts: Vec<JobPartId>,
+}
+
+/// How one part ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartResult {
+    pub part: JobPartId,
+    pub status: PartStatus,
+    pub reason: String,
+}
+
+fn parse<T>(value: &str, f: impl Fn(&str) -> Option<T>) -> Result<T> {
+    f(value).ok_or_else(|| StoreError::Corrupt(format!("unknown job value {value:?}")))
+}
+
+fn uuid<T: std::str::FromStr>(row: &AnyRow, col: &str) -> Result<T> {
+    let s: String = row.try_get(col)?;
+    s.parse()
+        .map_err(|_| StoreError::Corrupt(format!("{col}: not an id")))
+}
+
+const JOB_COLUMNS: &str =
+    "id, name, kind, status, immediate, automatic, start_at, options, created_by, created_at";
+
+fn job_from_row(row: &AnyRow) -> Result<Job> {
+    Ok(Job {
+        id: uuid(row, "id")?,
+        name: row.try_get("name")?,
+        kind: parse(&row.try_get::<String, _>("kind")?, JobKind::parse)?,
+        status: parse(&row.try_get::<String, _>("status")?, JobStatus::parse)?,
+        immediate: get_flag(row, "immediate")?,
+        automatic: get_flag(row, "automatic")?,
+        start_at: ts(row.try_get("start_at")?),
+        options: row.try_get("options")?,
+        created_by: row.try_get("created_by")?,
+        created_at: ts(row.try_get("created_at")?),
+    })
+}
+
+const PART_COLUMNS: &str =
+    "id, job_id, customer_id, system_id, server, status, reason, started_at, finished_at";
+
+fn part_from_row(row: &AnyRow) -> Result<JobPart> {
+    Ok(JobPart {
+        id: uuid(row, "id")?,
+        job_id: uuid(row, "job_id")?,
+        customer_id: uuid(row, "customer_id")?,
+        system_id: uuid(row, "system_id")?,
+        server: row.try_get("server")?,
+        status: parse(&row.try_get::<String, _>("status")?, PartStatus::parse)?,
+        reason: row.try_get("reason")?,
+        started_at: row.try_get::<Option<i64>, _>("started_at")?.map(ts),
+        finished_at: row.try_get::<Option<i64>, _>("finished_at")?.map(ts),
+    })
+}
+
+fn audit_action(command: JobCommand) -> &'static str {
+    match command {
+        JobCommand::Pause => "job.pause",
+        JobCommand::Resume => "job.resume",
+        JobCommand::Stop => "job.stop",
+        JobCommand::Delete => "job.delete",
+    }
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Store {
+    /// Create a job with a part per server of each target, audited, in one transaction.
+    #[tracing::instrument(skip_all, fields(kind = new.kind.as_str()))]
+    pub async fn create_job(&self, meta: &AuditMeta, new: &NewJob) -> Result<JobId> {
+        let id = JobId::new();
+        let now = now_ms();
+        let (immediate, start_at) = match new.start {
+            Start::Now => (true, now),
+            Start::At(t) => (false, t.as_millisecond()),
+        };
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "INSERT INTO jobs (id, name, kind, status, immediate, automatic, start_at, options, \
+             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+        )
+        .bind(id.to_string())
+        .bind(new.name.as_str())
+        .bind(new.kind.as_str())
+        .bind(JobStatus::Scheduled.as_str())
+        .bind(flag(immediate))
+        .bind(flag(new.automatic))
+        .bind(start_at)
+        .bind(new.options.as_str())
+        .bind(meta.actor_login.as_str())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        for t in &new.targets {
+            for (position, server) in t.servers.iter().enumerate() {
+                sqlx::query(
+                    "INSERT INTO job_parts (id, job_id, customer_id, system_id, server, position, status) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(JobPartId::new().to_string())
+                .bind(id.to_string())
+                .bind(t.customer.to_string())
+                .bind(t.system.to_string())
+                .bind(server.as_str())
+                .bind(position as i64)
+                .bind(PartStatus::Pending.as_str())
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        let detail = format!("{} on {} systems", new.kind.as_str(), new.targets.len());
+        write(
+            &mut tx,
+            meta,
+            AuditEntry::success("job.create", "job", id, new.name.as_str()).with_detail(detail),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A job and its parts (by system, then server order).
+    #[tracing::instrument(skip_all, fields(%id))]
+    pub async fn job(&self, id: JobId) -> Result<(Job, Vec<JobPart>)> {
+        let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let job = job_from_row(&row)?;
+        let parts = sqlx::query(&format!(
+            "SELECT {PART_COLUMNS} FROM job_parts WHERE job_id = $1 ORDER BY system_id, position"
+        ))
+        .bind(id.to_string())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(part_from_row)
+        .collect::<Result<Vec<_>>>()?;
+        Ok((job, parts))
+    }
+
+    /// JOB-3, JOB-4: pause, resume, stop or delete one job. The change happens only if the job
+    /// still has a status the rule allows (one guarded statement); otherwise nothing changes and
+    /// the refusal says why. `Err(StoreError::NotFound)` when there is no such job.
+    #[tracing::instrument(skip_all, fields(%id, command = command.as_str()))]
+    pub async fn command_job(
+        &self,
+        meta: &AuditMeta,
+        id: JobId,
+        command: JobCommand,
+    ) -> Result<Result<(), JobRefusal>> {
+        let statuses: Vec<&str> = jobs::allowed_from(command)
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        let mut tx = self.begin().await?;
+        let row = sqlx::query("SELECT name FROM jobs WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let name: String = row.try_get("name")?;
+        let target = command.target();
+        let sql = match target {
+            None => format!(
+                "DELETE FROM jobs WHERE id = $1 AND status IN ({})",
+                placeholders(2, statuses.len())
+            ),
+            Some(_) => format!(
+                "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND immediate = 0 \
+                 AND status IN ({})",
+                placeholders(4, statuses.len())
+            ),
+        };
+        let mut query = sqlx::query(&sql).bind(id.to_string());
+        if let Some(t) = target {
+            query = query.bind(t.as_str()).bind(now_ms());
+        }
+        for s in &statuses {
+            query = query.bind(*s);
+        }
+        let done = query.execute(&mut *tx).await?.rows_affected() == 1;
+        if !done {
+            // Lost, or never allowed: the rule says why from the status the job has now.
+            let row = sqlx::query("SELECT status, immediate FROM jobs WHERE id = $1")
+                .bind(id.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            let status = parse(&row.try_get::<String, _>("status")?, JobStatus::parse)?;
+            let refusal = match jobs::apply(status, get_flag(&row, "immediate")?, command) {
+                Err(r) => r,
+                // Only if another node's change landed between the two statements: the job
+                // moved on, which for every command means it is past what was asked.
+                Ok(_) => JobRefusal::Ended,
+            };
+            tx.rollback().await?;
+            return Ok(Err(refusal));
+        }
+        if command == JobCommand::Stop {
+            // The parts that have not started never will; running ones finish on their own.
+            sqlx::query(
+                "UPDATE job_parts SET status = $2, finished_at = $3 WHERE job_id = $1 AND status = $4",
+            )
+            .bind(id.to_string())
+            .bind(PartStatus::Stopped.as_str())
+            .bind(now_ms())
+            .bind(PartStatus::Pending.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        write(
+            &mut tx,
+            meta,
+            AuditEntry::success(audit_action(command), "job", id, name),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(()))
+    }
+
+    /// Claim due work for hub node `node`: for up to `limit` (job, system) pairs whose job is due
+    /// at `now` and whose parts are pending, take the system's action slot (backup and restore
+    /// only, BKP-1) and the parts, in one transaction each. A system already running an action is
+    /// skipped (its parts stay pending); a pair another node took first is skipped too.
+    #[tracing::instrument(skip_all, fields(node))]
+    pub async fn claim_due_parts(
+        &self,
+        node: &str,
+        now: jiff::Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Claim>> {
+        let now = now.as_millisecond();
+        let candidates = sqlx::query(
+            "SELECT p.job_id, p.system_id, p.customer_id, j.kind, MIN(j.start_at) AS start_at \
+             FROM job_parts p JOIN jobs j ON j.id = p.job_id \
+             WHERE p.status = $1 AND j.status IN ($2, $3) AND j.start_at <= $4 \
+             GROUP BY p.job_id, p.system_id, p.customer_id, j.kind \
+             ORDER BY MIN(j.start_at), p.job_id LIMIT $5",
+        )
+        .bind(PartStatus::Pending.as_str())
+        .bind(JobStatus::Scheduled.as_str())
+        .bind(JobStatus::InProgress.as_str())
+        .bind(now)
+        .bind(limit)
+        .fetch_all(self.pool())
+        .await?;
+        let mut claims = Vec::new();
+        for row in candidates {
+            let job: JobId = uuid(&row, "job_id")?;
+            let system: SystemId = uuid(&row, "system_id")?;
+            let customer: CustomerId = uuid(&row, "customer_id")?;
+            let kind = parse(&row.try_get::<String, _>("kind")?, JobKind::parse)?;
+            if let Some(parts) = self.claim(node, now, job, kind, system).await? {
+                claims.push(Claim {
+                    job,
+                    kind,
+                    customer,
+                    system,
+                    parts,
+                });
+            }
+        }
+        Ok(claims)
+    }
+
+    /// One claim (see [`Store::claim_due_parts`]); `None` when the system is busy or the work is
+    /// gone.
+    async fn claim(
+        &self,
+        node: &str,
+        now: i64,
+        job: JobId,
+        kind: JobKind,
+        system: SystemId,
+    ) -> Result<Option<Vec<JobPartId>>> {
+        let mut tx = self.begin().await?;
+        // The job row first: a pause or stop racing this claim waits for it (or it for them).
+        let started = sqlx::query(
+            "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND status IN ($2, $4)",
+        )
+        .bind(job.to_string())
+        .bind(JobStatus::InProgress.as_str())
+        .bind(now)
+        .bind(JobStatus::Scheduled.as_str())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if started == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        if kind.is_exclusive() {
+            let slot = sqlx::query(
+                "INSERT INTO system_actions (system_id, job_id, kind, node, started_at) \
+                 VALUES ($1, $2, $3, $4, $5) ON CONFLICT (system_id) DO NOTHING",
+            )
+            .bind(system.to_string())
+            .bind(job.to_string())
+            .bind(kind.as_str())
+            .bind(node)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if slot == 0 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
+        let parts = sqlx::query(
+            "UPDATE job_parts SET status = $3, claimed_by = $4, started_at = $5 \
+             WHERE job_id = $1 AND system_id = $2 AND status = $6 RETURNING id",
+        )
+        .bind(job.to_string())
+        .bind(system.to_string())
+        .bind(PartStatus::InProgress.as_str())
+        .bind(node)
+        .bind(now)
+        .bind(PartStatus::Pending.as_str())
+        .fetch_all(&mut *tx)
+        .await?
+        .iter()
+        .map(|r| uuid(r, "id"))
+        .collect::<Result<Vec<JobPartId>>>()?;
+        if parts.is_empty() {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        tx.commit().await?;
+        Ok(Some(parts))
+    }
+
+    /// Record how the parts of a claim ended; when none of the claim's parts may run any more,
+    /// free the system's action slot; settle the job's status from all its parts (JOB-5).
+    #[tracing::instrument(skip_all, fields(job = %claim.job, system = %claim.system))]
+    pub async fn finish_parts(&self, claim: &Claim, results: &[PartResult]) -> Result<JobStatus> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        for r in results.iter().filter(|r| r.status.is_final()) {
+            sqlx::query(
+                "UPDATE job_parts SET status = $2, reason = $3, finished_at = $4, claimed_by = NULL \
+                 WHERE id = $1 AND job_id = $5 AND status = $6",
+            )
+            .bind(r.part.to_string())
+            .bind(r.status.as_str())
+            .bind(r.reason.as_str())
+            .bind(now)
+            .bind(claim.job.to_string())
+            .bind(PartStatus::InProgress.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        let parts: Vec<(String, PartStatus)> =
+            sqlx::query("SELECT system_id, status FROM job_parts WHERE job_id = $1")
+                .bind(claim.job.to_string())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| {
+                    let s: String = r.try_get("status")?;
+                    Ok((r.try_get("system_id")?, parse(&s, PartStatus::parse)?))
+                })
+                .collect::<Result<_>>()?;
+        let system = claim.system.to_string();
+        if parts
+            .iter()
+            .filter(|(s, _)| *s == system)
+            .all(|(_, p)| p.is_final())
+        {
+            sqlx::query("DELETE FROM system_actions WHERE system_id = $1 AND job_id = $2")
+                .bind(system.as_str())
+                .bind(claim.job.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let row = sqlx::query("SELECT status FROM jobs WHERE id = $1")
+            .bind(claim.job.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        let current = parse(&row.try_get::<String, _>("status")?, JobStatus::parse)?;
+        let statuses: Vec<PartStatus> = parts.iter().map(|(_, p)| *p).collect();
+        let settled = jobs::settle(current, &statuses);
+        if settled != current {
+            sqlx::query(
+                "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4",
+            )
+            .bind(claim.job.to_string())
+            .bind(settled.as_str())
+            .bind(now)
+            .bind(current.as_str())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(settled)
+    }
+
+    /// The job running an action on `system` now, if any (SYS-4 "in progress", BKP-1 refusals).
+    pub async fn system_action(&self, system: SystemId) -> Result<Option<(JobId, JobKind)>> {
+        let row = sqlx::query("SELECT job_id, kind FROM system_actions WHERE system_id = $1")
+            .bind(system.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| {
+            let kind = parse(&r.try_get::<String, _>("kind")?, JobKind::parse)?;
+            Ok((uuid(&r, "job_id")?, kind))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,434 @@
+//! Tests of jobs in the store: guarded commands, claims that never double, the action slot.
+
+use super::*;
+use crate::alarms::tests::customer;
+use std::collections::HashSet;
+
+async fn system(s: &Store, c: CustomerId, name: &str) -> SystemId {
+    s.system_connected(c, name, "node-a")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
+fn backup(name: &str, start: Start, targets: Vec<Target>) -> NewJob {
+    NewJob {
+        name: name.into(),
+        kind: JobKind::Backup,
+        start,
+        automatic: false,
+        options: "{}".into(),
+        targets,
+    }
+}
+
+fn target(c: CustomerId, sys: SystemId, servers: &[&str]) -> Target {
+    Target {
+        customer: c,
+        system: sys,
+        servers: servers.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn meta() -> AuditMeta {
+    AuditMeta::cli()
+}
+
+fn later(minutes: i64) -> jiff::Timestamp {
+    jiff::Timestamp::now()
+        .checked_add(jiff::SignedDuration::from_mins(minutes))
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[tokio::test]
+async fn job_2_a_job_has_a_part_per_server() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let sys = system(&s, c, "sen-1").await;
+    let id = s
+        .create_job(
+            &meta(),
+            &backup(
+                "nightly",
+                Start::At(later(60)),
+                vec![target(c, sys, &["primary", "secondary", "expansion1"])],
+            ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (job, parts) = s.job(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(job.status, JobStatus::Scheduled);
+    assert!(!job.immediate);
+    let servers: Vec<&str> = parts.iter().map(|p| p.server.as_str()).collect();
+    assert_eq!(servers, ["primary", "secondary", "expansion1"]);
+    assert!(parts.iter().all(|p| p.status == PartStatus::Pending));
+    assert!(matches!(
+        s.job(JobId::new()).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn job_4_commands_follow_the_rules_and_stop_is_for_ever() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let sys = system(&s, c, "ipo").await;
+    let id = s
+        .create_job(
+            &meta(),
+            &backup(
+                "later",
+                Start::At(later(60)),
+                vec![target(c, sys, &["primary"])],
+            ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let m = meta();
+    let run = |cmd| s.command_job(&m, id, cmd);
+    assert_eq!(
+        run(JobCommand::Resume).await.ok(),
+        Some(Err(JobRefusal::NotPaused))
+    );
+    assert_eq!(run(JobCommand::Pause).await.ok(), Some(Ok(())));
+    assert_eq!(
+        s.job(id).await.map(|j| j.0.status).ok(),
+        Some(JobStatus::Paused)
+    );
+    assert_eq!(
+        run(JobCommand::Pause).await.ok(),
+        Some(Err(JobRefusal::NotScheduled))
+    );
+    assert_eq!(run(JobCommand::Resume).await.ok(), Some(Ok(())));
+    assert_eq!(run(JobCommand::Stop).await.ok(), Some(Ok(())));
+    let (job, parts) = s.job(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(job.status, JobStatus::Stopped);
+    assert_eq!(parts[0].status, PartStatus::Stopped);
+    for cmd in [JobCommand::Pause, JobCommand::Resume, JobCommand::Stop] {
+        assert_eq!(run(cmd).await.ok(), Some(Err(JobRefusal::Ended)), "{cmd:?}");
+    }
+    assert_eq!(run(JobCommand::Delete).await.ok(), Some(Ok(())));
+    assert!(matches!(s.job(id).await, Err(StoreError::NotFound)));
+    assert!(matches!(
+        run(JobCommand::Delete).await,
+        Err(StoreError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn job_4_a_job_started_at_once_cannot_be_paused_and_job_3_not_deleted_while_running() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let sys = system(&s, c, "ipo").await;
+    let id = s
+        .create_job(
+            &meta(),
+            &backup("now", Start::Now, vec![target(c, sys, &["primary"])]),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for cmd in [JobCommand::Pause, JobCommand::Resume, JobCommand::Stop] {
+        assert_eq!(
+            s.command_job(&meta(), id, cmd).await.ok(),
+            Some(Err(JobRefusal::StartedImmediately))
+        );
+    }
+    let claims = s
+        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(claims.len(), 1);
+    assert_eq!(
+        s.command_job(&meta(), id, JobCommand::Delete).await.ok(),
+        Some(Err(JobRefusal::InProgress))
+    );
+    let done = s
+        .finish_parts(
+            &claims[0],
+            &[PartResult {
+                part: claims[0].parts[0],
+                status: PartStatus::Completed,
+                reason: String::new(),
+            }],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(done, JobStatus::Completed);
+    assert_eq!(s.system_action(sys).await.ok(), Some(None));
+    assert_eq!(
+        s.command_job(&meta(), id, JobCommand::Delete).await.ok(),
+        Some(Ok(()))
+    );
+}
+
+#[tokio::test]
+async fn job_5_a_failed_part_fails_the_job_and_the_others_keep_their_result() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let a = system(&s, c, "a").await;
+    let b = system(&s, c, "b").await;
+    let id = s
+        .create_job(
+            &meta(),
+            &backup(
+                "two",
+                Start::Now,
+                vec![
+                    target(c, a, &["primary"]),
+                    target(c, b, &["primary", "secondary"]),
+                ],
+            ),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claims = s
+        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(claims.len(), 2);
+    let mut last = JobStatus::InProgress;
+    for claim in &claims {
+        let results: Vec<PartResult> = claim
+            .parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| PartResult {
+                part: *p,
+                status: if claim.system == b && i == 1 {
+                    PartStatus::Failed
+                } else {
+                    PartStatus::Completed
+                },
+                reason: if claim.system == b && i == 1 {
+                    "disk full".into()
+                } else {
+                    String::new()
+                },
+            })
+            .collect();
+        last = s
+            .finish_parts(claim, &results)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    assert_eq!(last, JobStatus::Failed);
+    let (_, parts) = s.job(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        parts
+            .iter()
+            .filter(|p| p.status == PartStatus::Completed)
+            .count(),
+        2
+    );
+    let failed: Vec<&JobPart> = parts
+        .iter()
+        .filter(|p| p.status == PartStatus::Failed)
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].reason, "disk full");
+    assert!(failed[0].finished_at.is_some());
+}
+
+/// BKP-1: one action per system. A second backup job on a busy system waits (its part stays
+/// pending) and runs once the first has finished.
+#[tokio::test]
+async fn bkp_1_one_action_per_system_at_a_time() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let sys = system(&s, c, "ipo").await;
+    let first = s
+        .create_job(
+            &meta(),
+            &backup("first", Start::Now, vec![target(c, sys, &["primary"])]),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let second = s
+        .create_job(
+            &meta(),
+            &backup("second", Start::Now, vec![target(c, sys, &["primary"])]),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claims = s
+        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(claims.len(), 1, "{claims:?}");
+    assert_eq!(claims[0].job, first);
+    assert_eq!(
+        s.system_action(sys).await.ok(),
+        Some(Some((first, JobKind::Backup)))
+    );
+    let (_, parts) = s.job(second).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parts[0].status, PartStatus::Pending);
+    // Fetching logs does not take the slot.
+    let logs = s
+        .create_job(
+            &meta(),
+            &NewJob {
+                kind: JobKind::LogFetch,
+                ..backup("logs", Start::Now, vec![target(c, sys, &["primary"])])
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let again = s
+        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(again.iter().map(|c| c.job).collect::<Vec<_>>(), vec![logs]);
+    let done = PartResult {
+        part: claims[0].parts[0],
+        status: PartStatus::Completed,
+        reason: String::new(),
+    };
+    s.finish_parts(&claims[0], &[done])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let next = s
+        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(next.iter().map(|c| c.job).collect::<Vec<_>>(), vec![second]);
+}
+
+/// A scheduled job is not claimed before its time, nor while paused, nor after a stop.
+#[tokio::test]
+async fn job_1_scheduled_work_waits_for_its_time() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let sys = system(&s, c, "ipo").await;
+    let at = later(30);
+    let id = s
+        .create_job(
+            &meta(),
+            &backup("at", Start::At(at), vec![target(c, sys, &["primary"])]),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let claim = |now| s.claim_due_parts("node-a", now, 10);
+    assert!(claim(jiff::Timestamp::now())
+        .await
+        .unwrap_or_default()
+        .is_empty());
+    s.command_job(&meta(), id, JobCommand::Pause).await.ok();
+    assert!(
+        claim(later(31)).await.unwrap_or_default().is_empty(),
+        "paused"
+    );
+    s.command_job(&meta(), id, JobCommand::Resume).await.ok();
+    let got = claim(later(31)).await.unwrap_or_default();
+    assert_eq!(got.len(), 1);
+    assert_eq!(
+        s.job(id).await.map(|j| j.0.status).ok(),
+        Some(JobStatus::InProgress)
+    );
+    // Running: pause is refused, stop keeps the running part's own result.
+    assert_eq!(
+        s.command_job(&meta(), id, JobCommand::Pause).await.ok(),
+        Some(Err(JobRefusal::NotScheduled))
+    );
+    assert_eq!(
+        s.command_job(&meta(), id, JobCommand::Stop).await.ok(),
+        Some(Ok(()))
+    );
+    let r = PartResult {
+        part: got[0].parts[0],
+        status: PartStatus::Completed,
+        reason: String::new(),
+    };
+    assert_eq!(
+        s.finish_parts(&got[0], &[r]).await.ok(),
+        Some(JobStatus::Stopped)
+    );
+    let (_, parts) = s.job(id).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parts[0].status, PartStatus::Completed);
+    assert_eq!(s.system_action(sys).await.ok(), Some(None));
+}
+
+/// Several hub nodes claiming at once (here: 8 parallel claimers on one database, standing in for
+/// nodes) start every part exactly once, and never two backups of one system together.
+#[tokio::test]
+async fn job_1_parallel_claimers_start_each_part_exactly_once() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let mut targets = Vec::new();
+    let mut systems = Vec::new();
+    for i in 0..12 {
+        let sys = system(&s, c, &format!("sys-{i}")).await;
+        systems.push(sys);
+        targets.push(target(c, sys, &["primary", "secondary"]));
+    }
+    // Two backup jobs over the same systems: each system may run only one of them at a time.
+    // A log fetch over them too: it takes no action slot, only its parts' status guards it.
+    for name in ["one", "two"] {
+        s.create_job(&meta(), &backup(name, Start::Now, targets.clone()))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let logs = NewJob {
+        kind: JobKind::LogFetch,
+        ..backup("logs", Start::Now, targets.clone())
+    };
+    s.create_job(&meta(), &logs)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut started: Vec<JobPartId> = Vec::new();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let mut tasks = Vec::new();
+        for n in 0..8 {
+            let s = s.clone();
+            tasks.push(tokio::spawn(async move {
+                s.claim_due_parts(&format!("node-{n}"), jiff::Timestamp::now(), 100)
+                    .await
+            }));
+        }
+        let mut claims: Vec<Claim> = Vec::new();
+        for t in tasks {
+            claims.extend(
+                t.await
+                    .unwrap_or_else(|e| panic!("{e}"))
+                    .unwrap_or_else(|e| panic!("{e}")),
+            );
+        }
+        if claims.is_empty() {
+            break;
+        }
+        let busy: Vec<SystemId> = claims
+            .iter()
+            .filter(|c| c.kind.is_exclusive())
+            .map(|c| c.system)
+            .collect();
+        let unique: HashSet<&SystemId> = busy.iter().collect();
+        assert_eq!(
+            unique.len(),
+            busy.len(),
+            "two actions on one system at once"
+        );
+        for claim in &claims {
+            started.extend(&claim.parts);
+            let results: Vec<PartResult> = claim
+                .parts
+                .iter()
+                .map(|p| PartResult {
+                    part: *p,
+                    status: PartStatus::Completed,
+                    reason: String::new(),
+                })
+                .collect();
+            s.finish_parts(claim, &results)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+        }
+        assert!(rounds < 10, "claims never end");
+    }
+    assert_eq!(started.len(), 12 * 3 * 2);
+    let unique: HashSet<&JobPartId> = started.iter().collect();
+    assert_eq!(unique.len(), started.len(), "a part started twice");
+    for sys in systems {
+        assert_eq!(s.system_action(sys).await.ok(), Some(None));
+    }
+}
