@@ -21,6 +21,8 @@
 mod agent;
 pub mod alarms;
 pub mod backoff;
+pub mod backup;
+pub mod data;
 pub mod disk;
 mod link;
 mod sim;

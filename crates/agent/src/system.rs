@@ -29,6 +29,9 @@
 //! address = "10.0.0.11"         # required
 //! version = "12.1.0.0.123"      # optional, default: the primary's version
 //! check = "tcp://10.0.0.11:443" # optional reachability probe; failing → state "offline"
+//!
+//! [data]                        # where backups, restores and logs work, optional (see `data.rs`)
+//! configuration = "/etc/asterisk"
 //! ```
 //!
 //! The primary itself is reported as the first server (role `primary`, state `online`). Servers
@@ -87,6 +90,8 @@ struct RawSystem {
     service_account: RawServiceAccount,
     #[serde(default)]
     servers: Vec<RawServer>,
+    #[serde(default)]
+    data: crate::data::RawData,
 }
 
 fn default_port() -> u16 {
@@ -189,6 +194,8 @@ pub struct SystemConfig {
     pub flags: Flags,
     pub service_account: ServiceAccount,
     pub servers: Vec<ServerConfig>,
+    /// Where backups, restores and log collection work (`[data]`, see [`crate::data`]).
+    pub data: crate::data::DataPaths,
 }
 
 impl SystemConfig {
@@ -352,6 +359,7 @@ impl RawSystem {
                 rights,
             },
             servers,
+            data: self.data.into(),
         })
     }
 }
