@@ -25,6 +25,7 @@ pub mod backup;
 pub mod data;
 pub mod disk;
 mod link;
+pub mod logs;
 mod sim;
 pub mod system;
 mod tls;
