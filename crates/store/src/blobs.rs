@@ -1,0 +1,214 @@
+//! Blobs (backups, log files, and later releases and customization files) through `object_store`:
+//! a folder of the data dir by default. Writes stream in parts, hashed on the way, so a blob's size
+//! never shows in the hub's memory; readers get a stream back.
+//!
+//! Keys are `/`-separated and made by the hub (`backups/<system>/<id>.tar.gz`), never taken from a
+//! request as they are.
+
+use bytes::Bytes;
+use futures_util::stream::{BoxStream, StreamExt, TryStreamExt};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path as Key;
+use object_store::{ObjectStore, ObjectStoreExt, WriteMultipart};
+use sha2::{Digest, Sha256};
+use std::path::Path;
+use std::sync::Arc;
+
+/// The size of the parts a blob is written in (and so roughly the memory one write holds).
+pub const PART_SIZE: usize = 8 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BlobError {
+    #[error("no such blob")]
+    NotFound,
+    #[error("blob store: {0}")]
+    Store(String),
+    #[error("the blob's source failed: {0}")]
+    Source(String),
+}
+
+impl From<object_store::Error> for BlobError {
+    fn from(e: object_store::Error) -> Self {
+        match e {
+            object_store::Error::NotFound { .. } => BlobError::NotFound,
+            e => BlobError::Store(e.to_string()),
+        }
+    }
+}
+
+/// What was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stored {
+    pub size: u64,
+    /// SHA-256 of the content, hex.
+    pub sha256: String,
+}
+
+/// The blob store.
+#[derive(Clone)]
+pub struct Blobs {
+    inner: Arc<dyn ObjectStore>,
+}
+
+impl std::fmt::Debug for Blobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Blobs({})", self.inner)
+    }
+}
+
+impl Blobs {
+    /// Blobs in the folder `dir` (created if missing).
+    pub fn local(dir: &Path) -> Result<Self, BlobError> {
+        std::fs::create_dir_all(dir).map_err(|e| BlobError::Store(e.to_string()))?;
+        let fs = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
+        Ok(Self {
+            inner: Arc::new(fs),
+        })
+    }
+
+    fn key(key: &str) -> Result<Key, BlobError> {
+        Key::parse(key).map_err(|e| BlobError::Store(e.to_string()))
+    }
+
+    /// Write `source` to `key`, part by part, hashing it; a failing source aborts the upload and
+    /// leaves nothing under `key`.
+    pub async fn put_stream<E: std::fmt::Display>(
+        &self,
+        key: &str,
+        mut source: impl futures_util::Stream<Item = Result<Bytes, E>> + Unpin,
+    ) -> Result<Stored, BlobError> {
+        let upload = self.inner.put_multipart(&Self::key(key)?).await?;
+        let mut writer = WriteMultipart::new_with_chunk_size(upload, PART_SIZE);
+        let mut hash = Sha256::new();
+        let mut size = 0u64;
+        while let Some(chunk) = source.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = writer.abort().await;
+                    return Err(BlobError::Source(e.to_string()));
+                }
+            };
+            // At most two parts in flight: memory stays bounded whatever the blob's size.
+            if let Err(e) = writer.wait_for_capacity(2).await {
+                return Err(e.into());
+            }
+            hash.update(&chunk);
+            size += chunk.len() as u64;
+            writer.put(chunk);
+        }
+        writer.finish().await?;
+        Ok(Stored {
+            size,
+            sha256: hex::encode(hash.finalize()),
+        })
+    }
+
+    /// The content of `key`, as a stream.
+    pub async fn get_stream(
+        &self,
+        key: &str,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let got = self.inner.get(&Self::key(key)?).await?;
+        Ok(got.into_stream().map_err(BlobError::from).boxed())
+    }
+
+    /// Remove `key`; removing a missing blob is not an error.
+    pub async fn delete(&self, key: &str) -> Result<(), BlobError> {
+        match self.inner.delete(&Self::key(key)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The keys under `prefix` with their sizes (for reconciling blobs with their rows).
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, BlobError> {
+        let prefix = Self::key(prefix)?;
+        self.inner
+            .list(Some(&prefix))
+            .map_ok(|m| (m.location.to_string(), m.size))
+            .try_collect()
+            .await
+            .map_err(BlobError::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(tag: &str) -> std::path::PathBuf {
+        std::env::temp_dir().join(format!(
+            "pb-blobs-{tag}-{}-{}",
+            std::process::id(),
+            jiff::Timestamp::now().as_nanosecond()
+        ))
+    }
+
+    fn chunks(
+        n: usize,
+        size: usize,
+    ) -> impl futures_util::Stream<Item = Result<Bytes, String>> + Unpin {
+        futures_util::stream::iter(
+            (0..n).map(move |i| Ok(Bytes::from(vec![(i % 251) as u8; size]))),
+        )
+    }
+
+    #[tokio::test]
+    async fn bkp_2_blobs_stream_in_and_out_with_their_checksum() {
+        let d = dir("rt");
+        let b = Blobs::local(&d).unwrap_or_else(|e| panic!("{e}"));
+        // 20 MiB in 64 KiB chunks: three parts.
+        let stored = b
+            .put_stream("backups/s1/a.tar.gz", chunks(320, 64 * 1024))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(stored.size, 320 * 64 * 1024);
+        let mut hash = Sha256::new();
+        let mut got = 0u64;
+        let mut s = b
+            .get_stream("backups/s1/a.tar.gz")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        while let Some(chunk) = s.next().await {
+            let chunk = chunk.unwrap_or_else(|e| panic!("{e}"));
+            got += chunk.len() as u64;
+            hash.update(&chunk);
+        }
+        assert_eq!(got, stored.size);
+        assert_eq!(hex::encode(hash.finalize()), stored.sha256);
+        assert_eq!(
+            b.list("backups").await.unwrap_or_default(),
+            vec![("backups/s1/a.tar.gz".to_string(), stored.size)]
+        );
+        b.delete("backups/s1/a.tar.gz")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        b.delete("backups/s1/a.tar.gz")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(matches!(
+            b.get_stream("backups/s1/a.tar.gz").await,
+            Err(BlobError::NotFound)
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[tokio::test]
+    async fn bkp_2_a_failing_source_leaves_no_blob() {
+        let d = dir("fail");
+        let b = Blobs::local(&d).unwrap_or_else(|e| panic!("{e}"));
+        let source = futures_util::stream::iter(vec![
+            Ok(Bytes::from(vec![1u8; PART_SIZE + 10])),
+            Err("connection reset".to_string()),
+        ]);
+        let r = b.put_stream("logs/s1/x.log", source).await;
+        assert!(matches!(r, Err(BlobError::Source(_))), "{r:?}");
+        assert!(b.list("logs").await.unwrap_or_default().is_empty());
+        assert!(matches!(
+            b.get_stream("logs/s1/x.log").await,
+            Err(BlobError::NotFound)
+        ));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+}
