@@ -101,26 +101,10 @@ impl<W: Write> Write for Hashing<W> {
 /// The files below `root` (relative, `/`-separated, sorted), leaving out never-backed-up folders
 /// and anything that is not a plain file or folder.
 fn files_below(root: &Path) -> io::Result<Vec<String>> {
-    let mut out = Vec::new();
-    if !root.is_dir() {
-        return Ok(out);
-    }
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for entry in fs::read_dir(root.join(&rel))? {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let path = rel.join(&name);
-            if kind.is_dir() && !NEVER_BACKED_UP.contains(&name.as_str()) {
-                stack.push(path);
-            } else if kind.is_file() {
-                out.push(path.to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
+    Ok(crate::data::files_below(root, NEVER_BACKED_UP)?
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect())
 }
 
 fn sha256_file(path: &Path) -> io::Result<(u64, String)> {

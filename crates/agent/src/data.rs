@@ -111,6 +111,34 @@ impl DataPaths {
     }
 }
 
+/// The plain files below `root` with their metadata, as `/`-separated relative paths, sorted;
+/// folders named in `skip` are not entered, links are not followed. A missing `root` has none.
+pub fn files_below(
+    root: &Path,
+    skip: &[&str],
+) -> std::io::Result<Vec<(String, std::fs::Metadata)>> {
+    let mut out = Vec::new();
+    if !root.is_dir() {
+        return Ok(out);
+    }
+    let mut stack = vec![PathBuf::new()];
+    while let Some(rel) = stack.pop() {
+        for entry in std::fs::read_dir(root.join(&rel))? {
+            let entry = entry?;
+            let kind = entry.file_type()?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let path = rel.join(&name);
+            if kind.is_dir() && !skip.contains(&name.as_str()) {
+                stack.push(path);
+            } else if kind.is_file() {
+                out.push((path.to_string_lossy().replace('\\', "/"), entry.metadata()?));
+            }
+        }
+    }
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 use std::fs;
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::SystemTime;
 
 const MIB: u64 = 1024 * 1024;
@@ -53,28 +53,14 @@ fn millis(t: SystemTime) -> i64 {
 
 /// The log files below `root`, oldest first (then by path). A missing folder has none.
 pub fn list(root: &Path) -> io::Result<Vec<LogFile>> {
-    let mut out = Vec::new();
-    if !root.is_dir() {
-        return Ok(out);
-    }
-    let mut stack = vec![PathBuf::new()];
-    while let Some(rel) = stack.pop() {
-        for entry in fs::read_dir(root.join(&rel))? {
-            let entry = entry?;
-            let kind = entry.file_type()?;
-            let path = rel.join(entry.file_name());
-            if kind.is_dir() {
-                stack.push(path);
-            } else if kind.is_file() {
-                let meta = entry.metadata()?;
-                out.push(LogFile {
-                    path: path.to_string_lossy().replace('\\', "/"),
-                    size: meta.len(),
-                    modified_ms: meta.modified().map(millis).unwrap_or(0),
-                });
-            }
-        }
-    }
+    let mut out: Vec<LogFile> = crate::data::files_below(root, &[])?
+        .into_iter()
+        .map(|(path, meta)| LogFile {
+            path,
+            size: meta.len(),
+            modified_ms: meta.modified().map(millis).unwrap_or(0),
+        })
+        .collect();
     out.sort_by(|a, b| a.modified_ms.cmp(&b.modified_ms).then(a.path.cmp(&b.path)));
     Ok(out)
 }

@@ -34,6 +34,27 @@ fn meta() -> AuditMeta {
     AuditMeta::cli()
 }
 
+async fn create(s: &Store, job: NewJob) -> JobId {
+    s.create_job(&meta(), &job)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// What node-a may start now.
+async fn claim(s: &Store) -> Vec<Claim> {
+    s.claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn done(part: JobPartId) -> PartResult {
+    PartResult {
+        part,
+        status: PartStatus::Completed,
+        reason: String::new(),
+    }
+}
+
 fn later(minutes: i64) -> jiff::Timestamp {
     jiff::Timestamp::now()
         .checked_add(jiff::SignedDuration::from_mins(minutes))
@@ -45,17 +66,15 @@ async fn job_2_a_job_has_a_part_per_server() {
     let s = crate::testing::store().await;
     let c = customer(&s, "acme").await;
     let sys = system(&s, c, "sen-1").await;
-    let id = s
-        .create_job(
-            &meta(),
-            &backup(
-                "nightly",
-                Start::At(later(60)),
-                vec![target(c, sys, &["primary", "secondary", "expansion1"])],
-            ),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let id = create(
+        &s,
+        backup(
+            "nightly",
+            Start::At(later(60)),
+            vec![target(c, sys, &["primary", "secondary", "expansion1"])],
+        ),
+    )
+    .await;
     let (job, parts) = s.job(id).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(job.status, JobStatus::Scheduled);
     assert!(!job.immediate);
@@ -73,17 +92,15 @@ async fn job_4_commands_follow_the_rules_and_stop_is_for_ever() {
     let s = crate::testing::store().await;
     let c = customer(&s, "acme").await;
     let sys = system(&s, c, "ipo").await;
-    let id = s
-        .create_job(
-            &meta(),
-            &backup(
-                "later",
-                Start::At(later(60)),
-                vec![target(c, sys, &["primary"])],
-            ),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let id = create(
+        &s,
+        backup(
+            "later",
+            Start::At(later(60)),
+            vec![target(c, sys, &["primary"])],
+        ),
+    )
+    .await;
     let m = meta();
     let run = |cmd| s.command_job(&m, id, cmd);
     assert_eq!(
@@ -120,37 +137,25 @@ async fn job_4_a_job_started_at_once_cannot_be_paused_and_job_3_not_deleted_whil
     let s = crate::testing::store().await;
     let c = customer(&s, "acme").await;
     let sys = system(&s, c, "ipo").await;
-    let id = s
-        .create_job(
-            &meta(),
-            &backup("now", Start::Now, vec![target(c, sys, &["primary"])]),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let id = create(
+        &s,
+        backup("now", Start::Now, vec![target(c, sys, &["primary"])]),
+    )
+    .await;
     for cmd in [JobCommand::Pause, JobCommand::Resume, JobCommand::Stop] {
         assert_eq!(
             s.command_job(&meta(), id, cmd).await.ok(),
             Some(Err(JobRefusal::StartedImmediately))
         );
     }
-    let claims = s
-        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let claims = claim(&s).await;
     assert_eq!(claims.len(), 1);
     assert_eq!(
         s.command_job(&meta(), id, JobCommand::Delete).await.ok(),
         Some(Err(JobRefusal::InProgress))
     );
     let done = s
-        .finish_parts(
-            &claims[0],
-            &[PartResult {
-                part: claims[0].parts[0],
-                status: PartStatus::Completed,
-                reason: String::new(),
-            }],
-        )
+        .finish_parts(&claims[0], &[done(claims[0].parts[0])])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(done, JobStatus::Completed);
@@ -167,24 +172,19 @@ async fn job_5_a_failed_part_fails_the_job_and_the_others_keep_their_result() {
     let c = customer(&s, "acme").await;
     let a = system(&s, c, "a").await;
     let b = system(&s, c, "b").await;
-    let id = s
-        .create_job(
-            &meta(),
-            &backup(
-                "two",
-                Start::Now,
-                vec![
-                    target(c, a, &["primary"]),
-                    target(c, b, &["primary", "secondary"]),
-                ],
-            ),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let claims = s
-        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let id = create(
+        &s,
+        backup(
+            "two",
+            Start::Now,
+            vec![
+                target(c, a, &["primary"]),
+                target(c, b, &["primary", "secondary"]),
+            ],
+        ),
+    )
+    .await;
+    let claims = claim(&s).await;
     assert_eq!(claims.len(), 2);
     let mut last = JobStatus::InProgress;
     for claim in &claims {
@@ -236,24 +236,17 @@ async fn bkp_1_one_action_per_system_at_a_time() {
     let s = crate::testing::store().await;
     let c = customer(&s, "acme").await;
     let sys = system(&s, c, "ipo").await;
-    let first = s
-        .create_job(
-            &meta(),
-            &backup("first", Start::Now, vec![target(c, sys, &["primary"])]),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let second = s
-        .create_job(
-            &meta(),
-            &backup("second", Start::Now, vec![target(c, sys, &["primary"])]),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let claims = s
-        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let first = create(
+        &s,
+        backup("first", Start::Now, vec![target(c, sys, &["primary"])]),
+    )
+    .await;
+    let second = create(
+        &s,
+        backup("second", Start::Now, vec![target(c, sys, &["primary"])]),
+    )
+    .await;
+    let claims = claim(&s).await;
     assert_eq!(claims.len(), 1, "{claims:?}");
     assert_eq!(claims[0].job, first);
     assert_eq!(
@@ -263,33 +256,21 @@ async fn bkp_1_one_action_per_system_at_a_time() {
     let (_, parts) = s.job(second).await.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(parts[0].status, PartStatus::Pending);
     // Fetching logs does not take the slot.
-    let logs = s
-        .create_job(
-            &meta(),
-            &NewJob {
-                kind: JobKind::LogFetch,
-                ..backup("logs", Start::Now, vec![target(c, sys, &["primary"])])
-            },
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let again = s
-        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let logs = create(
+        &s,
+        NewJob {
+            kind: JobKind::LogFetch,
+            ..backup("logs", Start::Now, vec![target(c, sys, &["primary"])])
+        },
+    )
+    .await;
+    let again = claim(&s).await;
     assert_eq!(again.iter().map(|c| c.job).collect::<Vec<_>>(), vec![logs]);
-    let done = PartResult {
-        part: claims[0].parts[0],
-        status: PartStatus::Completed,
-        reason: String::new(),
-    };
+    let done = done(claims[0].parts[0]);
     s.finish_parts(&claims[0], &[done])
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let next = s
-        .claim_due_parts("node-a", jiff::Timestamp::now(), 10)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let next = claim(&s).await;
     assert_eq!(next.iter().map(|c| c.job).collect::<Vec<_>>(), vec![second]);
 }
 
@@ -300,13 +281,11 @@ async fn job_1_scheduled_work_waits_for_its_time() {
     let c = customer(&s, "acme").await;
     let sys = system(&s, c, "ipo").await;
     let at = later(30);
-    let id = s
-        .create_job(
-            &meta(),
-            &backup("at", Start::At(at), vec![target(c, sys, &["primary"])]),
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let id = create(
+        &s,
+        backup("at", Start::At(at), vec![target(c, sys, &["primary"])]),
+    )
+    .await;
     let claim = |now| s.claim_due_parts("node-a", now, 10);
     assert!(claim(jiff::Timestamp::now())
         .await
@@ -333,11 +312,7 @@ async fn job_1_scheduled_work_waits_for_its_time() {
         s.command_job(&meta(), id, JobCommand::Stop).await.ok(),
         Some(Ok(()))
     );
-    let r = PartResult {
-        part: got[0].parts[0],
-        status: PartStatus::Completed,
-        reason: String::new(),
-    };
+    let r = done(got[0].parts[0]);
     assert_eq!(
         s.finish_parts(&got[0], &[r]).await.ok(),
         Some(JobStatus::Stopped)
@@ -363,17 +338,13 @@ async fn job_1_parallel_claimers_start_each_part_exactly_once() {
     // Two backup jobs over the same systems: each system may run only one of them at a time.
     // A log fetch over them too: it takes no action slot, only its parts' status guards it.
     for name in ["one", "two"] {
-        s.create_job(&meta(), &backup(name, Start::Now, targets.clone()))
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        create(&s, backup(name, Start::Now, targets.clone())).await;
     }
     let logs = NewJob {
         kind: JobKind::LogFetch,
         ..backup("logs", Start::Now, targets.clone())
     };
-    s.create_job(&meta(), &logs)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    create(&s, logs).await;
     let mut started: Vec<JobPartId> = Vec::new();
     let mut rounds = 0;
     loop {
@@ -410,15 +381,7 @@ async fn job_1_parallel_claimers_start_each_part_exactly_once() {
         );
         for claim in &claims {
             started.extend(&claim.parts);
-            let results: Vec<PartResult> = claim
-                .parts
-                .iter()
-                .map(|p| PartResult {
-                    part: *p,
-                    status: PartStatus::Completed,
-                    reason: String::new(),
-                })
-                .collect();
+            let results: Vec<PartResult> = claim.parts.iter().map(|p| done(*p)).collect();
             s.finish_parts(claim, &results)
                 .await
                 .unwrap_or_else(|e| panic!("{e}"));
