@@ -5,6 +5,12 @@
 //! The conversation: the agent connects to `wss://HUB/agent`, sends `hello` first; the hub answers
 //! `welcome` or `refused` (then closes). After `welcome` the agent sends `report` (and again when
 //! anything changes) and `alarm` events; both sides keep the socket alive with WebSocket pings.
+//!
+//! Operations (backup, restore, log collection): the hub sends `action`; the agent does the work on
+//! the system and answers `actionResult` with the same `actionId` — also after a reconnection, until
+//! the hub acknowledges it with `actionAck`, so a result reached while the hub was down is not
+//! lost. Files never travel over the socket: an action names an HTTPS URL carrying a one-time
+//! token that the agent PUTs the file to (or GETs it from).
 
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +56,9 @@ pub enum Message {
     Refused(Refused),
     Report(Report),
     Alarm(AlarmEvent),
+    Action(Action),
+    ActionResult(ActionResult),
+    ActionAck(ActionAck),
 }
 
 /// First message of the agent: who it is and its service-user credentials (SYS-1).
@@ -161,6 +170,99 @@ pub struct AlarmEvent {
     pub at: Option<String>,
 }
 
+/// An operation the hub asks of the system (BKP-2, BKP-5, LOG-3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Action {
+    /// Identifies the work on both sides (the hub's claim of a job's parts on this system).
+    pub action_id: String,
+    #[serde(flatten)]
+    pub op: Op,
+}
+
+/// What to do, tagged by `op`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "camelCase")]
+pub enum Op {
+    /// Archive the items (`configuration`, `voicemailConfiguration`, `customPrompts`,
+    /// `mailboxes`) and PUT the archive to `upload`.
+    #[serde(rename_all = "camelCase")]
+    Backup {
+        items: Vec<String>,
+        #[serde(default)]
+        mailboxes: Vec<String>,
+        upload: Transfer,
+    },
+    /// GET the archive from `download`, check it against `sha256`, restore the items, restart.
+    #[serde(rename_all = "camelCase")]
+    Restore {
+        items: Vec<String>,
+        sha256: String,
+        download: Transfer,
+    },
+    /// List the log files.
+    ListLogs,
+    /// PUT each named log file to its transfer.
+    #[serde(rename_all = "camelCase")]
+    FetchLogs { files: Vec<LogTransfer> },
+}
+
+/// Where a file goes or comes from: an HTTPS URL on the hub with a one-time token in its path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Transfer {
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogTransfer {
+    pub path: String,
+    pub upload: Transfer,
+}
+
+/// How an action ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionResult {
+    pub action_id: String,
+    /// `completed` or `failed`.
+    pub status: String,
+    /// Why it failed, for the job's part.
+    #[serde(default)]
+    pub reason: String,
+    /// Backup: the archive sent (size, SHA-256, what it holds).
+    #[serde(default)]
+    pub archive: Option<ArchiveInfo>,
+    /// ListLogs / FetchLogs: the log files concerned.
+    #[serde(default)]
+    pub logs: Vec<LogInfo>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveInfo {
+    pub size: u64,
+    pub sha256: String,
+    pub items: Vec<String>,
+    pub files: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LogInfo {
+    pub path: String,
+    pub size: u64,
+    pub modified_ms: i64,
+}
+
+/// The hub has recorded the result of `action_id`; the agent may forget it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionAck {
+    pub action_id: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,5 +299,51 @@ mod tests {
             (a.event.as_str(), a.ongoing, a.key.as_deref()),
             ("clear", false, Some("t1"))
         );
+    }
+
+    #[test]
+    fn bkp_2_action_and_result_shapes() {
+        let a = Envelope::new(
+            "7",
+            Message::Action(Action {
+                action_id: "job1/sys1".into(),
+                op: Op::Backup {
+                    items: vec!["configuration".into()],
+                    mailboxes: vec![],
+                    upload: Transfer {
+                        url: "https://hub:7080/agent/files/tok".into(),
+                    },
+                },
+            }),
+        );
+        let v: serde_json::Value = serde_json::from_str(&a.to_json()).unwrap_or_default();
+        assert_eq!(v["kind"], "action");
+        assert_eq!(v["body"]["actionId"], "job1/sys1");
+        assert_eq!(v["body"]["op"], "backup");
+        assert_eq!(
+            v["body"]["upload"]["url"],
+            "https://hub:7080/agent/files/tok"
+        );
+        assert_eq!(Envelope::from_json(&a.to_json()).ok(), Some(a));
+        let j = r#"{"v":1,"id":"8","kind":"actionResult","body":{"actionId":"x","status":"failed","reason":"disk full"}}"#;
+        let Ok(Envelope {
+            message: Message::ActionResult(r),
+            ..
+        }) = Envelope::from_json(j)
+        else {
+            panic!("actionResult expected")
+        };
+        assert_eq!(
+            (r.status.as_str(), r.reason.as_str(), r.archive),
+            ("failed", "disk full", None)
+        );
+        let l = r#"{"v":1,"id":"9","kind":"action","body":{"actionId":"y","op":"listLogs"}}"#;
+        assert!(matches!(
+            Envelope::from_json(l).map(|e| e.message),
+            Ok(Message::Action(Action {
+                op: Op::ListLogs,
+                ..
+            }))
+        ));
     }
 }

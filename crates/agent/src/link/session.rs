@@ -243,6 +243,9 @@ fn kind(env: &Envelope) -> &'static str {
         Msg::Refused(_) => "refused",
         Msg::Report(_) => "report",
         Msg::Alarm(_) => "alarm",
+        Msg::Action(_) => "action",
+        Msg::ActionResult(_) => "actionResult",
+        Msg::ActionAck(_) => "actionAck",
     }
 }
 

@@ -415,7 +415,14 @@ async fn handle(
                 other => return Err(GatewayError::Unknown("alarm event", other.to_string())),
             }
         }
-        Message::Hello(_) | Message::Welcome(_) | Message::Refused(_) => {
+        // What only the hub sends, and results of actions this hub has not asked for yet (the
+        // job runner that sends actions comes with the jobs API).
+        Message::Hello(_)
+        | Message::Welcome(_)
+        | Message::Refused(_)
+        | Message::Action(_)
+        | Message::ActionAck(_)
+        | Message::ActionResult(_) => {
             return Err(GatewayError::Unknown("message", "unexpected kind".into()));
         }
     }
