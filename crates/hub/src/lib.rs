@@ -57,7 +57,9 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     let i18n = i18n::I18n::load()?;
     let prefs = store.preferences().await?;
     (log_control)(prefs.log_level);
-    let state = AppState::new(store, i18n, config, secrets, log_control, prefs);
+    let blobs = patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))
+        .map_err(|e| HubError::DataDir(dir.display().to_string(), std::io::Error::other(e)))?;
+    let state = AppState::new(store, blobs, i18n, config, secrets, log_control, prefs);
     Ok(Prepared { state, first_admin })
 }
 

@@ -17,6 +17,8 @@ pub struct AppState {
 
 pub struct Inner {
     pub store: Store,
+    /// Backups, log files and other blobs (see [`patchbay_store::blobs`]).
+    pub blobs: patchbay_store::blobs::Blobs,
     pub i18n: I18n,
     pub config: Config,
     pub secrets: SecretBox,
@@ -36,6 +38,7 @@ pub struct Inner {
 impl AppState {
     pub fn new(
         store: Store,
+        blobs: patchbay_store::blobs::Blobs,
         i18n: I18n,
         config: Config,
         secrets: SecretBox,
@@ -46,6 +49,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 store,
+                blobs,
                 i18n,
                 config,
                 secrets,

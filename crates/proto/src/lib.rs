@@ -9,8 +9,8 @@
 //! Operations (backup, restore, log collection): the hub sends `action`; the agent does the work on
 //! the system and answers `actionResult` with the same `actionId` — also after a reconnection, until
 //! the hub acknowledges it with `actionAck`, so a result reached while the hub was down is not
-//! lost. Files never travel over the socket: an action names an HTTPS URL carrying a one-time
-//! token that the agent PUTs the file to (or GETs it from).
+//! lost. Files never travel over the socket: an action names an HTTPS URL and a one-time token
+//! with which the agent PUTs the file there (or GETs it).
 
 use serde::{Deserialize, Serialize};
 
@@ -207,11 +207,13 @@ pub enum Op {
     FetchLogs { files: Vec<LogTransfer> },
 }
 
-/// Where a file goes or comes from: an HTTPS URL on the hub with a one-time token in its path.
+/// Where a file goes or comes from: an HTTPS URL on the hub, and the one-time token the agent
+/// presents there as `Authorization: Bearer <token>` (never in the URL, so no log line holds it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transfer {
     pub url: String,
+    pub token: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -311,7 +313,8 @@ mod tests {
                     items: vec!["configuration".into()],
                     mailboxes: vec![],
                     upload: Transfer {
-                        url: "https://hub:7080/agent/files/tok".into(),
+                        url: "https://hub:7080/agent/files".into(),
+                        token: "tok".into(),
                     },
                 },
             }),

@@ -45,3 +45,19 @@ CREATE TABLE system_actions (
     node TEXT NOT NULL,
     started_at BIGINT NOT NULL
 );
+
+-- Files between the hub and an agent travel over HTTPS with a one-time token (never through the
+-- control socket). Only the token's SHA-256 is kept. Taking a transfer marks it used in the same
+-- statement, so a token works once, however many requests race with it.
+CREATE TABLE transfers (
+    token_hash TEXT PRIMARY KEY,
+    -- upload: agent to hub, download: hub to agent.
+    direction TEXT NOT NULL,
+    system_id TEXT NOT NULL REFERENCES systems (id) ON DELETE CASCADE,
+    blob_key TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    used_at BIGINT,
+    size BIGINT,
+    sha256 TEXT
+);
+CREATE INDEX transfers_expiry ON transfers (expires_at);

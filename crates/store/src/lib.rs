@@ -22,6 +22,7 @@ pub mod sessions;
 pub mod settings;
 mod sql;
 pub mod systems;
+pub mod transfers;
 
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{AnyPool, Row};

@@ -4,6 +4,7 @@
 pub mod api;
 pub mod catalog;
 pub mod console;
+pub mod files;
 pub mod filters;
 pub mod gateway;
 pub mod list;
@@ -35,6 +36,12 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
         .route(patchbay_proto::AGENT_PATH, get(gateway::upgrade))
+        .route(
+            files::PATH,
+            axum::routing::put(files::upload)
+                .get(files::download)
+                .layer(axum::extract::DefaultBodyLimit::disable()),
+        )
         .merge(api)
         .merge(console::router(state.clone()))
         .fallback(not_found)
@@ -84,7 +91,9 @@ async fn request_limits(req: Request, next: Next) -> Response {
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+    // Files between agents and the hub stream through whatever their size (files.rs).
+    let streamed = req.uri().path() == files::PATH;
+    if !streamed && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         let body = req.into_body();
         let _ = tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await;
         return AppError::TooLarge.into_response();

@@ -10,6 +10,7 @@ mod console_calling;
 mod console_calling_pages;
 mod console_customers;
 mod crash;
+mod files;
 mod fixtures;
 mod hardening;
 mod lockout;
