@@ -107,7 +107,8 @@ fn files_below(root: &Path) -> io::Result<Vec<String>> {
         .collect())
 }
 
-fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
+/// A file's size and SHA-256 (hex).
+pub(crate) fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
     let mut f = File::open(path)?;
     let mut hash = Sha256::new();
     let size = io::copy(&mut f, &mut hash)?;

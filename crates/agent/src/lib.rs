@@ -18,6 +18,7 @@
 //!
 //! See `crates/agent/README.md` for the command line, `system.toml` and `alarms.jsonl`.
 
+pub mod actions;
 mod agent;
 pub mod alarms;
 pub mod backoff;

@@ -10,18 +10,23 @@ use std::time::Duration;
 
 const TTL: Duration = Duration::from_secs(600);
 
+/// A connected system of a new customer.
+async fn system(hub: &TestHub) -> patchbay_domain::SystemId {
+    let c = customer(hub, "Acme").await;
+    hub.store()
+        .system_connected(c, "ipo-1", "node-a")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
 /// A 24 MiB upload (well over the API's body limit) goes through as a stream; a download token
 /// gives the same bytes back; each token works once; a missing, reused or wrong-direction token is
 /// a plain 404.
 #[tokio::test]
 async fn bkp_2_files_stream_through_with_one_time_tokens() {
     let hub = TestHub::start().await;
-    let c = customer(&hub, "Acme").await;
-    let (sys, _) = hub
-        .store()
-        .system_connected(c, "ipo-1", "node-a")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let sys = system(&hub).await;
     let key = format!("backups/{sys}/b1.tar.gz");
     let token = hub
         .store()
@@ -102,5 +107,131 @@ async fn bkp_2_files_stream_through_with_one_time_tokens() {
     }
     assert_eq!(size, 384 * 64 * 1024);
     assert_eq!(hex::encode(got.finalize()), want);
+    hub.stop().await;
+}
+
+/// The agent's side, against the real hub: a backup action archives the system's files and PUTs
+/// them; the hub holds exactly that archive; a restore action GETs it back and puts the chosen
+/// files back in place, each checked by checksum; with the backup flag off both are refused with
+/// the SYS-6 reason.
+#[tokio::test]
+async fn bkp_2_bkp_5_the_agent_backs_up_to_the_hub_and_restores_from_it() {
+    use patchbay_agent::actions::{self, Files};
+    use patchbay_agent::system::SystemConfig;
+    use patchbay_proto::{Action, Op, Transfer};
+
+    let hub = TestHub::start().await;
+    let sys = system(&hub).await;
+    let dir = std::env::temp_dir().join(format!(
+        "pb-agent-bkp-{}-{}",
+        std::process::id(),
+        jiff::Timestamp::now().as_nanosecond()
+    ));
+    for (p, content) in [
+        ("data/configuration/config.cfg", "lines=12\n"),
+        ("data/mailboxes/100/msg0001.wav", "message for 100"),
+    ] {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let toml = |flag: bool| {
+        SystemConfig::parse(&format!(
+            "name = \"ipo-1\"\nprofile = \"ip500v2\"\nversion = \"12.1\"\naddress = \"10.0.0.1\"\n[flags]\nremote_upgrade_backup = {flag}\n"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let cfg = toml(true);
+    let tls = patchbay_agent::client_config(&patchbay_agent::Trust::CaPem(hub.cert_pem.clone()))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let files = Files::new(tls).unwrap_or_else(|e| panic!("{e}"));
+    let url = hub.url("/agent/files");
+    let key = format!("backups/{sys}/b1.tar.gz");
+    let transfer = |d: Direction| {
+        let (hub, key, url) = (&hub, key.clone(), url.clone());
+        async move {
+            Transfer {
+                url,
+                token: hub
+                    .store()
+                    .new_transfer(d, sys, &key, TTL)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}")),
+            }
+        }
+    };
+    let backup = Action {
+        action_id: "job1-sys1".into(),
+        op: Op::Backup {
+            items: vec!["configuration".into(), "mailboxes".into()],
+            mailboxes: vec![],
+            upload: transfer(Direction::Upload).await,
+        },
+    };
+    let r = actions::run(&dir, &cfg, &files, backup).await;
+    assert_eq!((r.status.as_str(), r.reason.as_str()), ("completed", ""));
+    let archive = r.archive.unwrap_or_else(|| panic!("no archive info"));
+    assert_eq!(archive.files, 2);
+    // The hub holds exactly that archive, and the agent kept no copy.
+    let stored = hub
+        .running
+        .state
+        .blobs
+        .list("backups")
+        .await
+        .unwrap_or_default();
+    assert_eq!(stored, vec![(key.clone(), archive.size)]);
+    assert!(!dir.join("outgoing/job1-sys1.tar.gz").exists());
+
+    std::fs::write(dir.join("data/configuration/config.cfg"), "broken").unwrap_or_default();
+    std::fs::write(dir.join("data/mailboxes/100/msg0001.wav"), "changed").unwrap_or_default();
+    let restore = Action {
+        action_id: "job2-sys1".into(),
+        op: Op::Restore {
+            items: vec!["configuration".into()],
+            sha256: archive.sha256.clone(),
+            download: transfer(Direction::Download).await,
+        },
+    };
+    let r = actions::run(&dir, &cfg, &files, restore).await;
+    assert_eq!((r.status.as_str(), r.reason.as_str()), ("completed", ""));
+    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap_or_default();
+    assert_eq!(read("data/configuration/config.cfg"), "lines=12\n");
+    assert_eq!(
+        read("data/mailboxes/100/msg0001.wav"),
+        "changed",
+        "not chosen"
+    );
+
+    // A wrong checksum: nothing restored, the reason says why.
+    std::fs::write(dir.join("data/configuration/config.cfg"), "broken").unwrap_or_default();
+    let bad = Action {
+        action_id: "job3".into(),
+        op: Op::Restore {
+            items: vec!["configuration".into()],
+            sha256: "0".repeat(64),
+            download: transfer(Direction::Download).await,
+        },
+    };
+    let r = actions::run(&dir, &cfg, &files, bad).await;
+    assert_eq!(r.status, "failed");
+    assert!(r.reason.contains("checksum"), "{}", r.reason);
+    assert_eq!(read("data/configuration/config.cfg"), "broken");
+
+    // SYS-6: the backup flag off.
+    let off = Action {
+        action_id: "job4".into(),
+        op: Op::Backup {
+            items: vec!["configuration".into()],
+            mailboxes: vec![],
+            upload: transfer(Direction::Upload).await,
+        },
+    };
+    let r = actions::run(&dir, &toml(false), &files, off).await;
+    assert_eq!(
+        (r.status.as_str(), r.reason.as_str()),
+        ("failed", actions::BACKUP_DISABLED)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;
 }
