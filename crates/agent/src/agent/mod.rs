@@ -3,6 +3,7 @@
 
 mod checks;
 mod queue;
+mod results;
 #[cfg(test)]
 mod tests;
 
@@ -126,6 +127,10 @@ struct AgentSource {
     report_open: bool,
     queue: Arc<AlarmQueue>,
     own: Arc<OwnAlarms>,
+    /// The system directory the actions work on.
+    dir: PathBuf,
+    files: crate::actions::Files,
+    results: Arc<results::ResultBox>,
 }
 
 impl Source for AgentSource {
@@ -142,6 +147,7 @@ impl Source for AgentSource {
             report,
             report_open,
             queue,
+            results,
             ..
         } = self;
         async move {
@@ -153,6 +159,7 @@ impl Source for AgentSource {
                         Err(_) => *report_open = false,
                     },
                     a = queue.pop() => return SourceEvent::Alarm(a),
+                    r = results.pop() => return SourceEvent::ActionResult(r),
                 }
             }
         }
@@ -164,6 +171,31 @@ impl Source for AgentSource {
 
     fn welcomed(&mut self) {
         self.own.clear_what_is_ok();
+        // Results the hub has not acknowledged go again (it may have restarted meanwhile).
+        self.results.reload();
+    }
+
+    fn action(&mut self, action: patchbay_proto::Action) -> Option<patchbay_proto::ActionResult> {
+        let (dir, files, results) = (self.dir.clone(), self.files.clone(), self.results.clone());
+        tokio::spawn(async move {
+            // The system as it is now: flags and data paths may have changed since start-up.
+            let result = match SystemConfig::load(&dir) {
+                Ok(cfg) => crate::actions::run(&dir, &cfg, &files, action).await,
+                Err(e) => patchbay_proto::ActionResult {
+                    action_id: action.action_id,
+                    status: "failed".into(),
+                    reason: e.to_string(),
+                    archive: None,
+                    logs: Vec::new(),
+                },
+            };
+            results.put(result);
+        });
+        None
+    }
+
+    fn acked(&mut self, action_id: &str) {
+        self.results.ack(action_id);
     }
 }
 
@@ -184,6 +216,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
     let dir = opts.system_dir.clone();
     let config = SystemConfig::load(&dir)?;
     let tls = client_config(&opts.trust)?;
+    let files = crate::actions::Files::new(tls.clone())?;
     let endpoint = crate::link::Endpoint::new(&opts.hub, tls)?;
     let mut tail = AlarmTail::open(&dir)
         .with_context(|| format!("cannot open the alarm file in {}", dir.display()))?;
@@ -328,6 +361,9 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
         report_open: true,
         queue: queue.clone(),
         own,
+        results: Arc::new(results::ResultBox::open(&dir)),
+        dir: dir.clone(),
+        files,
     };
     maintain(&ctx, &id, &mut source, &shutdown).await;
     workers.cancel();

@@ -17,7 +17,7 @@ pub use password::Password;
 pub(crate) use session::maintain;
 pub use stats::{LinkStats, StatsSnapshot};
 
-use patchbay_proto::{AlarmEvent, Report};
+use patchbay_proto::{Action, ActionResult, AlarmEvent, Report};
 use std::{future::Future, sync::Arc, time::Duration};
 
 /// The version this agent reports in `hello`.
@@ -61,6 +61,8 @@ impl Default for LinkTimings {
 pub(crate) enum SourceEvent {
     Report(Report),
     Alarm(AlarmEvent),
+    /// How an action ended (kept by the source until the hub acknowledges it).
+    ActionResult(ActionResult),
 }
 
 /// Where a link's report and alarms come from.
@@ -76,6 +78,19 @@ pub(crate) trait Source: Send {
     /// Called after each `welcome`, once the report is sent: a chance to queue alarms that
     /// resynchronise the hub (the agent clears its own alarms whose condition is OK).
     fn welcomed(&mut self) {}
+    /// The hub asks for an action. A source that carries actions out answers later through
+    /// `next_event`; one that cannot answers at once, with the reason.
+    fn action(&mut self, action: Action) -> Option<ActionResult> {
+        Some(ActionResult {
+            action_id: action.action_id,
+            status: "failed".into(),
+            reason: "this agent does not carry out actions".into(),
+            archive: None,
+            logs: Vec::new(),
+        })
+    }
+    /// The hub recorded the result of `action_id`.
+    fn acked(&mut self, _action_id: &str) {}
 }
 
 /// Who the link authenticates as.

@@ -354,6 +354,15 @@ where
                         let _ = timeout(Duration::from_secs(1), ws.close(None)).await;
                         return End::Refused(r);
                     }
+                    Ok(Envelope { message: Msg::Action(a), .. }) => {
+                        if let Some(r) = source.action(a) {
+                            let env = Envelope::new(ids.next(), Msg::ActionResult(r));
+                            if let Err(e) = send(&mut ws, &env).await {
+                                return lost(format!("sending an action result: {e}"));
+                            }
+                        }
+                    }
+                    Ok(Envelope { message: Msg::ActionAck(k), .. }) => source.acked(&k.action_id),
                     Ok(other) => tracing::debug!("ignoring {:?} from the hub", kind(&other)),
                     Err(e) => tracing::debug!("unreadable message from the hub: {e}"),
                 },
@@ -385,6 +394,14 @@ where
                         return lost(format!("sending an alarm: {e}"));
                     }
                     ctx.stats.alarms_sent.fetch_add(1, Relaxed);
+                }
+                SourceEvent::ActionResult(r) => {
+                    // Kept by the source until acknowledged: a failed send is retried after
+                    // the next welcome.
+                    let env = Envelope::new(ids.next(), Msg::ActionResult(r));
+                    if let Err(e) = send(&mut ws, &env).await {
+                        return lost(format!("sending an action result: {e}"));
+                    }
                 }
             },
         }
