@@ -61,3 +61,23 @@ CREATE TABLE transfers (
     sha256 TEXT
 );
 CREATE INDEX transfers_expiry ON transfers (expires_at);
+
+-- BKP-2…5: the backups the hub holds, each a blob. Manual ones are kept three per system (the
+-- oldest replaced in the transaction that adds a new one), automatic ones by BKP-3's retention.
+CREATE TABLE backups (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers (id) ON DELETE CASCADE,
+    system_id TEXT NOT NULL REFERENCES systems (id) ON DELETE CASCADE,
+    job_id TEXT,
+    automatic BIGINT NOT NULL,
+    taken_at BIGINT NOT NULL,
+    -- The system's local date and time when it was taken (BKP-3 counts days in it).
+    taken_local TEXT NOT NULL,
+    -- JSON list of the items the archive holds.
+    items TEXT NOT NULL,
+    files BIGINT NOT NULL,
+    size BIGINT NOT NULL,
+    sha256 TEXT NOT NULL,
+    blob_key TEXT NOT NULL UNIQUE
+);
+CREATE INDEX backups_system ON backups (system_id, automatic, taken_at);

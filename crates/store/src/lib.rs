@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod audit;
+pub mod backups;
 pub mod blobs;
 pub mod calling;
 pub mod crypto;
