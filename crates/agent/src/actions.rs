@@ -21,6 +21,8 @@ pub const LOGS_DISABLED: &str = "central diagnostic logs are disabled on this sy
 #[derive(Clone, Debug)]
 pub struct Files {
     http: reqwest::Client,
+    /// `https://HOST:PORT[/PREFIX]` of the hub, which transfer paths are relative to.
+    base: String,
 }
 
 /// What the hub says it received.
@@ -31,13 +33,27 @@ struct Received {
 }
 
 impl Files {
-    /// A client trusting what the agent's control connection trusts.
-    pub fn new(tls: Arc<rustls::ClientConfig>) -> anyhow::Result<Self> {
+    /// A client trusting what the agent's control connection trusts; transfer URLs that are
+    /// paths go to the hub at `hub` (the control connection's URL, `wss://HOST:PORT/…/agent`).
+    pub fn new(tls: Arc<rustls::ClientConfig>, hub: &str) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .use_preconfigured_tls((*tls).clone())
             .connect_timeout(std::time::Duration::from_secs(15))
             .build()?;
-        Ok(Self { http })
+        let base = hub
+            .trim_end_matches('/')
+            .trim_end_matches(patchbay_proto::AGENT_PATH)
+            .replacen("wss://", "https://", 1)
+            .replacen("ws://", "http://", 1);
+        Ok(Self { http, base })
+    }
+
+    fn url(&self, t: &Transfer) -> String {
+        if t.url.starts_with('/') {
+            format!("{}{}", self.base, t.url)
+        } else {
+            t.url.clone()
+        }
     }
 
     /// PUT the file at `path`, streamed; the hub's account of what arrived must match ours.
@@ -48,7 +64,7 @@ impl Files {
         let body = reqwest::Body::wrap_stream(tokio_util::io::ReaderStream::new(file));
         let r = self
             .http
-            .put(&t.url)
+            .put(self.url(t))
             .bearer_auth(&t.token)
             .body(body)
             .send()
@@ -74,7 +90,7 @@ impl Files {
     async fn get(&self, t: &Transfer, dest: &Path) -> Result<(), String> {
         let r = self
             .http
-            .get(&t.url)
+            .get(self.url(t))
             .bearer_auth(&t.token)
             .send()
             .await

@@ -133,6 +133,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     });
     spawn_sweeper(state.clone());
     service::mail::spawn_mailer(state.clone());
+    service::jobs::spawn_runner(state.clone());
     Ok(Running {
         addr,
         handle,

@@ -30,6 +30,8 @@ pub struct Inner {
     pub throttle: crate::auth::Throttle,
     /// The customer systems connected to this node.
     pub agents: crate::http::gateway::Registry,
+    /// Wakes this node's job runner (a job was created or resumed here).
+    pub jobs_wake: tokio::sync::Notify,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -58,6 +60,7 @@ impl AppState {
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity),
+                jobs_wake: tokio::sync::Notify::new(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }

@@ -313,7 +313,7 @@ mod tests {
                     items: vec!["configuration".into()],
                     mailboxes: vec![],
                     upload: Transfer {
-                        url: "https://hub:7080/agent/files".into(),
+                        url: "/agent/files".into(),
                         token: "tok".into(),
                     },
                 },
@@ -323,10 +323,8 @@ mod tests {
         assert_eq!(v["kind"], "action");
         assert_eq!(v["body"]["actionId"], "job1/sys1");
         assert_eq!(v["body"]["op"], "backup");
-        assert_eq!(
-            v["body"]["upload"]["url"],
-            "https://hub:7080/agent/files/tok"
-        );
+        assert_eq!(v["body"]["upload"]["url"], "/agent/files");
+        assert_eq!(v["body"]["upload"]["token"], "tok");
         assert_eq!(Envelope::from_json(&a.to_json()).ok(), Some(a));
         let j = r#"{"v":1,"id":"8","kind":"actionResult","body":{"actionId":"x","status":"failed","reason":"disk full"}}"#;
         let Ok(Envelope {

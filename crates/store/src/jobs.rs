@@ -305,21 +305,24 @@ impl Store {
     }
 
     /// Claim due work for hub node `node`: for up to `limit` (job, system) pairs whose job is due
-    /// at `now` and whose parts are pending, take the system's action slot (backup and restore
-    /// only, BKP-1) and the parts, in one transaction each. A system already running an action is
-    /// skipped (its parts stay pending); a pair another node took first is skipped too.
+    /// at `now` and whose parts are pending — of systems connected to `node` when `held` — take
+    /// the system's action slot (backup and restore only, BKP-1) and the parts, in one transaction
+    /// each. A system already running an action is skipped (its parts stay pending); a pair
+    /// another node took first is skipped too.
     #[tracing::instrument(skip_all, fields(node))]
     pub async fn claim_due_parts(
         &self,
         node: &str,
+        held: bool,
         now: jiff::Timestamp,
         limit: i64,
     ) -> Result<Vec<Claim>> {
         let now = now.as_millisecond();
         let candidates = sqlx::query(
             "SELECT p.job_id, p.system_id, p.customer_id, j.kind, MIN(j.start_at) AS start_at \
-             FROM job_parts p JOIN jobs j ON j.id = p.job_id \
+             FROM job_parts p JOIN jobs j ON j.id = p.job_id JOIN systems s ON s.id = p.system_id \
              WHERE p.status = $1 AND j.status IN ($2, $3) AND j.start_at <= $4 \
+             AND ($6 = 0 OR s.connected_node = $7) \
              GROUP BY p.job_id, p.system_id, p.customer_id, j.kind \
              ORDER BY MIN(j.start_at), p.job_id LIMIT $5",
         )
@@ -328,6 +331,8 @@ impl Store {
         .bind(JobStatus::InProgress.as_str())
         .bind(now)
         .bind(limit)
+        .bind(flag(held))
+        .bind(node)
         .fetch_all(self.pool())
         .await?;
         let mut claims = Vec::new();
@@ -479,6 +484,30 @@ impl Store {
         }
         tx.commit().await?;
         Ok(settled)
+    }
+
+    /// The running claim of `job` on `system` (its parts In progress), to record its result;
+    /// `None` once recorded.
+    pub async fn running_claim(&self, job: JobId, system: SystemId) -> Result<Option<Claim>> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.customer_id, j.kind FROM job_parts p JOIN jobs j ON j.id = p.job_id \
+             WHERE p.job_id = $1 AND p.system_id = $2 AND p.status = $3 ORDER BY p.position",
+        )
+        .bind(job.to_string())
+        .bind(system.to_string())
+        .bind(PartStatus::InProgress.as_str())
+        .fetch_all(self.pool())
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some(Claim {
+            job,
+            kind: parse(&first.try_get::<String, _>("kind")?, JobKind::parse)?,
+            customer: uuid(first, "customer_id")?,
+            system,
+            parts: rows.iter().map(|r| uuid(r, "id")).collect::<Result<_>>()?,
+        }))
     }
 
     /// The job running an action on `system` now, if any (SYS-4 "in progress", BKP-1 refusals).

@@ -97,12 +97,16 @@ impl Store {
         Ok(())
     }
 
-    /// What an upload brought, once it completed: `(size, sha256)`.
-    pub async fn transfer_result(&self, handle: &str) -> Result<Option<(u64, String)>> {
-        let row = sqlx::query("SELECT size, sha256 FROM transfers WHERE token_hash = $1")
-            .bind(handle)
-            .fetch_optional(self.pool())
-            .await?;
+    /// What the upload to `blob_key` brought, once it completed: `(size, sha256)`.
+    pub async fn uploaded(&self, blob_key: &str) -> Result<Option<(u64, String)>> {
+        let row = sqlx::query(
+            "SELECT size, sha256 FROM transfers WHERE blob_key = $1 AND direction = $2 \
+             AND sha256 IS NOT NULL ORDER BY used_at DESC LIMIT 1",
+        )
+        .bind(blob_key)
+        .bind(Direction::Upload.as_str())
+        .fetch_optional(self.pool())
+        .await?;
         Ok(row.and_then(|r| {
             let size = r.try_get::<Option<i64>, _>("size").ok().flatten()?;
             let sha = r.try_get::<Option<String>, _>("sha256").ok().flatten()?;

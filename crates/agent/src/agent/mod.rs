@@ -216,8 +216,8 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
     let dir = opts.system_dir.clone();
     let config = SystemConfig::load(&dir)?;
     let tls = client_config(&opts.trust)?;
-    let files = crate::actions::Files::new(tls.clone())?;
-    let endpoint = crate::link::Endpoint::new(&opts.hub, tls)?;
+    let endpoint = crate::link::Endpoint::new(&opts.hub, tls.clone())?;
+    let files = crate::actions::Files::new(tls, endpoint.url())?;
     let mut tail = AlarmTail::open(&dir)
         .with_context(|| format!("cannot open the alarm file in {}", dir.display()))?;
     let checks = opts.checks.clone().sane();

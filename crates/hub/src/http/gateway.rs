@@ -37,12 +37,24 @@ pub enum Frame {
     Close,
 }
 
+/// A connection this node holds: its customer, its serial (to tell reconnections apart) and the
+/// way to send it messages (actions) from outside its session.
+struct Live {
+    customer: CustomerId,
+    serial: u64,
+    outbox: tokio::sync::mpsc::Sender<Message>,
+}
+
+/// Messages waiting for one connection beyond this are refused (the sender learns the system is
+/// not reachable now rather than queueing without bound).
+const OUTBOX: usize = 64;
+
 /// The systems this node holds.
 pub struct Registry {
     pub node_id: String,
     /// This node's identity (and the data-dir lock that makes it this node's).
     pub identity: crate::datadir::NodeIdentity,
-    live: Mutex<HashMap<SystemId, (CustomerId, u64)>>,
+    live: Mutex<HashMap<SystemId, Live>>,
     serial: AtomicU64,
     /// Cancelled when the hub shuts down: every session closes its socket (upgraded connections
     /// are not covered by the HTTP server's graceful shutdown).
@@ -59,19 +71,43 @@ impl Registry {
             shutdown: tokio_util::sync::CancellationToken::new(),
         }
     }
-    fn insert(&self, sys: SystemId, customer: CustomerId) -> u64 {
+    fn insert(
+        &self,
+        sys: SystemId,
+        customer: CustomerId,
+    ) -> (u64, tokio::sync::mpsc::Receiver<Message>) {
         let n = self.serial.fetch_add(1, Ordering::Relaxed);
+        let (outbox, rx) = tokio::sync::mpsc::channel(OUTBOX);
         if let Ok(mut m) = self.live.lock() {
-            m.insert(sys, (customer, n));
+            m.insert(
+                sys,
+                Live {
+                    customer,
+                    serial: n,
+                    outbox,
+                },
+            );
         }
-        n
+        (n, rx)
     }
     fn remove(&self, sys: SystemId, serial: u64) {
         if let Ok(mut m) = self.live.lock() {
-            if m.get(&sys).is_some_and(|(_, s)| *s == serial) {
+            if m.get(&sys).is_some_and(|l| l.serial == serial) {
                 m.remove(&sys);
             }
         }
+    }
+    /// Send `message` to `sys` if this node holds it now; false otherwise.
+    pub fn send(&self, sys: SystemId, message: Message) -> bool {
+        let outbox = match self.live.lock() {
+            Ok(m) => m.get(&sys).map(|l| l.outbox.clone()),
+            Err(_) => None,
+        };
+        outbox.is_some_and(|o| o.try_send(message).is_ok())
+    }
+    /// The customer of a system this node holds.
+    pub fn customer_of(&self, sys: SystemId) -> Option<CustomerId> {
+        self.live.lock().ok()?.get(&sys).map(|l| l.customer)
     }
     /// Connections held by this node now.
     pub fn len(&self) -> usize {
@@ -168,7 +204,7 @@ where
             return;
         }
     };
-    let serial = state.agents.insert(sys, customer);
+    let (serial, mut outbox) = state.agents.insert(sys, customer);
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent connected");
     let welcome = Envelope::new(
         "welcome",
@@ -184,12 +220,30 @@ where
                     let _ = sink.send(Frame::Close).await;
                     break;
                 }
+                Some(m) = outbox.recv() => {
+                    if sink.send(send_text(&Envelope::new("hub", m))).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
                 n = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => n,
             };
             match next {
                 Ok(Some(Frame::Text(t))) => {
-                    if let Err(e) = handle(state, customer, sys, &hello.system_name, &t).await {
-                        tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected");
+                    match handle(state, customer, sys, &hello.system_name, &t).await {
+                        Ok(Some(answer)) => {
+                            if sink
+                                .send(send_text(&Envelope::new("hub", answer)))
+                                .await
+                                .is_err()
+                            {
+                                break;
+                            }
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected")
+                        }
                     }
                 }
                 Ok(Some(Frame::Other)) => {}
@@ -327,6 +381,8 @@ pub enum GatewayError {
     Unknown(&'static str, String),
     #[error(transparent)]
     Store(#[from] patchbay_store::StoreError),
+    #[error("action result: {0}")]
+    Action(String),
 }
 
 async fn handle(
@@ -335,7 +391,7 @@ async fn handle(
     sys: SystemId,
     system_name: &str,
     text: &str,
-) -> Result<(), GatewayError> {
+) -> Result<Option<Message>, GatewayError> {
     let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
     match env.message {
         Message::Report(r) => {
@@ -415,16 +471,23 @@ async fn handle(
                 other => return Err(GatewayError::Unknown("alarm event", other.to_string())),
             }
         }
-        // What only the hub sends, and results of actions this hub has not asked for yet (the
-        // job runner that sends actions comes with the jobs API).
+        Message::ActionResult(r) => {
+            let action_id = r.action_id.clone();
+            crate::service::jobs::record_result(state, sys, r)
+                .await
+                .map_err(|e| GatewayError::Action(e.to_string()))?;
+            return Ok(Some(Message::ActionAck(patchbay_proto::ActionAck {
+                action_id,
+            })));
+        }
+        // What only the hub sends.
         Message::Hello(_)
         | Message::Welcome(_)
         | Message::Refused(_)
         | Message::Action(_)
-        | Message::ActionAck(_)
-        | Message::ActionResult(_) => {
+        | Message::ActionAck(_) => {
             return Err(GatewayError::Unknown("message", "unexpected kind".into()));
         }
     }
-    Ok(())
+    Ok(None)
 }

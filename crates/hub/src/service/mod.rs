@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod calling;
 pub mod customers;
+pub mod jobs;
 pub mod login;
 pub mod mail;
 

@@ -144,8 +144,10 @@ async fn bkp_2_bkp_5_the_agent_backs_up_to_the_hub_and_restores_from_it() {
     let cfg = toml(true);
     let tls = patchbay_agent::client_config(&patchbay_agent::Trust::CaPem(hub.cert_pem.clone()))
         .unwrap_or_else(|e| panic!("{e}"));
-    let files = Files::new(tls).unwrap_or_else(|e| panic!("{e}"));
-    let url = hub.url("/agent/files");
+    let files = Files::new(tls, &hub.url("/agent").replace("https://", "wss://"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    // A path, as the hub sends it: the agent resolves it against the hub it is connected to.
+    let url = "/agent/files".to_string();
     let key = format!("backups/{sys}/b1.tar.gz");
     let transfer = |d: Direction| {
         let (hub, key, url) = (&hub, key.clone(), url.clone());
@@ -232,6 +234,125 @@ async fn bkp_2_bkp_5_the_agent_backs_up_to_the_hub_and_restores_from_it() {
         (r.status.as_str(), r.reason.as_str()),
         ("failed", actions::BACKUP_DISABLED)
     );
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
+
+/// The whole chain with a real agent process's code: a backup job started now is claimed by the
+/// node holding the system, the agent archives its files and sends them, the hub records the
+/// backup (the blob is the archive the agent made) and the job completes.
+#[tokio::test]
+async fn bkp_2_job_2_a_backup_job_runs_on_the_real_agent() {
+    use patchbay_domain::jobs::{JobKind, JobStatus, PartStatus};
+    use patchbay_store::jobs::{NewJob, Start, Target};
+
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = crate::fixtures::agent(&hub, "acme").start();
+    for (p, content) in [
+        ("data/configuration/config.cfg", "lines=12\n"),
+        ("data/voicemail-configuration/vm.conf", "[general]\n"),
+    ] {
+        let path = dir.join(p);
+        std::fs::create_dir_all(path.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(path, content).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let mut sys = None;
+    for _ in 0..100 {
+        let systems = hub.store().systems_of(c).await.unwrap_or_default();
+        if let Some(s) = systems
+            .iter()
+            .find(|s| s.connected && !s.servers.is_empty())
+        {
+            sys = Some(s.id);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let sys = sys.unwrap_or_else(|| panic!("the agent never connected"));
+    let job = hub
+        .store()
+        .create_job(
+            &patchbay_store::AuditMeta::cli(),
+            &NewJob {
+                name: "before the upgrade".into(),
+                kind: JobKind::Backup,
+                start: Start::Now,
+                automatic: false,
+                options: r#"{"items": ["configuration", "voicemailConfiguration"]}"#.into(),
+                targets: vec![Target {
+                    customer: c,
+                    system: sys,
+                    servers: vec!["ipo-1".into()],
+                }],
+            },
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    hub.running.state.jobs_wake.notify_one();
+    let mut status = JobStatus::Scheduled;
+    for _ in 0..200 {
+        status = hub
+            .store()
+            .job(job)
+            .await
+            .map(|j| j.0.status)
+            .unwrap_or(status);
+        if status.is_final() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (_, parts) = hub.store().job(job).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status, JobStatus::Completed, "{parts:?}");
+    assert!(parts.iter().all(|p| p.status == PartStatus::Completed));
+    let backups = hub
+        .store()
+        .backups_of(sys)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(backups.len(), 1);
+    let b = &backups[0];
+    assert_eq!(b.items, ["configuration", "voicemailConfiguration"]);
+    assert_eq!(b.files, 2);
+    // The blob is there, with the size and checksum recorded.
+    let mut stream = hub
+        .running
+        .state
+        .blobs
+        .get_stream(&b.blob_key)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut sha = Sha256::new();
+    let mut size = 0u64;
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk = chunk.unwrap_or_else(|e| panic!("{e}"));
+        size += chunk.len() as u64;
+        sha.update(&chunk);
+    }
+    assert_eq!(
+        (size, hex::encode(sha.finalize())),
+        (b.size, b.sha256.clone())
+    );
+    // The system's action slot is free again, and the agent forgot the acknowledged result.
+    assert_eq!(hub.store().system_action(sys).await.ok(), Some(None));
+    for _ in 0..50 {
+        if std::fs::read_dir(dir.join("actions"))
+            .map(|d| d.count())
+            .unwrap_or(0)
+            == 0
+        {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        std::fs::read_dir(dir.join("actions"))
+            .map(|d| d.count())
+            .unwrap_or(0),
+        0
+    );
+    stop.cancel();
     let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;
 }

@@ -42,7 +42,7 @@ async fn create(s: &Store, job: NewJob) -> JobId {
 
 /// What node-a may start now.
 async fn claim(s: &Store) -> Vec<Claim> {
-    s.claim_due_parts("node-a", jiff::Timestamp::now(), 10)
+    s.claim_due_parts("node-a", true, jiff::Timestamp::now(), 10)
         .await
         .unwrap_or_else(|e| panic!("{e}"))
 }
@@ -286,7 +286,7 @@ async fn job_1_scheduled_work_waits_for_its_time() {
         backup("at", Start::At(at), vec![target(c, sys, &["primary"])]),
     )
     .await;
-    let claim = |now| s.claim_due_parts("node-a", now, 10);
+    let claim = |now| s.claim_due_parts("node-a", true, now, 10);
     assert!(claim(jiff::Timestamp::now())
         .await
         .unwrap_or_default()
@@ -353,7 +353,7 @@ async fn job_1_parallel_claimers_start_each_part_exactly_once() {
         for n in 0..8 {
             let s = s.clone();
             tasks.push(tokio::spawn(async move {
-                s.claim_due_parts(&format!("node-{n}"), jiff::Timestamp::now(), 100)
+                s.claim_due_parts(&format!("node-{n}"), false, jiff::Timestamp::now(), 100)
                     .await
             }));
         }

@@ -1,0 +1,219 @@
+//! Running jobs (JOB-1…5, BKP-1…5): each node claims the due parts of the systems it holds,
+//! sends each system its `action` (with a one-time transfer token for the file), and records the
+//! `actionResult` when it comes — the backup row with retention, the parts' statuses, the job's.
+//!
+//! The action id is `<job>:<system>`, so a result that arrives after a hub restart (the agent
+//! keeps it until acknowledged) still finds its parts.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use patchbay_domain::jobs::{JobKind, PartStatus};
+use patchbay_domain::{JobId, SystemId};
+use patchbay_proto::{Action, ActionResult, Message, Op, Transfer};
+use patchbay_store::backups::NewBackup;
+use patchbay_store::jobs::{Claim, PartResult};
+use patchbay_store::transfers::Direction;
+use std::time::Duration;
+
+/// How often a node looks for due work (a job created on this node wakes it at once).
+pub const TICK: Duration = Duration::from_secs(2);
+/// How long a transfer token stays valid.
+const TRANSFER_TTL: Duration = Duration::from_secs(2 * 3600);
+/// The path of the file endpoint, which agents resolve against the hub address they use.
+const FILES: &str = crate::http::files::PATH;
+
+/// What a backup job asks for (`jobs.options`).
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BackupOptions {
+    pub items: Vec<String>,
+    pub mailboxes: Vec<String>,
+}
+
+fn action_id(job: JobId, system: SystemId) -> String {
+    format!("{job}:{system}")
+}
+
+fn parse_action_id(id: &str) -> Option<(JobId, SystemId)> {
+    let (job, system) = id.split_once(':')?;
+    Some((job.parse().ok()?, system.parse().ok()?))
+}
+
+/// Where the backup of `job` on `system` is kept.
+pub fn backup_key(job: JobId, system: SystemId) -> String {
+    format!("backups/{system}/{job}.tar.gz")
+}
+
+fn all_parts(claim: &Claim, status: PartStatus, reason: &str) -> Vec<PartResult> {
+    claim
+        .parts
+        .iter()
+        .map(|p| PartResult {
+            part: *p,
+            status,
+            reason: reason.to_string(),
+        })
+        .collect()
+}
+
+/// Start what is due on the systems this node holds.
+pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
+    let node = state.agents.node_id.clone();
+    let claims = state
+        .store
+        .claim_due_parts(&node, true, jiff::Timestamp::now(), 100)
+        .await?;
+    let n = claims.len();
+    for claim in claims {
+        if let Err(e) = start(state, &claim).await {
+            tracing::warn!(job = %claim.job, system = %claim.system, error = %e, "cannot start a job part");
+            state
+                .store
+                .finish_parts(
+                    &claim,
+                    &all_parts(&claim, PartStatus::Failed, &e.to_string()),
+                )
+                .await?;
+        }
+    }
+    Ok(n)
+}
+
+async fn start(state: &AppState, claim: &Claim) -> Result<(), AppError> {
+    let (job, _) = state.store.job(claim.job).await?;
+    let op = match claim.kind {
+        JobKind::Backup => {
+            let options: BackupOptions = serde_json::from_str(&job.options).unwrap_or_default();
+            let key = backup_key(claim.job, claim.system);
+            let token = state
+                .store
+                .new_transfer(Direction::Upload, claim.system, &key, TRANSFER_TTL)
+                .await?;
+            Op::Backup {
+                items: options.items,
+                mailboxes: options.mailboxes,
+                upload: Transfer {
+                    url: FILES.into(),
+                    token,
+                },
+            }
+        }
+        JobKind::Restore | JobKind::LogFetch => {
+            return Err(AppError::Internal(format!(
+                "{} jobs are not run by this hub yet",
+                claim.kind.as_str()
+            )))
+        }
+    };
+    let action = Action {
+        action_id: action_id(claim.job, claim.system),
+        op,
+    };
+    if !state.agents.send(claim.system, Message::Action(action)) {
+        return Err(AppError::Internal("the system is not connected".into()));
+    }
+    Ok(())
+}
+
+/// Record the result the system `sys` sent. A result for another system, or one already recorded,
+/// changes nothing (the agent is acknowledged all the same, so it stops sending it).
+pub async fn record_result(
+    state: &AppState,
+    sys: SystemId,
+    r: ActionResult,
+) -> Result<(), AppError> {
+    let Some((job, system)) = parse_action_id(&r.action_id).filter(|(_, s)| *s == sys) else {
+        tracing::warn!(system = %sys, action = %r.action_id, "result of an action this system was not asked");
+        return Ok(());
+    };
+    let Some(claim) = state.store.running_claim(job, system).await? else {
+        return Ok(());
+    };
+    let results = match claim.kind {
+        JobKind::Backup => record_backup(state, &claim, &r).await?,
+        _ if r.status == "completed" => all_parts(&claim, PartStatus::Completed, ""),
+        _ => all_parts(&claim, PartStatus::Failed, &r.reason),
+    };
+    let status = state.store.finish_parts(&claim, &results).await?;
+    tracing::info!(job = %job, system = %system, status = status.as_str(), "job part finished");
+    Ok(())
+}
+
+/// A backup's result: the archive the hub received must be the one the agent made; then the
+/// backup is recorded (retention applied) and the blobs it pushed out are deleted.
+async fn record_backup(
+    state: &AppState,
+    claim: &Claim,
+    r: &ActionResult,
+) -> Result<Vec<PartResult>, AppError> {
+    let key = backup_key(claim.job, claim.system);
+    let fail = |why: &str| all_parts(claim, PartStatus::Failed, why);
+    if r.status != "completed" {
+        let _ = state.blobs.delete(&key).await;
+        return Ok(fail(&r.reason));
+    }
+    let (Some(archive), Some((size, sha256))) = (&r.archive, state.store.uploaded(&key).await?)
+    else {
+        let _ = state.blobs.delete(&key).await;
+        return Ok(fail("the backup did not reach the hub"));
+    };
+    if archive.size != size || !archive.sha256.eq_ignore_ascii_case(&sha256) {
+        let _ = state.blobs.delete(&key).await;
+        return Ok(fail(
+            "the backup the hub received differs from the one the system made",
+        ));
+    }
+    let (job, _) = state.store.job(claim.job).await?;
+    let (_, gone) = state
+        .store
+        .add_backup(&NewBackup {
+            customer: claim.customer,
+            system: claim.system,
+            job: Some(claim.job),
+            automatic: job.automatic,
+            // The system's own time zone is not reported yet: the hub's stands in.
+            taken_local: jiff::Zoned::now().datetime(),
+            items: archive.items.clone(),
+            files: archive.files,
+            size,
+            sha256,
+            blob_key: key,
+        })
+        .await?;
+    for old in gone {
+        if let Err(e) = state.blobs.delete(&old).await {
+            tracing::warn!(blob = %old, error = %e, "cannot delete a backup replaced by a newer one");
+        }
+    }
+    Ok(all_parts(claim, PartStatus::Completed, ""))
+}
+
+/// Run due jobs on this node every [`TICK`] (and at once when woken), until shutdown.
+pub fn spawn_runner(state: AppState) {
+    tokio::spawn(async move {
+        let shutdown = state.agents.shutdown.clone();
+        loop {
+            if let Err(e) = start_due(&state).await {
+                tracing::warn!(error = %e, "cannot start due jobs");
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = state.jobs_wake.notified() => {}
+                _ = tokio::time::sleep(TICK) => {}
+            }
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn job_2_action_ids_name_the_job_and_the_system() {
+        let (j, s) = (JobId::new(), SystemId::new());
+        assert_eq!(parse_action_id(&action_id(j, s)), Some((j, s)));
+        assert_eq!(parse_action_id("x:y"), None);
+        assert_eq!(parse_action_id("nothing"), None);
+    }
+}
