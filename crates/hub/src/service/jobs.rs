@@ -17,8 +17,11 @@ use std::time::Duration;
 
 /// How often a node looks for due work (a job created on this node wakes it at once).
 pub const TICK: Duration = Duration::from_secs(2);
-/// How long a transfer token stays valid.
+/// How long a transfer token stays valid; a part with no result by then has failed (its file
+/// can no longer arrive).
 const TRANSFER_TTL: Duration = Duration::from_secs(2 * 3600);
+/// How long a due part may wait for its system to be connected.
+const WAIT_FOR_SYSTEM: Duration = Duration::from_secs(3600);
 /// The path of the file endpoint, which agents resolve against the hub address they use.
 const FILES: &str = crate::http::files::PATH;
 
@@ -54,6 +57,20 @@ fn all_parts(claim: &Claim, status: PartStatus, reason: &str) -> Vec<PartResult>
             reason: reason.to_string(),
         })
         .collect()
+}
+
+/// Fail what can no longer happen (see [`patchbay_store::Store::expire_parts`]).
+pub async fn expire(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    Ok(state
+        .store
+        .expire_parts(
+            now,
+            TRANSFER_TTL,
+            "no result from the system in time (it may have restarted during the action)",
+            WAIT_FOR_SYSTEM,
+            "the system was not connected within an hour of the start time",
+        )
+        .await?)
 }
 
 /// Start what is due on the systems this node holds.
@@ -193,6 +210,9 @@ pub fn spawn_runner(state: AppState) {
     tokio::spawn(async move {
         let shutdown = state.agents.shutdown.clone();
         loop {
+            if let Err(e) = expire(&state, jiff::Timestamp::now()).await {
+                tracing::warn!(error = %e, "cannot expire job parts");
+            }
             if let Err(e) = start_due(&state).await {
                 tracing::warn!(error = %e, "cannot start due jobs");
             }

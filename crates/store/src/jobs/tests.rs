@@ -395,3 +395,59 @@ async fn job_1_parallel_claimers_start_each_part_exactly_once() {
         assert_eq!(s.system_action(sys).await.ok(), Some(None));
     }
 }
+
+/// Crash safety: a part whose result never comes is failed once its time is up (the slot is
+/// freed), and a part whose system never came is failed too; nothing stays in progress for ever.
+#[tokio::test]
+async fn job_5_parts_without_a_result_or_a_system_are_failed_in_time() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let a = system(&s, c, "a").await;
+    let b = system(&s, c, "b").await;
+    let running = create(
+        &s,
+        backup("running", Start::Now, vec![target(c, a, &["primary"])]),
+    )
+    .await;
+    let claims = claim(&s).await;
+    assert_eq!(claims.len(), 1);
+    // System b is held by another node, which is gone: its part stays pending.
+    let waiting = create(
+        &s,
+        backup("waiting", Start::Now, vec![target(c, b, &["primary"])]),
+    )
+    .await;
+    let hour = std::time::Duration::from_secs(3600);
+    let expire = |now| s.expire_parts(now, 2 * hour, "no result", hour, "not connected");
+    // Not yet.
+    assert_eq!(expire(jiff::Timestamp::now()).await.ok(), Some(0));
+    let later = |h: i64| jiff::Timestamp::now() + jiff::SignedDuration::from_hours(h);
+    // After an hour and a half: the waiting part is failed, the running one not yet.
+    assert_eq!(
+        expire(later(1) + jiff::SignedDuration::from_mins(30))
+            .await
+            .ok(),
+        Some(1)
+    );
+    let (job, parts) = s.job(waiting).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (job.status, parts[0].status),
+        (JobStatus::Failed, PartStatus::Failed)
+    );
+    assert_eq!(parts[0].reason, "not connected");
+    assert_eq!(
+        s.job(running).await.map(|j| j.0.status).ok(),
+        Some(JobStatus::InProgress)
+    );
+    // After three hours the running one too; its system is free again.
+    assert_eq!(expire(later(3)).await.ok(), Some(1));
+    let (job, parts) = s.job(running).await.unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (job.status, parts[0].reason.as_str()),
+        (JobStatus::Failed, "no result")
+    );
+    assert_eq!(s.system_action(a).await.ok(), Some(None));
+    // A result arriving after that changes nothing.
+    assert_eq!(s.running_claim(running, a).await.ok(), Some(None));
+    assert_eq!(expire(later(4)).await.ok(), Some(0));
+}
