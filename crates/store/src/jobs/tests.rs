@@ -451,3 +451,84 @@ async fn job_5_parts_without_a_result_or_a_system_are_failed_in_time() {
     assert_eq!(s.running_claim(running, a).await.ok(), Some(None));
     assert_eq!(expire(later(4)).await.ok(), Some(0));
 }
+
+/// JOB-1, TEN-4: a job is listed to those who see one of its customers, with those customers'
+/// names only; its details show only their parts; filters narrow the list.
+#[tokio::test]
+async fn job_1_lists_follow_the_callers_scope() {
+    use crate::sql::PageRequest;
+    use patchbay_domain::Scope;
+    let s = crate::testing::store().await;
+    let a = customer(&s, "acme").await;
+    let z = customer(&s, "zenith").await;
+    let sa = system(&s, a, "a").await;
+    let sz = system(&s, z, "z").await;
+    let both = create(
+        &s,
+        backup(
+            "both",
+            Start::At(later(5)),
+            vec![target(a, sa, &["primary"]), target(z, sz, &["primary"])],
+        ),
+    )
+    .await;
+    let only_z = create(
+        &s,
+        backup(
+            "zenith only",
+            Start::At(later(10)),
+            vec![target(z, sz, &["primary"])],
+        ),
+    )
+    .await;
+    let page = PageRequest::new(0, 50);
+    let all = s
+        .list_jobs(Scope::All, &JobFilter::default(), page.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(all.total, 2);
+    assert_eq!(all.items[0].job.id, only_z, "newest start first");
+    assert_eq!(all.items[1].customers, ["ACME", "ZENITH"]);
+    let acme = s
+        .list_jobs(Scope::Customer(a), &JobFilter::default(), page.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(acme.total, 1);
+    assert_eq!(
+        (acme.items[0].job.id, acme.items[0].customers.clone()),
+        (both, vec!["ACME".to_string()])
+    );
+    let (_, parts) = s
+        .job_in_scope(Scope::Customer(a), both)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parts.len(), 1);
+    assert_eq!(parts[0].system_id, sa);
+    assert!(matches!(
+        s.job_in_scope(Scope::Customer(a), only_z).await,
+        Err(StoreError::NotFound)
+    ));
+    let f = JobFilter {
+        search: Some("ZENITH".into()),
+        ..Default::default()
+    };
+    let found = s
+        .list_jobs(Scope::All, &f, page.clone())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        found.items.iter().map(|j| j.job.id).collect::<Vec<_>>(),
+        vec![only_z]
+    );
+    let f = JobFilter {
+        status: Some(JobStatus::Paused),
+        ..Default::default()
+    };
+    assert_eq!(
+        s.list_jobs(Scope::All, &f, page)
+            .await
+            .map(|p| p.total)
+            .ok(),
+        Some(0)
+    );
+}
