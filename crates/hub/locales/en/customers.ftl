@@ -149,3 +149,13 @@ prov-deleted = Deleted.
 prov-distributor-in-use = This distributor still has resellers or customers: move or delete them first.
 prov-reseller-in-use = This reseller still has customers: move or delete them first.
 cus-list-none = No customers yet.
+
+# Jobs (JOB-3, JOB-4, BKP-1, SYS-6): why a request on jobs is refused.
+jobs-refused-immediate = A job started immediately cannot be paused, resumed or stopped.
+jobs-refused-in-progress = A job in progress cannot be deleted.
+jobs-refused-not-scheduled = Only a scheduled job that has not started can be paused.
+jobs-refused-not-paused = Only a paused job can be resumed.
+jobs-refused-ended = The job has ended: it cannot run again.
+jobs-refused-no-system = A selected customer has no system known to the hub yet.
+jobs-refused-backup-disabled = Remote upgrade/backup is disabled on a selected system.
+jobs-refused-busy = Another action is running on a selected system: one action per system at a time.

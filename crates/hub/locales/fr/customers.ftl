@@ -149,3 +149,13 @@ prov-deleted = Supprimé.
 prov-distributor-in-use = Ce distributeur a encore des revendeurs ou des clients : déplacez-les ou supprimez-les d'abord.
 prov-reseller-in-use = Ce revendeur a encore des clients : déplacez-les ou supprimez-les d'abord.
 cus-list-none = Aucun client pour l’instant.
+
+# Jobs (JOB-3, JOB-4, BKP-1, SYS-6): why a request on jobs is refused.
+jobs-refused-immediate = Une tâche démarrée immédiatement ne peut être ni mise en pause, ni reprise, ni arrêtée.
+jobs-refused-in-progress = Une tâche en cours ne peut pas être supprimée.
+jobs-refused-not-scheduled = Seule une tâche planifiée qui n’a pas démarré peut être mise en pause.
+jobs-refused-not-paused = Seule une tâche en pause peut être reprise.
+jobs-refused-ended = La tâche est terminée : elle ne peut plus s’exécuter.
+jobs-refused-no-system = Un client sélectionné n’a encore aucun système connu du hub.
+jobs-refused-backup-disabled = La mise à niveau et la sauvegarde à distance sont désactivées sur un système sélectionné.
+jobs-refused-busy = Une autre action est en cours sur un système sélectionné : une seule action par système à la fois.

@@ -149,3 +149,13 @@ prov-deleted = 삭제되었습니다.
 prov-distributor-in-use = 이 총판에는 아직 리셀러 또는 고객이 있습니다. 먼저 이동하거나 삭제하십시오.
 prov-reseller-in-use = 이 리셀러에는 아직 고객이 있습니다. 먼저 이동하거나 삭제하십시오.
 cus-list-none = 아직 고객이 없습니다.
+
+# Jobs (JOB-3, JOB-4, BKP-1, SYS-6): why a request on jobs is refused.
+jobs-refused-immediate = 즉시 시작한 작업은 일시 중지, 재개 또는 중지할 수 없습니다.
+jobs-refused-in-progress = 진행 중인 작업은 삭제할 수 없습니다.
+jobs-refused-not-scheduled = 시작되지 않은 예약 작업만 일시 중지할 수 있습니다.
+jobs-refused-not-paused = 일시 중지된 작업만 재개할 수 있습니다.
+jobs-refused-ended = 작업이 끝났습니다. 다시 실행할 수 없습니다.
+jobs-refused-no-system = 선택한 고객 중 허브에 알려진 시스템이 아직 없는 고객이 있습니다.
+jobs-refused-backup-disabled = 선택한 시스템에서 원격 업그레이드/백업이 비활성화되어 있습니다.
+jobs-refused-busy = 선택한 시스템에서 다른 작업이 실행 중입니다. 시스템마다 한 번에 하나의 작업만 실행할 수 있습니다.

@@ -149,3 +149,13 @@ prov-deleted = Șters.
 prov-distributor-in-use = Acest distribuitor are încă revânzători sau clienți: mutați-i sau ștergeți-i mai întâi.
 prov-reseller-in-use = Acest revânzător are încă clienți: mutați-i sau ștergeți-i mai întâi.
 cus-list-none = Niciun client deocamdată.
+
+# Jobs (JOB-3, JOB-4, BKP-1, SYS-6): why a request on jobs is refused.
+jobs-refused-immediate = O lucrare pornită imediat nu poate fi întreruptă, reluată sau oprită.
+jobs-refused-in-progress = O lucrare în curs nu poate fi ștearsă.
+jobs-refused-not-scheduled = Doar o lucrare programată care nu a început poate fi întreruptă.
+jobs-refused-not-paused = Doar o lucrare întreruptă poate fi reluată.
+jobs-refused-ended = Lucrarea s-a încheiat: nu mai poate rula.
+jobs-refused-no-system = Un client selectat nu are încă niciun sistem cunoscut de hub.
+jobs-refused-backup-disabled = Actualizarea și backupul de la distanță sunt dezactivate pe un sistem selectat.
+jobs-refused-busy = O altă acțiune rulează pe un sistem selectat: o singură acțiune pe sistem la un moment dat.

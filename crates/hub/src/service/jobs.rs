@@ -5,13 +5,17 @@
 //! The action id is `<job>:<system>`, so a result that arrives after a hub restart (the agent
 //! keeps it until acknowledged) still finds its parts.
 
+use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
-use patchbay_domain::jobs::{JobKind, PartStatus};
-use patchbay_domain::{JobId, SystemId};
+use patchbay_domain::jobs::{JobCommand, JobKind, PartStatus};
+use patchbay_domain::system::Profile;
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{Capability, CustomerId, JobId, Rule, SystemId};
 use patchbay_proto::{Action, ActionResult, Message, Op, Transfer};
 use patchbay_store::backups::NewBackup;
 use patchbay_store::jobs::{Claim, PartResult};
+use patchbay_store::jobs::{NewJob, Start, Target};
 use patchbay_store::transfers::Direction;
 use std::time::Duration;
 
@@ -203,6 +207,161 @@ async fn record_backup(
         }
     }
     Ok(all_parts(claim, PartStatus::Completed, ""))
+}
+
+/// The backup items a job may name (BKP-2, BKP-4).
+pub const BACKUP_ITEMS: [&str; 4] = [
+    "configuration",
+    "voicemailConfiguration",
+    "customPrompts",
+    "mailboxes",
+];
+/// Longest job name.
+pub const NAME_MAX: usize = 64;
+
+/// A backup job as asked for.
+#[derive(Debug, Clone, Default)]
+pub struct BackupRequest {
+    pub name: String,
+    pub customers: Vec<CustomerId>,
+    /// `None`: now.
+    pub start_at: Option<jiff::Timestamp>,
+    pub items: Vec<String>,
+    pub mailboxes: Vec<String>,
+}
+
+/// BKP-2: create a backup job over the systems of the chosen customers, now or at a time. Every
+/// rule is checked before anything is created: the name, the items, a start in the future, each
+/// customer visible to the caller with a known system whose remote upgrade/backup flag is on
+/// (SYS-6, not a monitoring-only profile), and — for a job started now — no other action running
+/// on it (BKP-1; the action slot enforces it again when the part starts).
+pub async fn create_backup(
+    state: &AppState,
+    caller: &Caller,
+    r: BackupRequest,
+) -> Result<JobId, AppError> {
+    caller.require(Capability::BackupManual)?;
+    let mut errs = Errors::default();
+    let name = r.name.trim().to_string();
+    if name.is_empty() {
+        errs.push("name", Rule::Required);
+    } else if name.chars().count() > NAME_MAX {
+        errs.push("name", Rule::MaxLength { max: NAME_MAX });
+    }
+    if r.customers.is_empty() {
+        errs.push("customerIds", Rule::Required);
+    }
+    if r.items.iter().any(|i| !BACKUP_ITEMS.contains(&i.as_str())) {
+        errs.push(
+            "items",
+            Rule::OneOf {
+                allowed: BACKUP_ITEMS.join(", "),
+            },
+        );
+    }
+    if r.mailboxes
+        .iter()
+        .any(|m| m.trim().is_empty() || m.chars().count() > NAME_MAX)
+    {
+        errs.push("mailboxes", Rule::MaxLength { max: NAME_MAX });
+    }
+    if r.start_at.is_some_and(|t| t <= jiff::Timestamp::now()) {
+        errs.push("startAt", Rule::DateInPast);
+    }
+    errs.finish().map_err(AppError::Validation)?;
+    crate::service::check_bulk_field("customerIds", r.customers.len())?;
+    let scope = caller.principal.scope();
+    let mut targets = Vec::new();
+    for id in &r.customers {
+        let c = state.store.customer(scope, *id).await?;
+        let systems = state.store.systems_of(c.id).await?;
+        if systems.is_empty() {
+            return Err(refused(state, "jobs-refused-no-system"));
+        }
+        for sys in systems {
+            let monitoring_only =
+                Profile::parse(&sys.profile).is_some_and(|p| p == Profile::Legacy);
+            if !sys.flags.remote_upgrade_backup || monitoring_only {
+                return Err(refused(state, "jobs-refused-backup-disabled"));
+            }
+            if r.start_at.is_none() && state.store.system_action(sys.id).await?.is_some() {
+                return Err(refused(state, "jobs-refused-busy"));
+            }
+            let mut servers: Vec<String> = sys.servers.iter().map(|v| v.name.clone()).collect();
+            if servers.is_empty() {
+                servers.push(sys.name.clone());
+            }
+            targets.push(Target {
+                customer: c.id,
+                system: sys.id,
+                servers,
+            });
+        }
+    }
+    let items = if r.items.is_empty() {
+        BACKUP_ITEMS.map(String::from).to_vec()
+    } else {
+        r.items
+    };
+    let options = serde_json::to_string(&BackupOptions {
+        items,
+        mailboxes: r.mailboxes,
+    })
+    .unwrap_or_else(|_| "{}".into());
+    let id = state
+        .store
+        .create_job(
+            &caller.meta(),
+            &NewJob {
+                name,
+                kind: JobKind::Backup,
+                start: r.start_at.map_or(Start::Now, Start::At),
+                automatic: false,
+                options,
+                targets,
+            },
+        )
+        .await?;
+    state.jobs_wake.notify_one();
+    Ok(id)
+}
+
+/// A 409 whose text is the message `id` (in English here; each caller's language on the way out).
+fn refused(state: &AppState, id: &'static str) -> AppError {
+    AppError::Conflict(id, state.i18n.t("en", id))
+}
+
+/// The capability acting on a job of `kind` needs (SPEC §3).
+fn capability_for(kind: JobKind) -> Capability {
+    match kind {
+        JobKind::Backup => Capability::BackupManual,
+        JobKind::Restore => Capability::Restore,
+        JobKind::LogFetch => Capability::ManageLogFiles,
+    }
+}
+
+/// JOB-3, JOB-4: pause, resume, stop or delete a job the caller may see; a refusal is a 409
+/// saying why.
+pub async fn command(
+    state: &AppState,
+    caller: &Caller,
+    id: JobId,
+    command: JobCommand,
+) -> Result<(), AppError> {
+    let (job, _) = state
+        .store
+        .job_in_scope(caller.principal.scope(), id)
+        .await?;
+    caller.require(capability_for(job.kind))?;
+    match state.store.command_job(&caller.meta(), id, command).await? {
+        Ok(()) => {
+            if command == JobCommand::Resume {
+                state.jobs_wake.notify_one();
+            }
+            Ok(())
+        }
+        Err(refusal) => Err(refused(state, refusal.message_id())),
+    }
 }
 
 /// Run due jobs on this node every [`TICK`] (and at once when woken), until shutdown.

@@ -13,6 +13,7 @@ mod crash;
 mod files;
 mod fixtures;
 mod hardening;
+mod jobs_api;
 mod lockout;
 mod mail;
 mod preferences;

@@ -6,6 +6,7 @@ pub mod alarms;
 pub mod audit;
 pub mod customers;
 pub mod extract;
+pub mod jobs;
 pub mod mail;
 pub mod me;
 pub mod preferences;
@@ -33,6 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(providers::endpoints());
     all.extend(alarms::endpoints());
     all.extend(mail::endpoints());
+    all.extend(jobs::endpoints());
     all.extend(webex::endpoints());
     all
 }
