@@ -39,6 +39,8 @@ impl Files {
         let http = reqwest::Client::builder()
             .use_preconfigured_tls((*tls).clone())
             .connect_timeout(std::time::Duration::from_secs(15))
+            // A transfer that stalls this long is abandoned (the action fails and says so).
+            .read_timeout(std::time::Duration::from_secs(120))
             .build()?;
         let base = hub
             .trim_end_matches('/')

@@ -116,7 +116,7 @@ pub(crate) fn sha256_file(path: &Path) -> io::Result<(u64, String)> {
 }
 
 /// BKP-2, BKP-4: write the backup of `request` for the system in `dir` to `out` (a `.tar.gz`),
-/// written as `out.part` first and renamed when complete.
+/// written as `out.part` first and renamed when complete; nothing is left behind on failure.
 pub fn create(
     dir: &Path,
     system: &str,
@@ -125,10 +125,25 @@ pub fn create(
     out: &Path,
 ) -> Result<Archive, BackupError> {
     let part = out.with_extension("part");
+    let made = write_archive(dir, system, data, request, out, &part);
+    if made.is_err() {
+        let _ = fs::remove_file(&part);
+    }
+    made
+}
+
+fn write_archive(
+    dir: &Path,
+    system: &str,
+    data: &DataPaths,
+    request: &BackupRequest,
+    out: &Path,
+    part: &Path,
+) -> Result<Archive, BackupError> {
     if let Some(parent) = out.parent() {
         fs::create_dir_all(parent)?;
     }
-    let file = File::create(&part)?;
+    let file = File::create(part)?;
     let hashing = Hashing {
         inner: io::BufWriter::new(file),
         hash: Sha256::new(),
@@ -183,7 +198,7 @@ pub fn create(
     hashing.flush()?;
     let Hashing { inner, hash, size } = hashing;
     inner.into_inner().map_err(|e| e.into_error())?.sync_all()?;
-    fs::rename(&part, out)?;
+    fs::rename(part, out)?;
     Ok(Archive {
         path: out.to_path_buf(),
         size,
@@ -219,6 +234,13 @@ fn split_entry(path: &str) -> Result<(Item, PathBuf), BackupError> {
     let unsafe_path = || BackupError::UnsafePath(path.to_string());
     let (item, rel) = path.split_once('/').ok_or_else(unsafe_path)?;
     let item = Item::parse(item).ok_or_else(unsafe_path)?;
+    // Exactly the form the backup writes: no empty, `.` or `..` segment.
+    if rel
+        .split('/')
+        .any(|seg| seg.is_empty() || seg == "." || seg == "..")
+    {
+        return Err(unsafe_path());
+    }
     let rel = PathBuf::from(rel);
     if rel.as_os_str().is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return Err(unsafe_path());
@@ -257,7 +279,14 @@ pub fn restore(
         .map(|f| (f.path.as_str(), f))
         .collect();
     // Unpack into a staging folder beside the system's data, and check every file there.
-    let staging = dir.join(format!(".restore-{}", std::process::id()));
+    let staging = dir.join(format!(
+        ".restore-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir_all(&staging)?;
     let outcome = stage_and_apply(dir, data, archive, items, &wanted, &manifest, &staging);
@@ -313,7 +342,7 @@ fn stage_and_apply(
                 .filter_map(|p| p.strip_prefix("mailboxes/"))
                 .filter_map(|r| r.split('/').next().map(str::to_string))
                 .collect();
-            boxes.extend(manifest.mailboxes.iter().cloned());
+            boxes.extend(manifest.mailboxes.iter().filter(|m| !m.is_empty()).cloned());
             boxes.sort();
             boxes.dedup();
             boxes
@@ -339,9 +368,9 @@ fn stage_and_apply(
             }
         }
         for rel in files_below(&from)? {
-            if sha256_file(&root.join(&rel))?.1
-                != wanted[format!("{}/{rel}", item.as_str()).as_str()].sha256
-            {
+            let want = wanted.get(format!("{}/{rel}", item.as_str()).as_str());
+            let got = sha256_file(&root.join(&rel))?.1;
+            if want.is_none_or(|w| w.sha256 != got) {
                 return Err(BackupError::FileMismatch { path: rel });
             }
         }

@@ -209,11 +209,21 @@ pub enum Op {
 
 /// Where a file goes or comes from: an HTTPS URL on the hub, and the one-time token the agent
 /// presents there as `Authorization: Bearer <token>` (never in the URL, so no log line holds it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Transfer {
     pub url: String,
     pub token: String,
+}
+
+/// The token never shows in a debug print (actions are logged at debug level).
+impl std::fmt::Debug for Transfer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transfer")
+            .field("url", &self.url)
+            .field("token", &"***")
+            .finish()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

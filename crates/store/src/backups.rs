@@ -82,6 +82,15 @@ impl Store {
     pub async fn add_backup(&self, b: &NewBackup) -> Result<(String, Vec<String>)> {
         let id = uuid::Uuid::now_v7().to_string();
         let mut tx = self.begin().await?;
+        // Recorded already (a result sent again after a failure further on): nothing to do.
+        if let Some(row) = sqlx::query("SELECT id FROM backups WHERE blob_key = $1")
+            .bind(b.blob_key.as_str())
+            .fetch_optional(&mut *tx)
+            .await?
+        {
+            tx.rollback().await?;
+            return Ok((row.try_get("id")?, Vec::new()));
+        }
         let same_kind = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM backups WHERE system_id = $1 AND automatic = $2"
         ))

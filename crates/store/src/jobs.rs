@@ -132,6 +132,20 @@ fn part_from_row(row: &AnyRow) -> Result<JobPart> {
     })
 }
 
+/// Take the job row's lock for the rest of the transaction.
+pub(super) async fn lock_job(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    job: JobId,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE jobs SET updated_at = $2 WHERE id = $1")
+        .bind(job.to_string())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 fn audit_action(command: JobCommand) -> &'static str {
     match command {
         JobCommand::Pause => "job.pause",
@@ -248,9 +262,12 @@ impl Store {
         let name: String = row.try_get("name")?;
         let target = command.target();
         let sql = match target {
+            // A stopped job may still have parts running to their end: not deleted before.
             None => format!(
-                "DELETE FROM jobs WHERE id = $1 AND status IN ({})",
-                placeholders(2, statuses.len())
+                "DELETE FROM jobs WHERE id = $1 AND status IN ({}) AND NOT EXISTS \
+                 (SELECT 1 FROM job_parts p WHERE p.job_id = jobs.id AND p.status = '{}')",
+                placeholders(2, statuses.len()),
+                PartStatus::InProgress.as_str()
             ),
             Some(_) => format!(
                 "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND immediate = 0 \
@@ -268,13 +285,19 @@ impl Store {
         let done = query.execute(&mut *tx).await?.rows_affected() == 1;
         if !done {
             // Lost, or never allowed: the rule says why from the status the job has now.
-            let row = sqlx::query("SELECT status, immediate FROM jobs WHERE id = $1")
+            let Some(row) = sqlx::query("SELECT status, immediate FROM jobs WHERE id = $1")
                 .bind(id.to_string())
-                .fetch_one(&mut *tx)
-                .await?;
+                .fetch_optional(&mut *tx)
+                .await?
+            else {
+                // Deleted by someone else meanwhile.
+                return Err(StoreError::NotFound);
+            };
             let status = parse(&row.try_get::<String, _>("status")?, JobStatus::parse)?;
             let refusal = match jobs::apply(status, get_flag(&row, "immediate")?, command) {
                 Err(r) => r,
+                // A stopped job whose running parts have not finished yet.
+                Ok(_) if command == JobCommand::Delete => JobRefusal::InProgress,
                 // Only if another node's change landed between the two statements: the job
                 // moved on, which for every command means it is past what was asked.
                 Ok(_) => JobRefusal::Ended,
@@ -427,6 +450,10 @@ impl Store {
     pub async fn finish_parts(&self, claim: &Claim, results: &[PartResult]) -> Result<JobStatus> {
         let now = now_ms();
         let mut tx = self.begin().await?;
+        // The job row first: two systems of one job finishing at once settle it one after the
+        // other, each reading the other's parts as they are (PostgreSQL's row lock; SQLite
+        // serialises writers anyway).
+        lock_job(&mut tx, claim.job, now).await?;
         for r in results.iter().filter(|r| r.status.is_final()) {
             sqlx::query(
                 "UPDATE job_parts SET status = $2, reason = $3, finished_at = $4, claimed_by = NULL \

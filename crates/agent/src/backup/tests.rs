@@ -205,6 +205,8 @@ fn bkp_5_a_damaged_backup_changes_nothing() {
 #[test]
 fn bkp_5_paths_that_leave_the_item_folder_are_refused() {
     for bad in [
+        "configuration/a/./b",
+        "configuration/a//b",
         "configuration/../../etc/passwd",
         "/etc/passwd",
         "configuration/",

@@ -88,13 +88,11 @@ pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
     for claim in claims {
         if let Err(e) = start(state, &claim).await {
             tracing::warn!(job = %claim.job, system = %claim.system, error = %e, "cannot start a job part");
-            state
-                .store
-                .finish_parts(
-                    &claim,
-                    &all_parts(&claim, PartStatus::Failed, &e.to_string()),
-                )
-                .await?;
+            let failed = all_parts(&claim, PartStatus::Failed, &e.to_string());
+            // One failure must not strand the rest of the batch (expiry catches this one).
+            if let Err(e) = state.store.finish_parts(&claim, &failed).await {
+                tracing::warn!(job = %claim.job, error = %e, "cannot record a part that did not start");
+            }
         }
     }
     Ok(n)
@@ -348,10 +346,15 @@ pub async fn command(
     id: JobId,
     command: JobCommand,
 ) -> Result<(), AppError> {
-    let (job, _) = state
+    let (job, visible) = state
         .store
         .job_in_scope(caller.principal.scope(), id)
         .await?;
+    // A job reaching customers the caller does not see is not theirs to change (TEN-4).
+    let (_, all) = state.store.job(id).await?;
+    if visible.len() != all.len() {
+        return Err(AppError::NotFound);
+    }
     caller.require(capability_for(job.kind))?;
     match state.store.command_job(&caller.meta(), id, command).await? {
         Ok(()) => {

@@ -272,5 +272,39 @@ async fn bkp_2_sys_6_ten_4_what_a_backup_job_may_ask() {
         )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // A job over Acme and Zenith: the Operator sees it with Acme's part only, and may not change
+    // it (it reaches a customer that is not theirs).
+    let on = patchbay_domain::system::RemoteFlags {
+        remote_upgrade_backup: true,
+        ..Default::default()
+    };
+    crate::fixtures::system(&hub, a, "ipo-a")
+        .flags(on)
+        .report()
+        .await;
+    let (s, v) = create(
+        &hub,
+        &t,
+        json!({"name": "Both", "operation": "backup", "customerIds": [a.to_string(), z.to_string()], "startAt": in_an_hour()}),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let both = v["id"].as_str().unwrap_or_default().to_string();
+    let (_, list) = hub.get(&op, JOBS).await;
+    assert_eq!(list["items"][0]["id"], both.as_str());
+    assert_eq!(list["items"][0]["customers"], json!(["Acme"]));
+    let (_, details) = hub.get(&op, &format!("{JOBS}/{both}")).await;
+    assert_eq!(details["parts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(details["customers"], json!(["Acme"]));
+    let r = hub
+        .post(
+            &op,
+            &format!("{JOBS}/{both}/actions/pause/invoke"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = hub.delete(&op, &format!("{JOBS}/{both}")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     hub.stop().await;
 }

@@ -9,8 +9,9 @@ use sqlx::Row;
 impl Store {
     /// Fail what can no longer happen, so that no part stays pending or in progress for ever
     /// (after a crash of the hub or the agent, or a system that never came): parts in progress
-    /// that have had no result for `running_for`, with `overdue`; pending parts of jobs due for
-    /// longer than `waiting_for`, with `unreachable`. Jobs settle and slots are freed as for any
+    /// that have had no result for `running_for`, with `overdue`; pending parts of jobs due — and
+    /// unchanged (a resume restarts the wait) — for longer than `waiting_for` whose system is not
+    /// busy with another action, with `unreachable`. Jobs settle and slots are freed as for any
     /// result. Returns how many (job, system) pairs were failed.
     pub async fn expire_parts(
         &self,
@@ -25,7 +26,8 @@ impl Store {
         let stale = sqlx::query(
             "SELECT DISTINCT p.job_id, p.system_id, p.status FROM job_parts p JOIN jobs j ON j.id = p.job_id \
              WHERE (p.status = $1 AND p.started_at < $2) \
-             OR (p.status = $3 AND j.status IN ($4, $5) AND j.start_at < $6)",
+             OR (p.status = $3 AND j.status IN ($4, $5) AND j.start_at < $6 AND j.updated_at < $6 \
+                 AND NOT EXISTS (SELECT 1 FROM system_actions a WHERE a.system_id = p.system_id))",
         )
         .bind(PartStatus::InProgress.as_str())
         .bind(now.saturating_sub(ms(running_for)))
@@ -67,6 +69,7 @@ impl Store {
     /// fail them (the job starts if it had not).
     async fn claim_pending(&self, job: JobId, system: SystemId, now: i64) -> Result<Option<Claim>> {
         let mut tx = self.begin().await?;
+        super::lock_job(&mut tx, job, now).await?;
         sqlx::query("UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4")
             .bind(job.to_string())
             .bind(JobStatus::InProgress.as_str())

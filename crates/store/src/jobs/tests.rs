@@ -532,3 +532,43 @@ async fn job_1_lists_follow_the_callers_scope() {
         Some(0)
     );
 }
+
+/// A stopped job whose part still runs cannot be deleted (its system's slot stays taken until the
+/// part ends); once the part has ended it can.
+#[tokio::test]
+async fn job_3_a_stopped_job_with_a_part_still_running_is_not_deleted() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let a = system(&s, c, "a").await;
+    let id = create(
+        &s,
+        backup(
+            "soon",
+            Start::At(later(1)),
+            vec![target(c, a, &["primary"])],
+        ),
+    )
+    .await;
+    let got = s
+        .claim_due_parts("node-a", true, later(2), 10)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.len(), 1);
+    let m = meta();
+    assert_eq!(
+        s.command_job(&m, id, JobCommand::Stop).await.ok(),
+        Some(Ok(()))
+    );
+    assert_eq!(
+        s.command_job(&m, id, JobCommand::Delete).await.ok(),
+        Some(Err(JobRefusal::InProgress))
+    );
+    assert!(s.system_action(a).await.ok().flatten().is_some());
+    s.finish_parts(&got[0], &[done(got[0].parts[0])])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        s.command_job(&m, id, JobCommand::Delete).await.ok(),
+        Some(Ok(()))
+    );
+}

@@ -164,12 +164,22 @@ async fn details(
         .store
         .job_in_scope(caller.principal.scope(), id)
         .await?;
-    let mut customers: Vec<String> = Vec::new();
-    for p in &parts {
-        if !customers.contains(&p.customer_id.to_string()) {
-            customers.push(p.customer_id.to_string());
-        }
+    // The customers' names, as the list shows them.
+    let mut ids: Vec<patchbay_domain::CustomerId> = parts.iter().map(|p| p.customer_id).collect();
+    ids.sort();
+    ids.dedup();
+    let mut customers = Vec::with_capacity(ids.len());
+    for c in ids {
+        customers.push(
+            state
+                .store
+                .customer(caller.principal.scope(), c)
+                .await?
+                .fields
+                .name,
+        );
     }
+    customers.sort();
     Ok(Json(JobDetailsJson {
         job: job_json(job, customers),
         parts: parts.into_iter().map(part_json).collect(),
