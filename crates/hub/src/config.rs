@@ -65,7 +65,12 @@ pub struct Config {
     pub public_address: Option<String>,
     /// Configured SIP domain; see [`Config::sip_domain`].
     pub sip_domain: Option<String>,
+    /// Largest file an agent may send (a backup, a log file); beyond, the upload is refused.
+    pub max_agent_file: u64,
 }
+
+/// Default of [`Config::max_agent_file`]: 64 GiB.
+pub const MAX_AGENT_FILE: u64 = 64 * 1024 * 1024 * 1024;
 
 impl Config {
     /// A configuration with the given essentials and defaults for the rest.
@@ -78,6 +83,7 @@ impl Config {
             mail_from: DEFAULT_MAIL_FROM.into(),
             public_address: None,
             sip_domain: None,
+            max_agent_file: MAX_AGENT_FILE,
         }
     }
 
@@ -182,6 +188,7 @@ impl ConfigArgs {
                 .unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             public_address: self.public_address.clone().or(file.public_address),
             sip_domain: self.sip_domain.clone().or(file.sip_domain),
+            max_agent_file: MAX_AGENT_FILE,
         })
     }
 }

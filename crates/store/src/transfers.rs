@@ -97,6 +97,15 @@ impl Store {
         Ok(())
     }
 
+    /// Forget transfers that expired before `before` (their results are long recorded).
+    pub async fn prune_transfers(&self, before: jiff::Timestamp) -> Result<u64> {
+        Ok(sqlx::query("DELETE FROM transfers WHERE expires_at < $1")
+            .bind(before.as_millisecond())
+            .execute(self.pool())
+            .await?
+            .rows_affected())
+    }
+
     /// What the upload to `blob_key` brought, once it completed: `(size, sha256)`.
     pub async fn uploaded(&self, blob_key: &str) -> Result<Option<(u64, String)>> {
         let row = sqlx::query(
@@ -173,5 +182,26 @@ mod tests {
             s.take_transfer(&old, Direction::Download).await.ok(),
             Some(None)
         );
+        // Expired transfers are forgotten; the live one stays.
+        let live = s
+            .new_transfer(
+                Direction::Upload,
+                sys,
+                "backups/z.tar.gz",
+                Duration::from_secs(600),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let pruned = s
+            .prune_transfers(jiff::Timestamp::now() + jiff::SignedDuration::from_secs(1))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(pruned, 1, "the expired one only");
+        assert!(s
+            .take_transfer(&live, Direction::Upload)
+            .await
+            .ok()
+            .flatten()
+            .is_some());
     }
 }

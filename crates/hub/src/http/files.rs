@@ -11,9 +11,12 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use futures_util::StreamExt;
 use patchbay_store::blobs::BlobError;
 use patchbay_store::transfers::Direction;
 use serde::Serialize;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 pub const PATH: &str = "/agent/files";
 
@@ -56,11 +59,25 @@ pub async fn upload(
         .take_transfer(token, Direction::Upload)
         .await?
         .ok_or(AppError::NotFound)?;
-    let stored = state
-        .blobs
-        .put_stream(&taken.blob_key, body.into_data_stream())
-        .await
-        .map_err(blob_error)?;
+    // An agent runs on a customer's machine: what it may send is capped, so that a token cannot
+    // fill the hub's disk.
+    let limit = state.config.max_agent_file;
+    let over = Arc::new(AtomicBool::new(false));
+    let flag = over.clone();
+    let mut seen = 0u64;
+    let body = body.into_data_stream().map(move |chunk| {
+        let chunk = chunk.map_err(|e| e.to_string())?;
+        seen += chunk.len() as u64;
+        if seen > limit {
+            flag.store(true, Ordering::Relaxed);
+            return Err(format!("larger than {limit} bytes"));
+        }
+        Ok(chunk)
+    });
+    let stored = match state.blobs.put_stream(&taken.blob_key, body).await {
+        Err(_) if over.load(Ordering::Relaxed) => return Err(AppError::TooLarge),
+        other => other.map_err(blob_error)?,
+    };
     state
         .store
         .transfer_uploaded(&taken.handle, stored.size, &stored.sha256)

@@ -98,14 +98,26 @@ impl I18n {
             .unwrap_or("en")
     }
 
-    /// The best language of an `Accept-Language` header.
+    /// The best language of an `Accept-Language` header: the supported one with the highest
+    /// weight (`q`, default 1; `q=0` means "not this one"), the earlier on a tie; English otherwise.
     pub fn from_accept_language(header: &str) -> &'static str {
-        header
-            .split(',')
-            .map(|part| part.split(';').next().unwrap_or("").trim())
-            .map(|tag| tag.split(['-', '_']).next().unwrap_or("").to_lowercase())
-            .find_map(|base| LANGUAGES.iter().find(|(c, _)| *c == base).map(|(c, _)| *c))
-            .unwrap_or("en")
+        let mut best: Option<(&'static str, f32)> = None;
+        for part in header.split(',') {
+            let mut fields = part.split(';');
+            let tag = fields.next().unwrap_or("").trim();
+            let q = fields
+                .filter_map(|f| f.trim().strip_prefix("q="))
+                .find_map(|v| v.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let base = tag.split(['-', '_']).next().unwrap_or("").to_lowercase();
+            let Some((code, _)) = LANGUAGES.iter().find(|(c, _)| *c == base) else {
+                continue;
+            };
+            if q > 0.0 && best.is_none_or(|(_, b)| q > b) {
+                best = Some((code, q));
+            }
+        }
+        best.map_or("en", |(c, _)| c)
     }
 
     fn format(&self, lang: &str, id: &str, args: Option<&FluentArgs>) -> Option<String> {
@@ -411,6 +423,11 @@ mod tests {
         assert_ne!(i.t("fr", "login-title"), i.t("en", "login-title"));
         assert_eq!(I18n::from_accept_language("fr-FR,fr;q=0.9,en;q=0.8"), "fr");
         assert_eq!(I18n::from_accept_language("de"), "en");
+        // Weights decide, not the order; q=0 refuses a language.
+        assert_eq!(I18n::from_accept_language("en;q=0.5, uk;q=0.9"), "uk");
+        assert_eq!(I18n::from_accept_language("ko;q=0, fr;q=0.1"), "fr");
+        assert_eq!(I18n::from_accept_language("ro, ko"), "ro");
+        assert_eq!(I18n::from_accept_language("ko;q=abc"), "ko");
         assert_eq!(I18n::language("ko"), "ko");
     }
 }

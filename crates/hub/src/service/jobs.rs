@@ -63,8 +63,13 @@ fn all_parts(claim: &Claim, status: PartStatus, reason: &str) -> Vec<PartResult>
         .collect()
 }
 
-/// Fail what can no longer happen (see [`patchbay_store::Store::expire_parts`]).
+/// Fail what can no longer happen (see [`patchbay_store::Store::expire_parts`]); forget
+/// transfers expired for a day.
 pub async fn expire(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    state
+        .store
+        .prune_transfers(now - jiff::SignedDuration::from_hours(24))
+        .await?;
     Ok(state
         .store
         .expire_parts(

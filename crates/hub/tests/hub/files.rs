@@ -356,3 +356,40 @@ async fn bkp_2_job_2_a_backup_job_runs_on_the_real_agent() {
     let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;
 }
+
+/// A file over the hub's cap is refused (413) and leaves nothing behind.
+#[tokio::test]
+async fn bkp_2_an_upload_over_the_cap_is_refused_and_leaves_nothing() {
+    let hub = TestHub::start_with(|c| c.max_agent_file = 1024 * 1024).await;
+    let sys = system(&hub).await;
+    let key = format!("backups/{sys}/big.tar.gz");
+    let token = hub
+        .store()
+        .new_transfer(Direction::Upload, sys, &key, TTL)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let chunks: Vec<Result<Bytes, std::io::Error>> = (0..32)
+        .map(|_| Ok(Bytes::from(vec![7u8; 64 * 1024])))
+        .collect();
+    let r = hub
+        .client()
+        .put(hub.url("/agent/files"))
+        .bearer_auth(token)
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(hub
+        .running
+        .state
+        .blobs
+        .list("backups")
+        .await
+        .unwrap_or_default()
+        .is_empty());
+    assert_eq!(hub.store().uploaded(&key).await.ok(), Some(None));
+    hub.stop().await;
+}
