@@ -191,14 +191,20 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn bkp_2_a_fourth_manual_backup_replaces_the_oldest_and_automatic_ones_are_apart() {
+    /// A store with one customer and its connected system.
+    async fn store_with_system() -> (Store, CustomerId, SystemId) {
         let st = crate::testing::store().await;
         let c = customer(&st, "acme").await;
         let (s, _) = st
             .system_connected(c, "ipo", "node-a")
             .await
             .unwrap_or_else(|e| panic!("{e}"));
+        (st, c, s)
+    }
+
+    #[tokio::test]
+    async fn bkp_2_a_fourth_manual_backup_replaces_the_oldest_and_automatic_ones_are_apart() {
+        let (st, c, s) = store_with_system().await;
         let day = |d: i8| date(2026, 3, d).at(10, 0, 0, 0);
         for n in 1..=3 {
             let (_, gone) = st
@@ -235,12 +241,7 @@ mod tests {
 
     #[tokio::test]
     async fn bkp_3_automatic_backups_follow_the_retention_as_they_are_added() {
-        let st = crate::testing::store().await;
-        let c = customer(&st, "acme").await;
-        let (s, _) = st
-            .system_connected(c, "ipo", "node-a")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        let (st, c, s) = store_with_system().await;
         let mut day = date(2026, 1, 1);
         let mut removed = 0;
         for n in 0..120u32 {

@@ -34,6 +34,14 @@ const JOB_COLUMNS_J: &str =
 const PART_COLUMNS_P: &str =
     "p.id, p.job_id, p.customer_id, p.system_id, p.server, p.status, p.reason, p.started_at, p.finished_at";
 
+/// A part's customer `c`, for the scope condition.
+const PART_CUSTOMER: crate::list::Join = (
+    JoinType::InnerJoin,
+    "customers",
+    "c",
+    "c.id = p.customer_id",
+);
+
 /// The parts of job `j` on customers of `scope`.
 fn parts_in_scope() -> sea_query::SelectStatement {
     let mut r = related("job_parts", "p", "p.job_id = j.id");
@@ -68,12 +76,7 @@ impl Store {
         let mut names = select_from(
             "DISTINCT p.job_id, c.name",
             ("job_parts", "p"),
-            &[(
-                JoinType::InnerJoin,
-                "customers",
-                "c",
-                "c.id = p.customer_id",
-            )],
+            &[PART_CUSTOMER],
         );
         names
             .and_where(col("p.job_id").is_in(ids))
@@ -94,16 +97,7 @@ impl Store {
 
     /// JOB-2: a job with its parts on customers of `scope`; not found when it has none there.
     pub async fn job_in_scope(&self, scope: Scope, id: JobId) -> Result<(Job, Vec<JobPart>)> {
-        let mut q = select_from(
-            PART_COLUMNS_P,
-            ("job_parts", "p"),
-            &[(
-                JoinType::InnerJoin,
-                "customers",
-                "c",
-                "c.id = p.customer_id",
-            )],
-        );
+        let mut q = select_from(PART_COLUMNS_P, ("job_parts", "p"), &[PART_CUSTOMER]);
         q.and_where(col("p.job_id").eq(id.to_string()))
             .cond_where(scope::customers(scope))
             .order_by_expr(Expr::cust("p.system_id"), Order::Asc)
