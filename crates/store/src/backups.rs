@@ -150,6 +150,21 @@ impl Store {
         Ok((id, gone.into_iter().map(|x| x.blob_key.clone()).collect()))
     }
 
+    /// One of a system's backups.
+    pub async fn backup_of(&self, system: SystemId, id: &str) -> Result<Backup> {
+        sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM backups WHERE system_id = $1 AND id = $2"
+        ))
+        .bind(system.to_string())
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?
+        .as_ref()
+        .map(from_row)
+        .transpose()?
+        .ok_or(StoreError::NotFound)
+    }
+
     /// A system's backups, newest first (BKP-5's list).
     pub async fn backups_of(&self, system: SystemId) -> Result<Vec<Backup>> {
         sqlx::query(&format!(

@@ -167,6 +167,29 @@ impl Store {
     /// Create a job with a part per server of each target, audited, in one transaction.
     #[tracing::instrument(skip_all, fields(kind = new.kind.as_str()))]
     pub async fn create_job(&self, meta: &AuditMeta, new: &NewJob) -> Result<JobId> {
+        self.insert_job(meta, new, None)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("a job without run key was not created".into()))
+    }
+
+    /// Create one of the hub's own runs (LOG-2, BKP-3) unless the run `key` exists already:
+    /// `None` then. The unique run key decides, so nodes racing to create it make one.
+    #[tracing::instrument(skip_all, fields(key))]
+    pub async fn create_run(
+        &self,
+        meta: &AuditMeta,
+        new: &NewJob,
+        key: &str,
+    ) -> Result<Option<JobId>> {
+        self.insert_job(meta, new, Some(key)).await
+    }
+
+    async fn insert_job(
+        &self,
+        meta: &AuditMeta,
+        new: &NewJob,
+        run_key: Option<&str>,
+    ) -> Result<Option<JobId>> {
         let id = JobId::new();
         let now = now_ms();
         let (immediate, start_at) = match new.start {
@@ -174,9 +197,11 @@ impl Store {
             Start::At(t) => (false, t.as_millisecond()),
         };
         let mut tx = self.begin().await?;
-        sqlx::query(
+        let inserted = sqlx::query(
             "INSERT INTO jobs (id, name, kind, status, immediate, automatic, start_at, options, \
-             created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+             created_by, created_at, updated_at, run_key) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) \
+             ON CONFLICT (run_key) DO NOTHING",
         )
         .bind(id.to_string())
         .bind(new.name.as_str())
@@ -188,8 +213,14 @@ impl Store {
         .bind(new.options.as_str())
         .bind(meta.actor_login.as_str())
         .bind(now)
+        .bind(run_key)
         .execute(&mut *tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         for t in &new.targets {
             for (position, server) in t.servers.iter().enumerate() {
                 sqlx::query(
@@ -215,7 +246,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(id)
+        Ok(Some(id))
     }
 
     /// A job and its parts (by system, then server order).
@@ -554,7 +585,7 @@ impl Store {
 mod expiry;
 mod list;
 
-pub use list::{JobFilter, JobSummary};
+pub use list::{JobFilter, JobSort, JobSummary};
 
 #[cfg(test)]
 mod tests;

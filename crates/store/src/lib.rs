@@ -14,6 +14,7 @@ mod error;
 pub mod jobs;
 pub mod list;
 pub mod lockout;
+pub mod logs;
 mod migrate;
 pub mod outbox;
 

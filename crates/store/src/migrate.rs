@@ -45,6 +45,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0009_device_settings.sql"),
     ),
     (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
+    (11, "logs", include_str!("../migrations/0011_logs.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -390,19 +390,50 @@ impl Store {
         Ok(changed)
     }
 
+    /// The customer a system belongs to.
+    pub async fn system_owner(&self, id: SystemId) -> Result<CustomerId> {
+        let row = sqlx::query("SELECT customer_id FROM systems WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        parse_id(row.try_get("customer_id")?)
+    }
+
     /// CUS-5: the customer's systems with their servers.
     #[tracing::instrument(skip_all)]
     pub async fn systems_of(&self, customer: CustomerId) -> Result<Vec<SystemView>> {
-        let rows =
-            sqlx::query("SELECT * FROM systems WHERE customer_id = $1 ORDER BY created_at, id")
-                .bind(customer.to_string())
-                .fetch_all(self.pool())
-                .await?;
+        Ok(self
+            .systems_where(Some(customer))
+            .await?
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect())
+    }
+
+    /// Every system with its customer (the hub's daily runs, LOG-2).
+    #[tracing::instrument(skip_all)]
+    pub async fn all_systems(&self) -> Result<Vec<(CustomerId, SystemView)>> {
+        self.systems_where(None).await
+    }
+
+    /// The systems of `customer`, or of all customers, with their servers: two statements.
+    async fn systems_where(
+        &self,
+        customer: Option<CustomerId>,
+    ) -> Result<Vec<(CustomerId, SystemView)>> {
+        let one = customer.map(|c| c.to_string());
+        let rows = sqlx::query(
+            "SELECT * FROM systems WHERE ($1 IS NULL OR customer_id = $1) ORDER BY created_at, id",
+        )
+        .bind(one.clone())
+        .fetch_all(self.pool())
+        .await?;
         let servers = sqlx::query(
             "SELECT s.system_id, s.name, s.role, s.address, s.version, s.state FROM servers s JOIN systems y ON y.id = s.system_id \
-             WHERE y.customer_id = $1 ORDER BY s.system_id, s.position",
+             WHERE ($1 IS NULL OR y.customer_id = $1) ORDER BY s.system_id, s.position",
         )
-        .bind(customer.to_string())
+        .bind(one)
         .fetch_all(self.pool())
         .await?;
         let mut by_system: std::collections::HashMap<String, Vec<ServerInfo>> =
@@ -422,19 +453,22 @@ impl Store {
         rows.iter()
             .map(|r| {
                 let id: String = r.try_get("id")?;
-                Ok(SystemView {
-                    id: parse_id(id.clone())?,
-                    name: r.try_get("name")?,
-                    profile: r.try_get("profile")?,
-                    version: r.try_get("version")?,
-                    address: r.try_get("address")?,
-                    port: r.try_get("port")?,
-                    connected: r.try_get::<Option<String>, _>("connected_node")?.is_some(),
-                    last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
-                    flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
-                        .unwrap_or_default(),
-                    servers: by_system.remove(&id).unwrap_or_default(),
-                })
+                Ok((
+                    parse_id(r.try_get("customer_id")?)?,
+                    SystemView {
+                        id: parse_id(id.clone())?,
+                        name: r.try_get("name")?,
+                        profile: r.try_get("profile")?,
+                        version: r.try_get("version")?,
+                        address: r.try_get("address")?,
+                        port: r.try_get("port")?,
+                        connected: r.try_get::<Option<String>, _>("connected_node")?.is_some(),
+                        last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
+                        flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
+                            .unwrap_or_default(),
+                        servers: by_system.remove(&id).unwrap_or_default(),
+                    },
+                ))
             })
             .collect()
     }

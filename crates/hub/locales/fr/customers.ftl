@@ -158,4 +158,5 @@ jobs-refused-not-paused = Seule une tâche en pause peut être reprise.
 jobs-refused-ended = La tâche est terminée : elle ne peut plus s’exécuter.
 jobs-refused-no-system = Un client sélectionné n’a encore aucun système connu du hub.
 jobs-refused-backup-disabled = La mise à niveau et la sauvegarde à distance sont désactivées sur un système sélectionné.
+jobs-refused-logs-disabled = Les journaux de diagnostic centralisés sont désactivés sur un système sélectionné.
 jobs-refused-busy = Une autre action est en cours sur un système sélectionné : une seule action par système à la fois.

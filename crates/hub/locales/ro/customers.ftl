@@ -158,4 +158,5 @@ jobs-refused-not-paused = Doar o lucrare întreruptă poate fi reluată.
 jobs-refused-ended = Lucrarea s-a încheiat: nu mai poate rula.
 jobs-refused-no-system = Un client selectat nu are încă niciun sistem cunoscut de hub.
 jobs-refused-backup-disabled = Actualizarea și backupul de la distanță sunt dezactivate pe un sistem selectat.
+jobs-refused-logs-disabled = Jurnalele centrale de diagnosticare sunt dezactivate pe un sistem selectat.
 jobs-refused-busy = O altă acțiune rulează pe un sistem selectat: o singură acțiune pe sistem la un moment dat.

@@ -10,7 +10,7 @@ use std::time::Duration;
 const JOBS: &str = "/v1/operations/jobs";
 
 /// Wait until the customer's system is connected and reported.
-async fn connected(hub: &TestHub, c: CustomerId) -> SystemId {
+pub async fn connected(hub: &TestHub, c: CustomerId) -> SystemId {
     for _ in 0..100 {
         let systems = hub.store().systems_of(c).await.unwrap_or_default();
         if let Some(s) = systems
@@ -39,6 +39,19 @@ fn description(v: &Value) -> String {
         .as_str()
         .unwrap_or_default()
         .to_string()
+}
+
+/// Wait until job `id` ends; its details.
+pub async fn finished(hub: &TestHub, id: &str) -> Value {
+    let mut job = Value::Null;
+    for _ in 0..150 {
+        job = hub.get(&hub.admin_token, &format!("{JOBS}/{id}")).await.1;
+        if job["status"] == "completed" || job["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    job
 }
 
 /// JOB-1, JOB-2, BKP-2: a backup job created through the API runs on the agent; the list and the

@@ -2,13 +2,23 @@
 //! scope — with the names of those customers; a job's details show only the parts in scope.
 
 use super::{job_from_row, part_from_row, Job, JobPart};
-use crate::list::{col, related, select_from, Filter, Page};
-use crate::sql::PageRequest;
+use crate::list::{col, related, select_from, sort_expr, Filter, Page, SortColumns};
+use crate::sql::{PageRequest, SortOrder};
 use crate::{scope, Result, Store, StoreError};
 use patchbay_domain::jobs::{JobKind, JobStatus};
 use patchbay_domain::{JobId, Scope};
 use sea_query::{Alias, Expr, JoinType, Order};
 use sqlx::Row;
+
+crate::sort_columns! {
+    /// JOB-1's sortable columns.
+    pub enum JobSort {
+        Name => "name" => "LOWER(j.name)",
+        Operation => "operation" => "j.kind",
+        StartDate => "startDate" => "j.start_at",
+        Status => "status" => "j.status",
+    }
+}
 
 /// What a job list is narrowed to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,14 +65,18 @@ fn parts_in_scope() -> sea_query::SelectStatement {
 }
 
 impl Store {
-    /// JOB-1: the jobs `scope` may see, newest start first.
+    /// JOB-1: the jobs `scope` may see, in the chosen order, then newest start first.
     pub async fn list_jobs(
         &self,
         scope: Scope,
         f: &JobFilter,
+        sort: Option<(JobSort, SortOrder)>,
         page: PageRequest,
     ) -> Result<Page<JobSummary>> {
         let mut q = select_from(JOB_COLUMNS_J, ("jobs", "j"), &[]);
+        if let Some((c, dir)) = sort {
+            q.order_by_expr(sort_expr(c.column()), dir.into());
+        }
         q.order_by_expr(Expr::cust("j.start_at"), Order::Desc)
             .order_by_expr(Expr::cust("j.id"), Order::Desc);
         let filter = Filter::new()

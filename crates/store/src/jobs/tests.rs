@@ -483,14 +483,19 @@ async fn job_1_lists_follow_the_callers_scope() {
     .await;
     let page = PageRequest::new(0, 50);
     let all = s
-        .list_jobs(Scope::All, &JobFilter::default(), page.clone())
+        .list_jobs(Scope::All, &JobFilter::default(), None, page.clone())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(all.total, 2);
     assert_eq!(all.items[0].job.id, only_z, "newest start first");
     assert_eq!(all.items[1].customers, ["ACME", "ZENITH"]);
     let acme = s
-        .list_jobs(Scope::Customer(a), &JobFilter::default(), page.clone())
+        .list_jobs(
+            Scope::Customer(a),
+            &JobFilter::default(),
+            None,
+            page.clone(),
+        )
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(acme.total, 1);
@@ -513,7 +518,7 @@ async fn job_1_lists_follow_the_callers_scope() {
         ..Default::default()
     };
     let found = s
-        .list_jobs(Scope::All, &f, page.clone())
+        .list_jobs(Scope::All, &f, None, page.clone())
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
@@ -525,7 +530,7 @@ async fn job_1_lists_follow_the_callers_scope() {
         ..Default::default()
     };
     assert_eq!(
-        s.list_jobs(Scope::All, &f, page)
+        s.list_jobs(Scope::All, &f, None, page)
             .await
             .map(|p| p.total)
             .ok(),

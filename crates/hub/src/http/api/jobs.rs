@@ -14,7 +14,7 @@ use axum::http::Method;
 use axum::Json;
 use patchbay_domain::jobs::{JobCommand, JobKind, JobStatus};
 use patchbay_domain::{Capability, JobId, Rule};
-use patchbay_store::jobs::{Job, JobFilter, JobPart};
+use patchbay_store::jobs::{Job, JobFilter, JobPart, JobSort};
 use serde::{Deserialize, Serialize};
 
 crate::schema_fn! {
@@ -138,12 +138,17 @@ fn part_json(p: JobPart) -> PartJson {
 async fn list(
     State(state): State<AppState>,
     caller: Caller,
-    lq: ListQuery<JobQuery>,
+    lq: ListQuery<JobQuery, JobSort>,
 ) -> ApiResult<Paged<JobJson>> {
     let page = lq.page(50);
     let found = state
         .store
-        .list_jobs(caller.principal.scope(), &lq.filter.filter()?, page)
+        .list_jobs(
+            caller.principal.scope(),
+            &lq.filter.filter()?,
+            lq.sort,
+            page,
+        )
         .await?;
     let total = found.total;
     let items = found
@@ -190,7 +195,8 @@ async fn details(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateJobBody {
     pub name: String,
-    /// Only `backup` for now (restore and log collection come with their own requests).
+    /// `backup`, or `logFetch` (collect new logs now: no `startAt`, `items` nor `mailboxes`).
+    /// A restore is asked of a backup: `/v1/operations/systems/{id}/backups/{backupId}/…`.
     #[schema(schema_with = operation_schema)]
     pub operation: String,
     /// The customers (their `id`) whose systems to back up.
@@ -214,14 +220,17 @@ async fn create(
     caller: Caller,
     JsonBody(b): JsonBody<CreateJobBody>,
 ) -> ApiResult<Created<CreatedJob>> {
-    if b.operation != JobKind::Backup.as_str() {
-        return Err(AppError::field(
-            "operation",
-            Rule::OneOf {
-                allowed: JobKind::Backup.as_str().into(),
-            },
-        ));
-    }
+    let creatable = [JobKind::Backup, JobKind::LogFetch];
+    let kind = JobKind::parse(&b.operation)
+        .filter(|k| creatable.contains(k))
+        .ok_or_else(|| {
+            AppError::field(
+                "operation",
+                Rule::OneOf {
+                    allowed: creatable.map(JobKind::as_str).join(", "),
+                },
+            )
+        })?;
     let start_at = b
         .start_at
         .as_deref()
@@ -236,6 +245,15 @@ async fn create(
         .iter()
         .map(|i| id_from_path(i))
         .collect::<Result<Vec<_>, _>>()?;
+    if kind == JobKind::LogFetch {
+        if b.start_at.is_some() || b.items.is_some() || b.mailboxes.is_some() {
+            return Err(AppError::field("operation", Rule::Invalid));
+        }
+        let id =
+            crate::service::jobs::logs::create_fetch(&state, &caller, Some(&b.name), &customers)
+                .await?;
+        return Ok(Created(CreatedJob { id: id.to_string() }));
+    }
     let id = svc::create_backup(
         &state,
         &caller,
@@ -295,7 +313,9 @@ async fn delete(
 
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewOperations;
-    let backup = Capability::BackupManual;
+    // What acting on a job needs depends on its operation (backup, restore, logs): the service
+    // decides (SPEC §3), the route only asks for operations access.
+    let act = Capability::ViewOperations;
     vec![
         Endpoint::new(
             Method::GET,
@@ -307,8 +327,8 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::POST,
             "/v1/operations/jobs",
-            backup,
-            "Create a backup job over customers' systems, now or at a time (BKP-2)",
+            act,
+            "Create a backup job over customers' systems, now or at a time (BKP-2), or fetch their new logs (LOG-3)",
             create,
         ),
         Endpoint::new(
@@ -321,28 +341,28 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::new(
             Method::DELETE,
             "/v1/operations/jobs/{id}",
-            backup,
+            act,
             "Delete a job that is not in progress (JOB-3)",
             delete,
         ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/jobs/{id}/actions/pause/invoke",
-            backup,
+            act,
             "Pause a scheduled job (JOB-4)",
             pause,
         ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/jobs/{id}/actions/resume/invoke",
-            backup,
+            act,
             "Resume a paused job (JOB-4)",
             resume,
         ),
         Endpoint::new(
             Method::POST,
             "/v1/operations/jobs/{id}/actions/stop/invoke",
-            backup,
+            act,
             "Stop a job for ever (JOB-4)",
             stop,
         ),

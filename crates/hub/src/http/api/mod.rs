@@ -13,6 +13,7 @@ pub mod preferences;
 pub mod providers;
 pub mod reply;
 pub mod schema;
+pub mod systems;
 pub mod webex;
 
 use crate::http::catalog::Endpoint;
@@ -21,7 +22,7 @@ pub use extract::{
     double_option, id_from_path, ApiQuery, ImageBody, JsonBody, ListQuery, NoFilter, OptJsonBody,
     Paging,
 };
-pub use reply::{Created, Image, Listed, NoContent, Paged};
+pub use reply::{Created, Image, Listed, NoContent, Paged, ZipDownload};
 
 /// Every API endpoint.
 pub fn endpoints() -> Vec<Endpoint> {
@@ -35,6 +36,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(alarms::endpoints());
     all.extend(mail::endpoints());
     all.extend(jobs::endpoints());
+    all.extend(systems::endpoints());
     all.extend(webex::endpoints());
     all
 }

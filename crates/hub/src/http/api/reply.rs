@@ -365,3 +365,41 @@ impl DocOutput for Image {
         }
     }
 }
+
+/// 200: a zip archive sent as it is written (`Content-Disposition: attachment`).
+pub struct ZipDownload {
+    pub file_name: String,
+    pub body: axum::body::Body,
+}
+
+impl IntoResponse for ZipDownload {
+    fn into_response(self) -> Response {
+        let name: String = self
+            .file_name
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+            .collect();
+        (
+            [
+                (header::CONTENT_TYPE, "application/zip".to_string()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{name}\""),
+                ),
+            ],
+            self.body,
+        )
+            .into_response()
+    }
+}
+
+impl DocOutput for ZipDownload {
+    fn describe(op: &mut OpDoc) {
+        op.respond(ResponseDoc {
+            status: 200,
+            description: "The archive.".into(),
+            content: Some(("application/zip", super::schema::binary())),
+            link_header: false,
+        });
+    }
+}

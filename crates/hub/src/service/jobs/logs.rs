@@ -1,0 +1,373 @@
+//! Log collection (LOG-1…3, PRF-4): a log-fetch job asks each system for its list of log files,
+//! then for the files the hub does not hold yet (new, or grown since), each PUT with its own
+//! one-time token; the hub records what arrived. Every day at about 00:30 (hub local time) the
+//! hub runs one collection over every system whose central-diagnostic-logs flag is on, and
+//! deletes what it collected more than PRF-4 days ago. Selected files download as one zip,
+//! streamed from the blob store.
+
+use super::{action_id, all_parts, refused, send, target, visible_system, Step, TRANSFER_TTL};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use futures_util::{Stream, TryStreamExt};
+use patchbay_domain::jobs::{JobKind, PartStatus};
+use patchbay_domain::validation::Errors;
+use patchbay_domain::{Capability, CustomerId, JobId, SystemId};
+use patchbay_proto::{Action, ActionResult, LogTransfer, Op, Transfer};
+use patchbay_store::jobs::{Claim, NewJob, PartResult, Start};
+use patchbay_store::logs::{LogFile, NewLogFile};
+use patchbay_store::transfers::Direction;
+use sha2::{Digest, Sha256};
+
+/// At most this many files are asked for in one fetch (the next fetch takes the rest).
+pub const FILES_PER_FETCH: usize = 500;
+/// The daily collection starts at this hub local time (LOG-2).
+pub const COLLECTION_AT: jiff::civil::Time = jiff::civil::time(0, 30, 0, 0);
+
+/// Where a collected file is kept: one folder per system and job, the file named by its path's
+/// hash (paths come from the system and are not trusted as keys).
+fn log_key(job: JobId, system: SystemId, path: &str) -> String {
+    let hash = hex::encode(Sha256::digest(path.as_bytes()));
+    format!("{}{}.log", job_prefix(job, system), &hash[..32])
+}
+
+fn job_prefix(job: JobId, system: SystemId) -> String {
+    format!("logs/{system}/{job}/")
+}
+
+/// A log path as a system may name it: relative, without `..`, of printable characters.
+fn acceptable(path: &str) -> bool {
+    !path.is_empty()
+        && path.len() <= 1024
+        && !path.starts_with('/')
+        && !path.chars().any(char::is_control)
+        && path
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
+}
+
+/// The system's list arrived: ask for the files the hub does not hold as they are, or finish
+/// the parts when there is nothing new (`Some`), or when the list failed.
+pub(super) async fn on_list(
+    state: &AppState,
+    claim: &Claim,
+    r: &ActionResult,
+) -> Result<Option<Vec<PartResult>>, AppError> {
+    if r.status != "completed" {
+        return Ok(Some(all_parts(claim, PartStatus::Failed, &r.reason)));
+    }
+    let held = state.store.held_logs(claim.system).await?;
+    let wanted: Vec<_> = r
+        .logs
+        .iter()
+        .filter(|l| acceptable(&l.path))
+        .filter(|l| held.get(&l.path) != Some(&(l.size, l.modified_ms)))
+        .take(FILES_PER_FETCH)
+        .collect();
+    if wanted.is_empty() {
+        return Ok(Some(all_parts(claim, PartStatus::Completed, "")));
+    }
+    let mut files = Vec::with_capacity(wanted.len());
+    for l in wanted {
+        let key = log_key(claim.job, claim.system, &l.path);
+        let token = state
+            .store
+            .new_transfer(Direction::Upload, claim.system, &key, TRANSFER_TTL)
+            .await?;
+        files.push(LogTransfer {
+            path: l.path.clone(),
+            upload: Transfer {
+                url: super::FILES.into(),
+                token,
+            },
+        });
+    }
+    let sent = send(
+        state,
+        claim.system,
+        Action {
+            action_id: action_id(claim.job, claim.system, Step::Main),
+            op: Op::FetchLogs { files },
+        },
+    );
+    match sent {
+        Ok(()) => Ok(None),
+        Err(e) => Ok(Some(all_parts(claim, PartStatus::Failed, &e.to_string()))),
+    }
+}
+
+/// The files were sent: record each that reached the hub as the system described it. A failed
+/// fetch keeps nothing of what it sent.
+pub(super) async fn record_fetch(
+    state: &AppState,
+    claim: &Claim,
+    r: &ActionResult,
+) -> Result<Vec<PartResult>, AppError> {
+    if r.status != "completed" {
+        discard(state, claim.job, claim.system).await;
+        return Ok(all_parts(claim, PartStatus::Failed, &r.reason));
+    }
+    let mut files = Vec::with_capacity(r.logs.len());
+    for l in r.logs.iter().filter(|l| acceptable(&l.path)) {
+        let key = log_key(claim.job, claim.system, &l.path);
+        let Some((size, sha256)) = state.store.uploaded(&key).await? else {
+            continue;
+        };
+        if size != l.size {
+            let _ = state.blobs.delete(&key).await;
+            continue;
+        }
+        files.push(NewLogFile {
+            customer: claim.customer,
+            system: claim.system,
+            path: l.path.clone(),
+            size,
+            modified_at: jiff::Timestamp::from_millisecond(l.modified_ms).unwrap_or_default(),
+            sha256,
+            blob_key: key,
+        });
+    }
+    let gone = state.store.add_log_files(&files).await?;
+    delete_blobs(state, &gone).await;
+    Ok(all_parts(claim, PartStatus::Completed, ""))
+}
+
+/// Delete what a failed fetch uploaded.
+async fn discard(state: &AppState, job: JobId, system: SystemId) {
+    match state.blobs.list(&job_prefix(job, system)).await {
+        Ok(keys) => {
+            for (key, _) in keys {
+                if !state.store.log_blob_known(&key).await.unwrap_or(true) {
+                    let _ = state.blobs.delete(&key).await;
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "cannot list the files of a failed log fetch"),
+    }
+}
+
+async fn delete_blobs(state: &AppState, keys: &[String]) {
+    for key in keys {
+        if let Err(e) = state.blobs.delete(key).await {
+            tracing::warn!(blob = %key, error = %e, "cannot delete a log file");
+        }
+    }
+}
+
+/// LOG-1, SYS-6: logs are collected from a system whose central-diagnostic-logs flag is on.
+fn logs_allowed(sys: &patchbay_store::systems::SystemView) -> bool {
+    sys.flags.central_diagnostic_logs
+}
+
+/// LOG-3 "Fetch new logs": collect now what the chosen customers' systems hold and the hub does
+/// not. Every system must allow log collection; the job is named `name` (or "Fetch new logs").
+pub async fn create_fetch(
+    state: &AppState,
+    caller: &Caller,
+    name: Option<&str>,
+    customers: &[CustomerId],
+) -> Result<JobId, AppError> {
+    caller.require(Capability::ManageLogFiles)?;
+    let mut errs = Errors::default();
+    let name = super::backup::job_name(name.unwrap_or("Fetch new logs"), &mut errs);
+    if customers.is_empty() {
+        errs.push("customerIds", patchbay_domain::Rule::Required);
+    }
+    errs.finish().map_err(AppError::Validation)?;
+    crate::service::check_bulk_field("customerIds", customers.len())?;
+    let mut targets = Vec::new();
+    for id in customers {
+        let c = state.store.customer(caller.principal.scope(), *id).await?;
+        let systems = state.store.systems_of(c.id).await?;
+        if systems.is_empty() {
+            return Err(refused(state, "jobs-refused-no-system"));
+        }
+        for sys in systems {
+            if !logs_allowed(&sys) {
+                return Err(refused(state, "jobs-refused-logs-disabled"));
+            }
+            targets.push(target(c.id, &sys));
+        }
+    }
+    let id = state
+        .store
+        .create_job(
+            &caller.meta(),
+            &NewJob {
+                name,
+                kind: JobKind::LogFetch,
+                start: Start::Now,
+                automatic: false,
+                options: "{}".into(),
+                targets,
+            },
+        )
+        .await?;
+    state.jobs_wake.notify_one();
+    Ok(id)
+}
+
+/// LOG-2: from [`COLLECTION_AT`] on each day (hub local time `now`), make sure that day's
+/// collection exists — once, however many nodes or restarts try (its run key decides). `true`
+/// once the day is seen to (created now, by another node, or nothing to collect).
+pub async fn daily_collection(state: &AppState, now: &jiff::Zoned) -> Result<bool, AppError> {
+    if now.time() < COLLECTION_AT {
+        return Ok(false);
+    }
+    let mut targets = Vec::new();
+    for (customer, sys) in state.store.all_systems().await? {
+        if logs_allowed(&sys) {
+            targets.push(target(customer, &sys));
+        }
+    }
+    if targets.is_empty() {
+        return Ok(true);
+    }
+    let start = now
+        .with()
+        .time(COLLECTION_AT)
+        .build()
+        .map(|z| z.timestamp())
+        .unwrap_or_else(|_| now.timestamp());
+    let created = state
+        .store
+        .create_run(
+            &patchbay_store::AuditMeta::system(),
+            &NewJob {
+                name: format!("Log collection {}", now.date()),
+                kind: JobKind::LogFetch,
+                start: Start::At(start),
+                automatic: true,
+                options: "{}".into(),
+                targets,
+            },
+            &format!("logs:{}", now.date()),
+        )
+        .await?;
+    if let Some(id) = created {
+        tracing::info!(job = %id, "daily log collection created");
+        state.jobs_wake.notify_one();
+    }
+    Ok(true)
+}
+
+/// PRF-4: delete the log files collected more than the preference's days ago (a batch per call).
+pub async fn expire_logs(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let days = state.store.preferences().await?.log_retention_days;
+    let before = now - jiff::SignedDuration::from_hours(24 * days);
+    let gone = state.store.expire_log_files(before, 500).await?;
+    delete_blobs(state, &gone).await;
+    Ok(gone.len())
+}
+
+/// LOG-3: the systems of a customer the caller may manage the logs of.
+pub async fn log_systems(
+    state: &AppState,
+    caller: &Caller,
+    system: SystemId,
+) -> Result<(CustomerId, patchbay_store::systems::SystemView), AppError> {
+    caller.require(Capability::ManageLogFiles)?;
+    visible_system(state, caller, system).await
+}
+
+/// LOG-3: delete the chosen files (others' ids are ignored).
+pub async fn delete(
+    state: &AppState,
+    caller: &Caller,
+    system_name: &str,
+    files: &[LogFile],
+) -> Result<usize, AppError> {
+    caller.require(Capability::ManageLogFiles)?;
+    let gone = state
+        .store
+        .delete_log_files(&caller.meta(), system_name, files)
+        .await?;
+    delete_blobs(state, &gone).await;
+    Ok(gone.len())
+}
+
+/// LOG-3: the chosen files as one zip, each under `<folder>/<path>`, streamed: the zip is written
+/// into a pipe as the blobs are read, so the hub holds a buffer, never a file.
+pub fn zip(
+    state: &AppState,
+    files: Vec<(String, LogFile)>,
+) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
+    let (reader, writer) = tokio::io::duplex(64 * 1024);
+    let blobs = state.blobs.clone();
+    tokio::spawn(async move {
+        if let Err(e) = write_zip(blobs, files, writer).await {
+            // The client sees a truncated archive (the connection ends early), never a whole one.
+            tracing::warn!(error = %e, "log archive broke off");
+        }
+    });
+    tokio_util::io::ReaderStream::new(reader)
+}
+
+async fn write_zip(
+    blobs: patchbay_store::blobs::Blobs,
+    files: Vec<(String, LogFile)>,
+    out: tokio::io::DuplexStream,
+) -> Result<(), String> {
+    use async_zip::base::write::ZipFileWriter;
+    use async_zip::{Compression, ZipEntryBuilder};
+    use futures_util::io::AsyncWriteExt;
+    let mut zip = ZipFileWriter::with_tokio(out);
+    for (folder, f) in files {
+        let name = format!("{folder}/{}", f.path);
+        let modified = zip_date(f.modified_at);
+        let entry = ZipEntryBuilder::new(name.into(), Compression::Deflate)
+            .last_modification_date(modified);
+        let mut w = zip
+            .write_entry_stream(entry)
+            .await
+            .map_err(|e| e.to_string())?;
+        let mut body = blobs
+            .get_stream(&f.blob_key)
+            .await
+            .map_err(|e| e.to_string())?;
+        while let Some(chunk) = body.try_next().await.map_err(|e| e.to_string())? {
+            w.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        }
+        w.close().await.map_err(|e| e.to_string())?;
+    }
+    zip.close().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// A zip entry's date (its MS-DOS form: local fields, two-second steps), in UTC.
+fn zip_date(t: jiff::Timestamp) -> async_zip::ZipDateTime {
+    let d = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
+    async_zip::ZipDateTimeBuilder::new()
+        .year(i32::from(d.year()))
+        .month(u32::try_from(d.month()).unwrap_or(1))
+        .day(u32::try_from(d.day()).unwrap_or(1))
+        .hour(u32::try_from(d.hour()).unwrap_or(0))
+        .minute(u32::try_from(d.minute()).unwrap_or(0))
+        .second(u32::try_from(d.second()).unwrap_or(0))
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_3_only_relative_paths_inside_the_log_folder_are_taken() {
+        for ok in ["a.log", "sub/b.log", "x y.txt"] {
+            assert!(acceptable(ok), "{ok}");
+        }
+        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "./a", "a\nb"] {
+            assert!(!acceptable(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn log_2_each_file_has_its_own_key_under_its_job() {
+        let (j, s) = (JobId::new(), SystemId::new());
+        let a = log_key(j, s, "a.log");
+        assert!(a.starts_with(&job_prefix(j, s)));
+        assert_ne!(a, log_key(j, s, "b.log"));
+        assert_ne!(a, log_key(JobId::new(), s, "a.log"));
+    }
+}

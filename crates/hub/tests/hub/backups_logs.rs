@@ -1,0 +1,386 @@
+//! A system's backups (BKP-5) and log files (LOG-2, LOG-3) through the API, with the real agent.
+
+use crate::common::*;
+use crate::fixtures::{agent, customer};
+use crate::jobs_api::{connected, finished};
+use patchbay_domain::Role;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::path::Path;
+
+const JOBS: &str = "/v1/operations/jobs";
+
+fn write(dir: &Path, rel: &str, content: &str) {
+    let p = dir.join(rel);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).unwrap_or_else(|e| panic!("{e}"));
+    }
+    std::fs::write(p, content).unwrap_or_else(|e| panic!("{e}"));
+}
+
+fn read(dir: &Path, rel: &str) -> String {
+    std::fs::read_to_string(dir.join(rel)).unwrap_or_default()
+}
+
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// BKP-5: a backup of two items, then a restore of one of them: that item is back as it was,
+/// file by file, and the other is left as it is now. Restore refusals: an item the backup does not
+/// hold (400), a backup of another system (404), a role without the restore right (403).
+#[tokio::test]
+async fn bkp_5_restore_puts_back_only_the_chosen_items() {
+    let hub = TestHub::start().await;
+    let (op_id, op) = hub.account("restore-op", Role::Operator).await;
+    let c = customer(&hub, "Acme").operators(&[op_id]).await;
+    let (stop, dir) = agent(&hub, "acme").start();
+    write(&dir, "data/configuration/config.cfg", "lines=12\n");
+    write(&dir, "data/configuration/users/alice.cfg", "ext=201\n");
+    write(&dir, "data/custom-prompts/welcome.wav", "RIFF-original");
+    let sys = connected(&hub, c).await;
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Before", "operation": "backup", "customerIds": [c.to_string()], "items": ["configuration", "customPrompts"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    // The system changes after the backup.
+    write(&dir, "data/configuration/config.cfg", "lines=99\n");
+    std::fs::remove_file(dir.join("data/configuration/users/alice.cfg"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    write(&dir, "data/custom-prompts/welcome.wav", "RIFF-new");
+    let backups = format!("/v1/operations/systems/{sys}/backups");
+    let (s, list) = hub.get(&hub.admin_token, &backups).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(
+        list["items"][0]["items"],
+        json!(["configuration", "customPrompts"])
+    );
+    assert_eq!(list["items"][0]["automatic"], false);
+    let backup = id_of(&list["items"][0]);
+    let restore = format!("{backups}/{backup}/actions/restore/invoke");
+    // What a restore may ask.
+    let r = hub
+        .post(&hub.admin_token, &restore, json!({"items": ["mailboxes"]}))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = hub
+        .post(&hub.admin_token, &restore, json!({"items": []}))
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!("{backups}/not-a-backup/actions/restore/invoke"),
+            json!({"items": ["configuration"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    // The Operator sees the backups but may not restore (SPEC §3: Administrator, Supervisor).
+    assert_eq!(hub.get(&op, &backups).await.0, StatusCode::OK);
+    let r = hub
+        .post(&op, &restore, json!({"items": ["configuration"]}))
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The restore itself.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &restore,
+            json!({"items": ["configuration"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["operation"], "restore");
+    assert_eq!(job["immediate"], true);
+    assert_eq!(read(&dir, "data/configuration/config.cfg"), "lines=12\n");
+    assert_eq!(
+        read(&dir, "data/configuration/users/alice.cfg"),
+        "ext=201\n"
+    );
+    assert_eq!(read(&dir, "data/custom-prompts/welcome.wav"), "RIFF-new");
+    // The action slot is free again: a second restore runs too.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &restore,
+            json!({"items": ["customPrompts"], "name": "Prompts back"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["name"], "Prompts back");
+    assert_eq!(
+        read(&dir, "data/custom-prompts/welcome.wav"),
+        "RIFF-original"
+    );
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
+
+/// The entries of a zip: name → content.
+async fn unzip(bytes: Vec<u8>) -> Vec<(String, String)> {
+    use futures_util::io::AsyncReadExt;
+    let zip = async_zip::base::read::mem::ZipFileReader::new(bytes)
+        .await
+        .unwrap_or_else(|e| panic!("not a zip: {e}"));
+    let mut out = Vec::new();
+    for i in 0..zip.file().entries().len() {
+        let name = zip.file().entries()[i]
+            .filename()
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let mut r = zip
+            .reader_with_entry(i)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let mut s = String::new();
+        r.read_to_string(&mut s)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        out.push((name, s));
+    }
+    out.sort();
+    out
+}
+
+/// LOG-3: Fetch new logs collects the system's log files; a second fetch takes only what is new
+/// or grew; the list filters by dates; chosen files download as one zip, streamed; delete removes
+/// them and their blobs. Read-only may not manage logs; unknown filters and bad dates are 400.
+#[tokio::test]
+async fn log_3_fetch_new_logs_list_download_as_zip_and_delete() {
+    let hub = TestHub::start().await;
+    let (_, ro) = hub.account("logs-ro", Role::ReadOnly).await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = agent(&hub, "acme").start();
+    write(&dir, "logs/system.log", "boot\n");
+    write(&dir, "logs/sip/trace.log", "INVITE\n");
+    let sys = connected(&hub, c).await;
+    let logs = format!("/v1/operations/systems/{sys}/logs");
+    let fetch = format!("{logs}/actions/fetch/invoke");
+    let r = hub.post(&hub.admin_token, &fetch, json!({})).await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["operation"], "logFetch");
+    let (s, list) = hub.get(&hub.admin_token, &logs).await;
+    assert_eq!(s, StatusCode::OK, "{list}");
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2), "{list}");
+    // The system writes on: one file grows, one appears.
+    write(&dir, "logs/system.log", "boot\nregistered\n");
+    write(&dir, "logs/alarms.log", "link down\n");
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "More logs", "operation": "logFetch", "customerIds": [c.to_string()]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let (_, list) = hub.get(&hub.admin_token, &logs).await;
+    let mut paths: Vec<(String, u64)> = list["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap_or_default().to_string(),
+                f["size"].as_u64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        vec![
+            ("alarms.log".to_string(), 10),
+            ("sip/trace.log".to_string(), 7),
+            ("system.log".to_string(), 16)
+        ]
+    );
+    // One blob per file: the grown file's first copy is gone.
+    let blobs = hub
+        .running
+        .state
+        .blobs
+        .list(&format!("logs/{sys}/"))
+        .await
+        .unwrap_or_default();
+    assert_eq!(blobs.len(), 3, "{blobs:?}");
+    // Dates: written today, so a filter from tomorrow finds none; to yesterday none either.
+    let today = jiff::Zoned::now().date();
+    let tomorrow = today.tomorrow().unwrap_or(today);
+    let yesterday = today.yesterday().unwrap_or(today);
+    let (_, found) = hub
+        .get(&hub.admin_token, &format!("{logs}?from={today}&to={today}"))
+        .await;
+    assert_eq!(found["items"].as_array().map(Vec::len), Some(3));
+    for q in [format!("from={tomorrow}"), format!("to={yesterday}")] {
+        let (_, found) = hub.get(&hub.admin_token, &format!("{logs}?{q}")).await;
+        assert_eq!(found["items"], json!([]), "{q}");
+    }
+    for q in ["from=yesterday", "to=2026-13-01", "level=debug"] {
+        let (s, _) = hub.get(&hub.admin_token, &format!("{logs}?{q}")).await;
+        assert_eq!(s, StatusCode::BAD_REQUEST, "{q}");
+    }
+    let id = |path: &str| {
+        list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|f| f["path"] == path)
+            .map(id_of)
+            .unwrap_or_default()
+    };
+    // Download two as one zip.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!("{logs}/actions/download/invoke"),
+            json!({"logIds": [id("system.log"), id("sip/trace.log")]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("application/zip")
+    );
+    let entries = unzip(r.bytes().await.map(|b| b.to_vec()).unwrap_or_default()).await;
+    assert_eq!(
+        entries,
+        vec![
+            ("ipo-1/sip/trace.log".to_string(), "INVITE\n".to_string()),
+            (
+                "ipo-1/system.log".to_string(),
+                "boot\nregistered\n".to_string()
+            ),
+        ]
+    );
+    // Read-only: no log management at all.
+    assert_eq!(hub.get(&ro, &logs).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        hub.post(&ro, &fetch, json!({})).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    // An id that is not this system's: 404, nothing deleted.
+    let delete = format!("{logs}/actions/delete/invoke");
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &delete,
+            json!({"logIds": [id("alarms.log"), "someone-elses"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &delete,
+            json!({"logIds": [id("alarms.log")]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let (_, list) = hub.get(&hub.admin_token, &logs).await;
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2));
+    let blobs = hub
+        .running
+        .state
+        .blobs
+        .list(&format!("logs/{sys}/"))
+        .await
+        .unwrap_or_default();
+    assert_eq!(blobs.len(), 2);
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
+
+async fn log_jobs(hub: &TestHub) -> Vec<Value> {
+    hub.get(&hub.admin_token, &format!("{JOBS}?operation=logFetch"))
+        .await
+        .1["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// LOG-2 with an injected clock: before 00:30 no collection; from 00:30 one job per day over the
+/// systems whose flag is on, created once however often (or from however many nodes) it is
+/// asked; it runs and collects. PRF-4: files collected longer ago than the retention are deleted
+/// with their blobs.
+#[tokio::test]
+async fn log_2_daily_collection_once_a_day_from_00_30_and_retention() {
+    use patchbay_hub::service::jobs::logs::{daily_collection, expire_logs};
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = agent(&hub, "acme").start();
+    write(&dir, "logs/system.log", "boot\n");
+    let sys = connected(&hub, c).await;
+    let state = &hub.running.state;
+    let tz = jiff::tz::TimeZone::system();
+    let at = |h: i8, m: i8| {
+        jiff::Zoned::now()
+            .date()
+            .at(h, m, 0, 0)
+            .to_zoned(tz.clone())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    assert!(!daily_collection(state, &at(0, 29))
+        .await
+        .unwrap_or_else(|e| panic!("{e}")));
+    assert!(log_jobs(&hub).await.is_empty());
+    // Two nodes (or restarts) asking at once make one job.
+    let (early, late) = (at(0, 31), at(9, 0));
+    let (a, b) = tokio::join!(
+        daily_collection(state, &early),
+        daily_collection(state, &late)
+    );
+    assert!(a.unwrap_or(false) && b.unwrap_or(false));
+    let list = log_jobs(&hub).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["automatic"], true);
+    let job = finished(&hub, &id_of(&list[0])).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(
+        hub.store()
+            .held_logs(sys)
+            .await
+            .map(|h| h.len())
+            .unwrap_or(0),
+        1
+    );
+    // Retention: nothing is old enough today; 31 days on (30 by default) it all goes.
+    let now = jiff::Timestamp::now();
+    assert_eq!(expire_logs(state, now).await.unwrap_or(9), 0);
+    let later = now + jiff::SignedDuration::from_hours(24 * 31);
+    assert_eq!(expire_logs(state, later).await.unwrap_or(0), 1);
+    assert!(hub
+        .store()
+        .held_logs(sys)
+        .await
+        .unwrap_or_default()
+        .is_empty());
+    assert!(state
+        .blobs
+        .list(&format!("logs/{sys}/"))
+        .await
+        .unwrap_or_default()
+        .is_empty());
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
