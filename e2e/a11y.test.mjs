@@ -134,8 +134,9 @@ const ADMIN_PAGES = [
   '/com/about',
   '/com/help',
   '/com/calling/devices',
-  // Sections of later features (each says what it will hold until then).
   '/com/jobs',
+  '/com/jobs?filter=open',
+  // Sections of later features (each says what it will hold until then).
   '/com/repository',
   '/com/files',
   '/com/downloads/admin-tools',
@@ -152,6 +153,7 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'a[href^="/com/customers/"][href$="/edit"]'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])'],
   ['/com/accounts', 'table a[href^="/com/accounts/"]'],
+  ['/com/jobs', 'table a[href^="/com/jobs/"]'],
 ];
 /** Pages of a Customer administrator: the calling console of their organisation. */
 const CUSTOMER_PAGES = [

@@ -96,4 +96,16 @@ document.addEventListener("DOMContentLoaded", () => {
       if (r.ok) live.innerHTML = await r.text();
     }, 10000);
   }
+  // JOB-2: a running job's details refresh in place until it ends (a Refresh link without script).
+  const job = document.querySelector("[data-live-refresh]");
+  if (job) {
+    const timer = setInterval(async () => {
+      const r = await fetch(window.location.href, { credentials: "same-origin", redirect: "error" });
+      if (!r.ok) return;
+      const next = new DOMParser().parseFromString(await r.text(), "text/html").getElementById(job.id);
+      if (!next) return;
+      job.innerHTML = next.innerHTML;
+      if (!next.hasAttribute("data-live-refresh")) clearInterval(timer);
+    }, 3000);
+  }
 });

@@ -24,11 +24,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/customers.ftl")),
             include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             include_str!(concat!("../../locales/", $lang, "/calling.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 4]); 5] = [
+const SOURCES: [(&str, [&str; 5]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod agents;
+mod backups_logs;
 mod calling_api;
 mod common;
 mod console;
@@ -9,6 +10,7 @@ mod console_alarms;
 mod console_calling;
 mod console_calling_pages;
 mod console_customers;
+mod console_jobs;
 mod crash;
 mod files;
 mod fixtures;

@@ -9,6 +9,7 @@ mod ctx;
 mod customers;
 mod dashboard;
 mod forms;
+mod jobs;
 mod login;
 mod mail;
 mod pages;
@@ -42,6 +43,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(alarms::endpoints());
     all.extend(dashboard::endpoints());
     all.extend(mail::endpoints());
+    all.extend(jobs::endpoints());
     all.extend(calling::endpoints());
 
     all

@@ -223,7 +223,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Save preferences",
             axum::routing::post(save_preferences),
         ),
-        empty("/com/jobs", "menu-jobs", Capability::ViewOperations),
         empty(
             "/com/repository",
             "menu-repository",
