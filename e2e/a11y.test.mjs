@@ -154,6 +154,10 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])'],
   ['/com/accounts', 'table a[href^="/com/accounts/"]'],
   ['/com/jobs', 'table a[href^="/com/jobs/"]'],
+  // The customer's operations, as from its details page.
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-backup'],
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-restore'],
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
 ];
 /** Pages of a Customer administrator: the calling console of their organisation. */
 const CUSTOMER_PAGES = [

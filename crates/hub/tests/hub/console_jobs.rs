@@ -113,3 +113,172 @@ async fn job_1_to_5_the_console_lists_commands_and_details_jobs() {
     assert!(!html.contains(&format!("data-job=\"{id}\"")));
     hub.stop().await;
 }
+
+/// Wait until the job the console redirected to (`/com/jobs/{id}`) has ended; its status.
+async fn ended(hub: &TestHub, location: &str) -> String {
+    let id = location.trim_start_matches("/com/jobs/");
+    crate::jobs_api::finished(hub, id).await["status"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// CUS-4's action menu with a real agent: Backup (now), Restore of chosen items, Log management
+/// (Fetch new logs, download selected as a zip, delete selected); what each role may open.
+#[tokio::test]
+async fn bkp_2_bkp_5_log_3_the_customer_action_menu_backs_up_restores_and_manages_logs() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = crate::fixtures::agent(&hub, "acme").start();
+    let file = |rel: &str, body: &str| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap_or(&dir)).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(p, body).unwrap_or_else(|e| panic!("{e}"));
+    };
+    file("data/configuration/config.cfg", "lines=12\n");
+    file("logs/system.log", "boot\n");
+    crate::jobs_api::connected(&hub, c).await;
+    let (_, admin) = staff(&hub, "ops-admin", Role::Administrator).await;
+    let cid = c.to_string();
+    // The list offers the three actions.
+    let (_, html, _) = admin.get("/com/customers").await;
+    for id in ["customer-backup", "customer-restore", "customer-logs"] {
+        assert!(html.contains(&format!("id=\"{id}\"")), "{id}");
+    }
+    // Backup: the form, a missing name refused next to the field, then a job started now.
+    let page = format!("/com/customers/backup?id={cid}");
+    let (s, html, _) = admin.get(&page).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("Acme") && html.contains("name=\"startAt\""));
+    let (s, html, _) = admin
+        .submit(
+            &page,
+            "/com/customers/backup",
+            &[("id", cid.as_str()), ("name", " "), ("when", "now")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"backup-name-error\""), "{html}");
+    let (s, _, loc) = admin
+        .submit(
+            &page,
+            "/com/customers/backup",
+            &[
+                ("id", cid.as_str()),
+                ("name", "From the console"),
+                ("item", "configuration"),
+                ("when", "now"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(ended(&hub, &loc.unwrap_or_default()).await, "completed");
+    // Restore: the backup is listed with its item; restoring it brings the file back.
+    file("data/configuration/config.cfg", "lines=99\n");
+    let page = format!("/com/customers/restore?id={cid}");
+    let (_, html, _) = admin.get(&page).await;
+    assert!(html.contains("id=\"restore-warning\""));
+    let backup = html
+        .split("name=\"backup\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let system = html
+        .split("name=\"system\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let (s, _, loc) = admin
+        .submit(
+            &page,
+            "/com/customers/restore",
+            &[
+                ("id", cid.as_str()),
+                ("system", system.as_str()),
+                ("backup", backup.as_str()),
+                ("item", "configuration"),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(ended(&hub, &loc.unwrap_or_default()).await, "completed");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("data/configuration/config.cfg")).unwrap_or_default(),
+        "lines=12\n"
+    );
+    // Log management: fetch, list, download, delete.
+    let page = format!("/com/customers/logs?id={cid}");
+    let (_, html, _) = admin.get(&page).await;
+    assert!(html.contains("id=\"logs-fetch\""));
+    let (s, _, loc) = admin
+        .submit(
+            &page,
+            "/com/customers/logs",
+            &[("id", cid.as_str()), ("action", "fetch")],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    assert_eq!(ended(&hub, &loc.unwrap_or_default()).await, "completed");
+    let (_, html, _) = admin.get(&page).await;
+    assert!(html.contains("system.log"), "{html}");
+    let log = html
+        .split("name=\"file\" value=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .unwrap_or_default()
+        .to_string();
+    let csrf = hidden(&html, "csrf").unwrap_or_default();
+    let r = admin
+        .client
+        .post(format!("{}/com/customers/logs", admin.base))
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("id", cid.as_str()),
+            ("action", "download"),
+            ("file", log.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    let zip = r.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
+    assert!(zip.starts_with(b"PK"), "not a zip");
+    let (s, _, loc) = admin
+        .submit(
+            &page,
+            "/com/customers/logs",
+            &[
+                ("id", cid.as_str()),
+                ("action", "delete"),
+                ("file", log.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let (_, html, _) = admin.get(&loc.unwrap_or_default()).await;
+    assert!(html.contains("Log files deleted: 1."), "{html}");
+    assert!(!html.contains("system.log"));
+    // Roles: an Operator backs up but does not restore; Read-only does neither, nor logs.
+    let (op_id, _) = hub.account("ops-op", Role::Operator).await;
+    let _ = op_id;
+    let op = crate::fixtures::logged_in(&hub, "ops-op").await;
+    let (_, html, _) = op.get("/com/customers").await;
+    assert!(!html.contains("id=\"customer-restore\""));
+    assert_eq!(
+        op.get(&format!("/com/customers/restore?id={cid}")).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (_, ro) = staff(&hub, "ops-ro", Role::ReadOnly).await;
+    for p in ["backup", "restore", "logs"] {
+        assert_eq!(
+            ro.get(&format!("/com/customers/{p}?id={cid}")).await.0,
+            StatusCode::FORBIDDEN,
+            "{p}"
+        );
+    }
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}

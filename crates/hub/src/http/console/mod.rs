@@ -12,6 +12,7 @@ mod forms;
 mod jobs;
 mod login;
 mod mail;
+mod operations;
 mod pages;
 mod profile;
 
@@ -44,6 +45,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(dashboard::endpoints());
     all.extend(mail::endpoints());
     all.extend(jobs::endpoints());
+    all.extend(operations::endpoints());
     all.extend(calling::endpoints());
 
     all

@@ -81,6 +81,9 @@ pub(super) struct DetailsPage {
     test: Option<(bool, String)>,
     notice: String,
     can_edit: bool,
+    can_backup: bool,
+    can_restore: bool,
+    can_logs: bool,
 }
 
 pub(super) async fn details_page(
@@ -121,6 +124,9 @@ pub(super) async fn details_page(
         },
         last_seen: when(&ctx, c.last_seen_at),
         can_edit: caller.can(Capability::EditCustomers),
+        can_backup: caller.can(Capability::BackupManual),
+        can_restore: caller.can(Capability::Restore),
+        can_logs: caller.can(Capability::ManageLogFiles),
         c,
         systems,
         assigned,

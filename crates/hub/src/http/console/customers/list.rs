@@ -120,6 +120,9 @@ pub(super) struct ListPage {
     can_edit: bool,
     can_delete: bool,
     can_email: bool,
+    can_backup: bool,
+    can_restore: bool,
+    can_logs: bool,
 }
 
 impl ListPage {
@@ -233,6 +236,9 @@ pub(super) async fn list(
         can_edit: caller.can(Capability::EditCustomers),
         can_delete: caller.can(Capability::AddDeleteCustomers),
         can_email: caller.can(Capability::ResendSubscriptionEmail),
+        can_backup: caller.can(Capability::BackupManual),
+        can_restore: caller.can(Capability::Restore),
+        can_logs: caller.can(Capability::ManageLogFiles),
         rows,
         total,
         lp,
