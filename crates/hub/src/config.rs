@@ -38,6 +38,14 @@ pub struct ConfigArgs {
     /// and `<domain>` as outbound proxy (resolved with DNS SRV). Default: `sip.` + the public host.
     #[arg(long, env = "PATCHBAY_SIP_DOMAIN")]
     pub sip_domain: Option<String>,
+    /// Where backups and log files are kept: `s3://BUCKET[/PREFIX][?endpoint=URL&region=R]` for
+    /// an S3-compatible bucket (credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY), or a
+    /// folder. Default: the data dir's `blobs` folder. Several hub nodes need a shared one.
+    #[arg(long, env = "PATCHBAY_BLOB_URL")]
+    pub blob_url: Option<String>,
+    /// Largest file (bytes) an agent may send, a backup or a log file (default 64 GiB).
+    #[arg(long, env = "PATCHBAY_MAX_AGENT_FILE")]
+    pub max_agent_file: Option<u64>,
 }
 
 /// The file form; every key optional.
@@ -51,6 +59,8 @@ struct FileConfig {
     mail_from: Option<String>,
     public_address: Option<String>,
     sip_domain: Option<String>,
+    blob_url: Option<String>,
+    max_agent_file: Option<u64>,
 }
 
 /// Resolved configuration.
@@ -67,6 +77,8 @@ pub struct Config {
     pub sip_domain: Option<String>,
     /// Largest file an agent may send (a backup, a log file); beyond, the upload is refused.
     pub max_agent_file: u64,
+    /// Where blobs are kept (see [`ConfigArgs::blob_url`]); `None`: the data dir.
+    pub blob_url: Option<String>,
 }
 
 /// Default of [`Config::max_agent_file`]: 64 GiB.
@@ -84,6 +96,7 @@ impl Config {
             public_address: None,
             sip_domain: None,
             max_agent_file: MAX_AGENT_FILE,
+            blob_url: None,
         }
     }
 
@@ -188,7 +201,15 @@ impl ConfigArgs {
                 .unwrap_or_else(|| DEFAULT_MAIL_FROM.into()),
             public_address: self.public_address.clone().or(file.public_address),
             sip_domain: self.sip_domain.clone().or(file.sip_domain),
-            max_agent_file: MAX_AGENT_FILE,
+            max_agent_file: self
+                .max_agent_file
+                .or(file.max_agent_file)
+                .unwrap_or(MAX_AGENT_FILE),
+            blob_url: self
+                .blob_url
+                .clone()
+                .or(file.blob_url)
+                .filter(|u| !u.trim().is_empty()),
         })
     }
 }

@@ -35,6 +35,8 @@ pub enum HubError {
     Listen(SocketAddr, std::io::Error),
     #[error("TLS configuration: {0}")]
     TlsConfig(std::io::Error),
+    #[error(transparent)]
+    Blobs(#[from] patchbay_store::blobs::BlobError),
 }
 
 /// What `prepare` created on the way: the one-time password of a first administrator.
@@ -57,8 +59,10 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     let i18n = i18n::I18n::load()?;
     let prefs = store.preferences().await?;
     (log_control)(prefs.log_level);
-    let blobs = patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))
-        .map_err(|e| HubError::DataDir(dir.display().to_string(), std::io::Error::other(e)))?;
+    let blobs = match &config.blob_url {
+        Some(url) => patchbay_store::blobs::Blobs::from_url(url)?,
+        None => patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))?,
+    };
     let state = AppState::new(store, blobs, i18n, config, secrets, log_control, prefs);
     Ok(Prepared { state, first_admin })
 }

@@ -66,6 +66,52 @@ impl Blobs {
         })
     }
 
+    /// Blobs where `url` says: `s3://BUCKET[/PREFIX]` for an S3-compatible bucket (options in the
+    /// query: `endpoint=http://host:9000` for a server other than AWS, `region=…`; credentials
+    /// from the usual `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` environment), `file:///DIR`
+    /// or a plain path for a folder. The URL names no secret, so it may be logged.
+    pub fn from_url(url: &str) -> Result<Self, BlobError> {
+        // The URL is not repeated: one that wrongly holds a secret must not reach a log line.
+        let bad = |why: &str| BlobError::Store(format!("blob URL: {why}"));
+        if let Some(path) = url.strip_prefix("file://") {
+            return Self::local(Path::new(path));
+        }
+        if !url.starts_with("s3://") {
+            return Self::local(Path::new(url));
+        }
+        let parsed = url::Url::parse(url).map_err(|e| bad(&e.to_string()))?;
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(bad(
+                "credentials go in AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, not the URL",
+            ));
+        }
+        let bucket = parsed
+            .host_str()
+            .filter(|b| !b.is_empty())
+            .ok_or_else(|| bad("no bucket"))?;
+        let mut b = object_store::aws::AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_region("us-east-1");
+        for (k, v) in parsed.query_pairs() {
+            b = match k.as_ref() {
+                "endpoint" => b
+                    .with_allow_http(v.starts_with("http://"))
+                    .with_virtual_hosted_style_request(false)
+                    .with_endpoint(v.as_ref()),
+                "region" => b.with_region(v.as_ref()),
+                other => return Err(bad(&format!("unknown option {other:?}"))),
+            };
+        }
+        let s3 = b.build()?;
+        let prefix = parsed.path().trim_matches('/');
+        let inner: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(s3)
+        } else {
+            Arc::new(object_store::prefix::PrefixStore::new(s3, prefix))
+        };
+        Ok(Self { inner })
+    }
+
     fn key(key: &str) -> Result<Key, BlobError> {
         Key::parse(key).map_err(|e| BlobError::Store(e.to_string()))
     }
@@ -209,6 +255,31 @@ mod tests {
             b.get_stream("logs/s1/x.log").await,
             Err(BlobError::NotFound)
         ));
+        let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn bkp_2_blob_urls_name_a_bucket_or_a_folder_and_never_a_secret() {
+        let err = |u: &str| {
+            Blobs::from_url(u)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default()
+        };
+        assert!(err("s3:///prefix").contains("no bucket"));
+        let e = err("s3://key:secret@bucket");
+        assert!(
+            e.contains("AWS_ACCESS_KEY_ID") && !e.contains("secret@"),
+            "{e}"
+        );
+        assert!(err("s3://bucket?colour=blue").contains("unknown option"));
+        assert!(Blobs::from_url(
+            "s3://bucket/prefix?endpoint=http://127.0.0.1:9000&region=eu-west-1"
+        )
+        .is_ok());
+        let d = dir("url");
+        assert!(Blobs::from_url(&format!("file://{}", d.display())).is_ok());
+        assert!(d.is_dir());
         let _ = std::fs::remove_dir_all(&d);
     }
 }

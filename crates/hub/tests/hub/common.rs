@@ -30,6 +30,23 @@ pub struct TestHub {
 
 /// The database a test hub uses: SQLite in `dir`, or a fresh PostgreSQL database (returned with
 /// the server URL and its name, to drop it afterwards).
+/// `PATCHBAY_TEST_BLOB_URL=s3://BUCKET?endpoint=…` keeps every test hub's blobs in that
+/// S3-compatible bucket, under a prefix of its own (CI runs the file tests so); unset: the data
+/// dir, as a user's first start does.
+pub fn test_blob_url(dir: &std::path::Path) -> Option<String> {
+    let url = std::env::var("PATCHBAY_TEST_BLOB_URL").ok()?;
+    // Short: some S3-compatible servers keep a key's metadata in a file named after it.
+    let name = dir.file_name()?.to_string_lossy().to_string();
+    let name = format!("t{}", &name[name.len().saturating_sub(12)..]);
+    let (base, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let base = base.trim_end_matches('/');
+    Some(if query.is_empty() {
+        format!("{base}/{name}")
+    } else {
+        format!("{base}/{name}?{query}")
+    })
+}
+
 pub async fn database_url(dir: &std::path::Path) -> (String, Option<(String, String)>) {
     match std::env::var("PATCHBAY_TEST_DATABASE_URL") {
         Ok(url) if !url.is_empty() => {
@@ -64,6 +81,7 @@ impl TestHub {
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
             database_url.clone(),
         );
+        config.blob_url = test_blob_url(&dir);
         edit(&mut config);
         let log_levels = Arc::new(std::sync::Mutex::new(Vec::new()));
         let recorder = log_levels.clone();
@@ -107,13 +125,14 @@ impl TestHub {
         let state = self.running.state.clone();
         let port = self.running.addr.port();
         self.running.shutdown().await;
-        let config = Config::new(
+        let mut config = Config::new(
             self.dir.clone(),
             format!("127.0.0.1:{port}")
                 .parse()
                 .unwrap_or_else(|e| panic!("{e}")),
             self.database_url.clone(),
         );
+        config.blob_url = test_blob_url(&self.dir);
         drop(state);
         let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
             .await
@@ -136,11 +155,12 @@ impl TestHub {
     /// A second hub node on the same data dir and database (scale-out: nodes share the database);
     /// its base URL answers with the same certificate. Shut it down before `stop`.
     pub async fn second_node(&self) -> (Running, String) {
-        let config = Config::new(
+        let mut config = Config::new(
             self.dir.clone(),
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
             self.database_url.clone(),
         );
+        config.blob_url = test_blob_url(&self.dir);
         let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
             .await
             .unwrap_or_else(|e| panic!("{e}"));
