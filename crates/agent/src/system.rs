@@ -92,6 +92,9 @@ struct RawSystem {
     servers: Vec<RawServer>,
     #[serde(default)]
     data: crate::data::RawData,
+    /// IANA name; absent: the machine's own zone.
+    #[serde(default)]
+    time_zone: Option<String>,
 }
 
 fn default_port() -> u16 {
@@ -196,6 +199,8 @@ pub struct SystemConfig {
     pub servers: Vec<ServerConfig>,
     /// Where backups, restores and log collection work (`[data]`, see [`crate::data`]).
     pub data: crate::data::DataPaths,
+    /// The system's time zone (IANA name): `time_zone = "Europe/Paris"`, else the machine's.
+    pub time_zone: String,
 }
 
 impl SystemConfig {
@@ -264,6 +269,7 @@ impl SystemConfig {
             servers,
             flags: self.flags,
             service_account: self.service_account.clone(),
+            time_zone: self.time_zone.clone(),
         }
     }
 }
@@ -336,7 +342,18 @@ impl RawSystem {
         }
         let f = self.flags;
         let sa = self.service_account;
+        let time_zone = match self.time_zone.as_deref().map(str::trim) {
+            Some(tz) => match jiff::tz::TimeZone::get(tz) {
+                Ok(_) => tz.to_string(),
+                Err(_) => return Err(bad("time_zone", format!("unknown time zone {tz:?}"))),
+            },
+            None => jiff::tz::TimeZone::system()
+                .iana_name()
+                .unwrap_or("UTC")
+                .to_string(),
+        };
         Ok(SystemConfig {
+            time_zone,
             name,
             profile,
             version,

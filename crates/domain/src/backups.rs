@@ -14,6 +14,32 @@ pub const DAILY_KEPT: i32 = 6;
 pub const WEEKLY_KEPT: i32 = 3;
 pub const MONTHLY_KEPT: i32 = 11;
 
+/// BKP-3: automatic backups run between these times, system local time.
+pub const WINDOW_START: jiff::civil::Time = jiff::civil::time(2, 0, 0, 0);
+pub const WINDOW_END: jiff::civil::Time = jiff::civil::time(4, 0, 0, 0);
+const WINDOW_MINUTES: u64 = 120;
+
+/// BKP-3: when a system's automatic backup starts in the window: spread over it by a stable hash
+/// of the system's id (FNV-1a), so a fleet does not start at once and a system keeps its time
+/// from night to night.
+pub fn automatic_slot(system: &[u8]) -> jiff::civil::Time {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in system {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    let minutes = i64::try_from(h % WINDOW_MINUTES).unwrap_or(0);
+    WINDOW_START
+        .checked_add(jiff::SignedDuration::from_mins(minutes))
+        .unwrap_or(WINDOW_START)
+}
+
+/// BKP-3: whether a system whose slot is `slot` is due at its local time `now`: from its slot until
+/// the window closes (a hub that was down for the whole window skips that night).
+pub fn automatic_due(now: jiff::civil::Time, slot: jiff::civil::Time) -> bool {
+    now >= slot && now < WINDOW_END
+}
+
 /// BKP-2: the manual backups to remove before a new one is added, oldest first, so that with the new
 /// one there are at most [`MANUAL_KEPT`]. `taken` holds each existing backup's time.
 pub fn manual_to_replace<K: Clone>(existing: &[(K, DateTime)]) -> Vec<K> {
@@ -213,5 +239,25 @@ mod tests {
         assert_eq!(week_start(date(2026, 11, 26)), date(2026, 11, 23));
         assert_eq!(week_start(date(2026, 11, 23)), date(2026, 11, 23));
         assert_eq!(week_start(date(2026, 11, 29)), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn bkp_3_automatic_slots_spread_over_the_window_and_stay_put() {
+        let mut minutes = std::collections::BTreeSet::new();
+        for n in 0..2000u32 {
+            let id = format!("0190c0de-0000-7000-8000-{n:012}");
+            let slot = automatic_slot(id.as_bytes());
+            assert!(slot >= WINDOW_START && slot < WINDOW_END, "{slot}");
+            assert_eq!(slot, automatic_slot(id.as_bytes()));
+            minutes.insert(slot);
+        }
+        // Spread: most minutes of the window are someone's start.
+        assert!(minutes.len() > 100, "{}", minutes.len());
+        let slot = jiff::civil::time(2, 40, 0, 0);
+        assert!(!automatic_due(jiff::civil::time(2, 39, 59, 0), slot));
+        assert!(automatic_due(slot, slot));
+        assert!(automatic_due(jiff::civil::time(3, 59, 0, 0), slot));
+        assert!(!automatic_due(WINDOW_END, slot));
+        assert!(!automatic_due(jiff::civil::time(12, 0, 0, 0), slot));
     }
 }

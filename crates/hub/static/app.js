@@ -104,7 +104,12 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!r.ok) return;
       const next = new DOMParser().parseFromString(await r.text(), "text/html").getElementById(job.id);
       if (!next) return;
+      const before = document.getElementById("job-status")?.textContent;
       job.innerHTML = next.innerHTML;
+      const after = document.getElementById("job-status")?.textContent;
+      // Only a change of the job's status is announced, not every refresh.
+      const announce = document.getElementById("job-announce");
+      if (announce && after && after !== before) announce.textContent = after;
       if (!next.hasAttribute("data-live-refresh")) clearInterval(timer);
     }, 3000);
   }

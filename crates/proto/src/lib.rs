@@ -144,6 +144,10 @@ pub struct Report {
     pub servers: Vec<Server>,
     pub flags: Flags,
     pub service_account: ServiceAccount,
+    /// The system's time zone (IANA name, e.g. `Europe/Paris`): BKP-3's nightly window is in the
+    /// system's local time. Empty: not known (the hub's zone stands in).
+    #[serde(default)]
+    pub time_zone: String,
 }
 
 /// An alarm raised, repeated or cleared by the system (ALM-1).

@@ -434,6 +434,23 @@ impl Store {
             tx.rollback().await?;
             return Ok(None);
         }
+        if kind == JobKind::LogFetch {
+            let slot = sqlx::query(
+                "INSERT INTO log_slots (system_id, job_id, node, started_at) \
+                 VALUES ($1, $2, $3, $4) ON CONFLICT (system_id) DO NOTHING",
+            )
+            .bind(system.to_string())
+            .bind(job.to_string())
+            .bind(node)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if slot == 0 {
+                tx.rollback().await?;
+                return Ok(None);
+            }
+        }
         if kind.is_exclusive() {
             let slot = sqlx::query(
                 "INSERT INTO system_actions (system_id, job_id, kind, node, started_at) \
@@ -516,11 +533,16 @@ impl Store {
             .filter(|(s, _)| *s == system)
             .all(|(_, p)| p.is_final())
         {
-            sqlx::query("DELETE FROM system_actions WHERE system_id = $1 AND job_id = $2")
-                .bind(system.as_str())
-                .bind(claim.job.to_string())
-                .execute(&mut *tx)
-                .await?;
+            for slots in [
+                "DELETE FROM system_actions WHERE system_id = $1 AND job_id = $2",
+                "DELETE FROM log_slots WHERE system_id = $1 AND job_id = $2",
+            ] {
+                sqlx::query(slots)
+                    .bind(system.as_str())
+                    .bind(claim.job.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
         }
         let row = sqlx::query("SELECT status FROM jobs WHERE id = $1")
             .bind(claim.job.to_string())

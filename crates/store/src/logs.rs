@@ -89,24 +89,59 @@ fn placeholders(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// Delete a file's row and remember the file as it was (so it is not fetched again unchanged);
+/// its blob key.
+async fn forget(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    id: &str,
+    now: i64,
+) -> Result<Option<String>> {
+    let Some(r) = sqlx::query(
+        "DELETE FROM log_files WHERE id = $1 RETURNING system_id, path, size, modified_at, blob_key",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "INSERT INTO log_skips (system_id, path, size, modified_at, skipped_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (system_id, path) DO UPDATE SET \
+         size = excluded.size, modified_at = excluded.modified_at, skipped_at = excluded.skipped_at",
+    )
+    .bind(r.try_get::<String, _>("system_id")?)
+    .bind(r.try_get::<String, _>("path")?)
+    .bind(r.try_get::<i64, _>("size")?)
+    .bind(r.try_get::<i64, _>("modified_at")?)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(Some(r.try_get("blob_key")?))
+}
+
 impl Store {
-    /// What the hub holds of a system's logs: path → (size, last written, ms).
+    /// What the hub holds of a system's logs, or deleted as it was: path → (size, last written,
+    /// ms). A file listed as it is here is not fetched again.
     pub async fn held_logs(&self, system: SystemId) -> Result<HashMap<String, (u64, i64)>> {
-        sqlx::query("SELECT path, size, modified_at FROM log_files WHERE system_id = $1")
-            .bind(system.to_string())
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| {
-                Ok((
-                    r.try_get::<String, _>("path")?,
-                    (
-                        u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or(0),
-                        r.try_get::<i64, _>("modified_at")?,
-                    ),
-                ))
-            })
-            .collect()
+        sqlx::query(
+            "SELECT path, size, modified_at FROM log_skips WHERE system_id = $1 \
+             UNION ALL SELECT path, size, modified_at FROM log_files WHERE system_id = $1",
+        )
+        .bind(system.to_string())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                r.try_get::<String, _>("path")?,
+                (
+                    u64::try_from(r.try_get::<i64, _>("size")?).unwrap_or(0),
+                    r.try_get::<i64, _>("modified_at")?,
+                ),
+            ))
+        })
+        .collect()
     }
 
     /// Record collected files in one transaction, each replacing the row of its path; the blob
@@ -130,6 +165,11 @@ impl Store {
             for r in old {
                 gone.push(r.try_get::<String, _>("blob_key")?);
             }
+            sqlx::query("DELETE FROM log_skips WHERE system_id = $1 AND path = $2")
+                .bind(f.system.to_string())
+                .bind(f.path.as_str())
+                .execute(&mut *tx)
+                .await?;
             sqlx::query(&format!(
                 "INSERT INTO log_files ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
                  ON CONFLICT (system_id, path) DO NOTHING"
@@ -226,13 +266,10 @@ impl Store {
             )
             .await?;
         }
+        let now = now_ms();
         for f in files {
-            if let Some(r) = sqlx::query("DELETE FROM log_files WHERE id = $1 RETURNING blob_key")
-                .bind(f.id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?
-            {
-                gone.push(r.try_get::<String, _>("blob_key")?);
+            if let Some(key) = forget(&mut tx, &f.id, now).await? {
+                gone.push(key);
             }
         }
         tx.commit().await?;
@@ -256,15 +293,19 @@ impl Store {
         .map(|r| r.try_get::<String, _>("id"))
         .collect::<std::result::Result<_, _>>()?;
         let mut gone = Vec::new();
+        let now = now_ms();
         for id in ids {
-            if let Some(r) = sqlx::query("DELETE FROM log_files WHERE id = $1 RETURNING blob_key")
-                .bind(id.as_str())
-                .fetch_optional(self.pool())
-                .await?
-            {
-                gone.push(r.try_get::<String, _>("blob_key")?);
+            let mut tx = self.begin().await?;
+            if let Some(key) = forget(&mut tx, &id, now).await? {
+                gone.push(key);
             }
+            tx.commit().await?;
         }
+        // Deleted files the systems have not changed for a year are forgotten too.
+        sqlx::query("DELETE FROM log_skips WHERE skipped_at < $1")
+            .bind(now.saturating_sub(365 * 24 * 3600 * 1000))
+            .execute(self.pool())
+            .await?;
         Ok(gone)
     }
 
@@ -369,7 +410,27 @@ mod tests {
             .await
             .unwrap_or_default();
         assert_eq!(gone.len(), 2);
-        assert_eq!(st.held_logs(s).await.unwrap_or_default().len(), 1);
+        // Deleted files are remembered as they were, so they are not fetched again unchanged;
+        // collected again (they changed), they are held once more.
+        let held = st.held_logs(s).await.unwrap_or_default();
+        assert_eq!(held.len(), 3);
+        assert_eq!(held.get("b.log").map(|(size, _)| *size), Some(10));
+        let page = st
+            .list_logs(
+                &LogFilter {
+                    system: Some(s),
+                    ..LogFilter::default()
+                },
+                PageRequest::new(0, 10),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(page.total, 1);
+        st.add_log_files(&[file(c, s, "b.log", "k9", 20)])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let held = st.held_logs(s).await.unwrap_or_default();
+        assert_eq!(held.len(), 3);
     }
 
     #[tokio::test]

@@ -31,6 +31,8 @@ pub struct SystemReport {
     pub flags: RemoteFlags,
     pub account: ServiceAccountState,
     pub servers: Vec<ServerInfo>,
+    /// IANA name, empty when not known.
+    pub time_zone: String,
 }
 
 /// A system as the details panel shows it (CUS-5).
@@ -46,6 +48,8 @@ pub struct SystemView {
     pub last_seen_at: Option<jiff::Timestamp>,
     pub flags: RemoteFlags,
     pub servers: Vec<ServerInfo>,
+    /// IANA name, empty when not known (BKP-3).
+    pub time_zone: String,
 }
 
 fn refusal_code(r: Refusal) -> &'static str {
@@ -195,7 +199,7 @@ impl Store {
         let offline = r.servers.iter().filter(|s| s.state != "online").count() as i64;
         sqlx::query(
             "UPDATE systems SET profile = $2, version = $3, address = $4, port = $5, flags = $6, account_state = $7, \
-             servers_offline = $8, updated_at = $9 WHERE id = $1",
+             servers_offline = $8, updated_at = $9, time_zone = $10 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(r.profile.as_str())
@@ -206,6 +210,7 @@ impl Store {
         .bind(serde_json::to_string(&r.account).unwrap_or_default())
         .bind(offline)
         .bind(now_ms())
+        .bind(r.time_zone.as_str())
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM servers WHERE system_id = $1")
@@ -390,6 +395,16 @@ impl Store {
         Ok(changed)
     }
 
+    /// A system's time zone (IANA name, empty when not known).
+    pub async fn system_time_zone(&self, id: SystemId) -> Result<String> {
+        let row = sqlx::query("SELECT time_zone FROM systems WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get("time_zone")?)
+    }
+
     /// The customer a system belongs to.
     pub async fn system_owner(&self, id: SystemId) -> Result<CustomerId> {
         let row = sqlx::query("SELECT customer_id FROM systems WHERE id = $1")
@@ -467,6 +482,7 @@ impl Store {
                         flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
                             .unwrap_or_default(),
                         servers: by_system.remove(&id).unwrap_or_default(),
+                        time_zone: r.try_get("time_zone")?,
                     },
                 ))
             })

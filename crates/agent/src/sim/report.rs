@@ -107,5 +107,15 @@ pub(super) fn build_report(prefix: &str, i: u32, rng: &mut StdRng) -> Report {
         servers,
         flags,
         service_account,
+        time_zone: ZONES[i as usize % ZONES.len()].into(),
     }
 }
+
+/// The simulated systems' time zones (the seeds' countries).
+const ZONES: [&str; 5] = [
+    "Europe/Paris",
+    "Europe/Bucharest",
+    "Asia/Seoul",
+    "Europe/Kyiv",
+    "America/New_York",
+];

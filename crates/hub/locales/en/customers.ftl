@@ -160,3 +160,4 @@ jobs-refused-no-system = A selected customer has no system known to the hub yet.
 jobs-refused-backup-disabled = Remote upgrade/backup is disabled on a selected system.
 jobs-refused-logs-disabled = Central diagnostic logs are disabled on a selected system.
 jobs-refused-busy = Another action is running on a selected system: one action per system at a time.
+jobs-refused-role = Your role may not change some of the selected jobs.

@@ -160,3 +160,4 @@ jobs-refused-no-system = Un client sélectionné n’a encore aucun système con
 jobs-refused-backup-disabled = La mise à niveau et la sauvegarde à distance sont désactivées sur un système sélectionné.
 jobs-refused-logs-disabled = Les journaux de diagnostic centralisés sont désactivés sur un système sélectionné.
 jobs-refused-busy = Une autre action est en cours sur un système sélectionné : une seule action par système à la fois.
+jobs-refused-role = Votre rôle ne permet pas de modifier certaines des tâches sélectionnées.

@@ -160,3 +160,4 @@ jobs-refused-no-system = 선택한 고객 중 허브에 알려진 시스템이 �
 jobs-refused-backup-disabled = 선택한 시스템에서 원격 업그레이드/백업이 비활성화되어 있습니다.
 jobs-refused-logs-disabled = 선택한 시스템에서 중앙 진단 로그가 비활성화되어 있습니다.
 jobs-refused-busy = 선택한 시스템에서 다른 작업이 실행 중입니다. 시스템마다 한 번에 하나의 작업만 실행할 수 있습니다.
+jobs-refused-role = 선택한 작업 중 일부는 현재 역할로 변경할 수 없습니다.

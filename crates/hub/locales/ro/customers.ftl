@@ -160,3 +160,4 @@ jobs-refused-no-system = Un client selectat nu are încă niciun sistem cunoscut
 jobs-refused-backup-disabled = Actualizarea și backupul de la distanță sunt dezactivate pe un sistem selectat.
 jobs-refused-logs-disabled = Jurnalele centrale de diagnosticare sunt dezactivate pe un sistem selectat.
 jobs-refused-busy = O altă acțiune rulează pe un sistem selectat: o singură acțiune pe sistem la un moment dat.
+jobs-refused-role = Rolul dumneavoastră nu permite modificarea unora dintre activitățile selectate.

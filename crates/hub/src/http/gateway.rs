@@ -426,6 +426,11 @@ async fn handle(
                         },
                     })
                     .collect(),
+                // An unknown zone is not kept: the hub's stands in (BKP-3).
+                time_zone: Some(r.time_zone.trim())
+                    .filter(|tz| tz.len() <= 64 && jiff::tz::TimeZone::get(tz).is_ok())
+                    .unwrap_or_default()
+                    .to_string(),
             };
             state.store.system_report(customer, sys, &report).await?;
         }

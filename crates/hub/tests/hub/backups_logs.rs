@@ -368,18 +368,181 @@ async fn log_2_daily_collection_once_a_day_from_00_30_and_retention() {
     assert_eq!(expire_logs(state, now).await.unwrap_or(9), 0);
     let later = now + jiff::SignedDuration::from_hours(24 * 31);
     assert_eq!(expire_logs(state, later).await.unwrap_or(0), 1);
-    assert!(hub
+    let left = hub
         .store()
-        .held_logs(sys)
+        .list_logs(
+            &patchbay_store::logs::LogFilter {
+                system: Some(sys),
+                ..Default::default()
+            },
+            patchbay_store::PageRequest::new(0, 10),
+        )
         .await
-        .unwrap_or_default()
-        .is_empty());
+        .map(|p| p.total)
+        .unwrap_or(-1);
+    assert_eq!(left, 0);
+    // The expired file is remembered: unchanged on the system, the next collection skips it.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!("/v1/operations/systems/{sys}/logs/actions/fetch/invoke"),
+            json!({}),
+        )
+        .await;
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let (_, list) = hub
+        .get(
+            &hub.admin_token,
+            &format!("/v1/operations/systems/{sys}/logs"),
+        )
+        .await;
+    assert_eq!(list["items"], json!([]));
     assert!(state
         .blobs
         .list(&format!("logs/{sys}/"))
         .await
         .unwrap_or_default()
         .is_empty());
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
+
+/// The automatic backup jobs of one night (their names carry the system's local date).
+async fn night_jobs(hub: &TestHub, date: &str) -> Vec<Value> {
+    hub.get(
+        &hub.admin_token,
+        &format!("{JOBS}?operation=backup&search={date}"),
+    )
+    .await
+    .1["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// BKP-3 with an injected clock, in the system's own time zone (reported by its agent): nothing
+/// before the system's slot in the 02:00–04:00 window, then one automatic backup a night however
+/// often (or from however many nodes) it is asked; it runs on the agent and is kept as automatic,
+/// taken in the system's local time. A night when another action runs is failed at once, with the
+/// reason.
+#[tokio::test]
+async fn bkp_3_one_automatic_backup_a_night_in_the_systems_own_time() {
+    use patchbay_domain::backups::{automatic_slot, WINDOW_END};
+    use patchbay_hub::service::jobs::backup::{automatic_backups, SKIPPED_BUSY};
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = agent(&hub, "acme").time_zone("Asia/Seoul").start();
+    write(&dir, "data/configuration/config.cfg", "lines=12\n");
+    let sys = connected(&hub, c).await;
+    let seoul = jiff::tz::TimeZone::get("Asia/Seoul").unwrap_or_else(|e| panic!("{e}"));
+    let mut zone = String::new();
+    for _ in 0..50 {
+        zone = hub.store().system_time_zone(sys).await.unwrap_or_default();
+        if !zone.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(zone, "Asia/Seoul");
+    let slot = automatic_slot(sys.to_string().as_bytes());
+    let night = jiff::civil::date(2026, 11, 20);
+    let at = |t: jiff::civil::Time| {
+        night
+            .to_datetime(t)
+            .to_zoned(seoul.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let state = &hub.running.state;
+    let before = slot
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .unwrap_or(slot);
+    let mut seen = std::collections::HashSet::new();
+    assert_eq!(
+        automatic_backups(state, at(before), &mut seen)
+            .await
+            .unwrap_or(9),
+        0
+    );
+    // Two nodes (each its own memory) at the slot and a minute before the window closes: one run.
+    let last = WINDOW_END
+        .checked_sub(jiff::SignedDuration::from_mins(1))
+        .unwrap_or(WINDOW_END);
+    let (mut a, mut b) = (
+        std::collections::HashSet::new(),
+        std::collections::HashSet::new(),
+    );
+    let (x, y) = tokio::join!(
+        automatic_backups(state, at(slot), &mut a),
+        automatic_backups(state, at(last), &mut b)
+    );
+    assert_eq!(x.unwrap_or(0) + y.unwrap_or(0), 1);
+    // (Only this test's nights: the hub's own runner may meet Seoul's real night meanwhile.)
+    let list = night_jobs(&hub, "2026-11-20").await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["automatic"], true);
+    // Its start time is the slot, in Seoul; it is due (in the past) and runs now.
+    let job = finished(&hub, &id_of(&list[0])).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["startDate"], at(slot).to_string());
+    let backups = hub.store().backups_of(sys).await.unwrap_or_default();
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].automatic);
+    let local_now = jiff::Timestamp::now().to_zoned(seoul.clone()).datetime();
+    let skew = backups[0].taken_local.duration_until(local_now);
+    assert!(
+        skew.as_secs().abs() < 120,
+        "taken {} vs now {local_now} in Seoul",
+        backups[0].taken_local
+    );
+    // The next night, another action runs on the system: the night's backup fails at once, saying why.
+    let next = |t| {
+        night
+            .tomorrow()
+            .unwrap_or(night)
+            .to_datetime(t)
+            .to_zoned(seoul.clone())
+            .map(|z| z.timestamp())
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let blocker = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Held", "operation": "backup", "customerIds": [c.to_string()], "startAt": (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(3)).to_string()}),
+        )
+        .await;
+    assert_eq!(blocker.status(), StatusCode::CREATED);
+    // Take the system's action slot as a running action would.
+    let claims = hub
+        .store()
+        .claim_due_parts(
+            "elsewhere",
+            false,
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(4),
+            10,
+        )
+        .await
+        .unwrap_or_default();
+    assert!(!claims.is_empty());
+    assert_eq!(
+        automatic_backups(state, next(slot), &mut std::collections::HashSet::new())
+            .await
+            .unwrap_or(0),
+        1
+    );
+    let list = night_jobs(&hub, "2026-11-21").await;
+    let night2 = list
+        .iter()
+        .find(|j| j["automatic"] == true && j["status"] == "failed")
+        .cloned()
+        .unwrap_or_default();
+    let (_, details) = hub
+        .get(&hub.admin_token, &format!("{JOBS}/{}", id_of(&night2)))
+        .await;
+    assert_eq!(details["parts"][0]["reason"], SKIPPED_BUSY, "{details}");
     stop.cancel();
     let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;

@@ -321,6 +321,7 @@ pub fn system<'a>(hub: &'a TestHub, c: CustomerId, name: &str) -> SystemBuilder<
             ..Default::default()
         },
         servers: vec![],
+        time_zone: String::new(),
     };
     SystemBuilder {
         hub,
@@ -410,6 +411,7 @@ pub struct AgentBuilder<'a> {
     profile: String,
     rights: String,
     extra: String,
+    time_zone: Option<String>,
 }
 
 /// An agent logging in as the fixture service account, its system `ipo-1`, an IP500 V2 granting
@@ -424,6 +426,7 @@ pub fn agent<'a>(hub: &'a TestHub, customer_id: &str) -> AgentBuilder<'a> {
         profile: "ip500v2".into(),
         rights: ALL_RIGHTS.into(),
         extra: String::new(),
+        time_zone: None,
     }
 }
 
@@ -455,6 +458,12 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// The system's time zone (`time_zone` in `system.toml`); absent: the machine's.
+    pub fn time_zone(mut self, tz: &str) -> Self {
+        self.time_zone = Some(tz.into());
+        self
+    }
+
     /// More of `system.toml` (servers, `password_expired` …).
     pub fn extra(mut self, toml: &str) -> Self {
         self.extra = toml.into();
@@ -466,8 +475,12 @@ impl AgentBuilder<'_> {
         let dir = std::env::temp_dir().join(format!("pb-agent-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let (name, profile, rights, extra) = (self.system, self.profile, self.rights, self.extra);
+        let tz = self
+            .time_zone
+            .map(|tz| format!("time_zone = \"{tz}\"\n"))
+            .unwrap_or_default();
         let toml = format!(
-            "name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"12.1.0.0.123\"\naddress = \"10.0.0.10\"\nport = 443\n\
+            "{tz}name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"12.1.0.0.123\"\naddress = \"10.0.0.10\"\nport = 443\n\
              [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = true\n\
              [service_account]\nrights = [{rights}]\n{extra}"
         );

@@ -228,6 +228,7 @@ async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
             version: "12.1".into(),
             state: "online".into(),
         }],
+        time_zone: String::new(),
     };
     s.system_report(a, sys, &report)
         .await

@@ -27,7 +27,8 @@ impl Store {
             "SELECT DISTINCT p.job_id, p.system_id, p.status FROM job_parts p JOIN jobs j ON j.id = p.job_id \
              WHERE (p.status = $1 AND p.started_at < $2) \
              OR (p.status = $3 AND j.status IN ($4, $5) AND j.start_at < $6 AND j.updated_at < $6 \
-                 AND NOT EXISTS (SELECT 1 FROM system_actions a WHERE a.system_id = p.system_id))",
+                 AND NOT EXISTS (SELECT 1 FROM system_actions a WHERE a.system_id = p.system_id) \
+                 AND NOT EXISTS (SELECT 1 FROM log_slots l WHERE l.system_id = p.system_id))",
         )
         .bind(PartStatus::InProgress.as_str())
         .bind(now.saturating_sub(ms(running_for)))
@@ -63,6 +64,25 @@ impl Store {
             }
         }
         Ok(failed)
+    }
+
+    /// Fail the pending parts of `job` on `system` now with `reason` (BKP-3: an automatic backup
+    /// skipped because another action runs); whether there were any.
+    pub async fn skip_pending(&self, job: JobId, system: SystemId, reason: &str) -> Result<bool> {
+        let Some(claim) = self.claim_pending(job, system, crate::now_ms()).await? else {
+            return Ok(false);
+        };
+        let results: Vec<PartResult> = claim
+            .parts
+            .iter()
+            .map(|p| PartResult {
+                part: *p,
+                status: PartStatus::Failed,
+                reason: reason.to_string(),
+            })
+            .collect();
+        self.finish_parts(&claim, &results).await?;
+        Ok(true)
     }
 
     /// Take the pending parts of `job` on `system` as a claim without an action slot, only to

@@ -249,9 +249,14 @@ async fn create(
         if b.start_at.is_some() || b.items.is_some() || b.mailboxes.is_some() {
             return Err(AppError::field("operation", Rule::Invalid));
         }
-        let id =
-            crate::service::jobs::logs::create_fetch(&state, &caller, Some(&b.name), &customers)
-                .await?;
+        let id = crate::service::jobs::logs::create_fetch(
+            &state,
+            &caller,
+            Some(&b.name),
+            &customers,
+            None,
+        )
+        .await?;
         return Ok(Created(CreatedJob { id: id.to_string() }));
     }
     let id = svc::create_backup(

@@ -108,30 +108,12 @@ pub struct LogQuery {
     pub to: Option<String>,
 }
 
-/// The start of `day` (YYYY-MM-DD) in the hub's time zone, plus `days`.
-fn day_start(field: &'static str, day: &str, days: i32) -> Result<jiff::Timestamp, AppError> {
-    let date: jiff::civil::Date = day
-        .trim()
-        .parse()
-        .map_err(|_| AppError::field(field, Rule::Invalid))?;
-    date.checked_add(jiff::Span::new().days(days))
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::system()))
-        .map(|z| z.timestamp())
-        .map_err(|_| AppError::field(field, Rule::Invalid))
-}
-
 impl LogQuery {
     pub fn filter(&self, system: SystemId) -> Result<LogFilter, AppError> {
-        let ne = |v: &Option<String>| v.clone().filter(|s| !s.trim().is_empty());
-        let from = ne(&self.from)
-            .map(|d| day_start("from", &d, 0))
-            .transpose()?;
-        let until = ne(&self.to).map(|d| day_start("to", &d, 1)).transpose()?;
-        if let (Some(f), Some(u)) = (from, until) {
-            if u <= f {
-                return Err(AppError::field("to", Rule::Invalid));
-            }
-        }
+        let (from, until) = logs::log_days(
+            self.from.as_deref().unwrap_or(""),
+            self.to.as_deref().unwrap_or(""),
+        )?;
         Ok(LogFilter {
             system: Some(system),
             from,
@@ -190,8 +172,8 @@ async fn fetch_logs(
     Path(id): Path<String>,
     _q: ApiQuery<NoFilter>,
 ) -> ApiResult<Created<CreatedJob>> {
-    let (customer, _) = logs::log_systems(&state, &caller, id_from_path(&id)?).await?;
-    let job = logs::create_fetch(&state, &caller, None, &[customer]).await?;
+    let (customer, sys) = logs::log_systems(&state, &caller, id_from_path(&id)?).await?;
+    let job = logs::create_fetch(&state, &caller, None, &[customer], Some(sys.id)).await?;
     Ok(Created(CreatedJob {
         id: job.to_string(),
     }))
@@ -216,10 +198,13 @@ async fn chosen(
         return Err(AppError::field("logIds", Rule::Required));
     }
     crate::service::check_bulk_field("logIds", ids.len())?;
-    let files = state.store.log_files_among(&[sys.id], ids).await?;
-    let mut wanted: Vec<&String> = ids.iter().collect();
-    wanted.sort();
-    wanted.dedup();
+    let mut wanted: Vec<String> = Vec::with_capacity(ids.len());
+    for id in ids {
+        if !wanted.contains(id) {
+            wanted.push(id.clone());
+        }
+    }
+    let files = state.store.log_files_among(&[sys.id], &wanted).await?;
     if files.len() != wanted.len() {
         return Err(AppError::NotFound);
     }

@@ -78,6 +78,15 @@ impl FormMap {
     pub fn checked(&self, key: &str) -> bool {
         self.get(key).is_some_and(|v| v != "false" && v != "0")
     }
+    /// Every value of `key` that parses as a `T` (ids of selected rows; others are dropped).
+    pub fn parsed<T: std::str::FromStr>(&self, key: &str) -> Vec<T> {
+        self.pairs
+            .iter()
+            .filter(|(k, _)| k == key)
+            .filter_map(|(_, v)| v.trim().parse().ok())
+            .collect()
+    }
+
     pub fn all(&self, key: &str) -> Vec<String> {
         self.pairs
             .iter()

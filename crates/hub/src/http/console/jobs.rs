@@ -126,14 +126,6 @@ fn operations(ctx: &Ctx) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// The hub's time zone, as the pages name it ("times are hub local time", JOB-1).
-fn zone() -> String {
-    jiff::tz::TimeZone::system()
-        .iana_name()
-        .unwrap_or("UTC")
-        .to_string()
-}
-
 /// What the last command did, carried in the list's URL after the redirect.
 fn messages(ctx: &Ctx, q: &str) -> (Vec<String>, Vec<String>) {
     let f = FormMap::parse(q.as_bytes());
@@ -198,7 +190,7 @@ async fn list(
         can_act: caller.can(Capability::BackupManual)
             || caller.can(Capability::ManageLogFiles)
             || caller.can(Capability::Restore),
-        zone: zone(),
+        zone: svc::logs::hub_zone(),
         notices,
         errors,
         rows,
@@ -218,10 +210,7 @@ fn safe_back(back: Option<&str>) -> ListParams {
 }
 
 fn ids(form: &FormMap) -> Vec<JobId> {
-    form.all("id")
-        .iter()
-        .filter_map(|i| i.trim().parse().ok())
-        .collect()
+    form.parsed("id")
 }
 
 /// Run `command` on each selected job; back to the list with how many it changed and, once
@@ -245,6 +234,13 @@ async fn run(
                 }
             }
             Err(AppError::NotFound) => {}
+            // A job of an operation this role may not act on: refused, the rest carry on.
+            Err(AppError::Forbidden) => {
+                let msg = "jobs-refused-role".to_string();
+                if !refused.iter().any(|(_, m)| *m == msg) {
+                    refused.push(("refused", msg));
+                }
+            }
             Err(e) => return Err(e),
         }
     }
@@ -384,7 +380,7 @@ async fn details(
         immediate: job.immediate,
         running,
         parts: rows,
-        zone: zone(),
+        zone: svc::logs::hub_zone(),
         ctx,
     }))
 }

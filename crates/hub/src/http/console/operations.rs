@@ -25,10 +25,7 @@ use patchbay_store::PageRequest;
 const LOG_ROWS: i64 = 500;
 
 fn customer_ids(form: &FormMap) -> Vec<CustomerId> {
-    form.all("id")
-        .iter()
-        .filter_map(|i| i.trim().parse().ok())
-        .collect()
+    form.parsed("id")
 }
 
 /// The chosen customers the caller sees: (id, name).
@@ -65,13 +62,6 @@ struct BackupPage {
     errors: FieldMessages,
 }
 
-fn zone() -> String {
-    jiff::tz::TimeZone::system()
-        .iana_name()
-        .unwrap_or("UTC")
-        .to_string()
-}
-
 fn backup_page(
     ctx: Ctx,
     targets: Vec<(String, String)>,
@@ -96,7 +86,7 @@ fn backup_page(
         mailboxes: form.text("mailboxes"),
         later: form.get("when") == Some("later"),
         start_at: form.text("startAt"),
-        zone: zone(),
+        zone: logs::hub_zone(),
         errors,
         ctx,
     }
@@ -271,7 +261,7 @@ async fn restore(
         .parse()
         .map_err(|_| AppError::NotFound)?;
     let request = svc::RestoreRequest {
-        name: None,
+        name: Some(ctx.t("ops-restore-title")),
         system,
         backup: form.text("backup"),
         items: form.all("item"),
@@ -329,20 +319,6 @@ async fn log_systems(
     Ok(out)
 }
 
-fn day(field: &'static str, v: &str, plus: i32) -> Result<Option<jiff::Timestamp>, AppError> {
-    if v.trim().is_empty() {
-        return Ok(None);
-    }
-    let d: jiff::civil::Date = v
-        .trim()
-        .parse()
-        .map_err(|_| AppError::field(field, patchbay_domain::Rule::Invalid))?;
-    d.checked_add(jiff::Span::new().days(plus))
-        .and_then(|d| d.to_zoned(jiff::tz::TimeZone::system()))
-        .map(|z| Some(z.timestamp()))
-        .map_err(|_| AppError::field(field, patchbay_domain::Rule::Invalid))
-}
-
 async fn logs_page(
     State(state): State<AppState>,
     caller: Caller,
@@ -354,7 +330,7 @@ async fn logs_page(
     let systems = log_systems(&state, &caller, &ids).await?;
     let (from, to) = (form.text("from"), form.text("to"));
     let mut errors = FieldMessages::default();
-    let bounds = day("from", &from, 0).and_then(|f| Ok((f, day("to", &to, 1)?)));
+    let bounds = logs::log_days(&from, &to);
     let mut rows = Vec::new();
     match bounds {
         Err(e) => errors = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang),
@@ -388,7 +364,7 @@ async fn logs_page(
         rows,
         notice,
         errors,
-        zone: zone(),
+        zone: logs::hub_zone(),
         ctx,
     }))
 }
@@ -423,13 +399,16 @@ fn logs_url(ids: &[CustomerId], extra: &[(&str, String)]) -> String {
 async fn logs_action(
     State(state): State<AppState>,
     caller: Caller,
+    ctx: Ctx,
     body: Bytes,
 ) -> Result<Response, AppError> {
     let form = FormMap::parse(&body);
     let ids = customer_ids(&form);
     let systems = log_systems(&state, &caller, &ids).await?;
     if form.get("action") == Some("fetch") {
-        let job = logs::create_fetch(&state, &caller, None, &ids).await?;
+        // The job is named in the language of the one who asked for it.
+        let name = ctx.t("ops-logs-fetch");
+        let job = logs::create_fetch(&state, &caller, Some(&name), &ids, None).await?;
         return Ok(Redirect::to(&format!("/com/jobs/{job}")).into_response());
     }
     let system_ids: Vec<SystemId> = systems.iter().map(|(_, s, _)| *s).collect();

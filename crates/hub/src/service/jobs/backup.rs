@@ -1,7 +1,7 @@
 //! Backup and restore jobs (BKP-1…5): what a backup job asks for and how its archive is recorded;
 //! restoring chosen items of one of a system's backups.
 
-use super::{all_parts, refused, target, visible_system, FILES, TRANSFER_TTL};
+use super::{all_parts, customer_systems, refused, target, visible_system, FILES, TRANSFER_TTL};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -60,8 +60,10 @@ pub(super) async fn record_backup(
             system: claim.system,
             job: Some(claim.job),
             automatic: job.automatic,
-            // The system's own time zone is not reported yet: the hub's stands in.
-            taken_local: jiff::Zoned::now().datetime(),
+            // BKP-3 counts days in the system's local time.
+            taken_local: jiff::Timestamp::now()
+                .to_zoned(zone_of(&state.store.system_time_zone(claim.system).await?))
+                .datetime(),
             items: archive.items.clone(),
             files: archive.files,
             size,
@@ -150,24 +152,15 @@ pub async fn create_backup(
         errs.push("startAt", Rule::DateInPast);
     }
     errs.finish().map_err(AppError::Validation)?;
-    crate::service::check_bulk_field("customerIds", r.customers.len())?;
-    let scope = caller.principal.scope();
     let mut targets = Vec::new();
-    for id in &r.customers {
-        let c = state.store.customer(scope, *id).await?;
-        let systems = state.store.systems_of(c.id).await?;
-        if systems.is_empty() {
-            return Err(refused(state, "jobs-refused-no-system"));
+    for (customer, sys) in customer_systems(state, caller, &r.customers).await? {
+        if !backup_allowed(&sys) {
+            return Err(refused(state, "jobs-refused-backup-disabled"));
         }
-        for sys in systems {
-            if !backup_allowed(&sys) {
-                return Err(refused(state, "jobs-refused-backup-disabled"));
-            }
-            if r.start_at.is_none() && state.store.system_action(sys.id).await?.is_some() {
-                return Err(refused(state, "jobs-refused-busy"));
-            }
-            targets.push(target(c.id, &sys));
+        if r.start_at.is_none() && state.store.system_action(sys.id).await?.is_some() {
+            return Err(refused(state, "jobs-refused-busy"));
         }
+        targets.push(target(customer, &sys));
     }
     let items = if r.items.is_empty() {
         BACKUP_ITEMS.map(String::from).to_vec()
@@ -179,22 +172,19 @@ pub async fn create_backup(
         mailboxes: r.mailboxes,
     })
     .unwrap_or_else(|_| "{}".into());
-    let id = state
-        .store
-        .create_job(
-            &caller.meta(),
-            &NewJob {
-                name,
-                kind: JobKind::Backup,
-                start: r.start_at.map_or(Start::Now, Start::At),
-                automatic: false,
-                options,
-                targets,
-            },
-        )
-        .await?;
-    state.jobs_wake.notify_one();
-    Ok(id)
+    super::start_job(
+        state,
+        caller,
+        NewJob {
+            name,
+            kind: JobKind::Backup,
+            start: r.start_at.map_or(Start::Now, Start::At),
+            automatic: false,
+            options,
+            targets,
+        },
+    )
+    .await
 }
 
 /// The `backup` operation for a claimed part: the items asked for, and where to PUT the archive.
@@ -328,20 +318,88 @@ pub async fn create_restore(
         items,
     })
     .unwrap_or_else(|_| "{}".into());
-    let id = state
-        .store
-        .create_job(
-            &caller.meta(),
-            &NewJob {
-                name,
-                kind: JobKind::Restore,
-                start: Start::Now,
-                automatic: false,
-                options,
-                targets: vec![target(customer, &sys)],
-            },
-        )
-        .await?;
-    state.jobs_wake.notify_one();
-    Ok(id)
+    super::start_job(
+        state,
+        caller,
+        NewJob {
+            name,
+            kind: JobKind::Restore,
+            start: Start::Now,
+            automatic: false,
+            options,
+            targets: vec![target(customer, &sys)],
+        },
+    )
+    .await
 }
+
+/// A system's time zone by its IANA name; the hub's own when not known.
+pub fn zone_of(name: &str) -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get(name).unwrap_or_else(|_| jiff::tz::TimeZone::system())
+}
+
+/// BKP-3: start the automatic backup of each system whose slot in the nightly window (its own
+/// local time) has come, once a night: the run key `backup:<system>:<local date>` makes it exist
+/// once however many nodes or restarts try. A system busy with another action has its night's
+/// backup failed at once with the reason (BKP-1). `seen` remembers the run keys handled, so a
+/// fleet is not asked again each minute. Returns how many runs were created.
+pub async fn automatic_backups(
+    state: &AppState,
+    now: jiff::Timestamp,
+    seen: &mut std::collections::HashSet<String>,
+) -> Result<usize, AppError> {
+    use patchbay_domain::backups::{automatic_due, automatic_slot};
+    let mut made = 0;
+    for (customer, sys) in state.store.all_systems().await? {
+        if !backup_allowed(&sys) {
+            continue;
+        }
+        let local = now.to_zoned(zone_of(&sys.time_zone));
+        let slot = automatic_slot(sys.id.to_string().as_bytes());
+        if !automatic_due(local.time(), slot) {
+            continue;
+        }
+        let key = format!("backup:{}:{}", sys.id, local.date());
+        if seen.contains(&key) {
+            continue;
+        }
+        let start = local
+            .with()
+            .time(slot)
+            .build()
+            .map(|z| z.timestamp())
+            .unwrap_or(now);
+        let options = serde_json::to_string(&BackupOptions {
+            items: BACKUP_ITEMS.map(String::from).to_vec(),
+            mailboxes: Vec::new(),
+        })
+        .unwrap_or_else(|_| "{}".into());
+        let job = NewJob {
+            name: format!("Automatic backup {}", local.date()),
+            kind: JobKind::Backup,
+            start: Start::At(start),
+            automatic: true,
+            options,
+            targets: vec![target(customer, &sys)],
+        };
+        let created = state
+            .store
+            .create_run(&patchbay_store::AuditMeta::system(), &job, &key)
+            .await?;
+        if let Some(id) = created {
+            made += 1;
+            let busy = state.store.system_action(sys.id).await?;
+            if busy.is_some_and(|(other, _)| other != id) {
+                state.store.skip_pending(id, sys.id, SKIPPED_BUSY).await?;
+            }
+        }
+        seen.insert(key);
+    }
+    if made > 0 {
+        state.jobs_wake.notify_one();
+    }
+    Ok(made)
+}
+
+/// Why a night's automatic backup did not run (BKP-1, BKP-3).
+pub const SKIPPED_BUSY: &str = "skipped: another action was running on the system";

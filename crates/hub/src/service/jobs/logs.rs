@@ -5,7 +5,10 @@
 //! deletes what it collected more than PRF-4 days ago. Selected files download as one zip,
 //! streamed from the blob store.
 
-use super::{action_id, all_parts, refused, send, target, visible_system, Step, TRANSFER_TTL};
+use super::{
+    action_id, all_parts, customer_systems, refused, send, target, visible_system, Step,
+    TRANSFER_TTL,
+};
 use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -29,7 +32,7 @@ pub const COLLECTION_AT: jiff::civil::Time = jiff::civil::time(0, 30, 0, 0);
 /// hash (paths come from the system and are not trusted as keys).
 fn log_key(job: JobId, system: SystemId, path: &str) -> String {
     let hash = hex::encode(Sha256::digest(path.as_bytes()));
-    format!("{}{}.log", job_prefix(job, system), &hash[..32])
+    format!("{}{}.log", job_prefix(job, system), &hash[..16])
 }
 
 fn job_prefix(job: JobId, system: SystemId) -> String {
@@ -167,6 +170,7 @@ pub async fn create_fetch(
     caller: &Caller,
     name: Option<&str>,
     customers: &[CustomerId],
+    only: Option<SystemId>,
 ) -> Result<JobId, AppError> {
     caller.require(Capability::ManageLogFiles)?;
     let mut errs = Errors::default();
@@ -175,37 +179,29 @@ pub async fn create_fetch(
         errs.push("customerIds", patchbay_domain::Rule::Required);
     }
     errs.finish().map_err(AppError::Validation)?;
-    crate::service::check_bulk_field("customerIds", customers.len())?;
     let mut targets = Vec::new();
-    for id in customers {
-        let c = state.store.customer(caller.principal.scope(), *id).await?;
-        let systems = state.store.systems_of(c.id).await?;
-        if systems.is_empty() {
-            return Err(refused(state, "jobs-refused-no-system"));
+    for (customer, sys) in customer_systems(state, caller, customers).await? {
+        if only.is_some_and(|o| o != sys.id) {
+            continue;
         }
-        for sys in systems {
-            if !logs_allowed(&sys) {
-                return Err(refused(state, "jobs-refused-logs-disabled"));
-            }
-            targets.push(target(c.id, &sys));
+        if !logs_allowed(&sys) {
+            return Err(refused(state, "jobs-refused-logs-disabled"));
         }
+        targets.push(target(customer, &sys));
     }
-    let id = state
-        .store
-        .create_job(
-            &caller.meta(),
-            &NewJob {
-                name,
-                kind: JobKind::LogFetch,
-                start: Start::Now,
-                automatic: false,
-                options: "{}".into(),
-                targets,
-            },
-        )
-        .await?;
-    state.jobs_wake.notify_one();
-    Ok(id)
+    super::start_job(
+        state,
+        caller,
+        NewJob {
+            name,
+            kind: JobKind::LogFetch,
+            start: Start::Now,
+            automatic: false,
+            options: "{}".into(),
+            targets,
+        },
+    )
+    .await
 }
 
 /// LOG-2: from [`COLLECTION_AT`] on each day (hub local time `now`), make sure that day's
@@ -261,6 +257,45 @@ pub async fn expire_logs(state: &AppState, now: jiff::Timestamp) -> Result<usize
     Ok(gone.len())
 }
 
+/// LOG-3's date filter: days (YYYY-MM-DD, blank for none) in the hub's time zone, both included,
+/// as the instants that bound the files' last writes (`from`, and before `until`). A day that is
+/// not one, or `to` before `from`, is a field error.
+pub fn log_days(
+    from: &str,
+    to: &str,
+) -> Result<(Option<jiff::Timestamp>, Option<jiff::Timestamp>), AppError> {
+    fn start(
+        field: &'static str,
+        day: &str,
+        plus: i32,
+    ) -> Result<Option<jiff::Timestamp>, AppError> {
+        if day.trim().is_empty() {
+            return Ok(None);
+        }
+        let invalid = || AppError::field(field, patchbay_domain::Rule::Invalid);
+        let date: jiff::civil::Date = day.trim().parse().map_err(|_| invalid())?;
+        date.checked_add(jiff::Span::new().days(plus))
+            .and_then(|d| d.to_zoned(jiff::tz::TimeZone::system()))
+            .map(|z| Some(z.timestamp()))
+            .map_err(|_| invalid())
+    }
+    let (from, until) = (start("from", from, 0)?, start("to", to, 1)?);
+    if let (Some(f), Some(u)) = (from, until) {
+        if u <= f {
+            return Err(AppError::field("to", patchbay_domain::Rule::Invalid));
+        }
+    }
+    Ok((from, until))
+}
+
+/// The hub's time zone, as pages name it (times are hub local time, JOB-1, BKP-2, LOG-3).
+pub fn hub_zone() -> String {
+    jiff::tz::TimeZone::system()
+        .iana_name()
+        .unwrap_or("UTC")
+        .to_string()
+}
+
 /// LOG-3: the systems of a customer the caller may manage the logs of.
 pub async fn log_systems(
     state: &AppState,
@@ -314,7 +349,7 @@ async fn write_zip(
     use futures_util::io::AsyncWriteExt;
     let mut zip = ZipFileWriter::with_tokio(out);
     for (folder, f) in files {
-        let name = format!("{folder}/{}", f.path);
+        let name = entry_name(&folder, &f.path);
         let modified = zip_date(f.modified_at);
         let entry = ZipEntryBuilder::new(name.into(), Compression::Deflate)
             .last_modification_date(modified);
@@ -333,6 +368,34 @@ async fn write_zip(
     }
     zip.close().await.map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// A name inside an archive that no unzip tool resolves outside its folder: each part of the
+/// system's name and of the file's path made a plain name (no `..`, no separators of any system,
+/// no drive letters, no control characters).
+fn entry_name(folder: &str, path: &str) -> String {
+    fn part(p: &str) -> String {
+        let clean: String = p
+            .chars()
+            .map(|c| {
+                if c == '\\' || c == ':' || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        match clean.trim() {
+            "" | "." | ".." => "_".to_string(),
+            _ => clean,
+        }
+    }
+    let mut name = part(&folder.replace('/', "_"));
+    for p in path.split('/') {
+        name.push('/');
+        name.push_str(&part(p));
+    }
+    name
 }
 
 /// A zip entry's date (its MS-DOS form: local fields, two-second steps), in UTC.
@@ -359,6 +422,19 @@ mod tests {
         }
         for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "./a", "a\nb"] {
             assert!(!acceptable(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn log_3_zip_entries_stay_inside_the_archive_folder() {
+        assert_eq!(entry_name("ipo-1", "sip/trace.log"), "ipo-1/sip/trace.log");
+        assert_eq!(entry_name("../../x", "a.log"), ".._.._x/a.log");
+        assert_eq!(entry_name("..", "..\\..\\evil.bat"), "_/.._.._evil.bat");
+        assert_eq!(entry_name("ipo", "C:x"), "ipo/C_x");
+        for (f, p) in [("../../x", "a"), ("..", ".."), ("a\\b", "c:/d")] {
+            let n = entry_name(f, p);
+            assert!(!n.split('/').any(|c| c == ".." || c == "."), "{n}");
+            assert!(!n.contains('\\') && !n.contains(':'), "{n}");
         }
     }
 

@@ -86,6 +86,37 @@ fn target(customer: CustomerId, sys: &SystemView) -> Target {
     }
 }
 
+/// The systems of the chosen customers, each customer visible to the caller (not found otherwise,
+/// TEN-4) and known to have a system (refused otherwise: nothing to run on).
+async fn customer_systems(
+    state: &AppState,
+    caller: &Caller,
+    customers: &[CustomerId],
+) -> Result<Vec<(CustomerId, SystemView)>, AppError> {
+    crate::service::check_bulk_field("customerIds", customers.len())?;
+    let mut out = Vec::new();
+    for id in customers {
+        let c = state.store.customer(caller.principal.scope(), *id).await?;
+        let systems = state.store.systems_of(c.id).await?;
+        if systems.is_empty() {
+            return Err(refused(state, "jobs-refused-no-system"));
+        }
+        out.extend(systems.into_iter().map(|s| (c.id, s)));
+    }
+    Ok(out)
+}
+
+/// Create a job asked for by `caller` (audited) and wake this node's runner for it.
+async fn start_job(
+    state: &AppState,
+    caller: &Caller,
+    job: patchbay_store::jobs::NewJob,
+) -> Result<JobId, AppError> {
+    let id = state.store.create_job(&caller.meta(), &job).await?;
+    state.jobs_wake.notify_one();
+    Ok(id)
+}
+
 /// A system the caller may see, with its customer; not found otherwise (TEN-4).
 pub async fn visible_system(
     state: &AppState,
@@ -260,6 +291,9 @@ pub fn spawn_runner(state: AppState) {
         let shutdown = state.agents.shutdown.clone();
         // The last day whose log collection this node saw to (LOG-2).
         let mut collected: Option<jiff::civil::Date> = None;
+        // BKP-3: looked at once a minute; the nights' runs this node has handled.
+        let mut automatic_at: Option<jiff::Timestamp> = None;
+        let mut automatic_seen = std::collections::HashSet::new();
         loop {
             if let Err(e) = expire(&state, jiff::Timestamp::now()).await {
                 tracing::warn!(error = %e, "cannot expire job parts");
@@ -268,6 +302,19 @@ pub fn spawn_runner(state: AppState) {
                 tracing::warn!(error = %e, "cannot delete expired log files");
             }
             let now = jiff::Zoned::now();
+            if automatic_at.is_none_or(|t| {
+                t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_mins(1)
+            }) {
+                automatic_at = Some(now.timestamp());
+                if automatic_seen.len() > 1_000_000 {
+                    automatic_seen.clear();
+                }
+                if let Err(e) =
+                    backup::automatic_backups(&state, now.timestamp(), &mut automatic_seen).await
+                {
+                    tracing::warn!(error = %e, "cannot start the automatic backups");
+                }
+            }
             if collected != Some(now.date()) {
                 match logs::daily_collection(&state, &now).await {
                     Ok(true) => collected = Some(now.date()),
