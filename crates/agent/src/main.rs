@@ -201,6 +201,11 @@ struct SimArgs {
     /// Seconds between summary lines.
     #[arg(long, default_value_t = 10.0)]
     summary_secs: f64,
+    /// Where each simulated system keeps the generated files its backups, restores and log
+    /// collections work on (a folder per system, made at its first action). Default: a
+    /// `patchbay-sim` folder in the system's temporary directory.
+    #[arg(long, env = "PATCHBAY_SIM_DATA_ROOT")]
+    data_root: Option<PathBuf>,
     #[command(flatten)]
     timing: TimingArgs,
 }
@@ -280,6 +285,10 @@ async fn sim(args: SimArgs) -> anyhow::Result<()> {
     opts.ramp = secs(args.ramp_secs, "--ramp-secs")?;
     opts.summary_interval = Some(secs(args.summary_secs, "--summary-secs")?);
     opts.timings = args.timing.timings()?;
+    opts.data_root = Some(
+        args.data_root
+            .unwrap_or_else(|| std::env::temp_dir().join("patchbay-sim")),
+    );
     run_sim(opts, shutdown_on_signals()).await.map(|_| ())
 }
 

@@ -247,6 +247,8 @@ pub fn spawn_fleet(
     opts.alarm_interval = Duration::from_secs(20);
     opts.ramp = Duration::from_secs(3);
     opts.summary_interval = Some(Duration::from_secs(60));
+    // The fleet backs up, restores and sends logs of generated files kept in the data dir.
+    opts.data_root = Some(state.config.data_dir.join("demo-fleet"));
     tokio::spawn(async move {
         if let Err(e) = run_sim(opts, shutdown).await {
             tracing::error!(error = %e, "demo fleet stopped");

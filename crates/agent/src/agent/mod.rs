@@ -3,7 +3,7 @@
 
 mod checks;
 mod queue;
-mod results;
+pub(crate) mod results;
 #[cfg(test)]
 mod tests;
 
@@ -176,6 +176,10 @@ impl Source for AgentSource {
     }
 
     fn action(&mut self, action: patchbay_proto::Action) -> Option<patchbay_proto::ActionResult> {
+        if !self.results.begin(&action.action_id) {
+            tracing::debug!(action = %action.action_id, "action already running or answered");
+            return None;
+        }
         let (dir, files, results) = (self.dir.clone(), self.files.clone(), self.results.clone());
         tokio::spawn(async move {
             // The system as it is now: flags and data paths may have changed since start-up.

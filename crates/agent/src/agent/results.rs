@@ -12,6 +12,8 @@ pub(crate) struct ResultBox {
     dir: PathBuf,
     queue: Mutex<VecDeque<ActionResult>>,
     ready: Notify,
+    /// Actions being carried out now.
+    running: Mutex<std::collections::HashSet<String>>,
 }
 
 /// The file of `action_id` (the id is the hub's, but still not trusted as a path).
@@ -36,6 +38,7 @@ impl ResultBox {
             dir: system_dir.join("actions"),
             queue: Mutex::new(VecDeque::new()),
             ready: Notify::new(),
+            running: Mutex::new(std::collections::HashSet::new()),
         };
         b.reload();
         b
@@ -46,6 +49,20 @@ impl ResultBox {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         }
+    }
+
+    /// Whether to start `action_id`: not when it runs already or its result waits for the hub's
+    /// acknowledgement (a hub that restarted sends the actions it lost track of again; the same
+    /// action is never carried out twice at once, and a finished one is answered by its result).
+    pub(crate) fn begin(&self, action_id: &str) -> bool {
+        if file_of(&self.dir, action_id).exists() {
+            return false;
+        }
+        let mut running = match self.running.lock() {
+            Ok(g) => g,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        running.insert(action_id.to_string())
     }
 
     /// Keep `result` (on disk first) and queue it for sending.
@@ -59,6 +76,10 @@ impl ResultBox {
         if let Err(e) = written {
             tracing::warn!("cannot keep the result of action {}: {e}", result.action_id);
         }
+        match self.running.lock() {
+            Ok(mut g) => g.remove(&result.action_id),
+            Err(poisoned) => poisoned.into_inner().remove(&result.action_id),
+        };
         self.lock().push_back(result);
         self.ready.notify_one();
     }
@@ -149,5 +170,20 @@ mod tests {
             .is_err());
         assert_eq!(file_of(&d, "../etc/passwd"), d.join("___etc_passwd.json"));
         let _ = std::fs::remove_dir_all(&d);
+    }
+
+    #[test]
+    fn bkp_1_an_action_sent_again_is_not_run_twice() {
+        let dir = std::env::temp_dir().join(format!("pb-results-begin-{}", std::process::id()));
+        let b = ResultBox::open(&dir);
+        assert!(b.begin("j:s"));
+        // Sent again while it runs: not started again.
+        assert!(!b.begin("j:s"));
+        b.put(result("j:s"));
+        // Finished, its result waiting for the hub: answered by that result, not run again.
+        assert!(!b.begin("j:s"));
+        b.ack("j:s");
+        assert!(b.begin("j:s"));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

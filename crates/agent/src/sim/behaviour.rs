@@ -22,6 +22,8 @@ pub(crate) struct SimSystem {
     ongoing: Vec<Ongoing>,
     interval: Duration,
     next_tick: Instant,
+    /// Carries out the hub's actions on generated files (`None`: refused).
+    pub(super) actions: Option<super::actions::SimActions>,
 }
 
 const MAX_PENDING: usize = 64;
@@ -62,6 +64,7 @@ impl SimSystem {
             ongoing: Vec::new(),
             interval,
             next_tick: Instant::now() + first,
+            actions: None,
         };
         // Some systems already have a condition going on when they first connect.
         if !interval.is_zero() && s.rng.gen_bool(0.25) {
@@ -283,10 +286,23 @@ impl Source for SimSystem {
             if let Some(a) = self.pending.pop_front() {
                 return SourceEvent::Alarm(a);
             }
-            if self.interval.is_zero() {
-                std::future::pending::<()>().await;
+            let results = self.actions.as_ref().map(|a| a.results.clone());
+            let finished = async {
+                match &results {
+                    Some(r) => r.pop().await,
+                    None => std::future::pending().await,
+                }
+            };
+            let tick = async {
+                if self.interval.is_zero() {
+                    std::future::pending::<()>().await;
+                }
+                sleep_until(self.next_tick).await;
+            };
+            tokio::select! {
+                r = finished => return SourceEvent::ActionResult(r),
+                () = tick => {}
             }
-            sleep_until(self.next_tick).await;
             let now = Instant::now();
             // After a long disconnection, do not replay every missed step.
             let base = if self.next_tick + self.interval < now {
@@ -301,5 +317,34 @@ impl Source for SimSystem {
 
     fn requeue(&mut self, alarm: AlarmEvent) {
         self.pending.push_front(alarm);
+    }
+
+    fn welcomed(&mut self) {
+        // Results the hub has not acknowledged go again (it may have restarted meanwhile).
+        if let Some(a) = &self.actions {
+            a.results.reload();
+        }
+    }
+
+    fn action(&mut self, action: patchbay_proto::Action) -> Option<patchbay_proto::ActionResult> {
+        match &self.actions {
+            Some(a) => {
+                a.start(&self.report, action);
+                None
+            }
+            None => Some(patchbay_proto::ActionResult {
+                action_id: action.action_id,
+                status: "failed".into(),
+                reason: "this simulator was started without a data root".into(),
+                archive: None,
+                logs: Vec::new(),
+            }),
+        }
+    }
+
+    fn acked(&mut self, action_id: &str) {
+        if let Some(a) = &self.actions {
+            a.results.ack(action_id);
+        }
     }
 }

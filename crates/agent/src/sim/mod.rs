@@ -4,6 +4,7 @@
 //!
 //! System `i` belongs to customer `{prefix}-{i:05}` and is named `{prefix}-{i:05}-sys`.
 
+mod actions;
 mod behaviour;
 mod report;
 #[cfg(test)]
@@ -50,6 +51,9 @@ pub struct SimOptions {
     /// Log a one-line summary this often (`None`: only at the end).
     pub summary_interval: Option<Duration>,
     pub timings: LinkTimings,
+    /// Where each system keeps the generated files its backups, restores and log collections
+    /// work on (a folder per system, made at its first action); `None`: actions are refused.
+    pub data_root: Option<std::path::PathBuf>,
 }
 
 impl SimOptions {
@@ -72,6 +76,7 @@ impl SimOptions {
             ramp: Duration::from_secs(5),
             summary_interval: Some(Duration::from_secs(10)),
             timings: LinkTimings::default(),
+            data_root: None,
         }
     }
 }
@@ -130,6 +135,10 @@ pub async fn run_sim_with_stats(
     stats: Arc<LinkStats>,
 ) -> anyhow::Result<StatsSnapshot> {
     let tls = client_config(&opts.trust)?;
+    let files = match &opts.data_root {
+        Some(_) => Some(crate::actions::Files::new(tls.clone(), &opts.hub)?),
+        None => None,
+    };
     let mut endpoint = Endpoint::new(&opts.hub, tls)?;
     endpoint.resolve_once().await?;
     let want = u64::from(opts.count) + 256;
@@ -202,8 +211,18 @@ pub async fn run_sim_with_stats(
             password: opts.password.clone(),
         };
         let interval = opts.alarm_interval;
+        let acts = match (&opts.data_root, &files) {
+            (Some(root), Some(files)) => Some(actions::SimActions::new(
+                root,
+                &sim_system_name(&prefix, i),
+                i,
+                files.clone(),
+            )),
+            _ => None,
+        };
         links.spawn(async move {
             let mut system = SimSystem::new(&prefix, i, interval);
+            system.actions = acts;
             maintain(&ctx, &id, &mut system, &stop).await;
         });
     }
