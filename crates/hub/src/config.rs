@@ -79,7 +79,13 @@ pub struct Config {
     pub max_agent_file: u64,
     /// Where blobs are kept (see [`ConfigArgs::blob_url`]); `None`: the data dir.
     pub blob_url: Option<String>,
+    /// How often the job runner looks for due work when nothing wakes it (tests lengthen it to
+    /// show that a notice from another node is enough).
+    pub jobs_tick: std::time::Duration,
 }
+
+/// Default of [`Config::jobs_tick`].
+pub const JOBS_TICK: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// Default of [`Config::max_agent_file`]: 64 GiB.
 pub const MAX_AGENT_FILE: u64 = 64 * 1024 * 1024 * 1024;
@@ -97,6 +103,7 @@ impl Config {
             sip_domain: None,
             max_agent_file: MAX_AGENT_FILE,
             blob_url: None,
+            jobs_tick: JOBS_TICK,
         }
     }
 
@@ -210,6 +217,7 @@ impl ConfigArgs {
                 .clone()
                 .or(file.blob_url)
                 .filter(|u| !u.trim().is_empty()),
+            jobs_tick: JOBS_TICK,
         })
     }
 }

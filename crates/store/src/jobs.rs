@@ -590,6 +590,36 @@ impl Store {
         }))
     }
 
+    /// After a restart of hub node `node` (at `before`): the work it had in progress from before,
+    /// on systems connected to it again. Its previous process may have died before or while
+    /// sending them their actions; the node sends them again (an agent never runs one action twice
+    /// at once, and answers one it finished with its kept result).
+    pub async fn unfinished_claims(
+        &self,
+        node: &str,
+        before: jiff::Timestamp,
+    ) -> Result<Vec<Claim>> {
+        let pairs = sqlx::query(
+            "SELECT DISTINCT p.job_id, p.system_id FROM job_parts p JOIN systems s ON s.id = p.system_id \
+             WHERE p.status = $1 AND p.claimed_by = $2 AND p.started_at < $3 AND s.connected_node = $2",
+        )
+        .bind(PartStatus::InProgress.as_str())
+        .bind(node)
+        .bind(before.as_millisecond())
+        .fetch_all(self.pool())
+        .await?;
+        let mut claims = Vec::new();
+        for row in pairs {
+            if let Some(c) = self
+                .running_claim(uuid(&row, "job_id")?, uuid(&row, "system_id")?)
+                .await?
+            {
+                claims.push(c);
+            }
+        }
+        Ok(claims)
+    }
+
     /// The job running an action on `system` now, if any (SYS-4 "in progress", BKP-1 refusals).
     pub async fn system_action(&self, system: SystemId) -> Result<Option<(JobId, JobKind)>> {
         let row = sqlx::query("SELECT job_id, kind FROM system_actions WHERE system_id = $1")

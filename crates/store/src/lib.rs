@@ -16,6 +16,7 @@ pub mod list;
 pub mod lockout;
 pub mod logs;
 mod migrate;
+pub mod notify;
 pub mod outbox;
 
 pub mod providers;
@@ -50,6 +51,8 @@ pub use error::{sqlstate, DbError, InUse, Missing, Refusal, Result, StoreError, 
 pub struct Store {
     pool: AnyPool,
     dialect: Dialect,
+    /// Where [`notify::JobListener`] connects (PostgreSQL only).
+    url: notify::Url,
 }
 
 impl Store {
@@ -111,7 +114,11 @@ impl Store {
                     .await?
             }
         };
-        Ok(Self { pool, dialect })
+        Ok(Self {
+            pool,
+            dialect,
+            url: notify::Url(url.into()),
+        })
     }
 
     pub fn dialect(&self) -> Dialect {

@@ -547,3 +547,94 @@ async fn bkp_3_one_automatic_backup_a_night_in_the_systems_own_time() {
     let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;
 }
+
+/// The simulator carries out actions as the real agent does, on generated files (BKP-2, BKP-5,
+/// LOG-3): a backup job over a simulated system completes with a real archive, its restore
+/// completes, and Fetch new logs collects the system's log.
+#[tokio::test]
+async fn bkp_2_bkp_5_log_3_the_simulator_backs_up_restores_and_sends_its_logs() {
+    use crate::fixtures::{SERVICE_PASSWORD, SERVICE_USER};
+    use patchbay_agent::{run_sim, sim_customer_id, sim_report, Password, SimOptions, Trust};
+    let hub = TestHub::start().await;
+    let prefix = "simact";
+    // A simulated system whose flags allow backups and logs, with a usable service account.
+    let i = (1..500)
+        .find(|i| {
+            let r = sim_report(prefix, *i);
+            let a = &r.service_account;
+            r.flags.remote_upgrade_backup
+                && r.flags.central_diagnostic_logs
+                && r.profile != "legacy"
+                && !(a.disabled || a.locked || a.password_expired || a.must_change_password)
+                && !a.rights.is_empty()
+        })
+        .unwrap_or_else(|| panic!("no suitable simulated system"));
+    let c = customer(&hub, "Sim")
+        .customer_id(&sim_customer_id(prefix, i))
+        .await;
+    let root = std::env::temp_dir().join(format!("pb-sim-root-{}", uuid::Uuid::new_v4()));
+    let mut opts = SimOptions::new(
+        format!("wss://localhost:{}", hub.running.addr.port()),
+        1,
+        prefix,
+        Password::new(SERVICE_PASSWORD),
+    );
+    opts.start_index = i;
+    opts.service_user = SERVICE_USER.into();
+    opts.trust = Trust::CaPem(hub.cert_pem.clone());
+    opts.alarm_interval = std::time::Duration::ZERO;
+    opts.ramp = std::time::Duration::ZERO;
+    opts.summary_interval = None;
+    opts.data_root = Some(root.clone());
+    let stop = patchbay_agent::CancellationToken::new();
+    let sim = tokio::spawn(run_sim(opts, stop.clone()));
+    let sys = connected(&hub, c).await;
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Sim backup", "operation": "backup", "customerIds": [c.to_string()]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let backups = hub.store().backups_of(sys).await.unwrap_or_default();
+    assert_eq!(backups.len(), 1);
+    assert!(backups[0].files >= 6, "{:?}", backups[0]);
+    // Restore the configuration.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!(
+                "/v1/operations/systems/{sys}/backups/{}/actions/restore/invoke",
+                backups[0].id
+            ),
+            json!({"items": ["configuration"]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    // Its log.
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!("/v1/operations/systems/{sys}/logs/actions/fetch/invoke"),
+            json!({}),
+        )
+        .await;
+    let job = finished(&hub, &id_of(&r.json().await.unwrap_or_default())).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let (_, list) = hub
+        .get(
+            &hub.admin_token,
+            &format!("/v1/operations/systems/{sys}/logs"),
+        )
+        .await;
+    assert_eq!(list["items"][0]["path"], "system.log", "{list}");
+    stop.cancel();
+    let _ = sim.await;
+    let _ = std::fs::remove_dir_all(&root);
+    hub.stop().await;
+}

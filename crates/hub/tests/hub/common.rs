@@ -155,12 +155,18 @@ impl TestHub {
     /// A second hub node on the same data dir and database (scale-out: nodes share the database);
     /// its base URL answers with the same certificate. Shut it down before `stop`.
     pub async fn second_node(&self) -> (Running, String) {
+        self.second_node_with(|_| {}).await
+    }
+
+    /// [`TestHub::second_node`] with a changed configuration.
+    pub async fn second_node_with(&self, edit: impl FnOnce(&mut Config)) -> (Running, String) {
         let mut config = Config::new(
             self.dir.clone(),
             "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
             self.database_url.clone(),
         );
         config.blob_url = test_blob_url(&self.dir);
+        edit(&mut config);
         let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
             .await
             .unwrap_or_else(|e| panic!("{e}"));

@@ -244,3 +244,219 @@ async fn sys_2_a_killed_hub_shows_its_systems_offline_as_soon_as_it_is_back() {
     let _ = hub.wait();
     s.cleanup().await;
 }
+
+/// A simulated system that may be backed up: flags on, a usable service account with every right.
+fn backup_capable(prefix: &str, i: u32) -> bool {
+    let r = patchbay_agent::sim_report(prefix, i);
+    let a = &r.service_account;
+    r.flags.remote_upgrade_backup
+        && r.profile != "legacy"
+        && !(a.disabled || a.locked || a.password_expired || a.must_change_password)
+        && a.rights.len() == 3
+}
+
+/// JOB-5, BKP-1, BKP-2 crash safety: the hub is killed (SIGKILL) while 50 simulated systems back
+/// up, and started again. Every part ends — completed when its system confirms it (results kept
+/// by the agents, actions the dead process had in flight sent again), else failed with a reason —
+/// each completed part left exactly one backup, every backup's blob is in the blob store and no
+/// backup blob is left without its row; no system is left holding its action slot.
+#[tokio::test]
+async fn job_5_a_hub_killed_during_fifty_backups_leaves_nothing_stuck() {
+    use patchbay_agent::{run_sim, sim_customer_id, SimOptions};
+    let s = Scratch::new().await;
+    let token = s.admin_token();
+    let token = token.trim().to_string();
+    let port = free_port();
+    let base = format!("https://localhost:{port}");
+    let mut hub = serve(&s.dir, &s.url, port);
+    let c = healthy(&s.dir, port).await;
+    let prefix = "kill";
+    let picks: Vec<u32> = (1..1000)
+        .filter(|i| backup_capable(prefix, *i))
+        .take(50)
+        .collect();
+    assert_eq!(picks.len(), 50);
+    let mut ids = Vec::new();
+    for i in &picks {
+        let created: Value = c
+            .post(format!("{base}/v1/operations/customers"))
+            .bearer_auth(&token)
+            .json(&json!({"name": format!("Kill {i}"), "customerId": sim_customer_id(prefix, *i), "serviceUserName": "COMAdmin", "servicePassword": "Svc#Kill-2026"}))
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        ids.push(created["id"].as_str().unwrap_or_default().to_string());
+    }
+    // The simulator runs every index up to the last pick; the others are refused (no customer).
+    let root = s.dir.join("sim");
+    let mut opts = SimOptions::new(
+        base.replace("https", "wss"),
+        *picks.last().unwrap_or(&1),
+        prefix,
+        Password::new("Svc#Kill-2026"),
+    );
+    opts.trust = Trust::CaPem(std::fs::read(s.dir.join("identity.crt.pem")).unwrap_or_default());
+    opts.alarm_interval = Duration::ZERO;
+    opts.ramp = Duration::from_millis(500);
+    opts.summary_interval = None;
+    opts.data_root = Some(root);
+    opts.timings = LinkTimings {
+        backoff_base: Duration::from_millis(100),
+        backoff_cap: Duration::from_millis(500),
+        ..LinkTimings::default()
+    };
+    let stop = CancellationToken::new();
+    let sim = tokio::spawn(run_sim(opts, stop.clone()));
+    let connected = |c: Client, token: String, base: String| async move {
+        let list: Value = c
+            .get(format!(
+                "{base}/v1/operations/customers?max=200&search=kill"
+            ))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        list["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|x| x["connectivity"] == "green")
+            .count()
+    };
+    let mut n = 0;
+    for _ in 0..300 {
+        n = connected(c.clone(), token.clone(), base.clone()).await;
+        if n == 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(n, 50, "simulated systems connected");
+    let job: Value = c
+        .post(format!("{base}/v1/operations/jobs"))
+        .bearer_auth(&token)
+        .json(&json!({"name": "Fifty", "operation": "backup", "customerIds": ids}))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json()
+        .await
+        .unwrap_or_default();
+    let job_id = job["id"].as_str().unwrap_or_default().to_string();
+    assert!(!job_id.is_empty(), "{job}");
+    let details = |c: Client, token: String, base: String, id: String| async move {
+        c.get(format!("{base}/v1/operations/jobs/{id}"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .ok()?
+            .json::<Value>()
+            .await
+            .ok()
+    };
+    // Kill it once the work is under way.
+    for _ in 0..200 {
+        let d = details(c.clone(), token.clone(), base.clone(), job_id.clone())
+            .await
+            .unwrap_or_default();
+        let done = d["parts"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| p["status"] == "completed")
+            .count();
+        if done >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let _ = hub.kill();
+    let _ = hub.wait();
+    let mut hub = serve(&s.dir, &s.url, port);
+    let c = healthy(&s.dir, port).await;
+    let mut last = Value::Null;
+    for _ in 0..600 {
+        last = details(c.clone(), token.clone(), base.clone(), job_id.clone())
+            .await
+            .unwrap_or_default();
+        if last["status"] == "completed" || last["status"] == "failed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let parts = last["parts"].as_array().cloned().unwrap_or_default();
+    assert!(!parts.is_empty(), "{last}");
+    for p in &parts {
+        let st = p["status"].as_str().unwrap_or_default();
+        assert!(
+            st == "completed" || (st == "failed" && !p["reason"].as_str().unwrap_or("").is_empty()),
+            "a part left {st}: {p}"
+        );
+    }
+    // Backups: one per completed system, each with its blob; no backup blob without its row.
+    let mut systems: Vec<String> = parts
+        .iter()
+        .filter(|p| p["status"] == "completed")
+        .filter_map(|p| p["systemId"].as_str().map(String::from))
+        .collect();
+    systems.sort();
+    systems.dedup();
+    let mut rows = 0;
+    for sid in &systems {
+        let b: Value = c
+            .get(format!("{base}/v1/operations/systems/{sid}/backups"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .json()
+            .await
+            .unwrap_or_default();
+        assert_eq!(b["items"].as_array().map(Vec::len), Some(1), "{sid}: {b}");
+        rows += 1;
+    }
+    let blobs = walk(&s.dir.join("blobs").join("backups"))
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|x| x == "gz"))
+        .count();
+    assert_eq!(blobs, rows, "backup blobs on disk vs backups recorded");
+    let failed: Vec<&str> = parts
+        .iter()
+        .filter(|p| p["status"] == "failed")
+        .filter_map(|p| p["reason"].as_str())
+        .collect();
+    println!(
+        "killed during the job: {} of 50 systems backed up ({} parts), {} parts failed: {:?}",
+        systems.len(),
+        parts.len(),
+        failed.len(),
+        failed.iter().take(3).collect::<Vec<_>>()
+    );
+    stop.cancel();
+    let _ = sim.await;
+    let _ = hub.kill();
+    let _ = hub.wait();
+    s.cleanup().await;
+}
+
+/// Every file below `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}

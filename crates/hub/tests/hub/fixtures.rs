@@ -412,6 +412,8 @@ pub struct AgentBuilder<'a> {
     rights: String,
     extra: String,
     time_zone: Option<String>,
+    /// The hub node it connects to.
+    port: u16,
 }
 
 /// An agent logging in as the fixture service account, its system `ipo-1`, an IP500 V2 granting
@@ -427,6 +429,7 @@ pub fn agent<'a>(hub: &'a TestHub, customer_id: &str) -> AgentBuilder<'a> {
         rights: ALL_RIGHTS.into(),
         extra: String::new(),
         time_zone: None,
+        port: hub.running.addr.port(),
     }
 }
 
@@ -458,6 +461,12 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// Connect to the hub node listening on `port` (another node of the same hub).
+    pub fn node(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// The system's time zone (`time_zone` in `system.toml`); absent: the machine's.
     pub fn time_zone(mut self, tz: &str) -> Self {
         self.time_zone = Some(tz.into());
@@ -486,7 +495,7 @@ impl AgentBuilder<'_> {
         );
         std::fs::write(dir.join("system.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
         let mut opts = AgentOptions::new(
-            format!("wss://localhost:{}", self.hub.running.addr.port()),
+            format!("wss://localhost:{}", self.port),
             &self.customer_id,
             Password::new(&self.password),
             &dir,

@@ -16,6 +16,7 @@ mod files;
 mod fixtures;
 mod hardening;
 mod jobs_api;
+mod jobs_nodes;
 mod lockout;
 mod mail;
 mod preferences;

@@ -396,7 +396,7 @@ pub async fn automatic_backups(
         seen.insert(key);
     }
     if made > 0 {
-        state.jobs_wake.notify_one();
+        super::wake(state).await;
     }
     Ok(made)
 }

@@ -243,7 +243,7 @@ pub async fn daily_collection(state: &AppState, now: &jiff::Zoned) -> Result<boo
         .await?;
     if let Some(id) = created {
         tracing::info!(job = %id, "daily log collection created");
-        state.jobs_wake.notify_one();
+        super::wake(state).await;
     }
     Ok(true)
 }

@@ -24,8 +24,6 @@ pub use backup::{
     backups, create_backup, create_restore, BackupRequest, RestoreRequest, BACKUP_ITEMS, NAME_MAX,
 };
 
-/// How often a node looks for due work (a job created on this node wakes it at once).
-pub const TICK: Duration = Duration::from_secs(2);
 /// How long a transfer token stays valid; a part with no result by then has failed (its file
 /// can no longer arrive).
 const TRANSFER_TTL: Duration = Duration::from_secs(2 * 3600);
@@ -106,14 +104,53 @@ async fn customer_systems(
     Ok(out)
 }
 
-/// Create a job asked for by `caller` (audited) and wake this node's runner for it.
+/// Wake this node's runner and tell the other nodes (PostgreSQL `NOTIFY`) that there is work: a
+/// job for a system another node holds starts there at once.
+async fn wake(state: &AppState) {
+    state.jobs_wake.notify_one();
+    if let Err(e) = state.store.announce_jobs().await {
+        tracing::warn!(error = %e, "cannot tell the other nodes about new work");
+    }
+}
+
+/// Listen for other nodes' notices of new work (PostgreSQL) and wake this node's runner for each;
+/// a broken connection is listened again after a pause. Nothing to do on SQLite.
+fn spawn_listener(state: AppState) {
+    tokio::spawn(async move {
+        let shutdown = state.agents.shutdown.clone();
+        loop {
+            match state.store.job_listener().await {
+                Ok(None) => return,
+                Ok(Some(mut listener)) => loop {
+                    tokio::select! {
+                        _ = shutdown.cancelled() => return,
+                        got = listener.next() => match got {
+                            Ok(()) => state.jobs_wake.notify_one(),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "job notices: connection lost");
+                                break;
+                            }
+                        },
+                    }
+                },
+                Err(e) => tracing::warn!(error = %e, "cannot listen for job notices"),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+            }
+        }
+    });
+}
+
+/// Create a job asked for by `caller` (audited) and wake the runners for it.
 async fn start_job(
     state: &AppState,
     caller: &Caller,
     job: patchbay_store::jobs::NewJob,
 ) -> Result<JobId, AppError> {
     let id = state.store.create_job(&caller.meta(), &job).await?;
-    state.jobs_wake.notify_one();
+    wake(state).await;
     Ok(id)
 }
 
@@ -185,6 +222,35 @@ pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
         }
     }
     Ok(n)
+}
+
+/// After a restart: send again the actions of the work this node had in progress before it
+/// started (`started`), once each, as their systems come back (see
+/// [`patchbay_store::Store::unfinished_claims`]).
+async fn resume(
+    state: &AppState,
+    started: jiff::Timestamp,
+    resumed: &mut std::collections::HashSet<(JobId, SystemId)>,
+) -> Result<(), AppError> {
+    let claims = state
+        .store
+        .unfinished_claims(&state.agents.node_id, started)
+        .await?;
+    for claim in claims {
+        if resumed.contains(&(claim.job, claim.system)) {
+            continue;
+        }
+        match start(state, &claim).await {
+            Ok(()) => {
+                tracing::info!(job = %claim.job, system = %claim.system, "action sent again after a restart");
+                resumed.insert((claim.job, claim.system));
+            }
+            Err(e) => {
+                tracing::debug!(job = %claim.job, error = %e, "cannot send the action again yet")
+            }
+        }
+    }
+    Ok(())
 }
 
 async fn start(state: &AppState, claim: &Claim) -> Result<(), AppError> {
@@ -277,7 +343,7 @@ pub async fn command(
     match state.store.command_job(&caller.meta(), id, command).await? {
         Ok(()) => {
             if command == JobCommand::Resume {
-                state.jobs_wake.notify_one();
+                wake(state).await;
             }
             Ok(())
         }
@@ -285,12 +351,16 @@ pub async fn command(
     }
 }
 
-/// Run due jobs on this node every [`TICK`] (and at once when woken), until shutdown.
+/// Run due jobs on this node every `jobs_tick` (and at once when woken), until shutdown.
 pub fn spawn_runner(state: AppState) {
+    spawn_listener(state.clone());
     tokio::spawn(async move {
         let shutdown = state.agents.shutdown.clone();
         // The last day whose log collection this node saw to (LOG-2).
         let mut collected: Option<jiff::civil::Date> = None;
+        // Work of this node's previous process, sent again once (after a crash).
+        let started = jiff::Timestamp::now();
+        let mut resumed = std::collections::HashSet::new();
         // BKP-3: looked at once a minute; the nights' runs this node has handled.
         let mut automatic_at: Option<jiff::Timestamp> = None;
         let mut automatic_seen = std::collections::HashSet::new();
@@ -322,13 +392,16 @@ pub fn spawn_runner(state: AppState) {
                     Err(e) => tracing::warn!(error = %e, "cannot create the daily log collection"),
                 }
             }
+            if let Err(e) = resume(&state, started, &mut resumed).await {
+                tracing::warn!(error = %e, "cannot resume the work of before a restart");
+            }
             if let Err(e) = start_due(&state).await {
                 tracing::warn!(error = %e, "cannot start due jobs");
             }
             tokio::select! {
                 _ = shutdown.cancelled() => return,
                 _ = state.jobs_wake.notified() => {}
-                _ = tokio::time::sleep(TICK) => {}
+                _ = tokio::time::sleep(state.config.jobs_tick) => {}
             }
         }
     });

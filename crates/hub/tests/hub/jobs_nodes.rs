@@ -1,0 +1,76 @@
+//! Jobs over several hub nodes on one database (JOB-1, BKP-1): each node runs the parts of the
+//! systems it holds, each part exactly once; on PostgreSQL a job made on one node starts at once on
+//! the node holding its system (a `NOTIFY`), not at that node's next tick.
+
+use crate::common::*;
+use crate::fixtures::{agent, customer};
+use crate::jobs_api::{connected, finished};
+use reqwest::StatusCode;
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn job_1_two_nodes_one_job_each_part_runs_once_on_its_node() {
+    // A long tick on PostgreSQL: only the other node's notice can start the work in time.
+    let tick = |pg: bool| {
+        if pg {
+            Duration::from_secs(120)
+        } else {
+            Duration::from_secs(1)
+        }
+    };
+    let pg = std::env::var("PATCHBAY_TEST_DATABASE_URL").is_ok();
+    let hub = TestHub::start_with(|c| c.jobs_tick = tick(pg)).await;
+    let (node2, _) = hub.second_node_with(|c| c.jobs_tick = tick(pg)).await;
+    let a = customer(&hub, "Acme").await;
+    let b = customer(&hub, "Bolt").await;
+    let (stop_a, dir_a) = agent(&hub, "acme").start();
+    let (stop_b, dir_b) = agent(&hub, "bolt")
+        .node(node2.addr.port())
+        .system("ipo-b")
+        .start();
+    for d in [&dir_a, &dir_b] {
+        std::fs::create_dir_all(d.join("data/configuration")).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(d.join("data/configuration/config.cfg"), "lines=12\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let (sa, sb) = (connected(&hub, a).await, connected(&hub, b).await);
+    // Give both runners their first (immediate) look, so that nothing but a wake starts the job.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let r = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/jobs",
+            json!({"name": "Both nodes", "operation": "backup", "customerIds": [a.to_string(), b.to_string()]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap_or_default()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let job = finished(&hub, &id).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    let parts = job["parts"].as_array().cloned().unwrap_or_default();
+    assert_eq!(parts.len(), 2);
+    assert!(parts.iter().all(|p| p["status"] == "completed"), "{job}");
+    // Each part ran once: one backup per system, and no slot left taken.
+    for s in [sa, sb] {
+        assert_eq!(
+            hub.store()
+                .backups_of(s)
+                .await
+                .map(|b| b.len())
+                .unwrap_or(0),
+            1
+        );
+        assert_eq!(hub.store().system_action(s).await.ok(), Some(None));
+    }
+    stop_a.cancel();
+    stop_b.cancel();
+    node2.shutdown().await;
+    for d in [dir_a, dir_b] {
+        let _ = std::fs::remove_dir_all(d);
+    }
+    hub.stop().await;
+}
