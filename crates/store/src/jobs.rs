@@ -636,8 +636,10 @@ impl Store {
 
 mod expiry;
 mod list;
+mod states;
 
 pub use list::{JobFilter, JobSort, JobSummary};
+pub use states::ActionState;
 
 #[cfg(test)]
 mod tests;

@@ -638,3 +638,130 @@ async fn bkp_2_bkp_5_log_3_the_simulator_backs_up_restores_and_sends_its_logs() 
     let _ = std::fs::remove_dir_all(&root);
     hub.stop().await;
 }
+
+/// RBAC-1 / RBAC-3 for this operations, each cell of the SPEC table on real resources:
+/// back up (Administrator, Supervisor, Operator), restore (Administrator, Supervisor), manage
+/// log files (all but Read-only; Support only out of read-only mode, RBAC-2).
+#[tokio::test]
+async fn rbac_1_backup_restore_and_logs_for_every_role() {
+    use patchbay_domain::{Capability, Principal};
+    let hub = TestHub::start().await;
+    let mut actors = Vec::new();
+    for role in [
+        Role::Administrator,
+        Role::Support,
+        Role::Supervisor,
+        Role::Operator,
+        Role::ReadOnly,
+    ] {
+        let (id, t) = hub.account(&format!("ops-{}", role.as_str()), role).await;
+        actors.push((role, role.default_read_only_mode(), id, t));
+    }
+    let (id, t) = hub
+        .account_with("ops-support-rw", Role::Support, |f| {
+            f.read_only_mode = false
+        })
+        .await;
+    actors.push((Role::Support, false, id, t));
+    let assigned: Vec<String> = actors
+        .iter()
+        .filter(|(r, ..)| matches!(r, Role::Supervisor | Role::Operator | Role::ReadOnly))
+        .map(|(_, _, id, _)| id.clone())
+        .collect();
+    let c = customer(&hub, "Acme").operators(&assigned).await;
+    let sys = crate::fixtures::system(&hub, c, "ipo-a")
+        .flags(patchbay_domain::system::RemoteFlags {
+            remote_upgrade_backup: true,
+            central_diagnostic_logs: true,
+            ..Default::default()
+        })
+        .report()
+        .await;
+    let (backup, _) = hub
+        .store()
+        .add_backup(&patchbay_store::backups::NewBackup {
+            customer: c,
+            system: sys,
+            job: None,
+            automatic: false,
+            taken_local: jiff::civil::date(2026, 11, 1).at(10, 0, 0, 0),
+            items: vec!["configuration".into()],
+            files: 1,
+            size: 10,
+            sha256: "ab".repeat(32),
+            blob_key: format!("backups/{sys}/rbac.tar.gz"),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    for (role, ro, _, token) in &actors {
+        let p = Principal {
+            account_id: patchbay_domain::AccountId::new(),
+            role: *role,
+            read_only_mode: *ro,
+            kiosk_mode: false,
+            customer_id: None,
+        };
+        let expect = |cap: Capability, ok: StatusCode| {
+            if p.allowed(cap) {
+                ok
+            } else {
+                StatusCode::FORBIDDEN
+            }
+        };
+        let who = format!("{role} (read-only mode {ro})");
+        let r = hub
+            .post(
+                token,
+                JOBS,
+                json!({"name": "RBAC", "operation": "backup", "customerIds": [c.to_string()], "startAt": (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2)).to_string()}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            expect(Capability::BackupManual, StatusCode::CREATED),
+            "backup as {who}"
+        );
+        let r = hub
+            .post(
+                token,
+                &format!("/v1/operations/systems/{sys}/backups/{backup}/actions/restore/invoke"),
+                json!({"items": ["configuration"]}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            expect(Capability::Restore, StatusCode::CREATED),
+            "restore as {who}"
+        );
+        let (s, _) = hub
+            .get(token, &format!("/v1/operations/systems/{sys}/logs"))
+            .await;
+        assert_eq!(
+            s,
+            expect(Capability::ManageLogFiles, StatusCode::OK),
+            "logs as {who}"
+        );
+        let r = hub
+            .post(
+                token,
+                JOBS,
+                json!({"name": "RBAC logs", "operation": "logFetch", "customerIds": [c.to_string()]}),
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            expect(Capability::ManageLogFiles, StatusCode::CREATED),
+            "fetch logs as {who}"
+        );
+        // Everyone who sees operations sees the backups.
+        let (s, _) = hub
+            .get(token, &format!("/v1/operations/systems/{sys}/backups"))
+            .await;
+        assert_eq!(
+            s,
+            expect(Capability::ViewOperations, StatusCode::OK),
+            "backups as {who}"
+        );
+    }
+    hub.stop().await;
+}

@@ -173,6 +173,9 @@ async fn bkp_2_bkp_5_log_3_the_customer_action_menu_backs_up_restores_and_manage
         .await;
     assert_eq!(s, StatusCode::SEE_OTHER);
     assert_eq!(ended(&hub, &loc.unwrap_or_default()).await, "completed");
+    // SYS-4: the customer list shows the last action completed.
+    let (_, html, _) = admin.get("/com/customers").await;
+    assert!(html.contains("data-action=\"completed\""), "{html}");
     // Restore: the backup is listed with its item; restoring it brings the file back.
     file("data/configuration/config.cfg", "lines=99\n");
     let page = format!("/com/customers/restore?id={cid}");
@@ -280,5 +283,69 @@ async fn bkp_2_bkp_5_log_3_the_customer_action_menu_backs_up_restores_and_manage
     }
     stop.cancel();
     let _ = std::fs::remove_dir_all(&dir);
+    hub.stop().await;
+}
+
+/// SYS-4: the customer list marks a customer whose system runs an action (its slot is taken: no
+/// other may start), then how its last action ended; another customer shows nothing.
+#[tokio::test]
+async fn sys_4_the_customer_list_shows_actions_in_progress_completed_and_failed() {
+    use patchbay_domain::jobs::PartStatus;
+    use patchbay_store::jobs::PartResult;
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    customer(&hub, "Quiet").await;
+    system(&hub, c, "ipo-a")
+        .flags(RemoteFlags {
+            remote_upgrade_backup: true,
+            ..Default::default()
+        })
+        .report()
+        .await;
+    let (_, admin) = staff(&hub, "sys4-admin", Role::Administrator).await;
+    let icons = |html: &str| html.matches("data-action=").count();
+    let (_, html, _) = admin.get("/com/customers").await;
+    assert_eq!(icons(&html), 0);
+    let at = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(1)).to_string();
+    let r = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/jobs",
+            json!({"name": "Soon", "operation": "backup", "customerIds": [c.to_string()], "startAt": at}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // A node takes the work (as when the system is connected to it).
+    let claims = hub
+        .store()
+        .claim_due_parts(
+            "elsewhere",
+            false,
+            jiff::Timestamp::now() + jiff::SignedDuration::from_hours(2),
+            10,
+        )
+        .await
+        .unwrap_or_default();
+    assert_eq!(claims.len(), 1);
+    let (_, html, _) = admin.get("/com/customers").await;
+    assert!(html.contains("data-action=\"inProgress\""), "{html}");
+    assert!(html.contains("An action is in progress: no other may start"));
+    assert_eq!(icons(&html), 1);
+    let failed: Vec<PartResult> = claims[0]
+        .parts
+        .iter()
+        .map(|p| PartResult {
+            part: *p,
+            status: PartStatus::Failed,
+            reason: "disk full".into(),
+        })
+        .collect();
+    hub.store()
+        .finish_parts(&claims[0], &failed)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (_, html, _) = admin.get("/com/customers").await;
+    assert!(html.contains("data-action=\"failed\""), "{html}");
+    assert_eq!(icons(&html), 1);
     hub.stop().await;
 }

@@ -53,6 +53,9 @@ pub struct Row {
     pub notes: String,
     pub status_text: String,
     pub needs_attention: bool,
+    /// SYS-4: `inProgress`, `completed`, `failed`, or empty; and what it means.
+    pub action: &'static str,
+    pub action_label: String,
 }
 
 pub(super) fn row(ctx: &Ctx, c: Customer) -> Row {
@@ -90,6 +93,8 @@ pub(super) fn row(ctx: &Ctx, c: Customer) -> Row {
         notes: c.fields.notes,
         status_text,
         needs_attention: c.needs_attention,
+        action: "",
+        action_label: String::new(),
     }
 }
 
@@ -219,7 +224,23 @@ pub(super) async fn list(
         )
         .await?;
     let ctx = Ctx::new(&state, &caller, LIST);
-    let rows: Vec<Row> = items.into_iter().map(|c| row(&ctx, c)).collect();
+    let ids: Vec<patchbay_domain::CustomerId> = items.iter().map(|c| c.id).collect();
+    let actions = state.store.action_states(&ids).await?;
+    let rows: Vec<Row> = items
+        .into_iter()
+        .map(|c| {
+            let action = actions.get(&c.id).map_or("", |a| a.as_str());
+            Row {
+                action,
+                action_label: if action.is_empty() {
+                    String::new()
+                } else {
+                    ctx.t(&format!("cus-icon-action-{action}"))
+                },
+                ..row(&ctx, c)
+            }
+        })
+        .collect();
     let notice = match FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).get("done") {
         Some("deleted") => ctx.t("cus-deleted"),
         _ => String::new(),
