@@ -121,10 +121,16 @@ impl TestHub {
 
     /// Stop the hub and start it again on the same port, data dir and database (the first
     /// administrator and its token survive).
-    pub async fn restart(mut self) -> Self {
+    pub async fn restart(self) -> Self {
+        self.restart_after(std::time::Duration::ZERO).await
+    }
+
+    /// [`TestHub::restart`], the hub staying down for `pause` in between.
+    pub async fn restart_after(mut self, pause: std::time::Duration) -> Self {
         let state = self.running.state.clone();
         let port = self.running.addr.port();
         self.running.shutdown().await;
+        tokio::time::sleep(pause).await;
         let mut config = Config::new(
             self.dir.clone(),
             format!("127.0.0.1:{port}")

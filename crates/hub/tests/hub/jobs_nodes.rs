@@ -1,6 +1,7 @@
 //! Jobs over several hub nodes on one database (JOB-1, BKP-1): each node runs the parts of the
 //! systems it holds, each part exactly once; on PostgreSQL a job made on one node starts at once on
-//! the node holding its system (a `NOTIFY`), not at that node's next tick.
+//! the node holding its system (a `NOTIFY`), not at that node's next tick. And across a restart:
+//! work due while the hub was down runs once when it is back.
 
 use crate::common::*;
 use crate::fixtures::{agent, customer};
@@ -72,5 +73,52 @@ async fn job_1_two_nodes_one_job_each_part_runs_once_on_its_node() {
     for d in [dir_a, dir_b] {
         let _ = std::fs::remove_dir_all(d);
     }
+    hub.stop().await;
+}
+
+/// JOB-1 across a restart: a job scheduled for a time that passes while the hub is down runs once
+/// when it is back — its system's backup taken once, not twice, not never.
+#[tokio::test]
+async fn job_1_a_job_due_while_the_hub_was_down_runs_once_when_it_is_back() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let (stop, dir) = agent(&hub, "acme").start();
+    std::fs::create_dir_all(dir.join("data/configuration")).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(dir.join("data/configuration/config.cfg"), "lines=12\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let sys = connected(&hub, c).await;
+    let at = jiff::Timestamp::now() + jiff::SignedDuration::from_secs(2);
+    let r = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/jobs",
+            json!({"name": "While down", "operation": "backup", "customerIds": [c.to_string()], "startAt": at.to_string()}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let id = r.json::<serde_json::Value>().await.unwrap_or_default()["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    // Down across the start time.
+    let hub = hub.restart_after(Duration::from_secs(4)).await;
+    let job = finished(&hub, &id).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    // Later ticks do not run it again.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    assert_eq!(
+        hub.store()
+            .backups_of(sys)
+            .await
+            .map(|b| b.len())
+            .unwrap_or(0),
+        1
+    );
+    let (_, again) = hub
+        .get(&hub.admin_token, &format!("/v1/operations/jobs/{id}"))
+        .await;
+    assert_eq!(again["status"], "completed");
+    stop.cancel();
+    let _ = std::fs::remove_dir_all(&dir);
     hub.stop().await;
 }
