@@ -177,6 +177,18 @@ impl Blobs {
             .await
             .map_err(BlobError::from)
     }
+
+    /// The keys under `prefix` last written before `before` (seconds since the epoch).
+    pub async fn list_older(&self, prefix: &str, before: i64) -> Result<Vec<String>, BlobError> {
+        let prefix = Self::key(prefix)?;
+        self.inner
+            .list(Some(&prefix))
+            .try_filter(|m| futures_util::future::ready(m.last_modified.timestamp() < before))
+            .map_ok(|m| m.location.to_string())
+            .try_collect()
+            .await
+            .map_err(BlobError::from)
+    }
 }
 
 #[cfg(test)]

@@ -309,6 +309,27 @@ impl Store {
         Ok(gone)
     }
 
+    /// Which of `keys` name a backup or a log file the hub holds (the blob sweep), a statement
+    /// per 500 keys.
+    pub async fn known_blobs(&self, keys: &[String]) -> Result<std::collections::HashSet<String>> {
+        let mut known = std::collections::HashSet::new();
+        for chunk in keys.chunks(500) {
+            let list = placeholders(1, chunk.len());
+            let sql = format!(
+                "SELECT blob_key FROM backups WHERE blob_key IN ({list}) \
+                 UNION ALL SELECT blob_key FROM log_files WHERE blob_key IN ({list})"
+            );
+            let mut q = sqlx::query(&sql);
+            for k in chunk {
+                q = q.bind(k.as_str());
+            }
+            for row in q.fetch_all(self.pool()).await? {
+                known.insert(row.try_get::<String, _>("blob_key")?);
+            }
+        }
+        Ok(known)
+    }
+
     /// Whether a blob key names a log file the hub holds (for the blob sweep).
     pub async fn log_blob_known(&self, blob_key: &str) -> Result<bool> {
         Ok(

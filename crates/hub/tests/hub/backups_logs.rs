@@ -765,3 +765,66 @@ async fn rbac_1_backup_restore_and_logs_for_every_role() {
     }
     hub.stop().await;
 }
+
+/// Crash safety: a backup or log blob that no row names (a crash between writing it and
+/// recording it) is deleted by the sweep once it is older than a day; a recorded one, or a fresh
+/// one (its upload may still be recorded), is kept.
+#[tokio::test]
+async fn job_5_blobs_without_their_row_are_swept() {
+    use patchbay_hub::service::jobs::sweep_blobs;
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Acme").await;
+    let sys = crate::fixtures::system(&hub, c, "ipo-a").report().await;
+    let state = &hub.running.state;
+    let put = |key: String| async move {
+        let body = futures_util::stream::iter(vec![Ok::<_, std::io::Error>(
+            axum::body::Bytes::from_static(b"archive"),
+        )]);
+        state
+            .blobs
+            .put_stream(&key, body)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        key
+    };
+    let kept = put(format!("backups/{sys}/kept.tar.gz")).await;
+    let orphan = put(format!("backups/{sys}/orphan.tar.gz")).await;
+    let log_orphan = put(format!("logs/{sys}/job/abc.log")).await;
+    hub.store()
+        .add_backup(&patchbay_store::backups::NewBackup {
+            customer: c,
+            system: sys,
+            job: None,
+            automatic: false,
+            taken_local: jiff::civil::date(2026, 11, 1).at(10, 0, 0, 0),
+            items: vec!["configuration".into()],
+            files: 1,
+            size: 7,
+            sha256: "ab".repeat(32),
+            blob_key: kept.clone(),
+        })
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Today nothing is old enough.
+    assert_eq!(
+        sweep_blobs(state, jiff::Timestamp::now())
+            .await
+            .unwrap_or(9),
+        0
+    );
+    // Two days on, the two without rows go.
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48);
+    assert_eq!(sweep_blobs(state, later).await.unwrap_or(0), 2);
+    let left: Vec<String> = state
+        .blobs
+        .list("backups")
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .chain(state.blobs.list("logs").await.unwrap_or_default())
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(left, vec![kept]);
+    assert!(!left.contains(&orphan) && !left.contains(&log_orphan));
+    hub.stop().await;
+}

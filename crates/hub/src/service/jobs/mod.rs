@@ -203,6 +203,37 @@ pub async fn expire(state: &AppState, now: jiff::Timestamp) -> Result<usize, App
         .await?)
 }
 
+/// How old a blob without its row must be before the sweep deletes it: older than any upload in
+/// flight or result still to come (a transfer token lives 2 hours).
+pub const SWEEP_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
+
+/// Delete the backup and log blobs that no row names, written before `now - SWEEP_AGE` (what a
+/// crash between writing a blob and recording it leaves). Returns how many went.
+pub async fn sweep_blobs(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    let before = (now - SWEEP_AGE).as_second();
+    let mut gone = 0;
+    for prefix in ["backups", "logs"] {
+        let keys = state
+            .blobs
+            .list_older(prefix, before)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let known = state.store.known_blobs(&keys).await?;
+        for key in keys.into_iter().filter(|k| !known.contains(k)) {
+            match state.blobs.delete(&key).await {
+                Ok(()) => {
+                    tracing::info!(blob = %key, "blob without its row deleted");
+                    gone += 1;
+                }
+                Err(e) => {
+                    tracing::warn!(blob = %key, error = %e, "cannot delete a blob without its row")
+                }
+            }
+        }
+    }
+    Ok(gone)
+}
+
 /// Start what is due on the systems this node holds.
 pub async fn start_due(state: &AppState) -> Result<usize, AppError> {
     let node = state.agents.node_id.clone();
@@ -361,6 +392,8 @@ pub fn spawn_runner(state: AppState) {
         // Work of this node's previous process, sent again once (after a crash).
         let started = jiff::Timestamp::now();
         let mut resumed = std::collections::HashSet::new();
+        // Blobs without their rows: looked for once an hour.
+        let mut swept: Option<jiff::Timestamp> = None;
         // BKP-3: looked at once a minute; the nights' runs this node has handled.
         let mut automatic_at: Option<jiff::Timestamp> = None;
         let mut automatic_seen = std::collections::HashSet::new();
@@ -372,6 +405,14 @@ pub fn spawn_runner(state: AppState) {
                 tracing::warn!(error = %e, "cannot delete expired log files");
             }
             let now = jiff::Zoned::now();
+            if swept.is_none_or(|t| {
+                t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_hours(1)
+            }) {
+                swept = Some(now.timestamp());
+                if let Err(e) = sweep_blobs(&state, now.timestamp()).await {
+                    tracing::warn!(error = %e, "cannot sweep blobs without rows");
+                }
+            }
             if automatic_at.is_none_or(|t| {
                 t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_mins(1)
             }) {
