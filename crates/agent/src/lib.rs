@@ -27,6 +27,7 @@ pub mod data;
 pub mod disk;
 mod link;
 pub mod logs;
+pub mod remote;
 mod sim;
 pub mod system;
 mod tls;

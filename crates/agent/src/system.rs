@@ -95,6 +95,8 @@ struct RawSystem {
     /// IANA name; absent: the machine's own zone.
     #[serde(default)]
     time_zone: Option<String>,
+    #[serde(default)]
+    remote: crate::remote::RawRemote,
 }
 
 fn default_port() -> u16 {
@@ -201,6 +203,8 @@ pub struct SystemConfig {
     pub data: crate::data::DataPaths,
     /// The system's time zone (IANA name): `time_zone = "Europe/Paris"`, else the machine's.
     pub time_zone: String,
+    /// What remote support reaches (`[remote]`, see [`crate::remote`]).
+    pub remote: crate::remote::RemoteConfig,
 }
 
 impl SystemConfig {
@@ -342,6 +346,7 @@ impl RawSystem {
         }
         let f = self.flags;
         let sa = self.service_account;
+        let remote = self.remote.validate().map_err(|(k, m)| bad(k, m))?;
         let time_zone = match self.time_zone.as_deref().map(str::trim) {
             Some(tz) => match jiff::tz::TimeZone::get(tz) {
                 Ok(_) => tz.to_string(),
@@ -377,6 +382,7 @@ impl RawSystem {
             },
             servers,
             data: self.data.into(),
+            remote,
         })
     }
 }

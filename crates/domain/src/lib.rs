@@ -14,6 +14,7 @@ pub mod preferences;
 pub mod provisioning;
 
 pub mod rbac;
+pub mod remote;
 pub mod system;
 pub mod validation;
 

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 pub const DEFAULT_DATA_DIR: &str = "./patchbay-data";
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:7080";
+pub const DEFAULT_PROXY_LISTEN: &str = "0.0.0.0:6443";
 
 /// Settings shared by `serve`, `demo`, `migrate` and `admin`. Each field is `None` when neither
 /// flag nor environment gave it (clap reads both; flags win).
@@ -46,6 +47,14 @@ pub struct ConfigArgs {
     /// Largest file (bytes) an agent may send, a backup or a log file (default 64 GiB).
     #[arg(long, env = "PATCHBAY_MAX_AGENT_FILE")]
     pub max_agent_file: Option<u64>,
+    /// Address and port of the remote-support proxy (RMT-3, HTTPS CONNECT; default
+    /// 0.0.0.0:6443; `off` to not listen).
+    #[arg(long, env = "PATCHBAY_PROXY_LISTEN")]
+    pub proxy_listen: Option<String>,
+    /// The domain of remote-support addresses, `<customer>.maint.<domain>` (RMT-4). Default: the
+    /// public host name without its first label (`admin.example.com` → `example.com`).
+    #[arg(long, env = "PATCHBAY_REMOTE_DOMAIN")]
+    pub remote_domain: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -61,6 +70,8 @@ struct FileConfig {
     sip_domain: Option<String>,
     blob_url: Option<String>,
     max_agent_file: Option<u64>,
+    proxy_listen: Option<String>,
+    remote_domain: Option<String>,
 }
 
 /// Resolved configuration.
@@ -82,6 +93,10 @@ pub struct Config {
     /// How often the job runner looks for due work when nothing wakes it (tests lengthen it to
     /// show that a notice from another node is enough).
     pub jobs_tick: std::time::Duration,
+    /// Where the remote-support proxy listens; `None`: it does not.
+    pub proxy_listen: Option<SocketAddr>,
+    /// Configured remote-support domain; see [`Config::remote_domain`].
+    pub remote_domain: Option<String>,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -104,6 +119,33 @@ impl Config {
             max_agent_file: MAX_AGENT_FILE,
             blob_url: None,
             jobs_tick: JOBS_TICK,
+            proxy_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            remote_domain: None,
+        }
+    }
+
+    /// The `<domain>` of `….maint.<domain>` (RMT-4): configured, else the public host name
+    /// without its first label when it has three or more, else `patchbay.local`.
+    pub fn remote_domain(&self) -> String {
+        if let Some(d) = self
+            .remote_domain
+            .as_deref()
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+        {
+            return d.trim_matches('.').to_ascii_lowercase();
+        }
+        let public = self.public_address();
+        let host = public.rsplit_once(':').map(|(h, _)| h).unwrap_or(&public);
+        let host = host
+            .trim_matches(|c| c == '[' || c == ']')
+            .to_ascii_lowercase();
+        if host.parse::<std::net::IpAddr>().is_ok() || !host.contains('.') {
+            return "patchbay.local".into();
+        }
+        match host.split_once('.') {
+            Some((_, rest)) if rest.contains('.') => rest.to_string(),
+            _ => host,
         }
     }
 
@@ -154,6 +196,8 @@ pub enum ConfigError {
     },
     #[error("listen address {0:?} is not ADDR:PORT")]
     Listen(String),
+    #[error("proxy listen address {0:?} is not ADDR:PORT or off")]
+    ProxyListen(String),
 }
 
 impl ConfigArgs {
@@ -192,7 +236,21 @@ impl ConfigArgs {
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| sqlite_url(&data_dir));
+        let proxy_text = self
+            .proxy_listen
+            .clone()
+            .or(file.proxy_listen)
+            .unwrap_or_else(|| DEFAULT_PROXY_LISTEN.to_string());
+        let proxy_listen = match proxy_text.trim() {
+            "off" | "" => None,
+            t => Some(
+                t.parse()
+                    .map_err(|_| ConfigError::ProxyListen(proxy_text.clone()))?,
+            ),
+        };
         Ok(Config {
+            proxy_listen,
+            remote_domain: self.remote_domain.clone().or(file.remote_domain),
             data_dir,
             listen,
             database_url,
@@ -232,6 +290,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn rmt_4_remote_domain_defaults_to_the_public_domain() {
+        let mut c = Config::new(
+            PathBuf::from("/tmp"),
+            "127.0.0.1:0".parse().unwrap_or_else(|e| panic!("{e}")),
+            String::new(),
+        );
+        c.public_address = Some("admin.example.com:7080".into());
+        assert_eq!(c.remote_domain(), "example.com");
+        c.public_address = Some("example.com:7080".into());
+        assert_eq!(c.remote_domain(), "example.com");
+        c.public_address = Some("127.0.0.1:7080".into());
+        assert_eq!(c.remote_domain(), "patchbay.local");
+        c.remote_domain = Some("Support.Example.NET.".into());
+        assert_eq!(c.remote_domain(), "support.example.net");
+    }
+
+    #[test]
     fn defaults_and_file_and_flags() {
         let dir = std::env::temp_dir().join(format!("pbcfg-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
@@ -250,6 +325,7 @@ mod tests {
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.data_dir, PathBuf::from("/tmp/y"));
         assert_eq!(c.database_url, "sqlite:///tmp/y/patchbay.db");
+        assert_eq!(c.proxy_listen, "0.0.0.0:6443".parse().ok());
         std::fs::write(&file, "nonsense = 1\n").unwrap_or_else(|e| panic!("{e}"));
         assert!(args.resolve().is_err());
     }

@@ -144,6 +144,7 @@ impl From<StoreError> for AppError {
                     Taken::SipUserName => "sipUserName",
                     Taken::DeviceModel => "model",
                     Taken::ActivationCode => "code",
+                    Taken::ProxyUserName => "userName",
                 },
                 Rule::Taken,
             ),

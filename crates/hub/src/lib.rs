@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod proxy;
 pub mod service;
 pub mod state;
 pub mod tls;
@@ -37,6 +38,8 @@ pub enum HubError {
     TlsConfig(std::io::Error),
     #[error(transparent)]
     Blobs(#[from] patchbay_store::blobs::BlobError),
+    #[error(transparent)]
+    Proxy(#[from] proxy::ProxyError),
 }
 
 /// What `prepare` created on the way: the one-time password of a first administrator.
@@ -70,6 +73,8 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
 /// A running hub.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where the remote-support proxy listens, when it does (RMT-3).
+    pub proxy_addr: Option<SocketAddr>,
     pub handle: axum_server::Handle,
     pub state: AppState,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -81,9 +86,10 @@ impl Running {
         self.state.agents.shutdown.cancel();
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         let _ = self.task.await;
-        // Let the sessions record their disconnections before this node's systems are released.
+        // Let the sessions record their disconnections (and remote-support streams their end)
+        // before this node's systems are released.
         for _ in 0..50 {
-            if self.state.agents.is_empty() {
+            if self.state.agents.is_empty() && self.state.tunnels.live_count() == 0 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -130,6 +136,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     // Systems a previous run of this node held are released before the first request is
     // served, so nobody sees them online after a crash.
     spawn_presence(state.clone()).await;
+    let proxy_addr = proxy::spawn(state.clone()).await?;
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())
@@ -140,6 +147,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     service::jobs::spawn_runner(state.clone());
     Ok(Running {
         addr,
+        proxy_addr,
         handle,
         state,
         task,
@@ -162,6 +170,14 @@ async fn spawn_presence(state: AppState) {
             Ok(n) => tracing::info!(n, "systems held by this node's previous run released"),
             Err(e) => tracing::warn!(error = %e, "releasing the previous run's systems failed"),
         }
+        match state.store.interrupt_remote_sessions(Some(&node), 0).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(
+                n,
+                "remote-support sessions of this node's previous run closed"
+            ),
+            Err(e) => tracing::warn!(error = %e, "closing the previous run's sessions failed"),
+        }
     }
     let sweep = |state: AppState| async move {
         if let Err(e) = state.store.node_heartbeat(&state.agents.node_id).await {
@@ -170,6 +186,18 @@ async fn spawn_presence(state: AppState) {
         let stale = patchbay_store::now_ms() - STALE_AFTER.as_millis() as i64;
         if let Err(e) = state.store.release_systems(stale, None).await {
             tracing::warn!(error = %e, "releasing stale systems failed");
+        }
+        if let Err(e) = state.store.interrupt_remote_sessions(None, stale).await {
+            tracing::warn!(error = %e, "closing stale nodes' sessions failed");
+        }
+        // RMT-8: sessions of this node an administrator ended (on any node).
+        match state.store.sessions_to_stop(&state.agents.node_id).await {
+            Ok(ids) => {
+                for id in ids {
+                    state.tunnels.stop(&id);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading sessions to end failed"),
         }
     };
     sweep(state.clone()).await;

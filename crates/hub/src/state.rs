@@ -32,6 +32,10 @@ pub struct Inner {
     pub agents: crate::http::gateway::Registry,
     /// Wakes this node's job runner (a job was created or resumed here).
     pub jobs_wake: tokio::sync::Notify,
+    /// Remote-support streams waiting for their dial-back, and the live ones (RMT-3).
+    pub tunnels: crate::proxy::tunnel::Tunnels,
+    /// Proxy logins verified lately (RMT-2).
+    pub proxy_logins: crate::proxy::auth::Verified,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -61,6 +65,8 @@ impl AppState {
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity),
                 jobs_wake: tokio::sync::Notify::new(),
+                tunnels: Default::default(),
+                proxy_logins: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }

@@ -11,6 +11,12 @@
 //! the hub acknowledges it with `actionAck`, so a result reached while the hub was down is not
 //! lost. Files never travel over the socket: an action names an HTTPS URL and a one-time token
 //! with which the agent PUTs the file there (or GETs it).
+//!
+//! Remote support (RMT-3): the hub sends `tunnel`; the agent checks the target against its own
+//! configuration, connects to it, and dials a new WebSocket back to `wss://HUB/agent/tunnel`
+//! presenting the one-time token in the [`TUNNEL_TOKEN_HEADER`] header. Binary frames carry the
+//! stream's bytes; the text frame [`TUNNEL_EOF`] says one side finished sending (half-close).
+//! When the agent cannot open it, it answers `tunnelFailed` on the main socket instead.
 
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +25,15 @@ pub const VERSION: u32 = 1;
 
 /// The WebSocket path of the agent gateway.
 pub const AGENT_PATH: &str = "/agent";
+
+/// The WebSocket path an agent dials back to carry one remote-support stream.
+pub const TUNNEL_PATH: &str = "/agent/tunnel";
+
+/// The header carrying a tunnel's one-time token on the dial-back.
+pub const TUNNEL_TOKEN_HEADER: &str = "x-patchbay-tunnel";
+
+/// The text frame that half-closes a tunnel: its sender will send no more bytes.
+pub const TUNNEL_EOF: &str = "eof";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Envelope {
@@ -59,6 +74,8 @@ pub enum Message {
     Action(Action),
     ActionResult(ActionResult),
     ActionAck(ActionAck),
+    Tunnel(Tunnel),
+    TunnelFailed(TunnelFailed),
 }
 
 /// First message of the agent: who it is and its service-user credentials (SYS-1).
@@ -277,6 +294,46 @@ pub struct LogInfo {
 #[serde(rename_all = "camelCase")]
 pub struct ActionAck {
     pub action_id: String,
+}
+
+/// Open a remote-support stream (RMT-3): connect to the target, then dial back with `token`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Tunnel {
+    pub tunnel_id: String,
+    pub token: String,
+    /// A server of the system's network by name; absent: the system itself.
+    #[serde(default)]
+    pub server: Option<String>,
+    /// A co-located host (IPv4) reached through one of the system's tunnel entries.
+    #[serde(default)]
+    pub colocated: Option<String>,
+    pub port: u16,
+}
+
+/// The token never shows in a debug print.
+impl std::fmt::Debug for Tunnel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tunnel")
+            .field("tunnel_id", &self.tunnel_id)
+            .field("server", &self.server)
+            .field("colocated", &self.colocated)
+            .field("port", &self.port)
+            .finish()
+    }
+}
+
+/// Why the agent did not open a tunnel.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelFailed {
+    pub tunnel_id: String,
+    /// `remote-access-disabled`, `colocated-disabled`, `no-tunnel-entry`, `unknown-system`,
+    /// `port-not-allowed`, `target-unreachable`.
+    pub code: String,
+    /// Details (the connection error), for the client's status line.
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@ pub enum Taken {
     SipUserName,
     DeviceModel,
     ActivationCode,
+    /// A maintenance proxy account's user name (RMT-2).
+    ProxyUserName,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).

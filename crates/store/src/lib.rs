@@ -20,6 +20,7 @@ pub mod notify;
 pub mod outbox;
 
 pub mod providers;
+pub mod remote;
 mod scope;
 pub mod sessions;
 pub mod settings;

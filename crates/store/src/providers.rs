@@ -45,6 +45,7 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(unique_as(Taken::DistributorName))?;
+        crate::remote::create_proxy_account(&mut tx, Some(&id.to_string()), None).await?;
         let entry = AuditEntry::success("distributor.create", "distributor", id, name.trim());
         write(&mut tx, meta, entry).await?;
         tx.commit().await?;
@@ -76,6 +77,7 @@ impl Store {
             .execute(&mut *tx)
             .await
             .map_err(unique_as(Taken::ResellerName))?;
+        crate::remote::create_proxy_account(&mut tx, None, Some(&id.to_string())).await?;
         let entry = AuditEntry::success("reseller.create", "reseller", id, name.trim());
         write(&mut tx, meta, entry).await?;
         tx.commit().await?;

@@ -201,6 +201,21 @@ impl Source for AgentSource {
     fn acked(&mut self, action_id: &str) {
         self.results.ack(action_id);
     }
+
+    /// Read `system.toml` afresh: a tunnel entry added a moment ago is usable at once.
+    fn tunnel_target(
+        &self,
+        t: &patchbay_proto::Tunnel,
+    ) -> Result<String, patchbay_proto::TunnelFailed> {
+        match SystemConfig::load(&self.dir) {
+            Ok(c) => crate::remote::target(&c, t),
+            Err(e) => Err(patchbay_proto::TunnelFailed {
+                tunnel_id: t.tunnel_id.clone(),
+                code: "target-unreachable".into(),
+                reason: e.to_string(),
+            }),
+        }
+    }
 }
 
 fn publish(tx: &watch::Sender<Report>, r: Report) {

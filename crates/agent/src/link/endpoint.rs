@@ -6,9 +6,13 @@ use rustls::{pki_types::ServerName, ClientConfig};
 use std::{fmt, net::SocketAddr, sync::Arc};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
-use tokio_tungstenite::tungstenite::{http::Uri, protocol::WebSocketConfig};
+use tokio_tungstenite::client_async_with_config;
+use tokio_tungstenite::tungstenite::{
+    client::IntoClientRequest, http::Uri, protocol::WebSocketConfig,
+};
 
 /// Where the hub is.
+#[derive(Clone)]
 pub(crate) struct Endpoint {
     /// `ws(s)://host:port/…/agent`.
     pub(super) url: String,
@@ -111,6 +115,47 @@ impl Endpoint {
         let _ = tcp.set_nodelay(true);
         Ok(tcp)
     }
+}
+
+impl Endpoint {
+    /// TCP, TLS and the WebSocket handshake of `request` (the agent socket's URL, or a
+    /// remote-support dial-back with its token header).
+    pub(crate) async fn dial<R>(
+        &self,
+        request: R,
+        config: WebSocketConfig,
+    ) -> Result<super::session::Conn, String>
+    where
+        R: IntoClientRequest + Unpin,
+    {
+        use super::session::Conn;
+        let tcp = self.tcp().await?;
+        match &self.tls {
+            None => client_async_with_config(request, tcp, Some(config))
+                .await
+                .map(|(ws, _)| Conn::Plain(Box::new(ws)))
+                .map_err(|e| format!("WebSocket handshake with {}: {e}", self.url)),
+            Some((connector, name)) => {
+                let tls = connector
+                    .connect(name.clone(), tcp)
+                    .await
+                    .map_err(|e| format!("TLS handshake with {}: {e}", self.host))?;
+                client_async_with_config(request, tls, Some(config))
+                    .await
+                    .map(|(ws, _)| Conn::Tls(Box::new(ws)))
+                    .map_err(|e| format!("WebSocket handshake with {}: {e}", self.url))
+            }
+        }
+    }
+}
+
+/// A remote-support stream's socket: room for whole 64 KiB chunks in one read.
+pub(crate) fn tunnel_ws_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .read_buffer_size(128 * 1024)
+        .write_buffer_size(0)
+        .max_message_size(Some(1 << 20))
+        .max_frame_size(Some(1 << 20))
 }
 
 /// Small buffers: the simulator holds tens of thousands of these.

@@ -12,12 +12,12 @@ mod stats;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use endpoint::Endpoint;
+pub(crate) use endpoint::{tunnel_ws_config, Endpoint};
 pub use password::Password;
-pub(crate) use session::maintain;
+pub(crate) use session::{maintain, Conn};
 pub use stats::{LinkStats, StatsSnapshot};
 
-use patchbay_proto::{Action, ActionResult, AlarmEvent, Report};
+use patchbay_proto::{Action, ActionResult, AlarmEvent, Report, Tunnel, TunnelFailed};
 use std::{future::Future, sync::Arc, time::Duration};
 
 /// The version this agent reports in `hello`.
@@ -91,6 +91,14 @@ pub(crate) trait Source: Send {
     }
     /// The hub recorded the result of `action_id`.
     fn acked(&mut self, _action_id: &str) {}
+    /// Where a remote-support stream leads on this system, or why it may not (RMT-1).
+    fn tunnel_target(&self, t: &Tunnel) -> Result<String, TunnelFailed> {
+        Err(TunnelFailed {
+            tunnel_id: t.tunnel_id.clone(),
+            code: "remote-access-disabled".into(),
+            reason: "this agent does not carry remote support".into(),
+        })
+    }
 }
 
 /// Who the link authenticates as.

@@ -2,7 +2,6 @@
 //! the hub (dial, `hello`, `welcome`, then the report, the alarms and the pings).
 
 use super::{
-    endpoint::ws_config,
     stats::{Gauge, LinkState},
     Identity, LinkCtx, Source, SourceEvent, AGENT_VERSION,
 };
@@ -15,7 +14,7 @@ use tokio::{
     net::TcpStream,
     time::{interval_at, sleep, timeout, Instant, MissedTickBehavior},
 };
-use tokio_tungstenite::{client_async_with_config, tungstenite::Message as WsMsg, WebSocketStream};
+use tokio_tungstenite::{tungstenite::Message as WsMsg, WebSocketStream};
 use tokio_util::sync::CancellationToken;
 
 macro_rules! note {
@@ -138,25 +137,7 @@ async fn session<S: Source>(
     gauge: &mut Gauge<'_>,
 ) -> End {
     let ep = &ctx.endpoint;
-    let dial = async {
-        let tcp = ep.tcp().await?;
-        match &ep.tls {
-            None => client_async_with_config(ep.url.as_str(), tcp, Some(ws_config()))
-                .await
-                .map(|(ws, _)| Conn::Plain(Box::new(ws)))
-                .map_err(|e| format!("WebSocket handshake with {}: {e}", ep.url)),
-            Some((connector, name)) => {
-                let tls = connector
-                    .connect(name.clone(), tcp)
-                    .await
-                    .map_err(|e| format!("TLS handshake with {}: {e}", ep.host))?;
-                client_async_with_config(ep.url.as_str(), tls, Some(ws_config()))
-                    .await
-                    .map(|(ws, _)| Conn::Tls(Box::new(ws)))
-                    .map_err(|e| format!("WebSocket handshake with {}: {e}", ep.url))
-            }
-        }
-    };
+    let dial = ep.dial(ep.url.as_str(), super::endpoint::ws_config());
     let conn = tokio::select! {
         _ = shutdown.cancelled() => return End::Shutdown,
         r = timeout(ctx.timings.connect_timeout, dial) => match r {
@@ -173,7 +154,8 @@ async fn session<S: Source>(
     }
 }
 
-enum Conn {
+/// A WebSocket to the hub, over TLS or (lab hubs) plain TCP.
+pub(crate) enum Conn {
     Plain(Box<WebSocketStream<TcpStream>>),
     Tls(Box<WebSocketStream<tokio_rustls::client::TlsStream<TcpStream>>>),
 }
@@ -246,6 +228,8 @@ fn kind(env: &Envelope) -> &'static str {
         Msg::Action(_) => "action",
         Msg::ActionResult(_) => "actionResult",
         Msg::ActionAck(_) => "actionAck",
+        Msg::Tunnel(_) => "tunnel",
+        Msg::TunnelFailed(_) => "tunnelFailed",
     }
 }
 
@@ -363,6 +347,10 @@ where
                         }
                     }
                     Ok(Envelope { message: Msg::ActionAck(k), .. }) => source.acked(&k.action_id),
+                    Ok(Envelope { message: Msg::Tunnel(t), .. }) => {
+                        let target = source.tunnel_target(&t);
+                        tokio::spawn(crate::remote::carry(ctx.endpoint.clone(), t, target));
+                    }
                     Ok(other) => tracing::debug!("ignoring {:?} from the hub", kind(&other)),
                     Err(e) => tracing::debug!("unreadable message from the hub: {e}"),
                 },

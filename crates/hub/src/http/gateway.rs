@@ -490,7 +490,9 @@ async fn handle(
         | Message::Welcome(_)
         | Message::Refused(_)
         | Message::Action(_)
-        | Message::ActionAck(_) => {
+        | Message::ActionAck(_)
+        | Message::Tunnel(_)
+        | Message::TunnelFailed(_) => {
             return Err(GatewayError::Unknown("message", "unexpected kind".into()));
         }
     }

@@ -37,6 +37,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(readyz))
         .route(patchbay_proto::AGENT_PATH, get(gateway::upgrade))
         .route(
+            patchbay_proto::TUNNEL_PATH,
+            get(crate::proxy::tunnel::dial_back),
+        )
+        .route(
             files::PATH,
             axum::routing::put(files::upload)
                 .get(files::download)

@@ -414,6 +414,8 @@ pub struct AgentBuilder<'a> {
     time_zone: Option<String>,
     /// The hub node it connects to.
     port: u16,
+    remote_access: bool,
+    colocated: bool,
 }
 
 /// An agent logging in as the fixture service account, its system `ipo-1`, an IP500 V2 granting
@@ -430,6 +432,8 @@ pub fn agent<'a>(hub: &'a TestHub, customer_id: &str) -> AgentBuilder<'a> {
         extra: String::new(),
         time_zone: None,
         port: hub.running.addr.port(),
+        remote_access: true,
+        colocated: false,
     }
 }
 
@@ -473,6 +477,13 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// The remote-access and co-located-servers flags (RMT-1; default on and off).
+    pub fn remote(mut self, remote_access: bool, colocated: bool) -> Self {
+        self.remote_access = remote_access;
+        self.colocated = colocated;
+        self
+    }
+
     /// More of `system.toml` (servers, `password_expired` …).
     pub fn extra(mut self, toml: &str) -> Self {
         self.extra = toml.into();
@@ -484,13 +495,14 @@ impl AgentBuilder<'_> {
         let dir = std::env::temp_dir().join(format!("pb-agent-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let (name, profile, rights, extra) = (self.system, self.profile, self.rights, self.extra);
+        let (remote, colocated) = (self.remote_access, self.colocated);
         let tz = self
             .time_zone
             .map(|tz| format!("time_zone = \"{tz}\"\n"))
             .unwrap_or_default();
         let toml = format!(
             "{tz}name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"12.1.0.0.123\"\naddress = \"10.0.0.10\"\nport = 443\n\
-             [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = true\n\
+             [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = {remote}\ncolocated_servers = {colocated}\n\
              [service_account]\nrights = [{rights}]\n{extra}"
         );
         std::fs::write(dir.join("system.toml"), toml).unwrap_or_else(|e| panic!("{e}"));

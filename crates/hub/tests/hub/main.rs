@@ -21,6 +21,7 @@ mod lockout;
 mod mail;
 mod preferences;
 mod rbac;
+mod remote;
 mod server;
 mod webex_api;
 mod webex_filters;

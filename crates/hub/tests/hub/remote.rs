@@ -1,0 +1,548 @@
+//! Remote support through the proxy (RMT-1…4, RMT-8): real TLS to the proxy, `CONNECT` as
+//! proxytunnel sends it, a real agent dialling back, real TCP targets on loopback.
+
+use crate::common::*;
+use crate::fixtures::*;
+use crate::jobs_api::connected;
+use base64::Engine;
+use patchbay_domain::{CustomerId, DistributorId, ResellerId};
+use patchbay_store::AuditMeta;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+pub const DOMAIN: &str = "patchbay.local";
+pub const PROXY_USER: &str = "reseller-a";
+/// With the characters PITFALLS names: `$ @ # &` and non-ASCII.
+pub const PROXY_PASSWORD: &str = "Pr0xy$@#&-wörd";
+
+/// A reseller (under a new distributor) whose proxy account has `user` / `password`.
+pub async fn reseller_with_proxy(
+    hub: &TestHub,
+    name: &str,
+    user: &str,
+    password: &str,
+) -> (DistributorId, ResellerId) {
+    let meta = AuditMeta::cli();
+    let d = hub
+        .store()
+        .create_distributor(&meta, &format!("{name} distribution"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub
+        .store()
+        .create_reseller(&meta, d, name)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let accounts = hub
+        .store()
+        .proxy_accounts(patchbay_domain::Scope::All)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let account = accounts
+        .iter()
+        .find(|a| a.provider_id == r.to_string())
+        .unwrap_or_else(|| panic!("no proxy account for the new reseller"));
+    let hash = patchbay_store::crypto::hash_password(password);
+    hub.store()
+        .set_proxy_credentials(&meta, &account.id, user, Some(&hash))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (d, r)
+}
+
+/// A customer of reseller `r` whose system `ipo-1` runs a real agent with `toml` appended.
+pub async fn remote_customer(
+    hub: &TestHub,
+    name: &str,
+    (d, r): (DistributorId, ResellerId),
+    remote: (bool, bool),
+    toml: &str,
+) -> (CustomerId, patchbay_agent::CancellationToken) {
+    let c = customer(hub, name)
+        .with("distributorId", d.to_string())
+        .with("resellerId", r.to_string())
+        .await;
+    let cid = name.split(' ').next().unwrap_or_default().to_lowercase();
+    let (stop, _) = agent(hub, &cid)
+        .remote(remote.0, remote.1)
+        .extra(toml)
+        .start();
+    connected(hub, c).await;
+    (c, stop)
+}
+
+/// A TCP service on loopback that greets first (as SSH does), then echoes until EOF, then
+/// closes. Returns its port.
+pub async fn echo_target(banner: &'static [u8]) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = l.local_addr().map(|a| a.port()).unwrap_or(0);
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                let _ = s.write_all(banner).await;
+                let (mut r, mut w) = s.split();
+                let _ = tokio::io::copy(&mut r, &mut w).await;
+                let _ = w.shutdown().await;
+            });
+        }
+    });
+    port
+}
+
+pub type ProxyStream = tokio_rustls::client::TlsStream<TcpStream>;
+
+/// TLS to the hub's proxy, trusting its identity.
+pub async fn proxy_tls(hub: &TestHub) -> ProxyStream {
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls_pemfile_certs(&hub.cert_pem) {
+        roots.add(c).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let addr = hub
+        .running
+        .proxy_addr
+        .unwrap_or_else(|| panic!("the proxy does not listen"));
+    let tcp = TcpStream::connect(addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name =
+        rustls::pki_types::ServerName::try_from("localhost").unwrap_or_else(|e| panic!("{e}"));
+    connector
+        .connect(name, tcp)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn rustls_pemfile_certs(pem: &[u8]) -> Vec<rustls::pki_types::CertificateDer<'static>> {
+    use rustls::pki_types::pem::PemObject;
+    rustls::pki_types::CertificateDer::pem_slice_iter(pem)
+        .filter_map(Result::ok)
+        .collect()
+}
+
+/// What the proxy answered: status, reason phrase, and bytes that came after the head.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub reason: String,
+    pub head: String,
+    pub rest: Vec<u8>,
+}
+
+/// Send `head` and read the answer's head (and whatever follows it in the same reads).
+pub async fn ask<S: AsyncRead + AsyncWrite + Unpin>(s: &mut S, head: &str) -> Answer {
+    s.write_all(head.as_bytes())
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let end = loop {
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+        let n = tokio::time::timeout(Duration::from_secs(20), s.read(&mut chunk))
+            .await
+            .unwrap_or_else(|_| panic!("no answer from the proxy"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(n > 0, "the proxy closed before answering: {buf:?}");
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..end]).to_string();
+    let line = head.lines().next().unwrap_or_default().to_string();
+    let mut parts = line.splitn(3, ' ');
+    let _ = parts.next();
+    let status = parts.next().and_then(|s| s.parse().ok()).unwrap_or(0);
+    let reason = parts.next().unwrap_or_default().to_string();
+    Answer {
+        status,
+        reason,
+        head,
+        rest: buf[end..].to_vec(),
+    }
+}
+
+pub fn basic(user: &str, password: &str) -> String {
+    base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+}
+
+/// `CONNECT target` as proxytunnel sends it.
+pub async fn connect(
+    hub: &TestHub,
+    target: &str,
+    credentials: Option<(&str, &str)>,
+) -> (Answer, ProxyStream) {
+    let mut s = proxy_tls(hub).await;
+    let auth = credentials
+        .map(|(u, p)| format!("Proxy-Authorization: Basic {}\r\n", basic(u, p)))
+        .unwrap_or_default();
+    let a = ask(
+        &mut s,
+        &format!("CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n{auth}Proxy-Connection: Keep-Alive\r\n\r\n"),
+    )
+    .await;
+    (a, s)
+}
+
+async fn sessions(hub: &TestHub) -> Vec<patchbay_store::remote::RemoteSession> {
+    hub.store()
+        .list_remote_sessions(
+            &Default::default(),
+            None,
+            patchbay_store::PageRequest::new(0, 100),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .items
+}
+
+#[tokio::test]
+async fn rmt_3_connect_carries_a_stream_to_the_systems_ssh_with_half_close_and_byte_counts() {
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let ssh = echo_target(b"SSH-2.0-Test\r\n").await;
+    let (_c, _agent) = remote_customer(
+        &hub,
+        "Acme",
+        provider,
+        (true, false),
+        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
+    )
+    .await;
+    let target = format!("acme.maint.{DOMAIN}:22");
+    let (a, mut s) = connect(&hub, &target, Some((PROXY_USER, PROXY_PASSWORD))).await;
+    assert_eq!(a.status, 200, "{a:?}");
+    assert_eq!(a.reason, "Connection established");
+    assert!(
+        !a.head.to_ascii_lowercase().contains("content-length"),
+        "{}",
+        a.head
+    );
+    // The target speaks first; its banner may come in the same read as the head.
+    let payload: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+    s.write_all(&payload)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Half-close: the echo finishes and closes only once it has read our EOF.
+    s.shutdown().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut got = a.rest.clone();
+    tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut got))
+        .await
+        .unwrap_or_else(|_| panic!("the stream never ended"))
+        .ok();
+    let banner = b"SSH-2.0-Test\r\n";
+    assert_eq!(
+        got.len(),
+        banner.len() + payload.len(),
+        "bytes lost or added"
+    );
+    assert!(got.starts_with(banner));
+    assert!(
+        got[banner.len()..] == payload[..],
+        "the echo differs from what was sent"
+    );
+    // RMT-8: the session with its byte counts.
+    let mut rows = Vec::new();
+    for _ in 0..100 {
+        rows = sessions(&hub).await;
+        if rows.first().is_some_and(|r| r.ended_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let r = &rows[0];
+    assert_eq!(r.outcome, "closed", "{r:?}");
+    assert_eq!(r.proxy_user, PROXY_USER);
+    assert_eq!(r.provider_name, "Reseller A");
+    assert_eq!(r.customer_name, "Acme");
+    assert_eq!(r.system_name, "ipo-1");
+    assert_eq!(r.target, target);
+    assert_eq!(r.source_address, "127.0.0.1");
+    assert_eq!(r.bytes_up, payload.len() as i64);
+    assert_eq!(r.bytes_down, (payload.len() + banner.len()) as i64);
+}
+
+#[tokio::test]
+async fn rmt_3_every_refusal_says_what_is_wrong() {
+    let hub = TestHub::start().await;
+    let a = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let b = reseller_with_proxy(&hub, "Reseller B", "reseller-b", "Other#Pass1").await;
+    let ssh = echo_target(b"").await;
+    let dead = {
+        let l = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        l.local_addr().map(|a| a.port()).unwrap_or(1)
+    };
+    let toml = format!(
+        "[remote]\nssh = \"127.0.0.1:{ssh}\"\nweb_control = \"127.0.0.1:{dead}\"\n\
+         [[remote.tunnels]]\napplication = \"rdp\"\naddress = \"127.0.0.1\"\nport = {ssh}\n"
+    );
+    let (_, _g1) = remote_customer(&hub, "Acme", a, (true, false), &toml).await;
+    let (_, _g2) = remote_customer(&hub, "Bolt", a, (false, false), &toml).await;
+    let (_, _g3) = remote_customer(&hub, "Coda", a, (true, true), &toml).await;
+    let (_, _g4) = remote_customer(&hub, "Dyna", b, (true, true), &toml).await;
+    // A customer with no system connected.
+    customer(&hub, "Echo")
+        .with("resellerId", a.1.to_string())
+        .with("distributorId", a.0.to_string())
+        .await;
+    let good = Some((PROXY_USER, PROXY_PASSWORD));
+    type Case<'a> = (&'a str, Option<(&'a str, &'a str)>, u16, &'a str);
+    let cases: Vec<Case> = vec![
+        (
+            "acme.maint.patchbay.local:22",
+            None,
+            407,
+            "Proxy credentials required",
+        ),
+        (
+            "acme.maint.patchbay.local:22",
+            Some((PROXY_USER, "wrong")),
+            407,
+            "Proxy user name or password is wrong",
+        ),
+        (
+            "nobody.maint.patchbay.local:22",
+            Some(("nobody-at-all", "x")),
+            407,
+            "Proxy user name or password is wrong",
+        ),
+        (
+            "acme.example.org:22",
+            good,
+            403,
+            "Not a remote-support address of this hub",
+        ),
+        (
+            "zulu.maint.patchbay.local:22",
+            good,
+            404,
+            "Unknown customer ID",
+        ),
+        // Another reseller's customer: the same answer as one that does not exist.
+        (
+            "dyna.maint.patchbay.local:22",
+            good,
+            404,
+            "Unknown customer ID",
+        ),
+        (
+            "acme-pbx9.maint.patchbay.local:22",
+            good,
+            404,
+            "Unknown system name for this customer",
+        ),
+        ("echo.maint.patchbay.local:22", good, 503, "System offline"),
+        (
+            "bolt.maint.patchbay.local:22",
+            good,
+            403,
+            "Remote access is disabled",
+        ),
+        (
+            "acme.maint.patchbay.local:80",
+            good,
+            403,
+            "Port 80 is not a remote-support service",
+        ),
+        (
+            "acme-127.0.0.1.maint.patchbay.local:3389",
+            good,
+            403,
+            "Remote access to co-located servers is disabled",
+        ),
+        (
+            "coda-127.0.0.2.maint.patchbay.local:3389",
+            good,
+            403,
+            "No tunnel entry on the system for this target",
+        ),
+    ];
+    for (target, creds, status, reason) in cases {
+        let (ans, _) = connect(&hub, target, creds).await;
+        assert_eq!(
+            (ans.status, ans.reason.as_str()),
+            (status, reason),
+            "{target}"
+        );
+        if status == 407 {
+            assert!(
+                ans.head.contains("Proxy-Authenticate: Basic")
+                    || ans.head.contains("proxy-authenticate: Basic"),
+                "{}",
+                ans.head
+            );
+        }
+    }
+    let (ans, _) = connect(&hub, "acme.maint.patchbay.local:7071", good).await;
+    assert_eq!(ans.status, 502, "{ans:?}");
+    assert!(
+        ans.reason.starts_with("Target unreachable: "),
+        "{}",
+        ans.reason
+    );
+    // Not a proxy request at all.
+    let mut s = proxy_tls(&hub).await;
+    let ans = ask(&mut s, "GET / HTTP/1.1\r\nHost: x\r\n\r\n").await;
+    assert_eq!(
+        (ans.status, ans.reason.as_str()),
+        (400, "Not a proxy request")
+    );
+    // Each authenticated refusal is audited with its code; no row holds a password.
+    let rows = sessions(&hub).await;
+    let codes: Vec<&str> = rows.iter().map(|r| r.outcome.as_str()).collect();
+    for code in [
+        "not-remote-support-address",
+        "unknown-customer",
+        "unknown-system",
+        "system-offline",
+        "remote-access-disabled",
+        "port-not-allowed",
+        "colocated-disabled",
+        "no-tunnel-entry",
+        "target-unreachable",
+    ] {
+        assert!(codes.contains(&code), "{code} not audited: {codes:?}");
+    }
+    let dump = format!("{rows:?}");
+    assert!(
+        !dump.contains(PROXY_PASSWORD) && !dump.contains("wrong"),
+        "{dump}"
+    );
+}
+
+#[tokio::test]
+async fn rmt_1_a_colocated_host_is_reached_through_the_systems_tunnel_entry() {
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let rdp = echo_target(b"RDP?").await;
+    let toml = format!(
+        "[[remote.tunnels]]\napplication = \"rdp\"\naddress = \"127.0.0.1\"\nport = {rdp}\n"
+    );
+    let (_, _agent) = remote_customer(&hub, "Acme", provider, (true, true), &toml).await;
+    let (a, mut s) = connect(
+        &hub,
+        &format!("acme-127.0.0.1.maint.{DOMAIN}:{rdp}"),
+        Some((PROXY_USER, PROXY_PASSWORD)),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    s.write_all(b"hello")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    s.shutdown().await.unwrap_or_else(|e| panic!("{e}"));
+    let mut got = a.rest;
+    let _ = tokio::time::timeout(Duration::from_secs(20), s.read_to_end(&mut got)).await;
+    assert_eq!(got, b"RDP?hello");
+}
+
+#[tokio::test]
+async fn rmt_3_plain_http_absolute_form_requests_are_carried() {
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    // A minimal HTTP/1.1 server: answers every request with the path it was asked.
+    let l = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = l.local_addr().map(|a| a.port()).unwrap_or(0);
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 4096];
+                let mut got = Vec::new();
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&got).to_string();
+                let line = head.lines().next().unwrap_or_default().to_string();
+                let leaked = head.to_ascii_lowercase().contains("proxy-authorization");
+                let body = format!("{line} leaked={leaked}");
+                let _ = s
+                    .write_all(format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).as_bytes())
+                    .await;
+            });
+        }
+    });
+    let toml = format!(
+        "[[remote.tunnels]]\napplication = \"http\"\naddress = \"127.0.0.1\"\nport = {port}\n"
+    );
+    let (_, _agent) = remote_customer(&hub, "Acme", provider, (true, true), &toml).await;
+    let mut s = proxy_tls(&hub).await;
+    let host = format!("acme-127.0.0.1.maint.{DOMAIN}:{port}");
+    let a = ask(
+        &mut s,
+        &format!(
+            "GET http://{host}/status?x=1 HTTP/1.1\r\nHost: {host}\r\nProxy-Authorization: Basic {}\r\n\r\n",
+            basic(PROXY_USER, PROXY_PASSWORD)
+        ),
+    )
+    .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let mut body = a.rest;
+    while body.len() < "GET /status?x=1 HTTP/1.1 leaked=false".len() {
+        let mut chunk = [0u8; 1024];
+        match tokio::time::timeout(Duration::from_secs(10), s.read(&mut chunk)).await {
+            Ok(Ok(n)) if n > 0 => body.extend_from_slice(&chunk[..n]),
+            _ => break,
+        }
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&body),
+        "GET /status?x=1 HTTP/1.1 leaked=false"
+    );
+}
+
+#[tokio::test]
+async fn rmt_2_parallel_password_guesses_are_throttled_like_console_logins() {
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let ssh = echo_target(b"").await;
+    let (_, _agent) = remote_customer(
+        &hub,
+        "Acme",
+        provider,
+        (true, false),
+        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
+    )
+    .await;
+    let target = format!("acme.maint.{DOMAIN}:22");
+    let hub = Arc::new(hub);
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let (hub, target) = (hub.clone(), target.clone());
+        tasks.push(tokio::spawn(async move {
+            let pw = format!("guess-{i}");
+            connect(&hub, &target, Some((PROXY_USER, &pw)))
+                .await
+                .0
+                .status
+        }));
+    }
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.unwrap_or_default());
+    }
+    let checked = statuses.iter().filter(|s| **s == 407).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert!(checked <= 3, "{statuses:?}");
+    assert_eq!(checked + throttled, 12, "{statuses:?}");
+    // Even the right password waits out the block.
+    let (a, _) = connect(&hub, &target, Some((PROXY_USER, PROXY_PASSWORD))).await;
+    assert_eq!(a.status, 429, "{a:?}");
+    assert!(
+        a.reason.starts_with("Too many failed logins"),
+        "{}",
+        a.reason
+    );
+    assert!(a.head.contains("retry-after") || a.head.contains("Retry-After"));
+}
