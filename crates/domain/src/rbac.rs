@@ -119,10 +119,16 @@ pub enum Capability {
     ManageProvisioning,
     /// See and change one's own profile, password and avatar; everyone may.
     OwnProfile,
+    /// See the maintenance proxy accounts (RMT-2; never their passwords).
+    ViewProxyAccounts,
+    /// Set a proxy account's user name and password (RMT-2: "a non-Administrator").
+    ManageProxyAccounts,
+    /// See every remote-support session and end live ones (RMT-8: Administrators).
+    AuditRemoteSessions,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 19] = [
+    pub const ALL: [Capability; 22] = [
         Capability::ViewOperations,
         Capability::SeeRemoteSupportAddresses,
         Capability::LaunchApplication,
@@ -142,6 +148,9 @@ impl Capability {
         Capability::ViewProvisioning,
         Capability::ManageProvisioning,
         Capability::OwnProfile,
+        Capability::ViewProxyAccounts,
+        Capability::ManageProxyAccounts,
+        Capability::AuditRemoteSessions,
     ];
 
     /// Capabilities that only look (allowed in read-only mode, RBAC-2).
@@ -152,6 +161,7 @@ impl Capability {
                 | Capability::SeeRemoteSupportAddresses
                 | Capability::ViewProvisioning
                 | Capability::OwnProfile
+                | Capability::ViewProxyAccounts
         )
     }
 }
@@ -161,7 +171,7 @@ const N: bool = false;
 
 /// SPEC §3 as data. Columns: Administrator, Support, Supervisor, Operator, Read-only,
 /// Customer administrator. A cell is what the role may do before display modes apply.
-pub const POLICY: [(Capability, [bool; 6]); 19] = [
+pub const POLICY: [(Capability, [bool; 6]); 22] = [
     (Capability::ViewOperations, [Y, Y, Y, Y, Y, N]),
     (Capability::SeeRemoteSupportAddresses, [N, N, Y, Y, Y, N]),
     (Capability::LaunchApplication, [Y, N, N, Y, N, N]),
@@ -181,6 +191,9 @@ pub const POLICY: [(Capability, [bool; 6]); 19] = [
     (Capability::ViewProvisioning, [Y, Y, Y, Y, Y, Y]),
     (Capability::ManageProvisioning, [Y, N, Y, Y, N, Y]),
     (Capability::OwnProfile, [Y, Y, Y, Y, Y, Y]),
+    (Capability::ViewProxyAccounts, [Y, Y, Y, Y, Y, N]),
+    (Capability::ManageProxyAccounts, [N, N, Y, Y, N, N]),
+    (Capability::AuditRemoteSessions, [Y, N, N, N, N, N]),
 ];
 
 fn column(role: Role) -> usize {
@@ -370,6 +383,12 @@ mod tests {
                 &[Administrator, Supervisor, Operator, CustomerAdmin],
             ),
             (OwnProfile, &Role::ALL),
+            (
+                ViewProxyAccounts,
+                &[Administrator, Support, Supervisor, Operator, ReadOnly],
+            ),
+            (ManageProxyAccounts, &[Supervisor, Operator]),
+            (AuditRemoteSessions, &[Administrator]),
         ];
         assert_eq!(expect.len(), Capability::ALL.len());
         for (cap, roles) in expect {

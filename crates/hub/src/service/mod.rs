@@ -7,6 +7,7 @@ pub mod customers;
 pub mod jobs;
 pub mod login;
 pub mod mail;
+pub mod remote;
 
 /// Run CPU-heavy work (argon2) off the async executor.
 pub async fn blocking<T: Send + 'static>(

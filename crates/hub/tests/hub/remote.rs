@@ -546,3 +546,240 @@ async fn rmt_2_parallel_password_guesses_are_throttled_like_console_logins() {
     );
     assert!(a.head.contains("retry-after") || a.head.contains("Retry-After"));
 }
+
+/// The proxy accounts `token` may see.
+async fn accounts_seen(hub: &TestHub, token: &str) -> Vec<serde_json::Value> {
+    let (s, v) = hub.get(token, "/v1/operations/proxyAccounts").await;
+    assert_eq!(s, reqwest::StatusCode::OK, "{v}");
+    v["items"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test]
+async fn rmt_2_proxy_accounts_exist_per_provider_and_are_set_by_supervisors_and_operators() {
+    use patchbay_domain::Role;
+    use reqwest::StatusCode;
+    use serde_json::json;
+    let hub = TestHub::start().await;
+    let meta = AuditMeta::cli();
+    let d = hub
+        .store()
+        .create_distributor(&meta, "North")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub
+        .store()
+        .create_reseller(&meta, d, "Nimbus")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let d2 = hub
+        .store()
+        .create_distributor(&meta, "South")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    // Created with each provider, nothing set yet.
+    let all = accounts_seen(&hub, &hub.admin_token).await;
+    assert_eq!(all.len(), 3, "{all:?}");
+    assert!(all
+        .iter()
+        .all(|a| a["userName"] == "" && a["passwordSet"] == false));
+    assert_eq!(all[0]["providerType"], "distributor");
+    let (op, op_token) = hub.account("rmt-operator", Role::Operator).await;
+    let (_, ro_token) = hub.account("rmt-reader", Role::ReadOnly).await;
+    let (_, other_token) = hub.account("rmt-other", Role::Operator).await;
+    let c = customer(&hub, "Nova")
+        .with("distributorId", d.to_string())
+        .with("resellerId", r.to_string())
+        .operators(&[op.as_str()])
+        .await;
+    let _ = c;
+    // An Operator sees the accounts of its customers' providers only.
+    let seen = accounts_seen(&hub, &op_token).await;
+    let names: Vec<&str> = seen
+        .iter()
+        .filter_map(|a| a["providerName"].as_str())
+        .collect();
+    assert_eq!(names, ["North", "Nimbus"]);
+    assert!(accounts_seen(&hub, &other_token).await.is_empty());
+    let nimbus = seen[1]["id"].as_str().unwrap_or_default().to_string();
+    let south = all
+        .iter()
+        .find(|a| a["providerId"] == d2.to_string())
+        .and_then(|a| a["id"].as_str())
+        .unwrap_or_default()
+        .to_string();
+    let path = format!("/v1/operations/proxyAccounts/{nimbus}");
+    let good = json!({"userName": "nimbus-support", "password": PROXY_PASSWORD});
+    // RMT-2: not the Administrator, not Read-only; not another provider's account.
+    assert_eq!(
+        hub.put(&hub.admin_token, &path, good.clone())
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        hub.put(&ro_token, &path, good.clone()).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        hub.put(&other_token, &path, good.clone()).await.status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        hub.put(
+            &op_token,
+            &format!("/v1/operations/proxyAccounts/{south}"),
+            good.clone()
+        )
+        .await
+        .status(),
+        StatusCode::NOT_FOUND
+    );
+    // Field by field.
+    let r = hub.put(&op_token, &path, json!({"userName": "a:b"})).await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let body: serde_json::Value = r.json().await.unwrap_or_default();
+    let text = body.to_string();
+    assert!(
+        text.contains("userName") && text.contains("password"),
+        "{text}"
+    );
+    let r = hub
+        .put(
+            &op_token,
+            &path,
+            json!({"userName": "nimbus", "password": "short"}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        hub.put(&op_token, &path, good.clone()).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // Shown without the password; the user name alone can change later.
+    let seen = accounts_seen(&hub, &ro_token).await;
+    assert!(
+        seen.is_empty(),
+        "a Read-only account without customers sees none"
+    );
+    let seen = accounts_seen(&hub, &op_token).await;
+    assert_eq!(seen[1]["userName"], "nimbus-support");
+    assert_eq!(seen[1]["passwordSet"], true);
+    assert!(!format!("{seen:?}").contains("argon2"));
+    assert_eq!(
+        hub.put(&op_token, &path, json!({"userName": "nimbus-help"}))
+            .await
+            .status(),
+        StatusCode::NO_CONTENT
+    );
+    // The new user name logs in with the old password; the old one no longer does.
+    assert!(hub
+        .store()
+        .proxy_login("NIMBUS-help")
+        .await
+        .ok()
+        .flatten()
+        .is_some());
+    assert!(hub
+        .store()
+        .proxy_login("nimbus-support")
+        .await
+        .ok()
+        .flatten()
+        .is_none());
+    // Unique, case-insensitively, across providers.
+    let north = seen[0]["id"].as_str().unwrap_or_default().to_string();
+    let r = hub
+        .put(
+            &op_token,
+            &format!("/v1/operations/proxyAccounts/{north}"),
+            json!({"userName": "Nimbus-Help", "password": PROXY_PASSWORD}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    // Deleting the provider deletes its proxy account.
+    hub.store()
+        .delete_distributor(&meta, d2)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(accounts_seen(&hub, &hub.admin_token).await.len(), 2);
+}
+
+#[tokio::test]
+async fn rmt_8_an_administrator_sees_sessions_and_ends_a_live_one() {
+    use patchbay_domain::Role;
+    use reqwest::StatusCode;
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let ssh = echo_target(b"SSH-2.0-Test\r\n").await;
+    let (_, _agent) = remote_customer(
+        &hub,
+        "Acme",
+        provider,
+        (true, false),
+        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
+    )
+    .await;
+    let (a, mut s) = connect(
+        &hub,
+        &format!("acme.maint.{DOMAIN}:22"),
+        Some((PROXY_USER, PROXY_PASSWORD)),
+    )
+    .await;
+    assert_eq!(a.status, 200);
+    s.write_all(b"abc").await.unwrap_or_else(|e| panic!("{e}"));
+    s.flush().await.ok();
+    let (_, sup) = hub.account("rmt-sup", Role::Supervisor).await;
+    let (st, _) = hub.get(&sup, "/v1/operations/remoteSessions").await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, v) = hub
+        .get(&hub.admin_token, "/v1/operations/remoteSessions?live=true")
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let items = v["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "{v}");
+    assert_eq!(items[0]["outcome"], "open");
+    let id = items[0]["id"].as_str().unwrap_or_default().to_string();
+    let (st, v) = hub
+        .get(
+            &hub.admin_token,
+            "/v1/operations/remoteSessions?outcome=nonsense",
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{v}");
+    let end = format!("/v1/operations/remoteSessions/{id}/actions/end/invoke");
+    let r = hub
+        .post(&hub.admin_token, &end, serde_json::json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // The client's stream ends.
+    let mut rest = Vec::new();
+    let ended = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut rest)).await;
+    assert!(ended.is_ok(), "the stream was not ended");
+    let mut outcome = String::new();
+    for _ in 0..100 {
+        let (_, v) = hub
+            .get(&hub.admin_token, "/v1/operations/remoteSessions")
+            .await;
+        outcome = v["items"][0]["outcome"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if outcome != "open" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(outcome, "ended");
+    let r = hub
+        .post(&hub.admin_token, &end, serde_json::json!({}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let r = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/remoteSessions/nope/actions/end/invoke",
+            serde_json::json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+}

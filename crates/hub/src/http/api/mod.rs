@@ -11,6 +11,7 @@ pub mod mail;
 pub mod me;
 pub mod preferences;
 pub mod providers;
+pub mod remote;
 pub mod reply;
 pub mod schema;
 pub mod systems;
@@ -37,6 +38,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(mail::endpoints());
     all.extend(jobs::endpoints());
     all.extend(systems::endpoints());
+    all.extend(remote::endpoints());
     all.extend(webex::endpoints());
     all
 }
