@@ -203,6 +203,8 @@ class Hub:
         self.data_dir = data_dir
         self.database_url = database_url
         self.port = 0
+        # The remote-support proxy's port (RMT-3), picked at start.
+        self.proxy_port = 0
         self.proc: subprocess.Popen | None = None
         self.log_path = os.path.join(data_dir, "hub.log")
 
@@ -240,9 +242,11 @@ class Hub:
 
     def start(self, timeout: float = 60):
         self.port = free_port()
+        self.proxy_port = free_port()
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
-            [HUB_BIN, "serve", *self._cfg(), "--listen", f"127.0.0.1:{self.port}"],
+            [HUB_BIN, "serve", *self._cfg(), "--listen", f"127.0.0.1:{self.port}",
+             "--proxy-listen", f"127.0.0.1:{self.proxy_port}"],
             stdout=logf, stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
         )
         deadline = time.time() + timeout

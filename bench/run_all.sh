@@ -8,4 +8,5 @@ for db in sqlite postgres; do
   for interval in 0.5 0.2 0.1; do ./alarm_ingest.sh --db "$db" --systems 1000 --interval "$interval" --window 60; done
 done
 for db in sqlite postgres; do ./list_latency.sh --db "$db" --case-secs 25; done
+./remote_tunnel.sh
 python3 report.py

@@ -43,7 +43,7 @@ pub const SERVICES: [(u16, &str); 4] = [
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Bytes read at once from the target (one WebSocket frame at most).
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 32 * 1024;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]

@@ -126,7 +126,11 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
         .map_err(|e| HubError::Listen(listen, e))?;
     let handle = axum_server::Handle::new();
     let app = http::router(state.clone());
-    let mut server = axum_server::from_tcp_rustls(listener, rustls).handle(handle.clone());
+    // TCP_NODELAY: small writes (a WebSocket frame to an agent, a remote-support stream's bytes)
+    // must not wait for the peer's delayed ACK (~40 ms each).
+    let mut server = axum_server::from_tcp_rustls(listener, rustls)
+        .map(|tls| tls.acceptor(axum_server::accept::NoDelayAcceptor::new()))
+        .handle(handle.clone());
     // HTTP/2 refuses header blocks over 16 KiB by default (431, no body); let long URLs through
     // to the 414 with a Webex body (HTTP/1.1 stops at hyper's own 64 KiB request-line limit).
     server

@@ -152,7 +152,7 @@ impl Endpoint {
 /// A remote-support stream's socket: room for whole 64 KiB chunks in one read.
 pub(crate) fn tunnel_ws_config() -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(128 * 1024)
+        .read_buffer_size(32 * 1024)
         .write_buffer_size(0)
         .max_message_size(Some(1 << 20))
         .max_frame_size(Some(1 << 20))

@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 /// How long the agent has to dial back.
 pub const DIAL_BACK: Duration = Duration::from_secs(12);
 /// Bytes read from the client at once (one WebSocket frame at most).
-const CHUNK: usize = 64 * 1024;
+const CHUNK: usize = 32 * 1024;
 /// Pings on an idle stream keep middleboxes between hub and system from dropping it.
 const KEEPALIVE: Duration = Duration::from_secs(30);
 
@@ -82,7 +82,7 @@ pub async fn dial_back(
     };
     ws.max_message_size(1 << 20)
         .max_frame_size(1 << 20)
-        .read_buffer_size(128 * 1024)
+        .read_buffer_size(32 * 1024)
         .write_buffer_size(0)
         .on_upgrade(move |socket| async move {
             let _ = tx.send(socket);
@@ -183,19 +183,23 @@ where
     // A direction that ends abnormally (reset, socket lost) ends the whole stream.
     let broken = CancellationToken::new();
     let up = async {
-        let mut buf = vec![0u8; CHUNK];
+        // Read straight into the frame's buffer: no copy between the socket and the frame.
+        let mut buf = bytes::BytesMut::new();
         let mut ping = tokio::time::interval(KEEPALIVE);
         ping.tick().await;
         loop {
             tokio::select! {
-                r = rd.read(&mut buf) => match r {
+                r = async {
+                    buf.reserve(CHUNK);
+                    rd.read_buf(&mut buf).await
+                } => match r {
                     // A client that closes without TLS close_notify has still finished sending.
                     Ok(0) | Err(_) => {
                         let _ = sink.send(WsMessage::Text(TUNNEL_EOF.into())).await;
                         return sink;
                     }
                     Ok(n) => {
-                        let chunk = bytes::Bytes::copy_from_slice(&buf[..n]);
+                        let chunk = buf.split().freeze();
                         if sink.send(WsMessage::Binary(chunk)).await.is_err() {
                             broken.cancel();
                             return sink;
