@@ -27,6 +27,7 @@ import { launchBrowser, logIn, openPage, saveFailureArtefacts } from './lib/cons
 
 const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
 const ADMIN = [process.env.PATCHBAY_ADMIN_LOGIN ?? '', process.env.PATCHBAY_ADMIN_PASSWORD ?? ''];
+const OPERATOR = [process.env.PATCHBAY_OPERATOR_LOGIN ?? '', process.env.PATCHBAY_OPERATOR_PASSWORD ?? ''];
 const CUSTOMER_ADMIN = [
   process.env.PATCHBAY_CUSTOMER_ADMIN_LOGIN ?? '',
   process.env.PATCHBAY_CUSTOMER_ADMIN_PASSWORD ?? '',
@@ -136,13 +137,15 @@ const ADMIN_PAGES = [
   '/com/calling/devices',
   '/com/jobs',
   '/com/jobs?filter=open',
+  '/com/proxy-accounts',
+  '/com/remote-sessions',
+  '/com/remote-sessions?filter=open',
+  '/com/downloads/admin-tools',
+  '/com/downloads/proxytunnel',
   // Sections of later features (each says what it will hold until then).
   '/com/repository',
   '/com/files',
-  '/com/downloads/admin-tools',
-  '/com/downloads/proxytunnel',
   '/com/appcentre',
-  '/com/proxy-accounts',
   '/com/certificates',
 ];
 /**
@@ -158,6 +161,13 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-backup'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-restore'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
+];
+/** Pages of an Operator: remote support (RMT-2, RMT-6, RMT-7). */
+const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools'];
+const OPERATOR_FOLLOW = [
+  ['/com/proxy-accounts', 'table a[href^="/com/proxy-accounts/"]'],
+  // A customer's details with its remote-support panel and command generator.
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])'],
 ];
 /** Pages of a Customer administrator: the calling console of their organisation. */
 const CUSTOMER_PAGES = [
@@ -257,6 +267,9 @@ test('UI-1 every console page passes axe-core (WCAG 2.1 A/AA) in every language 
     }
     await page.context().close();
     problems.push(...(await walk(browser, ADMIN, '/com/dashboard', ADMIN_PAGES, ADMIN_FOLLOW)));
+    if (OPERATOR[0] && OPERATOR[1]) {
+      problems.push(...(await walk(browser, OPERATOR, '/com/dashboard', OPERATOR_PAGES, OPERATOR_FOLLOW)));
+    }
     problems.push(
       ...(await walk(browser, CUSTOMER_ADMIN, '/com/calling/devices', CUSTOMER_PAGES, CUSTOMER_FOLLOW)),
     );

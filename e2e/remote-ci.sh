@@ -46,7 +46,7 @@ url="https://127.0.0.1:$port"
 mkdir "$tmp/data"
 env -u PATCHBAY_DATABASE_URL -u PATCHBAY_CONFIG -u PATCHBAY_DATA_DIR -u PATCHBAY_LISTEN \
   "$PATCHBAY_BIN" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" \
-  --proxy-listen "127.0.0.1:$proxy_port" --remote-domain example.net >"$tmp/serve.log" 2>&1 &
+  --proxy-listen "127.0.0.1:$proxy_port" --remote-domain example.net --public-address "localhost:$port" >"$tmp/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
   [ "$(curl -sk -o /dev/null -w '%{http_code}' "$url/healthz" || true)" = 200 ] && break
@@ -124,6 +124,21 @@ while True:
 PY
 PIDS+=($!)
 
+# The system's web control panel: an HTTPS page (the hub's own certificate will do for a test).
+web_port="$(free_port)"
+mkdir -p "$tmp/web/login"
+printf '<!doctype html><title>rmt-ipo</title><p>Web control panel of rmt-ipo</p>\n' >"$tmp/web/login/index.html"
+python3 - "$web_port" "$tmp/web" "$tmp/data/identity.crt.pem" "$tmp/data/identity.key.pem" >"$tmp/web.log" 2>&1 <<'PY' &
+import functools, http.server, ssl, sys
+port, root, cert, key = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=root)
+httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER); ctx.load_cert_chain(cert, key)
+httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+httpd.serve_forever()
+PY
+PIDS+=($!)
+
 mkdir -p "$tmp/system"
 cat >"$tmp/system/system.toml" <<EOF
 name = "rmt-ipo"
@@ -138,6 +153,7 @@ colocated_servers = true
 rights = ["status-read", "configuration", "upgrade"]
 [remote]
 ssh = "127.0.0.1:$ssh_port"
+web_control = "127.0.0.1:$web_port"
 [[remote.tunnels]]
 application = "rdp"
 address = "127.0.0.1"
@@ -200,6 +216,15 @@ if proxytunnel -E -p "localhost:$proxy_port" -C "$ca" -P "$proxy_user:wrong-pass
 fi
 grep -q "Proxy user name or password is wrong" "$tmp/wrong.log" || { cat "$tmp/wrong.log"; fail "proxytunnel did not print the reason"; }
 echo "wrong password: proxytunnel printed the reason"
+
+# --- Chromium with the PAC file: an HTTPS page behind the agent -------------------------------
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+if ! (cd "$here" && PATCHBAY_URL="https://localhost:$port" PATCHBAY_REMOTE_URL="https://$target:7071/login/" \
+      PATCHBAY_PROXY_USER="$proxy_user" PATCHBAY_PROXY_PASSWORD="$proxy_pw" PATCHBAY_REMOTE_TEXT="Web control panel of rmt-ipo" \
+      node --test remote-browser.test.mjs); then
+  show_logs; fail "Chromium with the PAC file did not reach the page behind the agent"
+fi
+echo "Chromium through the PAC file: ok"
 
 # --- RMT-8: the audit ----------------------------------------------------------------------------
 sleep 1

@@ -274,6 +274,16 @@ impl SystemConfig {
             flags: self.flags,
             service_account: self.service_account.clone(),
             time_zone: self.time_zone.clone(),
+            tunnels: self
+                .remote
+                .tunnels
+                .iter()
+                .map(|t| patchbay_proto::TunnelEntry {
+                    application: t.application.clone(),
+                    address: t.address.to_string(),
+                    port: t.port,
+                })
+                .collect(),
         }
     }
 }

@@ -73,6 +73,8 @@ pub struct Preferences {
     pub allow_downgrades: bool,
     /// PRF-11.
     pub allow_customer_id_change: bool,
+    /// RMT-8 (beyond the seeds): days ended remote-support sessions are kept.
+    pub session_retention_days: i64,
 }
 
 impl Default for Preferences {
@@ -92,6 +94,7 @@ impl Default for Preferences {
             client_logging: false,
             allow_downgrades: false,
             allow_customer_id_change: false,
+            session_retention_days: 90,
         }
     }
 }
@@ -135,6 +138,15 @@ impl Preferences {
         if !(1..=LOG_RETENTION_MAX).contains(&self.log_retention_days) {
             e.push(
                 "logRetentionDays",
+                Rule::Range {
+                    min: 1,
+                    max: LOG_RETENTION_MAX,
+                },
+            );
+        }
+        if !(1..=LOG_RETENTION_MAX).contains(&self.session_retention_days) {
+            e.push(
+                "sessionRetentionDays",
                 Rule::Range {
                     min: 1,
                     max: LOG_RETENTION_MAX,

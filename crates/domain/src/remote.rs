@@ -71,7 +71,8 @@ impl Service {
 }
 
 /// What a co-located tunnel entry carries (RMT-1); the application sets the default port.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Application {
     Rdp,
     Ssh,
@@ -109,6 +110,18 @@ impl Application {
         }
     }
 }
+
+/// A co-located host a system routes (RMT-1), as the system reports it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelEntry {
+    pub application: Application,
+    pub address: Ipv4Addr,
+    pub port: u16,
+}
+
+/// Tunnel entries kept per system at most.
+pub const TUNNELS_MAX: usize = 64;
 
 /// A parsed remote-support host (without the port).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -348,6 +361,66 @@ pub fn admit(
     Ok(())
 }
 
+/// What the RMT-6 command generator needs: the engineer's proxytunnel, the hub's proxy, the proxy
+/// account's user name, the password as it shows on screen (a mask the page fills in on copy),
+/// and the trust root file of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Generator<'a> {
+    pub proxytunnel: &'a str,
+    pub proxy: &'a str,
+    pub user: &'a str,
+    pub password: &'a str,
+    pub ca: &'a str,
+}
+
+/// A path as a POSIX shell word: bare when safe, else single-quoted.
+fn sh_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/._-:\\".contains(&b))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+impl Generator<'_> {
+    fn tunnel_args(&self, dest: &str) -> String {
+        format!(
+            "{} -E -p {} -d {dest} -P '{}:{}' -C {}",
+            sh_word(self.proxytunnel),
+            self.proxy,
+            self.user,
+            self.password,
+            sh_word(self.ca)
+        )
+    }
+
+    /// `ssh` with proxytunnel as its ProxyCommand (RMT-6: Linux and Windows command lines).
+    pub fn ssh(&self, login: &str, host: &str, port: u16) -> String {
+        let port_arg = if port == 22 {
+            String::new()
+        } else {
+            format!(" -p {port}")
+        };
+        format!(
+            "ssh{port_arg} -o ProxyCommand=\"{}\" {login}@{host}",
+            self.tunnel_args("%h:%p").replace('"', "\\\"")
+        )
+    }
+
+    /// PuTTY's local proxy command (PuTTY fills in `%host` and `%port`).
+    pub fn putty_proxy(&self) -> String {
+        self.tunnel_args("%host:%port")
+    }
+
+    /// A standalone tunnel listening on `local` (RDP: then connect to localhost:`local`).
+    pub fn standalone(&self, host: &str, port: u16, local: u16) -> String {
+        format!("{} -a {local}", self.tunnel_args(&format!("{host}:{port}")))
+    }
+}
+
 /// User names of maintenance proxy accounts (RMT-2): 3–64 characters, no colon (Basic
 /// authentication splits at the first one), no space or control character.
 pub fn valid_proxy_user(name: &str) -> bool {
@@ -463,6 +536,36 @@ mod tests {
             Refusal::TargetUnreachable("é\r\n".into()).reason(),
             "Target unreachable: ???"
         );
+    }
+
+    #[test]
+    fn rmt_6_the_generator_writes_copy_ready_commands() {
+        let g = Generator {
+            proxytunnel: "/usr/bin/proxytunnel",
+            proxy: "hub.example.com:6443",
+            user: "reseller-a",
+            password: "********",
+            ca: "patchbay-hub-ca.pem",
+        };
+        assert_eq!(
+            g.ssh("root", "acme.maint.example.com", 22),
+            "ssh -o ProxyCommand=\"/usr/bin/proxytunnel -E -p hub.example.com:6443 -d %h:%p -P 'reseller-a:********' -C patchbay-hub-ca.pem\" root@acme.maint.example.com"
+        );
+        assert!(g.ssh("root", "h", 2222).starts_with("ssh -p 2222 -o"));
+        assert_eq!(
+            g.putty_proxy(),
+            "/usr/bin/proxytunnel -E -p hub.example.com:6443 -d %host:%port -P 'reseller-a:********' -C patchbay-hub-ca.pem"
+        );
+        assert!(g
+            .standalone("acme-10.0.0.5.maint.example.com", 3389, 3389)
+            .ends_with("-d acme-10.0.0.5.maint.example.com:3389 -P 'reseller-a:********' -C patchbay-hub-ca.pem -a 3389"));
+        let w = Generator {
+            proxytunnel: "C:\\Program Files\\proxytunnel.exe",
+            ..g
+        };
+        assert!(w
+            .putty_proxy()
+            .starts_with("'C:\\Program Files\\proxytunnel.exe' -E"));
     }
 
     #[test]

@@ -232,6 +232,13 @@ fn spawn_sweeper(state: AppState) {
             if let Err(e) = state.store.purge_login_attempts().await {
                 tracing::warn!(error = %e, "login-attempt purge failed");
             }
+            // RMT-8: ended sessions older than the retention preference.
+            let days = state.preferences().session_retention_days;
+            match state.store.purge_remote_sessions(days).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, days, "forgot old remote-support sessions"),
+                Err(e) => tracing::warn!(error = %e, "remote-support session purge failed"),
+            }
         }
     });
 }

@@ -36,6 +36,8 @@ pub struct Inner {
     pub tunnels: crate::proxy::tunnel::Tunnels,
     /// Proxy logins verified lately (RMT-2).
     pub proxy_logins: crate::proxy::auth::Verified,
+    /// The port the remote-support proxy listens on, once it does.
+    pub proxy_port: std::sync::OnceLock<u16>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -67,9 +69,22 @@ impl AppState {
                 jobs_wake: tokio::sync::Notify::new(),
                 tunnels: Default::default(),
                 proxy_logins: Default::default(),
+                proxy_port: std::sync::OnceLock::new(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }
+    }
+
+    /// The remote-support proxy's port as clients reach it: where it listens, else the
+    /// configured or default port.
+    pub fn proxy_port(&self) -> u16 {
+        self.proxy_port.get().copied().unwrap_or_else(|| {
+            self.config
+                .proxy_listen
+                .map(|a| a.port())
+                .filter(|p| *p != 0)
+                .unwrap_or(patchbay_domain::remote::PROXY_PORT)
+        })
     }
 
     /// The server preferences, without a database read (pages read them on every request).

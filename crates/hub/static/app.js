@@ -12,6 +12,25 @@ document.addEventListener("DOMContentLoaded", () => {
     all.addEventListener("change", () => { boxes().forEach(b => { b.checked = all.checked; }); update(); });
     table.addEventListener("change", update);
   }
+  // RMT-6: copy a generated command, the proxy password typed on the page in place of its mask
+  // (the password is never sent to the hub).
+  for (const el of document.querySelectorAll(".js-only")) el.hidden = false;
+  const secret = document.querySelector("[data-copy-secret]");
+  const status = document.getElementById("copy-status");
+  for (const button of document.querySelectorAll("button[data-copy]")) {
+    button.addEventListener("click", async () => {
+      const code = document.getElementById(button.dataset.copy);
+      if (!code) return;
+      let text = code.textContent;
+      if (secret && secret.value) text = text.split(secret.dataset.copySecret).join(secret.value.replace(/'/g, "'\\''"));
+      try {
+        await navigator.clipboard.writeText(text);
+        if (status) status.textContent = status.dataset.copied;
+      } catch (e) {
+        if (status) status.textContent = e.message;
+      }
+    });
+  }
   // Selects that apply themselves.
   for (const sel of document.querySelectorAll("select[data-autosubmit]")) {
     sel.addEventListener("change", () => sel.form.submit());

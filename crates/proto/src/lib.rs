@@ -165,6 +165,19 @@ pub struct Report {
     /// system's local time. Empty: not known (the hub's zone stands in).
     #[serde(default)]
     pub time_zone: String,
+    /// Co-located hosts the system routes for remote support (RMT-1), for the hub's links.
+    #[serde(default)]
+    pub tunnels: Vec<TunnelEntry>,
+}
+
+/// One tunnel entry of the system: application (`rdp`, `ssh`, `https`, `http`), IPv4 address,
+/// port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TunnelEntry {
+    pub application: String,
+    pub address: String,
+    pub port: u16,
 }
 
 /// An alarm raised, repeated or cleared by the system (ALM-1).

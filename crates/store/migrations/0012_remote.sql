@@ -20,6 +20,9 @@ INSERT INTO proxy_accounts (id, distributor_id, created_at)
 INSERT INTO proxy_accounts (id, reseller_id, created_at)
     SELECT 'pxr-' || id, id, created_at FROM resellers;
 
+-- The co-located hosts each system routes (RMT-1, RMT-6), as JSON reported by the agent.
+ALTER TABLE systems ADD COLUMN tunnels TEXT NOT NULL DEFAULT '[]';
+
 CREATE TABLE remote_sessions (
     id TEXT PRIMARY KEY,
     proxy_account_id TEXT NOT NULL,

@@ -219,6 +219,22 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
+    /// The proxy account that reaches customer `c` (RMT-6): its reseller's when that one is
+    /// usable (user name and password set), else its distributor's; `None` when neither is.
+    #[tracing::instrument(skip_all)]
+    pub async fn proxy_account_for(&self, c: CustomerId) -> Result<Option<ProxyAccount>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} {ACCOUNT_FROM} JOIN customers c ON (c.reseller_id = p.reseller_id OR c.distributor_id = p.distributor_id) \
+             WHERE c.id = $1 AND p.password_hash <> '' AND p.user_key IS NOT NULL ORDER BY CASE WHEN p.reseller_id IS NULL THEN 1 ELSE 0 END"
+        ))
+        .bind(c.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.first()
+            .map(|r| login_from_row(r).map(|l| l.account))
+            .transpose()
+    }
+
     /// The account a proxy user name logs in as (case-insensitive), when its password is set.
     #[tracing::instrument(skip_all)]
     pub async fn proxy_login(&self, user: &str) -> Result<Option<ProxyLogin>> {

@@ -33,6 +33,8 @@ pub struct SystemReport {
     pub servers: Vec<ServerInfo>,
     /// IANA name, empty when not known.
     pub time_zone: String,
+    /// Co-located hosts it routes (RMT-1).
+    pub tunnels: Vec<patchbay_domain::remote::TunnelEntry>,
 }
 
 /// A system as the details panel shows it (CUS-5).
@@ -50,6 +52,8 @@ pub struct SystemView {
     pub servers: Vec<ServerInfo>,
     /// IANA name, empty when not known (BKP-3).
     pub time_zone: String,
+    /// Co-located hosts it routes (RMT-1, RMT-6).
+    pub tunnels: Vec<patchbay_domain::remote::TunnelEntry>,
 }
 
 fn refusal_code(r: Refusal) -> &'static str {
@@ -199,7 +203,7 @@ impl Store {
         let offline = r.servers.iter().filter(|s| s.state != "online").count() as i64;
         sqlx::query(
             "UPDATE systems SET profile = $2, version = $3, address = $4, port = $5, flags = $6, account_state = $7, \
-             servers_offline = $8, updated_at = $9, time_zone = $10 WHERE id = $1",
+             servers_offline = $8, updated_at = $9, time_zone = $10, tunnels = $11 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(r.profile.as_str())
@@ -211,6 +215,7 @@ impl Store {
         .bind(offline)
         .bind(now_ms())
         .bind(r.time_zone.as_str())
+        .bind(serde_json::to_string(&r.tunnels).unwrap_or_else(|_| "[]".into()))
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM servers WHERE system_id = $1")
@@ -483,6 +488,8 @@ impl Store {
                             .unwrap_or_default(),
                         servers: by_system.remove(&id).unwrap_or_default(),
                         time_zone: r.try_get("time_zone")?,
+                        tunnels: serde_json::from_str(&r.try_get::<String, _>("tunnels")?)
+                            .unwrap_or_default(),
                     },
                 ))
             })

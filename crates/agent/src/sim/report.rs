@@ -108,6 +108,7 @@ pub(super) fn build_report(prefix: &str, i: u32, rng: &mut StdRng) -> Report {
         flags,
         service_account,
         time_zone: ZONES[i as usize % ZONES.len()].into(),
+        tunnels: Vec::new(),
     }
 }
 

@@ -146,6 +146,7 @@ field-securityLevel = Security level
 field-logLevel = Server log level
 field-systemName = System name
 field-logRetentionDays = CPE diagnostic log retention (days)
+field-sessionRetentionDays = Remote-support session retention (days)
 field-securityBanner = Security banner
 field-bannerEnabled = Show the security banner on the login page
 field-securityBanner-title = Banner title

@@ -146,6 +146,7 @@ field-securityLevel = Niveau de sécurité
 field-logLevel = Niveau de journalisation côté serveur
 field-systemName = Nom du système
 field-logRetentionDays = Jours de conservation des journaux de diagnostic CPE
+field-sessionRetentionDays = Jours de conservation des sessions d'assistance à distance
 field-securityBanner = Bannière de sécurité
 field-bannerEnabled = Afficher la bannière de sécurité sur la page de connexion
 field-securityBanner-title = Titre de la bannière

@@ -146,6 +146,7 @@ field-securityLevel = 보안 수준
 field-logLevel = 서버 로그 수준
 field-systemName = 시스템 이름
 field-logRetentionDays = CPE 진단 로그 보존 기간(일)
+field-sessionRetentionDays = 원격 지원 세션 보존 기간(일)
 field-securityBanner = 보안 배너
 field-bannerEnabled = 로그인 페이지에 보안 배너 표시
 field-securityBanner-title = 배너 제목

@@ -146,6 +146,7 @@ field-securityLevel = Nivel de securitate
 field-logLevel = Nivel de jurnalizare server
 field-systemName = Nume sistem
 field-logRetentionDays = Păstrare jurnale de diagnosticare CPE (zile)
+field-sessionRetentionDays = Păstrare sesiuni de asistență la distanță (zile)
 field-securityBanner = Banner de securitate
 field-bannerEnabled = Afișare banner de securitate pe pagina de conectare
 field-securityBanner-title = Titlu banner

@@ -146,6 +146,7 @@ field-securityLevel = Рівень безпеки
 field-logLevel = Рівень журналювання сервера
 field-systemName = Назва системи
 field-logRetentionDays = Зберігання діагностичних журналів CPE (у днях)
+field-sessionRetentionDays = Зберігання сеансів віддаленої підтримки (у днях)
 field-securityBanner = Банер безпеки
 field-bannerEnabled = Показувати банер безпеки на сторінці входу
 field-securityBanner-title = Заголовок банера

@@ -431,6 +431,22 @@ async fn handle(
                     .filter(|tz| tz.len() <= 64 && jiff::tz::TimeZone::get(tz).is_ok())
                     .unwrap_or_default()
                     .to_string(),
+                // Entries the hub cannot read are not kept (the agent checks its own file).
+                tunnels: r
+                    .tunnels
+                    .iter()
+                    .filter_map(|t| {
+                        Some(patchbay_domain::remote::TunnelEntry {
+                            application: patchbay_domain::remote::Application::parse(
+                                &t.application,
+                            )?,
+                            address: t.address.parse().ok()?,
+                            port: t.port,
+                        })
+                    })
+                    .filter(|t| t.port != 0)
+                    .take(patchbay_domain::remote::TUNNELS_MAX)
+                    .collect(),
             };
             state.store.system_report(customer, sys, &report).await?;
         }

@@ -67,9 +67,33 @@ pub fn integer(lang: &str, n: i128) -> String {
     }
 }
 
+/// A number with one decimal: 1,234.5 (en, ko), 1 234,5 (fr, uk), 1234,5 (ro).
+pub fn decimal1(lang: &str, v: f64) -> String {
+    let tenths = (v * 10.0).round() as i128;
+    let sep = if matches!(lang, "fr" | "ro" | "uk") {
+        ','
+    } else {
+        '.'
+    };
+    let whole = integer(lang, tenths / 10);
+    let whole = if tenths < 0 && tenths / 10 == 0 {
+        format!("-{whole}")
+    } else {
+        whole
+    };
+    format!("{whole}{sep}{}", (tenths % 10).abs())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ui_1_decimals_use_the_languages_separator() {
+        assert_eq!(decimal1("en", 1234.56), "1,234.6");
+        assert_eq!(decimal1("fr", 3.04), "3,0");
+        assert_eq!(decimal1("ro", 12345.0), "12.345,0");
+    }
 
     #[test]
     fn ui_1_numbers_are_grouped_per_language() {

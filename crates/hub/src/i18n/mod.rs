@@ -25,11 +25,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/alarms.ftl")),
             include_str!(concat!("../../locales/", $lang, "/calling.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/remote.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 5]); 5] = [
+const SOURCES: [(&str, [&str; 6]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),

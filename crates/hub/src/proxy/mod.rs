@@ -67,6 +67,7 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, ProxyError> {
         .map_err(|e| ProxyError::Listen(listen, e))?;
     let listener = tokio::net::TcpListener::from_std(std_listener)
         .map_err(|e| ProxyError::Listen(listen, e))?;
+    let _ = state.proxy_port.set(addr.port());
     let stop = state.agents.shutdown.clone();
     tracing::info!(%addr, domain = %state.config.remote_domain(), "remote-support proxy listening");
     tokio::spawn(async move {

@@ -11,6 +11,7 @@ mod console_calling;
 mod console_calling_pages;
 mod console_customers;
 mod console_jobs;
+mod console_remote;
 mod crash;
 mod files;
 mod fixtures;

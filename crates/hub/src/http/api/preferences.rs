@@ -76,6 +76,9 @@ pub struct PreferencesJson {
     pub allow_downgrades: bool,
     /// PRF-11.
     pub allow_customer_id_change: bool,
+    /// Days ended remote-support sessions are kept (RMT-8).
+    #[schema(schema_with = retention_schema)]
+    pub session_retention_days: i64,
 }
 
 impl From<Preferences> for PreferencesJson {
@@ -95,6 +98,7 @@ impl From<Preferences> for PreferencesJson {
             client_logging: p.client_logging,
             allow_downgrades: p.allow_downgrades,
             allow_customer_id_change: p.allow_customer_id_change,
+            session_retention_days: p.session_retention_days,
         }
     }
 }
@@ -120,6 +124,8 @@ pub struct PreferencesBody {
     pub client_logging: Option<bool>,
     pub allow_downgrades: Option<bool>,
     pub allow_customer_id_change: Option<bool>,
+    #[schema(schema_with = retention_schema)]
+    pub session_retention_days: Option<i64>,
 }
 
 impl PreferencesBody {
@@ -148,6 +154,9 @@ impl PreferencesBody {
             allow_customer_id_change: self
                 .allow_customer_id_change
                 .unwrap_or(p.allow_customer_id_change),
+            session_retention_days: self
+                .session_retention_days
+                .unwrap_or(p.session_retention_days),
         }
     }
 }

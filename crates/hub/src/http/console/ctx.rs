@@ -21,6 +21,8 @@ pub struct Menu {
     pub accounts: bool,
     pub preferences: bool,
     pub certificates: bool,
+    /// RMT-8's session audit (Administrators).
+    pub remote_sessions: bool,
     pub operations: bool,
     /// Calling provisioning pages (RBAC-5).
     pub calling: bool,
@@ -79,6 +81,7 @@ impl Ctx {
                 accounts: p.allowed(Capability::ManageAccounts),
                 preferences: p.allowed(Capability::ServerSettings),
                 certificates: p.allowed(Capability::ServerSettings),
+                remote_sessions: p.allowed(Capability::AuditRemoteSessions),
                 operations: p.allowed(Capability::ViewOperations),
                 calling: p.allowed(Capability::ViewProvisioning),
                 kiosk,
@@ -127,6 +130,12 @@ impl Ctx {
     }
 
     /// A message with one argument.
+    /// A message with several arguments.
+    pub fn t_args(&self, id: &str, args: &[(&str, &str)]) -> String {
+        let args: Vec<(&str, String)> = args.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        self.i18n.t_args(self.lang, id, &args)
+    }
+
     pub fn t1(&self, id: &str, name: &str, value: &str) -> String {
         self.i18n
             .t_args(self.lang, id, &[(name, value.to_string())])

@@ -15,6 +15,7 @@ mod mail;
 mod operations;
 mod pages;
 mod profile;
+mod remote;
 
 pub use ctx::Ctx;
 
@@ -47,6 +48,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(jobs::endpoints());
     all.extend(operations::endpoints());
     all.extend(calling::endpoints());
+    all.extend(remote::endpoints());
 
     all
 }
@@ -70,6 +72,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/com/static/app.css", get(pages::css))
         .route("/com/static/app.js", get(pages::js))
         .route("/com/static/ops.css", get(pages::ops_css))
+        .route("/com/remoteproxy/proxy.pac", get(remote::pac))
         .merge(private)
 }
 

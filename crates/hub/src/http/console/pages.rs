@@ -138,6 +138,7 @@ async fn save_preferences(
         session_timeout_minutes: int(&form, "sessionTimeoutMinutes", &mut errs),
         password_history_count: int(&form, "passwordHistoryCount", &mut errs),
         log_retention_days: int(&form, "logRetentionDays", &mut errs),
+        session_retention_days: int(&form, "sessionRetentionDays", &mut errs),
         system_name: form.text("systemName"),
         client_logging: form.checked("clientLogging"),
         allow_downgrades: form.checked("allowDowngrades"),
@@ -234,24 +235,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             Capability::ManageCustomizationFiles,
         ),
         empty(
-            "/com/downloads/admin-tools",
-            "menu-admin-tools",
-            Capability::ViewOperations,
-        ),
-        empty(
-            "/com/downloads/proxytunnel",
-            "menu-proxytunnel",
-            Capability::ViewOperations,
-        ),
-        empty(
             "/com/appcentre",
             "menu-appcentre",
             Capability::ServerSettings,
-        ),
-        empty(
-            "/com/proxy-accounts",
-            "menu-proxy-accounts",
-            Capability::ViewOperations,
         ),
         empty(
             "/com/certificates",

@@ -84,6 +84,9 @@ pub(super) struct DetailsPage {
     can_backup: bool,
     can_restore: bool,
     can_logs: bool,
+    /// RMT-6, for the roles that see remote-support addresses.
+    remote: Option<super::remote_panel::RemotePanel>,
+    mask: &'static str,
 }
 
 pub(super) async fn details_page(
@@ -92,16 +95,17 @@ pub(super) async fn details_page(
     id: CustomerId,
     test: Option<(bool, String)>,
     notice: &str,
+    query: &FormMap,
 ) -> Result<Response, AppError> {
     let c = svc::get(state, caller, id).await?;
     let ctx = Ctx::new(state, caller, LIST);
-    let systems = state
-        .store
-        .systems_of(id)
-        .await?
-        .into_iter()
-        .map(|s| system_row(&ctx, s))
-        .collect();
+    let views = state.store.systems_of(id).await?;
+    let remote = if caller.can(Capability::SeeRemoteSupportAddresses) {
+        Some(super::remote_panel::panel(state, &ctx, &c, &views, query).await?)
+    } else {
+        None
+    };
+    let systems = views.into_iter().map(|s| system_row(&ctx, s)).collect();
     let assigned = state
         .store
         .assigned_accounts(id)
@@ -127,6 +131,8 @@ pub(super) async fn details_page(
         can_backup: caller.can(Capability::BackupManual),
         can_restore: caller.can(Capability::Restore),
         can_logs: caller.can(Capability::ManageLogFiles),
+        remote,
+        mask: super::remote_panel::MASK,
         c,
         systems,
         assigned,
@@ -143,8 +149,9 @@ pub(super) async fn details(
     Path(id): Path<String>,
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
-    let done = FormMap::parse(q.as_deref().unwrap_or("").as_bytes()).text("done");
-    details_page(&state, &caller, parse_customer(&id)?, None, &done).await
+    let query = FormMap::parse(q.as_deref().unwrap_or("").as_bytes());
+    let done = query.text("done");
+    details_page(&state, &caller, parse_customer(&id)?, None, &done, &query).await
 }
 
 /// CUS-2 Test connection: success only when the system is connected and authenticated now;
@@ -168,5 +175,13 @@ pub(super) async fn test_connection(
     } else {
         ctx.t1("cus-test-failed", "reason", &reason)
     };
-    details_page(&state, &caller, id, Some((ok, text)), "").await
+    details_page(
+        &state,
+        &caller,
+        id,
+        Some((ok, text)),
+        "",
+        &FormMap::default(),
+    )
+    .await
 }

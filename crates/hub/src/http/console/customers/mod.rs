@@ -124,6 +124,7 @@ mod details;
 mod form;
 mod list;
 mod providers;
+mod remote_panel;
 #[cfg(test)]
 mod tests;
 
