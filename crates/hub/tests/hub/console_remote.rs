@@ -3,9 +3,7 @@
 
 use crate::common::*;
 use crate::fixtures::*;
-use crate::remote::{
-    connect, echo_target, remote_customer, reseller_with_proxy, PROXY_PASSWORD, PROXY_USER,
-};
+use crate::remote::{connect, remote_customer, reseller_with_proxy, PROXY_PASSWORD, PROXY_USER};
 use patchbay_domain::Role;
 use reqwest::StatusCode;
 use std::time::Duration;
@@ -172,22 +170,8 @@ async fn rmt_6_customer_details_show_remote_support_addresses_and_commands_to_pr
 #[tokio::test]
 async fn rmt_8_the_console_lists_sessions_and_ends_a_live_one() {
     let hub = TestHub::start().await;
-    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
-    let ssh = echo_target(b"SSH-2.0-Test\r\n").await;
-    let (_, _agent) = remote_customer(
-        &hub,
-        "Acme",
-        provider,
-        (true, false),
-        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
-    )
-    .await;
-    let (a, mut s) = connect(
-        &hub,
-        "acme.maint.patchbay.local:22",
-        Some((PROXY_USER, PROXY_PASSWORD)),
-    )
-    .await;
+    let _agent = crate::remote::ssh_customer(&hub, b"SSH-2.0-Test\r\n").await;
+    let (a, mut s) = crate::remote::acme_ssh(&hub).await;
     assert_eq!(a.status, 200);
     s.write_all(b"ping").await.unwrap_or_else(|e| panic!("{e}"));
     s.flush().await.ok();

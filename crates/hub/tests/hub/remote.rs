@@ -93,6 +93,35 @@ pub async fn echo_target(banner: &'static [u8]) -> u16 {
     port
 }
 
+/// Reseller A with its proxy account, and its customer Acme whose system's SSH service is an
+/// echo target greeting with `banner` (remote access on, co-located servers off).
+pub async fn ssh_customer(
+    hub: &TestHub,
+    banner: &'static [u8],
+) -> patchbay_agent::CancellationToken {
+    let provider = reseller_with_proxy(hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let ssh = echo_target(banner).await;
+    let (_, agent) = remote_customer(
+        hub,
+        "Acme",
+        provider,
+        (true, false),
+        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
+    )
+    .await;
+    agent
+}
+
+/// A stream to Acme's SSH as proxytunnel opens it (see [`ssh_customer`]).
+pub async fn acme_ssh(hub: &TestHub) -> (Answer, ProxyStream) {
+    connect(
+        hub,
+        &format!("acme.maint.{DOMAIN}:22"),
+        Some((PROXY_USER, PROXY_PASSWORD)),
+    )
+    .await
+}
+
 pub type ProxyStream = tokio_rustls::client::TlsStream<TcpStream>;
 
 /// TLS to the hub's proxy, trusting its identity.
@@ -205,16 +234,7 @@ async fn sessions(hub: &TestHub) -> Vec<patchbay_store::remote::RemoteSession> {
 #[tokio::test]
 async fn rmt_3_connect_carries_a_stream_to_the_systems_ssh_with_half_close_and_byte_counts() {
     let hub = TestHub::start().await;
-    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
-    let ssh = echo_target(b"SSH-2.0-Test\r\n").await;
-    let (_c, _agent) = remote_customer(
-        &hub,
-        "Acme",
-        provider,
-        (true, false),
-        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
-    )
-    .await;
+    let _agent = ssh_customer(&hub, b"SSH-2.0-Test\r\n").await;
     let target = format!("acme.maint.{DOMAIN}:22");
     let (a, mut s) = connect(&hub, &target, Some((PROXY_USER, PROXY_PASSWORD))).await;
     assert_eq!(a.status, 200, "{a:?}");
@@ -505,16 +525,7 @@ async fn rmt_3_plain_http_absolute_form_requests_are_carried() {
 #[tokio::test]
 async fn rmt_2_parallel_password_guesses_are_throttled_like_console_logins() {
     let hub = TestHub::start().await;
-    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
-    let ssh = echo_target(b"").await;
-    let (_, _agent) = remote_customer(
-        &hub,
-        "Acme",
-        provider,
-        (true, false),
-        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
-    )
-    .await;
+    let _agent = ssh_customer(&hub, b"").await;
     let target = format!("acme.maint.{DOMAIN}:22");
     let hub = Arc::new(hub);
     let mut tasks = Vec::new();
@@ -709,22 +720,8 @@ async fn rmt_8_an_administrator_sees_sessions_and_ends_a_live_one() {
     use patchbay_domain::Role;
     use reqwest::StatusCode;
     let hub = TestHub::start().await;
-    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
-    let ssh = echo_target(b"SSH-2.0-Test\r\n").await;
-    let (_, _agent) = remote_customer(
-        &hub,
-        "Acme",
-        provider,
-        (true, false),
-        &format!("[remote]\nssh = \"127.0.0.1:{ssh}\"\n"),
-    )
-    .await;
-    let (a, mut s) = connect(
-        &hub,
-        &format!("acme.maint.{DOMAIN}:22"),
-        Some((PROXY_USER, PROXY_PASSWORD)),
-    )
-    .await;
+    let _agent = ssh_customer(&hub, b"SSH-2.0-Test\r\n").await;
+    let (a, mut s) = acme_ssh(&hub).await;
     assert_eq!(a.status, 200);
     s.write_all(b"abc").await.unwrap_or_else(|e| panic!("{e}"));
     s.flush().await.ok();
