@@ -10,6 +10,9 @@
 //! web_control = "127.0.0.1:7071"   # (defaults: 127.0.0.1 and the service's port)
 //! portal = "127.0.0.1:9443"
 //! licence = "127.0.0.1:52233"
+//! web_manager = "127.0.0.1:8443"  # central management (RMT-5, flags.central_management):
+//!                                  # plain HTTP on the system, the hub reaches it for
+//!                                  # Launch application → Web Manager
 //!
 //! [[remote.tunnels]]               # co-located hosts; needs flags.colocated_servers
 //! application = "rdp"              # rdp | ssh | https | http (sets the default port)
@@ -39,6 +42,9 @@ pub const SERVICES: [(u16, &str); 4] = [
     (52233, "licence"),
 ];
 
+/// The default port of the central-management web service.
+pub const WEB_MANAGER_PORT: u16 = 8443;
+
 /// How long connecting to a target may take.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -52,6 +58,7 @@ pub(crate) struct RawRemote {
     web_control: Option<String>,
     portal: Option<String>,
     licence: Option<String>,
+    web_manager: Option<String>,
     tunnels: Vec<RawTunnel>,
 }
 
@@ -77,6 +84,8 @@ pub struct TunnelEntry {
 pub struct RemoteConfig {
     /// Where each service of [`SERVICES`] listens, by port.
     pub services: Vec<(u16, String)>,
+    /// The central-management web service (plain HTTP on the system).
+    pub web_manager: String,
     pub tunnels: Vec<TunnelEntry>,
 }
 
@@ -103,6 +112,22 @@ impl RawRemote {
             };
             services.push((port, addr));
         }
+        let web_manager = match self.web_manager {
+            Some(v) => {
+                let v = v.trim().to_string();
+                if v.rsplit_once(':')
+                    .and_then(|(_, p)| p.parse::<u16>().ok())
+                    .is_none()
+                {
+                    return Err((
+                        "remote.web_manager".into(),
+                        format!("{v:?} is not HOST:PORT"),
+                    ));
+                }
+                v
+            }
+            None => format!("127.0.0.1:{WEB_MANAGER_PORT}"),
+        };
         let mut tunnels = Vec::new();
         for (i, t) in self.tunnels.into_iter().enumerate() {
             let k = |f: &str| format!("remote.tunnels[{i}].{f}");
@@ -135,7 +160,11 @@ impl RawRemote {
                 port,
             });
         }
-        Ok(RemoteConfig { services, tunnels })
+        Ok(RemoteConfig {
+            services,
+            web_manager,
+            tunnels,
+        })
     }
 }
 
@@ -150,6 +179,13 @@ fn failed(t: &Tunnel, code: &str, reason: impl Into<String>) -> TunnelFailed {
 /// Where `t` leads on this system, or why it may not (the system is the last word on its own
 /// flags and tunnel entries, whatever the hub believed).
 pub fn target(config: &crate::system::SystemConfig, t: &Tunnel) -> Result<String, TunnelFailed> {
+    if t.service.as_deref() == Some("webManager") {
+        // Central management (RMT-1's first level) has its own flag.
+        if !config.flags.central_management {
+            return Err(failed(t, "central-management-disabled", ""));
+        }
+        return Ok(config.remote.web_manager.clone());
+    }
     if !config.flags.remote_access {
         return Err(failed(t, "remote-access-disabled", ""));
     }
@@ -315,6 +351,7 @@ mod tests {
             server: server.map(Into::into),
             colocated: colocated.map(Into::into),
             port,
+            service: None,
         }
     }
 
@@ -358,6 +395,20 @@ mod tests {
             code(tunnel(Some("nope"), None, 22)),
             Err("unknown-system".into())
         );
+    }
+
+    #[test]
+    fn rmt_5_the_web_manager_needs_the_central_management_flag() {
+        let mut c = config("[remote]\nweb_manager = \"127.0.0.1:8080\"\n");
+        let mut t = tunnel(None, None, 0);
+        t.service = Some("webManager".into());
+        assert_eq!(
+            target(&c, &t).map_err(|f| f.code),
+            Err("central-management-disabled".into())
+        );
+        c.flags.central_management = true;
+        c.flags.remote_access = false;
+        assert_eq!(target(&c, &t), Ok("127.0.0.1:8080".into()));
     }
 
     #[test]

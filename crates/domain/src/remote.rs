@@ -251,6 +251,8 @@ pub enum Refusal {
     RemoteAccessDisabled,
     /// The co-located-servers flag is off.
     ColocatedDisabled,
+    /// The central-management flag is off (RMT-5's Web Manager).
+    CentralManagementDisabled,
     /// The port is not one of the system's remote-support services.
     PortNotAllowed(u16),
     /// The system has no tunnel entry for that co-located host and port.
@@ -274,6 +276,7 @@ impl Refusal {
             Refusal::NotRemoteSupportAddress
             | Refusal::RemoteAccessDisabled
             | Refusal::ColocatedDisabled
+            | Refusal::CentralManagementDisabled
             | Refusal::PortNotAllowed(_)
             | Refusal::NoTunnelEntry => 403,
             Refusal::UnknownCustomer | Refusal::UnknownSystem => 404,
@@ -297,6 +300,7 @@ impl Refusal {
             Refusal::SystemOffline => "System offline".into(),
             Refusal::RemoteAccessDisabled => "Remote access is disabled".into(),
             Refusal::ColocatedDisabled => "Remote access to co-located servers is disabled".into(),
+            Refusal::CentralManagementDisabled => "Central management is disabled".into(),
             Refusal::PortNotAllowed(p) => format!("Port {p} is not a remote-support service"),
             Refusal::NoTunnelEntry => "No tunnel entry on the system for this target".into(),
             Refusal::SystemTimeout => "System did not answer".into(),
@@ -329,6 +333,7 @@ impl Refusal {
             Refusal::SystemOffline => "system-offline",
             Refusal::RemoteAccessDisabled => "remote-access-disabled",
             Refusal::ColocatedDisabled => "colocated-disabled",
+            Refusal::CentralManagementDisabled => "central-management-disabled",
             Refusal::PortNotAllowed(_) => "port-not-allowed",
             Refusal::NoTunnelEntry => "no-tunnel-entry",
             Refusal::SystemTimeout => "system-timeout",
@@ -517,6 +522,7 @@ mod tests {
             Refusal::SystemOffline,
             Refusal::RemoteAccessDisabled,
             Refusal::ColocatedDisabled,
+            Refusal::CentralManagementDisabled,
             Refusal::PortNotAllowed(80),
             Refusal::NoTunnelEntry,
             Refusal::SystemTimeout,

@@ -17,9 +17,9 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const el of document.querySelectorAll(".js-only")) el.hidden = false;
   const secret = document.querySelector("[data-copy-secret]");
   const status = document.getElementById("copy-status");
-  for (const button of document.querySelectorAll("button[data-copy]")) {
+  for (const button of document.querySelectorAll("button[data-copy-command]")) {
     button.addEventListener("click", async () => {
-      const code = document.getElementById(button.dataset.copy);
+      const code = document.getElementById(button.dataset.copyCommand);
       if (!code) return;
       let text = code.textContent;
       if (secret && secret.value) text = text.split(secret.dataset.copySecret).join(secret.value.replace(/'/g, "'\\''"));

@@ -322,6 +322,9 @@ pub struct Tunnel {
     #[serde(default)]
     pub colocated: Option<String>,
     pub port: u16,
+    /// `webManager`: the system's own central-management web service (RMT-5), whatever `port`.
+    #[serde(default)]
+    pub service: Option<String>,
 }
 
 /// The token never shows in a debug print.
@@ -332,6 +335,7 @@ impl std::fmt::Debug for Tunnel {
             .field("server", &self.server)
             .field("colocated", &self.colocated)
             .field("port", &self.port)
+            .field("service", &self.service)
             .finish()
     }
 }

@@ -61,6 +61,8 @@ pub struct SessionStart<'a> {
     pub customer: Option<&'a RemoteCustomer>,
     pub system_name: &'a str,
     pub node_id: &'a str,
+    /// The console account, when the session is one of its own (RMT-5's Web Manager).
+    pub operator: Option<&'a str>,
 }
 
 /// A recorded session.
@@ -333,8 +335,8 @@ impl Store {
         };
         sqlx::query(
             "INSERT INTO remote_sessions (id, proxy_account_id, proxy_user, provider_name, source_address, target, \
-             customer_id, customer_name, system_name, node_id, started_at, ended_at, outcome, reason) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+             customer_id, customer_name, system_name, node_id, started_at, ended_at, outcome, reason, operator_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind(id.as_str())
         .bind(s.account.id.as_str())
@@ -350,6 +352,7 @@ impl Store {
         .bind(ended)
         .bind(outcome)
         .bind(reason)
+        .bind(s.operator)
         .execute(self.pool())
         .await?;
         Ok(id)

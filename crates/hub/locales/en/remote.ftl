@@ -121,3 +121,5 @@ rmt-field-path-windows = Full path of proxytunnel.exe on Windows
 rmt-field-ssh-login = SSH user name on the target
 rmt-putty-proxy-linux = PuTTY local proxy command (Linux, macOS)
 rmt-putty-proxy-windows = PuTTY local proxy command (Windows)
+rmt-launch-failed = Web Manager cannot be opened
+rmt-outcome-central-management-disabled = Central management is disabled

@@ -121,3 +121,5 @@ rmt-field-path-windows = Chemin complet de proxytunnel.exe sous Windows
 rmt-field-ssh-login = Nom d'utilisateur SSH sur la cible
 rmt-putty-proxy-linux = Commande proxy locale pour PuTTY (Linux, macOS)
 rmt-putty-proxy-windows = Commande proxy locale pour PuTTY (Windows)
+rmt-launch-failed = Impossible d'ouvrir Web Manager
+rmt-outcome-central-management-disabled = La gestion centralisée est désactivée

@@ -121,3 +121,5 @@ rmt-field-path-windows = Windows의 proxytunnel.exe 전체 경로
 rmt-field-ssh-login = 대상의 SSH 사용자 이름
 rmt-putty-proxy-linux = PuTTY 로컬 프록시 명령(Linux, macOS)
 rmt-putty-proxy-windows = PuTTY 로컬 프록시 명령(Windows)
+rmt-launch-failed = 웹 관리자(Web Manager)를 열 수 없습니다
+rmt-outcome-central-management-disabled = 중앙 관리가 비활성화되어 있습니다

@@ -121,3 +121,5 @@ rmt-field-path-windows = Calea completă a proxytunnel.exe pe Windows
 rmt-field-ssh-login = Nume de utilizator SSH pe țintă
 rmt-putty-proxy-linux = Comanda proxy locală pentru PuTTY (Linux, macOS)
 rmt-putty-proxy-windows = Comanda proxy locală pentru PuTTY (Windows)
+rmt-launch-failed = Web Manager nu poate fi deschis
+rmt-outcome-central-management-disabled = Administrarea centralizată este dezactivată

@@ -121,3 +121,5 @@ rmt-field-path-windows = Повний шлях до proxytunnel.exe у Windows
 rmt-field-ssh-login = Ім'я користувача SSH на цільовому вузлі
 rmt-putty-proxy-linux = Локальна команда проксі для PuTTY (Linux, macOS)
 rmt-putty-proxy-windows = Локальна команда проксі для PuTTY (Windows)
+rmt-launch-failed = Не вдається відкрити веб-менеджер (Web Manager)
+rmt-outcome-central-management-disabled = Централізоване керування вимкнено

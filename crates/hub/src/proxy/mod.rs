@@ -182,6 +182,7 @@ async fn handle(state: AppState, peer: SocketAddr, req: Request<Incoming>) -> Re
         target: &target_text,
         customer: None,
         system: String::new(),
+        operator: None,
     };
     let (target, customer, system) = match resolve(&state, &account, &host, port).await {
         Ok(t) => t,
@@ -242,17 +243,6 @@ async fn forward(
     host: &str,
     port: u16,
 ) -> Response<Body> {
-    let (near, far) = tokio::io::duplex(128 * 1024);
-    let stop = state.agents.shutdown.child_token();
-    let carrier = {
-        let state = state.clone();
-        tokio::spawn(async move { carry(&state, &session, far, ws, stop).await })
-    };
-    let (mut sender, conn) = match hyper::client::conn::http1::handshake(TokioIo::new(near)).await {
-        Ok(c) => c,
-        Err(_) => return refuse(&Refusal::TargetUnreachable("HTTP".into())),
-    };
-    tokio::spawn(conn);
     let (mut parts, body) = req.into_parts();
     let path = parts
         .uri
@@ -266,9 +256,6 @@ async fn forward(
     for h in ["proxy-authorization", "proxy-connection", "keep-alive"] {
         parts.headers.remove(h);
     }
-    parts
-        .headers
-        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     if !parts.headers.contains_key(header::HOST) {
         let authority = if port == 80 {
             host.to_string()
@@ -279,15 +266,43 @@ async fn forward(
             parts.headers.insert(header::HOST, v);
         }
     }
+    match send_http(state, session, ws, parts, body).await {
+        Ok(r) => r.map(Either::Right),
+        Err(r) => refuse(&r),
+    }
+}
+
+/// One HTTP request over an opened stream (origin-form `parts`), its response streamed back; the
+/// stream is carried and audited like any other and closes with the response.
+pub(crate) async fn send_http<B>(
+    state: AppState,
+    session: String,
+    ws: axum::extract::ws::WebSocket,
+    mut parts: axum::http::request::Parts,
+    body: B,
+) -> Result<Response<Incoming>, Refusal>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let (near, far) = tokio::io::duplex(128 * 1024);
+    let stop = state.agents.shutdown.child_token();
+    {
+        // Ends on its own once the exchange is over (the duplex closes), and records the end.
+        let state = state.clone();
+        tokio::spawn(async move { carry(&state, &session, far, ws, stop).await });
+    }
+    let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(near))
+        .await
+        .map_err(|_| Refusal::TargetUnreachable("HTTP".into()))?;
+    tokio::spawn(conn);
+    parts
+        .headers
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
     let resp = sender.send_request(Request::from_parts(parts, body)).await;
     drop(sender);
-    match resp {
-        Ok(r) => r.map(Either::Right),
-        Err(e) => {
-            carrier.abort();
-            refuse(&Refusal::TargetUnreachable(e.to_string()))
-        }
-    }
+    resp.map_err(|e| Refusal::TargetUnreachable(e.to_string()))
 }
 
 /// Carry an admitted stream to its end and close its audit record.
@@ -421,6 +436,7 @@ async fn resolve(
             server,
             colocated: address.colocated.map(|ip| ip.to_string()),
             port,
+            service: None,
         },
         customer,
         name,
@@ -428,13 +444,15 @@ async fn resolve(
 }
 
 /// The audit record of one proxy request (RMT-8).
-struct Audit<'a> {
-    state: &'a AppState,
-    account: &'a ProxyAccount,
-    source: &'a str,
-    target: &'a str,
-    customer: Option<RemoteCustomer>,
-    system: String,
+pub(crate) struct Audit<'a> {
+    pub state: &'a AppState,
+    pub account: &'a ProxyAccount,
+    pub source: &'a str,
+    pub target: &'a str,
+    pub customer: Option<RemoteCustomer>,
+    pub system: String,
+    /// The console account of a Web Manager session (RMT-5).
+    pub operator: Option<&'a str>,
 }
 
 impl Audit<'_> {
@@ -446,10 +464,11 @@ impl Audit<'_> {
             customer: self.customer.as_ref(),
             system_name: &self.system,
             node_id: &self.state.agents.node_id,
+            operator: self.operator,
         }
     }
 
-    async fn refused(&self, r: &Refusal) {
+    pub(crate) async fn refused(&self, r: &Refusal) {
         tracing::info!(
             source = self.source,
             target = self.target,
@@ -466,7 +485,7 @@ impl Audit<'_> {
         }
     }
 
-    async fn open(&self) -> Option<String> {
+    pub(crate) async fn open(&self) -> Option<String> {
         match self
             .state
             .store

@@ -96,6 +96,8 @@ pub struct Target {
     pub server: Option<String>,
     pub colocated: Option<String>,
     pub port: u16,
+    /// `webManager` for RMT-5's central management; `None` for remote support.
+    pub service: Option<&'static str>,
 }
 
 /// Ask the system to open the stream; its socket once the target is connected.
@@ -119,6 +121,7 @@ pub async fn open(state: &AppState, target: &Target) -> Result<WebSocket, Refusa
             server: target.server.clone(),
             colocated: target.colocated.clone(),
             port: target.port,
+            service: target.service.map(str::to_string),
         }),
     );
     if !sent {
@@ -147,6 +150,7 @@ fn refusal(f: &TunnelFailed, port: u16) -> Refusal {
     match f.code.as_str() {
         "remote-access-disabled" => Refusal::RemoteAccessDisabled,
         "colocated-disabled" => Refusal::ColocatedDisabled,
+        "central-management-disabled" => Refusal::CentralManagementDisabled,
         "no-tunnel-entry" => Refusal::NoTunnelEntry,
         "unknown-system" => Refusal::UnknownSystem,
         "port-not-allowed" => Refusal::PortNotAllowed(port),

@@ -300,3 +300,131 @@ async fn rmt_7_the_pac_file_and_the_bundles_carry_this_hubs_proxy_and_trust_root
     assert_eq!(s, StatusCode::OK);
     assert!(html.contains("*.maint.patchbay.local") && html.contains(&format!(":{port}")));
 }
+
+/// A Web Manager on the system (plain HTTP, as the agent reaches it): its start page names the
+/// request line and the cookies it got; `POST /login` redirects home and sets a cookie at `/`.
+async fn web_manager() -> u16 {
+    use tokio::net::TcpListener;
+    let l = TcpListener::bind("127.0.0.1:0")
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let port = l.local_addr().map(|a| a.port()).unwrap_or(0);
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = l.accept().await {
+            tokio::spawn(async move {
+                let mut got = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !got.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match s.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => got.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&got).to_string();
+                let line = head.lines().next().unwrap_or_default().to_string();
+                let cookies = head
+                    .lines()
+                    .find_map(|l| {
+                        l.strip_prefix("cookie: ")
+                            .or_else(|| l.strip_prefix("Cookie: "))
+                    })
+                    .unwrap_or("none")
+                    .to_string();
+                let answer = if line.starts_with("POST /login") {
+                    "HTTP/1.1 302 Found\r\nLocation: /WebManagement/home\r\nSet-Cookie: wm=1; Path=/\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".to_string()
+                } else {
+                    let body = format!("<p>Web Manager: {line} cookies={cookies}</p>");
+                    format!("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
+                };
+                let _ = s.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn rmt_5_launch_application_opens_the_systems_web_manager_for_those_who_may() {
+    let hub = TestHub::start().await;
+    let provider = reseller_with_proxy(&hub, "Reseller A", PROXY_USER, PROXY_PASSWORD).await;
+    let wm = web_manager().await;
+    let (c, _agent) = remote_customer(
+        &hub,
+        "Acme",
+        provider,
+        (false, false),
+        &format!("[remote]\nweb_manager = \"127.0.0.1:{wm}\"\n"),
+    )
+    .await;
+    let (op_id, op) = staff(&hub, "launch-op", Role::Operator).await;
+    let (sup_id, sup) = staff(&hub, "launch-sup", Role::Supervisor).await;
+    let r = hub
+        .put(
+            &hub.admin_token,
+            &format!("/v1/operations/customers/{c}"),
+            serde_json::json!({"operators": [op_id, sup_id]}),
+        )
+        .await;
+    assert!(r.status().is_success());
+    // The Operator's details page offers it; the Supervisor's does not (SPEC §3).
+    let (_, html, _) = op.get(&format!("/com/customers/{c}")).await;
+    let href = format!("/com/launch/{c}/WebManagement/WebManagement.html");
+    assert!(html.contains(&format!("href=\"{href}\"")), "{html}");
+    let (_, html, _) = sup.get(&format!("/com/customers/{c}")).await;
+    assert!(!html.contains("launch-web-manager"));
+    let (s, _, _) = sup.get(&href).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    // Through the system's agent (remote access is off: central management is its own flag).
+    let (s, html, _) = op.get(&format!("{href}?lang=x")).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Web Manager: GET /WebManagement/WebManagement.html?lang=x HTTP/1.1"),
+        "{html}"
+    );
+    assert!(
+        html.contains("cookies=none"),
+        "the console session reached the system: {html}"
+    );
+    // Its own forms post without the console's CSRF token; its redirects and cookies stay under
+    // the launch path.
+    let r = op
+        .client
+        .post(format!("{}/com/launch/{c}/login", hub.base))
+        .form(&[("user", "Administrator")])
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FOUND);
+    assert_eq!(
+        r.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some(format!("/com/launch/{c}/WebManagement/home").as_str())
+    );
+    assert_eq!(
+        r.headers().get("set-cookie").and_then(|v| v.to_str().ok()),
+        Some(format!("wm=1; Path=/com/launch/{c}/").as_str())
+    );
+    // Audited with the account that launched it.
+    let mut rows = Vec::new();
+    for _ in 0..100 {
+        rows = hub
+            .store()
+            .list_remote_sessions(
+                &Default::default(),
+                None,
+                patchbay_store::PageRequest::new(0, 50),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .items;
+        if rows.len() >= 2 && rows.iter().all(|r| r.ended_at.is_some()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        rows.iter().any(|r| r.proxy_user == "launch-op"
+            && r.outcome == "closed"
+            && r.customer_name == "Acme"),
+        "{rows:?}"
+    );
+}

@@ -15,7 +15,7 @@ use patchbay_store::remote::{ProxyAccount, RemoteSession, SessionFilter, Session
 use serde::{Deserialize, Serialize};
 
 /// The outcomes a session list may be narrowed to.
-pub const OUTCOMES: [&str; 20] = [
+pub const OUTCOMES: [&str; 21] = [
     "open",
     "closed",
     "ended",
@@ -30,6 +30,7 @@ pub const OUTCOMES: [&str; 20] = [
     "system-offline",
     "remote-access-disabled",
     "colocated-disabled",
+    "central-management-disabled",
     "port-not-allowed",
     "no-tunnel-entry",
     "system-timeout",

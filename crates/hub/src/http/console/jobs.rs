@@ -364,7 +364,12 @@ async fn details(
             finished: when(p.finished_at),
         })
         .collect();
+    // Refreshed in place while it runs, and while it is about to (a job started now is still
+    // Scheduled until the runner claims it, a moment later).
+    let due_soon = job.status == JobStatus::Scheduled
+        && job.start_at <= jiff::Timestamp::now() + jiff::SignedDuration::from_mins(5);
     let running = job.status == JobStatus::InProgress
+        || due_soon
         || parts
             .iter()
             .any(|p| matches!(p.status, PartStatus::InProgress));

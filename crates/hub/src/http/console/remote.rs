@@ -19,6 +19,7 @@ use patchbay_domain::Capability;
 use patchbay_store::remote::{ProxyAccount, SessionFilter, SessionSort};
 
 pub mod downloads;
+pub mod launch;
 
 const ACCOUNTS: &str = "/com/proxy-accounts";
 const SESSIONS: &str = "/com/remote-sessions";
@@ -384,5 +385,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
     ];
     all.extend(downloads::endpoints());
+    all.extend(launch::endpoints());
     all
 }

@@ -87,6 +87,8 @@ pub(super) struct DetailsPage {
     /// RMT-6, for the roles that see remote-support addresses.
     remote: Option<super::remote_panel::RemotePanel>,
     mask: &'static str,
+    /// Launch application → Web Manager (RMT-5), when the caller may and a system allows it.
+    launch: Option<String>,
 }
 
 pub(super) async fn details_page(
@@ -105,6 +107,15 @@ pub(super) async fn details_page(
     } else {
         None
     };
+    let launch = (caller.can(Capability::LaunchApplication)
+        && views.iter().any(|s| s.flags.central_management))
+    .then(|| {
+        format!(
+            "{}{}",
+            crate::http::console::remote::launch::base(id),
+            crate::http::console::remote::launch::START
+        )
+    });
     let systems = views.into_iter().map(|s| system_row(&ctx, s)).collect();
     let assigned = state
         .store
@@ -133,6 +144,7 @@ pub(super) async fn details_page(
         can_logs: caller.can(Capability::ManageLogFiles),
         remote,
         mask: super::remote_panel::MASK,
+        launch,
         c,
         systems,
         assigned,
