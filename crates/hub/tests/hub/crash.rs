@@ -427,7 +427,13 @@ async fn job_5_a_hub_killed_during_fifty_backups_leaves_nothing_stuck() {
         .into_iter()
         .filter(|p| p.extension().is_some_and(|x| x == "gz"))
         .count();
-    assert_eq!(blobs, rows, "backup blobs on disk vs backups recorded");
+    // Never a backup without its blob. A blob whose upload the kill interrupted before its row
+    // was recorded may stay (written first, row second, by design); the hourly sweep deletes
+    // such blobs once a day old (`service::jobs::sweep_blobs`, tested in `backups_logs`).
+    assert!(
+        blobs >= rows,
+        "{blobs} backup blobs on disk for {rows} backups recorded"
+    );
     let failed: Vec<&str> = parts
         .iter()
         .filter(|p| p["status"] == "failed")
