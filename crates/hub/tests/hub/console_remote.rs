@@ -12,17 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[tokio::test]
 async fn rmt_2_an_operator_sets_the_proxy_account_in_the_console() {
     let hub = TestHub::start().await;
-    let meta = patchbay_store::AuditMeta::cli();
-    let d = hub
-        .store()
-        .create_distributor(&meta, "North")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let r = hub
-        .store()
-        .create_reseller(&meta, d, "Nimbus")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (d, r) = crate::remote::providers(&hub, "North", "Nimbus").await;
     let (op_id, op) = staff(&hub, "con-operator", Role::Operator).await;
     customer(&hub, "Nova")
         .with("distributorId", d.to_string())

@@ -17,6 +17,26 @@ pub const PROXY_USER: &str = "reseller-a";
 /// With the characters PITFALLS names: `$ @ # &` and non-ASCII.
 pub const PROXY_PASSWORD: &str = "Pr0xy$@#&-wörd";
 
+/// A distributor and a reseller under it, created in the store.
+pub async fn providers(
+    hub: &TestHub,
+    distributor: &str,
+    reseller: &str,
+) -> (DistributorId, ResellerId) {
+    let meta = AuditMeta::cli();
+    let d = hub
+        .store()
+        .create_distributor(&meta, distributor)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub
+        .store()
+        .create_reseller(&meta, d, reseller)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    (d, r)
+}
+
 /// A reseller (under a new distributor) whose proxy account has `user` / `password`.
 pub async fn reseller_with_proxy(
     hub: &TestHub,
@@ -572,16 +592,7 @@ async fn rmt_2_proxy_accounts_exist_per_provider_and_are_set_by_supervisors_and_
     use serde_json::json;
     let hub = TestHub::start().await;
     let meta = AuditMeta::cli();
-    let d = hub
-        .store()
-        .create_distributor(&meta, "North")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let r = hub
-        .store()
-        .create_reseller(&meta, d, "Nimbus")
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
+    let (d, r) = providers(&hub, "North", "Nimbus").await;
     let d2 = hub
         .store()
         .create_distributor(&meta, "South")
