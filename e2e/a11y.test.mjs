@@ -142,8 +142,9 @@ const ADMIN_PAGES = [
   '/com/remote-sessions?filter=open',
   '/com/downloads/admin-tools',
   '/com/downloads/proxytunnel',
-  // Sections of later features (each says what it will hold until then).
   '/com/repository',
+  '/com/repository?filter=open',
+  // Sections of later features (each says what it will hold until then).
   '/com/files',
   '/com/appcentre',
   '/com/certificates',
@@ -163,7 +164,7 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
 ];
 /** Pages of an Operator: remote support (RMT-2, RMT-6, RMT-7). */
-const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools'];
+const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools', '/com/repository'];
 const OPERATOR_FOLLOW = [
   ['/com/proxy-accounts', 'table a[href^="/com/proxy-accounts/"]'],
   // A customer's details with its remote-support panel and command generator.

@@ -7,6 +7,7 @@ use crate::backup::{self, BackupRequest};
 use crate::data::Item;
 use crate::logs;
 use crate::system::SystemConfig;
+use crate::upgrade;
 use futures_util::TryStreamExt;
 use patchbay_proto::{Action, ActionResult, ArchiveInfo, LogInfo, Op, Transfer};
 use std::path::{Component, Path, PathBuf};
@@ -16,6 +17,7 @@ use tokio::io::AsyncWriteExt;
 /// SYS-6: why an action is refused when the flag it needs is off.
 pub const BACKUP_DISABLED: &str = "remote upgrade/backup is disabled on this system";
 pub const LOGS_DISABLED: &str = "central diagnostic logs are disabled on this system";
+pub const UPGRADE_RIGHTS: &str = "upgrade rights are not enabled for the service account";
 
 /// The HTTPS client for the hub's file transfers.
 #[derive(Clone, Debug)]
@@ -154,6 +156,7 @@ fn done(action_id: &str) -> ActionResult {
         reason: String::new(),
         archive: None,
         logs: Vec::new(),
+        servers: Vec::new(),
     }
 }
 
@@ -251,6 +254,94 @@ async fn perform(
             let _ = tokio::fs::remove_file(&file).await;
             restored?;
             Ok(done(&id))
+        }
+        Op::Upgrade {
+            action,
+            version,
+            file_name: release_file,
+            sha256,
+            size,
+            phone_firmware,
+            restart_phones,
+            servers,
+            download,
+        } => {
+            if !cfg.flags.remote_upgrade_backup {
+                return Err(BACKUP_DISABLED.into());
+            }
+            if !cfg.service_account.rights.iter().any(|r| r == "upgrade") {
+                return Err(UPGRADE_RIGHTS.into());
+            }
+            let (transfer, apply) = match action.as_str() {
+                "transfer" => (true, false),
+                "upgrade" => (false, true),
+                "transferAndUpgrade" => (true, true),
+                other => return Err(format!("unknown upgrade action {other:?}")),
+            };
+            let release = upgrade::Staged {
+                version,
+                file_name: release_file,
+                sha256,
+                size,
+                phone_firmware,
+            };
+            if transfer {
+                let download = download.ok_or("no download for the transfer")?;
+                let part = dir
+                    .join("incoming")
+                    .join(format!("{}.part", file_name(&id)));
+                let got = files.get(&download, &part).await;
+                if let Err(e) = got {
+                    let _ = tokio::fs::remove_file(&part).await;
+                    return Err(e);
+                }
+                let (d, r) = (dir.to_path_buf(), release.clone());
+                tokio::task::spawn_blocking(move || upgrade::stage(&d, &part, &r))
+                    .await
+                    .map_err(|e| e.to_string())??;
+            }
+            let outcomes = if apply {
+                let (d, v, s) = (
+                    dir.to_path_buf(),
+                    release.version.clone(),
+                    release.sha256.clone(),
+                );
+                let (meta, file) = tokio::task::spawn_blocking(move || upgrade::staged(&d, &v, &s))
+                    .await
+                    .map_err(|e| e.to_string())??;
+                let known: Vec<String> = cfg.servers.iter().map(|s| s.name.clone()).collect();
+                let a = upgrade::Apply {
+                    command: &cfg.upgrade_apply,
+                    file: &file,
+                    release: &meta,
+                    restart_phones,
+                };
+                upgrade::apply(dir, &cfg.name, &known, &servers, &a).await
+            } else {
+                // Staged for every server: they are upgraded from the primary's copy.
+                servers
+                    .iter()
+                    .map(|name| patchbay_proto::ServerOutcome {
+                        name: name.clone(),
+                        status: "completed".into(),
+                        reason: String::new(),
+                    })
+                    .collect()
+            };
+            let failed = outcomes.iter().find(|o| o.status != "completed");
+            Ok(ActionResult {
+                status: if failed.is_some() {
+                    "failed"
+                } else {
+                    "completed"
+                }
+                .into(),
+                reason: failed
+                    .map(|o| format!("{}: {}", o.name, o.reason))
+                    .unwrap_or_default(),
+                servers: outcomes,
+                ..done(&id)
+            })
         }
         Op::ListLogs => {
             if !cfg.flags.central_diagnostic_logs {

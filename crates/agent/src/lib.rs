@@ -31,6 +31,7 @@ pub mod remote;
 mod sim;
 pub mod system;
 mod tls;
+pub mod upgrade;
 
 pub use agent::{run_agent, AgentChecks, AgentOptions};
 pub use link::{LinkStats, LinkTimings, Password, StatsSnapshot, AGENT_VERSION};

@@ -32,7 +32,15 @@
 //!
 //! [data]                        # where backups, restores and logs work, optional (see `data.rs`)
 //! configuration = "/etc/asterisk"
+//!
+//! phone_firmware = "4.0.2"      # optional (top level): the phone firmware the system serves (UPG-2)
+//!
+//! [upgrade]                     # optional: how a staged release is applied (see `upgrade.rs`)
+//! apply = ["/usr/local/sbin/pbx-upgrade"]
 //! ```
+//!
+//! Versions installed by upgrades (`installed.json`, see `upgrade.rs`) take precedence over the
+//! versions written here.
 //!
 //! The primary itself is reported as the first server (role `primary`, state `online`). Servers
 //! without `check` are reported `online`. Unknown keys are errors, so a typo never goes unnoticed.
@@ -97,6 +105,17 @@ struct RawSystem {
     time_zone: Option<String>,
     #[serde(default)]
     remote: crate::remote::RawRemote,
+    #[serde(default)]
+    phone_firmware: String,
+    #[serde(default)]
+    upgrade: RawUpgrade,
+}
+
+/// `[upgrade]`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawUpgrade {
+    apply: Vec<String>,
 }
 
 fn default_port() -> u16 {
@@ -205,6 +224,11 @@ pub struct SystemConfig {
     pub time_zone: String,
     /// What remote support reaches (`[remote]`, see [`crate::remote`]).
     pub remote: crate::remote::RemoteConfig,
+    /// The phone firmware the system serves (UPG-2), as configured.
+    pub phone_firmware: String,
+    /// `[upgrade] apply`: the command that applies a staged release, with its arguments; empty:
+    /// applying is the agent's bookkeeping alone (see [`crate::upgrade`]).
+    pub upgrade_apply: Vec<String>,
 }
 
 impl SystemConfig {
@@ -274,6 +298,7 @@ impl SystemConfig {
             flags: self.flags,
             service_account: self.service_account.clone(),
             time_zone: self.time_zone.clone(),
+            phone_firmware: self.phone_firmware.clone(),
             tunnels: self
                 .remote
                 .tunnels
@@ -367,7 +392,17 @@ impl RawSystem {
                 .unwrap_or("UTC")
                 .to_string(),
         };
+        if self
+            .upgrade
+            .apply
+            .first()
+            .is_some_and(|p| p.trim().is_empty())
+        {
+            return Err(bad("upgrade.apply", "the command must not be empty"));
+        }
         Ok(SystemConfig {
+            phone_firmware: self.phone_firmware.trim().to_string(),
+            upgrade_apply: self.upgrade.apply,
             time_zone,
             name,
             profile,

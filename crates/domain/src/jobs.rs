@@ -12,16 +12,24 @@ pub enum JobKind {
     Backup,
     Restore,
     LogFetch,
+    /// UPG-1: transfer a release, apply it, or both.
+    Upgrade,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 3] = [JobKind::Backup, JobKind::Restore, JobKind::LogFetch];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::Backup,
+        JobKind::Restore,
+        JobKind::LogFetch,
+        JobKind::Upgrade,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             JobKind::Backup => "backup",
             JobKind::Restore => "restore",
             JobKind::LogFetch => "logFetch",
+            JobKind::Upgrade => "upgrade",
         }
     }
 
@@ -37,7 +45,7 @@ impl JobKind {
     /// Whether the job holds its system's single action slot while a part runs (BKP-1: backup,
     /// restore and upgrade exclude each other; fetching logs does not).
     pub fn is_exclusive(self) -> bool {
-        matches!(self, JobKind::Backup | JobKind::Restore)
+        matches!(self, JobKind::Backup | JobKind::Restore | JobKind::Upgrade)
     }
 }
 

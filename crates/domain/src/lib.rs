@@ -15,6 +15,7 @@ pub mod provisioning;
 
 pub mod rbac;
 pub mod remote;
+pub mod repository;
 pub mod system;
 pub mod validation;
 

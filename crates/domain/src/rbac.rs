@@ -125,10 +125,14 @@ pub enum Capability {
     ManageProxyAccounts,
     /// See every remote-support session and end live ones (RMT-8: Administrators).
     AuditRemoteSessions,
+    /// Upload and delete releases of the software repository (SWR-1). The repository serves every
+    /// provider, so it is the platform's: Administrators, like the customization, Vantage and
+    /// Workplace folders.
+    ManageRepository,
 }
 
 impl Capability {
-    pub const ALL: [Capability; 22] = [
+    pub const ALL: [Capability; 23] = [
         Capability::ViewOperations,
         Capability::SeeRemoteSupportAddresses,
         Capability::LaunchApplication,
@@ -151,6 +155,7 @@ impl Capability {
         Capability::ViewProxyAccounts,
         Capability::ManageProxyAccounts,
         Capability::AuditRemoteSessions,
+        Capability::ManageRepository,
     ];
 
     /// Capabilities that only look (allowed in read-only mode, RBAC-2).
@@ -171,7 +176,7 @@ const N: bool = false;
 
 /// SPEC §3 as data. Columns: Administrator, Support, Supervisor, Operator, Read-only,
 /// Customer administrator. A cell is what the role may do before display modes apply.
-pub const POLICY: [(Capability, [bool; 6]); 22] = [
+pub const POLICY: [(Capability, [bool; 6]); 23] = [
     (Capability::ViewOperations, [Y, Y, Y, Y, Y, N]),
     (Capability::SeeRemoteSupportAddresses, [N, N, Y, Y, Y, N]),
     (Capability::LaunchApplication, [Y, N, N, Y, N, N]),
@@ -194,6 +199,7 @@ pub const POLICY: [(Capability, [bool; 6]); 22] = [
     (Capability::ViewProxyAccounts, [Y, Y, Y, Y, Y, N]),
     (Capability::ManageProxyAccounts, [N, N, Y, Y, N, N]),
     (Capability::AuditRemoteSessions, [Y, N, N, N, N, N]),
+    (Capability::ManageRepository, [Y, N, N, N, N, N]),
 ];
 
 fn column(role: Role) -> usize {
@@ -389,6 +395,7 @@ mod tests {
             ),
             (ManageProxyAccounts, &[Supervisor, Operator]),
             (AuditRemoteSessions, &[Administrator]),
+            (ManageRepository, &[Administrator]),
         ];
         assert_eq!(expect.len(), Capability::ALL.len());
         for (cap, roles) in expect {

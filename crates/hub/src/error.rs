@@ -23,6 +23,7 @@ pub mod code {
     pub const TOO_LARGE: u32 = 4130;
     pub const URI_TOO_LONG: u32 = 4140;
     pub const RATE_LIMITED: u32 = 4290;
+    pub const CHECKSUM: u32 = 4600;
     pub const INTERNAL: u32 = 5000;
 }
 
@@ -49,9 +50,15 @@ pub enum AppError {
     /// 413: the body is over the limit.
     #[error("request body too large")]
     TooLarge,
+    /// 413: a file (an upload's length) is over its limit, in bytes.
+    #[error("file too large")]
+    FileTooLarge { max_bytes: u64 },
     /// 414: the URL is over the limit.
     #[error("URI too long")]
     UriTooLong,
+    /// 460 (tus checksum extension): the bytes do not match the checksum the client stated.
+    #[error("checksum mismatch")]
+    ChecksumMismatch,
     /// 429 with Retry-After.
     #[error("too many attempts")]
     RateLimited { retry_after_secs: u64 },
@@ -72,7 +79,10 @@ impl AppError {
             AppError::NotFound => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Conflict(..) => StatusCode::CONFLICT,
-            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::ChecksumMismatch => {
+                StatusCode::from_u16(460).unwrap_or(StatusCode::BAD_REQUEST)
+            }
             AppError::UriTooLong => StatusCode::URI_TOO_LONG,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -97,6 +107,8 @@ impl AppError {
             AppError::MethodNotAllowed => "method not allowed".into(),
             AppError::Conflict(id, _) => (*id).to_string(),
             AppError::TooLarge => "body too large".into(),
+            AppError::FileTooLarge { .. } => "file too large".into(),
+            AppError::ChecksumMismatch => "checksum mismatch".into(),
             AppError::UriTooLong => "URI too long".into(),
             AppError::RateLimited { .. } => "rate limited".into(),
             AppError::Internal(_) => "internal error".into(),
@@ -112,7 +124,8 @@ impl AppError {
             AppError::NotFound => code::NOT_FOUND,
             AppError::MethodNotAllowed => code::METHOD_NOT_ALLOWED,
             AppError::Conflict(..) => code::CONFLICT,
-            AppError::TooLarge => code::TOO_LARGE,
+            AppError::TooLarge | AppError::FileTooLarge { .. } => code::TOO_LARGE,
+            AppError::ChecksumMismatch => code::CHECKSUM,
             AppError::UriTooLong => code::URI_TOO_LONG,
             AppError::RateLimited { .. } => code::RATE_LIMITED,
             AppError::Internal(_) => code::INTERNAL,
@@ -145,6 +158,7 @@ impl From<StoreError> for AppError {
                     Taken::DeviceModel => "model",
                     Taken::ActivationCode => "code",
                     Taken::ProxyUserName => "userName",
+                    Taken::ReleaseVersion => "version",
                 },
                 Rule::Taken,
             ),
@@ -221,6 +235,17 @@ impl From<StoreError> for AppError {
                 Refusal::ResellerOfAnotherDistributor => {
                     AppError::field("resellerId", Rule::Invalid)
                 }
+                Refusal::TooManyUploads => AppError::Conflict(
+                    "conflict-too-many-uploads",
+                    format!(
+                        "You already have {} unfinished uploads: finish or delete one first.",
+                        patchbay_domain::repository::MAX_OPEN_UPLOADS
+                    ),
+                ),
+                Refusal::UploadOffset => AppError::Conflict(
+                    "conflict-upload-offset",
+                    "The upload is not at that offset: ask for its offset (HEAD) and resume from there.".into(),
+                ),
             },
             // A NUL that no rule caught (PostgreSQL refuses it in text: 22021) is the client's
             // mistake, not a server error.
@@ -323,6 +348,14 @@ pub fn english(err: &AppError) -> (String, Vec<String>) {
                 "Bodies are limited to {} bytes.",
                 crate::http::BODY_LIMIT
             )],
+        ),
+        AppError::FileTooLarge { max_bytes } => (
+            "File too large.".into(),
+            vec![format!("Files are limited to {max_bytes} bytes.")],
+        ),
+        AppError::ChecksumMismatch => (
+            "Checksum mismatch.".into(),
+            vec!["The bytes received do not match the checksum sent with them: nothing was kept. Send them again.".into()],
         ),
         AppError::UriTooLong => (
             "URI too long.".into(),

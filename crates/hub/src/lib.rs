@@ -232,6 +232,8 @@ fn spawn_sweeper(state: AppState) {
             if let Err(e) = state.store.purge_login_attempts().await {
                 tracing::warn!(error = %e, "login-attempt purge failed");
             }
+            // SWR-1: unfinished uploads idle past their expiry, and their bytes.
+            service::repository::sweep_uploads(&state).await;
             // RMT-8: ended sessions older than the retention preference.
             let days = state.preferences().session_retention_days;
             match state.store.purge_remote_sessions(days).await {

@@ -168,6 +168,9 @@ pub struct Report {
     /// Co-located hosts the system routes for remote support (RMT-1), for the hub's links.
     #[serde(default)]
     pub tunnels: Vec<TunnelEntry>,
+    /// The phone firmware the system serves to its IP phones (UPG-2); empty when not known.
+    #[serde(default)]
+    pub phone_firmware: String,
 }
 
 /// One tunnel entry of the system: application (`rdp`, `ssh`, `https`, `http`), IPv4 address,
@@ -234,6 +237,31 @@ pub enum Op {
         sha256: String,
         download: Transfer,
     },
+    /// UPG-1, UPG-2: stage a release (`transfer`: GET `download`, check it against `sha256`,
+    /// keep it in the system directory), apply a staged one (`upgrade`), or both
+    /// (`transferAndUpgrade`), on each of `servers` in turn; then report the new version and
+    /// the phone firmware the system serves.
+    #[serde(rename_all = "camelCase")]
+    Upgrade {
+        /// `transfer`, `upgrade` or `transferAndUpgrade`.
+        action: String,
+        version: String,
+        /// The release file's name.
+        file_name: String,
+        sha256: String,
+        size: u64,
+        /// The phone firmware the release brings (UPG-2); empty when not stated.
+        #[serde(default)]
+        phone_firmware: String,
+        /// Restart the IP phones afterwards (they reload settings and firmware).
+        #[serde(default)]
+        restart_phones: bool,
+        /// The servers to upgrade, by name, in order (the primary is the system's name).
+        servers: Vec<String>,
+        /// Where to GET the release (absent for `upgrade`: the staged file is used).
+        #[serde(default)]
+        download: Option<Transfer>,
+    },
     /// List the log files.
     ListLogs,
     /// PUT each named log file to its transfer.
@@ -283,6 +311,20 @@ pub struct ActionResult {
     /// ListLogs / FetchLogs: the log files concerned.
     #[serde(default)]
     pub logs: Vec<LogInfo>,
+    /// Upgrade: how it went on each server (a part of the job each).
+    #[serde(default)]
+    pub servers: Vec<ServerOutcome>,
+}
+
+/// One server's end of an action that runs server by server (an upgrade).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServerOutcome {
+    pub name: String,
+    /// `completed` or `failed`.
+    pub status: String,
+    #[serde(default)]
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

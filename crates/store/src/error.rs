@@ -22,6 +22,8 @@ pub enum Taken {
     ActivationCode,
     /// A maintenance proxy account's user name (RMT-2).
     ProxyUserName,
+    /// A release of that version is already in the repository for that profile (SWR-1).
+    ReleaseVersion,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).
@@ -69,6 +71,10 @@ pub enum Refusal {
     LicenceBelowConsumed(LicenceKind),
     /// A reseller that is not under the customer's distributor.
     ResellerOfAnotherDistributor,
+    /// The account already holds as many unfinished uploads as allowed (SWR-1).
+    TooManyUploads,
+    /// A resumable upload's PATCH did not start at the upload's offset (tus 409).
+    UploadOffset,
 }
 
 /// Errors of the store layer.

@@ -21,6 +21,7 @@ pub mod outbox;
 
 pub mod providers;
 pub mod remote;
+pub mod repository;
 mod scope;
 pub mod sessions;
 pub mod settings;

@@ -47,6 +47,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (10, "jobs", include_str!("../migrations/0010_jobs.sql")),
     (11, "logs", include_str!("../migrations/0011_logs.sql")),
     (12, "remote", include_str!("../migrations/0012_remote.sql")),
+    (
+        13,
+        "repository",
+        include_str!("../migrations/0013_repository.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

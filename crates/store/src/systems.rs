@@ -35,6 +35,8 @@ pub struct SystemReport {
     pub time_zone: String,
     /// Co-located hosts it routes (RMT-1).
     pub tunnels: Vec<patchbay_domain::remote::TunnelEntry>,
+    /// The phone firmware it serves (UPG-2); empty when not known.
+    pub phone_firmware: String,
 }
 
 /// A system as the details panel shows it (CUS-5).
@@ -54,6 +56,10 @@ pub struct SystemView {
     pub time_zone: String,
     /// Co-located hosts it routes (RMT-1, RMT-6).
     pub tunnels: Vec<patchbay_domain::remote::TunnelEntry>,
+    /// The phone firmware it serves (UPG-2).
+    pub phone_firmware: String,
+    /// The service account as the system reported it (SYS-3: its rights).
+    pub account: ServiceAccountState,
 }
 
 fn refusal_code(r: Refusal) -> &'static str {
@@ -203,7 +209,7 @@ impl Store {
         let offline = r.servers.iter().filter(|s| s.state != "online").count() as i64;
         sqlx::query(
             "UPDATE systems SET profile = $2, version = $3, address = $4, port = $5, flags = $6, account_state = $7, \
-             servers_offline = $8, updated_at = $9, time_zone = $10, tunnels = $11 WHERE id = $1",
+             servers_offline = $8, updated_at = $9, time_zone = $10, tunnels = $11, phone_firmware = $12 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(r.profile.as_str())
@@ -216,6 +222,7 @@ impl Store {
         .bind(now_ms())
         .bind(r.time_zone.as_str())
         .bind(serde_json::to_string(&r.tunnels).unwrap_or_else(|_| "[]".into()))
+        .bind(r.phone_firmware.as_str())
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM servers WHERE system_id = $1")
@@ -489,6 +496,9 @@ impl Store {
                         servers: by_system.remove(&id).unwrap_or_default(),
                         time_zone: r.try_get("time_zone")?,
                         tunnels: serde_json::from_str(&r.try_get::<String, _>("tunnels")?)
+                            .unwrap_or_default(),
+                        phone_firmware: r.try_get("phone_firmware")?,
+                        account: serde_json::from_str(&r.try_get::<String, _>("account_state")?)
                             .unwrap_or_default(),
                     },
                 ))

@@ -70,6 +70,8 @@ pub(super) struct Monitor {
     /// Servers whose "unreachable" alarm is raised.
     pub(super) raised: HashSet<String>,
     pub(super) probe_timeout: Duration,
+    /// The system directory (`installed.json`).
+    pub(super) dir: std::path::PathBuf,
 }
 
 fn unreachable_key(name: &str) -> String {
@@ -86,8 +88,11 @@ async fn probe(p: &Probe, limit: Duration) -> bool {
 }
 
 impl Monitor {
+    /// The report, with the versions upgrades installed in place of the configured ones.
     pub(super) fn report(&self) -> Report {
-        self.config.report(&self.offline)
+        let mut r = self.config.report(&self.offline);
+        crate::upgrade::Installed::load(&self.dir).overlay(&mut r);
+        r
     }
 
     /// A new `system.toml`: the servers removed from it get their alarm cleared (it may have been

@@ -191,6 +191,7 @@ impl Source for AgentSource {
                     reason: e.to_string(),
                     archive: None,
                     logs: Vec::new(),
+                    servers: Vec::new(),
                 },
             };
             results.put(result);
@@ -262,6 +263,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
         offline: HashMap::new(),
         raised: HashSet::new(),
         probe_timeout: checks.probe_timeout,
+        dir: dir.clone(),
     };
     monitor.check_servers(&own).await;
     let mut disk_watch = DiskWatch::new(checks.disk_raise_percent, checks.disk_clear_percent);

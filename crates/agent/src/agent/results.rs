@@ -141,6 +141,7 @@ mod tests {
             reason: String::new(),
             archive: None,
             logs: vec![],
+            servers: Vec::new(),
         }
     }
 

@@ -87,6 +87,7 @@ pub(crate) trait Source: Send {
             reason: "this agent does not carry out actions".into(),
             archive: None,
             logs: Vec::new(),
+            servers: Vec::new(),
         })
     }
     /// The hub recorded the result of `action_id`.

@@ -20,6 +20,11 @@ pub(crate) struct SimActions {
 }
 
 impl SimActions {
+    /// The simulated system's directory (its `installed.json` after an upgrade).
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     /// The actions of the system named `system` under `root`.
     pub(crate) fn new(root: &Path, system: &str, seed: u32, files: Files) -> Self {
         let dir = root.join(system);
@@ -58,6 +63,7 @@ impl SimActions {
                     reason,
                     archive: None,
                     logs: Vec::new(),
+                    servers: Vec::new(),
                 },
             };
             results.put(result);
@@ -79,6 +85,23 @@ fn system_toml(r: &Report) -> String {
         "[flags]\ncentral_management = {}\ncentral_diagnostic_logs = {}\nremote_upgrade_backup = {}\nremote_access = {}\n",
         f.central_management, f.central_diagnostic_logs, f.remote_upgrade_backup, f.remote_access
     ));
+    let rights: Vec<String> = r
+        .service_account
+        .rights
+        .iter()
+        .map(|x| format!("{x:?}"))
+        .collect();
+    t.push_str(&format!(
+        "[service_account]\nrights = [{}]\n",
+        rights.join(", ")
+    ));
+    // The other servers of the network (an upgrade names them).
+    for s in r.servers.iter().filter(|s| s.name != r.system_name) {
+        t.push_str(&format!(
+            "[[servers]]\nname = {:?}\nrole = {:?}\naddress = {:?}\nversion = {:?}\n",
+            s.name, s.role, s.address, s.version
+        ));
+    }
     t
 }
 

@@ -300,7 +300,15 @@ impl Source for SimSystem {
                 sleep_until(self.next_tick).await;
             };
             tokio::select! {
-                r = finished => return SourceEvent::ActionResult(r),
+                r = finished => {
+                    // An upgrade switches the reported versions (UPG-2): report again.
+                    if let Some(a) = &self.actions {
+                        let before = self.report.clone();
+                        crate::upgrade::Installed::load(a.dir()).overlay(&mut self.report);
+                        self.dirty |= self.report != before;
+                    }
+                    return SourceEvent::ActionResult(r);
+                }
                 () = tick => {}
             }
             let now = Instant::now();
@@ -338,6 +346,7 @@ impl Source for SimSystem {
                 reason: "this simulator was started without a data root".into(),
                 archive: None,
                 logs: Vec::new(),
+                servers: Vec::new(),
             }),
         }
     }

@@ -109,6 +109,7 @@ pub(super) fn build_report(prefix: &str, i: u32, rng: &mut StdRng) -> Report {
         service_account,
         time_zone: ZONES[i as usize % ZONES.len()].into(),
         tunnels: Vec::new(),
+        phone_firmware: String::new(),
     }
 }
 

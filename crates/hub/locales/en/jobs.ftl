@@ -83,3 +83,10 @@ ops-logs-file = File
 ops-logs-size = Size (bytes)
 ops-logs-modified = Last written
 ops-logs-none = No log files collected yet. Fetch new logs to collect them now.
+## Upgrades (UPG-1, UPG-2, PRF-9)
+jobs-op-upgrade = Upgrade
+jobs-refused-upgrade-profile = The release is for another profile than a selected system's.
+jobs-refused-upgrade-mixed = The selected systems have different profiles: an upgrade takes systems of one profile.
+jobs-refused-upgrade-same = A selected system already runs that version.
+jobs-refused-upgrade-downgrade = The release is older than a selected system's version, and the server preferences do not allow downgrades.
+jobs-refused-upgrade-rights = Upgrade rights are not enabled for a selected system's service account.

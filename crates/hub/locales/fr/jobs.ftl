@@ -83,3 +83,10 @@ ops-logs-file = Fichier
 ops-logs-size = Taille (octets)
 ops-logs-modified = Dernière écriture
 ops-logs-none = Aucun fichier journal collecté pour l'instant. Collectez les nouveaux journaux pour les obtenir maintenant.
+## Mises à niveau (UPG-1, UPG-2, PRF-9)
+jobs-op-upgrade = Mise à niveau
+jobs-refused-upgrade-profile = La version est pour un autre profil que celui d’un système sélectionné.
+jobs-refused-upgrade-mixed = Les systèmes sélectionnés ont des profils différents : une mise à niveau porte sur des systèmes d’un seul profil.
+jobs-refused-upgrade-same = Un système sélectionné exécute déjà cette version.
+jobs-refused-upgrade-downgrade = La version est plus ancienne que celle d’un système sélectionné, et les préférences du serveur n’autorisent pas les retours à une version antérieure.
+jobs-refused-upgrade-rights = Les droits de mise à niveau ne sont pas activés pour le compte de service d’un système sélectionné.

@@ -83,3 +83,10 @@ ops-logs-file = 파일
 ops-logs-size = 크기(바이트)
 ops-logs-modified = 마지막 기록
 ops-logs-none = 아직 수집한 로그 파일이 없습니다. 새 로그 가져오기로 지금 수집하세요.
+## 업그레이드 (UPG-1, UPG-2, PRF-9)
+jobs-op-upgrade = 업그레이드
+jobs-refused-upgrade-profile = 릴리스가 선택한 시스템과 다른 프로필용입니다.
+jobs-refused-upgrade-mixed = 선택한 시스템의 프로필이 서로 다릅니다. 업그레이드는 한 프로필의 시스템만 대상으로 합니다.
+jobs-refused-upgrade-same = 선택한 시스템이 이미 해당 버전을 실행 중입니다.
+jobs-refused-upgrade-downgrade = 릴리스가 선택한 시스템의 버전보다 오래되었으며 서버 기본 설정에서 다운그레이드를 허용하지 않습니다.
+jobs-refused-upgrade-rights = 선택한 시스템의 서비스 계정에 업그레이드 권한이 활성화되어 있지 않습니다.

@@ -83,3 +83,10 @@ ops-logs-file = Fișier
 ops-logs-size = Dimensiune (octeți)
 ops-logs-modified = Ultima scriere
 ops-logs-none = Niciun fișier jurnal colectat încă. Preluați jurnalele noi pentru a le colecta acum.
+## Actualizări (UPG-1, UPG-2, PRF-9)
+jobs-op-upgrade = Actualizare
+jobs-refused-upgrade-profile = Versiunea este pentru alt profil decât al unui sistem selectat.
+jobs-refused-upgrade-mixed = Sistemele selectate au profiluri diferite: o actualizare cuprinde sisteme de un singur profil.
+jobs-refused-upgrade-same = Un sistem selectat rulează deja această versiune.
+jobs-refused-upgrade-downgrade = Versiunea este mai veche decât cea a unui sistem selectat, iar preferințele serverului nu permit revenirea la o versiune anterioară.
+jobs-refused-upgrade-rights = Drepturile de actualizare nu sunt activate pentru contul de serviciu al unui sistem selectat.

@@ -177,6 +177,8 @@ fn method_filter(m: &Method) -> MethodFilter {
         Method::PUT => MethodFilter::PUT,
         Method::DELETE => MethodFilter::DELETE,
         Method::PATCH => MethodFilter::PATCH,
+        Method::HEAD => MethodFilter::HEAD,
+        Method::OPTIONS => MethodFilter::OPTIONS,
         _ => MethodFilter::GET,
     }
 }

@@ -432,6 +432,7 @@ async fn handle(
                     .unwrap_or_default()
                     .to_string(),
                 // Entries the hub cannot read are not kept (the agent checks its own file).
+                phone_firmware: clip(&r.phone_firmware, 64),
                 tunnels: r
                     .tunnels
                     .iter()

@@ -9,6 +9,7 @@ pub mod filters;
 pub mod gateway;
 pub mod list;
 pub mod openapi;
+pub mod tus;
 
 use crate::auth::{self, AuditSlot};
 use crate::error::{body_for, AppError, ErrorMark};
@@ -51,6 +52,7 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_limits))
+        .layer(from_fn(tus::tus_layer))
         .layer(from_fn(webex_errors))
         .layer(from_fn_with_state(state.clone(), audit_failures))
         .layer(from_fn_with_state(state.clone(), localise_errors))
@@ -96,7 +98,9 @@ async fn request_limits(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     // Files between agents and the hub stream through whatever their size (files.rs).
-    let streamed = req.uri().path() == files::PATH;
+    let streamed = req.uri().path() == files::PATH
+        || tus::streams_body(req.uri().path())
+        || req.uri().path() == console::repository::PLAIN_UPLOAD;
     if !streamed && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         let body = req.into_body();
         let _ = tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await;

@@ -23,6 +23,8 @@ fn http_method(m: &Method) -> HttpMethod {
         Method::PUT => HttpMethod::Put,
         Method::DELETE => HttpMethod::Delete,
         Method::PATCH => HttpMethod::Patch,
+        Method::HEAD => HttpMethod::Head,
+        Method::OPTIONS => HttpMethod::Options,
         _ => HttpMethod::Get,
     }
 }

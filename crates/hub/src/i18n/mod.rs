@@ -26,11 +26,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/calling.ftl")),
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/remote.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/repository.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 6]); 5] = [
+const SOURCES: [(&str, [&str; 7]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),
@@ -207,6 +208,14 @@ impl I18n {
                     )],
                 )
             }
+            E::FileTooLarge { max_bytes } => (
+                self.t(lang, "error-file-too-large"),
+                vec![self.t_args(
+                    lang,
+                    "error-file-too-large-detail",
+                    &[("bytes", max_bytes.to_string())],
+                )],
+            ),
             other => {
                 let (_, english_detail) = crate::error::english(other);
                 let key = match other {
@@ -215,6 +224,7 @@ impl I18n {
                     E::NotFound => "error-not-found",
                     E::MethodNotAllowed => "error-method-not-allowed",
                     E::Malformed(_) => "error-malformed",
+                    E::ChecksumMismatch => "error-checksum",
                     _ => "error-internal",
                 };
                 let detail = match other {

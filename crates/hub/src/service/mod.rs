@@ -8,6 +8,7 @@ pub mod jobs;
 pub mod login;
 pub mod mail;
 pub mod remote;
+pub mod repository;
 
 /// Run CPU-heavy work (argon2) off the async executor.
 pub async fn blocking<T: Send + 'static>(

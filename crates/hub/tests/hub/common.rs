@@ -379,6 +379,24 @@ impl Browser {
         page(r.send().await.unwrap_or_else(|e| panic!("{e}"))).await
     }
 
+    /// A script's request (`method` other than GET and POST) with the CSRF token found on
+    /// `csrf_page` in the header scripts use.
+    pub async fn script(
+        &self,
+        method: &str,
+        csrf_page: &str,
+        path: &str,
+    ) -> (StatusCode, String, Option<String>) {
+        let (_, html, _) = self.get(csrf_page).await;
+        let csrf = hidden(&html, "csrf").unwrap_or_default();
+        let m = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
+        let r = self
+            .client
+            .request(m, format!("{}{path}", self.base))
+            .header("X-CSRF-Token", csrf);
+        page(r.send().await.unwrap_or_else(|e| panic!("{e}"))).await
+    }
+
     /// POST a form with the CSRF token found on `csrf_page`.
     pub async fn submit(
         &self,

@@ -322,6 +322,7 @@ pub fn system<'a>(hub: &'a TestHub, c: CustomerId, name: &str) -> SystemBuilder<
         },
         servers: vec![],
         time_zone: String::new(),
+        phone_firmware: String::new(),
         tunnels: Vec::new(),
     };
     SystemBuilder {

@@ -219,7 +219,11 @@ async fn api_1_undeclared_query_parameters_and_body_fields_are_refused_on_every_
         let s = r.status();
         let v: Value = r.json().await.unwrap_or_default();
         assert_eq!(s, StatusCode::BAD_REQUEST, "{method} {path}: {v}");
-        assert!(unknown_named(&v, "zzFilter"), "{method} {path}: {v}");
+        // A HEAD answer has no body.
+        assert!(
+            method == "HEAD" || unknown_named(&v, "zzFilter"),
+            "{method} {path}: {v}"
+        );
         // Every documented query parameter is taken (whatever its value makes of the request).
         for p in op["parameters"].as_array().into_iter().flatten() {
             if p["in"] != "query" {

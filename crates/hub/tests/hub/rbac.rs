@@ -58,12 +58,15 @@ async fn rbac_1_every_api_route_for_every_role() {
                     e.method,
                     e.path
                 );
-                let v: Value = r.json().await.unwrap_or_default();
-                assert_eq!(
-                    v["errors"][0]["errorCode"], 4030,
-                    "Webex error body expected"
-                );
-                assert!(v["trackingId"].is_string());
+                // A HEAD answer has no body.
+                if e.method != axum::http::Method::HEAD {
+                    let v: Value = r.json().await.unwrap_or_default();
+                    assert_eq!(
+                        v["errors"][0]["errorCode"], 4030,
+                        "Webex error body expected"
+                    );
+                    assert!(v["trackingId"].is_string());
+                }
             }
             checked += 1;
         }
@@ -83,10 +86,11 @@ async fn rbac_1_every_console_page_for_every_role() {
     for e in patchbay_hub::http::console::endpoints() {
         for (role, b) in &browsers {
             let path = sample(e.path);
-            let (status, html, _) = if e.method == axum::http::Method::POST {
-                b.submit("/com/profile", &path, &[]).await
-            } else {
-                b.get(&path).await
+            let (status, html, _) = match e.method {
+                axum::http::Method::POST => b.submit("/com/profile", &path, &[]).await,
+                axum::http::Method::GET => b.get(&path).await,
+                // Scripts' requests (resumable uploads) carry the CSRF token in a header.
+                ref m => b.script(m.as_str(), "/com/profile", &path).await,
             };
             let allowed = principal(*role).allowed(e.capability);
             if allowed {

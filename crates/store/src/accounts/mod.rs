@@ -12,7 +12,7 @@ mod login;
 mod write;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 pub use list::{AccountFilter, AccountSort};
 pub use write::NewAccount;

@@ -25,7 +25,7 @@ pub(crate) fn fields(login: &str, role: Role) -> AccountFields {
     }
 }
 
-async fn create(s: &Store, login: &str, role: Role) -> Account {
+pub(crate) async fn create(s: &Store, login: &str, role: Role) -> Account {
     s.create_account(
         &AuditMeta::cli(),
         NewAccount {

@@ -229,6 +229,7 @@ async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
             state: "online".into(),
         }],
         time_zone: String::new(),
+        phone_firmware: String::new(),
         tunnels: Vec::new(),
     };
     s.system_report(a, sys, &report)

@@ -8,6 +8,7 @@ use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
 use crate::http::catalog::Endpoint;
 use crate::service::jobs as svc;
+use crate::service::jobs::upgrade::UpgradeAction;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::Method;
@@ -20,6 +21,7 @@ use serde::{Deserialize, Serialize};
 crate::schema_fn! {
     status_schema => one_of(JobStatus::ALL.map(JobStatus::as_str));
     operation_schema => one_of(JobKind::ALL.map(JobKind::as_str));
+    upgrade_action_schema => one_of(UpgradeAction::ALL.map(UpgradeAction::as_str));
 }
 
 /// Job filters.
@@ -72,7 +74,7 @@ impl JobQuery {
 pub struct JobJson {
     pub id: String,
     pub name: String,
-    /// backup | restore | logFetch
+    /// backup | restore | logFetch | upgrade
     pub operation: String,
     /// scheduled | inProgress | paused | stopped | completed | failed
     pub status: String,
@@ -195,8 +197,9 @@ async fn details(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateJobBody {
     pub name: String,
-    /// `backup`, or `logFetch` (collect new logs now: no `startAt`, `items` nor `mailboxes`).
-    /// A restore is asked of a backup: `/v1/operations/systems/{id}/backups/{backupId}/…`.
+    /// `backup`, `upgrade` (with `releaseId`, `upgradeAction`, `restartPhones`), or `logFetch`
+    /// (collect new logs now: no `startAt`, `items` nor `mailboxes`). A restore is asked of a
+    /// backup: `/v1/operations/systems/{id}/backups/{backupId}/…`.
     #[schema(schema_with = operation_schema)]
     pub operation: String,
     /// The customers (their `id`) whose systems to back up.
@@ -207,6 +210,14 @@ pub struct CreateJobBody {
     pub items: Option<Vec<String>>,
     /// With `mailboxes`: only these (BKP-4); absent or empty: all.
     pub mailboxes: Option<Vec<String>>,
+    /// Upgrade: the release of the software repository to move to (UPG-1).
+    pub release_id: Option<String>,
+    /// Upgrade: `transferAndUpgrade` (default), `transfer` (stage only) or `upgrade` (apply what
+    /// was staged).
+    #[schema(schema_with = upgrade_action_schema)]
+    pub upgrade_action: Option<String>,
+    /// Upgrade: restart the IP phones afterwards (they reload settings and firmware).
+    pub restart_phones: Option<bool>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -220,7 +231,7 @@ async fn create(
     caller: Caller,
     JsonBody(b): JsonBody<CreateJobBody>,
 ) -> ApiResult<Created<CreatedJob>> {
-    let creatable = [JobKind::Backup, JobKind::LogFetch];
+    let creatable = [JobKind::Backup, JobKind::LogFetch, JobKind::Upgrade];
     let kind = JobKind::parse(&b.operation)
         .filter(|k| creatable.contains(k))
         .ok_or_else(|| {
@@ -245,6 +256,42 @@ async fn create(
         .iter()
         .map(|i| id_from_path(i))
         .collect::<Result<Vec<_>, _>>()?;
+    let upgrade_fields =
+        b.release_id.is_some() || b.upgrade_action.is_some() || b.restart_phones.is_some();
+    if kind == JobKind::Upgrade {
+        if b.items.is_some() || b.mailboxes.is_some() {
+            return Err(AppError::field("operation", Rule::Invalid));
+        }
+        let action = match b.upgrade_action.as_deref() {
+            None => UpgradeAction::TransferAndUpgrade,
+            Some(a) => UpgradeAction::parse(a).ok_or_else(|| {
+                AppError::field(
+                    "upgradeAction",
+                    Rule::OneOf {
+                        allowed: UpgradeAction::ALL.map(UpgradeAction::as_str).join(", "),
+                    },
+                )
+            })?,
+        };
+        let id = crate::service::jobs::upgrade::create_upgrade(
+            &state,
+            &caller,
+            crate::service::jobs::upgrade::UpgradeRequest {
+                name: b.name,
+                customers,
+                release_id: b.release_id.unwrap_or_default(),
+                action,
+                restart_phones: b.restart_phones.unwrap_or(false),
+                start_at,
+            },
+        )
+        .await?;
+        return Ok(Created(CreatedJob { id: id.to_string() }));
+    }
+    // The upgrade's fields are refused elsewhere, never ignored.
+    if upgrade_fields {
+        return Err(AppError::field("releaseId", Rule::NotAllowed));
+    }
     if kind == JobKind::LogFetch {
         if b.start_at.is_some() || b.items.is_some() || b.mailboxes.is_some() {
             return Err(AppError::field("operation", Rule::Invalid));

@@ -13,6 +13,7 @@ pub mod preferences;
 pub mod providers;
 pub mod remote;
 pub mod reply;
+pub mod repository;
 pub mod schema;
 pub mod systems;
 pub mod webex;
@@ -39,6 +40,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(jobs::endpoints());
     all.extend(systems::endpoints());
     all.extend(remote::endpoints());
+    all.extend(repository::endpoints());
     all.extend(webex::endpoints());
     all
 }

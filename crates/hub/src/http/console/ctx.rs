@@ -119,6 +119,26 @@ impl Ctx {
         crate::i18n::format::integer(self.lang, n.count())
     }
 
+    /// Bytes as the page shows them (KiB, MiB … in the page's number format).
+    pub fn bytes(&self, n: i64) -> String {
+        const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
+        let mut v = n as f64;
+        let mut u = 0;
+        while v >= 1024.0 && u < UNITS.len() - 1 {
+            v /= 1024.0;
+            u += 1;
+        }
+        if u == 0 {
+            format!("{} B", self.n(&n))
+        } else {
+            format!(
+                "{} {}",
+                crate::i18n::format::decimal1(self.lang, v),
+                UNITS[u]
+            )
+        }
+    }
+
     /// A moment in the hub's local time zone, as the page's language writes dates and times.
     pub fn datetime(&self, t: jiff::Timestamp) -> String {
         crate::i18n::format::datetime(self.lang, &t.to_zoned(jiff::tz::TimeZone::system()))

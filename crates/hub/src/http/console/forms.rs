@@ -18,8 +18,21 @@ fn same(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// The token comes from the `csrf` query parameter (multipart uploads) or the `csrf` form field.
+/// The header a console script carries the CSRF token in.
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// The token comes from the [`CSRF_HEADER`] header (scripts), the `csrf` query parameter
+/// (multipart uploads) or the `csrf` form field.
 pub async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppError> {
+    // The console's scripts (resumable uploads) send it as a header: a body they stream is not a
+    // form.
+    if let Some(t) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if same(t, expected) {
+            Ok(req)
+        } else {
+            Err(AppError::Forbidden)
+        };
+    }
     let from_query = req.uri().query().and_then(|q| {
         url::form_urlencoded::parse(q.as_bytes())
             .find(|(k, _)| k == "csrf")

@@ -16,6 +16,7 @@ mod operations;
 mod pages;
 mod profile;
 mod remote;
+pub mod repository;
 
 pub use ctx::Ctx;
 
@@ -49,7 +50,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(operations::endpoints());
     all.extend(calling::endpoints());
     all.extend(remote::endpoints());
-
+    all.extend(repository::endpoints());
     all
 }
 
@@ -71,6 +72,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/com/login", get(login::page).post(login::submit))
         .route("/com/static/app.css", get(pages::css))
         .route("/com/static/app.js", get(pages::js))
+        .route("/com/static/upload.js", get(pages::upload_js))
         .route("/com/static/ops.css", get(pages::ops_css))
         .route("/com/remoteproxy/proxy.pac", get(remote::pac))
         .merge(private)
@@ -183,7 +185,11 @@ async fn console_auth(
     let mut req = req;
     // The Web Manager a system serves under the launch path (RMT-5) posts its own forms and
     // requests; the session cookie is SameSite=Strict, so no other site can send them.
-    if req.method() == Method::POST && !path.starts_with("/com/launch/") {
+    let changes = matches!(
+        *req.method(),
+        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+    );
+    if changes && !path.starts_with("/com/launch/") {
         req = forms::check_csrf(req, &session.csrf_token).await?;
     }
     if let Some(slot) = req.extensions().get::<AuditSlot>() {

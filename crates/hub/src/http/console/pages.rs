@@ -225,11 +225,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             axum::routing::post(save_preferences),
         ),
         empty(
-            "/com/repository",
-            "menu-repository",
-            Capability::ViewOperations,
-        ),
-        empty(
             "/com/files",
             "menu-files",
             Capability::ManageCustomizationFiles,
@@ -265,6 +260,17 @@ pub async fn ops_css() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         include_str!("../../../static/ops.css"),
+    )
+        .into_response()
+}
+
+pub async fn upload_js() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../../static/upload.js"),
     )
         .into_response()
 }

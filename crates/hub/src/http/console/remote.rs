@@ -222,26 +222,6 @@ impl SessionsPage {
     }
 }
 
-/// Bytes as the page shows them (KiB, MiB … in the page's number format).
-fn bytes(ctx: &Ctx, n: i64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = n as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u < UNITS.len() - 1 {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{} B", ctx.n(&n))
-    } else {
-        format!(
-            "{} {}",
-            crate::i18n::format::decimal1(ctx.lang, v),
-            UNITS[u]
-        )
-    }
-}
-
 async fn sessions(
     State(state): State<AppState>,
     caller: Caller,
@@ -276,8 +256,8 @@ async fn sessions(
             started_iso: s.started_at.to_string(),
             ended: s.ended_at.map(|t| ctx.datetime(t)).unwrap_or_default(),
             live: s.ended_at.is_none(),
-            up: bytes(&ctx, s.bytes_up),
-            down: bytes(&ctx, s.bytes_down),
+            up: ctx.bytes(s.bytes_up),
+            down: ctx.bytes(s.bytes_down),
             outcome_label: ctx.t(&format!("rmt-outcome-{}", s.outcome)),
             id: s.id,
             user: s.proxy_user,

@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod logs;
+pub mod upgrade;
 
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -296,6 +297,10 @@ async fn start(state: &AppState, claim: &Claim) -> Result<(), AppError> {
             Step::Main,
         ),
         JobKind::LogFetch => (patchbay_proto::Op::ListLogs, Step::List),
+        JobKind::Upgrade => (
+            upgrade::upgrade_op(state, claim, &job.options).await?,
+            Step::Main,
+        ),
     };
     send(
         state,
@@ -330,6 +335,7 @@ pub async fn record_result(
             None => return Ok(()),
         },
         (JobKind::LogFetch, Step::Main) => logs::record_fetch(state, &claim, &r).await?,
+        (JobKind::Upgrade, Step::Main) => upgrade::record_upgrade(state, &claim, &r).await?,
         (_, Step::Main) if r.status == "completed" => all_parts(&claim, PartStatus::Completed, ""),
         (_, Step::Main) => all_parts(&claim, PartStatus::Failed, &r.reason),
         (_, Step::List) => return Ok(()),
@@ -350,6 +356,7 @@ fn capability_for(kind: JobKind) -> Capability {
         JobKind::Backup => Capability::BackupManual,
         JobKind::Restore => Capability::Restore,
         JobKind::LogFetch => Capability::ManageLogFiles,
+        JobKind::Upgrade => Capability::UpgradeSystems,
     }
 }
 

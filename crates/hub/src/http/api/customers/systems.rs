@@ -38,6 +38,11 @@ pub struct SystemJson {
     #[schema(value_type = Object)]
     pub remote_operations: patchbay_domain::system::RemoteFlags,
     pub servers: Vec<ServerJson>,
+    /// SYS-4: the newest release in the software repository for the system's profile, when it
+    /// is newer than the system's version.
+    pub new_version: Option<String>,
+    /// The phone firmware the system serves (UPG-2); empty when not known.
+    pub phone_firmware: String,
 }
 
 impl From<SystemView> for SystemJson {
@@ -52,6 +57,8 @@ impl From<SystemView> for SystemJson {
             connected: s.connected,
             last_seen: s.last_seen_at.map(|t| t.to_string()),
             remote_operations: s.flags,
+            new_version: None,
+            phone_firmware: s.phone_firmware,
             servers: s
                 .servers
                 .into_iter()
@@ -73,12 +80,20 @@ pub(super) async fn systems(
     Path(id): Path<String>,
 ) -> ApiResult<Listed<SystemJson>> {
     let id = visible_customer(&state, &caller, &id).await?;
+    let newest = crate::service::repository::newest_releases(&state).await?;
     let items: Vec<SystemJson> = state
         .store
         .systems_of(id)
         .await?
         .into_iter()
-        .map(Into::into)
+        .map(|s| {
+            let new_version =
+                crate::service::repository::newer_for(&newest, &s.profile, &s.version);
+            SystemJson {
+                new_version,
+                ..s.into()
+            }
+        })
         .collect();
     Ok(Listed::items(items))
 }

@@ -20,6 +20,8 @@ pub struct SystemRow {
     pub last_seen: String,
     pub flags: Vec<(String, bool)>,
     pub servers: Vec<ServerRow>,
+    /// SYS-4: the newer release for the system's profile, if any.
+    pub new_version: Option<String>,
 }
 
 pub(super) fn flags(ctx: &Ctx, f: &RemoteFlags) -> Vec<(String, bool)> {
@@ -46,6 +48,7 @@ pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
             s.address
         },
         last_seen: when(ctx, s.last_seen_at),
+        new_version: None,
         name: s.name,
         profile: s.profile,
         version: s.version,
@@ -116,7 +119,14 @@ pub(super) async fn details_page(
             crate::http::console::remote::launch::START
         )
     });
-    let systems = views.into_iter().map(|s| system_row(&ctx, s)).collect();
+    let newest = crate::service::repository::newest_releases(state).await?;
+    let systems = views
+        .into_iter()
+        .map(|s| SystemRow {
+            new_version: crate::service::repository::newer_for(&newest, &s.profile, &s.version),
+            ..system_row(&ctx, s)
+        })
+        .collect();
     let assigned = state
         .store
         .assigned_accounts(id)

@@ -56,6 +56,8 @@ pub struct Row {
     /// SYS-4: `inProgress`, `completed`, `failed`, or empty; and what it means.
     pub action: &'static str,
     pub action_label: String,
+    /// SYS-4 "new version available": the newer release for the system's profile.
+    pub new_version: Option<String>,
 }
 
 pub(super) fn row(ctx: &Ctx, c: Customer) -> Row {
@@ -95,6 +97,7 @@ pub(super) fn row(ctx: &Ctx, c: Customer) -> Row {
         needs_attention: c.needs_attention,
         action: "",
         action_label: String::new(),
+        new_version: None,
     }
 }
 
@@ -226,11 +229,13 @@ pub(super) async fn list(
     let ctx = Ctx::new(&state, &caller, LIST);
     let ids: Vec<patchbay_domain::CustomerId> = items.iter().map(|c| c.id).collect();
     let actions = state.store.action_states(&ids).await?;
+    let newest = crate::service::repository::newest_releases(&state).await?;
     let rows: Vec<Row> = items
         .into_iter()
         .map(|c| {
             let action = actions.get(&c.id).map_or("", |a| a.as_str());
             Row {
+                new_version: crate::service::repository::newer_for(&newest, &c.profile, &c.version),
                 action,
                 action_label: if action.is_empty() {
                     String::new()
