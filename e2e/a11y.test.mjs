@@ -162,6 +162,7 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-backup'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-restore'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-upgrade'],
 ];
 /** Pages of an Operator: remote support (RMT-2, RMT-6, RMT-7). */
 const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools', '/com/repository'];

@@ -5,11 +5,18 @@
 //          it in parts with the tus protocol; one part's connection is cut on the way, the script
 //          asks the hub where it stopped and resumes; the release is listed with the SHA-256 of
 //          the whole file as the hub computed it
+//   SYS-4  the customer whose system is older shows "new version available"
+//   UPG-1  the Administrator upgrades that customer's system to the release from the customer
+//   UPG-2  list's Upgrade action; the job page follows it to its end, and the system then
+//          reports the new version (a real agent, PATCHBAY_UPGRADE_CUSTOMER)
 //
 // Environment:
 //   PATCHBAY_URL             base URL of a running hub (required)
 //   PATCHBAY_ADMIN_LOGIN     an Administrator (required)
 //   PATCHBAY_ADMIN_PASSWORD  its password (required)
+//   PATCHBAY_UPGRADE_CUSTOMER  a customer ID whose ip500v2 system (older than 12.8) is connected
+//                            through a real agent with the remote upgrade flag and upgrade right
+//                            (CI: e2e-acme); absent: the upgrade steps are skipped
 //   PATCHBAY_CHROMIUM        Chromium executable (default /usr/bin/chromium)
 //
 // On failure a full-page screenshot and the page HTML go to e2e/test-results/.
@@ -17,11 +24,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { gotoOk, launchBrowser, logIn, openPage, stepRunner } from './lib/console.mjs';
+import { gotoOk, launchBrowser, logIn, navigateTo, openPage, stepRunner } from './lib/console.mjs';
 
 const BASE_URL = (process.env.PATCHBAY_URL ?? '').replace(/\/+$/, '');
 const LOGIN = process.env.PATCHBAY_ADMIN_LOGIN ?? '';
 const PASSWORD = process.env.PATCHBAY_ADMIN_PASSWORD ?? '';
+const CUSTOMER = process.env.PATCHBAY_UPGRADE_CUSTOMER ?? '';
 
 test('SWR-1 an administrator uploads a release with the resumable upload, through a cut connection', { timeout: 5 * 60_000 }, async (t) => {
   assert.ok(BASE_URL, 'PATCHBAY_URL must be set');
@@ -70,6 +78,50 @@ test('SWR-1 an administrator uploads a release with the resumable upload, throug
       assert.equal((await row.locator('[data-sha256]').textContent()).trim(), sha256);
       assert.equal(await page.locator('#open-uploads').count(), 0, 'no unfinished upload left');
     });
+
+    if (CUSTOMER) {
+      await step('SYS-4: the customer shows a new version available', async () => {
+        await gotoOk(page, `/com/customers?search=${CUSTOMER}`);
+        const row = page.locator(`#customers-table tbody tr[data-customer="${CUSTOMER}"]`);
+        assert.equal(await row.count(), 1, `one row for ${CUSTOMER}`);
+        assert.ok((await row.locator('[data-new-version]').count()) === 1, 'the new-version icon');
+      });
+
+      await step('UPG-1: upgrade the system to the release from the action menu', async () => {
+        const row = page.locator(`#customers-table tbody tr[data-customer="${CUSTOMER}"]`);
+        await row.locator('input[type=checkbox][name=id]').check();
+        await navigateTo(
+          page,
+          () => page.locator('#customer-upgrade').click(),
+          (url) => url.pathname === '/com/customers/upgrade',
+          '/com/customers/upgrade',
+        );
+        assert.equal(await page.locator('#upgrade-backup-first').count(), 1, 'a backup is recommended first');
+        const value = await page.locator('#upgrade-release option', { hasText: version }).getAttribute('value');
+        await page.selectOption('#upgrade-release', value);
+        await page.locator('#upgrade-name').fill('Browser upgrade');
+        await page.locator('input[name=upgradeAction][value=transferAndUpgrade]').check();
+        await page.locator('input[name=when][value=now]').check();
+        await navigateTo(
+          page,
+          () => page.locator('#confirm-upgrade').click(),
+          (url) => /^\/com\/jobs\/[0-9a-f-]+$/.test(url.pathname),
+          '/com/jobs/{id}',
+        );
+        await page.locator('#job-status[data-status="completed"], #job-status[data-status="failed"]').waitFor({ timeout: 120_000 });
+        assert.equal(await page.locator('#job-status').getAttribute('data-status'), 'completed', 'the upgrade completed');
+      });
+
+      await step('UPG-2: the system reports the new version', async () => {
+        let shown = '';
+        for (let i = 0; i < 30 && !shown.includes(version); i += 1) {
+          await gotoOk(page, `/com/customers?search=${CUSTOMER}`);
+          shown = await page.locator(`#customers-table tbody tr[data-customer="${CUSTOMER}"]`).innerText();
+          if (!shown.includes(version)) await page.waitForTimeout(1000);
+        }
+        assert.ok(shown.includes(version), `the customer list shows ${version}: ${shown}`);
+      });
+    }
   } finally {
     await browser.close();
   }

@@ -214,3 +214,56 @@ async fn upg_1_prf_9_one_profile_no_downgrade_and_a_bad_checksum_changes_nothing
     stop_ipo.cancel();
     hub.stop().await;
 }
+
+/// The console's Upgrade action: the form lists the releases of the systems' profile and
+/// recommends a backup; a refusal comes back on the form; a valid one opens the job.
+#[tokio::test]
+async fn upg_1_the_console_upgrade_form() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Formby Ltd").await;
+    let (stop, _) = agent(&hub, "formby").system("ipo-f").start();
+    connected(&hub, c).await;
+    let same = upload_release(&hub, &[5u8; 100], "12.1.0.0.123", "ip500v2", "").await;
+    let newer = upload_release(&hub, &[6u8; 100], "12.4", "ip500v2", "").await;
+    upload_release(&hub, &[7u8; 100], "13.0", "accs", "").await;
+    let b = crate::fixtures::admin_browser(&hub, "upg-admin").await;
+    let (s, html, _) = b.get(&format!("/com/customers/upgrade?id={c}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(html.contains("id=\"upgrade-backup-first\""));
+    assert!(html.contains(&format!("value=\"{newer}\"")), "{html}");
+    assert!(
+        !html.contains("13.0 —"),
+        "another profile's release is not offered"
+    );
+    let form = |release: &str| {
+        vec![
+            ("id", c.to_string()),
+            ("name", "Console upgrade".to_string()),
+            ("releaseId", release.to_string()),
+            ("upgradeAction", "transferAndUpgrade".to_string()),
+            ("when", "now".to_string()),
+        ]
+    };
+    let post = |f: Vec<(&'static str, String)>| {
+        let b = &b;
+        async move {
+            let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            b.submit("/com/customers", "/com/customers/upgrade", &pairs)
+                .await
+        }
+    };
+    let (s, html, _) = post(form(&same)).await;
+    assert_eq!(s, StatusCode::CONFLICT);
+    assert!(html.contains("data-refusal"), "{html}");
+    assert!(html.contains("already runs"), "{html}");
+    let (s, _, to) = post(form(&newer)).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let job = to.unwrap_or_default();
+    assert!(job.starts_with("/com/jobs/"), "{job}");
+    let done = finished(&hub, job.trim_start_matches("/com/jobs/")).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(done["operation"], "upgrade");
+    reports(&hub, c, "12.4").await;
+    stop.cancel();
+    hub.stop().await;
+}

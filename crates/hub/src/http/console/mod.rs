@@ -17,6 +17,7 @@ mod pages;
 mod profile;
 mod remote;
 pub mod repository;
+mod upgrade;
 
 pub use ctx::Ctx;
 
@@ -51,6 +52,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(calling::endpoints());
     all.extend(remote::endpoints());
     all.extend(repository::endpoints());
+    all.extend(upgrade::endpoints());
     all
 }
 

@@ -24,12 +24,12 @@ use patchbay_store::PageRequest;
 /// How many log files the page lists per customer (the newest; dates narrow the rest).
 const LOG_ROWS: i64 = 500;
 
-fn customer_ids(form: &FormMap) -> Vec<CustomerId> {
+pub(super) fn customer_ids(form: &FormMap) -> Vec<CustomerId> {
     form.parsed("id")
 }
 
 /// The chosen customers the caller sees: (id, name).
-async fn chosen(
+pub(super) async fn chosen(
     state: &AppState,
     caller: &Caller,
     ids: &[CustomerId],
@@ -110,7 +110,7 @@ async fn backup_form(
 }
 
 /// A `datetime-local` value (hub local time) as an instant.
-fn local_instant(v: &str) -> Option<jiff::Timestamp> {
+pub(super) fn local_instant(v: &str) -> Option<jiff::Timestamp> {
     let dt: jiff::civil::DateTime = v.trim().parse().ok()?;
     dt.to_zoned(jiff::tz::TimeZone::system())
         .ok()

@@ -22,6 +22,8 @@ pub struct SystemRow {
     pub servers: Vec<ServerRow>,
     /// SYS-4: the newer release for the system's profile, if any.
     pub new_version: Option<String>,
+    /// UPG-2: the phone firmware it serves.
+    pub phone_firmware: String,
 }
 
 pub(super) fn flags(ctx: &Ctx, f: &RemoteFlags) -> Vec<(String, bool)> {
@@ -49,6 +51,7 @@ pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
         },
         last_seen: when(ctx, s.last_seen_at),
         new_version: None,
+        phone_firmware: s.phone_firmware,
         name: s.name,
         profile: s.profile,
         version: s.version,
@@ -87,6 +90,7 @@ pub(super) struct DetailsPage {
     can_backup: bool,
     can_restore: bool,
     can_logs: bool,
+    can_upgrade: bool,
     /// RMT-6, for the roles that see remote-support addresses.
     remote: Option<super::remote_panel::RemotePanel>,
     mask: &'static str,
@@ -152,6 +156,7 @@ pub(super) async fn details_page(
         can_backup: caller.can(Capability::BackupManual),
         can_restore: caller.can(Capability::Restore),
         can_logs: caller.can(Capability::ManageLogFiles),
+        can_upgrade: caller.can(Capability::UpgradeSystems),
         remote,
         mask: super::remote_panel::MASK,
         launch,

@@ -131,6 +131,7 @@ pub(super) struct ListPage {
     can_backup: bool,
     can_restore: bool,
     can_logs: bool,
+    can_upgrade: bool,
 }
 
 impl ListPage {
@@ -265,6 +266,7 @@ pub(super) async fn list(
         can_backup: caller.can(Capability::BackupManual),
         can_restore: caller.can(Capability::Restore),
         can_logs: caller.can(Capability::ManageLogFiles),
+        can_upgrade: caller.can(Capability::UpgradeSystems),
         rows,
         total,
         lp,
