@@ -231,6 +231,7 @@ pub async fn apply(
             continue;
         }
         if name != primary && !known.contains(name) {
+            broken = Some(name.clone());
             out.push(outcome(
                 "failed",
                 format!("{name} is not a server of this system"),

@@ -6,6 +6,7 @@ pub mod alarm;
 pub mod backups;
 pub mod calling;
 pub mod customer;
+pub mod customization;
 pub mod ids;
 pub mod jobs;
 pub mod lockout;
