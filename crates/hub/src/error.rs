@@ -159,6 +159,7 @@ impl From<StoreError> for AppError {
                     Taken::ActivationCode => "code",
                     Taken::ProxyUserName => "userName",
                     Taken::ReleaseVersion => "version",
+                    Taken::CustomFileName => "name",
                 },
                 Rule::Taken,
             ),

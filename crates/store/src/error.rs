@@ -24,6 +24,8 @@ pub enum Taken {
     ProxyUserName,
     /// A release of that version is already in the repository for that profile (SWR-1).
     ReleaseVersion,
+    /// A customization folder already holds a file of that name (CST-3).
+    CustomFileName,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).

@@ -10,6 +10,7 @@ pub mod blobs;
 pub mod calling;
 pub mod crypto;
 pub mod customers;
+pub mod customization;
 mod error;
 pub mod jobs;
 pub mod list;

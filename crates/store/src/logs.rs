@@ -317,7 +317,8 @@ impl Store {
             let list = placeholders(1, chunk.len());
             let sql = format!(
                 "SELECT blob_key FROM backups WHERE blob_key IN ({list}) \
-                 UNION ALL SELECT blob_key FROM log_files WHERE blob_key IN ({list})"
+                 UNION ALL SELECT blob_key FROM log_files WHERE blob_key IN ({list}) \
+                 UNION ALL SELECT blob_key FROM customization_files WHERE blob_key IN ({list})"
             );
             let mut q = sqlx::query(&sql);
             for k in chunk {

@@ -52,6 +52,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "repository",
         include_str!("../migrations/0013_repository.sql"),
     ),
+    (
+        14,
+        "customization",
+        include_str!("../migrations/0014_customization.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

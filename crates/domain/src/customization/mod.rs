@@ -135,11 +135,9 @@ pub fn check(name: &str, bytes: &[u8]) -> Checked {
         PHONE_FILES => phone_files(name, bytes, &mut out.problems),
         TEMPLATES => templates(name, bytes, &mut out.problems),
         CUSTOM_DATA => custom_data(name, bytes, &mut out.problems),
-        _ => out.problems.push(Problem::warning(
-            "unused-name",
-            name,
-            STANDARD.join(", "),
-        )),
+        _ => out
+            .problems
+            .push(Problem::warning("unused-name", name, STANDARD.join(", "))),
     }
     out
 }
@@ -220,7 +218,10 @@ fn entries(name: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> 
             problems.push(Problem::error("link", &shown, target));
             continue;
         }
-        let components: Vec<&str> = path.split('/').filter(|c| !c.is_empty() && *c != ".").collect();
+        let components: Vec<&str> = path
+            .split('/')
+            .filter(|c| !c.is_empty() && *c != ".")
+            .collect();
         if path.starts_with('/')
             || path.contains('\\')
             || path.contains('\0')
@@ -242,7 +243,9 @@ fn entries(name: &str, bytes: &[u8], problems: &mut Vec<Problem>) -> Vec<Entry> 
         }
         let declared = entry.header().size().unwrap_or(u64::MAX);
         let mut data = Vec::new();
-        let read = (&mut entry).take(MAX_FILE.min(declared)).read_to_end(&mut data);
+        let read = (&mut entry)
+            .take(MAX_FILE.min(declared))
+            .read_to_end(&mut data);
         if read.is_err() || (data.len() as u64) < declared {
             problems.push(Problem::error(
                 "truncated",
@@ -276,7 +279,10 @@ fn ext(path: &str) -> String {
 /// CST-6: phone settings and images.
 fn phone_files(name: &str, bytes: &[u8], problems: &mut Vec<Problem>) {
     let files = entries(name, bytes, problems);
-    if problems.iter().any(|p| p.code == "not-archive" || p.code == "expands-too-much") {
+    if problems
+        .iter()
+        .any(|p| p.code == "not-archive" || p.code == "expands-too-much")
+    {
         return;
     }
     let mut used = BTreeSet::new();
@@ -322,7 +328,10 @@ fn phone_files(name: &str, bytes: &[u8], problems: &mut Vec<Problem>) {
         };
         used.insert(f.path.clone());
         for p in fits(&img, f) {
-            problems.push(Problem { at: at.clone(), ..p });
+            problems.push(Problem {
+                at: at.clone(),
+                ..p
+            });
         }
         // J100: at most 5 per function; K100: at most 16 backgrounds.
         if counted.insert((img.param.clone(), img.line)) {
@@ -350,7 +359,11 @@ fn fits(img: &script::ImageUse, f: &Entry) -> Vec<Problem> {
     let e = ext(&f.path);
     let size = imagesize::blob_size(&f.data).ok();
     let Some(dim) = size else {
-        out.push(Problem::error("image-format", "", format!("{} is not an image", base(&f.path))));
+        out.push(Problem::error(
+            "image-format",
+            "",
+            format!("{} is not an image", base(&f.path)),
+        ));
         return out;
     };
     let (w, h) = (dim.width, dim.height);
@@ -360,7 +373,11 @@ fn fits(img: &script::ImageUse, f: &Entry) -> Vec<Problem> {
         let formats: &[&str];
         if model.starts_with("96") {
             formats = &["jpg"];
-            want = Some(if model == "9611" { (160, 160) } else { (320, 160) });
+            want = Some(if model == "9611" {
+                (160, 160)
+            } else {
+                (320, 160)
+            });
         } else if model.starts_with('J') {
             formats = &["jpg", "jpeg"];
             want = match (model.as_str(), secondary) {

@@ -71,8 +71,7 @@ fn unquote(v: &str) -> String {
 
 fn word_ok(w: &str) -> bool {
     !w.is_empty()
-        && w
-            .chars()
+        && w.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
 }
 
@@ -95,9 +94,7 @@ pub fn parse(text: &str) -> Script {
         let stmt = match words.as_slice() {
             ["#", label] if word_ok(label) => Some(Statement::Label(label.to_string())),
             ["GOTO", label] if word_ok(label) => Some(Statement::Goto(label.to_string())),
-            ["IF", var, "SEQ", value, "GOTO", label]
-                if var.starts_with('$') && word_ok(label) =>
-            {
+            ["IF", var, "SEQ", value, "GOTO", label] if var.starts_with('$') && word_ok(label) => {
                 Some(Statement::If {
                     var: var.to_string(),
                     value: unquote(value),
@@ -126,7 +123,8 @@ pub fn parse(text: &str) -> Script {
     for (line, st) in &s.statements {
         if let Statement::Label(l) = st {
             if labels.insert(l.as_str(), *line).is_some() {
-                s.problems.push(problem("script-duplicate-label", *line, l, true));
+                s.problems
+                    .push(problem("script-duplicate-label", *line, l, true));
             }
         }
     }
@@ -254,7 +252,14 @@ SET ADMIN_PASSWORD password\n# END\n";
         assert!(s.problems.is_empty(), "{:?}", s.problems);
         let images = s.images();
         let names: Vec<_> = images.iter().map(|i| i.file.as_str()).collect();
-        assert_eq!(names, ["9600_screen_saver.jpg", "J100_saver01.jpg", "J100_saver02.jpg"]);
+        assert_eq!(
+            names,
+            [
+                "9600_screen_saver.jpg",
+                "J100_saver01.jpg",
+                "J100_saver02.jpg"
+            ]
+        );
         assert!(images[0].models.contains("9608"));
         assert!(images[1].models.contains("J179"));
         assert_eq!(images[1].listed, 2);

@@ -110,7 +110,18 @@ async fn backup_form(
 }
 
 /// A `datetime-local` value (hub local time) as an instant.
-pub(super) fn local_instant(v: &str) -> Option<jiff::Timestamp> {
+/// A job form's start: `None` for now, the `startAt` instant for later (a field error when it
+/// is not a date and time).
+pub(super) fn start_of(form: &FormMap) -> Result<Option<jiff::Timestamp>, AppError> {
+    if form.get("when") != Some("later") {
+        return Ok(None);
+    }
+    local_instant(&form.text("startAt"))
+        .map(Some)
+        .ok_or_else(|| AppError::field("startAt", patchbay_domain::Rule::Invalid))
+}
+
+fn local_instant(v: &str) -> Option<jiff::Timestamp> {
     let dt: jiff::civil::DateTime = v.trim().parse().ok()?;
     dt.to_zoned(jiff::tz::TimeZone::system())
         .ok()
@@ -125,19 +136,13 @@ async fn backup(
 ) -> Result<Response, AppError> {
     let form = FormMap::parse(&body);
     let ids = customer_ids(&form);
-    let later = form.get("when") == Some("later");
-    let start_at = if later {
-        match local_instant(&form.text("startAt")) {
-            Some(t) => Some(t),
-            None => {
-                let err = AppError::field("startAt", patchbay_domain::Rule::Invalid);
-                let errors = FieldMessages::from_error(&err, &ctx.i18n, ctx.lang);
-                let targets = chosen(&state, &caller, &ids).await?;
-                return Ok(render(&backup_page(ctx, targets, &form, errors)));
-            }
+    let start_at = match start_of(&form) {
+        Ok(t) => t,
+        Err(err) => {
+            let errors = FieldMessages::from_error(&err, &ctx.i18n, ctx.lang);
+            let targets = chosen(&state, &caller, &ids).await?;
+            return Ok(render(&backup_page(ctx, targets, &form, errors)));
         }
-    } else {
-        None
     };
     let request = svc::BackupRequest {
         name: form.text("name"),

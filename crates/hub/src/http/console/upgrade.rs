@@ -6,7 +6,7 @@
 //! service's, and a refusal comes back on the form in the caller's language.
 
 use super::forms::{FieldMessages, FormMap};
-use super::operations::{chosen, customer_ids, local_instant};
+use super::operations::{chosen, customer_ids, start_of};
 use super::{render, Ctx};
 use crate::auth::Caller;
 use crate::error::AppError;
@@ -170,16 +170,9 @@ async fn submit(
         *r.status_mut() = err.status();
         Ok::<Response, AppError>(r)
     };
-    let start_at = if form.get("when") == Some("later") {
-        match local_instant(&form.text("startAt")) {
-            Some(t) => Some(t),
-            None => {
-                let err = AppError::field("startAt", patchbay_domain::Rule::Invalid);
-                return back(err, ctx, state, caller, form).await;
-            }
-        }
-    } else {
-        None
+    let start_at = match start_of(&form) {
+        Ok(t) => t,
+        Err(err) => return back(err, ctx, state, caller, form).await,
     };
     let Some(action) = UpgradeAction::parse(form.get("upgradeAction").unwrap_or("")) else {
         let err = AppError::field(

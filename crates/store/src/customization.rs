@@ -1,0 +1,329 @@
+//! Customization folders (CST-1…3): the files of each distributor, reseller and customer folder.
+//! A folder holds one file per name; storing a name again replaces the file in the same
+//! transaction (the old blob is returned for removal). Every change is audited.
+
+use crate::audit::{write, AuditEntry, AuditMeta};
+use crate::{now_ms, ts, unique_as, Result, Store, StoreError, Taken};
+use sqlx::Row;
+
+/// A folder of the tree (CST-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Folder {
+    Distributor(uuid::Uuid),
+    Reseller(uuid::Uuid),
+    Customer(uuid::Uuid),
+}
+
+impl Folder {
+    pub fn kind(self) -> &'static str {
+        match self {
+            Folder::Distributor(_) => "distributor",
+            Folder::Reseller(_) => "reseller",
+            Folder::Customer(_) => "customer",
+        }
+    }
+
+    pub fn id(self) -> uuid::Uuid {
+        match self {
+            Folder::Distributor(i) | Folder::Reseller(i) | Folder::Customer(i) => i,
+        }
+    }
+
+    /// `distributor:<id>` …: the folder's key (and its path segment in the API).
+    pub fn key(self) -> String {
+        format!("{}:{}", self.kind(), self.id())
+    }
+
+    pub fn parse(key: &str) -> Option<Self> {
+        let (kind, id) = key.split_once(':')?;
+        let id: uuid::Uuid = id.parse().ok()?;
+        match kind {
+            "distributor" => Some(Folder::Distributor(id)),
+            "reseller" => Some(Folder::Reseller(id)),
+            "customer" => Some(Folder::Customer(id)),
+            _ => None,
+        }
+    }
+}
+
+/// A stored file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomFile {
+    pub id: String,
+    pub folder: Folder,
+    pub name: String,
+    pub size: i64,
+    pub sha256: String,
+    pub blob_key: String,
+    /// JSON list of the check's warnings.
+    pub warnings: String,
+    pub uploaded_at: jiff::Timestamp,
+    pub uploaded_by: String,
+}
+
+/// A file about to be stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomFile<'a> {
+    pub id: &'a str,
+    pub folder: Folder,
+    pub name: &'a str,
+    pub size: i64,
+    pub sha256: &'a str,
+    pub blob_key: &'a str,
+    pub warnings: &'a str,
+}
+
+const COLUMNS: &str =
+    "id, folder_key, name, size, sha256, blob_key, warnings, uploaded_at, uploaded_by";
+
+fn from_row(r: &sqlx::any::AnyRow) -> Result<CustomFile> {
+    let key: String = r.try_get("folder_key")?;
+    Ok(CustomFile {
+        id: r.try_get("id")?,
+        folder: Folder::parse(&key)
+            .ok_or_else(|| StoreError::Corrupt(format!("folder key {key:?}")))?,
+        name: r.try_get("name")?,
+        size: r.try_get("size")?,
+        sha256: r.try_get("sha256")?,
+        blob_key: r.try_get("blob_key")?,
+        warnings: r.try_get("warnings")?,
+        uploaded_at: ts(r.try_get("uploaded_at")?),
+        uploaded_by: r.try_get("uploaded_by")?,
+    })
+}
+
+impl Store {
+    /// Whether the folder's owner exists.
+    pub async fn folder_exists(&self, folder: Folder) -> Result<bool> {
+        let sql = match folder {
+            Folder::Distributor(_) => "SELECT 1 AS one FROM distributors WHERE id = $1",
+            Folder::Reseller(_) => "SELECT 1 AS one FROM resellers WHERE id = $1",
+            Folder::Customer(_) => "SELECT 1 AS one FROM customers WHERE id = $1",
+        };
+        Ok(sqlx::query(sql)
+            .bind(folder.id().to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .is_some())
+    }
+
+    /// The files of a folder, by name.
+    pub async fn folder_files(&self, folder: Folder) -> Result<Vec<CustomFile>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM customization_files WHERE folder_key = $1 ORDER BY name"
+        ))
+        .bind(folder.key())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(from_row).collect()
+    }
+
+    /// How many files each folder holds (for the tree).
+    pub async fn folder_counts(&self) -> Result<std::collections::HashMap<String, i64>> {
+        let rows = sqlx::query(
+            "SELECT folder_key, COUNT(*) AS n FROM customization_files GROUP BY folder_key",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("folder_key")?, r.try_get("n")?)))
+            .collect()
+    }
+
+    /// Store a file in its folder, replacing one of the same name; returns the replaced file's
+    /// blob, if any.
+    pub async fn put_custom_file(
+        &self,
+        meta: &AuditMeta,
+        f: &NewCustomFile<'_>,
+    ) -> Result<Option<String>> {
+        let mut tx = self.begin().await?;
+        let old: Option<String> = sqlx::query(
+            "DELETE FROM customization_files WHERE folder_key = $1 AND name = $2 RETURNING blob_key",
+        )
+        .bind(f.folder.key())
+        .bind(f.name)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.try_get("blob_key"))
+        .transpose()?;
+        let id = f.folder.id().to_string();
+        let owner = |kind: &str| (f.folder.kind() == kind).then(|| id.clone());
+        sqlx::query(
+            "INSERT INTO customization_files (id, folder_key, distributor_id, reseller_id, customer_id, name, size, sha256, \
+             blob_key, warnings, uploaded_at, uploaded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(f.id)
+        .bind(f.folder.key())
+        .bind(owner("distributor"))
+        .bind(owner("reseller"))
+        .bind(owner("customer"))
+        .bind(f.name)
+        .bind(f.size)
+        .bind(f.sha256)
+        .bind(f.blob_key)
+        .bind(f.warnings)
+        .bind(now_ms())
+        .bind(meta.actor_login.as_str())
+        .execute(&mut *tx)
+        .await?;
+        let entry = AuditEntry::success("customFile.upload", "customFile", f.id, f.name);
+        write(&mut tx, meta, entry).await?;
+        tx.commit().await?;
+        Ok(old)
+    }
+
+    /// The files `ids` of a folder (unknown ids: not found, nothing returned).
+    pub async fn custom_files(&self, folder: Folder, ids: &[String]) -> Result<Vec<CustomFile>> {
+        let all = self.folder_files(folder).await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(
+                all.iter()
+                    .find(|f| &f.id == id)
+                    .cloned()
+                    .ok_or(StoreError::NotFound)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// CST-3: delete files of a folder (all or nothing); returns their blobs.
+    pub async fn delete_custom_files(
+        &self,
+        meta: &AuditMeta,
+        folder: Folder,
+        ids: &[String],
+    ) -> Result<Vec<String>> {
+        let files = self.custom_files(folder, ids).await?;
+        let mut tx = self.begin().await?;
+        for f in &files {
+            let gone =
+                sqlx::query("DELETE FROM customization_files WHERE id = $1 AND folder_key = $2")
+                    .bind(f.id.as_str())
+                    .bind(folder.key())
+                    .execute(&mut *tx)
+                    .await?;
+            if gone.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let entry = AuditEntry::success("customFile.delete", "customFile", &f.id, &f.name);
+            write(&mut tx, meta, entry).await?;
+        }
+        tx.commit().await?;
+        Ok(files.into_iter().map(|f| f.blob_key).collect())
+    }
+
+    /// CST-3: rename a file within its folder (a name taken there is refused).
+    pub async fn rename_custom_file(
+        &self,
+        meta: &AuditMeta,
+        folder: Folder,
+        id: &str,
+        name: &str,
+    ) -> Result<()> {
+        let mut tx = self.begin().await?;
+        let done = sqlx::query(
+            "UPDATE customization_files SET name = $3 WHERE id = $1 AND folder_key = $2",
+        )
+        .bind(id)
+        .bind(folder.key())
+        .bind(name)
+        .execute(&mut *tx)
+        .await
+        .map_err(unique_as(Taken::CustomFileName))?;
+        if done.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let entry = AuditEntry::success("customFile.rename", "customFile", id, name);
+        write(&mut tx, meta, entry).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alarms::tests::customer;
+
+    fn file<'a>(folder: Folder, id: &'a str, name: &'a str, key: &'a str) -> NewCustomFile<'a> {
+        NewCustomFile {
+            id,
+            folder,
+            name,
+            size: 10,
+            sha256: "ab",
+            blob_key: key,
+            warnings: "[]",
+        }
+    }
+
+    #[tokio::test]
+    async fn cst_3_one_name_per_folder_replace_rename_delete_and_the_owners_cascade() {
+        let s = crate::testing::store().await;
+        let c = customer(&s, "folder-co").await;
+        let folder = Folder::Customer(c.0);
+        assert!(s.folder_exists(folder).await.unwrap_or(false));
+        let other = Folder::Customer(uuid::Uuid::now_v7());
+        assert!(!s.folder_exists(other).await.unwrap_or(true));
+        let meta = AuditMeta::cli();
+        let put = |f| {
+            let s = s.clone();
+            let meta = meta.clone();
+            async move { s.put_custom_file(&meta, &f).await }
+        };
+        assert_eq!(
+            put(file(folder, "f1", "CustomData.xml", "k1")).await.ok(),
+            Some(None)
+        );
+        // The same name again replaces it, and says which blob to remove.
+        assert_eq!(
+            put(file(folder, "f2", "CustomData.xml", "k2")).await.ok(),
+            Some(Some("k1".to_string()))
+        );
+        put(file(folder, "f3", "CustomPhoneFiles.tar", "k3"))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<String> = s
+            .folder_files(folder)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(names, ["CustomData.xml", "CustomPhoneFiles.tar"]);
+        // Rename: a taken name is refused.
+        let r = s
+            .rename_custom_file(&meta, folder, "f3", "CustomData.xml")
+            .await;
+        assert!(
+            matches!(r, Err(StoreError::Taken(Taken::CustomFileName))),
+            "{r:?}"
+        );
+        s.rename_custom_file(&meta, folder, "f3", "CustomPhoneFiles-old.tar")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // Delete is all or nothing: an id of another folder fails the lot.
+        let r = s
+            .delete_custom_files(&meta, folder, &["f2".into(), "nope".into()])
+            .await;
+        assert!(matches!(r, Err(StoreError::NotFound)), "{r:?}");
+        assert_eq!(s.folder_files(folder).await.map(|f| f.len()).ok(), Some(2));
+        assert_eq!(
+            s.delete_custom_files(&meta, folder, &["f2".into()])
+                .await
+                .ok(),
+            Some(vec!["k2".to_string()])
+        );
+        assert_eq!(
+            s.folder_counts()
+                .await
+                .unwrap_or_default()
+                .get(&folder.key()),
+            Some(&1)
+        );
+        assert_eq!(Folder::parse(&folder.key()), Some(folder));
+        assert_eq!(Folder::parse("team:x"), None);
+    }
+}
