@@ -144,8 +144,8 @@ const ADMIN_PAGES = [
   '/com/downloads/proxytunnel',
   '/com/repository',
   '/com/repository?filter=open',
-  // Sections of later features (each says what it will hold until then).
   '/com/files',
+  // Sections of later features (each says what it will hold until then).
   '/com/appcentre',
   '/com/certificates',
 ];
@@ -163,6 +163,8 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-restore'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-upgrade'],
+  // A customization folder (the first distributor's).
+  ['/com/files', '#folders-table a[href^="/com/files/"]'],
 ];
 /** Pages of an Operator: remote support (RMT-2, RMT-6, RMT-7). */
 const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools', '/com/repository'];

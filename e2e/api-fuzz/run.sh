@@ -85,7 +85,7 @@ for who in customer-admin administrator; do
   [ "$who" = administrator ] && token="$admin_token"
   echo "-- schemathesis as $who, ${seconds} s"
   # One worker: hypothesis' lambda descriptions are not thread-safe on CPython 3.11.
-  if ! "$SCHEMATHESIS" run "$url/v1/openapi.json" --url "$url" --tls-verify false \
+  if ! SCHEMATHESIS_HOOKS="$(dirname "$0")/hooks.py" "$SCHEMATHESIS" run "$url/v1/openapi.json" --url "$url" --tls-verify false \
       -H "Authorization: Bearer $token" \
       --checks not_a_server_error,status_code_conformance,response_schema_conformance,content_type_conformance,response_headers_conformance \
       --max-time "$seconds" --max-examples 50 --workers 1 \

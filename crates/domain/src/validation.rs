@@ -71,6 +71,12 @@ pub enum Rule {
     /// A Webex option this hub does not provide (so it is refused, never ignored).
     Unsupported,
     Invalid,
+    /// A problem in a file's content (CST-6): its code and the value at fault; the field is
+    /// where in the file.
+    Content {
+        code: String,
+        value: String,
+    },
 }
 
 impl Rule {
@@ -105,6 +111,7 @@ impl Rule {
             Rule::Unknown { .. } => "rule-unknown",
             Rule::Unsupported => "rule-unsupported",
             Rule::Invalid => "rule-invalid",
+            Rule::Content { .. } => "rule-content",
         }
     }
 
@@ -133,6 +140,7 @@ impl Rule {
             Rule::NotForRole { role } => vec![("role", role.clone())],
             Rule::ImageTooLarge { max_kib } => vec![("max", max_kib.to_string())],
             Rule::LabelNotAssigned { label } => vec![("label", label.clone())],
+            Rule::Content { code, value } => vec![("code", code.clone()), ("value", value.clone())],
             _ => vec![],
         }
     }
@@ -186,6 +194,7 @@ impl Rule {
             }
             Rule::Unsupported => "is a Webex option Patchbay does not support".into(),
             Rule::Invalid => "is not valid".into(),
+            Rule::Content { code, value } => crate::customization::detail(code, value),
         }
     }
 }

@@ -31,6 +31,19 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+  // CST-3: a file dropped on an upload form is uploaded (the file chooser works without this).
+  for (const zone of document.querySelectorAll("form[data-dropzone]")) {
+    const input = zone.querySelector("input[type=file]");
+    zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("dragging"); });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      if (!input || !e.dataTransfer || !e.dataTransfer.files.length) return;
+      input.files = e.dataTransfer.files;
+      zone.requestSubmit();
+    });
+  }
   // Selects that apply themselves.
   for (const sel of document.querySelectorAll("select[data-autosubmit]")) {
     sel.addEventListener("change", () => sel.form.submit());

@@ -44,6 +44,8 @@ CREATE TABLE upload_chunks (
     start_offset BIGINT NOT NULL,
     size BIGINT NOT NULL,
     blob_key TEXT NOT NULL,
+    -- The chunk's SHA-256 as the hub computed it while the bytes arrived.
+    sha256 TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (upload_id, start_offset)
 );
 

@@ -159,6 +159,15 @@ impl Blobs {
         Ok(got.into_stream().map_err(BlobError::from).boxed())
     }
 
+    /// Move the blob `from` to `to` (a rename in a folder; a server-side copy and delete in a
+    /// bucket): no byte passes through the hub.
+    pub async fn rename(&self, from: &str, to: &str) -> Result<(), BlobError> {
+        Ok(self
+            .inner
+            .rename(&Self::key(from)?, &Self::key(to)?)
+            .await?)
+    }
+
     /// Remove `key`; removing a missing blob is not an error.
     pub async fn delete(&self, key: &str) -> Result<(), BlobError> {
         match self.inner.delete(&Self::key(key)?).await {

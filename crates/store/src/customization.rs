@@ -73,6 +73,32 @@ pub struct NewCustomFile<'a> {
     pub warnings: &'a str,
 }
 
+/// A customer folder of the tree: the customer, its system and its providers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerFolder {
+    pub id: patchbay_domain::CustomerId,
+    pub customer_id: String,
+    pub name: String,
+    pub system_name: String,
+    pub distributor_id: Option<patchbay_domain::DistributorId>,
+    pub reseller_id: Option<patchbay_domain::ResellerId>,
+}
+
+impl CustomerFolder {
+    /// CST-1: a customer folder is named by the system name (and the customer's).
+    pub fn label(&self) -> String {
+        if self.system_name.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{} ({})", self.system_name, self.name)
+        }
+    }
+}
+
+fn parse_opt<T: std::str::FromStr>(v: Option<String>) -> Option<T> {
+    v.and_then(|s| s.parse().ok())
+}
+
 const COLUMNS: &str =
     "id, folder_key, name, size, sha256, blob_key, warnings, uploaded_at, uploaded_by";
 
@@ -105,6 +131,75 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .is_some())
+    }
+
+    /// The customers whose folder holds files (the tree lists those; another customer's folder
+    /// is opened by its customer ID).
+    pub async fn customer_folders(&self) -> Result<Vec<CustomerFolder>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.customer_id, c.name, c.system_name, c.distributor_id, c.reseller_id FROM customers c \
+             WHERE EXISTS (SELECT 1 FROM customization_files f WHERE f.customer_id = c.id) ORDER BY c.name_key",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let id: String = r.try_get("id")?;
+                Ok(CustomerFolder {
+                    id: id
+                        .parse()
+                        .map_err(|_| StoreError::Corrupt(format!("customer id {id:?}")))?,
+                    customer_id: r.try_get("customer_id")?,
+                    name: r.try_get("name")?,
+                    system_name: r.try_get("system_name")?,
+                    distributor_id: parse_opt(r.try_get("distributor_id")?),
+                    reseller_id: parse_opt(r.try_get("reseller_id")?),
+                })
+            })
+            .collect()
+    }
+
+    /// The customer folder of the customer whose customer ID is `key` (case-insensitive).
+    pub async fn customer_folder_by_key(&self, key: &str) -> Result<Folder> {
+        let row = sqlx::query("SELECT id FROM customers WHERE LOWER(customer_id) = LOWER($1)")
+            .bind(key.trim())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let id: String = row.try_get("id")?;
+        Ok(Folder::Customer(id.parse().map_err(|_| {
+            StoreError::Corrupt(format!("customer id {id:?}"))
+        })?))
+    }
+
+    /// A folder's name: the provider's, or the customer's system (and name).
+    pub async fn folder_name(&self, folder: Folder) -> Result<String> {
+        let (sql, customer) = match folder {
+            Folder::Distributor(_) => (
+                "SELECT name, '' AS system_name FROM distributors WHERE id = $1",
+                false,
+            ),
+            Folder::Reseller(_) => (
+                "SELECT name, '' AS system_name FROM resellers WHERE id = $1",
+                false,
+            ),
+            Folder::Customer(_) => (
+                "SELECT name, system_name FROM customers WHERE id = $1",
+                true,
+            ),
+        };
+        let row = sqlx::query(sql)
+            .bind(folder.id().to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let name: String = row.try_get("name")?;
+        let system: String = row.try_get("system_name")?;
+        Ok(if customer && !system.is_empty() {
+            format!("{system} ({name})")
+        } else {
+            name
+        })
     }
 
     /// The files of a folder, by name.

@@ -69,6 +69,8 @@ pub struct Chunk {
     pub start: i64,
     pub size: i64,
     pub blob_key: String,
+    /// SHA-256 of the chunk, computed by the hub as its bytes arrived.
+    pub sha256: String,
 }
 
 /// A release about to be recorded: the upload's statement and what the hub measured.
@@ -204,7 +206,7 @@ impl Store {
         rows.iter().map(upload_from_row).collect()
     }
 
-    /// Count a chunk of `size` bytes written at `start` to the blob `blob_key`: the upload's
+    /// Count a chunk of `size` bytes (SHA-256 `sha256`) written at `start` to the blob `blob_key`: the upload's
     /// offset moves from `start` to `start + size` in the same statement that checks it is still
     /// at `start` (else [`Refusal::UploadOffset`], and the caller removes its blob). Returns the
     /// new offset.
@@ -213,10 +215,11 @@ impl Store {
         id: &str,
         owner: &str,
         start: i64,
-        size: i64,
+        chunk: (i64, &str),
         blob_key: &str,
         idle_ms: i64,
     ) -> Result<i64> {
+        let (size, sha256) = chunk;
         let now = now_ms();
         let mut tx = self.begin().await?;
         let moved = sqlx::query(
@@ -240,12 +243,13 @@ impl Store {
         }
         if size > 0 {
             sqlx::query(
-                "INSERT INTO upload_chunks (upload_id, start_offset, size, blob_key) VALUES ($1, $2, $3, $4)",
+                "INSERT INTO upload_chunks (upload_id, start_offset, size, blob_key, sha256) VALUES ($1, $2, $3, $4, $5)",
             )
             .bind(id)
             .bind(start)
             .bind(size)
             .bind(blob_key)
+            .bind(sha256)
             .execute(&mut *tx)
             .await?;
         }
@@ -256,7 +260,7 @@ impl Store {
     /// The chunks of an upload, in order.
     pub async fn upload_chunks(&self, id: &str) -> Result<Vec<Chunk>> {
         let rows = sqlx::query(
-            "SELECT start_offset, size, blob_key FROM upload_chunks WHERE upload_id = $1 ORDER BY start_offset",
+            "SELECT start_offset, size, blob_key, sha256 FROM upload_chunks WHERE upload_id = $1 ORDER BY start_offset",
         )
         .bind(id)
         .fetch_all(self.pool())
@@ -267,6 +271,7 @@ impl Store {
                     start: r.try_get("start_offset")?,
                     size: r.try_get("size")?,
                     blob_key: r.try_get("blob_key")?,
+                    sha256: r.try_get("sha256")?,
                 })
             })
             .collect()

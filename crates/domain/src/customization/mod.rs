@@ -60,41 +60,45 @@ impl Problem {
 
     /// English text, for logs and the API's default language.
     pub fn english(&self) -> String {
-        let (at, v) = (&self.at, &self.value);
-        match self.code {
-            "not-archive" => format!("{at}: not a tar archive ({v})"),
-            "expands-too-much" => format!("{at}: expands beyond {v} bytes"),
-            "too-many-entries" => format!("{at}: more than {v} entries"),
-            "unsafe-path" => format!("{at}: the path leaves the archive ({v})"),
-            "link" => format!("{at}: links are not accepted ({v})"),
-            "special-entry" => format!("{at}: only files and folders are accepted ({v})"),
-            "truncated" => format!("{at}: declares more bytes than the archive holds ({v})"),
-            "duplicate-entry" => format!("{at}: appears twice"),
-            "bad-name" => format!("{at}: names may hold only letters, digits, . _ - ({v})"),
-            "firmware" => format!("{at}: phone firmware (.bin) does not belong here"),
-            "settings-discouraged" => {
-                format!("{at}: strongly discouraged: let the systems generate 46xxsettings.txt")
-            }
-            "no-specials" => format!("{at}: holds no 46xxspecials.txt"),
-            "script-syntax" => format!("{at}: not a statement ({v})"),
-            "script-unknown-label" => format!("{at}: jumps to an undefined label {v}"),
-            "script-duplicate-label" => format!("{at}: label {v} is defined twice"),
-            "script-unreachable" => format!("{at}: no jump reaches this block ({v})"),
-            "missing-image" => format!("{at}: image {v} is not in the archive"),
-            "image-format" => format!("{at}: not an image format this phone series shows ({v})"),
-            "image-size" => format!("{at}: the wrong size for {v}"),
-            "image-bytes" => format!("{at}: larger than {v} bytes"),
-            "too-many-images" => format!("{at}: more than {v} images"),
-            "unused-image" => format!("{at}: no setting uses it"),
-            "not-template" => format!("{at}: only .xml SIP trunk templates belong here"),
-            "too-many-templates" => format!("{at}: more than {v} templates"),
-            "xml" => format!("{at}: not well-formed XML ({v})"),
-            "custom-data-element" => format!("{at}: not a CustomData.xml setting ({v})"),
-            "custom-data-value" => format!("{at}: must be 0 or 1 ({v})"),
-            "too-large" => format!("{at}: larger than {v} bytes"),
-            "unused-name" => format!("{at}: kept, but systems use only {v}"),
-            other => format!("{at}: {other} {v}"),
+        format!("{}: {}", self.at, detail(self.code, &self.value))
+    }
+}
+
+/// The English text of a problem `code` about `value` (without where it is).
+pub fn detail(code: &str, value: &str) -> String {
+    match code {
+        "not-archive" => format!("not a tar archive ({value})"),
+        "expands-too-much" => format!("expands beyond {value} bytes"),
+        "too-many-entries" => format!("more than {value} entries"),
+        "unsafe-path" => format!("the path leaves the archive ({value})"),
+        "link" => format!("links are not accepted ({value})"),
+        "special-entry" => format!("only files and folders are accepted ({value})"),
+        "truncated" => format!("declares more bytes than the archive holds ({value})"),
+        "duplicate-entry" => "appears twice".into(),
+        "bad-name" => format!("names may hold only letters, digits, . _ - ({value})"),
+        "firmware" => "phone firmware (.bin) does not belong here".into(),
+        "settings-discouraged" => {
+            "strongly discouraged: let the systems generate 46xxsettings.txt".into()
         }
+        "no-specials" => "holds no 46xxspecials.txt".into(),
+        "script-syntax" => format!("not a statement ({value})"),
+        "script-unknown-label" => format!("jumps to an undefined label {value}"),
+        "script-duplicate-label" => format!("label {value} is defined twice"),
+        "script-unreachable" => format!("no jump reaches this block ({value})"),
+        "missing-image" => format!("image {value} is not in the archive"),
+        "image-format" => format!("not an image format this phone series shows ({value})"),
+        "image-size" => format!("the wrong size ({value})"),
+        "image-bytes" => format!("larger than {value} bytes"),
+        "too-many-images" => format!("more than {value} images"),
+        "unused-image" => "no setting uses it".into(),
+        "not-template" => "only .xml SIP trunk templates belong here".into(),
+        "too-many-templates" => format!("more than {value} templates"),
+        "xml" => format!("not well-formed XML ({value})"),
+        "custom-data-element" => format!("not a CustomData.xml setting ({value})"),
+        "custom-data-value" => format!("must be 0 or 1 ({value})"),
+        "too-large" => format!("larger than {value} bytes"),
+        "unused-name" => format!("kept, but systems use only {value}"),
+        other => format!("{other} {value}"),
     }
 }
 

@@ -98,9 +98,13 @@ async fn request_limits(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     // Files between agents and the hub stream through whatever their size (files.rs).
-    let streamed = req.uri().path() == files::PATH
-        || tus::streams_body(req.uri().path())
-        || req.uri().path() == console::repository::PLAIN_UPLOAD;
+    let path = req.uri().path();
+    let streamed = path == files::PATH
+        || tus::streams_body(path)
+        || path == console::repository::PLAIN_UPLOAD
+        // Customization files: up to 10 MB, read with that limit (CST-2).
+        || (path.starts_with(api::customization::FOLDERS) && req.method() == Method::PUT)
+        || console::customization::is_upload(path);
     if !streamed && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         let body = req.into_body();
         let _ = tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await;

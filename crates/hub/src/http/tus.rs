@@ -121,6 +121,13 @@ impl DocInput for TusHeaders {
             true,
             "The tus protocol version: 1.0.0.",
         ));
+        let body = op.schema::<crate::error::ErrorBody>();
+        op.respond(ResponseDoc {
+            status: 412,
+            description: "Tus-Resumable is not 1.0.0 (Tus-Version says what is served).".into(),
+            content: Some(("application/json", body)),
+            link_header: false,
+        });
     }
 }
 
@@ -274,7 +281,6 @@ impl<const OP: u8> DocOutput for Documented<OP> {
                      untouched upload is forgotten.",
                 ),
                 (409, "A release of that profile and version exists, or too many unfinished uploads."),
-                (412, "Tus-Resumable is not 1.0.0."),
                 (413, "Upload-Length is over Tus-Max-Size."),
             ],
             HEAD_OP => &[

@@ -27,11 +27,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/jobs.ftl")),
             include_str!(concat!("../../locales/", $lang, "/remote.ftl")),
             include_str!(concat!("../../locales/", $lang, "/repository.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/customization.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 7]); 5] = [
+const SOURCES: [(&str, [&str; 8]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),
@@ -172,6 +173,15 @@ impl I18n {
 
     /// A field error in `lang`: "<field label>: <rule text>".
     pub fn field_error(&self, lang: &str, e: &patchbay_domain::FieldError) -> String {
+        // A problem inside a file (CST-6): the field is where, the message says what.
+        if let patchbay_domain::Rule::Content { code, value } = &e.rule {
+            let what = self.t_args(
+                lang,
+                &format!("cst-problem-{code}"),
+                &[("value", value.clone())],
+            );
+            return format!("{}: {what}", e.field);
+        }
         let field = self.t(lang, &format!("field-{}", e.field.replace('.', "-")));
         let rule = self.t_args(lang, e.rule.message_id(), &e.rule.args());
         format!("{field}: {rule}")

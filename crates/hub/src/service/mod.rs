@@ -4,11 +4,13 @@
 pub mod accounts;
 pub mod calling;
 pub mod customers;
+pub mod customization;
 pub mod jobs;
 pub mod login;
 pub mod mail;
 pub mod remote;
 pub mod repository;
+pub mod zip;
 
 /// Run CPU-heavy work (argon2) off the async executor.
 pub async fn blocking<T: Send + 'static>(

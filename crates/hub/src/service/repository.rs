@@ -281,7 +281,7 @@ where
     }
     let new_offset = match state
         .store
-        .add_chunk(id, &me, offset, size, &key, IDLE_MS)
+        .add_chunk(id, &me, offset, (size, &stored.sha256), &key, IDLE_MS)
         .await
     {
         Ok(o) => o,
@@ -344,24 +344,23 @@ async fn assemble(state: &AppState, caller: &Caller, up: &Upload) -> Result<Rele
     }
     let release_id = uuid::Uuid::now_v7().to_string();
     let key = format!("releases/{release_id}/{}", blob_name(&meta.name));
-    let blobs = state.blobs.clone();
     let keys: Vec<String> = chunks.iter().map(|c| c.blob_key.clone()).collect();
-    let source = futures_util::stream::iter(keys.clone())
-        .then(move |k| {
-            let blobs = blobs.clone();
-            async move { blobs.get_stream(&k).await }
-        })
-        .map(|opened| match opened {
-            Ok(s) => s.map(|r| r.map_err(|e| e.to_string())).boxed(),
-            Err(e) => futures_util::stream::once(async move { Err(e.to_string()) }).boxed(),
-        })
-        .flatten()
-        .boxed();
-    let stored = state
-        .blobs
-        .put_stream(&key, source)
-        .await
-        .map_err(blob_error)?;
+    let stored = match chunks.as_slice() {
+        // One chunk (a client that sent the whole file in one PATCH, or resumed once at most):
+        // its SHA-256 was computed as it arrived; the blob is moved, not copied.
+        [one] if !one.sha256.is_empty() => {
+            state
+                .blobs
+                .rename(&one.blob_key, &key)
+                .await
+                .map_err(blob_error)?;
+            patchbay_store::blobs::Stored {
+                size: u64::try_from(one.size).unwrap_or(0),
+                sha256: one.sha256.clone(),
+            }
+        }
+        _ => concatenate(state, &keys, &key).await?,
+    };
     if stored.size != up.length as u64 {
         let _ = state.blobs.delete(&key).await;
         return Err(AppError::Internal(format!(
@@ -395,6 +394,28 @@ async fn assemble(state: &AppState, caller: &Caller, up: &Upload) -> Result<Rele
             Err(e.into())
         }
     }
+}
+
+/// The chunks `keys`, in order, streamed into the blob `to` (which computes the whole file's
+/// SHA-256 on the way).
+async fn concatenate(
+    state: &AppState,
+    keys: &[String],
+    to: &str,
+) -> Result<patchbay_store::blobs::Stored, AppError> {
+    let blobs = state.blobs.clone();
+    let source = futures_util::stream::iter(keys.to_vec())
+        .then(move |k| {
+            let blobs = blobs.clone();
+            async move { blobs.get_stream(&k).await }
+        })
+        .map(|opened| match opened {
+            Ok(s) => s.map(|r| r.map_err(|e| e.to_string())).boxed(),
+            Err(e) => futures_util::stream::once(async move { Err(e.to_string()) }).boxed(),
+        })
+        .flatten()
+        .boxed();
+    state.blobs.put_stream(to, source).await.map_err(blob_error)
 }
 
 /// A release name as a blob key segment (the name is checked already; this keeps keys plain).

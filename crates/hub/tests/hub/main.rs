@@ -13,6 +13,7 @@ mod console_customers;
 mod console_jobs;
 mod console_remote;
 mod crash;
+mod customization;
 mod files;
 mod fixtures;
 mod hardening;

@@ -28,7 +28,7 @@ async fn swr_1_racing_chunks_at_one_offset_count_once() {
     for i in 0..8 {
         let (s, id, owner) = (s.clone(), up.id.clone(), owner.clone());
         tasks.push(tokio::spawn(async move {
-            s.add_chunk(&id, &owner, 0, 40, &format!("k{i}"), HOUR)
+            s.add_chunk(&id, &owner, 0, (40, "x"), &format!("k{i}"), HOUR)
                 .await
         }));
     }
@@ -46,11 +46,12 @@ async fn swr_1_racing_chunks_at_one_offset_count_once() {
     assert_eq!(won, 1);
     // Past the length, or from a stale offset: refused, offset unchanged.
     assert!(matches!(
-        s.add_chunk(&up.id, &owner, 40, 61, "big", HOUR).await,
+        s.add_chunk(&up.id, &owner, 40, (61, "x"), "big", HOUR)
+            .await,
         Err(StoreError::Refused(Refusal::UploadOffset))
     ));
     assert!(matches!(
-        s.add_chunk(&up.id, &owner, 0, 10, "old", HOUR).await,
+        s.add_chunk(&up.id, &owner, 0, (10, "x"), "old", HOUR).await,
         Err(StoreError::Refused(Refusal::UploadOffset))
     ));
     assert_eq!(
@@ -67,11 +68,11 @@ async fn swr_1_racing_chunks_at_one_offset_count_once() {
         Err(StoreError::NotFound)
     ));
     assert!(matches!(
-        s.add_chunk(&up.id, &other, 40, 10, "x", HOUR).await,
+        s.add_chunk(&up.id, &other, 40, (10, "x"), "x", HOUR).await,
         Err(StoreError::NotFound)
     ));
     assert_eq!(
-        s.add_chunk(&up.id, &owner, 40, 60, "k-end", HOUR)
+        s.add_chunk(&up.id, &owner, 40, (60, "x"), "k-end", HOUR)
             .await
             .ok(),
         Some(100)
@@ -173,7 +174,7 @@ async fn swr_1_idle_uploads_expire_with_their_chunks() {
         .create_upload(&owner, &meta("13.1"), "", 10, HOUR)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    s.add_chunk(&kept.id, &owner, 0, 4, "uploads/k/0", HOUR)
+    s.add_chunk(&kept.id, &owner, 0, (4, "x"), "uploads/k/0", HOUR)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(s.expire_uploads().await.unwrap_or_default().is_empty());

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod alarms;
 pub mod audit;
 pub mod customers;
+pub mod customization;
 pub mod extract;
 pub mod jobs;
 pub mod mail;
@@ -41,6 +42,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(systems::endpoints());
     all.extend(remote::endpoints());
     all.extend(repository::endpoints());
+    all.extend(customization::endpoints());
     all.extend(webex::endpoints());
     all
 }

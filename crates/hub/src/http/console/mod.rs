@@ -7,6 +7,7 @@ mod alarms;
 mod calling;
 mod ctx;
 mod customers;
+pub mod customization;
 mod dashboard;
 mod forms;
 mod jobs;
@@ -53,6 +54,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(remote::endpoints());
     all.extend(repository::endpoints());
     all.extend(upgrade::endpoints());
+    all.extend(customization::endpoints());
     all
 }
 

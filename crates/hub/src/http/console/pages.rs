@@ -225,11 +225,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             axum::routing::post(save_preferences),
         ),
         empty(
-            "/com/files",
-            "menu-files",
-            Capability::ManageCustomizationFiles,
-        ),
-        empty(
             "/com/appcentre",
             "menu-appcentre",
             Capability::ServerSettings,

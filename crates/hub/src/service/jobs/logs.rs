@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::body::Bytes;
-use futures_util::{Stream, TryStreamExt};
+use futures_util::Stream;
 use patchbay_domain::jobs::{JobKind, PartStatus};
 use patchbay_domain::validation::Errors;
 use patchbay_domain::{Capability, CustomerId, JobId, SystemId};
@@ -322,52 +322,20 @@ pub async fn delete(
     Ok(gone.len())
 }
 
-/// LOG-3: the chosen files as one zip, each under `<folder>/<path>`, streamed: the zip is written
-/// into a pipe as the blobs are read, so the hub holds a buffer, never a file.
+/// The chosen files as one zip, written as it is sent (each `<system>/<path>`).
 pub fn zip(
     state: &AppState,
     files: Vec<(String, LogFile)>,
 ) -> impl Stream<Item = std::io::Result<Bytes>> + Send + 'static {
-    let (reader, writer) = tokio::io::duplex(64 * 1024);
-    let blobs = state.blobs.clone();
-    tokio::spawn(async move {
-        if let Err(e) = write_zip(blobs, files, writer).await {
-            // The client sees a truncated archive (the connection ends early), never a whole one.
-            tracing::warn!(error = %e, "log archive broke off");
-        }
-    });
-    tokio_util::io::ReaderStream::new(reader)
-}
-
-async fn write_zip(
-    blobs: patchbay_store::blobs::Blobs,
-    files: Vec<(String, LogFile)>,
-    out: tokio::io::DuplexStream,
-) -> Result<(), String> {
-    use async_zip::base::write::ZipFileWriter;
-    use async_zip::{Compression, ZipEntryBuilder};
-    use futures_util::io::AsyncWriteExt;
-    let mut zip = ZipFileWriter::with_tokio(out);
-    for (folder, f) in files {
-        let name = entry_name(&folder, &f.path);
-        let modified = zip_date(f.modified_at);
-        let entry = ZipEntryBuilder::new(name.into(), Compression::Deflate)
-            .last_modification_date(modified);
-        let mut w = zip
-            .write_entry_stream(entry)
-            .await
-            .map_err(|e| e.to_string())?;
-        let mut body = blobs
-            .get_stream(&f.blob_key)
-            .await
-            .map_err(|e| e.to_string())?;
-        while let Some(chunk) = body.try_next().await.map_err(|e| e.to_string())? {
-            w.write_all(&chunk).await.map_err(|e| e.to_string())?;
-        }
-        w.close().await.map_err(|e| e.to_string())?;
-    }
-    zip.close().await.map_err(|e| e.to_string())?;
-    Ok(())
+    let entries = files
+        .into_iter()
+        .map(|(folder, f)| crate::service::zip::Entry {
+            name: entry_name(&folder, &f.path),
+            blob_key: f.blob_key,
+            modified: f.modified_at,
+        })
+        .collect();
+    crate::service::zip::stream(state.blobs.clone(), entries)
 }
 
 /// A name inside an archive that no unzip tool resolves outside its folder: each part of the
@@ -396,19 +364,6 @@ fn entry_name(folder: &str, path: &str) -> String {
         name.push_str(&part(p));
     }
     name
-}
-
-/// A zip entry's date (its MS-DOS form: local fields, two-second steps), in UTC.
-fn zip_date(t: jiff::Timestamp) -> async_zip::ZipDateTime {
-    let d = t.to_zoned(jiff::tz::TimeZone::UTC).datetime();
-    async_zip::ZipDateTimeBuilder::new()
-        .year(i32::from(d.year()))
-        .month(u32::try_from(d.month()).unwrap_or(1))
-        .day(u32::try_from(d.day()).unwrap_or(1))
-        .hour(u32::try_from(d.hour()).unwrap_or(0))
-        .minute(u32::try_from(d.minute()).unwrap_or(0))
-        .second(u32::try_from(d.second()).unwrap_or(0))
-        .build()
 }
 
 #[cfg(test)]

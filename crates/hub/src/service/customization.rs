@@ -1,0 +1,299 @@
+//! Customization folders as Administrators manage them (CST-1…3, CST-6): the folder tree
+//! (distributors, their resellers, the customers under both), each folder's files, uploads
+//! checked before they are accepted, rename, delete, and several files as one zip.
+
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use patchbay_domain::customization::{self as cst, Problem};
+use patchbay_domain::{Capability, FieldError, Rule, Scope};
+use patchbay_store::customization::{CustomFile, Folder, NewCustomFile};
+
+/// A folder of the tree, with its sub-folders.
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub folder: Folder,
+    pub name: String,
+    pub files: i64,
+    pub children: Vec<Node>,
+}
+
+/// What an upload became.
+#[derive(Debug)]
+pub struct Uploaded {
+    pub file: CustomFile,
+    pub warnings: Vec<Problem>,
+}
+
+/// A refused upload's problems as field errors (the field is where the problem is), so the API
+/// answers with each one and the console can show them.
+pub fn refusal(problems: &[Problem]) -> AppError {
+    AppError::Validation(
+        problems
+            .iter()
+            .filter(|p| p.error)
+            .map(|p| {
+                FieldError::new(
+                    p.at.clone(),
+                    Rule::Content {
+                        code: p.code.to_string(),
+                        value: p.value.clone(),
+                    },
+                )
+            })
+            .collect(),
+    )
+}
+
+/// CST-1: the tree. Customers appear under their reseller (or their distributor); customers of
+/// no provider under none. Each node says how many files its folder holds.
+pub async fn tree(state: &AppState, caller: &Caller) -> Result<Vec<Node>, AppError> {
+    caller.require(Capability::ManageCustomizationFiles)?;
+    let counts = state.store.folder_counts().await?;
+    let count = |f: Folder| counts.get(&f.key()).copied().unwrap_or(0);
+    let distributors = state.store.distributors(Scope::All).await?;
+    let resellers = state.store.resellers(Scope::All, None).await?;
+    let customers = state.store.customer_folders().await?;
+    let customer_nodes = |pred: &dyn Fn(&patchbay_store::customization::CustomerFolder) -> bool| {
+        customers
+            .iter()
+            .filter(|c| pred(c))
+            .map(|c| {
+                let f = Folder::Customer(c.id.0);
+                Node {
+                    folder: f,
+                    name: c.label(),
+                    files: count(f),
+                    children: Vec::new(),
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut out = Vec::new();
+    for d in &distributors {
+        let f = Folder::Distributor(d.id.0);
+        let mut children: Vec<Node> = resellers
+            .iter()
+            .filter(|r| r.distributor_id == d.id)
+            .map(|r| {
+                let rf = Folder::Reseller(r.id.0);
+                Node {
+                    folder: rf,
+                    name: r.name.clone(),
+                    files: count(rf),
+                    children: customer_nodes(&|c| c.reseller_id == Some(r.id)),
+                }
+            })
+            .collect();
+        children.extend(customer_nodes(&|c| {
+            c.distributor_id == Some(d.id) && c.reseller_id.is_none()
+        }));
+        out.push(Node {
+            folder: f,
+            name: d.name.clone(),
+            files: count(f),
+            children,
+        });
+    }
+    out.extend(customer_nodes(&|c| c.distributor_id.is_none()));
+    Ok(out)
+}
+
+/// The folder, when it exists (not found otherwise).
+async fn folder(state: &AppState, caller: &Caller, key: &str) -> Result<Folder, AppError> {
+    caller.require(Capability::ManageCustomizationFiles)?;
+    let f = Folder::parse(key).ok_or(AppError::NotFound)?;
+    if !state.store.folder_exists(f).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(f)
+}
+
+/// The folder's name as the tree shows it.
+pub async fn folder_name(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<(Folder, String), AppError> {
+    let f = folder(state, caller, key).await?;
+    Ok((f, state.store.folder_name(f).await?))
+}
+
+pub async fn files(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+) -> Result<Vec<CustomFile>, AppError> {
+    let f = folder(state, caller, key).await?;
+    Ok(state.store.folder_files(f).await?)
+}
+
+fn check_name(name: &str, field: &'static str) -> Result<(), AppError> {
+    if cst::valid_name(name) {
+        Ok(())
+    } else {
+        Err(AppError::field(field, Rule::Invalid))
+    }
+}
+
+/// CST-2, CST-6: store `bytes` as `name` in the folder once the check accepts it (a file of the
+/// same name is replaced). Refused: every problem, each as a field error.
+pub async fn upload(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    name: &str,
+    bytes: bytes::Bytes,
+) -> Result<Uploaded, AppError> {
+    let f = folder(state, caller, key).await?;
+    let name = name.trim();
+    check_name(name, "name")?;
+    if bytes.len() as u64 > cst::MAX_FILE {
+        return Err(AppError::FileTooLarge {
+            max_bytes: cst::MAX_FILE,
+        });
+    }
+    let (n, b) = (name.to_string(), bytes.clone());
+    let checked = tokio::task::spawn_blocking(move || cst::check(&n, &b))
+        .await
+        .map_err(|e| AppError::Internal(format!("check: {e}")))?;
+    if !checked.accepted() {
+        return Err(refusal(&checked.problems));
+    }
+    let warnings: Vec<Problem> = checked.warnings().into_iter().cloned().collect();
+    let id = uuid::Uuid::now_v7().to_string();
+    let blob_key = format!("customization/{}/{}/{id}", f.kind(), f.id());
+    let size = bytes.len() as i64;
+    let source = futures_util::stream::iter([Ok::<_, String>(bytes)]);
+    let stored = state
+        .blobs
+        .put_stream(&blob_key, source)
+        .await
+        .map_err(|e| AppError::Internal(format!("blob store: {e}")))?;
+    let warnings_json = serde_json::to_string(&warnings).unwrap_or_else(|_| "[]".into());
+    let put = state
+        .store
+        .put_custom_file(
+            &caller.meta(),
+            &NewCustomFile {
+                id: &id,
+                folder: f,
+                name,
+                size,
+                sha256: &stored.sha256,
+                blob_key: &blob_key,
+                warnings: &warnings_json,
+            },
+        )
+        .await;
+    let replaced = match put {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = state.blobs.delete(&blob_key).await;
+            return Err(e.into());
+        }
+    };
+    if let Some(old) = replaced {
+        if let Err(e) = state.blobs.delete(&old).await {
+            tracing::warn!(error = %e, "cannot remove a replaced customization file");
+        }
+    }
+    let file = state
+        .store
+        .custom_files(f, std::slice::from_ref(&id))
+        .await?
+        .into_iter()
+        .next()
+        .ok_or(AppError::NotFound)?;
+    Ok(Uploaded { file, warnings })
+}
+
+/// CST-3: rename (without touching what systems already have; a non-standard name stops its use).
+pub async fn rename(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    id: &str,
+    name: &str,
+) -> Result<(), AppError> {
+    let f = folder(state, caller, key).await?;
+    let name = name.trim();
+    check_name(name, "name")?;
+    Ok(state
+        .store
+        .rename_custom_file(&caller.meta(), f, id, name)
+        .await?)
+}
+
+/// CST-3: delete selected files (not those already on systems).
+pub async fn delete(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    ids: &[String],
+) -> Result<(), AppError> {
+    let f = folder(state, caller, key).await?;
+    crate::service::check_bulk_field("fileIds", ids.len())?;
+    if ids.is_empty() {
+        return Err(AppError::field("fileIds", Rule::Required));
+    }
+    let keys = state
+        .store
+        .delete_custom_files(&caller.meta(), f, ids)
+        .await?;
+    for k in keys {
+        if let Err(e) = state.blobs.delete(&k).await {
+            tracing::warn!(error = %e, "cannot remove a deleted customization file");
+        }
+    }
+    Ok(())
+}
+
+/// The selected files for a zip download (all or none).
+pub async fn selected(
+    state: &AppState,
+    caller: &Caller,
+    key: &str,
+    ids: &[String],
+) -> Result<Vec<CustomFile>, AppError> {
+    let f = folder(state, caller, key).await?;
+    crate::service::check_bulk_field("fileIds", ids.len())?;
+    if ids.is_empty() {
+        return Err(AppError::field("fileIds", Rule::Required));
+    }
+    Ok(state.store.custom_files(f, ids).await?)
+}
+
+/// The chosen files as one zip, each under the folder's name.
+pub fn zip(
+    state: &AppState,
+    folder: &str,
+    files: Vec<CustomFile>,
+) -> crate::http::api::ZipDownload {
+    let entries = files
+        .into_iter()
+        .map(|f| crate::service::zip::Entry {
+            // Names were checked on upload and rename: plain, no separators.
+            name: f.name,
+            blob_key: f.blob_key,
+            modified: f.uploaded_at,
+        })
+        .collect();
+    let safe: String = folder
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    crate::http::api::ZipDownload {
+        file_name: format!("customization-{safe}.zip"),
+        body: axum::body::Body::from_stream(crate::service::zip::stream(
+            state.blobs.clone(),
+            entries,
+        )),
+    }
+}
