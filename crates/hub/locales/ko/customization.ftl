@@ -1,5 +1,5 @@
 ## Customization files (CST-2, CST-5, CST-6): problems found in an uploaded file
-rule-content = { $code }: { $value }
+rule-content = { $code } 문제: { $value }
 cst-problem-not-archive = tar 아카이브가 아닙니다({ $value })
 cst-problem-expands-too-much = 압축을 풀면 { $value }바이트를 넘습니다
 cst-problem-too-many-entries = 항목이 { $value }개를 넘습니다

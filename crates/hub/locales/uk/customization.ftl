@@ -1,5 +1,5 @@
 ## Customization files (CST-2, CST-5, CST-6): problems found in an uploaded file
-rule-content = { $code }: { $value }
+rule-content = проблема { $code }: { $value }
 cst-problem-not-archive = не архів tar ({ $value })
 cst-problem-expands-too-much = розпаковується понад { $value } байтів
 cst-problem-too-many-entries = понад { $value } записів
