@@ -9,4 +9,5 @@ for db in sqlite postgres; do
 done
 for db in sqlite postgres; do ./list_latency.sh --db "$db" --case-secs 25; done
 ./remote_tunnel.sh
+./tus_upload.sh
 python3 report.py

@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 /// The size of the parts a blob is written in (and so roughly the memory one write holds).
 pub const PART_SIZE: usize = 8 * 1024 * 1024;
+/// The block a local blob is read in.
+const READ_BLOCK: usize = 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum BlobError {
@@ -156,7 +158,19 @@ impl Blobs {
         key: &str,
     ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
         let got = self.inner.get(&Self::key(key)?).await?;
-        Ok(got.into_stream().map_err(BlobError::from).boxed())
+        match got.payload {
+            // A local file is read in large blocks (object_store's own stream reads 8 KiB at a
+            // time, which caps copies and downloads well below the disk).
+            object_store::GetResultPayload::File(file, _) if got.range.start == 0 => {
+                let file = tokio::fs::File::from_std(file);
+                let blocks = tokio_util::io::ReaderStream::with_capacity(file, READ_BLOCK);
+                Ok(blocks.map_err(|e| BlobError::Store(e.to_string())).boxed())
+            }
+            payload => Ok(object_store::GetResult { payload, ..got }
+                .into_stream()
+                .map_err(BlobError::from)
+                .boxed()),
+        }
     }
 
     /// Move the blob `from` to `to` (a rename in a folder; a server-side copy and delete in a

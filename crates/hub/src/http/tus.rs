@@ -290,8 +290,9 @@ impl<const OP: u8> DocOutput for Documented<OP> {
             PATCH_OP => &[
                 (
                     204,
-                    "Kept: Upload-Offset is the new offset. The PATCH that completes the upload \
-                     answers with Patchbay-Release, the release's id.",
+                    "Kept: Upload-Offset is the new offset, Upload-Expires when the upload is \
+                     forgotten unless touched again. The PATCH that completes the upload answers \
+                     with Patchbay-Release, the release's id.",
                 ),
                 (409, "Upload-Offset is not the upload's offset: HEAD, then resume."),
                 (413, "More bytes than the upload's length."),
@@ -458,8 +459,14 @@ pub async fn patch(
     match done {
         Ok(a) => {
             let mut reply = TusReply::new(StatusCode::NO_CONTENT).header(UPLOAD_OFFSET, a.offset);
-            if let Some(r) = a.release {
-                reply = reply.header(RELEASE_HEADER, r.id);
+            match a.release {
+                Some(r) => reply = reply.header(RELEASE_HEADER, r.id),
+                // Each accepted PATCH gives the upload another idle period.
+                None => {
+                    let until =
+                        jiff::Timestamp::now() + jiff::SignedDuration::from_millis(svc::IDLE_MS);
+                    reply = reply.header(UPLOAD_EXPIRES, http_date(until));
+                }
             }
             Ok(Documented(reply))
         }

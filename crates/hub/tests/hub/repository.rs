@@ -270,11 +270,16 @@ async fn swr_1_tus_upload_resumes_after_a_cut_and_records_the_whole_files_sha256
 
     // Termination.
     let loc2 = location(&hub, &token, 100, "12.3").await;
-    assert_eq!(
-        patch(&hub, &token, &loc2, 0, content(40), None)
-            .await
-            .status(),
-        StatusCode::NO_CONTENT
+    let r = patch(&hub, &token, &loc2, 0, content(40), None).await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    // Expiration: each accepted PATCH says until when the upload is kept.
+    assert!(
+        r.headers()
+            .get("upload-expires")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.ends_with(" GMT")),
+        "{:?}",
+        r.headers()
     );
     let r = tus(&hub, &token, Method::DELETE, &loc2)
         .send()
