@@ -4,6 +4,7 @@
 //! SYS-6 flags do not allow is refused with the matching reason, not attempted.
 
 use crate::backup::{self, BackupRequest};
+use crate::customization;
 use crate::data::Item;
 use crate::logs;
 use crate::system::SystemConfig;
@@ -342,6 +343,61 @@ async fn perform(
                 servers: outcomes,
                 ..done(&id)
             })
+        }
+        Op::RefreshCustomization { layers } => {
+            if !cfg.flags.central_management {
+                return Err(customization::CENTRAL_DISABLED.into());
+            }
+            let mut fetched = Vec::with_capacity(layers.len());
+            let mut failed = None;
+            for (i, layer) in layers.into_iter().enumerate() {
+                let part = dir
+                    .join("incoming")
+                    .join(format!("{}-{i}.tar", file_name(&id)));
+                if let Err(e) = files.get(&layer.download, &part).await {
+                    failed = Some(format!(
+                        "{} of the {} folder: {e}",
+                        layer.file, layer.folder
+                    ));
+                    fetched.push((layer, part));
+                    break;
+                }
+                fetched.push((layer, part));
+            }
+            let installed = match failed {
+                Some(e) => Err(e),
+                None => {
+                    let (d, l) = (dir.to_path_buf(), fetched.clone());
+                    tokio::task::spawn_blocking(move || customization::install(&d, &l))
+                        .await
+                        .map_err(|e| e.to_string())
+                        .and_then(|r| r)
+                }
+            };
+            for (_, part) in &fetched {
+                let _ = tokio::fs::remove_file(part).await;
+            }
+            let done_with = installed?;
+            tracing::info!(
+                layers = done_with.layers,
+                files = done_with.files,
+                "customization files refreshed"
+            );
+            Ok(done(&id))
+        }
+        Op::ApplyCustomData { settings, xml } => {
+            let d = dir.to_path_buf();
+            let applied = tokio::task::spawn_blocking(move || {
+                customization::apply_custom_data(&d, &settings, &xml)
+            })
+            .await
+            .map_err(|e| e.to_string())??;
+            if applied {
+                tracing::info!("CustomData.xml applied to system.toml");
+            } else {
+                tracing::info!("CustomData.xml was applied before: nothing changed");
+            }
+            Ok(done(&id))
         }
         Op::ListLogs => {
             if !cfg.flags.central_diagnostic_logs {

@@ -37,7 +37,15 @@
 //!
 //! [upgrade]                     # optional: how a staged release is applied (see `upgrade.rs`)
 //! apply = ["/usr/local/sbin/pbx-upgrade"]
+//!
+//! [voicemail_backup]            # optional: what the voicemail server's own backup holds (CST-5)
+//! configuration = true
+//! prompts = true
+//! mailboxes = false
 //! ```
+//!
+//! `CustomData.xml`, applied once at the first connection (see `customization.rs`), writes its
+//! settings into `[flags]` and `[voicemail_backup]` here.
 //!
 //! Versions installed by upgrades (`installed.json`, see `upgrade.rs`) take precedence over the
 //! versions written here.
@@ -109,6 +117,18 @@ struct RawSystem {
     phone_firmware: String,
     #[serde(default)]
     upgrade: RawUpgrade,
+    #[serde(default)]
+    voicemail_backup: VoicemailBackup,
+}
+
+/// `[voicemail_backup]`: what the voicemail server's own backup holds (CST-5's `vmpro`
+/// settings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct VoicemailBackup {
+    pub configuration: bool,
+    pub prompts: bool,
+    pub mailboxes: bool,
 }
 
 /// `[upgrade]`.
@@ -229,6 +249,8 @@ pub struct SystemConfig {
     /// `[upgrade] apply`: the command that applies a staged release, with its arguments; empty:
     /// applying is the agent's bookkeeping alone (see [`crate::upgrade`]).
     pub upgrade_apply: Vec<String>,
+    /// `[voicemail_backup]`.
+    pub voicemail_backup: VoicemailBackup,
 }
 
 impl SystemConfig {
@@ -403,6 +425,7 @@ impl RawSystem {
         Ok(SystemConfig {
             phone_firmware: self.phone_firmware.trim().to_string(),
             upgrade_apply: self.upgrade.apply,
+            voicemail_backup: self.voicemail_backup,
             time_zone,
             name,
             profile,

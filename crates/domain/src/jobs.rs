@@ -14,14 +14,17 @@ pub enum JobKind {
     LogFetch,
     /// UPG-1: transfer a release, apply it, or both.
     Upgrade,
+    /// CST-4: fetch the customization files of the system's folders and unpack them in layers.
+    CustomizationRefresh,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [
+    pub const ALL: [JobKind; 5] = [
         JobKind::Backup,
         JobKind::Restore,
         JobKind::LogFetch,
         JobKind::Upgrade,
+        JobKind::CustomizationRefresh,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl JobKind {
             JobKind::Restore => "restore",
             JobKind::LogFetch => "logFetch",
             JobKind::Upgrade => "upgrade",
+            JobKind::CustomizationRefresh => "customizationRefresh",
         }
     }
 

@@ -262,6 +262,21 @@ pub enum Op {
         #[serde(default)]
         download: Option<Transfer>,
     },
+    /// CST-4: GET each layer's archive (distributor's, then reseller's, then the system's own
+    /// folder), check it against its `sha256`, and unpack it over the previous ones (a later
+    /// file of the same name wins); the result replaces the customization files the system had.
+    #[serde(rename_all = "camelCase")]
+    RefreshCustomization { layers: Vec<CustomLayer> },
+    /// CST-2, CST-5: the settings of the `CustomData.xml` that applies to the system, applied
+    /// once at its first connection (never again, also not on a refresh).
+    #[serde(rename_all = "camelCase")]
+    ApplyCustomData {
+        /// `centralmgmt`, `centralcert`, `remoteaccess`, `remoteupgrade`, `logtransfer`,
+        /// `externalremoteaccess`, `backupconfig`, `backupprompts`, `backupmailboxes`.
+        settings: Vec<CustomSetting>,
+        /// The file itself, kept in the system directory.
+        xml: String,
+    },
     /// List the log files.
     ListLogs,
     /// PUT each named log file to its transfer.
@@ -286,6 +301,27 @@ impl std::fmt::Debug for Transfer {
             .field("token", &"***")
             .finish()
     }
+}
+
+/// One archive of a customization refresh (CST-4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomLayer {
+    /// `distributor`, `reseller` or `customer`: whose folder it comes from.
+    pub folder: String,
+    /// `CustomPhoneFiles.tar` or `CustomTemplates.tar`.
+    pub file: String,
+    pub sha256: String,
+    pub size: u64,
+    pub download: Transfer,
+}
+
+/// One setting of `CustomData.xml` (CST-5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomSetting {
+    pub name: String,
+    pub on: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -213,6 +213,63 @@ impl Store {
         rows.iter().map(from_row).collect()
     }
 
+    /// CST-4, CST-2: the files named `names` that apply to `customer`'s system, in layer order:
+    /// its distributor's folder, then its reseller's, then its own (a later file of the same
+    /// name overrides an earlier one); within a layer by name.
+    pub async fn layered_files(
+        &self,
+        customer: patchbay_domain::CustomerId,
+        names: &[&str],
+    ) -> Result<Vec<CustomFile>> {
+        let row = sqlx::query("SELECT distributor_id, reseller_id FROM customers WHERE id = $1")
+            .bind(customer.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let mut layers = Vec::with_capacity(3);
+        if let Some(d) = parse_opt::<uuid::Uuid>(row.try_get("distributor_id")?) {
+            layers.push(Folder::Distributor(d));
+        }
+        if let Some(r) = parse_opt::<uuid::Uuid>(row.try_get("reseller_id")?) {
+            layers.push(Folder::Reseller(r));
+        }
+        layers.push(Folder::Customer(customer.0));
+        let mut out = Vec::new();
+        for folder in layers {
+            out.extend(
+                self.folder_files(folder)
+                    .await?
+                    .into_iter()
+                    .filter(|f| names.contains(&f.name.as_str())),
+            );
+        }
+        Ok(out)
+    }
+
+    /// CST-2: whether the system has yet to get its `CustomData.xml` (its first connection has
+    /// not been seen through).
+    pub async fn custom_data_pending(&self, system: patchbay_domain::SystemId) -> Result<bool> {
+        let row = sqlx::query("SELECT custom_data_at FROM systems WHERE id = $1")
+            .bind(system.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        Ok(row.try_get::<Option<i64>, _>("custom_data_at")?.is_none())
+    }
+
+    /// CST-2: the system's first connection is seen through (its `CustomData.xml` applied, or
+    /// none applied to it). One statement: true for the one caller that recorded it.
+    pub async fn custom_data_done(&self, system: patchbay_domain::SystemId) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE systems SET custom_data_at = $2 WHERE id = $1 AND custom_data_at IS NULL",
+        )
+        .bind(system.to_string())
+        .bind(now_ms())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     /// How many files each folder holds (for the tree).
     pub async fn folder_counts(&self) -> Result<std::collections::HashMap<String, i64>> {
         let rows = sqlx::query(

@@ -57,6 +57,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customization",
         include_str!("../migrations/0014_customization.sql"),
     ),
+    (
+        15,
+        "phone_files",
+        include_str!("../migrations/0015_phone_files.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

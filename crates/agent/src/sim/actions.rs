@@ -82,8 +82,15 @@ fn system_toml(r: &Report) -> String {
         t.push_str(&format!("time_zone = {:?}\n", r.time_zone));
     }
     t.push_str(&format!(
-        "[flags]\ncentral_management = {}\ncentral_diagnostic_logs = {}\nremote_upgrade_backup = {}\nremote_access = {}\n",
-        f.central_management, f.central_diagnostic_logs, f.remote_upgrade_backup, f.remote_access
+        "[flags]\ncentral_management = {}\ncentral_diagnostic_logs = {}\nremote_upgrade_backup = {}\nremote_access = {}\n\
+         colocated_servers = {}\nauto_certificate_management = {}\nphone_auto_provisioning = {}\n",
+        f.central_management,
+        f.central_diagnostic_logs,
+        f.remote_upgrade_backup,
+        f.remote_access,
+        f.colocated_servers,
+        f.auto_certificate_management,
+        f.phone_auto_provisioning
     ));
     let rights: Vec<String> = r
         .service_account

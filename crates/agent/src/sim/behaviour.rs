@@ -301,10 +301,14 @@ impl Source for SimSystem {
             };
             tokio::select! {
                 r = finished => {
-                    // An upgrade switches the reported versions (UPG-2): report again.
+                    // An upgrade switches the reported versions (UPG-2), CustomData.xml the
+                    // flags it set in system.toml (CST-5): report again.
                     if let Some(a) = &self.actions {
                         let before = self.report.clone();
                         crate::upgrade::Installed::load(a.dir()).overlay(&mut self.report);
+                        if let Ok(cfg) = crate::system::SystemConfig::load(a.dir()) {
+                            self.report.flags = cfg.flags;
+                        }
                         self.dirty |= self.report != before;
                     }
                     return SourceEvent::ActionResult(r);

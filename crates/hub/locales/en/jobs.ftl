@@ -104,3 +104,11 @@ upg-action-upgrade = Upgrade (apply files transferred before)
 upg-restart-phones = Restart the IP phones afterwards (they reload settings and firmware)
 upg-start = Start the upgrade
 upg-phone-firmware = phone firmware { $version }
+## Refresh customization files (CST-4)
+jobs-op-customizationRefresh = Customization refresh
+jobs-refused-refresh-disabled = A selected system has central management off (or is monitoring-only): it cannot take customization files.
+rfr-title = Refresh customization files
+rfr-explained = Each system fetches CustomPhoneFiles.tar and CustomTemplates.tar from its distributor's folder, then its reseller's, then its own, each unpacked over the previous. New templates serve new configuration only; phones use new files at their next restart. CustomData.xml is applied only at a system's first connection.
+rfr-layers = Archives, in the order they are unpacked
+rfr-no-files = No folder holds these archives: the system's customization files are emptied.
+rfr-start = Refresh

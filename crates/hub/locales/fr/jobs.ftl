@@ -104,3 +104,11 @@ upg-action-upgrade = Mettre à niveau (appliquer les fichiers transférés aupar
 upg-restart-phones = Redémarrer ensuite les téléphones IP (ils rechargent paramètres et micrologiciel)
 upg-start = Lancer la mise à niveau
 upg-phone-firmware = micrologiciel des téléphones { $version }
+## Refresh customization files (CST-4)
+jobs-op-customizationRefresh = Actualisation de la personnalisation
+jobs-refused-refresh-disabled = Un système sélectionné a la gestion centralisée désactivée (ou est en surveillance seule) : il ne peut pas recevoir de fichiers de personnalisation.
+rfr-title = Actualiser les fichiers de personnalisation
+rfr-explained = Chaque système récupère CustomPhoneFiles.tar et CustomTemplates.tar dans le dossier de son distributeur, puis de son revendeur, puis dans le sien, chacun décompressé par-dessus le précédent. Les nouveaux modèles ne servent qu’aux nouvelles configurations ; les téléphones utilisent les nouveaux fichiers à leur prochain redémarrage. CustomData.xml n’est appliqué qu’à la première connexion d’un système.
+rfr-layers = Archives, dans l’ordre de décompression
+rfr-no-files = Aucun dossier ne contient ces archives : les fichiers de personnalisation du système sont vidés.
+rfr-start = Actualiser

@@ -104,3 +104,11 @@ upg-action-upgrade = 업그레이드(이전에 전송한 파일 적용)
 upg-restart-phones = 이후 IP 전화기 재시작(설정과 펌웨어를 다시 불러옴)
 upg-start = 업그레이드 시작
 upg-phone-firmware = 전화기 펌웨어 { $version }
+## Refresh customization files (CST-4)
+jobs-op-customizationRefresh = 사용자 지정 파일 새로 고침
+jobs-refused-refresh-disabled = 선택한 시스템 중 중앙 관리가 꺼져 있는(또는 모니터링 전용인) 시스템이 있어 사용자 지정 파일을 받을 수 없습니다.
+rfr-title = 사용자 지정 파일 새로 고침
+rfr-explained = 각 시스템은 총판 폴더, 리셀러 폴더, 자체 폴더 순으로 CustomPhoneFiles.tar와 CustomTemplates.tar를 가져와 앞의 것 위에 차례로 풉니다. 새 템플릿은 새 구성에만 쓰이고, 전화기는 다음 재시작 때 새 파일을 사용합니다. CustomData.xml은 시스템의 첫 연결 때만 적용됩니다.
+rfr-layers = 압축 해제 순서대로의 아카이브
+rfr-no-files = 이 아카이브가 있는 폴더가 없어 시스템의 사용자 지정 파일이 비워집니다.
+rfr-start = 새로 고침

@@ -104,3 +104,11 @@ upg-action-upgrade = Actualizare (aplicarea fișierelor transferate anterior)
 upg-restart-phones = Reporniți apoi telefoanele IP (reîncarcă setările și firmware-ul)
 upg-start = Porniți actualizarea
 upg-phone-firmware = firmware telefoane { $version }
+## Refresh customization files (CST-4)
+jobs-op-customizationRefresh = Reîmprospătarea personalizării
+jobs-refused-refresh-disabled = Un sistem selectat are gestionarea centralizată dezactivată (sau este doar monitorizat): nu poate primi fișiere de personalizare.
+rfr-title = Reîmprospătați fișierele de personalizare
+rfr-explained = Fiecare sistem preia CustomPhoneFiles.tar și CustomTemplates.tar din dosarul distribuitorului său, apoi al revânzătorului, apoi din propriul dosar, fiecare dezarhivat peste cel anterior. Șabloanele noi servesc doar configurațiilor noi; telefoanele folosesc fișierele noi la următoarea repornire. CustomData.xml se aplică doar la prima conectare a unui sistem.
+rfr-layers = Arhive, în ordinea dezarhivării
+rfr-no-files = Niciun dosar nu conține aceste arhive: fișierele de personalizare ale sistemului sunt golite.
+rfr-start = Reîmprospătați

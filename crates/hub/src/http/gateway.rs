@@ -206,6 +206,10 @@ where
     };
     let (serial, mut outbox) = state.agents.insert(sys, customer);
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent connected");
+    // CST-2: queued now, sent right after the welcome.
+    if let Err(e) = crate::service::customization::first_connection(state, customer, sys).await {
+        tracing::warn!(system = %hello.system_name, error = %e, "cannot send the system its CustomData.xml");
+    }
     let welcome = Envelope::new(
         "welcome",
         Message::Welcome(Welcome {
@@ -495,9 +499,12 @@ async fn handle(
         }
         Message::ActionResult(r) => {
             let action_id = r.action_id.clone();
-            crate::service::jobs::record_result(state, sys, r)
-                .await
-                .map_err(|e| GatewayError::Action(e.to_string()))?;
+            let recorded =
+                match crate::service::customization::custom_data_result(state, sys, &r).await {
+                    Some(done) => done,
+                    None => crate::service::jobs::record_result(state, sys, r).await,
+                };
+            recorded.map_err(|e| GatewayError::Action(e.to_string()))?;
             return Ok(Some(Message::ActionAck(patchbay_proto::ActionAck {
                 action_id,
             })));

@@ -297,3 +297,114 @@ pub fn zip(
         )),
     }
 }
+
+/// The action id under which a system applies its `CustomData.xml` (CST-2).
+const CUSTOM_DATA_ACTION: &str = "customdata:";
+
+/// Read a whole blob of at most `max` bytes (a customization file: 10 MB at most).
+async fn read_blob(state: &AppState, key: &str, max: u64) -> Result<Vec<u8>, AppError> {
+    use futures_util::TryStreamExt;
+    let mut stream = state
+        .blobs
+        .get_stream(key)
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let mut out = Vec::new();
+    while let Some(chunk) = stream
+        .try_next()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?
+    {
+        if (out.len() + chunk.len()) as u64 > max {
+            return Err(AppError::Internal(format!(
+                "blob {key} is larger than {max} bytes"
+            )));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+/// CST-2, CST-5: at a system's first connection, the `CustomData.xml` that applies to it (its
+/// own folder's, else its reseller's, else its distributor's) is sent to be applied; with none,
+/// the first connection is seen through at once. A system whose first connection is behind it
+/// gets nothing (also not when the folders change later, nor on a refresh).
+pub async fn first_connection(
+    state: &AppState,
+    customer: patchbay_domain::CustomerId,
+    system: patchbay_domain::SystemId,
+) -> Result<(), AppError> {
+    if !state.store.custom_data_pending(system).await? {
+        return Ok(());
+    }
+    let files = state
+        .store
+        .layered_files(customer, &[cst::CUSTOM_DATA])
+        .await?;
+    let Some(file) = files.last() else {
+        state.store.custom_data_done(system).await?;
+        return Ok(());
+    };
+    let bytes = read_blob(state, &file.blob_key, cst::MAX_FILE).await?;
+    let settings = cst::custom_data_settings(&bytes).map_err(|p| {
+        AppError::Internal(format!(
+            "the stored {} does not parse: {}",
+            cst::CUSTOM_DATA,
+            p.iter()
+                .map(Problem::english)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ))
+    })?;
+    let action = patchbay_proto::Action {
+        action_id: format!("{CUSTOM_DATA_ACTION}{system}"),
+        op: patchbay_proto::Op::ApplyCustomData {
+            settings: settings
+                .into_iter()
+                .map(|(name, on)| patchbay_proto::CustomSetting {
+                    name: name.into(),
+                    on,
+                })
+                .collect(),
+            xml: String::from_utf8_lossy(&bytes).into_owned(),
+        },
+    };
+    tracing::info!(system = %system, file = %file.id, "first connection: CustomData.xml sent");
+    if !state
+        .agents
+        .send(system, patchbay_proto::Message::Action(action))
+    {
+        tracing::warn!(system = %system, "the system left before its CustomData.xml was sent");
+    }
+    Ok(())
+}
+
+/// The result of an action about `CustomData.xml`, if `r` is one: once the system says it
+/// applied it, its first connection is seen through. `None`: not such a result.
+pub async fn custom_data_result(
+    state: &AppState,
+    system: patchbay_domain::SystemId,
+    r: &patchbay_proto::ActionResult,
+) -> Option<Result<(), AppError>> {
+    let of = r.action_id.strip_prefix(CUSTOM_DATA_ACTION)?;
+    if of != system.to_string() {
+        tracing::warn!(system = %system, action = %r.action_id, "CustomData.xml result of another system");
+        return Some(Ok(()));
+    }
+    if r.status != "completed" {
+        tracing::warn!(system = %system, reason = %r.reason, "the system did not apply its CustomData.xml; it is sent again at its next connection");
+        return Some(Ok(()));
+    }
+    Some(
+        state
+            .store
+            .custom_data_done(system)
+            .await
+            .map(|first| {
+                if first {
+                    tracing::info!(system = %system, "CustomData.xml applied");
+                }
+            })
+            .map_err(AppError::from),
+    )
+}

@@ -23,6 +23,7 @@ mod lockout;
 mod mail;
 mod preferences;
 mod rbac;
+mod refresh;
 mod remote;
 mod repository;
 mod server;

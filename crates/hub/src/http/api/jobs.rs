@@ -197,8 +197,9 @@ async fn details(
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CreateJobBody {
     pub name: String,
-    /// `backup`, `upgrade` (with `releaseId`, `upgradeAction`, `restartPhones`), or `logFetch`
-    /// (collect new logs now: no `startAt`, `items` nor `mailboxes`). A restore is asked of a
+    /// `backup`, `upgrade` (with `releaseId`, `upgradeAction`, `restartPhones`),
+    /// `customizationRefresh` (CST-4: no `items` nor `mailboxes`), or `logFetch` (collect new
+    /// logs now: no `startAt`, `items` nor `mailboxes`). A restore is asked of a
     /// backup: `/v1/operations/systems/{id}/backups/{backupId}/…`.
     #[schema(schema_with = operation_schema)]
     pub operation: String,
@@ -231,7 +232,12 @@ async fn create(
     caller: Caller,
     JsonBody(b): JsonBody<CreateJobBody>,
 ) -> ApiResult<Created<CreatedJob>> {
-    let creatable = [JobKind::Backup, JobKind::LogFetch, JobKind::Upgrade];
+    let creatable = [
+        JobKind::Backup,
+        JobKind::LogFetch,
+        JobKind::Upgrade,
+        JobKind::CustomizationRefresh,
+    ];
     let kind = JobKind::parse(&b.operation)
         .filter(|k| creatable.contains(k))
         .ok_or_else(|| {
@@ -291,6 +297,22 @@ async fn create(
     // The upgrade's fields are refused elsewhere, never ignored.
     if upgrade_fields {
         return Err(AppError::field("releaseId", Rule::NotAllowed));
+    }
+    if kind == JobKind::CustomizationRefresh {
+        if b.items.is_some() || b.mailboxes.is_some() {
+            return Err(AppError::field("operation", Rule::Invalid));
+        }
+        let id = crate::service::jobs::refresh::create_refresh(
+            &state,
+            &caller,
+            crate::service::jobs::refresh::RefreshRequest {
+                name: b.name,
+                customers,
+                start_at,
+            },
+        )
+        .await?;
+        return Ok(Created(CreatedJob { id: id.to_string() }));
     }
     if kind == JobKind::LogFetch {
         if b.start_at.is_some() || b.items.is_some() || b.mailboxes.is_some() {

@@ -16,6 +16,7 @@ mod mail;
 mod operations;
 mod pages;
 mod profile;
+mod refresh;
 mod remote;
 pub mod repository;
 mod upgrade;
@@ -54,6 +55,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(remote::endpoints());
     all.extend(repository::endpoints());
     all.extend(upgrade::endpoints());
+    all.extend(refresh::endpoints());
     all.extend(customization::endpoints());
     all
 }

@@ -9,6 +9,7 @@
 
 pub mod backup;
 pub mod logs;
+pub mod refresh;
 pub mod upgrade;
 
 use crate::auth::Caller;
@@ -301,6 +302,7 @@ async fn start(state: &AppState, claim: &Claim) -> Result<(), AppError> {
             upgrade::upgrade_op(state, claim, &job.options).await?,
             Step::Main,
         ),
+        JobKind::CustomizationRefresh => (refresh::refresh_op(state, claim).await?, Step::Main),
     };
     send(
         state,
@@ -357,6 +359,7 @@ fn capability_for(kind: JobKind) -> Capability {
         JobKind::Restore => Capability::Restore,
         JobKind::LogFetch => Capability::ManageLogFiles,
         JobKind::Upgrade => Capability::UpgradeSystems,
+        JobKind::CustomizationRefresh => Capability::RefreshCustomizationFiles,
     }
 }
 

@@ -91,6 +91,7 @@ pub(super) struct DetailsPage {
     can_restore: bool,
     can_logs: bool,
     can_upgrade: bool,
+    can_refresh: bool,
     /// RMT-6, for the roles that see remote-support addresses.
     remote: Option<super::remote_panel::RemotePanel>,
     mask: &'static str,
@@ -157,6 +158,7 @@ pub(super) async fn details_page(
         can_restore: caller.can(Capability::Restore),
         can_logs: caller.can(Capability::ManageLogFiles),
         can_upgrade: caller.can(Capability::UpgradeSystems),
+        can_refresh: caller.can(Capability::RefreshCustomizationFiles),
         remote,
         mask: super::remote_panel::MASK,
         launch,

@@ -132,6 +132,7 @@ pub(super) struct ListPage {
     can_restore: bool,
     can_logs: bool,
     can_upgrade: bool,
+    can_refresh: bool,
 }
 
 impl ListPage {
@@ -267,6 +268,7 @@ pub(super) async fn list(
         can_restore: caller.can(Capability::Restore),
         can_logs: caller.can(Capability::ManageLogFiles),
         can_upgrade: caller.can(Capability::UpgradeSystems),
+        can_refresh: caller.can(Capability::RefreshCustomizationFiles),
         rows,
         total,
         lp,

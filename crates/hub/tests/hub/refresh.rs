@@ -1,0 +1,212 @@
+//! CST-4, CST-2, CST-5 with real agents: a refresh job fetches the distributor's, then the
+//! reseller's, then the customer's archives and the agent unpacks them over each other — checked
+//! file by file in the system directory; `CustomData.xml` is applied at the system's first
+//! connection only (never at a later one, never by a refresh); a system with central management
+//! off is refused.
+
+use crate::common::TestHub;
+use crate::fixtures::{agent, customer, distributor, reseller, system};
+use crate::jobs_api::{connected, finished};
+use patchbay_domain::system::RemoteFlags;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+
+const FOLDERS: &str = "/v1/operations/customization/folders";
+const JOBS: &str = "/v1/operations/jobs";
+
+fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, *data)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    b.into_inner().unwrap_or_default()
+}
+
+async fn put(hub: &TestHub, folder: &str, name: &str, body: Vec<u8>) {
+    let r = hub
+        .client()
+        .put(hub.url(&format!("{FOLDERS}/{folder}/files/{name}")))
+        .bearer_auth(&hub.admin_token)
+        .body(body)
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s = r.status();
+    let v: Value = r.json().await.unwrap_or(Value::Null);
+    assert_eq!(s, StatusCode::OK, "{folder}/{name}: {v}");
+}
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_default()
+}
+
+async fn flags(hub: &TestHub, c: patchbay_domain::CustomerId) -> RemoteFlags {
+    hub.store()
+        .systems_of(c)
+        .await
+        .unwrap_or_default()
+        .first()
+        .map(|s| s.flags)
+        .unwrap_or_default()
+}
+
+const DATA_RESELLER: &[u8] = b"<customdata><security><remoteaccess>0</remoteaccess>\
+<externalremoteaccess>1</externalremoteaccess></security><vmpro><backupmailboxes>1</backupmailboxes></vmpro></customdata>";
+const DATA_DISTRIBUTOR: &[u8] =
+    b"<customdata><security><logtransfer>0</logtransfer></security></customdata>";
+
+#[tokio::test]
+async fn cst_4_cst_2_refresh_layers_and_custom_data_at_first_connection_only() {
+    let hub = TestHub::start().await;
+    let d = distributor(&hub, "Layer Distribution").await;
+    let r = reseller(&hub, &d, "Layer Resale").await;
+    let c = customer(&hub, "Strata Ltd")
+        .with("distributorId", d.clone())
+        .with("resellerId", r.clone())
+        .await;
+    let (df, rf, cf) = (
+        format!("distributor:{d}"),
+        format!("reseller:{r}"),
+        format!("customer:{c}"),
+    );
+    // CST-2: the reseller's CustomData.xml applies (the customer's folder holds none, and the
+    // more specific folder wins over the distributor's).
+    put(&hub, &df, "CustomData.xml", DATA_DISTRIBUTOR.to_vec()).await;
+    put(&hub, &rf, "CustomData.xml", DATA_RESELLER.to_vec()).await;
+    let (stop, dir) = agent(&hub, "strata").start();
+    connected(&hub, c).await;
+    let mut applied = RemoteFlags::default();
+    for _ in 0..100 {
+        applied = flags(&hub, c).await;
+        if applied.colocated_servers {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        applied.colocated_servers && !applied.remote_access,
+        "{applied:?}"
+    );
+    // What the distributor's file says is not applied: the reseller's file replaces it whole.
+    assert!(applied.central_diagnostic_logs, "{applied:?}");
+    let toml = read(&dir.join("system.toml"));
+    assert!(toml.contains("mailboxes = true"), "{toml}");
+    assert_eq!(read(&dir.join("CustomData.xml")).as_bytes(), DATA_RESELLER);
+
+    // CST-4: archives in three layers.
+    put(
+        &hub,
+        &df,
+        "CustomPhoneFiles.tar",
+        tar(&[
+            ("46xxspecials.txt", b"SET A distributor\n"),
+            ("46xxsettings.txt", b"SET B distributor\n"),
+        ]),
+    )
+    .await;
+    put(
+        &hub,
+        &df,
+        "CustomTemplates.tar",
+        tar(&[("trunk-d.xml", b"<template>d</template>")]),
+    )
+    .await;
+    put(
+        &hub,
+        &rf,
+        "CustomPhoneFiles.tar",
+        tar(&[("46xxspecials.txt", b"SET A reseller\n")]),
+    )
+    .await;
+    put(
+        &hub,
+        &rf,
+        "CustomTemplates.tar",
+        tar(&[
+            ("trunk-r.xml", b"<template>r</template>"),
+            ("trunk-d.xml", b"<template>r over d</template>"),
+        ]),
+    )
+    .await;
+    put(
+        &hub,
+        &cf,
+        "CustomPhoneFiles.tar",
+        tar(&[("46xxspecials.txt", b"SET A customer\n")]),
+    )
+    .await;
+    // A CustomData.xml that arrives later is not applied, by a refresh or otherwise.
+    put(
+        &hub,
+        &cf,
+        "CustomData.xml",
+        b"<customdata><security><remoteaccess>1</remoteaccess></security></customdata>".to_vec(),
+    )
+    .await;
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Refresh Strata", "operation": "customizationRefresh", "customerIds": [c.to_string()]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let v: Value = r.json().await.unwrap_or_default();
+    let job = finished(&hub, v["id"].as_str().unwrap_or("")).await;
+    assert_eq!(job["status"], "completed", "{job}");
+    assert_eq!(job["operation"], "customizationRefresh", "{job}");
+    let phone = dir.join("custom/phone-files");
+    let templates = dir.join("custom/templates");
+    assert_eq!(read(&phone.join("46xxspecials.txt")), "SET A customer\n");
+    assert_eq!(read(&phone.join("46xxsettings.txt")), "SET B distributor\n");
+    assert_eq!(
+        read(&templates.join("trunk-d.xml")),
+        "<template>r over d</template>"
+    );
+    assert_eq!(
+        read(&templates.join("trunk-r.xml")),
+        "<template>r</template>"
+    );
+    let mut names: Vec<String> = std::fs::read_dir(&phone)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["46xxsettings.txt", "46xxspecials.txt"]);
+    assert_eq!(read(&dir.join("CustomData.xml")).as_bytes(), DATA_RESELLER);
+    assert!(!flags(&hub, c).await.remote_access);
+    stop.cancel();
+
+    // The same system connecting again (here from a fresh directory) gets no CustomData.xml.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (stop, again) = agent(&hub, "strata").start();
+    connected(&hub, c).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    assert!(!again.join("CustomData.xml").exists());
+    assert!(read(&again.join("system.toml")).contains("remote_access = true"));
+    stop.cancel();
+
+    // Central management off: refused, nothing created.
+    let off = customer(&hub, "Flat Ltd").await;
+    system(&hub, off, "flat-1")
+        .flags(RemoteFlags::default())
+        .report()
+        .await;
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Refresh Flat", "operation": "customizationRefresh", "customerIds": [off.to_string()]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    hub.stop().await;
+}
