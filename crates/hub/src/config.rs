@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 pub const DEFAULT_DATA_DIR: &str = "./patchbay-data";
 pub const DEFAULT_LISTEN: &str = "0.0.0.0:7080";
 pub const DEFAULT_PROXY_LISTEN: &str = "0.0.0.0:6443";
+pub const DEFAULT_PHONE_FILES_LISTEN: &str = "0.0.0.0:8080";
 
 /// Settings shared by `serve`, `demo`, `migrate` and `admin`. Each field is `None` when neither
 /// flag nor environment gave it (clap reads both; flags win).
@@ -55,6 +56,10 @@ pub struct ConfigArgs {
     /// public host name without its first label (`admin.example.com` → `example.com`).
     #[arg(long, env = "PATCHBAY_REMOTE_DOMAIN")]
     pub remote_domain: Option<String>,
+    /// Address and port of the phone file server (VNT-1, WPL-1: plain HTTP and HTTPS on the same
+    /// port; default 0.0.0.0:8080; `off` to not listen).
+    #[arg(long, env = "PATCHBAY_PHONE_FILES_LISTEN")]
+    pub phone_files_listen: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -72,6 +77,7 @@ struct FileConfig {
     max_agent_file: Option<u64>,
     proxy_listen: Option<String>,
     remote_domain: Option<String>,
+    phone_files_listen: Option<String>,
 }
 
 /// Resolved configuration.
@@ -97,6 +103,8 @@ pub struct Config {
     pub proxy_listen: Option<SocketAddr>,
     /// Configured remote-support domain; see [`Config::remote_domain`].
     pub remote_domain: Option<String>,
+    /// Where the phone file server listens; `None`: it does not.
+    pub phone_files_listen: Option<SocketAddr>,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -121,6 +129,7 @@ impl Config {
             jobs_tick: JOBS_TICK,
             proxy_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             remote_domain: None,
+            phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
         }
     }
 
@@ -198,6 +207,8 @@ pub enum ConfigError {
     Listen(String),
     #[error("proxy listen address {0:?} is not ADDR:PORT or off")]
     ProxyListen(String),
+    #[error("phone file server address {0:?} is not ADDR:PORT or off")]
+    PhoneFilesListen(String),
 }
 
 impl ConfigArgs {
@@ -248,8 +259,21 @@ impl ConfigArgs {
                     .map_err(|_| ConfigError::ProxyListen(proxy_text.clone()))?,
             ),
         };
+        let phone_text = self
+            .phone_files_listen
+            .clone()
+            .or(file.phone_files_listen)
+            .unwrap_or_else(|| DEFAULT_PHONE_FILES_LISTEN.to_string());
+        let phone_files_listen = match phone_text.trim() {
+            "off" | "" => None,
+            t => Some(
+                t.parse()
+                    .map_err(|_| ConfigError::PhoneFilesListen(phone_text.clone()))?,
+            ),
+        };
         Ok(Config {
             proxy_listen,
+            phone_files_listen,
             remote_domain: self.remote_domain.clone().or(file.remote_domain),
             data_dir,
             listen,
@@ -326,6 +350,7 @@ mod tests {
         assert_eq!(c.data_dir, PathBuf::from("/tmp/y"));
         assert_eq!(c.database_url, "sqlite:///tmp/y/patchbay.db");
         assert_eq!(c.proxy_listen, "0.0.0.0:6443".parse().ok());
+        assert_eq!(c.phone_files_listen, "0.0.0.0:8080".parse().ok());
         std::fs::write(&file, "nonsense = 1\n").unwrap_or_else(|e| panic!("{e}"));
         assert!(args.resolve().is_err());
     }

@@ -40,6 +40,8 @@ pub enum HubError {
     Blobs(#[from] patchbay_store::blobs::BlobError),
     #[error(transparent)]
     Proxy(#[from] proxy::ProxyError),
+    #[error(transparent)]
+    PhoneServer(#[from] http::phoneserver::PhoneServerError),
 }
 
 /// What `prepare` created on the way: the one-time password of a first administrator.
@@ -75,6 +77,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Where the remote-support proxy listens, when it does (RMT-3).
     pub proxy_addr: Option<SocketAddr>,
+    /// Where the phone file server listens, when it does (VNT-1, WPL-1).
+    pub phone_files_addr: Option<SocketAddr>,
     pub handle: axum_server::Handle,
     pub state: AppState,
     pub task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -141,6 +145,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     // served, so nobody sees them online after a crash.
     spawn_presence(state.clone()).await;
     let proxy_addr = proxy::spawn(state.clone()).await?;
+    let phone_files_addr = http::phoneserver::spawn(state.clone()).await?;
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())
@@ -152,6 +157,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     Ok(Running {
         addr,
         proxy_addr,
+        phone_files_addr,
         handle,
         state,
         task,

@@ -38,6 +38,8 @@ pub struct Inner {
     pub proxy_logins: crate::proxy::auth::Verified,
     /// The port the remote-support proxy listens on, once it does.
     pub proxy_port: std::sync::OnceLock<u16>,
+    /// The port the phone file server listens on, once it does (VNT-1).
+    pub phone_files_port: std::sync::OnceLock<u16>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -70,6 +72,7 @@ impl AppState {
                 tunnels: Default::default(),
                 proxy_logins: Default::default(),
                 proxy_port: std::sync::OnceLock::new(),
+                phone_files_port: std::sync::OnceLock::new(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }
@@ -84,6 +87,18 @@ impl AppState {
                 .map(|a| a.port())
                 .filter(|p| *p != 0)
                 .unwrap_or(patchbay_domain::remote::PROXY_PORT)
+        })
+    }
+
+    /// The phone file server's port as phones reach it: where it listens, else the configured
+    /// or default port (8080).
+    pub fn phone_files_port(&self) -> u16 {
+        self.phone_files_port.get().copied().unwrap_or_else(|| {
+            self.config
+                .phone_files_listen
+                .map(|a| a.port())
+                .filter(|p| *p != 0)
+                .unwrap_or(8080)
         })
     }
 

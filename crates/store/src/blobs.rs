@@ -173,6 +173,21 @@ impl Blobs {
         }
     }
 
+    /// Bytes `start..end` of `key`, as a stream (a phone resuming a download, VNT-1).
+    pub async fn get_range_stream(
+        &self,
+        key: &str,
+        start: u64,
+        end: u64,
+    ) -> Result<BoxStream<'static, Result<Bytes, BlobError>>, BlobError> {
+        let opts = object_store::GetOptions {
+            range: Some(object_store::GetRange::Bounded(start..end)),
+            ..Default::default()
+        };
+        let got = self.inner.get_opts(&Self::key(key)?, opts).await?;
+        Ok(got.into_stream().map_err(BlobError::from).boxed())
+    }
+
     /// Move the blob `from` to `to` (a rename in a folder; a server-side copy and delete in a
     /// bucket): no byte passes through the hub.
     pub async fn rename(&self, from: &str, to: &str) -> Result<(), BlobError> {

@@ -19,6 +19,7 @@ pub mod logs;
 mod migrate;
 pub mod notify;
 pub mod outbox;
+pub mod phonefiles;
 
 pub mod providers;
 pub mod remote;

@@ -318,7 +318,8 @@ impl Store {
             let sql = format!(
                 "SELECT blob_key FROM backups WHERE blob_key IN ({list}) \
                  UNION ALL SELECT blob_key FROM log_files WHERE blob_key IN ({list}) \
-                 UNION ALL SELECT blob_key FROM customization_files WHERE blob_key IN ({list})"
+                 UNION ALL SELECT blob_key FROM customization_files WHERE blob_key IN ({list}) \
+                 UNION ALL SELECT blob_key FROM phone_files WHERE blob_key IN ({list})"
             );
             let mut q = sqlx::query(&sql);
             for k in chunk {

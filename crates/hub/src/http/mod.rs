@@ -9,6 +9,7 @@ pub mod filters;
 pub mod gateway;
 pub mod list;
 pub mod openapi;
+pub mod phoneserver;
 pub mod tus;
 
 use crate::auth::{self, AuditSlot};
@@ -104,7 +105,10 @@ async fn request_limits(req: Request, next: Next) -> Response {
         || path == console::repository::PLAIN_UPLOAD
         // Customization files: up to 10 MB, read with that limit (CST-2).
         || (path.starts_with(api::customization::FOLDERS) && req.method() == Method::PUT)
-        || console::customization::is_upload(path);
+        || console::customization::is_upload(path)
+        // Phone-file archives: spooled to disk, up to 4 GiB (VNT-1, WPL-1).
+        || api::phonefiles::is_upload(path)
+        || console::phonefiles::is_upload(path);
     if !streamed && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         let body = req.into_body();
         let _ = tokio::time::timeout(DRAIN_TIME, axum::body::to_bytes(body, DRAIN_LIMIT)).await;

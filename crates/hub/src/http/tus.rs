@@ -200,7 +200,7 @@ impl DocInput for PatchBody {
 }
 
 /// An HTTP date (`Upload-Expires`).
-fn http_date(t: jiff::Timestamp) -> String {
+pub(crate) fn http_date(t: jiff::Timestamp) -> String {
     t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
 }
 

@@ -8,6 +8,7 @@ pub mod customization;
 pub mod jobs;
 pub mod login;
 pub mod mail;
+pub mod phonefiles;
 pub mod remote;
 pub mod repository;
 pub mod zip;

@@ -10,6 +10,7 @@ pub mod extract;
 pub mod jobs;
 pub mod mail;
 pub mod me;
+pub mod phonefiles;
 pub mod preferences;
 pub mod providers;
 pub mod remote;
@@ -43,6 +44,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(remote::endpoints());
     all.extend(repository::endpoints());
     all.extend(customization::endpoints());
+    all.extend(phonefiles::endpoints());
     all.extend(webex::endpoints());
     all
 }

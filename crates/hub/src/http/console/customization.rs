@@ -280,13 +280,20 @@ async fn upload(
     refused(&state, &caller, ctx, &key, err).await
 }
 
+/// The confirmation before files are deleted (customization and phone-file folders).
 #[derive(Template)]
 #[template(path = "files_delete.html")]
-struct DeletePage {
-    ctx: Ctx,
-    key: String,
-    name: String,
-    chosen: Vec<(String, String)>,
+pub(super) struct DeletePage {
+    pub ctx: Ctx,
+    pub title: &'static str,
+    /// The folder's name.
+    pub name: String,
+    /// (id, name) of the files.
+    pub chosen: Vec<(String, String)>,
+    pub note: &'static str,
+    /// Where the confirmation posts, and where Cancel goes.
+    pub action: String,
+    pub back: String,
 }
 
 async fn delete(
@@ -305,8 +312,11 @@ async fn delete(
     let chosen = svc::selected(&state, &caller, &key, &ids).await?;
     let (_, name) = svc::folder_name(&state, &caller, &key).await?;
     Ok(render(&DeletePage {
+        title: "cst-delete-title",
         chosen: chosen.into_iter().map(|f| (f.id, f.name)).collect(),
-        key,
+        note: "cst-delete-note",
+        action: format!("{PATH}/{key}/delete"),
+        back: format!("{PATH}/{key}"),
         name,
         ctx,
     }))

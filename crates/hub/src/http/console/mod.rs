@@ -15,6 +15,7 @@ mod login;
 mod mail;
 mod operations;
 mod pages;
+pub mod phonefiles;
 mod profile;
 mod refresh;
 mod remote;
@@ -56,6 +57,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(repository::endpoints());
     all.extend(upgrade::endpoints());
     all.extend(refresh::endpoints());
+    all.extend(phonefiles::endpoints());
     all.extend(customization::endpoints());
     all
 }

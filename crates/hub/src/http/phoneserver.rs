@@ -1,0 +1,118 @@
+//! The phone file server (VNT-1, WPL-1; ARCHITECTURE: `:8080`): phones whose system points its
+//! HTTP server at the hub fetch the Vantage and Workplace files here, at `/<area>/<path>`. One
+//! port speaks plain HTTP and HTTPS (the hub's identity certificate): the first byte of each
+//! connection tells a TLS handshake (`0x16`) from a request line. GET and HEAD only, byte ranges
+//! and conditional requests as [`crate::service::phonefiles::serve`] answers them; everything
+//! else is 404. No login: what is here is what phones download, nothing else is reachable.
+
+use crate::state::AppState;
+use axum::body::Body;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+
+/// How long a connection may take to say which protocol it speaks, to finish a TLS handshake,
+/// and to send a request's headers.
+const HANDSHAKE: Duration = Duration::from_secs(15);
+/// The first byte of a TLS ClientHello record.
+const TLS_HANDSHAKE_RECORD: u8 = 0x16;
+
+#[derive(Debug, thiserror::Error)]
+pub enum PhoneServerError {
+    #[error("phone file server: cannot listen on {0}: {1}")]
+    Listen(SocketAddr, std::io::Error),
+    #[error("phone file server: TLS configuration: {0}")]
+    Tls(std::io::Error),
+}
+
+/// Listen on the configured address (when set) and serve until the hub shuts down.
+pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerError> {
+    let Some(listen) = state.config.phone_files_listen else {
+        return Ok(None);
+    };
+    let dir = &state.config.data_dir;
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+        dir.join(crate::tls::CERT_FILE),
+        dir.join(crate::tls::KEY_FILE),
+    )
+    .await
+    .map_err(PhoneServerError::Tls)?;
+    let mut config = (*rustls.get_inner()).clone();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let std_listener =
+        std::net::TcpListener::bind(listen).map_err(|e| PhoneServerError::Listen(listen, e))?;
+    std_listener
+        .set_nonblocking(true)
+        .map_err(|e| PhoneServerError::Listen(listen, e))?;
+    let addr = std_listener
+        .local_addr()
+        .map_err(|e| PhoneServerError::Listen(listen, e))?;
+    let listener = tokio::net::TcpListener::from_std(std_listener)
+        .map_err(|e| PhoneServerError::Listen(listen, e))?;
+    let _ = state.phone_files_port.set(addr.port());
+    let stop = state.agents.shutdown.clone();
+    tracing::info!(%addr, "phone file server listening (HTTP and HTTPS)");
+    tokio::spawn(async move {
+        loop {
+            let tcp = tokio::select! {
+                _ = stop.cancelled() => return,
+                r = listener.accept() => match r {
+                    Ok((c, _)) => c,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "phone file server: accept failed");
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        continue;
+                    }
+                },
+            };
+            let _ = tcp.set_nodelay(true);
+            let (state, acceptor) = (state.clone(), acceptor.clone());
+            tokio::spawn(async move {
+                let mut first = [0u8; 1];
+                let peeked = tokio::time::timeout(HANDSHAKE, tcp.peek(&mut first)).await;
+                if !matches!(peeked, Ok(Ok(1))) {
+                    return;
+                }
+                if first[0] == TLS_HANDSHAKE_RECORD {
+                    if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await
+                    {
+                        serve_connection(state, tls).await;
+                    }
+                } else {
+                    serve_connection(state, tcp).await;
+                }
+            });
+        }
+    });
+    Ok(Some(addr))
+}
+
+async fn serve_connection<T>(state: AppState, io: T)
+where
+    T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+        let state = state.clone();
+        async move {
+            let r = crate::service::phonefiles::serve(
+                &state,
+                req.method(),
+                req.uri().path(),
+                req.headers(),
+            )
+            .await;
+            Ok::<_, std::convert::Infallible>(r.map(Body::new))
+        }
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HANDSHAKE)
+        .serve_connection(TokioIo::new(io), service);
+    if let Err(e) = conn.await {
+        tracing::debug!(error = %e, "phone file server connection");
+    }
+}
