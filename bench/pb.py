@@ -246,7 +246,8 @@ class Hub:
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [HUB_BIN, "serve", *self._cfg(), "--listen", f"127.0.0.1:{self.port}",
-             "--proxy-listen", f"127.0.0.1:{self.proxy_port}"],
+             "--proxy-listen", f"127.0.0.1:{self.proxy_port}",
+             "--phone-files-listen", "127.0.0.1:0"],
             stdout=logf, stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
         )
         deadline = time.time() + timeout

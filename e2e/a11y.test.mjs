@@ -145,6 +145,8 @@ const ADMIN_PAGES = [
   '/com/repository',
   '/com/repository?filter=open',
   '/com/files',
+  '/com/phone-files/vantage',
+  '/com/phone-files/workplace',
   // Sections of later features (each says what it will hold until then).
   '/com/appcentre',
   '/com/certificates',
@@ -163,6 +165,7 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-restore'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-upgrade'],
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-refresh'],
   // A customization folder (the first distributor's).
   ['/com/files', '#folders-table a[href^="/com/files/"]'],
 ];

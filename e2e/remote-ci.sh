@@ -46,7 +46,7 @@ url="https://127.0.0.1:$port"
 mkdir "$tmp/data"
 env -u PATCHBAY_DATABASE_URL -u PATCHBAY_CONFIG -u PATCHBAY_DATA_DIR -u PATCHBAY_LISTEN \
   "$PATCHBAY_BIN" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" \
-  --proxy-listen "127.0.0.1:$proxy_port" --remote-domain example.net --public-address "localhost:$port" >"$tmp/serve.log" 2>&1 &
+  --proxy-listen "127.0.0.1:$proxy_port" --phone-files-listen 127.0.0.1:0 --remote-domain example.net --public-address "localhost:$port" >"$tmp/serve.log" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 1 60); do
   [ "$(curl -sk -o /dev/null -w '%{http_code}' "$url/healthz" || true)" = 200 ] && break

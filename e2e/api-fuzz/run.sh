@@ -52,7 +52,7 @@ admin() { env -u PATCHBAY_CONFIG "$PATCHBAY_BIN" admin "$@" --data-dir "$tmp/dat
 
 mkdir -p "$tmp/data"
 env -u PATCHBAY_CONFIG -u PATCHBAY_DATABASE_URL PATCHBAY_LOG=warn \
-  "$PATCHBAY_BIN" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --proxy-listen 127.0.0.1:0 "${db_args[@]}" \
+  "$PATCHBAY_BIN" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --proxy-listen 127.0.0.1:0 --phone-files-listen 127.0.0.1:0 "${db_args[@]}" \
   >"$tmp/serve.log" 2>&1 &
 hub_pid=$!
 for _ in $(seq 1 60); do

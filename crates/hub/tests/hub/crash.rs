@@ -51,8 +51,9 @@ fn free_port() -> u16 {
 fn serve(dir: &Path, url: &str, port: u16) -> Child {
     Command::new(BIN)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
-        // Hubs of parallel tests must not race for the proxy's default port.
+        // Hubs of parallel tests must not race for the proxy's or phone file server's default port.
         .args(["--proxy-listen", "127.0.0.1:0"])
+        .args(["--phone-files-listen", "127.0.0.1:0"])
         .arg("--data-dir")
         .arg(dir)
         .arg("--database-url")
