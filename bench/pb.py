@@ -120,6 +120,15 @@ def write_result(name: str, record: dict):
 # --- /proc ----------------------------------------------------------------------------------
 
 
+def hwm_kib(pid: int) -> int:
+    """The process's peak resident set (VmHWM)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return 0
+
+
 def rss_kib(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/status") as f:
@@ -205,6 +214,8 @@ class Hub:
         self.port = 0
         # The remote-support proxy's port (RMT-3), picked at start.
         self.proxy_port = 0
+        # The phone file server's port (VNT-1), picked at start.
+        self.phone_port = 0
         self.proc: subprocess.Popen | None = None
         self.log_path = os.path.join(data_dir, "hub.log")
 
@@ -243,11 +254,12 @@ class Hub:
     def start(self, timeout: float = 60):
         self.port = free_port()
         self.proxy_port = free_port()
+        self.phone_port = free_port()
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [HUB_BIN, "serve", *self._cfg(), "--listen", f"127.0.0.1:{self.port}",
              "--proxy-listen", f"127.0.0.1:{self.proxy_port}",
-             "--phone-files-listen", "127.0.0.1:0"],
+             "--phone-files-listen", f"127.0.0.1:{self.phone_port}"],
             stdout=logf, stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
         )
         deadline = time.time() + timeout

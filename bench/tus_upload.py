@@ -45,14 +45,6 @@ def make_file(path: str, mib: int) -> str:
     return h.hexdigest()
 
 
-def hwm_kib(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    return 0
-
-
 def b64(s: str) -> str:
     return base64.b64encode(s.encode()).decode()
 
@@ -151,11 +143,11 @@ def main():
         rec["disk_mib_s"] = round(a.mib / disk, 1)
         pb.log(f"disk copy: {rec['disk_mib_s']} MiB/s")
 
-        base = hwm_kib(hub.pid)
+        base = pb.hwm_kib(hub.pid)
         upload(hub, api, token, small, 256 * BLOCK, "1.0.1", None, small_sum)
-        after_small = hwm_kib(hub.pid)
+        after_small = pb.hwm_kib(hub.pid)
         secs = upload(hub, api, token, big, size, "1.0.2", None, big_sum)
-        after_big = hwm_kib(hub.pid)
+        after_big = pb.hwm_kib(hub.pid)
         rec["one_request_mib_s"] = round(a.mib / secs, 1)
         pb.log(f"tus, one PATCH: {rec['one_request_mib_s']} MiB/s")
         secs = upload(hub, api, token, big, size, "1.0.3", a.part_mib * BLOCK, big_sum)
@@ -167,7 +159,7 @@ def main():
         rec["hub_peak_rss_mib_start"] = round(base / 1024, 1)
         rec["hub_peak_rss_mib_after_256mib"] = round(after_small / 1024, 1)
         rec[f"hub_peak_rss_mib_after_{a.mib}mib"] = round(after_big / 1024, 1)
-        rec["hub_peak_rss_mib_end"] = round(hwm_kib(hub.pid) / 1024, 1)
+        rec["hub_peak_rss_mib_end"] = round(pb.hwm_kib(hub.pid) / 1024, 1)
         rec["ratio_one_request_to_disk"] = round(rec["one_request_mib_s"] / rec["disk_mib_s"], 2)
         pb.log(f"hub peak RSS: start {rec['hub_peak_rss_mib_start']} MiB, after 256 MiB "
                f"{rec['hub_peak_rss_mib_after_256mib']} MiB, after {a.mib} MiB "

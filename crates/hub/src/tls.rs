@@ -73,3 +73,26 @@ pub fn ensure_identity(data_dir: &Path) -> Result<(PathBuf, PathBuf), TlsError> 
     }
     Ok((cert, key))
 }
+
+/// A TLS acceptor with the hub's identity that speaks HTTP/1.1 only (ALPN): the remote-support
+/// proxy (CONNECT has no HTTP/2 form its clients use) and the phone file server.
+pub async fn http1_acceptor(data_dir: &Path) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
+        data_dir.join(CERT_FILE),
+        data_dir.join(KEY_FILE),
+    )
+    .await?;
+    let mut config = (*rustls.get_inner()).clone();
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+}
+
+/// A listener on `listen` (port 0 picks a free one) and the address it got.
+pub fn bind(
+    listen: std::net::SocketAddr,
+) -> std::io::Result<(tokio::net::TcpListener, std::net::SocketAddr)> {
+    let std_listener = std::net::TcpListener::bind(listen)?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    Ok((tokio::net::TcpListener::from_std(std_listener)?, addr))
+}

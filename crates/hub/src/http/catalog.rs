@@ -205,17 +205,26 @@ impl Endpoint {
     {
         let mut doc = OpDoc::default();
         for name in path_params(path) {
+            let string = utoipa::openapi::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::Type::String)
+                .min_length(Some(1));
+            // A path segment naming one of a fixed set says which.
+            let (description, schema) = match name {
+                "area" => (
+                    "The folder of the phone file server: vantage or workplace.",
+                    string.enum_values(Some(
+                        patchbay_domain::phonefiles::Area::ALL.map(|a| a.as_str()),
+                    )),
+                ),
+                _ => ("The resource's id.", string),
+            };
             doc.parameters.push(
                 ParameterBuilder::new()
                     .name(name)
                     .parameter_in(ParameterIn::Path)
                     .required(Required::True)
-                    .description(Some("The resource's id."))
-                    .schema(Some(
-                        utoipa::openapi::ObjectBuilder::new()
-                            .schema_type(utoipa::openapi::Type::String)
-                            .min_length(Some(1)),
-                    ))
+                    .description(Some(description))
+                    .schema(Some(schema))
                     .build(),
             );
         }

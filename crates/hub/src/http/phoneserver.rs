@@ -10,7 +10,6 @@ use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -33,26 +32,11 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
     let Some(listen) = state.config.phone_files_listen else {
         return Ok(None);
     };
-    let dir = &state.config.data_dir;
-    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-        dir.join(crate::tls::CERT_FILE),
-        dir.join(crate::tls::KEY_FILE),
-    )
-    .await
-    .map_err(PhoneServerError::Tls)?;
-    let mut config = (*rustls.get_inner()).clone();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let std_listener =
-        std::net::TcpListener::bind(listen).map_err(|e| PhoneServerError::Listen(listen, e))?;
-    std_listener
-        .set_nonblocking(true)
-        .map_err(|e| PhoneServerError::Listen(listen, e))?;
-    let addr = std_listener
-        .local_addr()
-        .map_err(|e| PhoneServerError::Listen(listen, e))?;
-    let listener = tokio::net::TcpListener::from_std(std_listener)
-        .map_err(|e| PhoneServerError::Listen(listen, e))?;
+    let acceptor = crate::tls::http1_acceptor(&state.config.data_dir)
+        .await
+        .map_err(PhoneServerError::Tls)?;
+    let (listener, addr) =
+        crate::tls::bind(listen).map_err(|e| PhoneServerError::Listen(listen, e))?;
     let _ = state.phone_files_port.set(addr.port());
     let stop = state.agents.shutdown.clone();
     tracing::info!(%addr, "phone file server listening (HTTP and HTTPS)");

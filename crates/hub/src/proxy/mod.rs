@@ -46,27 +46,10 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, ProxyError> {
     let Some(listen) = state.config.proxy_listen else {
         return Ok(None);
     };
-    let dir = &state.config.data_dir;
-    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-        dir.join(crate::tls::CERT_FILE),
-        dir.join(crate::tls::KEY_FILE),
-    )
-    .await
-    .map_err(ProxyError::Tls)?;
-    let mut config = (*rustls.get_inner()).clone();
-    // A proxy speaks HTTP/1.1: CONNECT has no HTTP/2 form the clients use.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let std_listener =
-        std::net::TcpListener::bind(listen).map_err(|e| ProxyError::Listen(listen, e))?;
-    std_listener
-        .set_nonblocking(true)
-        .map_err(|e| ProxyError::Listen(listen, e))?;
-    let addr = std_listener
-        .local_addr()
-        .map_err(|e| ProxyError::Listen(listen, e))?;
-    let listener = tokio::net::TcpListener::from_std(std_listener)
-        .map_err(|e| ProxyError::Listen(listen, e))?;
+    let acceptor = crate::tls::http1_acceptor(&state.config.data_dir)
+        .await
+        .map_err(ProxyError::Tls)?;
+    let (listener, addr) = crate::tls::bind(listen).map_err(|e| ProxyError::Listen(listen, e))?;
     let _ = state.proxy_port.set(addr.port());
     let stop = state.agents.shutdown.clone();
     tracing::info!(%addr, domain = %state.config.remote_domain(), "remote-support proxy listening");

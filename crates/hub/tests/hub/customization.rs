@@ -3,7 +3,7 @@
 //! only.
 
 use crate::common::{hidden, TestHub};
-use crate::fixtures::{admin_browser, customer, distributor, reseller, staff};
+use crate::fixtures::{admin_browser, customer, distributor, reseller, staff, tar};
 use patchbay_domain::Role;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -12,19 +12,6 @@ const FOLDERS: &str = "/v1/operations/customization/folders";
 
 const CUSTOM_DATA: &[u8] =
     b"<customdata><security><centralmgmt>1</centralmgmt></security></customdata>";
-
-/// A tar of (name, bytes), built as any tar tool would.
-fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, *data)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    b.into_inner().unwrap_or_default()
-}
 
 async fn put(
     hub: &TestHub,

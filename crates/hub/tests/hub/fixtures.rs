@@ -589,3 +589,18 @@ pub async fn update_preferences(hub: &TestHub, edit: impl FnOnce(&mut Value)) ->
     edit(&mut p);
     hub.put(&hub.admin_token, path, p).await
 }
+
+// --- files ----------------------------------------------------------------------------------
+
+/// A tar of (name, bytes), built as any tar tool would.
+pub fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (name, data) in files {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        b.append_data(&mut h, name, *data)
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    b.into_inner().unwrap_or_default()
+}

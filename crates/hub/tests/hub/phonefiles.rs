@@ -4,7 +4,7 @@
 //! 304 for an unchanged file and 404 outside the folders; Administrators only.
 
 use crate::common::{hidden, TestHub};
-use crate::fixtures::{admin_browser, staff};
+use crate::fixtures::{admin_browser, staff, tar};
 use patchbay_domain::phonefiles::Area;
 use patchbay_domain::Role;
 use reqwest::header;
@@ -12,18 +12,6 @@ use reqwest::StatusCode;
 use serde_json::{json, Value};
 
 const BASE: &str = "/v1/operations/phone-files";
-
-fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, *data)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    b.into_inner().unwrap_or_default()
-}
 
 async fn zip(files: &[(&str, &[u8])]) -> Vec<u8> {
     use async_zip::base::write::ZipFileWriter;

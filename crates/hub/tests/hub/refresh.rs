@@ -5,7 +5,7 @@
 //! off is refused.
 
 use crate::common::TestHub;
-use crate::fixtures::{agent, customer, distributor, reseller, system};
+use crate::fixtures::{agent, customer, distributor, reseller, system, tar};
 use crate::jobs_api::{connected, finished};
 use patchbay_domain::system::RemoteFlags;
 use reqwest::StatusCode;
@@ -15,18 +15,6 @@ use std::time::Duration;
 
 const FOLDERS: &str = "/v1/operations/customization/folders";
 const JOBS: &str = "/v1/operations/jobs";
-
-fn tar(files: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (name, data) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        b.append_data(&mut h, name, *data)
-            .unwrap_or_else(|e| panic!("{e}"));
-    }
-    b.into_inner().unwrap_or_default()
-}
 
 async fn put(hub: &TestHub, folder: &str, name: &str, body: Vec<u8>) {
     let r = hub

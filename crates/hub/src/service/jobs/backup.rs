@@ -100,6 +100,24 @@ pub(super) fn job_name(name: &str, errs: &mut Errors) -> String {
     name
 }
 
+/// What every job asks for: its name (trimmed, returned), at least one customer, and a start
+/// time — when given — in the future. Each problem goes to `errs`.
+pub(super) fn job_basics(
+    name: &str,
+    customers: &[CustomerId],
+    start_at: Option<jiff::Timestamp>,
+    errs: &mut Errors,
+) -> String {
+    let name = job_name(name, errs);
+    if customers.is_empty() {
+        errs.push("customerIds", Rule::Required);
+    }
+    if start_at.is_some_and(|t| t <= jiff::Timestamp::now()) {
+        errs.push("startAt", Rule::DateInPast);
+    }
+    name
+}
+
 /// SYS-6: a system may be backed up or restored when its remote upgrade/backup flag is on and
 /// its profile is not monitoring-only.
 fn backup_allowed(sys: &SystemView) -> bool {
@@ -130,10 +148,7 @@ pub async fn create_backup(
 ) -> Result<JobId, AppError> {
     caller.require(Capability::BackupManual)?;
     let mut errs = Errors::default();
-    let name = job_name(&r.name, &mut errs);
-    if r.customers.is_empty() {
-        errs.push("customerIds", Rule::Required);
-    }
+    let name = job_basics(&r.name, &r.customers, r.start_at, &mut errs);
     if r.items.iter().any(|i| !BACKUP_ITEMS.contains(&i.as_str())) {
         errs.push(
             "items",
@@ -147,9 +162,6 @@ pub async fn create_backup(
         .any(|m| m.trim().is_empty() || m.chars().count() > NAME_MAX)
     {
         errs.push("mailboxes", Rule::MaxLength { max: NAME_MAX });
-    }
-    if r.start_at.is_some_and(|t| t <= jiff::Timestamp::now()) {
-        errs.push("startAt", Rule::DateInPast);
     }
     errs.finish().map_err(AppError::Validation)?;
     let mut targets = Vec::new();

@@ -11,7 +11,7 @@ use patchbay_domain::customization::{PHONE_FILES, TEMPLATES};
 use patchbay_domain::jobs::JobKind;
 use patchbay_domain::system::Profile;
 use patchbay_domain::validation::Errors;
-use patchbay_domain::{Capability, CustomerId, JobId, Rule};
+use patchbay_domain::{Capability, CustomerId, JobId};
 use patchbay_proto::{CustomLayer, Op, Transfer};
 use patchbay_store::customization::Folder;
 use patchbay_store::jobs::{Claim, NewJob, Start};
@@ -36,13 +36,7 @@ pub async fn create_refresh(
 ) -> Result<JobId, AppError> {
     caller.require(Capability::RefreshCustomizationFiles)?;
     let mut errs = Errors::default();
-    let name = super::backup::job_name(&r.name, &mut errs);
-    if r.customers.is_empty() {
-        errs.push("customerIds", Rule::Required);
-    }
-    if r.start_at.is_some_and(|t| t <= jiff::Timestamp::now()) {
-        errs.push("startAt", Rule::DateInPast);
-    }
+    let name = super::backup::job_basics(&r.name, &r.customers, r.start_at, &mut errs);
     errs.finish().map_err(AppError::Validation)?;
     let mut targets = Vec::new();
     for (customer, sys) in customer_systems(state, caller, &r.customers).await? {

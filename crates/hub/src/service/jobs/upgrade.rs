@@ -87,13 +87,7 @@ pub async fn create_upgrade(
 ) -> Result<JobId, AppError> {
     caller.require(Capability::UpgradeSystems)?;
     let mut errs = Errors::default();
-    let name = super::backup::job_name(&r.name, &mut errs);
-    if r.customers.is_empty() {
-        errs.push("customerIds", Rule::Required);
-    }
-    if r.start_at.is_some_and(|t| t <= jiff::Timestamp::now()) {
-        errs.push("startAt", Rule::DateInPast);
-    }
+    let name = super::backup::job_basics(&r.name, &r.customers, r.start_at, &mut errs);
     let release = if r.release_id.trim().is_empty() {
         errs.push("releaseId", Rule::Required);
         None
