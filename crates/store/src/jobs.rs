@@ -252,12 +252,7 @@ impl Store {
     /// A job and its parts (by system, then server order).
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn job(&self, id: JobId) -> Result<(Job, Vec<JobPart>)> {
-        let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"))
-            .bind(id.to_string())
-            .fetch_optional(self.pool())
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        let job = job_from_row(&row)?;
+        let job = self.job_row(id).await?;
         let parts = sqlx::query(&format!(
             "SELECT {PART_COLUMNS} FROM job_parts WHERE job_id = $1 ORDER BY system_id, position"
         ))
@@ -268,6 +263,16 @@ impl Store {
         .map(part_from_row)
         .collect::<Result<Vec<_>>>()?;
         Ok((job, parts))
+    }
+
+    /// The job's row alone.
+    async fn job_row(&self, id: JobId) -> Result<Job> {
+        let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"))
+            .bind(id.to_string())
+            .fetch_optional(self.pool())
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        job_from_row(&row)
     }
 
     /// JOB-3, JOB-4: pause, resume, stop or delete one job. The change happens only if the job
