@@ -198,3 +198,62 @@ async fn cst_4_cst_2_refresh_layers_and_custom_data_at_first_connection_only() {
     assert_eq!(r.status(), StatusCode::CONFLICT);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn cst_4_the_console_refresh_form() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Formica Ltd").await;
+    let (stop, dir) = agent(&hub, "formica").system("ipo-r").start();
+    connected(&hub, c).await;
+    put(
+        &hub,
+        &format!("customer:{c}"),
+        "CustomPhoneFiles.tar",
+        tar(&[("46xxspecials.txt", b"SET A console\n")]),
+    )
+    .await;
+    let b = crate::fixtures::admin_browser(&hub, "rfr-admin").await;
+    // The customer's details offer the action; the form lists the system and its archives.
+    let (_, html, _) = b.get(&format!("/com/customers/{c}")).await;
+    assert!(html.contains("id=\"details-refresh\""), "{html}");
+    let (s, html, _) = b.get(&format!("/com/customers/refresh?id={c}")).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("ipo-r") && html.contains("CustomPhoneFiles.tar"),
+        "{html}"
+    );
+    let post = |name: &'static str, when: &'static str, start: &'static str| {
+        let (b, id) = (&b, c.to_string());
+        async move {
+            let form = [
+                ("id", id.as_str()),
+                ("name", name),
+                ("when", when),
+                ("startAt", start),
+            ];
+            b.submit("/com/customers", "/com/customers/refresh", &form)
+                .await
+        }
+    };
+    // No name, a start in the past: the form again with both fields marked.
+    let (s, html, _) = post("", "later", "2001-01-01T10:00").await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(html.contains("id=\"refresh-name-error\""), "{html}");
+    assert_eq!(html.matches("aria-invalid=\"true\"").count(), 2, "{html}");
+    // Now: the job runs on the agent.
+    let (s, _, to) = post("Console refresh", "now", "").await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let job = to.unwrap_or_default();
+    let done = finished(&hub, job.trim_start_matches("/com/jobs/")).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(
+        read(&dir.join("custom/phone-files/46xxspecials.txt")),
+        "SET A console\n"
+    );
+    // An Operator of another customer does not see this one: not found.
+    let (_, op) = crate::fixtures::staff(&hub, "rfr-op", patchbay_domain::Role::Operator).await;
+    let (s, _, _) = op.get(&format!("/com/customers/refresh?id={c}")).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    stop.cancel();
+    hub.stop().await;
+}
