@@ -87,6 +87,37 @@ impl Drop for Scratch {
     }
 }
 
+/// Remove what uploads interrupted by a crash left in the data dir's temporary folder: scratch
+/// folders untouched for a day (an upload in progress, also another process's on the same data
+/// dir, writes to its folder all along). Returns how many went.
+pub fn clean_scratch(data_dir: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(data_dir.join("tmp")) else {
+        return 0;
+    };
+    let mut gone = 0;
+    for e in entries.flatten() {
+        let stale = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age >= older_than);
+        if !stale || !e.file_name().to_string_lossy().starts_with("phonefiles-") {
+            continue;
+        }
+        match std::fs::remove_dir_all(e.path()) {
+            Ok(()) => {
+                tracing::info!(dir = %e.path().display(), "an interrupted upload's files removed");
+                gone += 1;
+            }
+            Err(err) => {
+                tracing::warn!(dir = %e.path().display(), error = %err, "cannot remove an interrupted upload's files")
+            }
+        }
+    }
+    gone
+}
+
 /// One unpacked file: where it is served, where it waits.
 struct Unpacked {
     path: String,
@@ -558,5 +589,29 @@ fn content_type(path: &str) -> &'static str {
         "msi" => "application/x-msi",
         "dmg" => "application/x-apple-diskimage",
         _ => "application/octet-stream",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vnt_1_an_interrupted_uploads_scratch_folder_is_removed_once_stale() {
+        let dir = std::env::temp_dir().join(format!("pb-scratch-{}", uuid::Uuid::now_v7()));
+        let tmp = dir.join("tmp");
+        for d in ["phonefiles-a", "other"] {
+            std::fs::create_dir_all(tmp.join(d).join("files")).unwrap_or_default();
+        }
+        // Fresh: kept (an upload may be writing to it).
+        assert_eq!(
+            clean_scratch(&dir, std::time::Duration::from_secs(86_400)),
+            0
+        );
+        assert!(tmp.join("phonefiles-a").exists());
+        // Stale: gone; what is not an upload's stays.
+        assert_eq!(clean_scratch(&dir, std::time::Duration::ZERO), 1);
+        assert!(!tmp.join("phonefiles-a").exists() && tmp.join("other").exists());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -806,6 +806,24 @@ async fn job_5_blobs_without_their_row_are_swept() {
     let kept = put(format!("backups/{sys}/kept.tar.gz")).await;
     let orphan = put(format!("backups/{sys}/orphan.tar.gz")).await;
     let log_orphan = put(format!("logs/{sys}/job/abc.log")).await;
+    // A phone file stored with its row, and one whose upload never got recorded (VNT-1).
+    let pf_kept = put("phonefiles/vantage/kept".to_string()).await;
+    put("phonefiles/vantage/orphan".to_string()).await;
+    hub.store()
+        .put_phone_files(
+            &patchbay_store::AuditMeta::cli(),
+            patchbay_domain::phonefiles::Area::Vantage,
+            "bench.tar",
+            &[patchbay_store::phonefiles::NewPhoneFile {
+                id: "kept".into(),
+                path: "fw/a.bin".into(),
+                size: 7,
+                sha256: "ab".repeat(32),
+                blob_key: pf_kept.clone(),
+            }],
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
     hub.store()
         .add_backup(&patchbay_store::backups::NewBackup {
             customer: c,
@@ -828,9 +846,9 @@ async fn job_5_blobs_without_their_row_are_swept() {
             .unwrap_or(9),
         0
     );
-    // Two days on, the two without rows go.
+    // Two days on, the three without rows go.
     let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(48);
-    assert_eq!(sweep_blobs(state, later).await.unwrap_or(0), 2);
+    assert_eq!(sweep_blobs(state, later).await.unwrap_or(0), 3);
     let left: Vec<String> = state
         .blobs
         .list("backups")
@@ -842,5 +860,14 @@ async fn job_5_blobs_without_their_row_are_swept() {
         .collect();
     assert_eq!(left, vec![kept]);
     assert!(!left.contains(&orphan) && !left.contains(&log_orphan));
+    let phone: Vec<String> = state
+        .blobs
+        .list("phonefiles")
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(phone, vec![pf_kept]);
     hub.stop().await;
 }

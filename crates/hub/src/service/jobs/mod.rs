@@ -209,12 +209,12 @@ pub async fn expire(state: &AppState, now: jiff::Timestamp) -> Result<usize, App
 /// flight or result still to come (a transfer token lives 2 hours).
 pub const SWEEP_AGE: jiff::SignedDuration = jiff::SignedDuration::from_hours(24);
 
-/// Delete the backup and log blobs that no row names, written before `now - SWEEP_AGE` (what a
+/// Delete the backup, log, customization and phone-file blobs that no row names, written before `now - SWEEP_AGE` (what a
 /// crash between writing a blob and recording it leaves). Returns how many went.
 pub async fn sweep_blobs(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
     let before = (now - SWEEP_AGE).as_second();
     let mut gone = 0;
-    for prefix in ["backups", "logs"] {
+    for prefix in ["backups", "logs", "customization", "phonefiles"] {
         let keys = state
             .blobs
             .list_older(prefix, before)
@@ -422,6 +422,11 @@ pub fn spawn_runner(state: AppState) {
                 if let Err(e) = sweep_blobs(&state, now.timestamp()).await {
                     tracing::warn!(error = %e, "cannot sweep blobs without rows");
                 }
+                let data_dir = state.config.data_dir.clone();
+                let _ = tokio::task::spawn_blocking(move || {
+                    crate::service::phonefiles::clean_scratch(&data_dir, SWEEP_AGE.unsigned_abs())
+                })
+                .await;
             }
             if automatic_at.is_none_or(|t| {
                 t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_mins(1)
