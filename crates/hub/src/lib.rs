@@ -40,8 +40,6 @@ pub enum HubError {
     Blobs(#[from] patchbay_store::blobs::BlobError),
     #[error(transparent)]
     Proxy(#[from] proxy::ProxyError),
-    #[error(transparent)]
-    PhoneServer(#[from] http::phoneserver::PhoneServerError),
 }
 
 /// What `prepare` created on the way: the one-time password of a first administrator.
@@ -145,7 +143,16 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     // served, so nobody sees them online after a crash.
     spawn_presence(state.clone()).await;
     let proxy_addr = proxy::spawn(state.clone()).await?;
-    let phone_files_addr = http::phoneserver::spawn(state.clone()).await?;
+    // A port taken by another program must not keep the console and API from starting: the
+    // reason is logged and shown on the phone-file pages.
+    let phone_files_addr = match http::phoneserver::spawn(state.clone()).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::error!(error = %e, "the phone file server is not listening");
+            let _ = state.phone_files_error.set(e.to_string());
+            None
+        }
+    };
     let task = tokio::spawn(async move {
         server
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())

@@ -40,6 +40,8 @@ pub struct Inner {
     pub proxy_port: std::sync::OnceLock<u16>,
     /// The port the phone file server listens on, once it does (VNT-1).
     pub phone_files_port: std::sync::OnceLock<u16>,
+    /// Why the phone file server could not listen (the hub serves everything else all the same).
+    pub phone_files_error: std::sync::OnceLock<String>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -73,6 +75,7 @@ impl AppState {
                 proxy_logins: Default::default(),
                 proxy_port: std::sync::OnceLock::new(),
                 phone_files_port: std::sync::OnceLock::new(),
+                phone_files_error: std::sync::OnceLock::new(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }

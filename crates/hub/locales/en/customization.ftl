@@ -82,3 +82,4 @@ phf-uploaded = The archive was unpacked and its files stored.
 phf-deleted = The files were deleted.
 phf-delete-title = Delete phone files
 phf-delete-note = Phones that downloaded them keep their copy.
+phf-server-down = The phone file server is not listening, so phones cannot fetch these files. Free the port or set another (phone_files_listen), then restart the hub:

@@ -82,3 +82,4 @@ phf-uploaded = L’archive a été décompressée et ses fichiers enregistrés.
 phf-deleted = Les fichiers ont été supprimés.
 phf-delete-title = Supprimer des fichiers de téléphones
 phf-delete-note = Les téléphones qui les ont téléchargés gardent leur copie.
+phf-server-down = Le serveur de fichiers des téléphones n’écoute pas : les téléphones ne peuvent pas récupérer ces fichiers. Libérez le port ou choisissez-en un autre (phone_files_listen), puis redémarrez le hub :

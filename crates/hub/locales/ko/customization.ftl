@@ -82,3 +82,4 @@ phf-uploaded = 아카이브를 풀어 파일을 저장했습니다.
 phf-deleted = 파일을 삭제했습니다.
 phf-delete-title = 전화기 파일 삭제
 phf-delete-note = 이미 내려받은 전화기는 사본을 그대로 유지합니다.
+phf-server-down = 전화기 파일 서버가 수신 대기하지 않아 전화기가 이 파일을 받을 수 없습니다. 포트를 비우거나 다른 포트(phone_files_listen)를 지정한 뒤 허브를 다시 시작하십시오:

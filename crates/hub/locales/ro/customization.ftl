@@ -82,3 +82,4 @@ phf-uploaded = Arhiva a fost dezarhivată și fișierele ei salvate.
 phf-deleted = Fișierele au fost șterse.
 phf-delete-title = Ștergeți fișiere pentru telefoane
 phf-delete-note = Telefoanele care le-au descărcat își păstrează copia.
+phf-server-down = Serverul de fișiere pentru telefoane nu ascultă, deci telefoanele nu pot prelua aceste fișiere. Eliberați portul sau alegeți altul (phone_files_listen), apoi reporniți hubul:

@@ -388,3 +388,20 @@ async fn vnt_1_the_console_uploads_lists_and_deletes_behind_a_confirmation() {
     assert_eq!(op.get(page).await.0, StatusCode::FORBIDDEN);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn vnt_1_a_taken_port_keeps_the_hub_up_and_says_why() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+    let addr = taken.local_addr().unwrap_or_else(|e| panic!("{e}"));
+    let hub = TestHub::start_with(|c| c.phone_files_listen = Some(addr)).await;
+    assert!(hub.running.phone_files_addr.is_none());
+    let b = admin_browser(&hub, "phf-down").await;
+    let (s, html, _) = b.get("/com/phone-files/vantage").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(
+        html.contains("id=\"phone-files-down\"") && html.contains(&addr.to_string()),
+        "{html}"
+    );
+    drop(taken);
+    hub.stop().await;
+}

@@ -45,6 +45,8 @@ struct FolderPage {
     /// `http://host:port/<area>/` and its HTTPS twin.
     http_base: String,
     https_base: String,
+    /// Why the phone file server is not listening, when it is not.
+    server_error: Option<String>,
     files: Vec<FileRow>,
     errors: FieldMessages,
     notice: &'static str,
@@ -90,6 +92,7 @@ async fn folder_page(
     let base = format!("{host}:{}/{}/", state.phone_files_port(), area.as_str());
     Ok(FolderPage {
         area: area.as_str(),
+        server_error: state.phone_files_error.get().cloned(),
         http_base: format!("http://{base}"),
         https_base: format!("https://{base}"),
         files,
