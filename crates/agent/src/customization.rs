@@ -98,8 +98,12 @@ pub fn unpack(archive: &Path, into: &Path, budget: &mut Budget) -> Result<usize,
             return Err(format!("more than {MAX_ENTRIES} entries"));
         }
         budget.entries -= 1;
-        let rel = plain(&raw).ok_or_else(|| format!("{shown}: a name outside the folder"))?;
         let kind = entry.header().entry_type();
+        // `tar -C dir -cf x.tar .` begins with the folder itself (`./`): nothing to make.
+        if kind.is_dir() && raw.components().all(|c| matches!(c, Component::CurDir)) {
+            continue;
+        }
+        let rel = plain(&raw).ok_or_else(|| format!("{shown}: a name outside the folder"))?;
         if kind.is_dir() {
             fs::create_dir_all(into.join(&rel)).map_err(|e| format!("{shown}: {e}"))?;
             continue;
@@ -107,7 +111,8 @@ pub fn unpack(archive: &Path, into: &Path, budget: &mut Budget) -> Result<usize,
         if !(kind.is_file() || kind == tar::EntryType::Continuous) {
             return Err(format!("{shown}: links and special files are refused"));
         }
-        let declared = entry.header().size().map_err(|e| format!("{shown}: {e}"))?;
+        // The size the entry's data has (a PAX header's, when it gives one).
+        let declared = entry.size();
         if declared > budget.bytes {
             return Err(format!(
                 "{shown}: more than {MAX_EXPANDED} bytes once unpacked"
@@ -124,6 +129,9 @@ pub fn unpack(archive: &Path, into: &Path, budget: &mut Budget) -> Result<usize,
         let mut out = File::create(&dest).map_err(|e| format!("{shown}: {e}"))?;
         let written = io::copy(&mut (&mut entry).take(declared), &mut out)
             .map_err(|e| format!("{shown}: {e}"))?;
+        if written != declared {
+            return Err(format!("{shown}: the archive ends inside this file"));
+        }
         budget.bytes -= written;
         files += 1;
     }

@@ -101,6 +101,65 @@ pub fn clean_path(raw: &str) -> Result<String, NameProblem> {
     Ok(path)
 }
 
+/// Whether a folder entry's name says "this folder" only (`.`, `./`): archives made with
+/// `tar -C dir -cf x.tar .` begin with one; it is skipped, not refused.
+pub fn is_top_folder(raw: &str) -> bool {
+    raw.replace('\\', "/")
+        .split('/')
+        .all(|s| s.is_empty() || s == ".")
+}
+
+/// Largest central directory of a zip read before its entries are looked at (bytes).
+pub const MAX_ZIP_DIRECTORY: u64 = 16 * 1024 * 1024;
+
+/// What a zip's end records declare, read before its directory is (a crafted count must not
+/// make the reader allocate for it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ZipEnd {
+    /// The classic record: entries and directory size.
+    Classic { entries: u64, directory: u64 },
+    /// A Zip64 archive: its Zip64 end record, at this offset of the file, holds the real figures.
+    Zip64At(u64),
+}
+
+/// Find the end-of-central-directory record in the last bytes of a zip (`tail`: at most its
+/// last 64 KiB + 22 bytes) and read what it declares. `None`: no such record.
+pub fn zip_end(tail: &[u8]) -> Option<ZipEnd> {
+    let at = tail.windows(4).rposition(|w| w == b"PK\x05\x06")?;
+    let rec = tail.get(at..at + 22)?;
+    let u16_at = |i: usize| u64::from(u16::from_le_bytes([rec[i], rec[i + 1]]));
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes([
+            rec[i],
+            rec[i + 1],
+            rec[i + 2],
+            rec[i + 3],
+        ]))
+    };
+    let (entries, directory) = (u16_at(10), u32_at(12));
+    // A Zip64 locator sits just before the record.
+    if at >= 20 && &tail[at - 20..at - 16] == b"PK\x06\x07" {
+        let loc = &tail[at - 20..at];
+        let mut off = [0u8; 8];
+        off.copy_from_slice(&loc[8..16]);
+        return Some(ZipEnd::Zip64At(u64::from_le_bytes(off)));
+    }
+    Some(ZipEnd::Classic { entries, directory })
+}
+
+/// Read a Zip64 end-of-central-directory record (56 bytes at least): entries and directory size.
+pub fn zip64_end(rec: &[u8]) -> Option<(u64, u64)> {
+    if rec.get(..4)? != b"PK\x06\x06" {
+        return None;
+    }
+    let u64_at = |i: usize| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(rec.get(i..i + 8)?);
+        Some(u64::from_le_bytes(b))
+    };
+    Some((u64_at(32)?, u64_at(40)?))
+}
+
 /// How to answer a `Range` header for a file of `size` bytes (RFC 9110 §14).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RangeAnswer {
@@ -189,6 +248,40 @@ mod tests {
             Err(NameProblem::TooLong)
         );
         assert_eq!(clean_path(&"a".repeat(300)), Err(NameProblem::TooLong));
+    }
+
+    #[test]
+    fn vnt_1_zip_end_records_are_read_before_the_directory() {
+        let mut tail = vec![0u8; 30];
+        let mut eocd = b"PK\x05\x06".to_vec();
+        eocd.extend([0, 0, 0, 0]);
+        eocd.extend(7u16.to_le_bytes());
+        eocd.extend(7u16.to_le_bytes());
+        eocd.extend(500u32.to_le_bytes());
+        eocd.extend(0u32.to_le_bytes());
+        eocd.extend([0, 0]);
+        tail.extend(&eocd);
+        assert_eq!(
+            zip_end(&tail),
+            Some(ZipEnd::Classic {
+                entries: 7,
+                directory: 500
+            })
+        );
+        let mut z64 = b"PK\x06\x07".to_vec();
+        z64.extend([0, 0, 0, 0]);
+        z64.extend(1234u64.to_le_bytes());
+        z64.extend(1u32.to_le_bytes());
+        let mut tail64 = z64.clone();
+        tail64.extend(&eocd);
+        assert_eq!(zip_end(&tail64), Some(ZipEnd::Zip64At(1234)));
+        let mut rec = b"PK\x06\x06".to_vec();
+        rec.extend(vec![0u8; 28]);
+        rec.extend((1u64 << 40).to_le_bytes());
+        rec.extend(99u64.to_le_bytes());
+        assert_eq!(zip64_end(&rec), Some((1 << 40, 99)));
+        assert_eq!(zip_end(b"not a zip"), None);
+        assert!(is_top_folder("./") && is_top_folder(".") && !is_top_folder("./a"));
     }
 
     #[test]

@@ -246,15 +246,30 @@ impl Store {
         Ok(out)
     }
 
-    /// CST-2: whether the system has yet to get its `CustomData.xml` (its first connection has
-    /// not been seen through).
-    pub async fn custom_data_pending(&self, system: patchbay_domain::SystemId) -> Result<bool> {
-        let row = sqlx::query("SELECT custom_data_at FROM systems WHERE id = $1")
+    /// CST-2: whether the system has yet to get its `CustomData.xml`: its first connection has
+    /// not been seen through, and it is still within `window` of its first contact. Past the
+    /// window (an agent too old to apply the file, say) the first connection is recorded as seen
+    /// through without it, so the file never lands later over settings changed since.
+    pub async fn custom_data_pending(
+        &self,
+        system: patchbay_domain::SystemId,
+        window: std::time::Duration,
+    ) -> Result<bool> {
+        let row = sqlx::query("SELECT custom_data_at, created_at FROM systems WHERE id = $1")
             .bind(system.to_string())
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        Ok(row.try_get::<Option<i64>, _>("custom_data_at")?.is_none())
+        if row.try_get::<Option<i64>, _>("custom_data_at")?.is_some() {
+            return Ok(false);
+        }
+        let created: i64 = row.try_get("created_at")?;
+        let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
+        if now_ms().saturating_sub(created) > window_ms {
+            self.custom_data_done(system).await?;
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// CST-2: the system's first connection is seen through (its `CustomData.xml` applied, or
@@ -290,6 +305,8 @@ impl Store {
         f: &NewCustomFile<'_>,
     ) -> Result<Option<String>> {
         let mut tx = self.begin().await?;
+        self.serialize_on(&mut tx, &format!("customization_files:{}", f.folder.key()))
+            .await?;
         let old: Option<String> = sqlx::query(
             "DELETE FROM customization_files WHERE folder_key = $1 AND name = $2 RETURNING blob_key",
         )
@@ -409,6 +426,35 @@ mod tests {
             blob_key: key,
             warnings: "[]",
         }
+    }
+
+    #[tokio::test]
+    async fn cst_2_custom_data_waits_for_a_first_connection_within_its_window() {
+        let s = crate::testing::store().await;
+        let c = customer(&s, "data-co").await;
+        let hour = std::time::Duration::from_secs(3600);
+        let (fresh, _) = s
+            .system_connected(c, "fresh-1", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(s.custom_data_pending(fresh, hour).await.unwrap_or(false));
+        // Seen through once, by whichever caller records it first.
+        assert!(s.custom_data_done(fresh).await.unwrap_or(false));
+        assert!(!s.custom_data_done(fresh).await.unwrap_or(true));
+        assert!(!s.custom_data_pending(fresh, hour).await.unwrap_or(true));
+        // A system first seen two hours ago that never took its file: not any more.
+        let (old, _) = s
+            .system_connected(c, "old-1", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        sqlx::query("UPDATE systems SET created_at = $1 WHERE id = $2")
+            .bind(crate::now_ms() - 2 * 3_600_000)
+            .bind(old.to_string())
+            .execute(s.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!s.custom_data_pending(old, hour).await.unwrap_or(true));
+        assert!(!s.custom_data_done(old).await.unwrap_or(true), "recorded");
     }
 
     #[tokio::test]

@@ -143,6 +143,23 @@ impl Store {
         })
     }
 
+    /// Serialise the transactions that change what `key` names, until `tx` ends: a PostgreSQL
+    /// advisory lock (two writers replacing the same file would otherwise both see it absent and
+    /// collide on its unique index); SQLite's `BEGIN IMMEDIATE` already serialises every writer.
+    pub(crate) async fn serialize_on(
+        &self,
+        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        key: &str,
+    ) -> Result<()> {
+        if self.dialect == Dialect::Postgres {
+            sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)) IS NULL AS locked")
+                .bind(key)
+                .fetch_one(&mut **tx)
+                .await?;
+        }
+        Ok(())
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

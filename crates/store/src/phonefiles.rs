@@ -95,6 +95,8 @@ impl Store {
         files: &[NewPhoneFile],
     ) -> Result<Vec<String>> {
         let mut tx = self.begin().await?;
+        self.serialize_on(&mut tx, &format!("phone_files:{}", area.as_str()))
+            .await?;
         let mut replaced = Vec::new();
         let now = now_ms();
         for f in files {
@@ -199,7 +201,7 @@ mod tests {
         assert!(store
             .phone_files(Area::Workplace)
             .await
-            .unwrap_or_default()
+            .unwrap_or_else(|e| panic!("{e}"))
             .is_empty());
         let at = store
             .phone_file_at(Area::Vantage, "fw/a.bin")
@@ -221,14 +223,48 @@ mod tests {
             2
         );
         // Another area's id: not found there.
-        assert!(store
-            .delete_phone_files(&meta, Area::Workplace, &ids[..1])
-            .await
-            .is_err());
+        assert!(matches!(
+            store
+                .delete_phone_files(&meta, Area::Workplace, &ids[..1])
+                .await,
+            Err(StoreError::NotFound)
+        ));
         let gone = store
             .delete_phone_files(&meta, Area::Vantage, &ids[..1])
             .await
             .unwrap_or_default();
         assert_eq!(gone, [again[0].blob_key.clone()]);
+    }
+
+    #[tokio::test]
+    async fn vnt_1_parallel_uploads_of_one_path_each_replace_the_last() {
+        let store = crate::testing::store().await;
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let store = store.clone();
+            tasks.push(tokio::spawn(async move {
+                store
+                    .put_phone_files(
+                        &AuditMeta::cli(),
+                        Area::Workplace,
+                        "x.zip",
+                        &[file("appcast.xml")],
+                    )
+                    .await
+            }));
+        }
+        let mut replaced = 0;
+        for t in tasks {
+            match t.await {
+                Ok(Ok(gone)) => replaced += gone.len(),
+                other => panic!("an upload failed: {other:?}"),
+            }
+        }
+        assert_eq!(replaced, 7);
+        let left = store
+            .phone_files(Area::Workplace)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(left.len(), 1);
     }
 }

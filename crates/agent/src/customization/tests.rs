@@ -179,6 +179,11 @@ fn cst_6_dangerous_archives_are_refused_without_writing_outside() {
             "outside",
         ),
         (
+            "deep traversal",
+            raw_tar("a/../../../escaped.txt", tar::EntryType::Regular, 3, None),
+            "outside",
+        ),
+        (
             "absolute",
             raw_tar("/tmp/escaped.txt", tar::EntryType::Regular, 3, None),
             "outside",
@@ -204,11 +209,20 @@ fn cst_6_dangerous_archives_are_refused_without_writing_outside() {
             "bytes",
         ),
     ];
+    // What a traversal from the staging folder (d/custom.new/phone-files) would reach.
+    let reach = [
+        outside.clone(),
+        d.join("custom.new").join("escaped.txt"),
+        PathBuf::from("/tmp/escaped.txt"),
+    ];
+    for r in &reach {
+        let _ = fs::remove_file(r);
+    }
     for (tag, bytes, want) in cases {
         let (l, p) = layer(tag, "CustomPhoneFiles.tar", &bytes, &inbox);
         let e = install(&d, &[(l, p)]).err().unwrap_or_default();
         assert!(e.contains(want), "{tag}: {e}");
-        assert!(!outside.exists(), "{tag} wrote outside");
+        assert!(!reach.iter().any(|r| r.exists()), "{tag} wrote outside");
         assert!(!d.join(CUSTOM).exists(), "{tag}: nothing installed");
         assert!(!d.join("custom.new").exists(), "{tag}: staging removed");
     }
@@ -265,4 +279,37 @@ fn cst_2_cst_5_custom_data_is_applied_once_to_system_toml() {
     assert!(apply_custom_data(&e, &[setting("nonsense", true)], "<x/>").is_err());
     assert_eq!(read(&e.join(crate::system::SYSTEM_FILE)), TOML);
     assert!(Applied::load(&e).is_none());
+}
+
+#[test]
+fn cst_4_an_archive_of_a_folder_made_with_tar_dot_unpacks() {
+    // `tar -C dir -cf x.tar .`: a `./` folder entry first, then `./46xxspecials.txt`.
+    let mut bytes = raw_tar("./", tar::EntryType::Directory, 0, None);
+    bytes.truncate(512);
+    let mut file = raw_tar("./46xxspecials.txt", tar::EntryType::Regular, 5, None);
+    file.truncate(512);
+    file.extend(b"SET A");
+    file.extend(std::iter::repeat_n(0u8, 512 - 5 + 1024));
+    bytes.extend(file);
+    let d = dir("dot");
+    let inbox = dir("dot-in");
+    let done = install(
+        &d,
+        &[layer("customer", "CustomPhoneFiles.tar", &bytes, &inbox)],
+    );
+    assert_eq!(
+        done,
+        Ok(Refreshed {
+            layers: 1,
+            files: 1
+        })
+    );
+    assert_eq!(
+        read(
+            &d.join(CUSTOM)
+                .join(PHONE_FILES_DIR)
+                .join("46xxspecials.txt")
+        ),
+        "SET A"
+    );
 }

@@ -28,6 +28,9 @@ pub const J100_MAX_BYTES: u64 = 156 * 1024;
 
 /// The three names a system uses; other names are kept but unused (CST-3).
 pub const STANDARD: [&str; 3] = [PHONE_FILES, TEMPLATES, CUSTOM_DATA];
+/// CST-2: how long after a system's first contact its `CustomData.xml` may still be applied
+/// (the agent may need a reconnection or two to take it); later, never.
+pub const CUSTOM_DATA_WINDOW: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// One problem of an uploaded file: an error refuses it, a warning is shown and kept.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

@@ -3,13 +3,15 @@
 //! port speaks plain HTTP and HTTPS (the hub's identity certificate): the first byte of each
 //! connection tells a TLS handshake (`0x16`) from a request line. GET and HEAD only, byte ranges
 //! and conditional requests as [`crate::service::phonefiles::serve`] answers them; everything
-//! else is 404. No login: what is here is what phones download, nothing else is reachable.
+//! else is 404. No login: what is here is what phones download, nothing else is reachable. At
+//! most [`MAX_CONNECTIONS`] connections at once, each for at most an hour.
 
 use crate::state::AppState;
 use axum::body::Body;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -18,6 +20,11 @@ use tokio::io::{AsyncRead, AsyncWrite};
 const HANDSHAKE: Duration = Duration::from_secs(15);
 /// The first byte of a TLS ClientHello record.
 const TLS_HANDSHAKE_RECORD: u8 = 0x16;
+/// Connections served at once; more wait in the listen backlog (the port needs no login: a
+/// flood of slow readers must not take the file handles the console and the agents need).
+const MAX_CONNECTIONS: usize = 2048;
+/// The longest a connection lives (a firmware download to a slow phone included).
+const CONNECTION_LIFETIME: Duration = Duration::from_secs(3600);
 
 #[derive(Debug, thiserror::Error)]
 pub enum PhoneServerError {
@@ -40,8 +47,16 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
     let _ = state.phone_files_port.set(addr.port());
     let stop = state.agents.shutdown.clone();
     tracing::info!(%addr, "phone file server listening (HTTP and HTTPS)");
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
     tokio::spawn(async move {
         loop {
+            let slot = tokio::select! {
+                _ = stop.cancelled() => return,
+                s = slots.clone().acquire_owned() => match s {
+                    Ok(s) => s,
+                    Err(_) => return,
+                },
+            };
             let tcp = tokio::select! {
                 _ = stop.cancelled() => return,
                 r = listener.accept() => match r {
@@ -56,6 +71,7 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
             let _ = tcp.set_nodelay(true);
             let (state, acceptor) = (state.clone(), acceptor.clone());
             tokio::spawn(async move {
+                let _slot = slot;
                 let mut first = [0u8; 1];
                 let peeked = tokio::time::timeout(HANDSHAKE, tcp.peek(&mut first)).await;
                 if !matches!(peeked, Ok(Ok(1))) {
@@ -96,7 +112,9 @@ where
         .timer(TokioTimer::new())
         .header_read_timeout(HANDSHAKE)
         .serve_connection(TokioIo::new(io), service);
-    if let Err(e) = conn.await {
-        tracing::debug!(error = %e, "phone file server connection");
+    match tokio::time::timeout(CONNECTION_LIFETIME, conn).await {
+        Ok(Err(e)) => tracing::debug!(error = %e, "phone file server connection"),
+        Err(_) => tracing::info!("phone file server: a connection outlived its hour, closed"),
+        Ok(Ok(())) => {}
     }
 }

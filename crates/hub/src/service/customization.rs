@@ -193,10 +193,10 @@ pub async fn upload(
             return Err(e.into());
         }
     };
+    // The replaced file's blob stays until the blob sweep (a day on): a refresh that was given it
+    // a moment ago still downloads it.
     if let Some(old) = replaced {
-        if let Err(e) = state.blobs.delete(&old).await {
-            tracing::warn!(error = %e, "cannot remove a replaced customization file");
-        }
+        tracing::debug!(blob = %old, "replaced customization file left for the sweep");
     }
     let file = state
         .store
@@ -334,7 +334,11 @@ pub async fn first_connection(
     customer: patchbay_domain::CustomerId,
     system: patchbay_domain::SystemId,
 ) -> Result<(), AppError> {
-    if !state.store.custom_data_pending(system).await? {
+    if !state
+        .store
+        .custom_data_pending(system, cst::CUSTOM_DATA_WINDOW)
+        .await?
+    {
         return Ok(());
     }
     let files = state

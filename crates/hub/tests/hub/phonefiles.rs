@@ -52,6 +52,50 @@ async fn upload(hub: &TestHub, token: &str, area: &str, body: Vec<u8>) -> (Statu
     (s, r.json().await.unwrap_or(Value::Null))
 }
 
+/// A tar header block named `name` as written (no normalising), of `kind` and `size`, with its
+/// checksum.
+fn raw_header(name: &str, kind: tar::EntryType, size: u64) -> Vec<u8> {
+    let mut h = tar::Header::new_ustar();
+    h.as_old_mut().name[..name.len()].copy_from_slice(name.as_bytes());
+    h.set_entry_type(kind);
+    h.set_size(size);
+    h.set_mode(0o644);
+    h.set_cksum();
+    h.as_bytes().to_vec()
+}
+
+/// `tar -C dir -cf x.tar .`: the folder itself (`./`) first, then `./fw/dot.bin`.
+fn dot_tar() -> Vec<u8> {
+    let mut t = raw_header("./", tar::EntryType::Directory, 0);
+    t.extend(raw_header("./fw/dot.bin", tar::EntryType::Regular, 3));
+    t.extend(b"dot");
+    t.extend(vec![0u8; 509 + 1024]);
+    t
+}
+
+/// A few hundred bytes of zip whose Zip64 end record claims 2^36 entries.
+fn zip64_count_bomb() -> Vec<u8> {
+    let mut z = b"PK\x03\x04".to_vec();
+    z.extend([0u8; 26]);
+    let at = z.len() as u64;
+    z.extend(b"PK\x06\x06");
+    z.extend(44u64.to_le_bytes());
+    z.extend([45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    z.extend((1u64 << 36).to_le_bytes());
+    z.extend((1u64 << 36).to_le_bytes());
+    z.extend(46u64.to_le_bytes());
+    z.extend(0u64.to_le_bytes());
+    z.extend(b"PK\x06\x07");
+    z.extend(0u32.to_le_bytes());
+    z.extend(at.to_le_bytes());
+    z.extend(1u32.to_le_bytes());
+    z.extend(b"PK\x05\x06");
+    z.extend([0xff; 8]);
+    z.extend([0xff; 8]);
+    z.extend([0, 0]);
+    z
+}
+
 fn paths(v: &Value) -> Vec<String> {
     v["items"]
         .as_array()
@@ -143,7 +187,8 @@ async fn vnt_1_wpl_1_archives_unpacked_served_with_ranges_and_refused_when_dange
         ("symlink", symlink, "link"),
         ("traversal", traversal, "escaped.bin"),
         ("bomb", lying_zip().await, "bytes"),
-        ("not an archive", b"MZ just an exe".to_vec(), ""),
+        ("not an archive", b"MZ just an exe".to_vec(), "archive"),
+        ("zip64 count", zip64_count_bomb(), "10000"),
         ("bad name", zip(&[("sp ace.bin", b"x")]).await, "sp ace.bin"),
     ];
     for (tag, body, want) in cases {
@@ -154,6 +199,10 @@ async fn vnt_1_wpl_1_archives_unpacked_served_with_ranges_and_refused_when_dange
     }
     let (_, v) = hub.get(&token, &format!("{BASE}/vantage/files")).await;
     assert_eq!(paths(&v).len(), 2, "{v}");
+    // An archive of a folder made with `tar -C dir -cf x.tar .` is taken, `./` and all.
+    let (s, v) = upload(&hub, &token, "vantage", dot_tar()).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(v["files"], 1, "{v}");
     assert!(!hub
         .running
         .state
@@ -219,6 +268,51 @@ async fn vnt_1_wpl_1_archives_unpacked_served_with_ranges_and_refused_when_dange
         .await
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.status(), StatusCode::NOT_MODIFIED);
+    let r = plain
+        .head(format!("{http}/vantage/fw/K1xx_2.1.bin"))
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(
+        r.headers()[header::CONTENT_LENGTH],
+        fw.len().to_string().as_str()
+    );
+    let etag = r.headers()[header::ETAG].to_str().unwrap_or("").to_string();
+    for tag in [
+        etag.clone(),
+        format!("W/{etag}"),
+        "\"other\", *".to_string(),
+    ] {
+        let r = plain
+            .get(format!("{http}/vantage/fw/K1xx_2.1.bin"))
+            .header(header::IF_NONE_MATCH, tag.as_str())
+            .send()
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(r.status(), StatusCode::NOT_MODIFIED, "{tag}");
+    }
+    let r = plain
+        .get(format!("{http}/vantage/fw/K1xx_2.1.bin"))
+        .header(header::IF_NONE_MATCH, "\"other\"")
+        .header(header::IF_MODIFIED_SINCE, modified.as_str())
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "If-None-Match decides over If-Modified-Since"
+    );
+    // If-Range with another version's tag: the whole file, not a slice of a different one.
+    let r = plain
+        .get(format!("{http}/vantage/fw/K1xx_2.1.bin"))
+        .header(header::RANGE, "bytes=0-9")
+        .header(header::IF_RANGE, "\"older\"")
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::OK);
     let r = plain
         .get(format!("{http}/vantage/fw/K1xx_2.1.bin"))
         .header(header::IF_MODIFIED_SINCE, "Thu, 01 Jan 2015 00:00:00 GMT")
@@ -301,7 +395,7 @@ async fn vnt_1_wpl_1_archives_unpacked_served_with_ranges_and_refused_when_dange
     assert_eq!(del(json!([ids[0], "nope"])).await, StatusCode::NOT_FOUND);
     assert_eq!(del(json!([ids[0]])).await, StatusCode::NO_CONTENT);
     let (_, v) = hub.get(&token, &format!("{BASE}/vantage/files")).await;
-    assert_eq!(paths(&v), ["fw/K1xx_2.1.bin"]);
+    assert_eq!(paths(&v), ["fw/K1xx_2.1.bin", "fw/dot.bin"]);
     // Unknown folder: 404; an Operator: 403.
     assert_eq!(
         hub.get(&token, &format!("{BASE}/other/files")).await.0,

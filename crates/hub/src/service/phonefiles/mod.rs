@@ -88,18 +88,22 @@ impl Drop for Scratch {
 }
 
 /// Remove what uploads interrupted by a crash left in the data dir's temporary folder: scratch
-/// folders untouched for a day (an upload in progress, also another process's on the same data
-/// dir, writes to its folder all along). Returns how many went.
+/// folders of which nothing — the folder, the archive being spooled, the unpacked files' folder —
+/// changed for `older_than` (an upload in progress, also another process's on the same data dir,
+/// keeps writing to one of them). Returns how many went.
 pub fn clean_scratch(data_dir: &Path, older_than: std::time::Duration) -> usize {
     let Ok(entries) = std::fs::read_dir(data_dir.join("tmp")) else {
         return 0;
     };
     let mut gone = 0;
     for e in entries.flatten() {
-        let stale = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
+        // The newest of the folder, the archive being spooled and the folder it unpacks to.
+        let path = e.path();
+        let newest = [path.clone(), path.join("upload"), path.join("files")]
+            .iter()
+            .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok())
+            .max();
+        let stale = newest
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age >= older_than);
         if !stale || !e.file_name().to_string_lossy().starts_with("phonefiles-") {
@@ -176,7 +180,9 @@ fn unpack_tar(archive: &Path, into: &Path) -> Result<Vec<Unpacked>, AppError> {
         let raw = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
         let kind = entry.header().entry_type();
         if kind.is_dir() {
-            clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
+            if !pf::is_top_folder(&raw) {
+                clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
+            }
             continue;
         }
         if kind.is_symlink() || kind.is_hard_link() {
@@ -186,7 +192,8 @@ fn unpack_tar(archive: &Path, into: &Path) -> Result<Vec<Unpacked>, AppError> {
             return Err(problem("special-entry", raw));
         }
         let path = clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
-        let declared = entry.header().size().map_err(bad)?;
+        // The size the entry's data has (a PAX header's, when it gives one).
+        let declared = entry.size();
         budget.weigh(declared)?;
         let dest = into.join(out.len().to_string());
         let mut f = std::fs::File::create(&dest).map_err(io)?;
@@ -199,6 +206,38 @@ fn unpack_tar(archive: &Path, into: &Path) -> Result<Vec<Unpacked>, AppError> {
     Ok(out)
 }
 
+/// What a zip's end records declare, checked before its directory is read: a crafted entry
+/// count or directory size must not make the reader allocate for it.
+fn check_zip_end(archive: &Path) -> Result<(), AppError> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut f = std::fs::File::open(archive).map_err(io)?;
+    let len = f.metadata().map_err(io)?.len();
+    let tail_len = len.min(64 * 1024 + 22);
+    let mut tail = vec![0u8; usize::try_from(tail_len).unwrap_or(0)];
+    f.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
+    f.read_exact(&mut tail).map_err(io)?;
+    let not_zip = || problem("not-archive", "no zip directory");
+    let (entries, directory) = match pf::zip_end(&tail).ok_or_else(not_zip)? {
+        pf::ZipEnd::Classic { entries, directory } => (entries, directory),
+        pf::ZipEnd::Zip64At(at) => {
+            let mut rec = [0u8; 56];
+            f.seek(SeekFrom::Start(at)).map_err(|_| not_zip())?;
+            f.read_exact(&mut rec).map_err(|_| not_zip())?;
+            pf::zip64_end(&rec).ok_or_else(not_zip)?
+        }
+    };
+    if entries > MAX_ENTRIES as u64 {
+        return Err(problem("too-many-entries", MAX_ENTRIES.to_string()));
+    }
+    if directory > pf::MAX_ZIP_DIRECTORY {
+        return Err(problem(
+            "expands-too-much",
+            pf::MAX_ZIP_DIRECTORY.to_string(),
+        ));
+    }
+    Ok(())
+}
+
 /// Unix file type bits of a zip entry made on Unix: a symbolic link.
 const S_IFLNK: u16 = 0o120_000;
 const S_IFMT: u16 = 0o170_000;
@@ -207,6 +246,7 @@ const S_IFMT: u16 = 0o170_000;
 /// may not inflate past the size it declares (a zip bomb stops there).
 async fn unpack_zip(archive: &Path, into: &Path) -> Result<Vec<Unpacked>, AppError> {
     use futures_util::io::AsyncReadExt;
+    check_zip_end(archive)?;
     let reader = async_zip::tokio::read::fs::ZipFileReader::new(archive)
         .await
         .map_err(|e| problem("not-archive", e.to_string()))?;
@@ -226,7 +266,9 @@ async fn unpack_zip(archive: &Path, into: &Path) -> Result<Vec<Unpacked>, AppErr
             return Err(problem("link", raw));
         }
         if entry.dir().unwrap_or(false) {
-            clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
+            if !pf::is_top_folder(&raw) {
+                clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
+            }
             continue;
         }
         let path = clean_path(&raw).map_err(|p| name_problem(p, &raw))?;
@@ -353,11 +395,8 @@ where
             return Err(e.into());
         }
     };
-    for key in &replaced {
-        if let Err(e) = state.blobs.delete(key).await {
-            tracing::warn!(blob = %key, error = %e, "cannot delete a replaced phone file");
-        }
-    }
+    // Replaced files' blobs stay until the blob sweep (a day on): a phone downloading one a
+    // moment ago finishes its download.
     tracing::info!(
         area = area.as_str(),
         files,

@@ -49,7 +49,7 @@ pub async fn serve(state: &AppState, method: &Method, path: &str, headers: &Head
         }
     };
     let size = u64::try_from(file.size).unwrap_or(0);
-    let etag = format!("\"{}\"", &file.sha256[..file.sha256.len().min(32)]);
+    let etag = format!("\"{}\"", file.sha256.get(..32).unwrap_or(&file.sha256));
     let modified = file.modified_at.as_second();
     let mut h = HeaderMap::new();
     let mut set = |name: header::HeaderName, v: &str| {
@@ -68,7 +68,11 @@ pub async fn serve(state: &AppState, method: &Method, path: &str, headers: &Head
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok());
     let unchanged = match none_match {
-        Some(tags) => tags.split(',').any(|t| t.trim() == etag || t.trim() == "*"),
+        // Weak comparison (RFC 9110 13.1.2): a `W/` tag matches its strong twin.
+        Some(tags) => tags.split(',').any(|t| {
+            let t = t.trim();
+            t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag
+        }),
         None => since(headers).is_some_and(|s| pf::not_modified(modified, s)),
     };
     if unchanged {
