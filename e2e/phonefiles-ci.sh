@@ -8,8 +8,9 @@
 #     half-way and resumed with `-C -` (what a phone does), `If-Modified-Since` answered 304 and
 #     an older date answered 200, `--path-as-is` traversal and unknown paths 404
 #   - curl over HTTPS on the same port, checked against the hub's certificate
-#   - a customization refresh job: CustomPhoneFiles.tar and CustomTemplates.tar in the customer's
-#     folder, the job completes, and the agent's system directory holds the files
+#   - a customization refresh job: CustomPhoneFiles.tar (made with `tar -C dir -cf … .`) and
+#     CustomTemplates.tar in the customer's folder, the job completes, and the agent's system
+#     directory holds the files
 #
 # Environment: PATCHBAY_URL, PATCHBAY_API_TOKEN (an Administrator's), PHONE_FILES_PORT,
 # PATCHBAY_CA_FILE (the hub's certificate), CUSTOMER (customer ID of a connected agent with
@@ -103,7 +104,8 @@ echo "phone file server: whole, ranges, resume, If-Modified-Since, 404s, HTTPS: 
 cid="$(api "$PATCHBAY_URL/v1/operations/customers?search=$CUSTOMER" | json 'v["items"][0]["id"]')"
 mkdir -p "$tmp/custom"
 printf 'SET SCREENSAVERON 600\n' >"$tmp/custom/46xxspecials.txt"
-tar -C "$tmp/custom" -cf "$tmp/CustomPhoneFiles.tar" 46xxspecials.txt
+# As operators make it: the folder's content with `.`, so the archive starts with a `./` entry.
+tar -C "$tmp/custom" -cf "$tmp/CustomPhoneFiles.tar" .
 mkdir -p "$tmp/templates"
 printf '<template name="trunk"/>' >"$tmp/templates/trunk-1.xml"
 tar -C "$tmp/templates" -cf "$tmp/CustomTemplates.tar" trunk-1.xml
