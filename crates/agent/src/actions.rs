@@ -91,8 +91,9 @@ impl Files {
         Ok(got.size)
     }
 
-    /// GET the file into `dest`, streamed.
-    async fn get(&self, t: &Transfer, dest: &Path) -> Result<(), String> {
+    /// GET the file into `dest`, streamed; with `size`, exactly that many bytes (a longer answer
+    /// stops there, so a wrong file never fills the disk).
+    async fn get(&self, t: &Transfer, dest: &Path, size: Option<u64>) -> Result<(), String> {
         let r = self
             .http
             .get(self.url(t))
@@ -115,8 +116,19 @@ impl Files {
             .await
             .map_err(|e| format!("{}: {e}", dest.display()))?;
         let mut body = r.bytes_stream();
+        let mut got = 0u64;
         while let Some(chunk) = body.try_next().await.map_err(|e| e.to_string())? {
+            got += chunk.len() as u64;
+            if size.is_some_and(|n| got > n) {
+                return Err(format!(
+                    "the hub sent more than the {} bytes expected",
+                    size.unwrap_or(0)
+                ));
+            }
             out.write_all(&chunk).await.map_err(|e| e.to_string())?;
+        }
+        if let Some(n) = size.filter(|n| *n != got) {
+            return Err(format!("the hub sent {got} bytes, {n} expected"));
         }
         out.sync_all().await.map_err(|e| e.to_string())?;
         Ok(())
@@ -239,7 +251,7 @@ async fn perform(
             let file = dir
                 .join("incoming")
                 .join(format!("{}.tar.gz", file_name(&id)));
-            let got = files.get(&download, &file).await;
+            let got = files.get(&download, &file, None).await;
             let restored = match got {
                 Ok(()) => {
                     let (d, data, f) = (dir.to_path_buf(), cfg.data.clone(), file.clone());
@@ -291,7 +303,7 @@ async fn perform(
                 let part = dir
                     .join("incoming")
                     .join(format!("{}.part", file_name(&id)));
-                let got = files.get(&download, &part).await;
+                let got = files.get(&download, &part, Some(release.size)).await;
                 if let Err(e) = got {
                     let _ = tokio::fs::remove_file(&part).await;
                     return Err(e);
@@ -354,7 +366,7 @@ async fn perform(
                 let part = dir
                     .join("incoming")
                     .join(format!("{}-{i}.tar", file_name(&id)));
-                if let Err(e) = files.get(&layer.download, &part).await {
+                if let Err(e) = files.get(&layer.download, &part, Some(layer.size)).await {
                     failed = Some(format!(
                         "{} of the {} folder: {e}",
                         layer.file, layer.folder

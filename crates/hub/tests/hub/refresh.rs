@@ -257,3 +257,53 @@ async fn cst_4_the_console_refresh_form() {
     stop.cancel();
     hub.stop().await;
 }
+
+/// The agent takes exactly the bytes the hub recorded: a longer answer stops there (a wrong file
+/// never fills the system's disk) and the part fails with the reason; the system keeps its files.
+#[tokio::test]
+async fn cst_4_an_archive_longer_than_recorded_is_refused_on_the_system() {
+    let hub = TestHub::start().await;
+    let c = customer(&hub, "Sizer Ltd").await;
+    let (stop, dir) = agent(&hub, "sizer").start();
+    connected(&hub, c).await;
+    put(
+        &hub,
+        &format!("customer:{c}"),
+        "CustomPhoneFiles.tar",
+        tar(&[("46xxspecials.txt", b"SET A size\n")]),
+    )
+    .await;
+    let f = hub
+        .store()
+        .folder_files(patchbay_store::customization::Folder::Customer(c.0))
+        .await
+        .unwrap_or_default()
+        .remove(0);
+    // The blob grows behind the record's back.
+    let longer = futures_util::stream::iter([Ok::<_, String>(bytes::Bytes::from(vec![
+        0u8;
+        usize::try_from(f.size).unwrap_or(0)
+            + 4096
+    ]))]);
+    hub.running
+        .state
+        .blobs
+        .put_stream(&f.blob_key, longer)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let r = hub
+        .post(
+            &hub.admin_token,
+            JOBS,
+            json!({"name": "Refresh Sizer", "operation": "customizationRefresh", "customerIds": [c.to_string()]}),
+        )
+        .await;
+    let v: Value = r.json().await.unwrap_or_default();
+    let job = finished(&hub, v["id"].as_str().unwrap_or("")).await;
+    assert_eq!(job["status"], "failed", "{job}");
+    let reason = job["parts"][0]["reason"].as_str().unwrap_or("");
+    assert!(reason.contains("bytes expected"), "{reason}");
+    assert!(!dir.join("custom").exists());
+    stop.cancel();
+    hub.stop().await;
+}
