@@ -221,6 +221,29 @@ impl TestHub {
         req.send().await.unwrap_or_else(|e| panic!("{e}"))
     }
 
+    /// A request whose body is `body` as is (a file, an archive), with extra `headers`: the
+    /// status and the JSON answer.
+    pub async fn send_bytes(
+        &self,
+        method: Method,
+        token: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (StatusCode, Value) {
+        let mut req = self
+            .client()
+            .request(method, self.url(path))
+            .bearer_auth(token)
+            .body(body);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let r = req.send().await.unwrap_or_else(|e| panic!("{e}"));
+        let s = r.status();
+        (s, r.json().await.unwrap_or(Value::Null))
+    }
+
     pub async fn get(&self, token: &str, path: &str) -> (StatusCode, Value) {
         let r = self.api(token, Method::GET, path, None).await;
         let s = r.status();

@@ -20,17 +20,15 @@ async fn put(
     name: &str,
     body: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let r = hub
-        .client()
-        .put(hub.url(&format!("{FOLDERS}/{folder}/files/{name}")))
-        .bearer_auth(token)
-        .header("Accept-Language", "fr")
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
+    let path = format!("{FOLDERS}/{folder}/files/{name}");
+    hub.send_bytes(
+        Method::PUT,
+        token,
+        &path,
+        &[("Accept-Language", "fr")],
+        body,
+    )
+    .await
 }
 
 #[tokio::test]

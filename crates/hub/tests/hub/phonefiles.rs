@@ -39,17 +39,10 @@ async fn lying_zip() -> Vec<u8> {
 }
 
 async fn upload(hub: &TestHub, token: &str, area: &str, body: Vec<u8>) -> (StatusCode, Value) {
-    let r = hub
-        .client()
-        .post(hub.url(&format!("{BASE}/{area}/archives")))
-        .bearer_auth(token)
-        .header("Content-Type", "application/octet-stream")
-        .body(body)
-        .send()
+    let path = format!("{BASE}/{area}/archives");
+    let headers = [("Content-Type", "application/octet-stream")];
+    hub.send_bytes(reqwest::Method::POST, token, &path, &headers, body)
         .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let s = r.status();
-    (s, r.json().await.unwrap_or(Value::Null))
 }
 
 /// A tar header block named `name` as written (no normalising), of `kind` and `size`, with its

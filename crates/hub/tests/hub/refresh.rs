@@ -17,16 +17,10 @@ const FOLDERS: &str = "/v1/operations/customization/folders";
 const JOBS: &str = "/v1/operations/jobs";
 
 async fn put(hub: &TestHub, folder: &str, name: &str, body: Vec<u8>) {
-    let r = hub
-        .client()
-        .put(hub.url(&format!("{FOLDERS}/{folder}/files/{name}")))
-        .bearer_auth(&hub.admin_token)
-        .body(body)
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let s = r.status();
-    let v: Value = r.json().await.unwrap_or(Value::Null);
+    let path = format!("{FOLDERS}/{folder}/files/{name}");
+    let (s, v) = hub
+        .send_bytes(reqwest::Method::PUT, &hub.admin_token, &path, &[], body)
+        .await;
     assert_eq!(s, StatusCode::OK, "{folder}/{name}: {v}");
 }
 
