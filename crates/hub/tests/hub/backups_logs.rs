@@ -332,10 +332,14 @@ async fn log_2_daily_collection_once_a_day_from_00_30_and_retention() {
     let sys = connected(&hub, c).await;
     let state = &hub.running.state;
     let tz = jiff::tz::TimeZone::system();
+    // Yesterday's clock: its 00:30 start is past whatever the time of day the test runs at (with
+    // today's, a run between 00:00 and 00:30 would wait for a start still to come).
+    let day = jiff::Zoned::now()
+        .date()
+        .yesterday()
+        .unwrap_or_else(|e| panic!("{e}"));
     let at = |h: i8, m: i8| {
-        jiff::Zoned::now()
-            .date()
-            .at(h, m, 0, 0)
+        day.at(h, m, 0, 0)
             .to_zoned(tz.clone())
             .unwrap_or_else(|e| panic!("{e}"))
     };
