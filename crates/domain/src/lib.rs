@@ -18,6 +18,7 @@ pub mod provisioning;
 pub mod rbac;
 pub mod remote;
 pub mod repository;
+pub mod sip;
 pub mod system;
 pub mod validation;
 

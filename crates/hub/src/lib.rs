@@ -66,7 +66,17 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
         Some(url) => patchbay_store::blobs::Blobs::from_url(url)?,
         None => patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))?,
     };
-    let state = AppState::new(store, blobs, i18n, config, secrets, log_control, prefs);
+    let registrar = patchbay_store::registrar::RegistrarDb::open(&store, &dir).await?;
+    let state = AppState::new(
+        store,
+        registrar,
+        blobs,
+        i18n,
+        config,
+        secrets,
+        log_control,
+        prefs,
+    );
     Ok(Prepared { state, first_admin })
 }
 
@@ -105,6 +115,7 @@ impl Running {
         {
             tracing::warn!(error = %e, "cannot release this node's systems");
         }
+        self.state.registrar.close().await;
         self.state.store.close().await;
     }
 }
@@ -161,6 +172,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     spawn_sweeper(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());
+    service::sip::monitor::spawn(state.clone());
     Ok(Running {
         addr,
         proxy_addr,

@@ -36,6 +36,46 @@ enum Command {
     /// Offline administration against the data dir or database.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// The SIP registrar (Kamailio) beside the hub.
+    #[command(subcommand)]
+    Sip(SipCommand),
+}
+
+#[derive(Subcommand)]
+enum SipCommand {
+    /// Write Kamailio's configuration (kamailio.cfg, tls.cfg) from the hub's settings and create
+    /// the tables it writes; then start it with `kamailio -DD -E -f DIR/kamailio.cfg`.
+    Config {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// Where the files go (default: DATA_DIR/kamailio).
+        #[arg(long)]
+        out: Option<std::path::PathBuf>,
+        /// The address Kamailio listens on.
+        #[arg(long, default_value = "0.0.0.0")]
+        sip_listen: String,
+        /// UDP and TCP port.
+        #[arg(long, default_value_t = 5060)]
+        sip_port: u16,
+        /// SIP over TLS port.
+        #[arg(long, default_value_t = 5061)]
+        tls_port: u16,
+        /// Certificate (PEM) for SIP over TLS; default: the hub's identity certificate.
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<std::path::PathBuf>,
+        /// Its private key (PEM).
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<std::path::PathBuf>,
+        /// Worker processes per transport.
+        #[arg(long, default_value_t = 4)]
+        children: u32,
+        /// This registrar's number among several on one PostgreSQL database.
+        #[arg(long, default_value_t = 1)]
+        server_id: u32,
+        /// Requests one source may send in 2 seconds before it is ignored for a while.
+        #[arg(long, default_value_t = 30)]
+        flood_limit: u32,
+    },
 }
 
 #[derive(Subcommand)]
@@ -229,6 +269,51 @@ async fn main() -> anyhow::Result<()> {
                 store.close().await;
             }
         },
+        Command::Sip(SipCommand::Config {
+            config,
+            out,
+            sip_listen,
+            sip_port,
+            tls_port,
+            tls_cert,
+            tls_key,
+            children,
+            server_id,
+            flood_limit,
+        }) => {
+            let resolved = config.resolve()?;
+            let store = open_store(&config).await?;
+            // The tables Kamailio writes must exist before it starts.
+            let registrar =
+                patchbay_store::registrar::RegistrarDb::open(&store, &resolved.data_dir).await?;
+            registrar.close().await;
+            store.close().await;
+            patchbay_hub::tls::install_crypto_provider();
+            patchbay_hub::tls::ensure_identity(&resolved.data_dir)?;
+            let mut o = patchbay_hub::service::sip::config::RegistrarOptions::new(
+                out.unwrap_or_else(|| resolved.data_dir.join("kamailio")),
+            );
+            o.listen = sip_listen;
+            o.sip_port = sip_port;
+            o.tls_port = tls_port;
+            o.tls_cert = tls_cert;
+            o.tls_key = tls_key;
+            o.children = children;
+            o.server_id = server_id;
+            o.pike_density = flood_limit;
+            let path = patchbay_hub::service::sip::config::write(&resolved, &o)?;
+            println!("wrote {}", path.display());
+            // Kamailio 5.6's tls module and libpq must not both set up OpenSSL.
+            let env = if resolved.database_url.starts_with("sqlite:") {
+                ""
+            } else {
+                "PGSSLMODE=disable "
+            };
+            println!(
+                "start the registrar with: {env}kamailio -DD -E -f {}",
+                path.display()
+            );
+        }
     }
     Ok(())
 }

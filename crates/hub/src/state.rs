@@ -17,6 +17,8 @@ pub struct AppState {
 
 pub struct Inner {
     pub store: Store,
+    /// The registrar's bindings and failures (SIP-3, SIP-4).
+    pub registrar: patchbay_store::registrar::RegistrarDb,
     /// Backups, log files and other blobs (see [`patchbay_store::blobs`]).
     pub blobs: patchbay_store::blobs::Blobs,
     pub i18n: I18n,
@@ -48,8 +50,10 @@ pub struct Inner {
 }
 
 impl AppState {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
+        registrar: patchbay_store::registrar::RegistrarDb,
         blobs: patchbay_store::blobs::Blobs,
         i18n: I18n,
         config: Config,
@@ -61,6 +65,7 @@ impl AppState {
         Self {
             inner: Arc::new(Inner {
                 store,
+                registrar,
                 blobs,
                 i18n,
                 config,

@@ -22,6 +22,7 @@ pub mod outbox;
 pub mod phonefiles;
 
 pub mod providers;
+pub mod registrar;
 pub mod remote;
 pub mod repository;
 mod scope;

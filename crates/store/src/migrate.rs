@@ -62,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "phone_files",
         include_str!("../migrations/0015_phone_files.sql"),
     ),
+    (16, "sip", include_str!("../migrations/0016_sip.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -258,3 +258,14 @@ calling-lines-no-candidates = No person or workspace is left to add to this devi
 calling-people-none = No people yet.
 calling-workspaces-none = No workspaces yet.
 calling-locations-none = No locations yet: calling starts with one.
+
+# SIP-3: registration of each line
+calling-col-lineUser = SIP user
+calling-col-registration = Registration
+calling-reg-registered = Registered
+calling-reg-not = Not registered
+calling-col-lastRegistration = Last registration
+calling-col-regExpires = Expires
+calling-col-regSource = Source address
+calling-col-userAgent = User agent
+calling-reg-contacts = Contacts: { $n }

@@ -258,3 +258,14 @@ calling-lines-no-candidates = Il ne reste aucun utilisateur ni espace de travail
 calling-people-none = Aucune personne pour l’instant.
 calling-workspaces-none = Aucun espace de travail pour l’instant.
 calling-locations-none = Aucun site pour l’instant : la téléphonie commence par un site.
+
+# SIP-3: registration of each line
+calling-col-lineUser = Utilisateur SIP
+calling-col-registration = Enregistrement
+calling-reg-registered = Enregistré
+calling-reg-not = Non enregistré
+calling-col-lastRegistration = Dernier enregistrement
+calling-col-regExpires = Expire le
+calling-col-regSource = Adresse source
+calling-col-userAgent = Agent utilisateur
+calling-reg-contacts = Contacts : { $n }

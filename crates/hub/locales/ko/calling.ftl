@@ -258,3 +258,14 @@ calling-lines-no-candidates = 이 장치에 추가할 사용자나 작업 공간
 calling-people-none = 아직 사용자가 없습니다.
 calling-workspaces-none = 아직 작업 공간이 없습니다.
 calling-locations-none = 아직 위치가 없습니다. 통화 설정은 위치부터 시작합니다.
+
+# SIP-3: registration of each line
+calling-col-lineUser = SIP 사용자
+calling-col-registration = 등록
+calling-reg-registered = 등록됨
+calling-reg-not = 등록되지 않음
+calling-col-lastRegistration = 마지막 등록
+calling-col-regExpires = 만료
+calling-col-regSource = 출발지 주소
+calling-col-userAgent = 사용자 에이전트
+calling-reg-contacts = 연락처: { $n }

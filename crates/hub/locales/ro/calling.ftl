@@ -258,3 +258,14 @@ calling-lines-no-candidates = Nu a mai rămas nicio persoană sau spațiu de luc
 calling-people-none = Nicio persoană deocamdată.
 calling-workspaces-none = Niciun spațiu de lucru deocamdată.
 calling-locations-none = Nicio locație deocamdată: telefonia începe cu o locație.
+
+# SIP-3: registration of each line
+calling-col-lineUser = Utilizator SIP
+calling-col-registration = Înregistrare
+calling-reg-registered = Înregistrat
+calling-reg-not = Neînregistrat
+calling-col-lastRegistration = Ultima înregistrare
+calling-col-regExpires = Expiră
+calling-col-regSource = Adresa sursă
+calling-col-userAgent = Agent utilizator
+calling-reg-contacts = Contacte: { $n }

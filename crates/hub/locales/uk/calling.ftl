@@ -258,3 +258,14 @@ calling-lines-no-candidates = Не залишилося жодного кори�
 calling-people-none = Користувачів ще немає.
 calling-workspaces-none = Робочих просторів ще немає.
 calling-locations-none = Розташувань ще немає: телефонія починається з розташування.
+
+# SIP-3: registration of each line
+calling-col-lineUser = Користувач SIP
+calling-col-registration = Реєстрація
+calling-reg-registered = Зареєстровано
+calling-reg-not = Не зареєстровано
+calling-col-lastRegistration = Остання реєстрація
+calling-col-regExpires = Закінчується
+calling-col-regSource = Адреса джерела
+calling-col-userAgent = Агент користувача
+calling-reg-contacts = Контакти: { $n }

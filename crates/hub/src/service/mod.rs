@@ -11,6 +11,7 @@ pub mod mail;
 pub mod phonefiles;
 pub mod remote;
 pub mod repository;
+pub mod sip;
 pub mod zip;
 
 /// Run CPU-heavy work (argon2) off the async executor.

@@ -526,6 +526,13 @@ async fn wsp_1_new_workspace_and_its_device_commit_together() {
         sip_user_name: "kilolobby0001".into(),
         sealed_password: hub.running.state.secrets.seal("Kilo#Password-2026"),
         line_port: "kilolobby0001@example.test".into(),
+        subscriber: patchbay_domain::sip::subscriber_keys(
+            "kilolobby0001",
+            "example.test",
+            "Kilo#Password-2026",
+            &[1],
+        )
+        .remove(0),
         ..new_device(&hub, MemberKind::Place, id.0, "00AABBCC0001")
     };
     let refused = hub

@@ -252,16 +252,24 @@ pub fn new_device(
     owner: uuid::Uuid,
     mac: &str,
 ) -> NewDevice {
+    let user = format!("stored{}", &mac[6..]).to_lowercase();
     NewDevice {
         model: GENERIC_PHONE.into(),
         mac: mac.into(),
         owner_kind,
         owner_id: owner,
-        sip_user_name: format!("stored{}", &mac[6..]).to_lowercase(),
         sealed_password: hub.running.state.secrets.seal("Stored#Password-2026"),
         line_port: "stored@example.test".into(),
         outbound_proxy: "sip.example.test".into(),
         registrar: "example.test".into(),
+        subscriber: patchbay_domain::sip::subscriber_keys(
+            &user,
+            "example.test",
+            "Stored#Password-2026",
+            &[1],
+        )
+        .remove(0),
+        sip_user_name: user,
     }
 }
 

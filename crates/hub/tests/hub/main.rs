@@ -28,6 +28,7 @@ mod refresh;
 mod remote;
 mod repository;
 mod server;
+mod sip;
 mod upgrade;
 mod webex_api;
 mod webex_filters;

@@ -26,6 +26,9 @@ pub struct DeviceModel {
     pub line_ports: i64,
     /// Fax service: the MAC is a generated placeholder (DEV-1).
     pub fax: bool,
+    /// SIP-2: registers over TLS only; `false` for models the catalogue marks as unable to do
+    /// TLS, which may also use UDP and TCP.
+    pub sip_tls_only: bool,
 }
 
 impl DeviceModel {
@@ -39,7 +42,7 @@ impl DeviceModel {
 
 const MODEL_COLUMNS: &str =
     "model, display_name, vendor, device_type, manufacturer, managed_by, supported_for, \
-    onboarding, line_ports, fax";
+    onboarding, line_ports, fax, sip_tls_only";
 
 fn split(s: String) -> Vec<String> {
     s.split(',')
@@ -66,6 +69,7 @@ pub(crate) fn model_named(row: &AnyRow, display_name: &str) -> Result<DeviceMode
         onboarding: split(row.try_get("onboarding")?),
         line_ports: row.try_get("line_ports")?,
         fax: crate::get_flag(row, "fax")?,
+        sip_tls_only: crate::get_flag(row, "sip_tls_only")?,
     })
 }
 
@@ -98,7 +102,7 @@ impl Store {
     pub async fn add_device_model(&self, meta: &AuditMeta, m: &DeviceModel) -> Result<()> {
         let mut tx = self.begin().await?;
         sqlx::query(&format!(
-            "INSERT INTO device_models ({MODEL_COLUMNS}, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11)"
+            "INSERT INTO device_models ({MODEL_COLUMNS}, created_at) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)"
         ))
         .bind(m.model.as_str())
         .bind(m.display_name.as_str())
@@ -110,6 +114,7 @@ impl Store {
         .bind(m.onboarding.join(","))
         .bind(m.line_ports)
         .bind(crate::flag(m.fax))
+        .bind(crate::flag(m.sip_tls_only))
         .bind(now_ms())
         .execute(&mut *tx)
         .await

@@ -26,6 +26,8 @@ pub struct NewDevice {
     pub line_port: String,
     pub outbound_proxy: String,
     pub registrar: String,
+    /// The registrar subscriber of port 1 (SIP-1).
+    pub subscriber: patchbay_domain::sip::SubscriberKey,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +44,10 @@ pub struct Device {
     pub registrar: String,
     /// Webex `connectionStatus` (DEV-9): `disconnected` until a registrar reports.
     pub status: String,
+    /// When `status` last changed (SIP-3).
+    pub status_at: Option<jiff::Timestamp>,
+    /// When the device last fetched its configuration file (PRV-3).
+    pub provisioned_at: Option<jiff::Timestamp>,
     pub created_at: jiff::Timestamp,
 }
 
@@ -84,7 +90,7 @@ const DEVICE_COLUMNS: &str = concat!(
     "d.id, d.customer_id, d.mac, d.display_name, d.sip_user_name, d.line_port, \
      d.outbound_proxy, d.registrar, d.status, d.created_at, m.model, \
      m.display_name AS model_display_name, m.vendor, m.device_type, m.manufacturer, m.managed_by, \
-     m.supported_for, m.onboarding, m.line_ports, m.fax, ",
+     m.supported_for, m.onboarding, m.line_ports, m.fax, m.sip_tls_only, d.status_at, d.provisioned_at, ",
     member_columns!()
 );
 
@@ -126,6 +132,8 @@ fn device_from(row: &AnyRow) -> Result<Device> {
         outbound_proxy: row.try_get("outbound_proxy")?,
         registrar: row.try_get("registrar")?,
         status: row.try_get("status")?,
+        status_at: row.try_get::<Option<i64>, _>("status_at")?.map(ts),
+        provisioned_at: row.try_get::<Option<i64>, _>("provisioned_at")?.map(ts),
         created_at: ts(row.try_get("created_at")?),
     })
 }
@@ -232,6 +240,7 @@ pub(crate) async fn insert_device(
     .bind(w)
     .execute(&mut **tx)
     .await?;
+    super::subscribers::replace_subscribers(tx, id, std::slice::from_ref(&d.subscriber)).await?;
     super::audit(
         tx,
         meta,
@@ -369,13 +378,15 @@ impl Store {
         Ok(())
     }
 
-    /// Replace the SIP password (DEV-5); the value arrives sealed.
+    /// Replace the SIP password (DEV-5) and its lines' registrar keys (SIP-1) together; the
+    /// password arrives sealed.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn set_device_password(
         &self,
         meta: &AuditMeta,
         id: DeviceId,
         sealed: &str,
+        keys: &[patchbay_domain::sip::SubscriberKey],
         action: &str,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
@@ -387,6 +398,7 @@ impl Store {
         if done.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
+        super::subscribers::replace_subscribers(&mut tx, id, keys).await?;
         super::audit(
             &mut tx,
             meta,

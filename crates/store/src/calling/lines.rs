@@ -166,14 +166,16 @@ impl Store {
             .collect()
     }
 
-    /// Replace a device's lines (DEV-6) with a plan from `domain::calling::plan_lines`. Every
-    /// member must belong to the device's customer.
+    /// Replace a device's lines (DEV-6) with a plan from `domain::calling::plan_lines`, and their
+    /// registrar subscribers with `keys` (SIP-1). Every member must belong to the device's
+    /// customer.
     #[tracing::instrument(skip_all, fields(%id, n = lines.len()))]
     pub async fn replace_device_lines(
         &self,
         meta: &AuditMeta,
         id: DeviceId,
         lines: &[Line<(MemberKind, uuid::Uuid)>],
+        keys: &[patchbay_domain::sip::SubscriberKey],
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let Some(row) = sqlx::query("SELECT customer_id, display_name FROM devices WHERE id = $1")
@@ -211,6 +213,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        super::subscribers::replace_subscribers(&mut tx, id, keys).await?;
         super::audit(
             &mut tx,
             meta,

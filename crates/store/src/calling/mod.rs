@@ -14,6 +14,7 @@ pub mod number_entries;
 pub mod numbers;
 pub mod people;
 pub mod settings;
+pub mod subscribers;
 pub mod workspaces;
 
 use crate::{Result, StoreError};

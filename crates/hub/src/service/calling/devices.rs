@@ -8,6 +8,7 @@ use crate::error::AppError;
 use crate::state::AppState;
 use patchbay_domain::calling::{plan_lines, sip_user_name, LineRequest, MemberKind};
 use patchbay_domain::provisioning::{check_sip_password, fax_placeholder_mac, normalise_mac};
+use patchbay_domain::sip::subscriber_keys;
 use patchbay_domain::{CustomerId, DeviceId, PersonId, Rule, WorkspaceId};
 use patchbay_store::calling::devices::{Device, DeviceModel, NewDevice};
 use patchbay_store::{StoreError, Taken};
@@ -159,6 +160,7 @@ where
             line_port: line_port.clone(),
             outbound_proxy: plan.outbound_proxy.clone(),
             registrar: plan.registrar.clone(),
+            subscriber: subscriber_keys(&user, &plan.registrar, &password, &[1]).remove(0),
         };
         match insert(new).await {
             Ok(device_id) => {
@@ -234,6 +236,19 @@ pub async fn reset_password(
         }
         None => generate_password(&device.sip_user_name),
     };
+    let ports: Vec<i64> = state
+        .store
+        .device_lines(device.id)
+        .await?
+        .iter()
+        .map(|l| l.port)
+        .collect();
+    let keys = subscriber_keys(
+        &device.sip_user_name,
+        &device.registrar,
+        &password,
+        if ports.is_empty() { &[1] } else { &ports },
+    );
     let action = if device.model.partner_managed() {
         "device.password-update"
     } else {
@@ -245,6 +260,7 @@ pub async fn reset_password(
             &caller.meta(),
             device.id,
             &state.secrets.seal(&password),
+            &keys,
             action,
         )
         .await?;
@@ -262,9 +278,17 @@ pub async fn set_lines(
     let ports = u32::try_from(device.model.line_ports).unwrap_or(1);
     let lines = plan_lines(&owner, 1, requested, ports)
         .map_err(|e| AppError::field("members", e.rule()))?;
+    // Every line registers with the device's password (DEV-6) under its own user (SIP-1).
+    let sealed = state.store.device_sealed_password(device.id).await?;
+    let password = state
+        .secrets
+        .open(&sealed)
+        .map_err(|_| AppError::Internal("a device's SIP password does not open".into()))?;
+    let ports: Vec<i64> = lines.iter().map(|l| i64::from(l.port)).collect();
+    let keys = subscriber_keys(&device.sip_user_name, &device.registrar, &password, &ports);
     state
         .store
-        .replace_device_lines(&caller.meta(), device.id, &lines)
+        .replace_device_lines(&caller.meta(), device.id, &lines, &keys)
         .await
         .map_err(AppError::from)
 }

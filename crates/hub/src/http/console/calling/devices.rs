@@ -142,6 +142,37 @@ pub struct LineRow {
     pub kind: String,
     pub primary: bool,
     pub member: String,
+    /// What the registrar says about the line (SIP-3), on the details page.
+    pub reg: Option<RegView>,
+}
+
+/// A line's registration as the details page shows it (SIP-3).
+pub struct RegView {
+    pub user: String,
+    pub registered: bool,
+    pub contacts: String,
+    pub last: String,
+    pub expires: String,
+    pub source: String,
+    pub agent: String,
+    pub transport: String,
+}
+
+fn reg_view(ctx: &Ctx, r: crate::service::sip::LineRegistration) -> RegView {
+    let b = r.binding.as_ref();
+    RegView {
+        registered: r.registered(),
+        contacts: ctx.t1("calling-reg-contacts", "n", &r.contacts.to_string()),
+        last: b.map(|b| ctx.datetime(b.last_modified)).unwrap_or_default(),
+        expires: b.map(|b| ctx.datetime(b.expires)).unwrap_or_default(),
+        source: b.map(|b| b.source()).unwrap_or_default(),
+        agent: b.map(|b| b.user_agent.clone()).unwrap_or_default(),
+        transport: b
+            .and_then(|b| b.transport())
+            .map(|t| t.to_uppercase())
+            .unwrap_or_default(),
+        user: r.user,
+    }
 }
 
 pub fn line_rows(ctx: &Ctx, org: &Org, lines: Vec<DeviceLine>) -> Vec<LineRow> {
@@ -154,6 +185,7 @@ pub fn line_rows(ctx: &Ctx, org: &Org, lines: Vec<DeviceLine>) -> Vec<LineRow> {
             primary: l.primary_owner,
             member: format!("{}:{}", l.member.kind.as_str(), l.member.id),
             name: l.member.display_name,
+            reg: None,
         })
         .collect()
 }
@@ -226,7 +258,13 @@ async fn details(
     ctx: Ctx,
     Found(device, org): Found<Device>,
 ) -> Result<Response, AppError> {
-    let lines = line_rows(&ctx, &org, state.store.device_lines(device.id).await?);
+    let mut lines = line_rows(&ctx, &org, state.store.device_lines(device.id).await?);
+    let mut regs = crate::service::sip::device_registrations(&state, &device).await?;
+    for l in &mut lines {
+        if let Some(i) = regs.iter().position(|r| r.port == l.port) {
+            l.reg = Some(reg_view(&ctx, regs.swap_remove(i)));
+        }
+    }
     let page = DetailsPage {
         d: device_view(&ctx, &org, &device),
         can_manage: caller.can(Capability::ManageProvisioning),

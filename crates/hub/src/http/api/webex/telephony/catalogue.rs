@@ -31,6 +31,9 @@ pub struct SupportedDeviceJson {
     pub kem_support_enabled: bool,
     /// Fax service: the MAC is a generated placeholder (DEV-1).
     pub fax: bool,
+    /// SIP-2: the model registers over TLS only (`false`: it cannot do TLS and may use UDP or
+    /// TCP).
+    pub sip_tls_only: bool,
 }
 
 impl From<DeviceModel> for SupportedDeviceJson {
@@ -48,6 +51,7 @@ impl From<DeviceModel> for SupportedDeviceJson {
             number_of_line_ports: m.line_ports,
             kem_support_enabled: false,
             fax: m.fax,
+            sip_tls_only: m.sip_tls_only,
         }
     }
 }
@@ -108,6 +112,13 @@ pub struct ModelBody {
     pub number_of_line_ports: i64,
     #[serde(default)]
     pub fax: bool,
+    /// SIP-2: TLS only (the default); `false` only for a model that cannot do TLS.
+    #[serde(default = "tls_only_default")]
+    pub sip_tls_only: bool,
+}
+
+fn tls_only_default() -> bool {
+    true
 }
 
 impl ModelBody {
@@ -206,6 +217,7 @@ pub(super) async fn add_model(
         onboarding: b.onboarding_method,
         line_ports: b.number_of_line_ports,
         fax: b.fax,
+        sip_tls_only: b.sip_tls_only,
     };
     state.store.add_device_model(&caller.meta(), &m).await?;
     Ok(Created(SupportedDeviceJson::from(m)))
