@@ -12,6 +12,7 @@
 #   PATCHBAY_ORG_ID     the customer (Webex orgId) with calling licences
 #   PATCHBAY_CONSOLE_LOGIN / PATCHBAY_CONSOLE_PASSWORD  that Administrator's console login
 #   WXC_PYTHON          a Python with wxc_sdk
+#   PATCHBAY_PHONE_FILES_URL  (optional) the hub's phone file server, for the provisioning checks
 set -euo pipefail
 : "${PATCHBAY_BIN:?}" "${PATCHBAY_URL:?}" "${PATCHBAY_DATA_DIR:?}" "${PATCHBAY_API_TOKEN:?}" "${PATCHBAY_ORG_ID:?}"
 : "${PATCHBAY_CONSOLE_LOGIN:?}" "${PATCHBAY_CONSOLE_PASSWORD:?}" "${WXC_PYTHON:?}"

@@ -10,6 +10,8 @@ Environment:
   PATCHBAY_URL        hub base URL, for the console                       (required)
   PATCHBAY_CONSOLE_LOGIN / PATCHBAY_CONSOLE_PASSWORD  an Administrator who can log in (required)
   SIP_HOST, SIP_PORT, SIP_TLS_PORT   where Kamailio listens                (default 127.0.0.1 5060 5061)
+  PATCHBAY_PHONE_FILES_URL  the phone file server, e.g. http://127.0.0.1:8080 (optional: the
+                      provisioning checks run when it is set)
 
 Checks, each printed as one line:
   a Generic SIP phone (TLS only) registers with baresip over TLS and the API and the console show
@@ -17,7 +19,10 @@ Checks, each printed as one line:
   TLS) registers over UDP; a shared line registers as the second line with a second baresip;
   after Reset SIP password the old password is refused and the new one registers; after delete
   the device's users are refused; a REGISTER flood from 127.0.0.2 is blocked; wrong passwords from
-  127.0.0.3 raise a Security alarm on the customer.
+  127.0.0.3 raise a Security alarm on the customer. With the phone file server: a Yealink's
+  configuration file fetched with requests' HTTP digest client carries its SIP identity; an
+  unknown MAC and a wrong password get the same answer in the same time (medians of 15 tries,
+  under the per-source limit).
 """
 
 import base64
@@ -357,6 +362,57 @@ def main():
         assert c.options() is None, 'the flooding source is still answered'
         assert SipUdp('127.0.0.1').options() == 200, 'another source is no longer answered'
     check('SIP-4: a source flooding the registrar is ignored, others are still served', flood)
+
+    phone_files = os.environ.get('PATCHBAY_PHONE_FILES_URL')
+
+    def provisioning():
+        from requests.auth import HTTPDigestAuth
+        m = mac()
+        r = requests.post(f'{BASE}/devices?orgId={ORG}', headers={'Authorization': f'Bearer {TOKEN}'},
+                          json={'mac': m, 'workspaceId': ws.workspace_id, 'model': 'Yealink T54W'},
+                          verify=CA, timeout=20)
+        r.raise_for_status()
+        d = r.json()
+        prov = d['provisioningPassword']
+        url = f'{phone_files}/prov/{m.lower()}.cfg'
+        got = requests.get(url, auth=HTTPDigestAuth(m.lower(), prov), timeout=20)
+        assert got.status_code == 200, got.status_code
+        kv = dict(line.split(' = ', 1) for line in got.text.splitlines() if ' = ' in line)
+        assert kv['account.1.user_name'] == d['sipUserName'], kv
+        assert kv['account.1.sip_server.1.address'] == d['linePort'].split('@', 1)[1], kv
+        assert kv['account.1.sip_server.1.transport_type'] == '2', kv
+        after = api_get(f"/devices/{d['id']}?orgId={ORG}")
+        assert after.get('provisioned'), after
+        ctx['prov'] = (m, prov)
+    if phone_files:
+        check('PRV-1/PRV-2/PRV-3: a Yealink fetches its file with HTTP digest (requests); marked provisioned',
+              provisioning)
+
+    def same_answer():
+        from requests.auth import HTTPDigestAuth
+        m, _ = ctx['prov']
+        unknown = '00163E' + ''.join(random.choice('0123456789ABCDEF') for _ in range(6))
+        def tries(mac_, n=15):
+            times, answers = [], set()
+            for i in range(n):
+                t0 = time.perf_counter()
+                r = requests.get(f'{phone_files}/prov/{mac_.lower()}.cfg',
+                                 auth=HTTPDigestAuth(mac_.lower(), f'wrong-{i}'), timeout=20)
+                times.append(time.perf_counter() - t0)
+                answers.add((r.status_code, r.text, tuple(sorted(k.lower() for k in r.headers))))
+            times.sort()
+            return times[len(times) // 2], answers
+        # Spread over the per-source limit: each try is two requests.
+        known_t, known_a = tries(m)
+        time.sleep(61)
+        unknown_t, unknown_a = tries(unknown)
+        assert known_a == unknown_a and len(known_a) == 1, (known_a, unknown_a)
+        assert list(known_a)[0][0] in (401, 429), known_a
+        slack = max(0.005, 0.5 * max(known_t, unknown_t))
+        assert abs(known_t - unknown_t) < slack, f'median {known_t*1000:.2f} ms vs {unknown_t*1000:.2f} ms'
+        print(f'     medians: known MAC {known_t*1000:.2f} ms, unknown MAC {unknown_t*1000:.2f} ms')
+    if phone_files:
+        check('PRV-2: an unknown MAC and a wrong password: same status, body, headers and time', same_answer)
 
     for b in started:
         b.stop()

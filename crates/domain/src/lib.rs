@@ -13,6 +13,7 @@ pub mod lockout;
 pub mod password;
 pub mod phonefiles;
 pub mod preferences;
+pub mod prov;
 pub mod provisioning;
 
 pub mod rbac;

@@ -105,6 +105,9 @@ pub struct Config {
     pub remote_domain: Option<String>,
     /// Where the phone file server listens; `None`: it does not.
     pub phone_files_listen: Option<SocketAddr>,
+    /// Whether the job runner creates the daily log collection (LOG-2) by the clock; tests that
+    /// drive it with an injected clock turn it off.
+    pub daily_log_collection: bool,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -130,6 +133,7 @@ impl Config {
             proxy_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             remote_domain: None,
             phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
+            daily_log_collection: true,
         }
     }
 
@@ -300,6 +304,7 @@ impl ConfigArgs {
                 .or(file.blob_url)
                 .filter(|u| !u.trim().is_empty()),
             jobs_tick: JOBS_TICK,
+            daily_log_collection: true,
         })
     }
 }

@@ -236,6 +236,7 @@ async fn spawn_presence(state: AppState) {
         loop {
             tick.tick().await;
             state.throttle.housekeeping();
+            state.provisioning.housekeeping();
             state.reload_preferences().await;
             sweep(state.clone()).await;
         }

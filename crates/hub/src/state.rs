@@ -42,6 +42,8 @@ pub struct Inner {
     pub proxy_port: std::sync::OnceLock<u16>,
     /// The port the phone file server listens on, once it does (VNT-1).
     pub phone_files_port: std::sync::OnceLock<u16>,
+    /// Nonces and per-source limits of the provisioning files (PRV-2).
+    pub provisioning: crate::service::provisioning::Guard,
     /// Why the phone file server could not listen (the hub serves everything else all the same).
     pub phone_files_error: std::sync::OnceLock<String>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
@@ -81,6 +83,7 @@ impl AppState {
                 proxy_port: std::sync::OnceLock::new(),
                 phone_files_port: std::sync::OnceLock::new(),
                 phone_files_error: std::sync::OnceLock::new(),
+                provisioning: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }

@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0015_phone_files.sql"),
     ),
     (16, "sip", include_str!("../migrations/0016_sip.sql")),
+    (
+        17,
+        "provisioning",
+        include_str!("../migrations/0017_provisioning.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -269,3 +269,8 @@ calling-col-regExpires = Expires
 calling-col-regSource = Source address
 calling-col-userAgent = User agent
 calling-reg-contacts = Contacts: { $n }
+
+# PRV-2 / PRV-3: provisioning credentials and the last fetch
+calling-field-provUser = Provisioning user
+calling-field-provPassword = Provisioning password
+calling-field-provisioned = Configuration file fetched

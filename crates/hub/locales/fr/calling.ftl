@@ -269,3 +269,8 @@ calling-col-regExpires = Expire le
 calling-col-regSource = Adresse source
 calling-col-userAgent = Agent utilisateur
 calling-reg-contacts = Contacts : { $n }
+
+# PRV-2 / PRV-3: provisioning credentials and the last fetch
+calling-field-provUser = Utilisateur de provisionnement
+calling-field-provPassword = Mot de passe de provisionnement
+calling-field-provisioned = Fichier de configuration récupéré

@@ -269,3 +269,8 @@ calling-col-regExpires = 만료
 calling-col-regSource = 출발지 주소
 calling-col-userAgent = 사용자 에이전트
 calling-reg-contacts = 연락처: { $n }
+
+# PRV-2 / PRV-3: provisioning credentials and the last fetch
+calling-field-provUser = 프로비저닝 사용자
+calling-field-provPassword = 프로비저닝 비밀번호
+calling-field-provisioned = 구성 파일 가져옴

@@ -269,3 +269,8 @@ calling-col-regExpires = Expiră
 calling-col-regSource = Adresa sursă
 calling-col-userAgent = Agent utilizator
 calling-reg-contacts = Contacte: { $n }
+
+# PRV-2 / PRV-3: provisioning credentials and the last fetch
+calling-field-provUser = Utilizator de provizionare
+calling-field-provPassword = Parolă de provizionare
+calling-field-provisioned = Fișier de configurare descărcat

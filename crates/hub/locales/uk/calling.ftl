@@ -269,3 +269,8 @@ calling-col-regExpires = Закінчується
 calling-col-regSource = Адреса джерела
 calling-col-userAgent = Агент користувача
 calling-reg-contacts = Контакти: { $n }
+
+# PRV-2 / PRV-3: provisioning credentials and the last fetch
+calling-field-provUser = Користувач ініціалізації
+calling-field-provPassword = Пароль ініціалізації
+calling-field-provisioned = Файл конфігурації отримано

@@ -69,6 +69,10 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
                 },
             };
             let _ = tcp.set_nodelay(true);
+            let peer = tcp
+                .peer_addr()
+                .map(|a| a.ip())
+                .unwrap_or(std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED));
             let (state, acceptor) = (state.clone(), acceptor.clone());
             tokio::spawn(async move {
                 let _slot = slot;
@@ -80,10 +84,10 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
                 if first[0] == TLS_HANDSHAKE_RECORD {
                     if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await
                     {
-                        serve_connection(state, tls).await;
+                        serve_connection(state, tls, peer).await;
                     }
                 } else {
-                    serve_connection(state, tcp).await;
+                    serve_connection(state, tcp, peer).await;
                 }
             });
         }
@@ -91,20 +95,21 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
     Ok(Some(addr))
 }
 
-async fn serve_connection<T>(state: AppState, io: T)
+async fn serve_connection<T>(state: AppState, io: T, peer: std::net::IpAddr)
 where
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
         let state = state.clone();
         async move {
-            let r = crate::service::phonefiles::serve(
-                &state,
-                req.method(),
-                req.uri().path(),
-                req.headers(),
-            )
-            .await;
+            let path = req.uri().path();
+            // PRV-2: configuration files only with the device's credentials.
+            let r = if path.starts_with("/prov/") {
+                crate::service::provisioning::serve(&state, req.method(), path, req.headers(), peer)
+                    .await
+            } else {
+                crate::service::phonefiles::serve(&state, req.method(), path, req.headers()).await
+            };
             Ok::<_, std::convert::Infallible>(r.map(Body::new))
         }
     });

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod login;
 pub mod mail;
 pub mod phonefiles;
+pub mod provisioning;
 pub mod remote;
 pub mod repository;
 pub mod sip;

@@ -396,8 +396,20 @@ async fn dev_4_sip_credentials_generated_and_the_password_never_returned() {
     let policy = check_sip_password(&generated, &s(&g, "sipUserName"));
     assert_eq!(policy, Ok(()));
     assert_eq!(stored_password(&hub, &id).await, STRONG);
-    // No response carries either password, under any name.
-    let mut bodies = vec![created, g.to_string()];
+    // No response carries either SIP password, under any name; the creation's answer carries
+    // the provisioning password once (PRV-2), and only there.
+    let without_prov = |v: &Value| {
+        let mut v = v.clone();
+        let prov = v
+            .as_object_mut()
+            .and_then(|o| o.remove("provisioningPassword"));
+        assert!(
+            prov.is_some_and(|p| p.as_str().is_some_and(|p| p.len() >= 16)),
+            "{v}"
+        );
+        v.to_string()
+    };
+    let mut bodies = vec![without_prov(&d), without_prov(&g)];
     for path in [
         format!("/v1/devices/{id}"),
         devices.clone(),

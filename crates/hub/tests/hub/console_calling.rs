@@ -292,11 +292,21 @@ async fn dev_4_csv_download_has_the_credentials() {
         hidden(&html, "sipPassword").as_deref(),
         Some(password.as_str())
     );
+    let prov = text_of(&html, "cred-prov-password");
+    assert_eq!(
+        hidden(&html, "provisioningPassword").as_deref(),
+        Some(prov.as_str())
+    );
+    assert_eq!(text_of(&html, "cred-prov-user"), "001a2b3c4d20");
     let csrf = hidden(&html, "csrf").unwrap_or_default();
     let r = ca
         .client
         .post(format!("{}{action}", ca.base))
-        .form(&[("csrf", csrf.as_str()), ("sipPassword", password.as_str())])
+        .form(&[
+            ("csrf", csrf.as_str()),
+            ("sipPassword", password.as_str()),
+            ("provisioningPassword", prov.as_str()),
+        ])
         .send()
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -315,22 +325,41 @@ async fn dev_4_csv_download_has_the_credentials() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next(),
-        Some("deviceId,model,macAddress,sipUserName,sipPassword,linePort,outboundProxy,registrarDomain")
+        Some("deviceId,model,macAddress,sipUserName,sipPassword,linePort,outboundProxy,registrarDomain,provisioningUser,provisioningPassword")
     );
     let row = lines.next().unwrap_or_default();
     assert!(
         row.contains(&format!(",001A2B3C4D20,{user},{password},{user}@golf.")),
         "{row}"
     );
+    assert!(row.ends_with(&format!(",001a2b3c4d20,{prov}")), "{row}");
     // Only the device's current password makes a file; the page is needed for it.
     let (s, _, _) = ca
         .submit(
             "/com/calling/devices",
             &action,
-            &[("sipPassword", "Not#The-Password1")],
+            &[
+                ("sipPassword", "Not#The-Password1"),
+                ("provisioningPassword", prov.as_str()),
+            ],
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
+    let (s, _, _) = ca
+        .submit(
+            "/com/calling/devices",
+            &action,
+            &[
+                ("sipPassword", password.as_str()),
+                ("provisioningPassword", "Not#The-Password1"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        s,
+        StatusCode::BAD_REQUEST,
+        "a wrong provisioning password makes no file"
+    );
     let (s, _, _) = ca
         .post(&action, &[("sipPassword", password.as_str())])
         .await;

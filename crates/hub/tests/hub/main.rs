@@ -23,6 +23,7 @@ mod lockout;
 mod mail;
 mod phonefiles;
 mod preferences;
+mod prov;
 mod rbac;
 mod refresh;
 mod remote;

@@ -28,6 +28,8 @@ pub struct NewDevice {
     pub registrar: String,
     /// The registrar subscriber of port 1 (SIP-1).
     pub subscriber: patchbay_domain::sip::SubscriberKey,
+    /// The key of its provisioning credentials (PRV-2).
+    pub prov_ha1: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,8 +202,8 @@ pub(crate) async fn insert_device(
     let (p, w) = Member::columns(d.owner_kind, d.owner_id);
     sqlx::query(
         "INSERT INTO devices (id, customer_id, model, mac, display_name, search_key, person_id, workspace_id, \
-         sip_user_name, sip_password, line_port, outbound_proxy, registrar, status, disclaimer_at, created_at) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'disconnected',$14,$14)",
+         sip_user_name, sip_password, line_port, outbound_proxy, registrar, status, disclaimer_at, created_at, prov_ha1) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'disconnected',$14,$14,$15)",
     )
     .bind(id.to_string())
     .bind(customer.to_string())
@@ -217,6 +219,7 @@ pub(crate) async fn insert_device(
     .bind(d.outbound_proxy.as_str())
     .bind(d.registrar.as_str())
     .bind(now_ms())
+    .bind(d.prov_ha1.as_str())
     .execute(&mut **tx)
     .await
     .map_err(|e| match &e {
@@ -378,20 +381,22 @@ impl Store {
         Ok(())
     }
 
-    /// Replace the SIP password (DEV-5) and its lines' registrar keys (SIP-1) together; the
-    /// password arrives sealed.
+    /// Replace the SIP password (DEV-5), its lines' registrar keys (SIP-1) and the provisioning
+    /// key (PRV-2) together; the password arrives sealed.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn set_device_password(
         &self,
         meta: &AuditMeta,
         id: DeviceId,
         sealed: &str,
+        prov_ha1: &str,
         keys: &[patchbay_domain::sip::SubscriberKey],
         action: &str,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE devices SET sip_password = $1 WHERE id = $2")
+        let done = sqlx::query("UPDATE devices SET sip_password = $1, prov_ha1 = $2 WHERE id = $3")
             .bind(sealed)
+            .bind(prov_ha1)
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;

@@ -13,6 +13,7 @@ pub mod locations;
 pub mod number_entries;
 pub mod numbers;
 pub mod people;
+pub mod prov;
 pub mod settings;
 pub mod subscribers;
 pub mod workspaces;

@@ -36,6 +36,31 @@ pub struct Credentials {
     pub line_port: String,
     pub outbound_proxy: String,
     pub registrar: String,
+    /// PRV-2: the password of the device's provisioning file (digest user: its MAC).
+    pub provisioning_password: String,
+}
+
+/// The secrets a reset shows once: the SIP password and a new provisioning password.
+pub struct NewSecrets {
+    pub sip: String,
+    pub provisioning: String,
+}
+
+impl Credentials {
+    /// The credentials of `device` with the secrets a reset or the one-time page shows.
+    pub fn of(device: &Device, sip: String, provisioning: String) -> Self {
+        Self {
+            device_id: device.id,
+            model: device.model.model.clone(),
+            mac: device.mac.clone(),
+            sip_user_name: device.sip_user_name.clone(),
+            password: sip,
+            line_port: device.line_port.clone(),
+            outbound_proxy: device.outbound_proxy.clone(),
+            registrar: device.registrar.clone(),
+            provisioning_password: provisioning,
+        }
+    }
 }
 
 impl std::fmt::Debug for Credentials {
@@ -150,6 +175,7 @@ where
             None => fax_placeholder_mac(rng.gen::<u64>()),
         };
         let line_port = format!("{user}@{}", plan.registrar);
+        let provisioning_password = generate_password(&mac);
         let new = NewDevice {
             model: model.model.clone(),
             mac: mac.clone(),
@@ -161,6 +187,7 @@ where
             outbound_proxy: plan.outbound_proxy.clone(),
             registrar: plan.registrar.clone(),
             subscriber: subscriber_keys(&user, &plan.registrar, &password, &[1]).remove(0),
+            prov_ha1: patchbay_domain::prov::prov_ha1(&mac, &provisioning_password),
         };
         match insert(new).await {
             Ok(device_id) => {
@@ -173,6 +200,7 @@ where
                     line_port,
                     outbound_proxy: plan.outbound_proxy.clone(),
                     registrar: plan.registrar.clone(),
+                    provisioning_password,
                 })
             }
             // A generated name or placeholder MAC collided: draw again.
@@ -221,13 +249,14 @@ pub async fn create_device(
 }
 
 /// DEV-5: a new SIP password for a device, generated unless the client supplies one (partner
-/// managed devices and `PUT /telephony/config/devices/{id}`); returned once.
+/// managed devices and `PUT /telephony/config/devices/{id}`), and a new provisioning password
+/// (PRV-2); both returned once.
 pub async fn reset_password(
     state: &AppState,
     caller: &Caller,
     device: &Device,
     supplied: Option<&str>,
-) -> Result<String, AppError> {
+) -> Result<NewSecrets, AppError> {
     let password = match supplied {
         Some(p) => {
             check_sip_password(p, &device.sip_user_name)
@@ -249,6 +278,7 @@ pub async fn reset_password(
         &password,
         if ports.is_empty() { &[1] } else { &ports },
     );
+    let provisioning = generate_password(&device.mac);
     let action = if device.model.partner_managed() {
         "device.password-update"
     } else {
@@ -260,11 +290,15 @@ pub async fn reset_password(
             &caller.meta(),
             device.id,
             &state.secrets.seal(&password),
+            &patchbay_domain::prov::prov_ha1(&device.mac, &provisioning),
             &keys,
             action,
         )
         .await?;
-    Ok(password)
+    Ok(NewSecrets {
+        sip: password,
+        provisioning,
+    })
 }
 
 /// DEV-6: replace the shared lines of a device (the owner stays on port 1).
@@ -305,6 +339,8 @@ pub fn credentials_csv(rows: &[Credentials]) -> Result<String, AppError> {
         "linePort",
         "outboundProxy",
         "registrarDomain",
+        "provisioningUser",
+        "provisioningPassword",
     ];
     w.write_record(header)
         .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -319,6 +355,8 @@ pub fn credentials_csv(rows: &[Credentials]) -> Result<String, AppError> {
             c.line_port.as_str(),
             c.outbound_proxy.as_str(),
             c.registrar.as_str(),
+            patchbay_domain::prov::user_of(&c.mac).as_str(),
+            c.provisioning_password.as_str(),
         ])
         .map_err(|e| AppError::Internal(e.to_string()))?;
     }

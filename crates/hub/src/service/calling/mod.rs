@@ -11,7 +11,7 @@ pub mod workspaces;
 
 pub use devices::{
     create_device, credentials_csv, registrar, reset_password, set_lines, Credentials,
-    DeviceRequest,
+    DeviceRequest, NewSecrets,
 };
 
 use crate::auth::Caller;

@@ -441,7 +441,7 @@ pub fn spawn_runner(state: AppState) {
                     tracing::warn!(error = %e, "cannot start the automatic backups");
                 }
             }
-            if collected != Some(now.date()) {
+            if state.config.daily_log_collection && collected != Some(now.date()) {
                 match logs::daily_collection(&state, &now).await {
                     Ok(true) => collected = Some(now.date()),
                     Ok(false) => {}

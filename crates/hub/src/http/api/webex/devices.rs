@@ -53,6 +53,13 @@ pub struct DeviceJson {
     pub tags: Vec<String>,
     pub error_codes: Vec<String>,
     pub created: String,
+    /// PRV-3: when the device last fetched its configuration file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned: Option<String>,
+    /// PRV-2: the password of its provisioning file (digest user: its MAC in lower case);
+    /// in the creation's answer only, once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_password: Option<String>,
 }
 
 impl From<Device> for DeviceJson {
@@ -84,6 +91,8 @@ impl From<Device> for DeviceJson {
             tags: Vec::new(),
             error_codes: Vec::new(),
             created: iso(d.created_at),
+            provisioned: d.provisioned_at.map(iso),
+            provisioning_password: None,
         }
     }
 }
@@ -136,7 +145,10 @@ async fn create(
     let req = request_of(&b)?;
     let creds = svc::create_device(&state, &caller, customer, &req).await?;
     let device = state.store.device(creds.device_id).await?;
-    Ok(Json(DeviceJson::from(device)))
+    Ok(Json(DeviceJson {
+        provisioning_password: Some(creds.provisioning_password),
+        ..DeviceJson::from(device)
+    }))
 }
 
 /// DEV-8 bulk: partner-managed devices only; each device on its own (all or nothing per

@@ -10,6 +10,7 @@ pub mod locations;
 pub mod numbers;
 pub mod organizations;
 pub mod people;
+pub mod provisioning;
 pub mod registrations;
 pub mod resource;
 pub mod telephony;
@@ -29,6 +30,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(workspaces::endpoints());
     all.extend(devices::endpoints());
     all.extend(registrations::endpoints());
+    all.extend(provisioning::endpoints());
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());
     all.extend(organizations::endpoints());

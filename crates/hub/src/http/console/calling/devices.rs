@@ -210,6 +210,8 @@ pub struct DeviceView {
     pub registrar: String,
     pub status: String,
     pub created: String,
+    /// PRV-3: when it last fetched its configuration file (empty: never).
+    pub provisioned: String,
     pub ports: i64,
     pub partner: bool,
     /// Shared lines can be configured (customer-managed, more than one port; DEV-6).
@@ -236,6 +238,10 @@ pub fn device_view(ctx: &Ctx, org: &Org, d: &Device) -> DeviceView {
         registrar: d.registrar.clone(),
         status: ctx.word("calling-status-", &d.status),
         created: ctx.datetime(d.created_at),
+        provisioned: d
+            .provisioned_at
+            .map(|t| ctx.datetime(t))
+            .unwrap_or_default(),
         ports: d.model.line_ports,
         partner: d.model.partner_managed(),
         configurable: !d.model.partner_managed() && !d.model.fax && d.model.line_ports > 1,
@@ -324,6 +330,8 @@ pub struct CredentialsView {
     pub line_port: String,
     pub outbound_proxy: String,
     pub registrar: String,
+    pub provisioning_user: String,
+    pub provisioning_password: String,
 }
 
 pub fn credentials_view(
@@ -343,6 +351,8 @@ pub fn credentials_view(
         line_port: c.line_port.clone(),
         outbound_proxy: c.outbound_proxy.clone(),
         registrar: c.registrar.clone(),
+        provisioning_user: patchbay_domain::prov::user_of(&c.mac),
+        provisioning_password: c.provisioning_password.clone(),
     }
 }
 
@@ -357,7 +367,7 @@ async fn reset_password(
     // Partner-managed devices may take a supplied password; empty means generate one.
     let supplied = Some(posted.text("sipPassword"))
         .filter(|p| device.model.partner_managed() && !p.is_empty());
-    let password = match svc::reset_password(&state, &caller, &device, supplied.as_deref()).await {
+    let secrets = match svc::reset_password(&state, &caller, &device, supplied.as_deref()).await {
         Ok(p) => p,
         Err(e @ AppError::Validation(_)) => {
             let ctx = Ctx::new(&state, &caller, DEVICES);
@@ -372,16 +382,7 @@ async fn reset_password(
         }
         Err(e) => return Err(e),
     };
-    let c = Credentials {
-        device_id: device.id,
-        model: device.model.model.clone(),
-        mac: device.mac.clone(),
-        sip_user_name: device.sip_user_name.clone(),
-        password,
-        line_port: device.line_port.clone(),
-        outbound_proxy: device.outbound_proxy.clone(),
-        registrar: device.registrar.clone(),
-    };
+    let c = Credentials::of(&device, secrets.sip, secrets.provisioning);
     let page = CredentialsPage {
         c: credentials_view(&org, &c, &device.model.display_name, device.model.fax),
         reset: true,
@@ -412,16 +413,19 @@ async fn credentials_csv(
     if password.is_empty() || password != current {
         return Err(AppError::field("sipPassword", Rule::Invalid));
     }
-    let csv = svc::credentials_csv(&[Credentials {
-        device_id: device.id,
-        model: device.model.model.clone(),
-        mac: device.mac.clone(),
-        sip_user_name: device.sip_user_name.clone(),
-        password,
-        line_port: device.line_port.clone(),
-        outbound_proxy: device.outbound_proxy.clone(),
-        registrar: device.registrar.clone(),
-    }])?;
+    // The provisioning password is checked against its key (only the key is kept).
+    let provisioning = posted.text("provisioningPassword");
+    let key = state.store.device_provisioning_key(device.id).await?;
+    let prov_ok = key.is_some_and(|k| {
+        patchbay_domain::prov::same(
+            &k,
+            &patchbay_domain::prov::prov_ha1(&device.mac, &provisioning),
+        )
+    });
+    if !prov_ok {
+        return Err(AppError::field("provisioningPassword", Rule::Invalid));
+    }
+    let csv = svc::credentials_csv(&[Credentials::of(&device, password, provisioning)])?;
     let file = format!(
         "attachment; filename=\"sip-credentials-{}.csv\"",
         device.sip_user_name

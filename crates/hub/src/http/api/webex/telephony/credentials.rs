@@ -117,6 +117,9 @@ pub(super) async fn update_password(
 pub struct NewPasswordJson {
     /// Shown once.
     pub sip_password: String,
+    /// PRV-2: the new password of the device's provisioning file (digest user: its MAC in
+    /// lower case); shown once.
+    pub provisioning_password: String,
 }
 
 /// DEV-5: reset to a newly generated password, returned once.
@@ -127,6 +130,9 @@ pub(super) async fn reset_password(
     ApiQuery(q): ApiQuery<OrgQuery>,
 ) -> ApiResult<Json<NewPasswordJson>> {
     let d = visible_device(&state, &caller, &id, q.org_id.as_deref()).await?;
-    let sip_password = svc::reset_password(&state, &caller, &d, None).await?;
-    Ok(Json(NewPasswordJson { sip_password }))
+    let secrets = svc::reset_password(&state, &caller, &d, None).await?;
+    Ok(Json(NewPasswordJson {
+        sip_password: secrets.sip,
+        provisioning_password: secrets.provisioning,
+    }))
 }
