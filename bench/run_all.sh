@@ -10,4 +10,6 @@ done
 for db in sqlite postgres; do ./list_latency.sh --db "$db" --case-secs 25; done
 ./remote_tunnel.sh
 ./tus_upload.sh
+./phone_files.sh
+./sip_register.sh
 python3 report.py

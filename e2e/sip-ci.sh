@@ -36,7 +36,7 @@ env -u PATCHBAY_CONFIG "$PATCHBAY_BIN" sip config "${db_args[@]}" --out "$out" \
 kamailio -c -f "$out/kamailio.cfg" >/dev/null 2>&1 || { kamailio -c -f "$out/kamailio.cfg"; exit 1; }
 # Kamailio 5.6's tls module and libpq must not both set up OpenSSL (a child crashes): the
 # registrar talks to PostgreSQL without TLS (see docs/decisions/0002-sip-registrar.md).
-PGSSLMODE=disable kamailio -DD -E -f "$out/kamailio.cfg" >"$out/kamailio.log" 2>&1 &
+TZ=UTC PGSSLMODE=disable kamailio -DD -E -f "$out/kamailio.cfg" >"$out/kamailio.log" 2>&1 &
 KAM_PID=$!
 for _ in $(seq 1 50); do
   (echo >"/dev/tcp/127.0.0.1/$tls_port") 2>/dev/null && break

@@ -10,7 +10,7 @@ Environment:
   PATCHBAY_URL        hub base URL, for the console                       (required)
   PATCHBAY_CONSOLE_LOGIN / PATCHBAY_CONSOLE_PASSWORD  an Administrator who can log in (required)
   SIP_HOST, SIP_PORT, SIP_TLS_PORT   where Kamailio listens                (default 127.0.0.1 5060 5061)
-  PATCHBAY_PHONE_FILES_URL  the phone file server, e.g. http://127.0.0.1:8080 (optional: the
+  PATCHBAY_PHONE_FILES_URL  the phone file server, e.g. https://127.0.0.1:8080 (optional: the
                       provisioning checks run when it is set)
 
 Checks, each printed as one line:
@@ -375,7 +375,9 @@ def main():
         d = r.json()
         prov = d['provisioningPassword']
         url = f'{phone_files}/prov/{m.lower()}.cfg'
-        got = requests.get(url, auth=HTTPDigestAuth(m.lower(), prov), timeout=20)
+        plain = requests.get(url.replace('https://', 'http://'), auth=HTTPDigestAuth(m.lower(), prov), timeout=20)
+        assert plain.status_code == 403, f'plain HTTP: {plain.status_code}'
+        got = requests.get(url, auth=HTTPDigestAuth(m.lower(), prov), verify=CA, timeout=20)
         assert got.status_code == 200, got.status_code
         kv = dict(line.split(' = ', 1) for line in got.text.splitlines() if ' = ' in line)
         assert kv['account.1.user_name'] == d['sipUserName'], kv
@@ -397,7 +399,7 @@ def main():
             for i in range(n):
                 t0 = time.perf_counter()
                 r = requests.get(f'{phone_files}/prov/{mac_.lower()}.cfg',
-                                 auth=HTTPDigestAuth(mac_.lower(), f'wrong-{i}'), timeout=20)
+                                 auth=HTTPDigestAuth(mac_.lower(), f'wrong-{i}'), verify=CA, timeout=20)
                 times.append(time.perf_counter() - t0)
                 answers.add((r.status_code, r.text, tuple(sorted(k.lower() for k in r.headers))))
             times.sort()

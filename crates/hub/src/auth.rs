@@ -118,7 +118,7 @@ impl Throttle {
     pub const LIMIT: u32 = 20;
     pub const WINDOW: std::time::Duration = std::time::Duration::from_secs(60);
 
-    fn key(ip: std::net::IpAddr) -> std::net::IpAddr {
+    pub(crate) fn key(ip: std::net::IpAddr) -> std::net::IpAddr {
         match ip {
             std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
                 Some(v4) => std::net::IpAddr::V4(v4),

@@ -303,11 +303,12 @@ async fn main() -> anyhow::Result<()> {
             o.pike_density = flood_limit;
             let path = patchbay_hub::service::sip::config::write(&resolved, &o)?;
             println!("wrote {}", path.display());
-            // Kamailio 5.6's tls module and libpq must not both set up OpenSSL.
+            // UTC: the times Kamailio writes are read as UTC. Kamailio 5.6's tls module and
+            // libpq must not both set up OpenSSL.
             let env = if resolved.database_url.starts_with("sqlite:") {
-                ""
+                "TZ=UTC "
             } else {
-                "PGSSLMODE=disable "
+                "TZ=UTC PGSSLMODE=disable "
             };
             println!(
                 "start the registrar with: {env}kamailio -DD -E -f {}",

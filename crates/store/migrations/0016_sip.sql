@@ -1,16 +1,18 @@
 -- SIP-1: the registrar's subscribers, one per device line, written in the same transaction as
 -- the device change. The registrar (Kamailio auth_db) reads username, domain, ha1, ha1b and
--- tls_only, never a password. Removing a device removes its lines' rows.
+-- tls_only, never a password. A row lives only as long as its line: removing the line, the
+-- device, or the person or workspace on the line removes it.
 CREATE TABLE sip_subscribers (
     username TEXT NOT NULL,
     domain TEXT NOT NULL,
     ha1 TEXT NOT NULL,
     ha1b TEXT NOT NULL,
     tls_only INTEGER NOT NULL,
-    device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    device_id TEXT NOT NULL,
     port BIGINT NOT NULL,
     customer_id TEXT NOT NULL,
-    PRIMARY KEY (username, domain)
+    PRIMARY KEY (username, domain),
+    FOREIGN KEY (device_id, port) REFERENCES device_lines (device_id, port) ON DELETE CASCADE
 );
 CREATE INDEX sip_subscribers_device ON sip_subscribers (device_id, port);
 

@@ -161,6 +161,15 @@ impl Store {
         Ok(())
     }
 
+    /// ` FOR UPDATE` on PostgreSQL (lock the rows a transaction reads before it writes them);
+    /// nothing on SQLite, whose `BEGIN IMMEDIATE` already holds the only write lock.
+    pub(crate) fn lock_clause(&self) -> &'static str {
+        match self.dialect {
+            Dialect::Postgres => " FOR UPDATE",
+            Dialect::Sqlite => "",
+        }
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

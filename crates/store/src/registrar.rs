@@ -38,15 +38,23 @@ const LOCATION_COLUMNS: &str = "
     partition INTEGER DEFAULT 0 NOT NULL,
     CONSTRAINT sip_location_ruid_idx UNIQUE (ruid)";
 
-/// One wrong password the registrar recorded.
+/// A SIP user with recent wrong passwords (see [`RegistrarDb::failing_users`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AuthFailure {
-    pub id: i64,
+pub struct FailingUser {
     pub username: String,
     pub domain: String,
+    pub failures: i64,
+    /// Unix seconds of the last one.
+    pub last_at: i64,
     pub source: String,
-    /// Unix seconds.
-    pub at: i64,
+}
+
+/// `($1, $2), ($3, $4), …` for `n` pairs.
+pub(crate) fn pairs(n: usize) -> String {
+    (0..n)
+        .map(|i| format!("(${}, ${})", 2 * i + 1, 2 * i + 2))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The registrar's tables, wherever they live.
@@ -131,7 +139,10 @@ impl RegistrarDb {
     fn binding_from(row: &AnyRow, tz: &jiff::tz::TimeZone) -> Result<Binding> {
         let time = |c: &str| -> Result<jiff::Timestamp> {
             let raw: String = row.try_get(c)?;
-            Ok(registrar_time(&raw, tz).unwrap_or(jiff::Timestamp::UNIX_EPOCH))
+            Ok(registrar_time(&raw, tz).unwrap_or_else(|| {
+                tracing::warn!(column = c, value = %raw, "a registrar time does not parse: taken as expired");
+                jiff::Timestamp::UNIX_EPOCH
+            }))
         };
         Ok(Binding {
             username: row.try_get("username")?,
@@ -153,10 +164,16 @@ impl RegistrarDb {
         "SELECT username, domain, contact, received, CAST(expires AS TEXT) AS expires, \
         user_agent, CAST(last_modified AS TEXT) AS last_modified, socket FROM sip_location";
 
-    /// Every binding the registrar holds (expired ones included until it removes them).
+    /// The bindings that have not expired (the registrar removes the others on its own time).
     #[tracing::instrument(skip_all)]
-    pub async fn bindings(&self, tz: &jiff::tz::TimeZone) -> Result<Vec<Binding>> {
-        let rows = sqlx::query(Self::SELECT).fetch_all(&self.pool).await?;
+    pub async fn active_bindings(&self, tz: &jiff::tz::TimeZone) -> Result<Vec<Binding>> {
+        let now = match self.dialect {
+            Dialect::Sqlite => "julianday('now')",
+            Dialect::Postgres => "(now() AT TIME ZONE 'UTC')",
+        };
+        let rows = sqlx::query(&format!("{} WHERE expires > {now}", Self::SELECT))
+            .fetch_all(&self.pool)
+            .await?;
         rows.iter().map(|r| Self::binding_from(r, tz)).collect()
     }
 
@@ -169,15 +186,14 @@ impl RegistrarDb {
     ) -> Result<Vec<Binding>> {
         let mut out = Vec::new();
         for chunk in users.chunks(200) {
-            let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
-                "{} WHERE username || '@' || domain IN ({}) ORDER BY last_modified DESC",
+                "{} WHERE (username, domain) IN (VALUES {}) ORDER BY last_modified DESC",
                 Self::SELECT,
-                list.join(", ")
+                pairs(chunk.len())
             );
             let mut q = sqlx::query(&sql);
             for (user, domain) in chunk {
-                q = q.bind(format!("{user}@{domain}"));
+                q = q.bind(user).bind(domain);
             }
             for r in &q.fetch_all(&self.pool).await? {
                 out.push(Self::binding_from(r, tz)?);
@@ -186,62 +202,31 @@ impl RegistrarDb {
         Ok(out)
     }
 
-    /// Wrong passwords recorded after `id`, oldest first.
+    /// The SIP users with at least `min` wrong passwords since `since` (Unix seconds): how many,
+    /// the last one's time, and one source address — one grouped query, so a flood of failures
+    /// costs one statement per poll.
     #[tracing::instrument(skip_all)]
-    pub async fn auth_failures_after(&self, id: i64, limit: i64) -> Result<Vec<AuthFailure>> {
+    pub async fn failing_users(&self, since: i64, min: i64) -> Result<Vec<FailingUser>> {
         let rows = sqlx::query(
-            "SELECT id, username, domain, source, at FROM sip_auth_failures WHERE id > $1 ORDER BY id LIMIT $2",
+            "SELECT username, domain, COUNT(*) AS n, MAX(at) AS last_at, MAX(source) AS source \
+             FROM sip_auth_failures WHERE at >= $1 GROUP BY username, domain HAVING COUNT(*) >= $2 \
+             ORDER BY username, domain LIMIT 1000",
         )
-        .bind(id)
-        .bind(limit)
+        .bind(since)
+        .bind(min)
         .fetch_all(&self.pool)
         .await?;
         rows.iter()
             .map(|r| {
-                Ok(AuthFailure {
-                    id: r.try_get("id")?,
+                Ok(FailingUser {
                     username: r.try_get("username")?,
                     domain: r.try_get("domain")?,
+                    failures: r.try_get("n")?,
+                    last_at: r.try_get("last_at")?,
                     source: r.try_get("source")?,
-                    at: r.try_get("at")?,
                 })
             })
             .collect()
-    }
-
-    /// The last recorded failure's id (0 when none): where a fresh hub starts reading.
-    pub async fn last_auth_failure(&self) -> Result<i64> {
-        let row = sqlx::query("SELECT COALESCE(MAX(id), 0) AS id FROM sip_auth_failures")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get("id")?)
-    }
-
-    /// Wrong passwords for `username@domain` since `since` (Unix seconds).
-    pub async fn count_auth_failures(
-        &self,
-        username: &str,
-        domain: &str,
-        since: i64,
-    ) -> Result<i64> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) AS n FROM sip_auth_failures WHERE username = $1 AND domain = $2 AND at >= $3",
-        )
-        .bind(username)
-        .bind(domain)
-        .bind(since)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get("n")?)
-    }
-
-    /// Forget failures older than `before` (Unix seconds).
-    pub async fn prune_auth_failures(&self, before: i64) -> Result<u64> {
-        Ok(sqlx::query("DELETE FROM sip_auth_failures WHERE at < $1")
-            .bind(before)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
     }
 
     /// Record a binding the way Kamailio stores it (Julian days on SQLite, local time in `tz` on

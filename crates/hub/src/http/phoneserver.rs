@@ -84,10 +84,10 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
                 if first[0] == TLS_HANDSHAKE_RECORD {
                     if let Ok(Ok(tls)) = tokio::time::timeout(HANDSHAKE, acceptor.accept(tcp)).await
                     {
-                        serve_connection(state, tls, peer).await;
+                        serve_connection(state, tls, peer, true).await;
                     }
                 } else {
-                    serve_connection(state, tcp, peer).await;
+                    serve_connection(state, tcp, peer, false).await;
                 }
             });
         }
@@ -95,7 +95,7 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
     Ok(Some(addr))
 }
 
-async fn serve_connection<T>(state: AppState, io: T, peer: std::net::IpAddr)
+async fn serve_connection<T>(state: AppState, io: T, peer: std::net::IpAddr, tls: bool)
 where
     T: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -105,8 +105,15 @@ where
             let path = req.uri().path();
             // PRV-2: configuration files only with the device's credentials.
             let r = if path.starts_with("/prov/") {
-                crate::service::provisioning::serve(&state, req.method(), path, req.headers(), peer)
-                    .await
+                crate::service::provisioning::serve(
+                    &state,
+                    req.method(),
+                    path,
+                    req.headers(),
+                    peer,
+                    tls,
+                )
+                .await
             } else {
                 crate::service::phonefiles::serve(&state, req.method(), path, req.headers()).await
             };

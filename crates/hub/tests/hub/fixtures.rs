@@ -269,7 +269,7 @@ pub fn new_device(
             &[1],
         )
         .remove(0),
-        prov_ha1: patchbay_domain::prov::prov_ha1(mac, "Stored#Prov-2026"),
+        prov_ha1: Some(patchbay_domain::prov::prov_ha1(mac, "Stored#Prov-2026")),
         sip_user_name: user,
     }
 }

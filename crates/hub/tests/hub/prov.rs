@@ -36,9 +36,15 @@ impl Phone {
             .phone_files_addr
             .map(|a| a.port())
             .unwrap_or_else(|| panic!("no phone file server"));
+        let pem = std::fs::read(hub.dir.join("identity.crt.pem")).unwrap_or_default();
+        let ca = reqwest::Certificate::from_pem(&pem).unwrap_or_else(|e| panic!("{e}"));
+        let client = reqwest::Client::builder()
+            .add_root_certificate(ca)
+            .build()
+            .unwrap_or_else(|e| panic!("{e}"));
         Self {
-            base: format!("http://127.0.0.1:{port}"),
-            client: reqwest::Client::new(),
+            base: format!("https://127.0.0.1:{port}"),
+            client,
         }
     }
 
@@ -69,25 +75,30 @@ impl Phone {
     async fn fetch(&self, path: &str, user: &str, password: &str) -> Answer {
         let first = self.get(path, None).await;
         assert_eq!(first.status, StatusCode::UNAUTHORIZED);
-        let c = first.challenge.unwrap_or_default();
-        let field = |k: &str| {
-            c.split(&format!("{k}=\""))
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .unwrap_or("")
-                .to_string()
-        };
-        let (realm, nonce) = (field("realm"), field("nonce"));
-        let ha1 = md5_hex(&format!("{user}:{realm}:{password}"));
-        let ha2 = md5_hex(&format!("GET:{path}"));
-        let cnonce = "0a4f113b";
-        let response = md5_hex(&format!("{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}"));
-        let auth = format!(
-            "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{path}\", \
-             qop=auth, nc=00000001, cnonce=\"{cnonce}\", response=\"{response}\", algorithm=MD5"
-        );
+        let auth = digest(&first.challenge.unwrap_or_default(), path, user, password);
         self.get(path, Some(auth)).await
     }
+}
+
+/// The `Authorization` answer to `challenge` for `GET path` (qop=auth).
+fn digest(challenge: &str, path: &str, user: &str, password: &str) -> String {
+    let field = |k: &str| {
+        challenge
+            .split(&format!("{k}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap_or("")
+            .to_string()
+    };
+    let (realm, nonce) = (field("realm"), field("nonce"));
+    let ha1 = md5_hex(&format!("{user}:{realm}:{password}"));
+    let ha2 = md5_hex(&format!("GET:{path}"));
+    let cnonce = "0a4f113b";
+    let response = md5_hex(&format!("{ha1}:{nonce}:00000001:{cnonce}:auth:{ha2}"));
+    format!(
+        "Digest username=\"{user}\", realm=\"{realm}\", nonce=\"{nonce}\", uri=\"{path}\", \
+         qop=auth, nc=00000001, cnonce=\"{cnonce}\", response=\"{response}\", algorithm=MD5"
+    )
 }
 
 /// `key = value` lines (Yealink, Algo), comments and blank lines skipped.
@@ -359,6 +370,16 @@ async fn prv_2_unknown_mac_and_wrong_password_get_the_same_answer_and_are_limite
     let phone = Phone::new(&hub);
     let known = "/prov/00156501ab11.cfg";
     let unknown = "/prov/00156501ab12.cfg";
+    // The files carry passwords: never over plain HTTP.
+    let port = hub
+        .running
+        .phone_files_addr
+        .map(|a| a.port())
+        .unwrap_or_default();
+    let plain = reqwest::get(format!("http://127.0.0.1:{port}{known}"))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(plain.status(), StatusCode::FORBIDDEN);
     let none = phone.get(known, None).await;
     let none_unknown = phone.get(unknown, None).await;
     for x in [&none, &none_unknown] {
@@ -413,6 +434,9 @@ async fn prv_2_unknown_mac_and_wrong_password_get_the_same_answer_and_are_limite
             .status,
         StatusCode::OK
     );
+    let new_prov = s(&secrets, "provisioningPassword");
+    let early = phone.get(known, None).await.challenge.unwrap_or_default();
+    let right = digest(&early, known, "00156501ab11", &new_prov);
     // Parallel guesses from one source: beyond the limit, 429 with Retry-After.
     let guesses = (0..40).map(|i| {
         let phone = &phone;
@@ -430,6 +454,10 @@ async fn prv_2_unknown_mac_and_wrong_password_get_the_same_answer_and_are_limite
     assert!(!limited.is_empty(), "no guess was limited");
     assert!(limited.iter().all(|x| x.retry_after.is_some()));
     assert!(answers.iter().all(|x| x.status != StatusCode::OK));
+    // While the source waits, even the right password is refused.
+    let blocked = phone.get(known, Some(right)).await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.retry_after.is_some());
     // Refusals are audited too.
     let audit = ok(a
         .get("/v1/operations/auditEvents?action=device.provision")

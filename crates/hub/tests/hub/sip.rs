@@ -259,7 +259,8 @@ async fn sip_4_repeated_wrong_passwords_raise_a_security_alarm() {
             .await;
         assert!(r.is_ok(), "{r:?}");
     }
-    let last = monitor::failures(state, 0).await.unwrap_or_default();
+    let mut seen = monitor::Seen::default();
+    assert_eq!(monitor::failures(state, &mut seen).await.unwrap_or(9), 0);
     let security = |v: &serde_json::Value| {
         items(v, "items")
             .iter()
@@ -273,7 +274,9 @@ async fn sip_4_repeated_wrong_passwords_raise_a_security_alarm() {
         .record_auth_failure_for_tests(&user, &registrar, "203.0.113.9")
         .await;
     assert!(r.is_ok(), "{r:?}");
-    monitor::failures(state, last).await.unwrap_or_default();
+    assert_eq!(monitor::failures(state, &mut seen).await.unwrap_or(9), 1);
+    // Nothing new: no repeat.
+    assert_eq!(monitor::failures(state, &mut seen).await.unwrap_or(9), 0);
     let found = security(&ok(a.get("/v1/operations/alarms").await));
     assert_eq!(found.len(), 1, "{found:?}");
     assert!(
@@ -281,5 +284,118 @@ async fn sip_4_repeated_wrong_passwords_raise_a_security_alarm() {
             && s(&found[0], "description").contains("203.0.113.9")
     );
     assert_eq!(s(&found[0], "severity"), "major");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn sip_1_deleting_a_shared_line_member_removes_its_subscriber() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
+    let q = person(&a, &o, "bob@acme.test", "Bob", "Ray").await;
+    let d = ok(a
+        .dev(
+            &o,
+            with(
+                body("personId", &p, "00:11:22:33:44:88", GENERIC),
+                "password",
+                PW,
+            ),
+        )
+        .await);
+    let id = device_id(&s(&d, "id"));
+    let members = o.q(&format!(
+        "/v1/telephony/config/devices/{}/members",
+        s(&d, "id")
+    ));
+    let first = items(&ok(a.get(&members).await), "members")[0]["id"].clone();
+    let (status, v) = a
+        .put(&members, json!({"members": [{"id": first}, {"id": q}]}))
+        .await;
+    assert!(status.is_success(), "{status} {v}");
+    assert_eq!(
+        hub.store()
+            .device_subscribers(id)
+            .await
+            .unwrap_or_default()
+            .len(),
+        2
+    );
+    assert_eq!(a.del(&o.q(&format!("/v1/people/{q}"))).await.as_u16(), 204);
+    let left = hub.store().device_subscribers(id).await.unwrap_or_default();
+    assert_eq!(
+        left.iter().map(|x| x.port).collect::<Vec<_>>(),
+        vec![1],
+        "{left:?}"
+    );
+    hub.stop().await;
+}
+
+/// A password reset and a line change at the same time: whichever commits last, every line's key
+/// is the key of the password the device ends with.
+#[tokio::test]
+async fn sip_1_parallel_reset_and_line_changes_leave_matching_keys() {
+    let (hub, t) = start().await;
+    let a = Who(&hub, t);
+    let o = org(&a, "acme").await;
+    let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
+    let q = person(&a, &o, "bob@acme.test", "Bob", "Ray").await;
+    let d = ok(a
+        .dev(
+            &o,
+            with(
+                body("personId", &p, "00:11:22:33:44:99", GENERIC),
+                "password",
+                PW,
+            ),
+        )
+        .await);
+    let id = device_id(&s(&d, "id"));
+    let (user, registrar) = s(&d, "linePort")
+        .split_once('@')
+        .map(|(u, r)| (u.to_string(), r.to_string()))
+        .unwrap_or_default();
+    let members = o.q(&format!(
+        "/v1/telephony/config/devices/{}/members",
+        s(&d, "id")
+    ));
+    let first = items(&ok(a.get(&members).await), "members")[0]["id"].clone();
+    let reset = o.q(&format!(
+        "/v1/telephony/config/devices/{}/actions/resetSipPassword/invoke",
+        s(&d, "id")
+    ));
+    for round in 0..4 {
+        let lines = if round % 2 == 0 {
+            json!({"members": [{"id": first}, {"id": q}]})
+        } else {
+            json!({"members": [{"id": first}]})
+        };
+        let (r1, r2, r3) = tokio::join!(
+            a.post(&reset, json!({})),
+            a.put(&members, lines),
+            a.post(&reset, json!({}))
+        );
+        assert!(r1.0.is_success() && r2.0.is_success() && r3.0.is_success());
+        let sealed = hub
+            .store()
+            .device_sealed_password(id)
+            .await
+            .unwrap_or_default();
+        let pw = hub.running.state.secrets.open(&sealed).unwrap_or_default();
+        for sub in hub.store().device_subscribers(id).await.unwrap_or_default() {
+            let u = if sub.port == 1 {
+                user.clone()
+            } else {
+                format!("{user}_{}", sub.port)
+            };
+            assert_eq!(
+                sub.ha1,
+                md5_hex(&format!("{u}:{registrar}:{pw}")),
+                "round {round}, port {}",
+                sub.port
+            );
+        }
+    }
     hub.stop().await;
 }

@@ -15,7 +15,7 @@ use sqlx::Row;
 
 /// A new device with its generated (or supplied, partner-managed) SIP identity. The password
 /// arrives sealed; the store never sees it in clear.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct NewDevice {
     pub model: String,
     pub mac: String,
@@ -28,8 +28,18 @@ pub struct NewDevice {
     pub registrar: String,
     /// The registrar subscriber of port 1 (SIP-1).
     pub subscriber: patchbay_domain::sip::SubscriberKey,
-    /// The key of its provisioning credentials (PRV-2).
-    pub prov_ha1: String,
+    /// The key of its provisioning credentials (PRV-2); none for partner-managed devices.
+    pub prov_ha1: Option<String>,
+}
+
+impl std::fmt::Debug for NewDevice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewDevice")
+            .field("model", &self.model)
+            .field("mac", &self.mac)
+            .field("sip_user_name", &self.sip_user_name)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,7 +229,7 @@ pub(crate) async fn insert_device(
     .bind(d.outbound_proxy.as_str())
     .bind(d.registrar.as_str())
     .bind(now_ms())
-    .bind(d.prov_ha1.as_str())
+    .bind(d.prov_ha1.clone())
     .execute(&mut **tx)
     .await
     .map_err(|e| match &e {
@@ -381,29 +391,47 @@ impl Store {
         Ok(())
     }
 
-    /// Replace the SIP password (DEV-5), its lines' registrar keys (SIP-1) and the provisioning
-    /// key (PRV-2) together; the password arrives sealed.
+    /// Replace the SIP password (DEV-5), its lines' registrar keys (SIP-1) — made by `keys_for`
+    /// from the line ports read inside the transaction, the device row locked — and, when given,
+    /// the provisioning key (PRV-2), together; the password arrives sealed.
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn set_device_password(
         &self,
         meta: &AuditMeta,
         id: DeviceId,
         sealed: &str,
-        prov_ha1: &str,
-        keys: &[patchbay_domain::sip::SubscriberKey],
+        prov_ha1: Option<&str>,
+        keys_for: &(dyn Fn(&[i64]) -> Vec<patchbay_domain::sip::SubscriberKey> + Sync),
         action: &str,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let done = sqlx::query("UPDATE devices SET sip_password = $1, prov_ha1 = $2 WHERE id = $3")
-            .bind(sealed)
-            .bind(prov_ha1)
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if done.rows_affected() == 0 {
+        let locked = sqlx::query(&format!(
+            "SELECT id FROM devices WHERE id = $1{}",
+            self.lock_clause()
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+        if locked.is_none() {
             return Err(StoreError::NotFound);
         }
-        super::subscribers::replace_subscribers(&mut tx, id, keys).await?;
+        sqlx::query(
+            "UPDATE devices SET sip_password = $1, prov_ha1 = COALESCE($2, prov_ha1) WHERE id = $3",
+        )
+        .bind(sealed)
+        .bind(prov_ha1)
+        .bind(id.to_string())
+        .execute(&mut *tx)
+        .await?;
+        let ports = sqlx::query("SELECT port FROM device_lines WHERE device_id = $1 ORDER BY port")
+            .bind(id.to_string())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>("port"))
+            .collect::<std::result::Result<Vec<_>, _>>()?;
+        let keys = keys_for(if ports.is_empty() { &[1] } else { &ports });
+        super::subscribers::replace_subscribers(&mut tx, id, &keys).await?;
         super::audit(
             &mut tx,
             meta,

@@ -167,24 +167,30 @@ impl Store {
     }
 
     /// Replace a device's lines (DEV-6) with a plan from `domain::calling::plan_lines`, and their
-    /// registrar subscribers with `keys` (SIP-1). Every member must belong to the device's
-    /// customer.
+    /// registrar subscribers with the keys `keys_for` makes from the device's sealed password as
+    /// read inside the transaction, the device row locked (SIP-1): a password reset cannot slip
+    /// between the read and the write. Every member must belong to the device's customer.
     #[tracing::instrument(skip_all, fields(%id, n = lines.len()))]
     pub async fn replace_device_lines(
         &self,
         meta: &AuditMeta,
         id: DeviceId,
         lines: &[Line<(MemberKind, uuid::Uuid)>],
-        keys: &[patchbay_domain::sip::SubscriberKey],
+        keys_for: &(dyn Fn(&str) -> Option<Vec<patchbay_domain::sip::SubscriberKey>> + Sync),
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let Some(row) = sqlx::query("SELECT customer_id, display_name FROM devices WHERE id = $1")
-            .bind(id.to_string())
-            .fetch_optional(&mut *tx)
-            .await?
+        let Some(row) = sqlx::query(&format!(
+            "SELECT customer_id, display_name, sip_password FROM devices WHERE id = $1{}",
+            self.lock_clause()
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
         else {
             return Err(StoreError::NotFound);
         };
+        let keys = keys_for(&row.try_get::<String, _>("sip_password")?)
+            .ok_or_else(|| StoreError::Corrupt("a device's SIP password does not open".into()))?;
         let customer = CustomerId(parse_uuid(&row.try_get::<String, _>("customer_id")?)?);
         sqlx::query("DELETE FROM device_lines WHERE device_id = $1")
             .bind(id.to_string())
@@ -213,7 +219,7 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        super::subscribers::replace_subscribers(&mut tx, id, keys).await?;
+        super::subscribers::replace_subscribers(&mut tx, id, &keys).await?;
         super::audit(
             &mut tx,
             meta,

@@ -48,7 +48,7 @@ pub struct Unkeyed {
 }
 
 /// A subscriber row as the registrar sees it (tests and the registration mirror read it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Subscriber {
     pub username: String,
     pub domain: String,
@@ -58,6 +58,17 @@ pub struct Subscriber {
     pub device_id: DeviceId,
     pub port: i64,
     pub customer_id: CustomerId,
+}
+
+impl std::fmt::Debug for Subscriber {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Subscriber")
+            .field("username", &self.username)
+            .field("domain", &self.domain)
+            .field("device_id", &self.device_id)
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
 }
 
 /// How many values go into one `IN (…)` list.
@@ -70,18 +81,20 @@ impl Store {
     /// whose status changed.
     #[tracing::instrument(skip_all, fields(n = active.len()))]
     pub async fn mirror_registrations(&self, active: &[(String, String)]) -> Result<Vec<DeviceId>> {
-        use sea_query::{Alias, Expr, ExprTrait, Query};
+        use sea_query::{Alias, Expr, Query};
         use std::collections::BTreeSet;
         let mut registered = BTreeSet::new();
         for chunk in active.chunks(CHUNK) {
-            let keys: Vec<String> = chunk.iter().map(|(u, d)| format!("{u}@{d}")).collect();
-            let q = Query::select()
-                .distinct()
-                .column(Alias::new("device_id"))
-                .from(Alias::new("sip_subscribers"))
-                .and_where(Expr::cust("username || '@' || domain").is_in(keys))
-                .to_owned();
-            for r in self.select_all(&q).await? {
+            // A row value against the primary key (username, domain): an index lookup per pair.
+            let sql = format!(
+                "SELECT DISTINCT device_id FROM sip_subscribers WHERE (username, domain) IN (VALUES {})",
+                crate::registrar::pairs(chunk.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for (user, domain) in chunk {
+                q = q.bind(user).bind(domain);
+            }
+            for r in q.fetch_all(self.pool()).await? {
                 registered.insert(r.try_get::<String, _>("device_id")?);
             }
         }

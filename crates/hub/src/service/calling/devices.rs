@@ -36,14 +36,16 @@ pub struct Credentials {
     pub line_port: String,
     pub outbound_proxy: String,
     pub registrar: String,
-    /// PRV-2: the password of the device's provisioning file (digest user: its MAC).
+    /// PRV-2: the password of the device's provisioning file (digest user: its MAC); empty
+    /// when none is shown (partner-managed devices, a supplied SIP password).
     pub provisioning_password: String,
 }
 
-/// The secrets a reset shows once: the SIP password and a new provisioning password.
+/// The secrets a reset shows once: the SIP password and, for a customer-managed device whose
+/// SIP password was generated, a new provisioning password.
 pub struct NewSecrets {
     pub sip: String,
-    pub provisioning: String,
+    pub provisioning: Option<String>,
 }
 
 impl Credentials {
@@ -175,7 +177,12 @@ where
             None => fax_placeholder_mac(rng.gen::<u64>()),
         };
         let line_port = format!("{user}@{}", plan.registrar);
-        let provisioning_password = generate_password(&mac);
+        // PRV-2: provisioning credentials for customer-managed devices (their phones fetch files).
+        let provisioning_password = if model.partner_managed() {
+            String::new()
+        } else {
+            generate_password(&mac)
+        };
         let new = NewDevice {
             model: model.model.clone(),
             mac: mac.clone(),
@@ -187,7 +194,8 @@ where
             outbound_proxy: plan.outbound_proxy.clone(),
             registrar: plan.registrar.clone(),
             subscriber: subscriber_keys(&user, &plan.registrar, &password, &[1]).remove(0),
-            prov_ha1: patchbay_domain::prov::prov_ha1(&mac, &provisioning_password),
+            prov_ha1: (!provisioning_password.is_empty())
+                .then(|| patchbay_domain::prov::prov_ha1(&mac, &provisioning_password)),
         };
         match insert(new).await {
             Ok(device_id) => {
@@ -265,33 +273,29 @@ pub async fn reset_password(
         }
         None => generate_password(&device.sip_user_name),
     };
-    let ports: Vec<i64> = state
-        .store
-        .device_lines(device.id)
-        .await?
-        .iter()
-        .map(|l| l.port)
-        .collect();
-    let keys = subscriber_keys(
-        &device.sip_user_name,
-        &device.registrar,
-        &password,
-        if ports.is_empty() { &[1] } else { &ports },
-    );
-    let provisioning = generate_password(&device.mac);
+    // PRV-2: a new provisioning password with a generated SIP password on a customer-managed
+    // device (its phone fetches the file); a supplied password (partner-managed, or the Webex
+    // PUT) leaves the provisioning credentials as they are.
+    let provisioning = (supplied.is_none() && !device.model.partner_managed())
+        .then(|| generate_password(&device.mac));
     let action = if device.model.partner_managed() {
         "device.password-update"
     } else {
         "device.password-reset"
     };
+    let (user, registrar) = (device.sip_user_name.as_str(), device.registrar.as_str());
+    let keys_for = |ports: &[i64]| subscriber_keys(user, registrar, &password, ports);
     state
         .store
         .set_device_password(
             &caller.meta(),
             device.id,
             &state.secrets.seal(&password),
-            &patchbay_domain::prov::prov_ha1(&device.mac, &provisioning),
-            &keys,
+            provisioning
+                .as_deref()
+                .map(|p| patchbay_domain::prov::prov_ha1(&device.mac, p))
+                .as_deref(),
+            &keys_for,
             action,
         )
         .await?;
@@ -312,17 +316,17 @@ pub async fn set_lines(
     let ports = u32::try_from(device.model.line_ports).unwrap_or(1);
     let lines = plan_lines(&owner, 1, requested, ports)
         .map_err(|e| AppError::field("members", e.rule()))?;
-    // Every line registers with the device's password (DEV-6) under its own user (SIP-1).
-    let sealed = state.store.device_sealed_password(device.id).await?;
-    let password = state
-        .secrets
-        .open(&sealed)
-        .map_err(|_| AppError::Internal("a device's SIP password does not open".into()))?;
+    // Every line registers with the device's password (DEV-6) under its own user (SIP-1); the
+    // password is the one the store reads inside the transaction.
     let ports: Vec<i64> = lines.iter().map(|l| i64::from(l.port)).collect();
-    let keys = subscriber_keys(&device.sip_user_name, &device.registrar, &password, &ports);
+    let (user, registrar) = (device.sip_user_name.as_str(), device.registrar.as_str());
+    let keys_for = |sealed: &str| {
+        let password = state.secrets.open(sealed).ok()?;
+        Some(subscriber_keys(user, registrar, &password, &ports))
+    };
     state
         .store
-        .replace_device_lines(&caller.meta(), device.id, &lines, &keys)
+        .replace_device_lines(&caller.meta(), device.id, &lines, &keys_for)
         .await
         .map_err(AppError::from)
 }

@@ -1,10 +1,12 @@
 //! Provisioning files on the phone file server (PRV-1 … PRV-3): `/prov/<file>`, where `<file>`
-//! is the per-MAC name a vendor family asks for. Only a request carrying the device's
-//! provisioning credentials (HTTP digest, user = its MAC) gets the file: every other answer —
-//! an unknown MAC, a wrong password, a name no phone asks for, a partner-managed device — is the
-//! same 401 challenge after the same work (one lookup, one digest), so the server tells an
-//! attacker nothing about which MACs exist. Failed answers are limited per source; every
-//! answer is audited; a served file marks the device provisioned.
+//! is the per-MAC name a vendor family asks for. The files carry SIP passwords, so they are
+//! served over HTTPS only (plain HTTP gets 403 before anything is looked up). Only a request
+//! carrying the device's provisioning credentials (HTTP digest, `qop=auth`, user = its MAC) gets
+//! the file: every other answer — an unknown MAC, a wrong password, a name no phone asks for, a
+//! partner-managed device — is the same 401 challenge after the same work (one lookup, one
+//! digest), so the server tells an attacker nothing about which MACs exist. A source (an IPv6
+//! /64) that fails 20 times a minute is refused with 429 — even a right answer — until its wait
+//! is over; every other answer is audited; a served file marks the device provisioned.
 
 pub mod render;
 
@@ -16,7 +18,10 @@ use patchbay_domain::prov::{self, Vendor};
 use patchbay_store::audit::AuditEntry;
 use patchbay_store::AuditMeta;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::Mutex;
+use std::time::Instant;
 
 /// How long a challenge's nonce is accepted.
 const NONCE_SECONDS: i64 = 300;
@@ -28,6 +33,8 @@ pub struct Guard {
     failures: crate::auth::Throttle,
     /// All requests per source: a burst of 120, then 20 a second.
     requests: governor::DefaultKeyedRateLimiter<IpAddr>,
+    /// Sources over their failure limit, until when.
+    blocked: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 impl Default for Guard {
@@ -42,6 +49,7 @@ impl Default for Guard {
             requests: governor::RateLimiter::keyed(
                 governor::Quota::per_second(per_second).allow_burst(burst),
             ),
+            blocked: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -68,9 +76,30 @@ impl Guard {
         (0..=NONCE_SECONDS).contains(&age) && prov::same(&self.sign(ts), nonce)
     }
 
+    /// Seconds `source` must still wait, if it is blocked.
+    fn wait_of(&self, source: IpAddr) -> Option<u64> {
+        let now = Instant::now();
+        let blocked = self.blocked.lock().ok()?;
+        let until = blocked.get(&source).copied()?;
+        (until > now).then(|| until.duration_since(now).as_secs().max(1))
+    }
+
+    fn block(&self, source: IpAddr, seconds: u64) {
+        if let Ok(mut b) = self.blocked.lock() {
+            b.insert(
+                source,
+                Instant::now() + std::time::Duration::from_secs(seconds),
+            );
+        }
+    }
+
     pub fn housekeeping(&self) {
         self.requests.retain_recent();
         self.failures.housekeeping();
+        if let Ok(mut b) = self.blocked.lock() {
+            let now = Instant::now();
+            b.retain(|_, until| *until > now);
+        }
     }
 }
 
@@ -99,25 +128,33 @@ fn too_many(seconds: u64) -> Response {
 /// A key nobody has, checked against when the MAC is unknown (the same work as a known one).
 const NO_KEY: &str = "00000000000000000000000000000000";
 
-/// The answer for `GET|HEAD /prov/<file>` from `peer`.
+/// The answer for `GET|HEAD /prov/<file>` from `peer`, over TLS when `tls`.
 pub async fn serve(
     state: &AppState,
     method: &Method,
     path: &str,
     headers: &HeaderMap,
     peer: IpAddr,
+    tls: bool,
 ) -> Response {
     let guard = &state.provisioning;
+    if !tls {
+        return (StatusCode::FORBIDDEN, "HTTPS required").into_response();
+    }
+    let source = crate::auth::Throttle::key(peer);
     if method != Method::GET && method != Method::HEAD {
         let mut r = (StatusCode::METHOD_NOT_ALLOWED, "Method Not Allowed").into_response();
         r.headers_mut()
             .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return r;
     }
-    if let Err(not_until) = guard.requests.check_key(&peer) {
+    if let Err(not_until) = guard.requests.check_key(&source) {
         use governor::clock::{Clock, DefaultClock};
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         return too_many(wait.as_secs().max(1));
+    }
+    if let Some(wait) = guard.wait_of(source) {
+        return too_many(wait);
     }
     let file = path
         .strip_prefix('/')
@@ -146,7 +183,9 @@ pub async fn serve(
         .and_then(|t| t.prov_ha1.clone())
         .unwrap_or_else(|| NO_KEY.to_string());
     let expected = prov::expected_response(&key, method.as_str(), &auth);
-    let digest_ok = prov::same(&expected, &auth.response);
+    // `qop=auth` is what the challenge asks for; the older form without it is not accepted.
+    let digest_ok = prov::same(&expected, &auth.response.to_ascii_lowercase())
+        && auth.qop.as_deref() == Some("auth");
     let fresh = guard.fresh(&auth.nonce);
     let served = match (&target, &wanted) {
         (Some(t), Some((v, _))) => {
@@ -169,6 +208,11 @@ pub async fn serve(
             // A right answer to an old challenge: ask again at once (not a failure).
             return challenge(guard, true);
         }
+        if let Some(wait) = guard.failures.fail(peer) {
+            // Over the limit: refused without a record (a flood must not fill the audit log).
+            guard.block(source, wait);
+            return too_many(wait);
+        }
         let entry = AuditEntry {
             action: "device.provision",
             target_type: "provisioning",
@@ -179,9 +223,6 @@ pub async fn serve(
         };
         if let Err(e) = state.store.audit(&meta, entry).await {
             tracing::warn!(error = %e, "provisioning: audit failed");
-        }
-        if let Some(wait) = guard.failures.fail(peer) {
-            return too_many(wait);
         }
         return challenge(guard, false);
     }

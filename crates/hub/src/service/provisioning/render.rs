@@ -36,7 +36,7 @@ pub const SIP_PORT: u16 = 5060;
 pub const SIP_TLS_PORT: u16 = 5061;
 
 /// Instructions a template may spend (a customer's template cannot loop forever).
-const FUEL: u64 = 200_000;
+const FUEL: u64 = 50_000;
 
 #[derive(Serialize)]
 struct LineCtx {
@@ -46,15 +46,15 @@ struct LineCtx {
 }
 
 #[derive(Serialize)]
-struct Ctx<'a> {
-    mac: &'a str,
-    model: &'a str,
-    vendor: &'a str,
-    registrar: &'a str,
-    outbound_proxy: &'a str,
-    transport: &'a str,
+struct Ctx {
+    mac: String,
+    model: String,
+    vendor: &'static str,
+    registrar: String,
+    outbound_proxy: String,
+    transport: &'static str,
     port: u16,
-    password: &'a str,
+    password: String,
     lines: Vec<LineCtx>,
 }
 
@@ -97,33 +97,65 @@ pub fn render(
         .iter()
         .map(|l| LineCtx {
             port: l.port,
-            user: line_user(&t.sip_user_name, l.port),
+            user: one_line(&line_user(&t.sip_user_name, l.port)),
             label: one_line(&l.label),
         })
         .collect();
     if lines.is_empty() {
         lines.push(LineCtx {
             port: 1,
-            user: t.sip_user_name.clone(),
+            user: one_line(&t.sip_user_name),
             label: String::new(),
         });
     }
+    // Every value keeps to one line: a line-based format cannot be given an extra key.
     let ctx = Ctx {
-        mac: &t.mac,
-        model: &t.model,
+        mac: one_line(&t.mac),
+        model: one_line(&t.model),
         vendor: v.as_str(),
-        registrar: &t.registrar,
-        outbound_proxy: &t.outbound_proxy,
+        registrar: one_line(&t.registrar),
+        outbound_proxy: one_line(&t.outbound_proxy),
         transport: if tls { "tls" } else { "udp" },
         port: if tls { SIP_TLS_PORT } else { SIP_PORT },
-        password,
+        password: one_line(password),
         lines,
     };
     let tmpl = env
         .get_template(v.as_str())
         .map_err(|e| TemplateError(e.to_string()))?;
-    tmpl.render(Value::from_serialize(&ctx))
-        .map_err(|e| TemplateError(e.to_string()))
+    let mut out = Capped::default();
+    if let Err(e) = tmpl.render_captured_to(Value::from_serialize(&ctx), &mut out) {
+        return Err(TemplateError(if out.full {
+            format!("the file would be larger than {MAX_OUTPUT} bytes")
+        } else {
+            e.to_string()
+        }));
+    }
+    String::from_utf8(out.buf).map_err(|e| TemplateError(e.to_string()))
+}
+
+/// The largest file a template may make: a customer's template cannot fill the hub's memory.
+pub const MAX_OUTPUT: usize = 256 * 1024;
+
+/// A buffer that refuses to grow past [`MAX_OUTPUT`] (and says so in `full`).
+#[derive(Default)]
+struct Capped {
+    buf: Vec<u8>,
+    full: bool,
+}
+
+impl std::io::Write for Capped {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.buf.len() + buf.len() > MAX_OUTPUT {
+            self.full = true;
+            return Err(std::io::Error::other("output too large"));
+        }
+        self.buf.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// Check a customer's template: it must parse and render for a sample device.
@@ -153,4 +185,24 @@ pub fn check(v: Vendor, body: &str) -> Result<(), TemplateError> {
         },
     ];
     render(v, body, &sample, &lines, "Sample#Password-1").map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prv_1_a_template_cannot_make_a_huge_file_or_loop_for_ever() {
+        let huge = "{% for i in range(1000) %}{{ 'x' * 1000000 }}{% endfor %}";
+        let e = check(Vendor::Generic, huge)
+            .err()
+            .map(|e| e.0)
+            .unwrap_or_default();
+        assert!(e.contains("larger than"), "{e}");
+        let endless = "{% for i in range(100000000) %}{% endfor %}";
+        assert!(check(Vendor::Generic, endless).is_err());
+        for v in Vendor::ALL {
+            assert!(check(v, builtin(v)).is_ok(), "{v:?}");
+        }
+    }
 }

@@ -29,9 +29,10 @@ impl LineRegistration {
     }
 }
 
-/// The time zone Kamailio writes PostgreSQL times in: the machine's (it runs beside the hub).
+/// The time zone Kamailio writes PostgreSQL times in: UTC, as `patchbay sip config` tells to
+/// start it (`TZ=UTC`); its SQLite driver writes Julian days, UTC in any case.
 pub fn registrar_tz() -> jiff::tz::TimeZone {
-    jiff::tz::TimeZone::system()
+    jiff::tz::TimeZone::UTC
 }
 
 /// The registration of each line of `device`, by port.

@@ -1,10 +1,13 @@
 //! Following the registrar (SIP-3, SIP-4): every [`POLL`] the bindings Kamailio keeps become the
 //! devices' status, and the wrong passwords it recorded are counted per SIP user; enough of them
-//! in [`AUTH_FAILURE_WINDOW_SECS`] raise a Security alarm on the user's customer (ALM-1).
+//! in [`AUTH_FAILURE_WINDOW_SECS`] raise a Security alarm on the user's customer (ALM-1). The hub
+//! only reads the registrar's tables; Kamailio forgets old failures itself.
 
 use crate::state::AppState;
 use patchbay_domain::alarm::{AlarmType, Severity};
-use patchbay_domain::sip::{auth_failures_alarm, subscriber_keys, AUTH_FAILURE_WINDOW_SECS};
+use patchbay_domain::sip::{
+    auth_failures_alarm, subscriber_keys, AUTH_FAILURE_THRESHOLD, AUTH_FAILURE_WINDOW_SECS,
+};
 use patchbay_store::alarms::AlarmRaise;
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -17,15 +20,8 @@ pub const POLL: Duration = Duration::from_secs(1);
 pub fn spawn(state: AppState) {
     tokio::spawn(async move {
         backfill(&state).await;
-        let mut last_failure = match state.registrar.last_auth_failure().await {
-            Ok(id) => id,
-            Err(e) => {
-                tracing::warn!(error = %e, "reading the registrar's failures failed");
-                0
-            }
-        };
+        let mut seen = Seen::default();
         let mut tick = tokio::time::interval(POLL);
-        let mut rounds: u64 = 0;
         loop {
             tick.tick().await;
             if state.agents.shutdown.is_cancelled() {
@@ -34,20 +30,16 @@ pub fn spawn(state: AppState) {
             if let Err(e) = mirror(&state).await {
                 tracing::warn!(error = %e, "following the registrar's bindings failed");
             }
-            match failures(&state, last_failure).await {
-                Ok(id) => last_failure = id,
-                Err(e) => tracing::warn!(error = %e, "reading the registrar's failures failed"),
-            }
-            rounds += 1;
-            if rounds.is_multiple_of(3600) {
-                let before = jiff::Timestamp::now().as_second() - 86_400;
-                if let Err(e) = state.registrar.prune_auth_failures(before).await {
-                    tracing::warn!(error = %e, "pruning the registrar's failures failed");
-                }
+            if let Err(e) = failures(&state, &mut seen).await {
+                tracing::warn!(error = %e, "reading the registrar's failures failed");
             }
         }
     });
 }
+
+/// The last failure already turned into an alarm, per SIP user (`user@domain` → Unix seconds).
+#[derive(Debug, Default)]
+pub struct Seen(BTreeMap<(String, String), i64>);
 
 /// Write the keys of devices made before the registrar existed (their password is sealed, so
 /// only the hub can).
@@ -90,7 +82,10 @@ pub async fn backfill(state: &AppState) {
 /// One round of SIP-3: the active bindings become the devices' status.
 pub async fn mirror(state: &AppState) -> Result<usize, patchbay_store::StoreError> {
     let now = jiff::Timestamp::now();
-    let bindings = state.registrar.bindings(&super::registrar_tz()).await?;
+    let bindings = state
+        .registrar
+        .active_bindings(&super::registrar_tz())
+        .await?;
     let mut active: Vec<(String, String)> = bindings
         .into_iter()
         .filter(|b| b.active(now))
@@ -101,34 +96,40 @@ pub async fn mirror(state: &AppState) -> Result<usize, patchbay_store::StoreErro
     Ok(state.store.mirror_registrations(&active).await?.len())
 }
 
-/// One round of SIP-4 from failure `after`: returns the last failure read.
-pub async fn failures(state: &AppState, after: i64) -> Result<i64, patchbay_store::StoreError> {
-    let batch = state.registrar.auth_failures_after(after, 1000).await?;
-    let Some(last) = batch.last().map(|f| f.id) else {
-        return Ok(after);
-    };
-    // The newest failure of each user in this batch.
-    let mut users: BTreeMap<(String, String), (String, i64)> = BTreeMap::new();
-    for f in batch {
-        users.insert((f.username, f.domain), (f.source, f.at));
-    }
+/// One round of SIP-4: every SIP user with [`AUTH_FAILURE_THRESHOLD`] wrong passwords in the
+/// window and a failure newer than the last one alarmed raises (or repeats) the Security alarm
+/// on its customer. Counting by time, not by row id, so a failure committed late is not missed.
+pub async fn failures(
+    state: &AppState,
+    seen: &mut Seen,
+) -> Result<usize, patchbay_store::StoreError> {
     let since = jiff::Timestamp::now().as_second() - AUTH_FAILURE_WINDOW_SECS;
-    for ((user, domain), (source, at)) in users {
-        let n = state
-            .registrar
-            .count_auth_failures(&user, &domain, since)
-            .await?;
-        if !auth_failures_alarm(n) {
+    seen.0.retain(|_, last| *last >= since);
+    let users = state
+        .registrar
+        .failing_users(since, AUTH_FAILURE_THRESHOLD)
+        .await?;
+    let mut raised = 0;
+    for u in users {
+        let key = (u.username.clone(), u.domain.clone());
+        if seen.0.get(&key).is_some_and(|last| *last >= u.last_at)
+            || !auth_failures_alarm(u.failures)
+        {
             continue;
         }
-        let Some(sub) = state.store.subscriber(&user, &domain).await? else {
+        seen.0.insert(key, u.last_at);
+        let Some(sub) = state.store.subscriber(&u.username, &u.domain).await? else {
             continue;
         };
         let description = format!(
-            "{n} failed SIP authentications for {user}@{domain} in {} minutes, the last from {source}",
-            AUTH_FAILURE_WINDOW_SECS / 60
+            "{} failed SIP authentications for {}@{} in {} minutes, from {}",
+            u.failures,
+            u.username,
+            u.domain,
+            AUTH_FAILURE_WINDOW_SECS / 60,
+            u.source
         );
-        let key = format!("sip-auth:{user}@{domain}");
+        let alarm_key = format!("sip-auth:{}@{}", u.username, u.domain);
         state
             .store
             .raise_alarm(&AlarmRaise {
@@ -137,12 +138,14 @@ pub async fn failures(state: &AppState, after: i64) -> Result<i64, patchbay_stor
                 severity: Severity::Major,
                 alarm_type: AlarmType::Security,
                 description: &description,
-                key: &key,
+                key: &alarm_key,
                 ongoing: true,
-                at_ms: at.saturating_mul(1000),
+                at_ms: u.last_at.saturating_mul(1000),
             })
             .await?;
-        tracing::warn!(%user, %domain, %source, failures = n, "repeated failed SIP authentications");
+        raised += 1;
+        tracing::warn!(user = %u.username, domain = %u.domain, source = %u.source, failures = u.failures,
+            "repeated failed SIP authentications");
     }
-    Ok(last)
+    Ok(raised)
 }

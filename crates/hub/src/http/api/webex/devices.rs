@@ -146,7 +146,7 @@ async fn create(
     let creds = svc::create_device(&state, &caller, customer, &req).await?;
     let device = state.store.device(creds.device_id).await?;
     Ok(Json(DeviceJson {
-        provisioning_password: Some(creds.provisioning_password),
+        provisioning_password: Some(creds.provisioning_password).filter(|p| !p.is_empty()),
         ..DeviceJson::from(device)
     }))
 }

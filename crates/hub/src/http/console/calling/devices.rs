@@ -265,7 +265,13 @@ async fn details(
     Found(device, org): Found<Device>,
 ) -> Result<Response, AppError> {
     let mut lines = line_rows(&ctx, &org, state.store.device_lines(device.id).await?);
-    let mut regs = crate::service::sip::device_registrations(&state, &device).await?;
+    // The registrar's tables unreadable: the page still shows, without registrations.
+    let mut regs = crate::service::sip::device_registrations(&state, &device)
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "cannot read the device's registrations");
+            Vec::new()
+        });
     for l in &mut lines {
         if let Some(i) = regs.iter().position(|r| r.port == l.port) {
             l.reg = Some(reg_view(&ctx, regs.swap_remove(i)));
@@ -382,7 +388,11 @@ async fn reset_password(
         }
         Err(e) => return Err(e),
     };
-    let c = Credentials::of(&device, secrets.sip, secrets.provisioning);
+    let c = Credentials::of(
+        &device,
+        secrets.sip,
+        secrets.provisioning.unwrap_or_default(),
+    );
     let page = CredentialsPage {
         c: credentials_view(&org, &c, &device.model.display_name, device.model.fax),
         reset: true,

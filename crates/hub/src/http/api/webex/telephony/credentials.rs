@@ -118,8 +118,9 @@ pub struct NewPasswordJson {
     /// Shown once.
     pub sip_password: String,
     /// PRV-2: the new password of the device's provisioning file (digest user: its MAC in
-    /// lower case); shown once.
-    pub provisioning_password: String,
+    /// lower case), for a customer-managed device; shown once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioning_password: Option<String>,
 }
 
 /// DEV-5: reset to a newly generated password, returned once.
