@@ -4,8 +4,9 @@ long a registration takes to show in the API.
     python3 bench/sip_register.py [--db sqlite|postgres|both] [--devices 200] [--seconds 10]
                                   [--workers 2] [--window 32]
 
-For each database: a fresh release hub; --devices devices (Generic SIP phones of as many people)
-created through the API with a known password; `patchbay sip config` writes Kamailio's
+For each database: a fresh release hub; a catalogue model marked as registering over UDP
+(`sipTlsOnly: false`) and --devices devices of it for as many people, created through the API
+with a known password; `patchbay sip config` writes Kamailio's
 configuration for that hub's database (4 children per transport, the flood limit raised so one
 load source is not banned) and Debian's `kamailio` 5.6 runs it. Then:
 
@@ -56,7 +57,8 @@ def request(user: str, domain: str, src: tuple[str, int], call_id: str, cseq: in
         f"To: <sip:{user}@{domain}>",
         f"Call-ID: {call_id}",
         f"CSeq: {cseq} REGISTER",
-        f"Contact: <sip:{user}@{src[0]}:{src[1]}>",
+        # Unregistering removes every binding of the line (the contact is another socket's).
+        "Contact: *" if expires == 0 else f"Contact: <sip:{user}@{src[0]}:{src[1]}>",
         f"Expires: {expires}",
         "User-Agent: patchbay-bench",
     ]
@@ -173,6 +175,12 @@ def run(db: str, args) -> dict:
                                       "postalCode": "75002", "country": "FR"}})["id"]
         lic = next(l["id"] for l in api.json("GET", f"/v1/licenses?orgId={org}")["items"]
                    if l["name"] == "Webex Calling - Professional")
+        # A catalogue model able to register over UDP (the generic profiles are TLS only): the
+        # clients here speak UDP.
+        api.json("POST", "/v1/operations/deviceModels", {
+            "model": "Bench UDP phone", "displayName": "Bench UDP phone", "vendor": "Generic",
+            "type": "DESK_PHONE", "managedBy": "CUSTOMER", "supportedFor": ["PEOPLE"],
+            "onboardingMethod": ["MAC_ADDRESS"], "numberOfLinePorts": 1, "sipTlsOnly": False})
         users: list[tuple[str, str, str]] = []
         t0 = time.time()
         for i in range(n):
@@ -181,7 +189,7 @@ def run(db: str, args) -> dict:
                           "locationId": loc_id, "licenses": [lic], "orgId": org})
             mac = f"00163E{i:06X}"
             d = api.json("POST", f"/v1/devices?orgId={org}", {"mac": mac, "personId": p["id"],
-                         "model": "Generic IPPhone Customer Managed", "password": PASSWORD})
+                         "model": "Bench UDP phone", "password": PASSWORD})
             user, registrar = d["linePort"].split("@", 1)
             users.append((d["id"], user, registrar))
         pb.log(f"{db}: {n} people and devices in {time.time() - t0:.1f}s")

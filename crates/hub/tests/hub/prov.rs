@@ -153,8 +153,8 @@ fn xml(text: &str) -> BTreeMap<String, String> {
     out
 }
 
-/// A device of `model` for `owner` (`personId` / `workspaceId`), with its identity.
-async fn device(
+/// A device of `model` for `owner` (`personId` / `workspaceId`), with its SIP user and registrar.
+pub(crate) async fn device(
     a: &Who<'_>,
     o: &crate::calling_api::Org,
     kind: &str,

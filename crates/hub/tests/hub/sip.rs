@@ -3,7 +3,8 @@
 //! device's status, the API's registration details and the Security alarm. (e2e/sip-ci.sh runs
 //! the same against real Kamailio and baresip.)
 
-use crate::calling_api::{body, items, ok, org, person, s, start, with, Who, GENERIC};
+use crate::calling_api::{items, ok, org, person, s, start, Who, GENERIC};
+use crate::prov::device;
 use md5::{Digest, Md5};
 use patchbay_domain::provisioning::parse_webex_id;
 use patchbay_domain::sip::Binding;
@@ -28,22 +29,8 @@ async fn sip_1_subscribers_follow_create_reset_lines_and_delete() {
     let o = org(&a, "acme").await;
     let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
     let q = person(&a, &o, "bob@acme.test", "Bob", "Ray").await;
-    let d = ok(a
-        .dev(
-            &o,
-            with(
-                body("personId", &p, "00:11:22:33:44:55", GENERIC),
-                "password",
-                PW,
-            ),
-        )
-        .await);
+    let (d, user, registrar) = device(&a, &o, "personId", &p, "00:11:22:33:44:55", GENERIC).await;
     let id = device_id(&s(&d, "id"));
-    let user = s(&d, "sipUserName");
-    let (_, registrar) = s(&d, "linePort")
-        .split_once('@')
-        .map(|(u, r)| (u.to_string(), r.to_string()))
-        .unwrap_or_default();
     let subs = hub.store().device_subscribers(id).await.unwrap_or_default();
     assert_eq!(subs.len(), 1, "{subs:?}");
     assert_eq!(
@@ -130,21 +117,8 @@ async fn sip_3_status_and_details_follow_the_registrar_bindings() {
     let a = Who(&hub, t);
     let o = org(&a, "acme").await;
     let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
-    let d = ok(a
-        .dev(
-            &o,
-            with(
-                body("personId", &p, "00:11:22:33:44:66", GENERIC),
-                "password",
-                PW,
-            ),
-        )
-        .await);
+    let (d, user, registrar) = device(&a, &o, "personId", &p, "00:11:22:33:44:66", GENERIC).await;
     let wid = s(&d, "id");
-    let (user, registrar) = s(&d, "linePort")
-        .split_once('@')
-        .map(|(u, r)| (u.to_string(), r.to_string()))
-        .unwrap_or_default();
     let state = &hub.running.state;
     let tz = patchbay_hub::service::sip::registrar_tz();
     let now = jiff::Timestamp::now();
@@ -230,20 +204,7 @@ async fn sip_4_repeated_wrong_passwords_raise_a_security_alarm() {
     let a = Who(&hub, t);
     let o = org(&a, "acme").await;
     let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
-    let d = ok(a
-        .dev(
-            &o,
-            with(
-                body("personId", &p, "00:11:22:33:44:77", GENERIC),
-                "password",
-                PW,
-            ),
-        )
-        .await);
-    let (user, registrar) = s(&d, "linePort")
-        .split_once('@')
-        .map(|(u, r)| (u.to_string(), r.to_string()))
-        .unwrap_or_default();
+    let (_, user, registrar) = device(&a, &o, "personId", &p, "00:11:22:33:44:77", GENERIC).await;
     let state = &hub.running.state;
     let threshold = patchbay_domain::sip::AUTH_FAILURE_THRESHOLD;
     // One short of the threshold: no alarm; an unknown user never raises one.
@@ -294,16 +255,7 @@ async fn sip_1_deleting_a_shared_line_member_removes_its_subscriber() {
     let o = org(&a, "acme").await;
     let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
     let q = person(&a, &o, "bob@acme.test", "Bob", "Ray").await;
-    let d = ok(a
-        .dev(
-            &o,
-            with(
-                body("personId", &p, "00:11:22:33:44:88", GENERIC),
-                "password",
-                PW,
-            ),
-        )
-        .await);
+    let (d, _, _) = device(&a, &o, "personId", &p, "00:11:22:33:44:88", GENERIC).await;
     let id = device_id(&s(&d, "id"));
     let members = o.q(&format!(
         "/v1/telephony/config/devices/{}/members",
@@ -341,21 +293,8 @@ async fn sip_1_parallel_reset_and_line_changes_leave_matching_keys() {
     let o = org(&a, "acme").await;
     let p = person(&a, &o, "ann@acme.test", "Ann", "Lee").await;
     let q = person(&a, &o, "bob@acme.test", "Bob", "Ray").await;
-    let d = ok(a
-        .dev(
-            &o,
-            with(
-                body("personId", &p, "00:11:22:33:44:99", GENERIC),
-                "password",
-                PW,
-            ),
-        )
-        .await);
+    let (d, user, registrar) = device(&a, &o, "personId", &p, "00:11:22:33:44:99", GENERIC).await;
     let id = device_id(&s(&d, "id"));
-    let (user, registrar) = s(&d, "linePort")
-        .split_once('@')
-        .map(|(u, r)| (u.to_string(), r.to_string()))
-        .unwrap_or_default();
     let members = o.q(&format!(
         "/v1/telephony/config/devices/{}/members",
         s(&d, "id")
