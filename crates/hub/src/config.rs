@@ -105,9 +105,11 @@ pub struct Config {
     pub remote_domain: Option<String>,
     /// Where the phone file server listens; `None`: it does not.
     pub phone_files_listen: Option<SocketAddr>,
-    /// Whether the job runner creates the daily log collection (LOG-2) by the clock; tests that
-    /// drive it with an injected clock turn it off.
-    pub daily_log_collection: bool,
+    /// Whether the job runner creates the automatic jobs by the clock: the nightly backups
+    /// (BKP-3) and the daily log collection (LOG-2). The hub's own tests turn it off and drive
+    /// them with an injected clock (otherwise a test run between 02:00 and 04:00 sees an extra
+    /// backup).
+    pub automatic_jobs: bool,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -133,7 +135,7 @@ impl Config {
             proxy_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             remote_domain: None,
             phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
-            daily_log_collection: true,
+            automatic_jobs: true,
         }
     }
 
@@ -304,7 +306,7 @@ impl ConfigArgs {
                 .or(file.blob_url)
                 .filter(|u| !u.trim().is_empty()),
             jobs_tick: JOBS_TICK,
-            daily_log_collection: true,
+            automatic_jobs: true,
         })
     }
 }

@@ -325,8 +325,8 @@ async fn log_jobs(hub: &TestHub) -> Vec<Value> {
 #[tokio::test]
 async fn log_2_daily_collection_once_a_day_from_00_30_and_retention() {
     use patchbay_hub::service::jobs::logs::{daily_collection, expire_logs};
-    // The runner's own daily collection (real clock) would race the injected one.
-    let hub = TestHub::start_with(|c| c.daily_log_collection = false).await;
+    // The runner's own daily collection (real clock) is off in test hubs: only the injected one.
+    let hub = TestHub::start().await;
     let c = customer(&hub, "Acme").await;
     let (stop, dir) = agent(&hub, "acme").start();
     write(&dir, "logs/system.log", "boot\n");

@@ -82,6 +82,9 @@ impl TestHub {
             database_url.clone(),
         );
         config.blob_url = test_blob_url(&dir);
+        // Automatic backups and log collections by the clock would add jobs to whatever a test
+        // does at that hour; tests drive them with an injected clock instead.
+        config.automatic_jobs = false;
         edit(&mut config);
         let log_levels = Arc::new(std::sync::Mutex::new(Vec::new()));
         let recorder = log_levels.clone();
@@ -139,6 +142,7 @@ impl TestHub {
             self.database_url.clone(),
         );
         config.blob_url = test_blob_url(&self.dir);
+        config.automatic_jobs = false;
         drop(state);
         let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
             .await
@@ -172,6 +176,7 @@ impl TestHub {
             self.database_url.clone(),
         );
         config.blob_url = test_blob_url(&self.dir);
+        config.automatic_jobs = false;
         edit(&mut config);
         let prepared = patchbay_hub::prepare(config, Arc::new(|_| {}))
             .await

@@ -428,9 +428,11 @@ pub fn spawn_runner(state: AppState) {
                 })
                 .await;
             }
-            if automatic_at.is_none_or(|t| {
-                t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_mins(1)
-            }) {
+            if state.config.automatic_jobs
+                && automatic_at.is_none_or(|t| {
+                    t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_mins(1)
+                })
+            {
                 automatic_at = Some(now.timestamp());
                 if automatic_seen.len() > 1_000_000 {
                     automatic_seen.clear();
@@ -441,7 +443,7 @@ pub fn spawn_runner(state: AppState) {
                     tracing::warn!(error = %e, "cannot start the automatic backups");
                 }
             }
-            if state.config.daily_log_collection && collected != Some(now.date()) {
+            if state.config.automatic_jobs && collected != Some(now.date()) {
                 match logs::daily_collection(&state, &now).await {
                     Ok(true) => collected = Some(now.date()),
                     Ok(false) => {}
