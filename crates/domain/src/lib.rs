@@ -10,6 +10,7 @@ pub mod customization;
 pub mod ids;
 pub mod jobs;
 pub mod lockout;
+pub mod mobile;
 pub mod password;
 pub mod phonefiles;
 pub mod preferences;

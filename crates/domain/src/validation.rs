@@ -71,6 +71,14 @@ pub enum Rule {
     /// A Webex option this hub does not provide (so it is refused, never ignored).
     Unsupported,
     Invalid,
+    /// WGO-1: a mobile line needs a professional calling licence.
+    MobileLicence,
+    /// WGO-1: the person's location is not in a country mobile lines are offered in.
+    MobileCountry {
+        allowed: String,
+    },
+    /// WGO-1: no subscription carrying mobile lines has a line left.
+    MobileSubscription,
     /// A problem in a file's content (CST-6): its code and the value at fault; the field is
     /// where in the file.
     Content {
@@ -112,6 +120,9 @@ impl Rule {
             Rule::Unsupported => "rule-unsupported",
             Rule::Invalid => "rule-invalid",
             Rule::Content { .. } => "rule-content",
+            Rule::MobileLicence => "rule-mobile-licence",
+            Rule::MobileCountry { .. } => "rule-mobile-country",
+            Rule::MobileSubscription => "rule-mobile-subscription",
         }
     }
 
@@ -127,7 +138,9 @@ impl Rule {
             Rule::CombinedMaxLength { max, other } => {
                 vec![("max", max.to_string()), ("other", (*other).to_string())]
             }
-            Rule::OneOf { allowed } | Rule::Unknown { allowed } => {
+            Rule::OneOf { allowed }
+            | Rule::Unknown { allowed }
+            | Rule::MobileCountry { allowed } => {
                 vec![("allowed", allowed.clone())]
             }
             Rule::StepRange { min, max, step } => vec![
@@ -195,6 +208,13 @@ impl Rule {
             Rule::Unsupported => "is a Webex option Patchbay does not support".into(),
             Rule::Invalid => "is not valid".into(),
             Rule::Content { code, value } => crate::customization::detail(code, value),
+            Rule::MobileLicence => "needs a professional calling licence for a mobile line".into(),
+            Rule::MobileCountry { allowed } => {
+                format!("must be in a location in one of the countries mobile lines are offered in: {allowed}")
+            }
+            Rule::MobileSubscription => {
+                "has no subscription with a mobile line left; ask your provider for more".into()
+            }
         }
     }
 }

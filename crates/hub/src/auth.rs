@@ -154,6 +154,63 @@ impl Throttle {
     }
 }
 
+/// Failed answers per source with a block: a source over the [`Throttle`]'s limit waits out
+/// its time, refused even when it then answers right (a guesser cannot keep probing between
+/// refusals). Per node, in memory.
+#[derive(Default)]
+pub struct FailureGate {
+    failures: Throttle,
+    blocked: std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, std::time::Instant>>,
+}
+
+impl FailureGate {
+    /// Seconds `peer` must still wait, if it is blocked.
+    pub fn wait_of(&self, peer: std::net::IpAddr) -> Option<u64> {
+        let now = std::time::Instant::now();
+        let blocked = self.blocked.lock().ok()?;
+        let until = blocked.get(&Throttle::key(peer)).copied()?;
+        (until > now).then(|| until.duration_since(now).as_secs().max(1))
+    }
+
+    /// Record a failure from `peer`; `Some(seconds)` when it is now blocked for that long.
+    pub fn fail(&self, peer: std::net::IpAddr) -> Option<u64> {
+        let wait = self.failures.fail(peer)?;
+        if let Ok(mut b) = self.blocked.lock() {
+            b.insert(
+                Throttle::key(peer),
+                std::time::Instant::now() + std::time::Duration::from_secs(wait),
+            );
+        }
+        Some(wait)
+    }
+
+    pub fn housekeeping(&self) {
+        self.failures.housekeeping();
+        if let Ok(mut b) = self.blocked.lock() {
+            let now = std::time::Instant::now();
+            b.retain(|_, until| *until > now);
+        }
+    }
+}
+
+/// The address a request came from (unspecified when the listener does not say: such
+/// requests share one limit).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub std::net::IpAddr);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Peer(peer_ip(&parts.extensions).unwrap_or(
+            std::net::IpAddr::V4(std::net::Ipv4Addr::UNSPECIFIED),
+        )))
+    }
+}
+
 fn peer_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
     ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }

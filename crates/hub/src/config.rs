@@ -60,6 +60,10 @@ pub struct ConfigArgs {
     /// port; default 0.0.0.0:8080; `off` to not listen).
     #[arg(long, env = "PATCHBAY_PHONE_FILES_LISTEN")]
     pub phone_files_listen: Option<String>,
+    /// Countries (ISO 3166 two-letter codes, comma separated) whose locations may have mobile
+    /// lines (WGO-1; default US,GB,FR).
+    #[arg(long, env = "PATCHBAY_MOBILE_COUNTRIES")]
+    pub mobile_countries: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -78,6 +82,7 @@ struct FileConfig {
     proxy_listen: Option<String>,
     remote_domain: Option<String>,
     phone_files_listen: Option<String>,
+    mobile_countries: Option<String>,
 }
 
 /// Resolved configuration.
@@ -110,6 +115,8 @@ pub struct Config {
     /// them with an injected clock (otherwise a test run between 02:00 and 04:00 sees an extra
     /// backup).
     pub automatic_jobs: bool,
+    /// WGO-1: the countries whose locations may have mobile lines.
+    pub mobile_countries: Vec<String>,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -136,6 +143,7 @@ impl Config {
             remote_domain: None,
             phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             automatic_jobs: true,
+            mobile_countries: default_countries(),
         }
     }
 
@@ -215,6 +223,8 @@ pub enum ConfigError {
     ProxyListen(String),
     #[error("phone file server address {0:?} is not ADDR:PORT or off")]
     PhoneFilesListen(String),
+    #[error("mobile countries: {0:?} is not a two-letter country code")]
+    MobileCountries(String),
 }
 
 impl ConfigArgs {
@@ -277,7 +287,14 @@ impl ConfigArgs {
                     .map_err(|_| ConfigError::PhoneFilesListen(phone_text.clone()))?,
             ),
         };
+        let countries_text = self.mobile_countries.clone().or(file.mobile_countries);
+        let mobile_countries = match countries_text {
+            Some(t) => patchbay_domain::mobile::parse_countries(&t)
+                .map_err(ConfigError::MobileCountries)?,
+            None => default_countries(),
+        };
         Ok(Config {
+            mobile_countries,
             proxy_listen,
             phone_files_listen,
             remote_domain: self.remote_domain.clone().or(file.remote_domain),
@@ -309,6 +326,13 @@ impl ConfigArgs {
             automatic_jobs: true,
         })
     }
+}
+
+fn default_countries() -> Vec<String> {
+    patchbay_domain::mobile::DEFAULT_COUNTRIES
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 /// The embedded default database inside the data dir.

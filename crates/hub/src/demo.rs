@@ -156,6 +156,7 @@ async fn calling(store: &Store, id: patchbay_domain::CustomerId, i: u32) -> Resu
                 (LicenceKind::Basic, 25),
                 (LicenceKind::Workspaces, 10),
             ],
+            &[("Sub-go-demo".to_string(), 10)],
         )
         .await?;
     if i != 1 {

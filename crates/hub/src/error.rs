@@ -157,6 +157,7 @@ impl From<StoreError> for AppError {
                     Taken::SipUserName => "sipUserName",
                     Taken::DeviceModel => "model",
                     Taken::ActivationCode => "code",
+                    Taken::MobileLine => "personId",
                     Taken::ProxyUserName => "userName",
                     Taken::ReleaseVersion => "version",
                     Taken::CustomFileName => "name",
@@ -242,6 +243,20 @@ impl From<StoreError> for AppError {
                         "You already have {} unfinished uploads: finish or delete one first.",
                         patchbay_domain::repository::MAX_OPEN_UPLOADS
                     ),
+                ),
+                Refusal::MobileSubscriptionExhausted => {
+                    AppError::field("subscriptionId", Rule::MobileSubscription)
+                }
+                Refusal::MobileBelowConsumed => AppError::field(
+                    "mobileSubscriptions",
+                    Rule::Range {
+                        min: 0,
+                        max: 1_000_000,
+                    },
+                ),
+                Refusal::MobileActivated => AppError::Conflict(
+                    "conflict-mobile-activated",
+                    "The mobile line is already activated: it needs no new code.".into(),
                 ),
                 Refusal::UploadOffset => AppError::Conflict(
                     "conflict-upload-offset",

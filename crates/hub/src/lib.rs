@@ -237,6 +237,7 @@ async fn spawn_presence(state: AppState) {
             tick.tick().await;
             state.throttle.housekeeping();
             state.provisioning.housekeeping();
+            state.activation.housekeeping();
             state.reload_preferences().await;
             sweep(state.clone()).await;
         }

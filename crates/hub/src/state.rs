@@ -44,6 +44,8 @@ pub struct Inner {
     pub phone_files_port: std::sync::OnceLock<u16>,
     /// Nonces and per-source limits of the provisioning files (PRV-2).
     pub provisioning: crate::service::provisioning::Guard,
+    /// Wrong activation codes per source (WGO-5).
+    pub activation: crate::auth::FailureGate,
     /// Why the phone file server could not listen (the hub serves everything else all the same).
     pub phone_files_error: std::sync::OnceLock<String>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
@@ -84,6 +86,7 @@ impl AppState {
                 phone_files_port: std::sync::OnceLock::new(),
                 phone_files_error: std::sync::OnceLock::new(),
                 provisioning: Default::default(),
+                activation: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
         }

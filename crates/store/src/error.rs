@@ -20,6 +20,8 @@ pub enum Taken {
     SipUserName,
     DeviceModel,
     ActivationCode,
+    /// WGO-1: the person already has a mobile line.
+    MobileLine,
     /// A maintenance proxy account's user name (RMT-2).
     ProxyUserName,
     /// A release of that version is already in the repository for that profile (SWR-1).
@@ -77,6 +79,12 @@ pub enum Refusal {
     TooManyUploads,
     /// A resumable upload's PATCH did not start at the upload's offset (tus 409).
     UploadOffset,
+    /// WGO-1: the chosen mobile subscription has no line left.
+    MobileSubscriptionExhausted,
+    /// A mobile subscription's total below the lines already taken from it.
+    MobileBelowConsumed,
+    /// WGO-2: a mobile line already activated gets no new code.
+    MobileActivated,
 }
 
 /// Errors of the store layer.

@@ -68,6 +68,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "provisioning",
         include_str!("../migrations/0017_provisioning.sql"),
     ),
+    (18, "mobile", include_str!("../migrations/0018_mobile.sql")),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

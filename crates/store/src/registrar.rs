@@ -187,7 +187,7 @@ impl RegistrarDb {
         let mut out = Vec::new();
         for chunk in users.chunks(200) {
             let sql = format!(
-                "{} WHERE (username, domain) IN (VALUES {}) ORDER BY last_modified DESC",
+                "{} WHERE (username, domain) IN (VALUES {}) ORDER BY last_modified DESC, id DESC",
                 Self::SELECT,
                 pairs(chunk.len())
             );

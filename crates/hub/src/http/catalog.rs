@@ -109,6 +109,7 @@ impl<T> DocInput for axum::extract::Path<T> {}
 impl DocInput for axum::http::HeaderMap {}
 impl DocInput for axum::http::Uri {}
 impl DocInput for auth::Caller {}
+impl DocInput for auth::Peer {}
 
 impl<T: DocOutput> DocOutput for Result<T, crate::error::AppError> {
     fn describe(op: &mut OpDoc) {
@@ -169,6 +170,9 @@ pub struct Endpoint {
     pub summary: &'static str,
     pub doc: OpDoc,
     pub handler: MethodRouter<AppState>,
+    /// Served without a bearer token (the activation endpoint a phone calls, WGO-5); the
+    /// capability is then only documentation.
+    pub public: bool,
 }
 
 fn method_filter(m: &Method) -> MethodFilter {
@@ -247,7 +251,14 @@ impl Endpoint {
             capability,
             summary,
             doc,
+            public: false,
         }
+    }
+
+    /// The same endpoint, served to callers without a token.
+    pub fn unauthenticated(mut self) -> Self {
+        self.public = true;
+        self
     }
 }
 
@@ -267,6 +278,7 @@ impl Endpoint {
             summary,
             doc: OpDoc::default(),
             handler,
+            public: false,
         }
     }
 }
@@ -309,6 +321,9 @@ async fn refuse_undeclared_query(
 /// A router with each endpoint guarded by its capability.
 pub fn build(endpoints: Vec<Endpoint>) -> Router<AppState> {
     endpoints.into_iter().fold(Router::new(), |router, e| {
+        if e.public {
+            return router.route(e.path, e.handler);
+        }
         let guarded = e.handler.route_layer(axum::middleware::from_fn_with_state(
             e.capability,
             auth::require,

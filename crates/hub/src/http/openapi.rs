@@ -30,7 +30,7 @@ fn http_method(m: &Method) -> HttpMethod {
 }
 
 /// Errors every operation can answer, with when.
-fn errors(doc: &OpDoc) -> Vec<(u16, &'static str)> {
+fn errors(doc: &OpDoc, public: bool) -> Vec<(u16, &'static str)> {
     let mut e = vec![
         (
             400,
@@ -45,6 +45,9 @@ fn errors(doc: &OpDoc) -> Vec<(u16, &'static str)> {
     ];
     if doc.body.is_some() {
         e.push((413, "The body is larger than 2 MiB"));
+    }
+    if public {
+        e.retain(|(c, _)| !matches!(c, 401 | 403));
     }
     e.sort_by_key(|(c, _)| *c);
     e
@@ -63,7 +66,7 @@ fn operation_id(method: &Method, path: &str) -> String {
     id
 }
 
-fn responses(doc: &OpDoc) -> utoipa::openapi::Responses {
+fn responses(doc: &OpDoc, public: bool) -> utoipa::openapi::Responses {
     let mut by_status: BTreeMap<u16, Vec<&ResponseDoc>> = BTreeMap::new();
     for r in &doc.responses {
         by_status.entry(r.status).or_default().push(r);
@@ -96,7 +99,7 @@ fn responses(doc: &OpDoc) -> utoipa::openapi::Responses {
         }
         out = out.response(status.to_string(), b.build());
     }
-    for (status, text) in errors(doc) {
+    for (status, text) in errors(doc, public) {
         let mut b = ResponseBuilder::new().description(text).content(
             "application/json",
             ContentBuilder::new()
@@ -138,10 +141,15 @@ pub fn document(endpoints: &[Endpoint]) -> OpenApi {
         let mut op = OperationBuilder::new()
             .operation_id(Some(operation_id(&e.method, e.path)))
             .summary(Some(e.summary))
-            .description(Some(format!("Requires capability `{:?}`.", e.capability)))
             .parameters(Some(doc.parameters.clone()))
-            .responses(responses(doc))
-            .security(SecurityRequirement::new("bearer", Vec::<String>::new()));
+            .responses(responses(doc, e.public));
+        op = if e.public {
+            op.description(Some("No authentication: rate-limited per source address."))
+                .securities(Some(Vec::<SecurityRequirement>::new()))
+        } else {
+            op.description(Some(format!("Requires capability `{:?}`.", e.capability)))
+                .security(SecurityRequirement::new("bearer", Vec::<String>::new()))
+        };
         if let Some(body) = &doc.body {
             let mut rb = RequestBodyBuilder::new()
                 .required(Some(if body.required {

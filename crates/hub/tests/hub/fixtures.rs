@@ -142,6 +142,7 @@ pub async fn licences(
                 (LicenceKind::Basic, basic),
                 (LicenceKind::Workspaces, workspaces),
             ],
+            &[],
         )
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Accepts SMTP sessions and keeps every message's DATA.
-async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("{e}"));

@@ -21,6 +21,7 @@ mod jobs_api;
 mod jobs_nodes;
 mod lockout;
 mod mail;
+mod mobile;
 mod phonefiles;
 mod preferences;
 mod prov;

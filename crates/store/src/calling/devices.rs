@@ -365,6 +365,7 @@ impl Store {
         else {
             return Err(StoreError::NotFound);
         };
+        let units = super::mobile::units_of(&mut tx, "d.id = $1", &id.to_string()).await?;
         if let Some(w) = row.try_get::<Option<String>, _>("workspace_id")? {
             sqlx::query(
                 "UPDATE workspaces SET device_count = device_count - 1 WHERE id = $1 AND device_count > 0",
@@ -373,10 +374,14 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        sqlx::query("DELETE FROM devices WHERE id = $1")
+        let gone = sqlx::query("DELETE FROM devices WHERE id = $1")
             .bind(id.to_string())
             .execute(&mut *tx)
             .await?;
+        if gone.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        super::mobile::give_back(&mut tx, &units).await?;
         super::audit(
             &mut tx,
             meta,

@@ -146,51 +146,45 @@ impl crate::Store {
         Ok(out)
     }
 
-    /// Set the units a customer holds of each licence (provider side). A total below what is
-    /// consumed is refused.
+    /// Set the units a customer holds of each licence and of each mobile subscription
+    /// (provider side), in one transaction. A total below what is consumed is refused by a
+    /// guarded UPDATE (licences) or the table's CHECK (mobile subscriptions), so a concurrent
+    /// assignment cannot slip between a check and the change.
     #[tracing::instrument(skip_all, fields(%customer))]
     pub async fn set_licences(
         &self,
         meta: &crate::AuditMeta,
         customer: CustomerId,
         totals: &[(LicenceKind, i64)],
+        mobile: &[(String, i64)],
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         for (kind, total) in totals {
             let id = licence_id(customer, *kind);
-            let row = sqlx::query("SELECT consumed_units FROM licenses WHERE id = $1")
-                .bind(id.as_str())
-                .fetch_optional(&mut *tx)
-                .await?;
-            match row {
-                Some(row) => {
-                    let consumed: i64 = row.try_get("consumed_units")?;
-                    if *total < consumed {
-                        return Err(StoreError::Refused(crate::Refusal::LicenceBelowConsumed(
-                            *kind,
-                        )));
-                    }
-                    sqlx::query("UPDATE licenses SET total_units = $1 WHERE id = $2")
-                        .bind(*total)
-                        .bind(id.as_str())
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                None => {
-                    sqlx::query(
-                        "INSERT INTO licenses (id, customer_id, kind, total_units, consumed_units, subscription_id) \
-                         VALUES ($1,$2,$3,$4,0,$5)",
-                    )
-                    .bind(id.as_str())
-                    .bind(customer.to_string())
-                    .bind(kind.as_str())
-                    .bind(*total)
-                    .bind(format!("Sub-{}", &customer.to_string()[..8]))
-                    .execute(&mut *tx)
-                    .await?;
-                }
+            sqlx::query(
+                "INSERT INTO licenses (id, customer_id, kind, total_units, consumed_units, subscription_id) \
+                 VALUES ($1,$2,$3,0,0,$4) ON CONFLICT (id) DO NOTHING",
+            )
+            .bind(id.as_str())
+            .bind(customer.to_string())
+            .bind(kind.as_str())
+            .bind(format!("Sub-{}", &customer.to_string()[..8]))
+            .execute(&mut *tx)
+            .await?;
+            let done = sqlx::query(
+                "UPDATE licenses SET total_units = $1 WHERE id = $2 AND consumed_units <= $1",
+            )
+            .bind(*total)
+            .bind(id.as_str())
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::Refused(crate::Refusal::LicenceBelowConsumed(
+                    *kind,
+                )));
             }
         }
+        super::mobile::upsert_subscriptions(&mut tx, customer, mobile).await?;
         crate::audit::write(
             &mut tx,
             meta,
@@ -203,6 +197,7 @@ impl crate::Store {
                 detail: totals
                     .iter()
                     .map(|(k, t)| format!("{}={t}", k.as_str()))
+                    .chain(mobile.iter().map(|(s, t)| format!("mobile:{s}={t}")))
                     .collect::<Vec<_>>()
                     .join(","),
             },

@@ -10,6 +10,7 @@ pub mod devices;
 pub mod licences;
 pub mod lines;
 pub mod locations;
+pub mod mobile;
 pub mod number_entries;
 pub mod numbers;
 pub mod people;
@@ -276,10 +277,21 @@ pub(crate) async fn delete_member(
     let mut tx = store.begin().await?;
     let held = held(&mut tx, kind, id).await?;
     swap_licence(&mut tx, held.customer, held.licence, None).await?;
-    sqlx::query(&format!("DELETE FROM {} WHERE id = $1", member_table(kind)))
+    // WGO-1: a person's mobile line goes with them, and its unit back to its subscription.
+    let units = match kind {
+        MemberKind::People => {
+            mobile::units_of(&mut tx, "d.person_id = $1", &id.to_string()).await?
+        }
+        MemberKind::Place => Vec::new(),
+    };
+    let gone = sqlx::query(&format!("DELETE FROM {} WHERE id = $1", member_table(kind)))
         .bind(id.to_string())
         .execute(&mut *tx)
         .await?;
+    if gone.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    mobile::give_back(&mut tx, &units).await?;
     let what = match kind {
         MemberKind::People => "person",
         MemberKind::Place => "workspace",

@@ -104,6 +104,33 @@ pub(crate) struct DevicePlan {
     outbound_proxy: String,
 }
 
+impl DevicePlan {
+    /// A mobile line of `person` (WGO-1): no MAC (a placeholder is drawn) and no provisioning
+    /// file, its password generated.
+    pub(crate) fn mobile(
+        model: DeviceModel,
+        person: PersonId,
+        registrar: String,
+        outbound_proxy: String,
+    ) -> Self {
+        Self {
+            model,
+            mac: None,
+            owner: (MemberKind::People, person.0),
+            password: None,
+            registrar,
+            outbound_proxy,
+        }
+    }
+
+    /// Whether its phone fetches a provisioning file (PRV-2): customer-managed devices with a
+    /// MAC-onboarded or fax model, not mobile lines.
+    fn provisioned(&self) -> bool {
+        !self.model.partner_managed()
+            && (self.model.fax || self.model.onboarding.iter().any(|o| o == "MAC_ADDRESS"))
+    }
+}
+
 /// DEV-1 … DEV-3: the model exists, suits the owner's kind and is onboarded by MAC (or is the
 /// fax service); the MAC is well formed.
 pub(crate) async fn plan_device(
@@ -178,10 +205,10 @@ where
         };
         let line_port = format!("{user}@{}", plan.registrar);
         // PRV-2: provisioning credentials for customer-managed devices (their phones fetch files).
-        let provisioning_password = if model.partner_managed() {
-            String::new()
-        } else {
+        let provisioning_password = if plan.provisioned() {
             generate_password(&mac)
+        } else {
+            String::new()
         };
         let new = NewDevice {
             model: model.model.clone(),
@@ -213,7 +240,7 @@ where
             }
             // A generated name or placeholder MAC collided: draw again.
             Err(StoreError::Taken(Taken::SipUserName)) => continue,
-            Err(StoreError::Taken(Taken::Mac)) if model.fax => continue,
+            Err(StoreError::Taken(Taken::Mac)) if plan.mac.is_none() => continue,
             Err(e) => return Err(surface.refusal(e)),
         }
     }

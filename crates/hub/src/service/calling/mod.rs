@@ -6,6 +6,7 @@
 
 pub mod devices;
 pub mod locations;
+pub mod mobile;
 pub mod people;
 pub mod workspaces;
 

@@ -18,10 +18,7 @@ use patchbay_domain::prov::{self, Vendor};
 use patchbay_store::audit::AuditEntry;
 use patchbay_store::AuditMeta;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
-use std::time::Instant;
 
 /// How long a challenge's nonce is accepted.
 const NONCE_SECONDS: i64 = 300;
@@ -29,12 +26,10 @@ const NONCE_SECONDS: i64 = 300;
 /// Per-node state of the provisioning endpoint: the nonce key and the limits per source.
 pub struct Guard {
     key: [u8; 32],
-    /// Failed answers per source (20 a minute, then 429).
-    failures: crate::auth::Throttle,
+    /// Failed answers per source (20 a minute, then 429 until the wait is over).
+    failures: crate::auth::FailureGate,
     /// All requests per source: a burst of 120, then 20 a second.
     requests: governor::DefaultKeyedRateLimiter<IpAddr>,
-    /// Sources over their failure limit, until when.
-    blocked: Mutex<HashMap<IpAddr, Instant>>,
 }
 
 impl Default for Guard {
@@ -45,11 +40,10 @@ impl Default for Guard {
         let burst = std::num::NonZeroU32::new(120).unwrap_or(std::num::NonZeroU32::MIN);
         Self {
             key,
-            failures: crate::auth::Throttle::default(),
+            failures: crate::auth::FailureGate::default(),
             requests: governor::RateLimiter::keyed(
                 governor::Quota::per_second(per_second).allow_burst(burst),
             ),
-            blocked: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -76,30 +70,9 @@ impl Guard {
         (0..=NONCE_SECONDS).contains(&age) && prov::same(&self.sign(ts), nonce)
     }
 
-    /// Seconds `source` must still wait, if it is blocked.
-    fn wait_of(&self, source: IpAddr) -> Option<u64> {
-        let now = Instant::now();
-        let blocked = self.blocked.lock().ok()?;
-        let until = blocked.get(&source).copied()?;
-        (until > now).then(|| until.duration_since(now).as_secs().max(1))
-    }
-
-    fn block(&self, source: IpAddr, seconds: u64) {
-        if let Ok(mut b) = self.blocked.lock() {
-            b.insert(
-                source,
-                Instant::now() + std::time::Duration::from_secs(seconds),
-            );
-        }
-    }
-
     pub fn housekeeping(&self) {
         self.requests.retain_recent();
         self.failures.housekeeping();
-        if let Ok(mut b) = self.blocked.lock() {
-            let now = Instant::now();
-            b.retain(|_, until| *until > now);
-        }
     }
 }
 
@@ -153,7 +126,7 @@ pub async fn serve(
         let wait = not_until.wait_time_from(DefaultClock::default().now());
         return too_many(wait.as_secs().max(1));
     }
-    if let Some(wait) = guard.wait_of(source) {
+    if let Some(wait) = guard.failures.wait_of(source) {
         return too_many(wait);
     }
     let file = path
@@ -210,7 +183,6 @@ pub async fn serve(
         }
         if let Some(wait) = guard.failures.fail(peer) {
             // Over the limit: refused without a record (a flood must not fill the audit log).
-            guard.block(source, wait);
             return too_many(wait);
         }
         let entry = AuditEntry {

@@ -188,6 +188,9 @@ pub struct LicenceTotals {
     pub basic: Option<i64>,
     #[schema(minimum = 0, maximum = 1000000)]
     pub workspaces: Option<i64>,
+    /// Lines of each subscription carrying mobile lines (WGO-1), by subscription id (1–64 of
+    /// A-Z a-z 0-9 . _ -); a new id adds the subscription.
+    pub mobile_subscriptions: Option<std::collections::BTreeMap<String, i64>>,
 }
 
 async fn set_totals(
@@ -223,9 +226,29 @@ async fn set_totals(
             totals.push((kind, v));
         }
     }
+    let mut mobile = Vec::new();
+    for (id, v) in b.mobile_subscriptions.unwrap_or_default() {
+        let id_ok = (1..=64).contains(&id.len())
+            && id
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+        if !id_ok {
+            return Err(AppError::field("mobileSubscriptions", Rule::Invalid));
+        }
+        if !(0..=1_000_000).contains(&v) {
+            return Err(AppError::field(
+                "mobileSubscriptions",
+                Rule::Range {
+                    min: 0,
+                    max: 1_000_000,
+                },
+            ));
+        }
+        mobile.push((id, v));
+    }
     state
         .store
-        .set_licences(&caller.meta(), customer, &totals)
+        .set_licences(&caller.meta(), customer, &totals, &mobile)
         .await?;
     let items: Vec<LicenseJson> = state
         .store

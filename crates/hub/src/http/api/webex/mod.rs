@@ -7,6 +7,7 @@ pub mod devices;
 pub mod features;
 pub mod licenses;
 pub mod locations;
+pub mod mobile;
 pub mod numbers;
 pub mod organizations;
 pub mod people;
@@ -30,6 +31,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(workspaces::endpoints());
     all.extend(devices::endpoints());
     all.extend(registrations::endpoints());
+    all.extend(mobile::endpoints());
     all.extend(provisioning::endpoints());
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());

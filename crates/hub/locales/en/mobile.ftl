@@ -1,0 +1,54 @@
+# Mobile lines (WGO-1 … WGO-5)
+rule-mobile-licence = needs a professional calling licence for a mobile line.
+rule-mobile-country = must be in a location in one of the countries mobile lines are offered in: { $allowed }.
+rule-mobile-subscription = has no subscription with a mobile line left; ask your provider for more.
+conflict-mobile-activated = The mobile line is already activated: it needs no new code.
+mail-activation-subject = { $name }, your mobile line activation code
+mail-activation-body =
+    Hello { $name },
+
+    A mobile line has been set up for you. Activate it in your softphone with this code:
+
+    { $code }
+
+    The code can be used once and is valid until { $expires }.
+    Activation address: { $url }
+
+    If you did not expect this message, ignore it: the line stays inactive.
+calling-menu-mobile = Mobile lines
+mobile-subscriptions = Subscriptions carrying mobile lines
+mobile-subscription = Subscription
+mobile-total = Lines
+mobile-consumed = Used
+mobile-no-subscriptions = This organisation has no subscription carrying mobile lines. Its provider grants them on the customer's page.
+mobile-countries = Mobile lines are offered to people whose location is in: { $countries }.
+mobile-suppress-legend = E-mail to users
+mobile-suppress-label = Suppress e-mail: show activation codes to the administrator instead of e-mailing them
+mobile-save = Save
+mobile-saved = Settings saved.
+mobile-lines = Lines
+mobile-person = Person
+mobile-state = State
+mobile-state-pending = Waiting for activation (code valid until { $date })
+mobile-state-expired = Code expired
+mobile-state-activated = Activated on { $date }
+mobile-no-lines = No mobile lines yet.
+mobile-add = Add mobile line
+mobile-add-title = Add a mobile line for { $name }
+mobile-prereq = A mobile line needs a professional calling licence and a location in one of these countries: { $countries }.
+mobile-field-subscriptionId = Subscription
+mobile-field-phoneNumber = Phone number
+mobile-choose = Choose…
+mobile-number-hint = { $name } has no phone number yet: choose one of the location's free numbers.
+mobile-line = Mobile line
+mobile-new-code = New activation code
+mobile-code-title = Activation code for { $name }
+mobile-code-mailed = The activation code was e-mailed to { $email }. It is valid until { $date }.
+mobile-code-shown = Give this activation code to { $name }. It is shown only once and is valid until { $date }.
+mobile-code-copy = Copy
+mobile-code-email = E-mail
+mobile-code-print = Print
+mobile-code-instructions = In the softphone, choose "Activate with a code" and enter the code.
+mobile-back = Back to { $name }
+mobile-wizard-choice = Mobile line (activation code)
+mobile-wizard-hint = For a phone the person already has: an activation code instead of a MAC address.

@@ -1,0 +1,54 @@
+# Linii mobile (WGO-1 … WGO-5)
+rule-mobile-licence = necesită o licență de apelare profesională pentru o linie mobilă.
+rule-mobile-country = trebuie să fie într-o locație dintr-una dintre țările în care se oferă linii mobile: { $allowed }.
+rule-mobile-subscription = nu mai are niciun abonament cu o linie mobilă disponibilă; cereți mai multe furnizorului.
+conflict-mobile-activated = Linia mobilă este deja activată: nu are nevoie de un cod nou.
+mail-activation-subject = { $name }, codul de activare al liniei dvs. mobile
+mail-activation-body =
+    Bună ziua, { $name },
+
+    A fost configurată o linie mobilă pentru dvs. Activați-o în aplicația softphone cu acest cod:
+
+    { $code }
+
+    Codul poate fi folosit o singură dată și este valabil până la { $expires }.
+    Adresa de activare: { $url }
+
+    Dacă nu așteptați acest mesaj, ignorați-l: linia rămâne inactivă.
+calling-menu-mobile = Linii mobile
+mobile-subscriptions = Abonamente cu linii mobile
+mobile-subscription = Abonament
+mobile-total = Linii
+mobile-consumed = Folosite
+mobile-no-subscriptions = Această organizație nu are niciun abonament cu linii mobile. Furnizorul le acordă pe pagina clientului.
+mobile-countries = Liniile mobile se oferă persoanelor a căror locație este în: { $countries }.
+mobile-suppress-legend = E-mailuri către utilizatori
+mobile-suppress-label = Suprimați e-mailurile: codurile de activare se afișează administratorului în loc să fie trimise
+mobile-save = Salvare
+mobile-saved = Setările au fost salvate.
+mobile-lines = Linii
+mobile-person = Persoană
+mobile-state = Stare
+mobile-state-pending = În așteptarea activării (cod valabil până la { $date })
+mobile-state-expired = Cod expirat
+mobile-state-activated = Activată la { $date }
+mobile-no-lines = Nicio linie mobilă deocamdată.
+mobile-add = Adăugare linie mobilă
+mobile-add-title = Adăugare linie mobilă pentru { $name }
+mobile-prereq = O linie mobilă necesită o licență de apelare profesională și o locație într-una dintre aceste țări: { $countries }.
+mobile-field-subscriptionId = Abonament
+mobile-field-phoneNumber = Număr de telefon
+mobile-choose = Alegeți…
+mobile-number-hint = { $name } nu are încă un număr de telefon: alegeți unul dintre numerele libere ale locației.
+mobile-line = Linie mobilă
+mobile-new-code = Cod de activare nou
+mobile-code-title = Cod de activare pentru { $name }
+mobile-code-mailed = Codul de activare a fost trimis prin e-mail la { $email }. Este valabil până la { $date }.
+mobile-code-shown = Dați acest cod de activare lui { $name }. Este afișat o singură dată și este valabil până la { $date }.
+mobile-code-copy = Copiere
+mobile-code-email = Trimitere prin e-mail
+mobile-code-print = Imprimare
+mobile-code-instructions = În aplicația softphone, alegeți „Activare cu un cod” și introduceți codul.
+mobile-back = Înapoi la { $name }
+mobile-wizard-choice = Linie mobilă (cod de activare)
+mobile-wizard-hint = Pentru un telefon pe care persoana îl are deja: un cod de activare în loc de o adresă MAC.

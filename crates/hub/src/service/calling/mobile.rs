@@ -1,0 +1,327 @@
+//! Mobile lines (WGO-1 … WGO-5), for the API and the console alike: the prerequisites checked
+//! here, the line made with its activation code in one transaction, the code e-mailed to the
+//! person (or shown to the administrator when the organisation suppresses e-mail), and the
+//! one-time redemption that hands a softphone its SIP registration data.
+//!
+//! A code is 16 digits, kept only as a hash, valid 90 days, usable once. Redemption is one
+//! guarded UPDATE (used, expired and unknown codes are refused with the same answer) and gives
+//! the line a new password there and then, so nobody — not the administrator who added it —
+//! knew the password before the phone did. A source that fails 20 times a minute is refused
+//! with 429, even with a right code, until its wait is over.
+
+use super::devices::{insert_with_draws, registrar, DevicePlan};
+use super::{generate_password, Surface};
+use crate::auth::Caller;
+use crate::error::AppError;
+use crate::state::AppState;
+use patchbay_domain::calling::{activation_code_from, ACTIVATION_CODE_DAYS};
+use patchbay_domain::mobile::{normalise_code, plan_mobile, MobileRequest, SubscriptionUnits};
+use patchbay_domain::sip::subscriber_keys;
+use patchbay_domain::{CustomerId, DeviceId, LocationId, Rule, Scope};
+use patchbay_store::calling::mobile::{NewMobileLine, Redeemed};
+use patchbay_store::calling::people::Person;
+use patchbay_store::outbox::NewMail;
+use patchbay_store::AuditMeta;
+use rand::Rng;
+
+/// What the administrator asked for beyond the person (WGO-1).
+#[derive(Debug, Clone, Default)]
+pub struct MobileChoice {
+    pub subscription_id: Option<String>,
+    pub phone_number: Option<String>,
+}
+
+/// A new (or re-issued) activation code and where it went (WGO-2).
+#[derive(Clone)]
+pub struct Issued {
+    pub device_id: DeviceId,
+    pub code: String,
+    pub expires_at: jiff::Timestamp,
+    /// The address it was e-mailed to; `None` when the organisation suppresses e-mail (then
+    /// the administrator is shown the code).
+    pub mailed_to: Option<String>,
+}
+
+impl std::fmt::Debug for Issued {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Issued")
+            .field("device_id", &self.device_id)
+            .field("code", &"<redacted>")
+            .field("mailed_to", &self.mailed_to)
+            .finish()
+    }
+}
+
+/// Draw a code and its hash.
+fn draw_code() -> (String, String, jiff::Timestamp) {
+    let mut rng = rand::rngs::OsRng;
+    let code = activation_code_from(&mut || rng.gen::<u32>());
+    let hash = patchbay_store::crypto::token_hash(&code);
+    let expires =
+        jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * ACTIVATION_CODE_DAYS);
+    (code, hash, expires)
+}
+
+/// `1234 5678 9012 3456`: how a code is shown and mailed.
+pub fn grouped(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The subscriptions carrying mobile lines, as the prerequisites see them.
+pub async fn subscription_units(
+    state: &AppState,
+    customer: CustomerId,
+) -> Result<Vec<SubscriptionUnits>, AppError> {
+    Ok(state
+        .store
+        .mobile_subscriptions(customer)
+        .await?
+        .into_iter()
+        .map(|s| SubscriptionUnits {
+            free: s.free(),
+            subscription_id: s.subscription_id,
+        })
+        .collect())
+}
+
+/// WGO-1 … WGO-3: add a mobile line to `person` (visible to the caller), with its activation
+/// code mailed or returned. `lang` is the language of the mail.
+pub async fn add_mobile(
+    state: &AppState,
+    caller: &Caller,
+    person: &Person,
+    choice: &MobileChoice,
+    lang: &str,
+) -> Result<Issued, AppError> {
+    let customer = person.customer_id;
+    let location = match person.fields.identity.location_id {
+        Some(l) => Some(state.store.location(LocationId(l)).await?),
+        None => None,
+    };
+    let subscriptions = subscription_units(state, customer).await?;
+    let plan = plan_mobile(&MobileRequest {
+        licence: person.fields.licence,
+        country: location.as_ref().map(|l| l.fields.address.country.as_str()),
+        allowed_countries: &state.config.mobile_countries,
+        subscriptions: &subscriptions,
+        chosen_subscription: choice.subscription_id.as_deref(),
+        has_number: person.fields.identity.phone_number.is_some(),
+        chosen_number: choice.phone_number.as_deref(),
+    })
+    .map_err(|e| AppError::Validation(e.0))?;
+    let model = state
+        .store
+        .device_model(patchbay_domain::mobile::MOBILE_MODEL)
+        .await
+        .map_err(|_| AppError::Internal("the mobile line model is missing".into()))?;
+    let label = state.store.customer(Scope::All, customer).await?;
+    let device_plan = DevicePlan::mobile(
+        model,
+        person.id,
+        registrar(state, &label.fields.customer_id),
+        state.config.sip_domain(),
+    );
+    let number = match (&plan.number, &location) {
+        (Some(n), Some(l)) => Some((l.id.0, n.clone())),
+        _ => None,
+    };
+    let drawn = std::sync::Mutex::new(None);
+    let meta = caller.meta();
+    let creds = insert_with_draws(
+        state,
+        &device_plan,
+        &person.fields.display_name,
+        Surface::Api,
+        |device| {
+            let (code, hash, expires) = draw_code();
+            if let Ok(mut d) = drawn.lock() {
+                *d = Some((code, expires));
+            }
+            let line = NewMobileLine {
+                device,
+                subscription_id: plan.subscription_id.clone(),
+                number: number.clone(),
+                code_hash: hash,
+                expires_at: expires,
+            };
+            let meta = &meta;
+            async move {
+                state
+                    .store
+                    .create_mobile_line(meta, customer, &line)
+                    .await
+                    .map(|(d, _)| d)
+            }
+        },
+    )
+    .await?;
+    let (code, expires_at) = drawn
+        .lock()
+        .ok()
+        .and_then(|mut d| d.take())
+        .ok_or_else(|| AppError::Internal("no activation code drawn".into()))?;
+    deliver(
+        state,
+        caller,
+        person,
+        creds.device_id,
+        code,
+        expires_at,
+        lang,
+    )
+    .await
+}
+
+/// WGO-2: a new code for a mobile line not yet activated (the old one stops working).
+pub async fn reissue(
+    state: &AppState,
+    caller: &Caller,
+    person: &Person,
+    device: DeviceId,
+    lang: &str,
+) -> Result<Issued, AppError> {
+    let (code, hash, expires) = draw_code();
+    state
+        .store
+        .reissue_activation_code(&caller.meta(), device, &hash, expires)
+        .await?;
+    deliver(state, caller, person, device, code, expires, lang).await
+}
+
+/// E-mail the code to the person, unless the organisation suppresses e-mail.
+async fn deliver(
+    state: &AppState,
+    caller: &Caller,
+    person: &Person,
+    device_id: DeviceId,
+    code: String,
+    expires_at: jiff::Timestamp,
+    lang: &str,
+) -> Result<Issued, AppError> {
+    if state.store.suppresses_email(person.customer_id).await? {
+        return Ok(Issued {
+            device_id,
+            code,
+            expires_at,
+            mailed_to: None,
+        });
+    }
+    let args = [
+        ("name", person.fields.display_name.clone()),
+        ("code", grouped(&code)),
+        (
+            "expires",
+            expires_at
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .strftime("%Y-%m-%d")
+                .to_string(),
+        ),
+        (
+            "url",
+            format!("https://{}/v1/activation", state.config.public_address()),
+        ),
+    ];
+    let mail = NewMail {
+        to: person.fields.email.clone(),
+        subject: state
+            .i18n
+            .t_args(lang, "mail-activation-subject", &args[..1]),
+        body: format!(
+            "{}\n",
+            state.i18n.t_args(lang, "mail-activation-body", &args)
+        ),
+        target_id: person.id.to_string(),
+        target_name: person.fields.display_name.clone(),
+    };
+    let status = if state.config.smtp_url.is_some() {
+        "queued"
+    } else {
+        "kept"
+    };
+    state
+        .store
+        .enqueue_mail(&caller.meta(), &[mail], status)
+        .await?;
+    Ok(Issued {
+        device_id,
+        code: String::new(),
+        expires_at,
+        mailed_to: Some(person.fields.email.clone()),
+    })
+}
+
+/// The SIP registration data a redeemed code hands out (WGO-5); the password exists only here
+/// and in the answer.
+#[derive(Clone)]
+pub struct Activation {
+    pub line: Redeemed,
+    pub password: String,
+}
+
+impl std::fmt::Debug for Activation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Activation")
+            .field("line", &self.line)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// WGO-5: exchange `typed` for the line's SIP registration data, once. Every refusal is the
+/// same field error; a source over its failure limit gets 429 whatever it sends.
+pub async fn redeem(
+    state: &AppState,
+    peer: std::net::IpAddr,
+    typed: &str,
+) -> Result<Activation, AppError> {
+    let gate = &state.activation;
+    if let Some(wait) = gate.wait_of(peer) {
+        return Err(AppError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    // A malformed code costs the same lookup as a well-formed one.
+    let code = normalise_code(typed).unwrap_or_else(|| "0".repeat(17));
+    let hash = patchbay_store::crypto::token_hash(&code);
+    let meta = AuditMeta {
+        actor_id: None,
+        actor_login: "activation".into(),
+        source: peer.to_string(),
+    };
+    let secrets = &state.secrets;
+    let mut password = String::new();
+    let redeemed = state
+        .store
+        .redeem_activation_code(&meta, &hash, jiff::Timestamp::now(), |user, registrar| {
+            password = generate_password(user);
+            let key = subscriber_keys(user, registrar, &password, &[1]).remove(0);
+            (secrets.seal(&password), key)
+        })
+        .await?;
+    match redeemed {
+        Some(line) => Ok(Activation { line, password }),
+        None => {
+            if let Some(wait) = gate.fail(peer) {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: wait,
+                });
+            }
+            let entry = patchbay_store::audit::AuditEntry {
+                action: "activation-code.redeem",
+                target_type: "activation-code",
+                target_id: String::new(),
+                target_name: String::new(),
+                outcome: "failure",
+                detail: "used, expired or unknown".into(),
+            };
+            if let Err(e) = state.store.audit(&meta, entry).await {
+                tracing::warn!(error = %e, "activation: audit failed");
+            }
+            Err(AppError::field("code", Rule::Invalid))
+        }
+    }
+}
