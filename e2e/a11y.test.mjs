@@ -191,6 +191,7 @@ const CUSTOMER_PAGES = [
   '/com/calling/locations/new',
   '/com/calling/numbers',
   '/com/calling/numbers/add',
+  '/com/calling/mobile',
   '/com/profile',
   '/com/about',
   '/com/help',
@@ -200,6 +201,8 @@ const CUSTOMER_FOLLOW = [
   // The wizard's device step, reached as from a person's page.
   ['/com/calling/people', 'table a[href^="/com/calling/people/"]', '#person-add-device'],
   ['/com/calling/people', 'table a[href^="/com/calling/people/"]'],
+  // WGO-1: the mobile line form, as from a person's page (a person without one).
+  ['/com/calling/people', 'table a[href^="/com/calling/people/"]', '#person-add-mobile'],
   ['/com/calling/workspaces', 'table a[href^="/com/calling/workspaces/"]'],
   ['/com/calling/locations', 'table a[href^="/com/calling/locations/"]'],
 ];
@@ -261,6 +264,32 @@ async function walk(browser, who, landing, pages, follow) {
   return problems;
 }
 
+/**
+ * WGO-2: the activation-code page is the answer to a form, not a link: in each language, a
+ * Customer administrator asks for a new code for the first pending mobile line of the
+ * organisation (the code is then shown, the organisation suppressing e-mail).
+ */
+async function activationCodePages(browser, who) {
+  const problems = [];
+  for (const language of PAGE_LANGUAGES) {
+    const { page } = await openPage(browser, BASE_URL, { bypassCSP: true });
+    await signIn(page, who, language, '/com/calling/devices');
+    const person = await firstLink(page, '/com/calling/mobile', '#mobile-lines tr[data-state="pending"] a');
+    if (!person) {
+      problems.push(`${who[0]} ${language}: no pending mobile line to ask a new code for`);
+    } else {
+      await page.goto(person);
+      await Promise.all([page.waitForNavigation(), page.locator('#mobile-new-code button').click()]);
+      assert.ok(await page.locator('#activation-code').count(), `${language}: no code shown`);
+      const found = [...(await violations(page)), ...(await english(page, language))];
+      if (found.length) await saveFailureArtefacts(page, `${who[0]} ${language} activation code`, 'a11y-');
+      problems.push(...found.map((v) => `${who[0]} ${language} activation code page: ${v}`));
+    }
+    await page.context().close();
+  }
+  return problems;
+}
+
 test('UI-1 every console page passes axe-core (WCAG 2.1 A/AA) in every language and shows no English in the others', { timeout: 600_000 }, async () => {
   assert.ok(BASE_URL, 'PATCHBAY_URL must be set');
   assert.ok(ADMIN[0] && ADMIN[1], 'PATCHBAY_ADMIN_LOGIN / _PASSWORD must be set');
@@ -280,6 +309,7 @@ test('UI-1 every console page passes axe-core (WCAG 2.1 A/AA) in every language 
     problems.push(
       ...(await walk(browser, CUSTOMER_ADMIN, '/com/calling/devices', CUSTOMER_PAGES, CUSTOMER_FOLLOW)),
     );
+    problems.push(...(await activationCodePages(browser, CUSTOMER_ADMIN)));
     assert.deepEqual(problems, [], `${problems.length} accessibility violations:\n${problems.join('\n')}`);
   } finally {
     await browser.close();

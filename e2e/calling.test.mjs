@@ -12,6 +12,8 @@
 //           user name and password; the device page then shows the password masked and the
 //           password appears nowhere in its HTML
 //   DEV-7   the device list filters as you type
+//   WGO-2/3 a mobile line for the person from their page; the organisation suppresses e-mail (set
+//           by e2e/calling-ci.sh), so the activation code is shown, with copy, e-mail and print
 //
 // Environment:
 //   PATCHBAY_URL                   base URL of a running hub, e.g. https://127.0.0.1:7443 (required)
@@ -239,6 +241,19 @@ test(
         await page.locator(`#devices-table tbody tr[data-device] >> text=${LAST}`).first().waitFor();
         assert.equal(new URL(page.url()).pathname, '/com/calling/devices', 'no page change: the table was swapped');
         assert.ok(devicePath, 'the device page was visited');
+      });
+
+      await step('WGO-2/WGO-3: a mobile line from the person\'s page; the code is shown to copy, e-mail or print', async () => {
+        await gotoOk(page, personPath);
+        await navigateTo(page, () => page.locator('#person-add-mobile').click(), pathMatches(/\/mobile$/), 'the mobile line form');
+        await submitInPlace(page, page.locator('#mobile-submit'));
+        const code = (await page.locator('#activation-code').innerText()).trim();
+        assert.match(code, /^\d{4} \d{4} \d{4} \d{4}$/);
+        assert.ok(await page.locator('button[data-copy="activation-code"]').isVisible(), 'copy button');
+        assert.ok(await page.locator('button[data-print]').isVisible(), 'print button');
+        assert.match(await page.locator('#mobile-code-email').getAttribute('href'), new RegExp(`^mailto:${EMAIL.replace('.', '\\.')}\\?subject=`));
+        await gotoOk(page, personPath);
+        assert.equal(await page.locator('#mobile-state').getAttribute('data-state'), 'pending');
       });
 
       await step('no 5xx response during the whole flow', async () => {

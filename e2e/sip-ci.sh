@@ -13,6 +13,8 @@
 #   PATCHBAY_CONSOLE_LOGIN / PATCHBAY_CONSOLE_PASSWORD  that Administrator's console login
 #   WXC_PYTHON          a Python with wxc_sdk
 #   PATCHBAY_PHONE_FILES_URL  (optional) the hub's phone file server, for the provisioning checks
+#   SMTP_MAILDIR        (optional) the Maildir of the SMTP server the hub mails to, for the mobile
+#                       line check (WGO-2, WGO-5; it also needs PATCHBAY_DATABASE_URL on PostgreSQL)
 set -euo pipefail
 : "${PATCHBAY_BIN:?}" "${PATCHBAY_URL:?}" "${PATCHBAY_DATA_DIR:?}" "${PATCHBAY_API_TOKEN:?}" "${PATCHBAY_ORG_ID:?}"
 : "${PATCHBAY_CONSOLE_LOGIN:?}" "${PATCHBAY_CONSOLE_PASSWORD:?}" "${WXC_PYTHON:?}"
@@ -44,6 +46,7 @@ for _ in $(seq 1 50); do
 done
 if ! PATCHBAY_API_BASE="$PATCHBAY_URL/v1" PATCHBAY_CA_FILE="$PATCHBAY_DATA_DIR/identity.crt.pem" \
      SIP_HOST=127.0.0.1 SIP_PORT="$sip_port" SIP_TLS_PORT="$tls_port" \
+     SMTP_MAILDIR="${SMTP_MAILDIR:-}" PATCHBAY_DATABASE_URL="${PATCHBAY_DATABASE_URL:-}" \
      "$WXC_PYTHON" "$here/sip/registrar.py"; then
   echo "---- kamailio log (last 60 lines) ----"
   tail -n 60 "$out/kamailio.log"

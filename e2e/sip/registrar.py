@@ -12,6 +12,8 @@ Environment:
   SIP_HOST, SIP_PORT, SIP_TLS_PORT   where Kamailio listens                (default 127.0.0.1 5060 5061)
   PATCHBAY_PHONE_FILES_URL  the phone file server, e.g. https://127.0.0.1:8080 (optional: the
                       provisioning checks run when it is set)
+  SMTP_MAILDIR, PATCHBAY_DATABASE_URL  the Maildir of the SMTP server the hub mails to and the
+                      hub's PostgreSQL database (optional: the mobile line check runs with both)
 
 Checks, each printed as one line:
   a Generic SIP phone (TLS only) registers with baresip over TLS and the API and the console show
@@ -22,7 +24,9 @@ Checks, each printed as one line:
   127.0.0.3 raise a Security alarm on the customer. With the phone file server: a Yealink's
   configuration file fetched with requests' HTTP digest client carries its SIP identity; an
   unknown MAC and a wrong password get the same answer in the same time (medians of 9 tries
-  each, interleaved, under the per-source limit).
+  each, interleaved, under the per-source limit). With the SMTP server: a mobile line's
+  activation mail arrives there, its code redeemed at /v1/activation registers baresip over TLS,
+  and a second redemption and an expired code get the same refusal.
 """
 
 import base64
@@ -425,6 +429,70 @@ def main():
         print(f'     medians: known MAC {known_t*1000:.2f} ms, unknown MAC {unknown_t*1000:.2f} ms')
     if phone_files:
         check('PRV-2: an unknown MAC and a wrong password: same status, body, headers and time', same_answer)
+
+    maildir = os.environ.get('SMTP_MAILDIR')
+    db_url = os.environ.get('PATCHBAY_DATABASE_URL', '')
+
+    def api_put(path, body):
+        r = requests.put(f'{BASE}{path}', headers={'Authorization': f'Bearer {TOKEN}'}, json=body,
+                         verify=CA, timeout=20)
+        r.raise_for_status()
+        return r.json() if r.content else None
+
+    def mobile_person(tag):
+        number = '+3315556' + ''.join(random.choice('0123456789') for _ in range(4))
+        r = requests.post(f'{BASE}/telephony/config/locations/{loc_id}/numbers?orgId={ORG}',
+                          headers={'Authorization': f'Bearer {TOKEN}'}, json={'phoneNumbers': [number]},
+                          verify=CA, timeout=20)
+        r.raise_for_status()
+        email = f'mobile-{tag}-{RUN}@example.com'
+        p = api.people.create(settings=Person(
+            emails=[email], display_name=f'Mo {tag}{RUN}', first_name='Mo', last_name=f'{tag}{RUN}',
+            location_id=loc_id, licenses=[prof.license_id], org_id=ORG), calling_data=True)
+        return p.person_id, email, number
+
+    def activate(code):
+        return requests.post(f'{BASE}/activation', json={'code': code}, verify=CA, timeout=20)
+
+    def mobile_line():
+        import mailbox
+        api_put(f'/operations/customers/{uuid_of(ORG)}/licenses', {'mobileSubscriptions': {'Sub-go-sip': 5}})
+        api_put(f'/telephony/config/mobileSettings?orgId={ORG}', {'suppressEmail': False})
+        pid, email, number = mobile_person('mail')
+        issued = api_post(f'/people/{pid}/mobileLine?orgId={ORG}', {'phoneNumber': number})
+        assert issued['mailedTo'] == email and 'activationCode' not in issued, issued
+
+        def mail():
+            for msg in mailbox.Maildir(maildir, create=False):
+                if email in (msg['To'] or ''):
+                    return msg
+            return None
+        msg = wait(mail, seconds=30, what='the activation mail in the SMTP server')
+        body = msg.get_payload(decode=True).decode()
+        code = re.search(r'\b(\d{4} \d{4} \d{4} \d{4})\b', body).group(1)
+        r = activate(code)
+        assert r.status_code == 200, (r.status_code, r.text)
+        data = r.json()
+        assert data['linePort'] == f"{data['sipUserName']}@{data['registrarDomain']}", data
+        b = Baresip(data['sipUserName'], data['registrarDomain'], data['sipPassword'], 'tls')
+        started.append(b)
+        b.wait_for(r'\{0/TLS/v4\} 200 OK')
+        again = activate(code)
+        assert again.status_code == 400, again.status_code
+        # An expired code: another person's line, its code aged in the database.
+        api_put(f'/telephony/config/mobileSettings?orgId={ORG}', {'suppressEmail': True})
+        pid2, _, number2 = mobile_person('old')
+        issued2 = api_post(f'/people/{pid2}/mobileLine?orgId={ORG}', {'phoneNumber': number2})
+        code2 = issued2['activationCode']
+        device2 = uuid_of(issued2['deviceId'])
+        subprocess.run(['psql', db_url, '-qc',
+                        f"UPDATE activation_codes SET expires_at = 0 WHERE device_id = '{device2}'"], check=True)
+        expired = activate(code2)
+        assert expired.status_code == 400, expired.status_code
+        assert expired.json()['errors'] == again.json()['errors'], (expired.text, again.text)
+    if maildir and db_url.startswith('postgres'):
+        check('WGO-2/WGO-5: the activation mail reaches aiosmtpd; its code, redeemed once, registers baresip '
+              'over TLS; a second redemption and an expired code get the same refusal', mobile_line)
 
     for b in started:
         b.stop()

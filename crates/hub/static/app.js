@@ -89,6 +89,11 @@ document.addEventListener("DOMContentLoaded", () => {
       setTimeout(() => { b.textContent = label; }, 1500);
     });
   }
+  // Print buttons (hidden without JavaScript: the browser's own print works there).
+  for (const b of document.querySelectorAll("button[data-print]")) {
+    b.hidden = false;
+    b.addEventListener("click", () => window.print());
+  }
   // DEV-1: show only the fields of the chosen device kind.
   for (const form of document.querySelectorAll("form[data-device-kinds]")) {
     const apply = () => {

@@ -414,3 +414,118 @@ async fn wgo_5_activation_is_rate_limited_even_for_a_right_code() {
     assert_eq!(st, StatusCode::TOO_MANY_REQUESTS);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn wgo_3_console_adds_a_mobile_line_from_the_person_and_the_wizard() {
+    let (hub, t) = start_with_smtp(None).await;
+    let a = Who(&hub, t);
+    let o = org(&a, "mob7").await;
+    let cid = CustomerId(uuid::Uuid::parse_str(&o.id).unwrap_or_else(|e| panic!("{e}")));
+    let ca = crate::fixtures::customer_admin(&hub, "mob7-admin", cid).await;
+    // No subscription yet: the page says so, and the form refuses with the reason.
+    let (st, html, _) = ca.get("/com/calling/mobile").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("id=\"mobile-no-subscriptions\""), "{html}");
+    assert!(html.contains("US, GB, FR"));
+    let p = numbered(&a, &o, "ivy@mob7.test", "+33155550701").await;
+    let pid = parse_webex_id("PEOPLE", &p).unwrap_or_else(|| panic!("{p}"));
+    let person_page = format!("/com/calling/people/{pid}");
+    let form = format!("{person_page}/mobile");
+    let (st, html, _) = ca.get(&person_page).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("id=\"person-add-mobile\""), "{html}");
+    let (st, html, _) = ca.submit(&form, &form, &[]).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("data-field=\"subscriptionId\">has no subscription"),
+        "{html}"
+    );
+    grant(&a, &o, json!({"Sub-go-a": 2, "Sub-go-b": 2})).await;
+    // Two subscriptions: the form offers them; the person has a number, so none is asked.
+    let (_, html, _) = ca.get(&form).await;
+    assert!(html.contains("id=\"subscriptionId\"") && html.contains("Sub-go-b (2/2)"));
+    assert!(!html.contains("id=\"phoneNumber\""));
+    let (st, html, _) = ca
+        .submit(&form, &form, &[("subscriptionId", "Sub-go-b")])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"mobile-code-mailed\""), "{html}");
+    assert!(html.contains("ivy@mob7.test"));
+    let (_, html, _) = ca.get(&person_page).await;
+    assert!(html.contains("data-state=\"pending\""), "{html}");
+    // Suppress e-mail from the mobile page: the next code is shown, and it activates.
+    let (st, _, loc) = ca
+        .submit(
+            "/com/calling/mobile",
+            "/com/calling/mobile",
+            &[("suppressEmail", "on")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(loc.as_deref(), Some("/com/calling/mobile?done=saved"));
+    let (_, html, _) = ca.get("/com/calling/mobile?done=saved").await;
+    assert!(html.contains("id=\"suppress-email\" checked"), "{html}");
+    assert!(html.contains("Settings saved."));
+    let code_path = format!("{person_page}/mobile/code");
+    let (st, html, _) = ca.submit(&person_page, &code_path, &[]).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let code = html
+        .split("id=\"activation-code\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_else(|| panic!("no code shown: {html}"))
+        .to_string();
+    assert!(
+        html.contains("href=\"mailto:ivy@mob7.test?subject="),
+        "{html}"
+    );
+    let (st, v) = activate(&hub, &code).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (_, html, _) = ca.get(&person_page).await;
+    assert!(html.contains("data-state=\"activated\""), "{html}");
+    assert!(
+        !html.contains("id=\"mobile-new-code\""),
+        "activated: no new code"
+    );
+    // WGO-3: the wizard offers the mobile line for a person; a person without a number
+    // chooses one of the location's free numbers.
+    let q = person(&a, &o, "quinn@mob7.test", "Quinn", "Q").await;
+    let qid = parse_webex_id("PEOPLE", &q).unwrap_or_else(|| panic!("{q}"));
+    let (_, html, _) = ca
+        .get(&format!(
+            "/com/calling/devices/new?usage=person&person={qid}"
+        ))
+        .await;
+    let link = format!("href=\"/com/calling/people/{qid}/mobile\"");
+    assert!(html.contains(&link), "{html}");
+    assert_eq!(
+        crate::calling_api::add_numbers(&a, &o.loc, json!({"phoneNumbers": ["+33155550799"]}))
+            .await,
+        StatusCode::CREATED
+    );
+    let qform = format!("/com/calling/people/{qid}/mobile");
+    let (_, html, _) = ca.get(&qform).await;
+    assert!(
+        html.contains("id=\"phoneNumber\"") && html.contains("+33155550799"),
+        "{html}"
+    );
+    let (st, html, _) = ca
+        .submit(
+            &qform,
+            &qform,
+            &[
+                ("subscriptionId", "Sub-go-a"),
+                ("phoneNumber", "+33155550799"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(html.contains("id=\"activation-code\""), "{html}");
+    let (_, html, _) = ca.get("/com/calling/mobile").await;
+    assert!(
+        html.contains("Quinn Q") && html.contains("Mo Bile"),
+        "{html}"
+    );
+    assert!(html.contains("data-state=\"activated\"") && html.contains("data-state=\"pending\""));
+    hub.stop().await;
+}

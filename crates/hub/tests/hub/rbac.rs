@@ -35,6 +35,27 @@ async fn rbac_1_every_api_route_for_every_role() {
     }
     let mut checked = 0;
     for e in patchbay_hub::http::api::endpoints() {
+        if e.public {
+            // Served to anyone (WGO-5's activation): no token is needed, so none is refused.
+            let r = hub
+                .client()
+                .request(
+                    Method::from_bytes(e.method.as_str().as_bytes()).unwrap_or(Method::GET),
+                    hub.url(&sample(e.path)),
+                )
+                .json(&serde_json::json!({}))
+                .send()
+                .await
+                .unwrap_or_else(|err| panic!("{err}"));
+            assert!(
+                !matches!(r.status(), StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN),
+                "{} {}: {}",
+                e.method,
+                e.path,
+                r.status()
+            );
+            continue;
+        }
         for (role, token) in &tokens {
             let method = Method::from_bytes(e.method.as_str().as_bytes()).unwrap_or(Method::GET);
             let body =

@@ -344,18 +344,25 @@ impl Store {
         Ok(())
     }
 
-    /// The customer's mobile lines with their activation state, by person name.
+    /// The customer's mobile lines (of `person` only, when given) with their activation
+    /// state, by person name.
     #[tracing::instrument(skip_all, fields(%customer))]
-    pub async fn mobile_lines(&self, customer: CustomerId) -> Result<Vec<MobileLine>> {
+    pub async fn mobile_lines(
+        &self,
+        customer: CustomerId,
+        person: Option<PersonId>,
+    ) -> Result<Vec<MobileLine>> {
         let rows = sqlx::query(
             "SELECT d.id, d.person_id, p.display_name, p.email, d.mobile_subscription, d.created_at, \
              (SELECT MAX(a.expires_at) FROM activation_codes a WHERE a.device_id = d.id) AS expires_at, \
              (SELECT MAX(a.used_at) FROM activation_codes a WHERE a.device_id = d.id) AS used_at \
              FROM devices d JOIN people p ON p.id = d.person_id \
              WHERE d.customer_id = $1 AND d.mobile_subscription IS NOT NULL \
+             AND ($2 = '' OR d.person_id = $2) \
              ORDER BY p.display_name, d.id LIMIT 10000",
         )
         .bind(customer.to_string())
+        .bind(person.map(|p| p.to_string()).unwrap_or_default())
         .fetch_all(self.pool())
         .await?;
         rows.iter()

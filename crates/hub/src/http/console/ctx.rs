@@ -161,6 +161,12 @@ impl Ctx {
             .t_args(self.lang, id, &[(name, value.to_string())])
     }
 
+    /// A message with two arguments.
+    pub fn t2(&self, id: &str, n1: &str, v1: &str, n2: &str, v2: &str) -> String {
+        self.i18n
+            .t_args(self.lang, id, &[(n1, v1.to_string()), (n2, v2.to_string())])
+    }
+
     /// The message `prefix` + `value` when the files have it, the raw value otherwise (stored
     /// codes shown in words).
     pub fn word(&self, prefix: &str, value: &str) -> String {

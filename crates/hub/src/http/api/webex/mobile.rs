@@ -116,10 +116,10 @@ async fn reissue(
     let lang = language(&caller, b.language.as_deref())?;
     let line = state
         .store
-        .mobile_lines(person.customer_id)
+        .mobile_lines(person.customer_id, Some(person.id))
         .await?
         .into_iter()
-        .find(|l| l.person_id == person.id)
+        .next()
         .ok_or(AppError::NotFound)?;
     let issued = mobile::reissue(&state, &caller, &person, line.device_id, &lang).await?;
     Ok(Json(issued.into()))
@@ -151,7 +151,7 @@ async fn list(
     let now = jiff::Timestamp::now();
     let items = state
         .store
-        .mobile_lines(customer)
+        .mobile_lines(customer, None)
         .await?
         .into_iter()
         .map(|l| MobileLineJson {

@@ -13,6 +13,7 @@ mod editor;
 mod forms;
 mod lines;
 mod locations;
+pub mod mobile;
 mod numbers;
 mod people;
 mod wizard;
@@ -54,6 +55,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(workspaces::endpoints());
     all.extend(locations::endpoints());
     all.extend(numbers::endpoints());
+    all.extend(mobile::endpoints());
     all
 }
 
@@ -206,10 +208,17 @@ impl FromRequestParts<AppState> for Chosen {
             .await
             .map_err(IntoResponse::into_response)?;
         let path = parts.uri.path();
-        let section = [DEVICES, PEOPLE, WORKSPACES, LOCATIONS, NUMBERS]
-            .into_iter()
-            .find(|s| path.starts_with(s))
-            .unwrap_or(DEVICES);
+        let section = [
+            DEVICES,
+            PEOPLE,
+            WORKSPACES,
+            LOCATIONS,
+            NUMBERS,
+            mobile::MOBILE,
+        ]
+        .into_iter()
+        .find(|s| path.starts_with(s))
+        .unwrap_or(DEVICES);
         match choose(state, &caller, &query(parts.uri.query()), section).await {
             Ok(Ok(org)) => Ok(Chosen(org)),
             Ok(Err(picker)) => Err(picker),

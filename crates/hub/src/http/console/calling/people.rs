@@ -141,6 +141,10 @@ struct DetailsPage {
     delete: String,
     notice: String,
     can_manage: bool,
+    /// WGO-1: the person's mobile line: (state, its text), or none.
+    mobile: Option<(&'static str, String)>,
+    mobile_add: String,
+    mobile_code: String,
 }
 
 async fn details(
@@ -186,7 +190,17 @@ async fn details(
         ),
     ];
     let notice = ctx.done_notice(&form, "calling-person");
+    let now = jiff::Timestamp::now();
+    let mobile = state
+        .store
+        .mobile_lines(org.id, Some(p.id))
+        .await?
+        .first()
+        .map(|l| (l.state(now), super::mobile::state_text(&ctx, l, now)));
     let page = DetailsPage {
+        mobile,
+        mobile_add: org.link(&format!("{PEOPLE}/{}/mobile", p.id)),
+        mobile_code: org.link(&format!("{PEOPLE}/{}/mobile/code", p.id)),
         id: p.id.to_string(),
         name: f.display_name.clone(),
         edit: org.link(&format!("{PEOPLE}/{}/edit", p.id)),

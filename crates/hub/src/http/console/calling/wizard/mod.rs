@@ -89,6 +89,8 @@ struct WizardPage {
     errors: FieldMessages,
     notice: String,
     action: String,
+    /// WGO-3: for a person, the mobile line (activation code) instead of a device by MAC.
+    mobile_link: String,
 }
 
 impl WizardPage {
@@ -96,6 +98,7 @@ impl WizardPage {
         let ctx = Ctx::new(state, caller, DEVICES);
         Self {
             action: org.link(NEW),
+            mobile_link: String::new(),
             rooms: room_types(&ctx),
             licences: workspace_licences(&ctx),
             ctx,
@@ -283,6 +286,11 @@ async fn device_step(
     let mut page = WizardPage::new(state, caller, org, "device").await;
     page.choices = choices;
     page.usage = owner.usage.into();
+    if !owner.person.is_empty() {
+        page.mobile_link = page
+            .org
+            .link(&format!("{}/{}/mobile", super::PEOPLE, owner.person));
+    }
     page.person = owner.person;
     page.workspace = owner.workspace;
     page.owner_name = owner.name;
