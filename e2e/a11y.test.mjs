@@ -166,6 +166,9 @@ const ADMIN_FOLLOW = [
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-logs'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-upgrade'],
   ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#details-refresh'],
+  // ONB-1: a customer's calling licences, and the invitation of its administrator from there.
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#customer-licences-link'],
+  ['/com/customers', 'table a[href^="/com/customers/"]:not([href$="/edit"])', '#customer-licences-link', '#invite-admin'],
   // A customization folder (the first distributor's).
   ['/com/files', '#folders-table a[href^="/com/files/"]'],
 ];
@@ -300,6 +303,12 @@ test('UI-1 every console page passes axe-core (WCAG 2.1 A/AA) in every language 
     const { page } = await openPage(browser, BASE_URL, { bypassCSP: true });
     for (const language of ALL_LANGUAGES) {
       problems.push(...(await check(page, `/com/login?lang=${language}`, `anonymous ${language}`, language)));
+      // ONB-1: an invitation link that no longer works (answered 404, so checked without the
+      // status assertion).
+      const gone = `/com/invitation/no-such-invitation?lang=${language}`;
+      await page.goto(gone);
+      const found = [...(await violations(page)), ...(await english(page, language))];
+      problems.push(...found.map((v) => `anonymous ${language} ${gone}: ${v}`));
     }
     await page.context().close();
     problems.push(...(await walk(browser, ADMIN, '/com/dashboard', ADMIN_PAGES, ADMIN_FOLLOW)));

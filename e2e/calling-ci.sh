@@ -61,3 +61,19 @@ PATCHBAY_CALLING_LOGIN="$login" \
 PATCHBAY_CALLING_PASSWORD="$password" \
 PATCHBAY_CALLING_NEW_PASSWORD="$new_password" \
   node --test calling.test.mjs
+
+# WGO-1: a second person of the same location, with a number and no mobile line, so that the
+# accessibility walk (e2e/a11y.test.mjs) reaches the mobile line form from a person's page.
+field() { node -e "let s='';process.stdin.on('data',d=>s+=d).on('end',()=>console.log($1))" <"$out"; }
+status="$(curl -sk -o "$out" -w '%{http_code}' "$PATCHBAY_URL/v1/locations?orgId=$org_id" -H "Authorization: Bearer $PATCHBAY_API_TOKEN")"
+[ "$status" = 200 ] || fail "listing the locations: HTTP $status"
+loc_id="$(field 'JSON.parse(s).items[0].id')"
+status="$(curl -sk -o "$out" -w '%{http_code}' "$PATCHBAY_URL/v1/licenses?orgId=$org_id" -H "Authorization: Bearer $PATCHBAY_API_TOKEN")"
+[ "$status" = 200 ] || fail "listing the licences: HTTP $status"
+lic_id="$(field 'JSON.parse(s).items.find(l=>l.name==="Webex Calling - Professional").id')"
+number="+3316099$(date +%s | tail -c 5)"
+status="$(api POST "/v1/telephony/config/locations/$loc_id/numbers?orgId=$org_id" "{\"phoneNumbers\":[\"$number\"]}")"
+case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding $number: HTTP $status" ;; esac
+status="$(api POST /v1/people "{\"emails\":[\"ada.mobile@example.test\"],\"firstName\":\"Ada\",\"lastName\":\"Mobile\",\"locationId\":\"$loc_id\",\"licenses\":[\"$lic_id\"],\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"$number\"}],\"orgId\":\"$org_id\"}")"
+case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding Ada Mobile: HTTP $status" ;; esac
+echo "person Ada Mobile ($number), for the mobile line form"

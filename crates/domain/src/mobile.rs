@@ -10,9 +10,6 @@ pub const MOBILE_MODEL: &str = "Webex Go Device";
 /// WGO-1: where mobile lines are offered unless the hub is configured otherwise.
 pub const DEFAULT_COUNTRIES: [&str; 3] = ["US", "GB", "FR"];
 
-/// WGO-5: wrong activation codes one source may try in a minute before it waits.
-pub const REDEEM_FAILURES_PER_MINUTE: u32 = 10;
-
 /// A comma-separated list of ISO 3166-1 alpha-2 country codes (`us, GB ,fr`), upper-cased and
 /// without duplicates; `Err` names the first entry that is not two letters.
 pub fn parse_countries(text: &str) -> Result<Vec<String>, String> {

@@ -79,6 +79,8 @@ pub enum Rule {
     },
     /// WGO-1: no subscription carrying mobile lines has a line left.
     MobileSubscription,
+    /// A licence total below the units already assigned.
+    BelowConsumed,
     /// A problem in a file's content (CST-6): its code and the value at fault; the field is
     /// where in the file.
     Content {
@@ -123,6 +125,7 @@ impl Rule {
             Rule::MobileLicence => "rule-mobile-licence",
             Rule::MobileCountry { .. } => "rule-mobile-country",
             Rule::MobileSubscription => "rule-mobile-subscription",
+            Rule::BelowConsumed => "rule-below-consumed",
         }
     }
 
@@ -214,6 +217,10 @@ impl Rule {
             }
             Rule::MobileSubscription => {
                 "has no subscription with a mobile line left; ask your provider for more".into()
+            }
+            Rule::BelowConsumed => {
+                "is below the units already assigned: free some first, or keep a higher total"
+                    .into()
             }
         }
     }

@@ -172,6 +172,19 @@ impl FailureGate {
         (until > now).then(|| until.duration_since(now).as_secs().max(1))
     }
 
+    /// Take one try for `peer` before its answer is checked (so parallel guesses cannot all be
+    /// checked before the first failures are counted): `Err(seconds)` when it is blocked, or is
+    /// now over its limit and blocked for that long. A right answer uses a try too.
+    pub fn attempt(&self, peer: std::net::IpAddr) -> Result<(), u64> {
+        if let Some(wait) = self.wait_of(peer) {
+            return Err(wait);
+        }
+        match self.fail(peer) {
+            Some(wait) => Err(wait),
+            None => Ok(()),
+        }
+    }
+
     /// Record a failure from `peer`; `Some(seconds)` when it is now blocked for that long.
     pub fn fail(&self, peer: std::net::IpAddr) -> Option<u64> {
         let wait = self.failures.fail(peer)?;

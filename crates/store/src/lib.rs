@@ -170,6 +170,15 @@ impl Store {
         }
     }
 
+    /// `FOR UPDATE OF <alias>` on PostgreSQL (a join locking one of its tables), nothing on
+    /// SQLite.
+    pub(crate) fn lock_of(&self, alias: &str) -> String {
+        match self.dialect {
+            Dialect::Postgres => format!(" FOR UPDATE OF {alias}"),
+            Dialect::Sqlite => String::new(),
+        }
+    }
+
     pub(crate) fn pool(&self) -> &AnyPool {
         &self.pool
     }

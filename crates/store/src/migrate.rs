@@ -69,6 +69,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0017_provisioning.sql"),
     ),
     (18, "mobile", include_str!("../migrations/0018_mobile.sql")),
+    (
+        19,
+        "onboarding",
+        include_str!("../migrations/0019_onboarding.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

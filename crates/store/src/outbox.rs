@@ -20,6 +20,17 @@ pub struct Mail {
     pub attempts: i64,
     pub last_error: String,
     pub sent_at: Option<jiff::Timestamp>,
+    /// Holds a one-time secret: its body is not listed (empty here), and is blanked once sent.
+    pub sensitive: bool,
+}
+
+/// A mail as listed: a sensitive one without its body.
+fn listed(r: &sqlx::any::AnyRow) -> Result<Mail> {
+    let mut m = mail(r)?;
+    if m.sensitive {
+        m.body = String::new();
+    }
+    Ok(m)
 }
 
 fn mail(r: &sqlx::any::AnyRow) -> Result<Mail> {
@@ -33,6 +44,7 @@ fn mail(r: &sqlx::any::AnyRow) -> Result<Mail> {
         attempts: r.try_get("attempts")?,
         last_error: r.try_get("last_error")?,
         sent_at: r.try_get::<Option<i64>, _>("sent_at")?.map(ts),
+        sensitive: r.try_get::<i64, _>("sensitive")? != 0,
     })
 }
 
@@ -45,6 +57,8 @@ pub struct NewMail {
     /// Audit target (e.g. the customer).
     pub target_id: String,
     pub target_name: String,
+    /// Holds a one-time secret (see [`Mail::sensitive`]).
+    pub sensitive: bool,
 }
 
 impl Store {
@@ -59,13 +73,14 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         for m in mails {
-            sqlx::query("INSERT INTO outbox (id, created_at, to_addr, subject, body, status) VALUES ($1, $2, $3, $4, $5, $6)")
+            sqlx::query("INSERT INTO outbox (id, created_at, to_addr, subject, body, status, sensitive) VALUES ($1, $2, $3, $4, $5, $6, $7)")
                 .bind(uuid::Uuid::now_v7().to_string())
                 .bind(now_ms())
                 .bind(m.to.as_str())
                 .bind(m.subject.as_str())
                 .bind(m.body.as_str())
                 .bind(status)
+                .bind(i64::from(m.sensitive))
                 .execute(&mut *tx)
                 .await?;
             write(
@@ -89,9 +104,11 @@ impl Store {
     /// Queued messages due for (re)delivery, oldest first.
     pub async fn queued_mail(&self, limit: i64) -> Result<Vec<Mail>> {
         let rows = sqlx::query(
-            "SELECT * FROM outbox WHERE status = 'queued' ORDER BY created_at LIMIT $1",
+            "SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
+             ORDER BY created_at LIMIT $1",
         )
         .bind(limit)
+        .bind(now_ms())
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(mail).collect()
@@ -106,20 +123,26 @@ impl Store {
     ) -> Result<()> {
         match error {
             None => {
-                sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = '' WHERE id = $1")
+                // A one-time secret is not kept once it reached the relay.
+                sqlx::query("UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = $2, last_error = '', \
+                             body = CASE WHEN sensitive <> 0 THEN '' ELSE body END WHERE id = $1")
                     .bind(id.to_string())
                     .bind(now_ms())
                     .execute(self.pool())
                     .await?;
             }
             Some(e) => {
+                // Back off: 30 s after the first failure, then 1, 2, 4 … minutes.
                 sqlx::query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, \
-                     status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END WHERE id = $1",
+                     status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END, \
+                     next_attempt_at = $4 + 30000 * (CASE attempts WHEN 0 THEN 1 WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 8 ELSE 16 END) \
+                     WHERE id = $1",
                 )
                 .bind(id.to_string())
                 .bind(e)
                 .bind(max_attempts)
+                .bind(now_ms())
                 .execute(self.pool())
                 .await?;
             }
@@ -137,7 +160,7 @@ impl Store {
             .to_owned();
         let page = self.count_and_page(q, Filter::new(), page).await?;
         Ok((
-            page.items.iter().map(mail).collect::<Result<Vec<_>>>()?,
+            page.items.iter().map(listed).collect::<Result<Vec<_>>>()?,
             page.total,
         ))
     }

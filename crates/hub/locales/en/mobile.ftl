@@ -52,3 +52,34 @@ mobile-code-instructions = In the softphone, choose "Activate with a code" and e
 mobile-back = Back to { $name }
 mobile-wizard-choice = Mobile line (activation code)
 mobile-wizard-hint = For a phone the person already has: an activation code instead of a MAC address.
+# Onboarding (ONB-1): invitations
+accounts-invite = E-mail an invitation to set the password (instead of typing one)
+accounts-invite-hint = The invitation link works once, for 7 days; the account needs an e-mail address.
+accounts-invite-again = Send a new invitation
+accounts-invited = The account was created and an invitation was e-mailed.
+accounts-customer-hint = For a Customer administrator: the customer whose calling it manages.
+invitation-title = Set your password
+invitation-intro = Choose the password of your Patchbay account { $login }.
+invitation-submit = Set password
+invitation-invalid = This invitation link does not work any more: it was used, it expired, or a newer one was sent. Ask whoever invited you for a new one.
+invitation-to-login = Go to sign-in
+mail-invitation-subject = Your Patchbay account { $login }
+mail-invitation-body =
+    Hello,
+
+    A Patchbay account was created for you. Your login name: { $login }
+
+    Set your password with this link (it works once, until { $expires }):
+
+    { $url }
+
+    Then sign in with your login name and that password.
+rule-below-consumed = is below the units already assigned: free some first, or keep a higher total.
+licences-title = Calling licences
+licences-saved = The licences were saved.
+licences-new-mobile = Add a subscription carrying mobile lines
+licences-invite-admin = Invite the customer's administrator
+licences-manage = Manage calling licences
+invitation-link-title = Invitation link
+invitation-link-shown = No mail relay is configured: give this link to the owner of { $login }. It is shown only once, works once and for 7 days.
+conflict-mobile-reset = A mobile line gets its password when it is activated: issue a new activation code instead.

@@ -52,3 +52,34 @@ mobile-code-instructions = Dans le softphone, choisissez « Activer avec un code
 mobile-back = Retour à { $name }
 mobile-wizard-choice = Ligne mobile (code d’activation)
 mobile-wizard-hint = Pour un téléphone que la personne possède déjà : un code d’activation au lieu d’une adresse MAC.
+# Intégration (ONB-1) : invitations
+accounts-invite = Envoyer par e-mail une invitation à définir le mot de passe (au lieu de le saisir)
+accounts-invite-hint = Le lien d’invitation fonctionne une fois, pendant 7 jours ; le compte doit avoir une adresse e-mail.
+accounts-invite-again = Envoyer une nouvelle invitation
+accounts-invited = Le compte a été créé et une invitation a été envoyée par e-mail.
+accounts-customer-hint = Pour un administrateur client : le client dont il gère la téléphonie.
+invitation-title = Définir votre mot de passe
+invitation-intro = Choisissez le mot de passe de votre compte Patchbay { $login }.
+invitation-submit = Définir le mot de passe
+invitation-invalid = Ce lien d’invitation ne fonctionne plus : il a été utilisé, il a expiré ou un plus récent a été envoyé. Demandez-en un nouveau à la personne qui vous a invité.
+invitation-to-login = Aller à la connexion
+mail-invitation-subject = Votre compte Patchbay { $login }
+mail-invitation-body =
+    Bonjour,
+
+    Un compte Patchbay a été créé pour vous. Votre identifiant : { $login }
+
+    Définissez votre mot de passe avec ce lien (utilisable une fois, jusqu’au { $expires }) :
+
+    { $url }
+
+    Connectez-vous ensuite avec votre identifiant et ce mot de passe.
+rule-below-consumed = est inférieur aux unités déjà attribuées : libérez-en d’abord, ou gardez un total plus élevé.
+licences-title = Licences d’appel
+licences-saved = Les licences ont été enregistrées.
+licences-new-mobile = Ajouter un abonnement incluant des lignes mobiles
+licences-invite-admin = Inviter l’administrateur du client
+licences-manage = Gérer les licences d’appel
+invitation-link-title = Lien d’invitation
+invitation-link-shown = Aucun relais de messagerie n’est configuré : remettez ce lien au titulaire de { $login }. Il n’est affiché qu’une fois et fonctionne une fois, pendant 7 jours.
+conflict-mobile-reset = Une ligne mobile reçoit son mot de passe à l’activation : émettez plutôt un nouveau code d’activation.

@@ -52,3 +52,34 @@ mobile-code-instructions = 소프트폰에서 "코드로 활성화"를 선택하
 mobile-back = { $name }(으)로 돌아가기
 mobile-wizard-choice = 모바일 회선 (활성화 코드)
 mobile-wizard-hint = 사용자가 이미 가진 전화기용: MAC 주소 대신 활성화 코드를 사용합니다.
+# 온보딩 (ONB-1): 초대
+accounts-invite = 비밀번호를 직접 입력하는 대신 비밀번호 설정 초대를 이메일로 보내기
+accounts-invite-hint = 초대 링크는 7일 동안 한 번만 사용할 수 있으며, 계정에 이메일 주소가 있어야 합니다.
+accounts-invite-again = 새 초대 보내기
+accounts-invited = 계정을 만들고 초대를 이메일로 보냈습니다.
+accounts-customer-hint = 고객 관리자용: 통화 설정을 관리할 고객입니다.
+invitation-title = 비밀번호 설정
+invitation-intro = Patchbay 계정 { $login }의 비밀번호를 정하십시오.
+invitation-submit = 비밀번호 설정
+invitation-invalid = 이 초대 링크는 더 이상 사용할 수 없습니다. 이미 사용되었거나 만료되었거나 더 새로운 링크가 발송되었습니다. 초대한 사람에게 새 링크를 요청하십시오.
+invitation-to-login = 로그인으로 이동
+mail-invitation-subject = Patchbay 계정 { $login }
+mail-invitation-body =
+    안녕하세요.
+
+    Patchbay 계정이 만들어졌습니다. 로그인 이름: { $login }
+
+    이 링크로 비밀번호를 설정하십시오 ({ $expires }까지 한 번만 사용 가능):
+
+    { $url }
+
+    그런 다음 로그인 이름과 그 비밀번호로 로그인하십시오.
+rule-below-consumed = 이미 할당된 단위보다 적습니다. 먼저 일부를 해제하거나 더 높은 총계를 유지하십시오.
+licences-title = 통화 라이선스
+licences-saved = 라이선스를 저장했습니다.
+licences-new-mobile = 모바일 회선이 포함된 구독 추가
+licences-invite-admin = 고객 관리자 초대
+licences-manage = 통화 라이선스 관리
+invitation-link-title = 초대 링크
+invitation-link-shown = 메일 릴레이가 구성되어 있지 않습니다. 이 링크를 { $login } 계정 소유자에게 전달하십시오. 한 번만 표시되며 7일 동안 한 번만 사용할 수 있습니다.
+conflict-mobile-reset = 모바일 회선의 비밀번호는 활성화할 때 만들어집니다. 대신 새 활성화 코드를 발급하십시오.

@@ -52,3 +52,34 @@ mobile-code-instructions = În aplicația softphone, alegeți „Activare cu un 
 mobile-back = Înapoi la { $name }
 mobile-wizard-choice = Linie mobilă (cod de activare)
 mobile-wizard-hint = Pentru un telefon pe care persoana îl are deja: un cod de activare în loc de o adresă MAC.
+# Integrare (ONB-1): invitații
+accounts-invite = Trimiteți prin e-mail o invitație de setare a parolei (în loc să o introduceți)
+accounts-invite-hint = Linkul de invitație funcționează o singură dată, timp de 7 zile; contul are nevoie de o adresă de e-mail.
+accounts-invite-again = Trimitere invitație nouă
+accounts-invited = Contul a fost creat și s-a trimis o invitație prin e-mail.
+accounts-customer-hint = Pentru un administrator de client: clientul a cărui telefonie o gestionează.
+invitation-title = Setați-vă parola
+invitation-intro = Alegeți parola contului dvs. Patchbay { $login }.
+invitation-submit = Setare parolă
+invitation-invalid = Acest link de invitație nu mai funcționează: a fost folosit, a expirat sau s-a trimis unul mai nou. Cereți unul nou persoanei care v-a invitat.
+invitation-to-login = Mergeți la autentificare
+mail-invitation-subject = Contul dvs. Patchbay { $login }
+mail-invitation-body =
+    Bună ziua,
+
+    A fost creat un cont Patchbay pentru dvs. Numele de utilizator: { $login }
+
+    Setați-vă parola cu acest link (funcționează o singură dată, până la { $expires }):
+
+    { $url }
+
+    Apoi autentificați-vă cu numele de utilizator și această parolă.
+rule-below-consumed = este sub unitățile deja atribuite: eliberați mai întâi unele sau păstrați un total mai mare.
+licences-title = Licențe de apelare
+licences-saved = Licențele au fost salvate.
+licences-new-mobile = Adăugare abonament cu linii mobile
+licences-invite-admin = Invitați administratorul clientului
+licences-manage = Gestionare licențe de apelare
+invitation-link-title = Link de invitație
+invitation-link-shown = Nu este configurat niciun releu de e-mail: dați acest link titularului contului { $login }. Este afișat o singură dată și funcționează o singură dată, timp de 7 zile.
+conflict-mobile-reset = O linie mobilă își primește parola la activare: emiteți în schimb un cod de activare nou.

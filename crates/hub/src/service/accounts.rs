@@ -397,3 +397,101 @@ pub async fn set_avatar(state: &AppState, caller: &Caller, bytes: &[u8]) -> Resu
         .await?;
     Ok(())
 }
+
+/// ONB-1: how long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// A password nobody knows, for an account whose owner sets theirs from an invitation.
+pub fn unknown_password() -> String {
+    // 24 random characters (144 bits); the policy's length is at most 31.
+    let token = patchbay_store::crypto::random_token();
+    format!("Aa1-{}", &token[..24])
+}
+
+/// ONB-1: e-mail `account` a one-time link to set its own password (valid
+/// [`INVITATION_DAYS`]), through the outbox (a sensitive mail: never listed, blanked once
+/// delivered); its previous link stops working. Written in `lang`. Without an SMTP relay the
+/// link is returned instead, for the caller to hand over.
+pub async fn invite(
+    state: &AppState,
+    caller: &Caller,
+    account: &Account,
+    lang: &str,
+) -> Result<Option<String>, AppError> {
+    caller.require(Capability::ManageAccounts)?;
+    if account.fields.email.trim().is_empty() {
+        return Err(AppError::field("email", Rule::Required));
+    }
+    let token = patchbay_store::crypto::random_token();
+    let expires = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * INVITATION_DAYS);
+    state
+        .store
+        .create_invitation(
+            &caller.meta(),
+            account.id,
+            &patchbay_store::crypto::token_hash(&token),
+            expires,
+        )
+        .await?;
+    let args = [
+        ("login", account.fields.login_name.clone()),
+        (
+            "url",
+            format!(
+                "https://{}/com/invitation/{token}",
+                state.config.public_address()
+            ),
+        ),
+        (
+            "expires",
+            expires
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .strftime("%Y-%m-%d %H:%M UTC")
+                .to_string(),
+        ),
+    ];
+    let mail = patchbay_store::outbox::NewMail {
+        to: account.fields.email.clone(),
+        subject: state
+            .i18n
+            .t_args(lang, "mail-invitation-subject", &args[..1]),
+        body: format!(
+            "{}\n",
+            state.i18n.t_args(lang, "mail-invitation-body", &args)
+        ),
+        target_id: account.id.to_string(),
+        target_name: account.fields.login_name.clone(),
+        sensitive: true,
+    };
+    if state.config.smtp_url.is_none() {
+        return Ok(Some(args[1].1.clone()));
+    }
+    state
+        .store
+        .enqueue_mail(&caller.meta(), &[mail], "queued")
+        .await?;
+    Ok(None)
+}
+
+/// ONB-1: set the password of the invitation `token` once (the password policy applies);
+/// `Ok(false)` when the link is used, expired or unknown.
+pub async fn accept_invitation(
+    state: &AppState,
+    token: &str,
+    password: &str,
+    source: &str,
+) -> Result<bool, AppError> {
+    password::check_policy(password).map_err(|r| AppError::field("password", r))?;
+    let pw = password.to_string();
+    let hash = blocking(move || hash_password(&pw)).await?;
+    let meta = patchbay_store::AuditMeta {
+        actor_id: None,
+        actor_login: "invitation".into(),
+        source: source.to_string(),
+    };
+    Ok(state
+        .store
+        .accept_invitation(&meta, &patchbay_store::crypto::token_hash(token), &hash)
+        .await?
+        .is_some())
+}

@@ -84,6 +84,7 @@ pub async fn send_subscription(
             body,
             target_id: c.id.to_string(),
             target_name: c.fields.name.clone(),
+            sensitive: false,
         });
     }
     let status = if state.config.smtp_url.is_some() {

@@ -417,7 +417,8 @@ async fn wgo_5_activation_is_rate_limited_even_for_a_right_code() {
 
 #[tokio::test]
 async fn wgo_3_console_adds_a_mobile_line_from_the_person_and_the_wizard() {
-    let (hub, t) = start_with_smtp(None).await;
+    let (port, _got) = crate::mail::smtp_sink().await;
+    let (hub, t) = start_with_smtp(Some(port)).await;
     let a = Who(&hub, t);
     let o = org(&a, "mob7").await;
     let cid = CustomerId(uuid::Uuid::parse_str(&o.id).unwrap_or_else(|e| panic!("{e}")));

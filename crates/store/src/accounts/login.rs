@@ -29,7 +29,7 @@ pub(super) async fn record_password(
 }
 
 /// Make `hash` the account's password and record it in the (bounded) history.
-pub(super) async fn set_password_in(
+pub(crate) async fn set_password_in(
     tx: &mut sqlx::Transaction<'static, sqlx::Any>,
     id: AccountId,
     hash: &str,

@@ -7,6 +7,7 @@
 //! - `avatar`: the account's picture (OPR-7).
 
 mod avatar;
+mod invitations;
 mod list;
 mod login;
 mod write;

@@ -365,7 +365,6 @@ impl Store {
         else {
             return Err(StoreError::NotFound);
         };
-        let units = super::mobile::units_of(&mut tx, "d.id = $1", &id.to_string()).await?;
         if let Some(w) = row.try_get::<Option<String>, _>("workspace_id")? {
             sqlx::query(
                 "UPDATE workspaces SET device_count = device_count - 1 WHERE id = $1 AND device_count > 0",
@@ -374,14 +373,19 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
-        let gone = sqlx::query("DELETE FROM devices WHERE id = $1")
-            .bind(id.to_string())
-            .execute(&mut *tx)
-            .await?;
-        if gone.rows_affected() == 0 {
-            return Err(StoreError::NotFound);
+        // A mobile line's unit goes back to its subscription, once: only the DELETE that removed
+        // the row gives it back.
+        let gone = sqlx::query(
+            "DELETE FROM devices WHERE id = $1 RETURNING customer_id, mobile_subscription",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+        if let Some(sub) = gone.try_get::<Option<String>, _>("mobile_subscription")? {
+            let unit = (gone.try_get::<String, _>("customer_id")?, sub);
+            super::mobile::give_back(&mut tx, std::slice::from_ref(&unit)).await?;
         }
-        super::mobile::give_back(&mut tx, &units).await?;
         super::audit(
             &mut tx,
             meta,

@@ -86,18 +86,14 @@ async fn take_unit(tx: &mut Tx, customer: CustomerId, subscription: &str) -> Res
     Ok(())
 }
 
-/// The (customer, subscription) of each mobile line `condition` selects (`d` = devices, `$1` =
-/// `id`): what to give back once they are deleted.
-pub(crate) async fn units_of(
-    tx: &mut Tx,
-    condition: &str,
-    id: &str,
-) -> Result<Vec<(String, String)>> {
-    let rows = sqlx::query(&format!(
-        "SELECT d.customer_id, d.mobile_subscription FROM devices d \
-         WHERE {condition} AND d.mobile_subscription IS NOT NULL"
-    ))
-    .bind(id)
+/// Delete a person's mobile lines; the (customer, subscription) of each one deleted, to give
+/// back.
+pub(crate) async fn delete_lines_of(tx: &mut Tx, person: &str) -> Result<Vec<(String, String)>> {
+    let rows = sqlx::query(
+        "DELETE FROM devices WHERE person_id = $1 AND mobile_subscription IS NOT NULL \
+         RETURNING customer_id, mobile_subscription",
+    )
+    .bind(person)
     .fetch_all(&mut **tx)
     .await?;
     rows.iter()
@@ -398,6 +394,17 @@ impl Store {
         F: FnOnce(&str, &str) -> (String, SubscriberKey),
     {
         let mut tx = self.begin().await?;
+        // The line first, then its code: the order re-issuing and deleting lock them in
+        // (PostgreSQL would otherwise abort one of two crossing transactions). An unknown code
+        // does the same lookup.
+        sqlx::query(&format!(
+            "SELECT d.id FROM activation_codes a JOIN devices d ON d.id = a.device_id \
+             WHERE a.code_hash = $1{}",
+            self.lock_of("d")
+        ))
+        .bind(code_hash)
+        .fetch_optional(&mut *tx)
+        .await?;
         let done = sqlx::query(
             "UPDATE activation_codes SET used_at = $1 \
              WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 AND device_id IS NOT NULL",
@@ -409,11 +416,10 @@ impl Store {
         if done.rows_affected() == 0 {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
+        let row = sqlx::query(
             "SELECT d.id, d.customer_id, d.sip_user_name, d.line_port, d.registrar, d.outbound_proxy \
-             FROM activation_codes a JOIN devices d ON d.id = a.device_id WHERE a.code_hash = $1{}",
-            self.lock_clause()
-        ))
+             FROM activation_codes a JOIN devices d ON d.id = a.device_id WHERE a.code_hash = $1",
+        )
         .bind(code_hash)
         .fetch_one(&mut *tx)
         .await?;

@@ -277,11 +277,20 @@ pub(crate) async fn delete_member(
     let mut tx = store.begin().await?;
     let held = held(&mut tx, kind, id).await?;
     swap_licence(&mut tx, held.customer, held.licence, None).await?;
-    // WGO-1: a person's mobile line goes with them, and its unit back to its subscription.
+    // WGO-1: a person's mobile line goes with them, and its unit back to its subscription. The
+    // person row is locked first (PostgreSQL), so a line being added meanwhile is either seen
+    // here or refused; the lines deleted are the ones given back.
+    if kind == MemberKind::People {
+        sqlx::query(&format!(
+            "SELECT id FROM people WHERE id = $1{}",
+            store.lock_clause()
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
+    }
     let units = match kind {
-        MemberKind::People => {
-            mobile::units_of(&mut tx, "d.person_id = $1", &id.to_string()).await?
-        }
+        MemberKind::People => mobile::delete_lines_of(&mut tx, &id.to_string()).await?,
         MemberKind::Place => Vec::new(),
     };
     let gone = sqlx::query(&format!("DELETE FROM {} WHERE id = $1", member_table(kind)))

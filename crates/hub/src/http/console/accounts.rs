@@ -18,7 +18,7 @@ use axum::routing::{get, post};
 use patchbay_domain::account::AccountFields;
 use patchbay_domain::rbac::creatable_roles;
 use patchbay_domain::{AccountId, Capability, Role};
-use patchbay_store::{Account, AccountFilter};
+use patchbay_store::{Account, AccountFilter, PageRequest};
 
 pub const PAGE_SIZES: [i64; 4] = [10, 25, 50, 100];
 
@@ -117,6 +117,7 @@ async fn list(
             "created" => ctx.t("accounts-created"),
             "updated" => ctx.t("accounts-updated"),
             "deleted" => ctx.t("accounts-deleted"),
+            "invited" => ctx.t("accounts-invited"),
             _ => String::new(),
         })
         .unwrap_or_default();
@@ -144,9 +145,18 @@ struct FormPage {
     expires_on: String,
     roles: Vec<&'static str>,
     errors: FieldMessages,
+    /// RBAC-5: the customers a new Customer administrator may be bound to (id, name), and the
+    /// chosen one; the customer's name on an existing one's form.
+    customers: Vec<(String, String)>,
+    customer: String,
+    /// ONB-1: e-mail an invitation to set the password instead of typing one.
+    invite: bool,
 }
 
 impl FormPage {
+    fn customer_is(&self, c: &str) -> bool {
+        self.customer == c
+    }
     fn timeouts(&self) -> Vec<i64> {
         vec![5, 10, 15, 20, 25, 30]
     }
@@ -168,9 +178,10 @@ fn form_page(
     f: AccountFields,
     errors: FieldMessages,
 ) -> FormPage {
+    // A Customer administrator is made with its customer; no role changes into or out of it.
     let mut roles: Vec<&'static str> = creatable_roles(caller.principal.role)
         .iter()
-        .filter(|r| **r != Role::CustomerAdmin)
+        .filter(|r| id.is_none() || **r != Role::CustomerAdmin)
         .map(|r| r.as_str())
         .collect();
     if !roles.contains(&f.role.as_str()) {
@@ -188,12 +199,50 @@ fn form_page(
         f,
         roles,
         errors,
+        customers: Vec::new(),
+        customer: String::new(),
+        invite: false,
     }
 }
 
-async fn new_form(State(state): State<AppState>, caller: Caller) -> Response {
+/// The customers in the caller's scope, by name (at most 500), for the Customer administrator's
+/// customer select.
+async fn customer_choices(
+    state: &AppState,
+    caller: &Caller,
+) -> Result<Vec<(String, String)>, AppError> {
+    let (items, _) = state
+        .store
+        .list_customers(
+            caller.principal.scope(),
+            &Default::default(),
+            Some((
+                patchbay_store::customers::CustomerSort::Name,
+                patchbay_store::SortOrder::Asc,
+            )),
+            PageRequest::new(0, 500),
+        )
+        .await?;
+    Ok(items
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.fields.name))
+        .collect())
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    caller: Caller,
+    RawQuery(q): RawQuery,
+) -> Result<Response, AppError> {
     let ctx = Ctx::new(&state, &caller, "/com/accounts");
-    let role = Role::Operator;
+    // ONB-1: from a customer's page, a Customer administrator of that customer, invited.
+    let asked = FormMap::parse(q.as_deref().unwrap_or("").as_bytes());
+    let for_customer = asked.text("customerId");
+    let role = if for_customer.is_empty() {
+        Role::Operator
+    } else {
+        Role::CustomerAdmin
+    };
     let f = AccountFields {
         expires_on: Some(patchbay_domain::account::default_expiry(
             crate::service::today(),
@@ -201,7 +250,11 @@ async fn new_form(State(state): State<AppState>, caller: Caller) -> Response {
         language: ctx.lang.to_string(),
         ..AccountFields::new("", role)
     };
-    render(&form_page(ctx, &caller, None, f, FieldMessages::default()))
+    let mut page = form_page(ctx, &caller, None, f, FieldMessages::default());
+    page.customers = customer_choices(&state, &caller).await?;
+    page.invite = !for_customer.is_empty();
+    page.customer = for_customer;
+    Ok(render(&page))
 }
 
 /// Read the account form. Returns the patch and the fields as typed (to re-show on error).
@@ -297,12 +350,19 @@ async fn rerender(
     id: Option<AccountId>,
     shown: AccountFields,
     err: AppError,
+    (customer, invite): (String, bool),
 ) -> Result<Response, AppError> {
     match err {
         AppError::Validation(_) | AppError::Conflict(..) => {
             let ctx = Ctx::new(state, caller, "/com/accounts");
             let errors = FieldMessages::from_error(&err, &state.i18n, ctx.lang);
-            let mut r = render(&form_page(ctx, caller, id, shown, errors));
+            let mut page = form_page(ctx, caller, id, shown, errors);
+            if id.is_none() {
+                page.customers = customer_choices(state, caller).await?;
+            }
+            page.customer = customer;
+            page.invite = invite;
+            let mut r = render(&page);
             *r.status_mut() = StatusCode::BAD_REQUEST;
             Ok(r)
         }
@@ -317,17 +377,58 @@ async fn create(
 ) -> Result<Response, AppError> {
     let form = FormMap::parse(&body);
     let base = AccountFields::new("", Role::Operator);
-    let (mut patch, shown, errs) = read_form(&form, base);
+    let (mut patch, shown, mut errs) = read_form(&form, base);
+    let customer = form.text("customerId");
+    let invite = form.checked("invite");
+    let kept = (customer.clone(), invite);
+    // RBAC-5: a Customer administrator is bound to the chosen customer (checked by the service).
+    if shown.role == Role::CustomerAdmin && !customer.is_empty() {
+        match customer.parse() {
+            Ok(c) => patch.customer_id = Some(c),
+            Err(_) => errs.push(patchbay_domain::FieldError::new(
+                "customerId",
+                patchbay_domain::Rule::Invalid,
+            )),
+        }
+    }
+    if invite {
+        // ONB-1: the owner sets the password from the invitation; none is typed.
+        if shown.email.trim().is_empty() {
+            errs.push(patchbay_domain::FieldError::new(
+                "email",
+                patchbay_domain::Rule::Required,
+            ));
+        }
+        patch.password = Some(svc::unknown_password());
+    }
     if !errs.is_empty() {
-        return rerender(&state, &caller, None, shown, AppError::Validation(errs)).await;
+        return rerender(
+            &state,
+            &caller,
+            None,
+            shown,
+            AppError::Validation(errs),
+            kept,
+        )
+        .await;
     }
     if patch.password.is_none() {
         patch.password = Some(String::new());
     }
-    match svc::create(&state, &caller, patch).await {
-        Ok(_) => Ok(Redirect::to("/com/accounts?done=created").into_response()),
-        Err(e) => rerender(&state, &caller, None, shown, e).await,
+    let lang = caller.account.fields.language.clone();
+    let account = match svc::create(&state, &caller, patch).await {
+        Ok(a) => a,
+        Err(e) => return rerender(&state, &caller, None, shown, e, kept).await,
+    };
+    if invite {
+        let lang = if shown.language.is_empty() {
+            lang
+        } else {
+            shown.language.clone()
+        };
+        return invited(&state, &caller, &account, &lang).await;
     }
+    Ok(Redirect::to("/com/accounts?done=created").into_response())
 }
 
 fn parse_id(id: &str) -> Result<AccountId, AppError> {
@@ -341,13 +442,63 @@ async fn edit_form(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let account = svc::get(&state, &caller, parse_id(&id)?).await?;
-    Ok(render(&form_page(
+    let customer = account.customer_id;
+    let mut page = form_page(
         ctx,
         &caller,
         Some(account.id),
         account.fields,
         FieldMessages::default(),
-    )))
+    );
+    if let Some(c) = customer {
+        let name = state
+            .store
+            .customer(patchbay_domain::Scope::All, c)
+            .await?
+            .fields
+            .name;
+        page.customers = vec![(c.to_string(), name)];
+        page.customer = c.to_string();
+    }
+    Ok(render(&page))
+}
+
+/// ONB-1: e-mail the account a new invitation to set its password (the previous link stops
+/// working).
+async fn invite_again(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let account = svc::get(&state, &caller, parse_id(&id)?).await?;
+    let lang = account.fields.language.clone();
+    invited(&state, &caller, &account, &lang).await
+}
+
+#[derive(Template)]
+#[template(path = "account_invitation.html")]
+struct InvitationLinkPage {
+    ctx: Ctx,
+    login: String,
+    link: String,
+}
+
+/// Invite `account`: mailed (back to the list), or, without an SMTP relay, the link shown once
+/// to hand over.
+async fn invited(
+    state: &AppState,
+    caller: &Caller,
+    account: &Account,
+    lang: &str,
+) -> Result<Response, AppError> {
+    match svc::invite(state, caller, account, lang).await? {
+        None => Ok(Redirect::to("/com/accounts?done=invited").into_response()),
+        Some(link) => Ok(render(&InvitationLinkPage {
+            ctx: Ctx::new(state, caller, "/com/accounts"),
+            login: account.fields.login_name.clone(),
+            link,
+        })),
+    }
 }
 
 async fn update(
@@ -361,11 +512,20 @@ async fn update(
     let form = FormMap::parse(&body);
     let (patch, shown, errs) = read_form(&form, current.fields);
     if !errs.is_empty() {
-        return rerender(&state, &caller, Some(id), shown, AppError::Validation(errs)).await;
+        let kept = (String::new(), false);
+        return rerender(
+            &state,
+            &caller,
+            Some(id),
+            shown,
+            AppError::Validation(errs),
+            kept,
+        )
+        .await;
     }
     match svc::update(&state, &caller, id, patch).await {
         Ok(_) => Ok(Redirect::to("/com/accounts?done=updated").into_response()),
-        Err(e) => rerender(&state, &caller, Some(id), shown, e).await,
+        Err(e) => rerender(&state, &caller, Some(id), shown, e, (String::new(), false)).await,
     }
 }
 
@@ -471,6 +631,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             cap,
             "Add account",
             get(new_form),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/accounts/{id}/invite",
+            cap,
+            "Send an invitation to set the password",
+            post(invite_again),
         ),
         Endpoint::page(
             Method::GET,

@@ -10,6 +10,7 @@ mod customers;
 pub mod customization;
 mod dashboard;
 mod forms;
+mod invitation;
 mod jobs;
 mod login;
 mod mail;
@@ -78,6 +79,10 @@ pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/com", get(root))
         .route("/com/login", get(login::page).post(login::submit))
+        .route(
+            "/com/invitation/{token}",
+            get(invitation::form).post(invitation::submit),
+        )
         .route("/com/static/app.css", get(pages::css))
         .route("/com/static/app.js", get(pages::js))
         .route("/com/static/upload.js", get(pages::upload_js))

@@ -292,6 +292,14 @@ pub async fn reset_password(
     device: &Device,
     supplied: Option<&str>,
 ) -> Result<NewSecrets, AppError> {
+    // WGO-5: a mobile line's password is made when its code is redeemed, for the phone alone;
+    // a reset would show it to the administrator.
+    if device.model.model == patchbay_domain::mobile::MOBILE_MODEL {
+        return Err(AppError::Conflict(
+            "conflict-mobile-reset",
+            "A mobile line gets its password when it is activated: issue a new activation code instead.".into(),
+        ));
+    }
     let password = match supplied {
         Some(p) => {
             check_sip_password(p, &device.sip_user_name)

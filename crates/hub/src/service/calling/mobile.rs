@@ -6,8 +6,9 @@
 //! A code is 16 digits, kept only as a hash, valid 90 days, usable once. Redemption is one
 //! guarded UPDATE (used, expired and unknown codes are refused with the same answer) and gives
 //! the line a new password there and then, so nobody — not the administrator who added it —
-//! knew the password before the phone did. A source that fails 20 times a minute is refused
-//! with 429, even with a right code, until its wait is over.
+//! knew the password before the phone did. A source may try 20 codes a minute (counted before
+//! the lookup, so parallel tries are held to it too); beyond, it gets 429, even with a right
+//! code, until its wait is over.
 
 use super::devices::{insert_with_draws, registrar, DevicePlan};
 use super::{generate_password, Surface};
@@ -158,7 +159,8 @@ pub async fn add_mobile(
             }
         },
     )
-    .await?;
+    .await
+    .map_err(|e| e.renamed(&[("phoneNumbers", "phoneNumber")]))?;
     let (code, expires_at) = drawn
         .lock()
         .ok()
@@ -192,7 +194,9 @@ pub async fn reissue(
     deliver(state, caller, person, device, code, expires, lang).await
 }
 
-/// E-mail the code to the person, unless the organisation suppresses e-mail.
+/// E-mail the code to the person, unless the organisation suppresses e-mail or no SMTP relay is
+/// configured (then it is returned to be shown). The mail is sensitive: never listed, blanked
+/// once delivered.
 async fn deliver(
     state: &AppState,
     caller: &Caller,
@@ -202,7 +206,9 @@ async fn deliver(
     expires_at: jiff::Timestamp,
     lang: &str,
 ) -> Result<Issued, AppError> {
-    if state.store.suppresses_email(person.customer_id).await? {
+    // Without an SMTP relay the outbox would be the only copy of the code, and it never lists a
+    // code: the administrator is shown it instead, as when e-mail is suppressed.
+    if state.config.smtp_url.is_none() || state.store.suppresses_email(person.customer_id).await? {
         return Ok(Issued {
             device_id,
             code,
@@ -236,15 +242,11 @@ async fn deliver(
         ),
         target_id: person.id.to_string(),
         target_name: person.fields.display_name.clone(),
-    };
-    let status = if state.config.smtp_url.is_some() {
-        "queued"
-    } else {
-        "kept"
+        sensitive: true,
     };
     state
         .store
-        .enqueue_mail(&caller.meta(), &[mail], status)
+        .enqueue_mail(&caller.meta(), &[mail], "queued")
         .await?;
     Ok(Issued {
         device_id,
@@ -278,8 +280,9 @@ pub async fn redeem(
     peer: std::net::IpAddr,
     typed: &str,
 ) -> Result<Activation, AppError> {
-    let gate = &state.activation;
-    if let Some(wait) = gate.wait_of(peer) {
+    // The try is counted before the code is looked up: parallel guesses from one source are
+    // held to the limit, whatever they hold.
+    if let Err(wait) = state.activation.attempt(peer) {
         return Err(AppError::RateLimited {
             retry_after_secs: wait,
         });
@@ -305,11 +308,6 @@ pub async fn redeem(
     match redeemed {
         Some(line) => Ok(Activation { line, password }),
         None => {
-            if let Some(wait) = gate.fail(peer) {
-                return Err(AppError::RateLimited {
-                    retry_after_secs: wait,
-                });
-            }
             let entry = patchbay_store::audit::AuditEntry {
                 action: "activation-code.redeem",
                 target_type: "activation-code",

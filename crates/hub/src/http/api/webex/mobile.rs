@@ -39,7 +39,7 @@ pub struct ReissueBody {
 
 /// A mobile line's new activation code: mailed to the person, or returned here when the
 /// organisation suppresses e-mail.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct IssuedJson {
     pub device_id: String,
@@ -241,7 +241,7 @@ async fn subscriptions(
     Ok(Listed::items(items))
 }
 
-#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActivateBody {
     /// The 16-digit activation code, spaces and dashes allowed.
@@ -249,8 +249,9 @@ pub struct ActivateBody {
     pub code: String,
 }
 
-/// The SIP registration data of an activated mobile line: shown once, the password new.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
+/// The SIP registration data of an activated mobile line: shown once, the password new. (No
+/// `Debug`: nothing may print the password or the code.)
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivationJson {
     pub device_id: String,

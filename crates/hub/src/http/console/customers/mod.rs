@@ -122,6 +122,7 @@ async fn visible_tags(
 
 mod details;
 mod form;
+mod licences;
 mod list;
 mod providers;
 mod remote_panel;
@@ -169,6 +170,20 @@ pub fn endpoints() -> Vec<Endpoint> {
             add,
             "Delete selected customers",
             post(delete),
+        ),
+        Endpoint::page(
+            Method::GET,
+            "/com/customers/{id}/licences",
+            edit,
+            "Calling licences",
+            get(licences::page),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/customers/{id}/licences",
+            edit,
+            "Save calling licences",
+            post(licences::save),
         ),
         Endpoint::page(
             Method::GET,
