@@ -74,6 +74,6 @@ lic_id="$(field 'JSON.parse(s).items.find(l=>l.name==="Webex Calling - Professio
 number="+3316099$(date +%s | tail -c 5)"
 status="$(api POST "/v1/telephony/config/locations/$loc_id/numbers?orgId=$org_id" "{\"phoneNumbers\":[\"$number\"]}")"
 case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding $number: HTTP $status" ;; esac
-status="$(api POST /v1/people "{\"emails\":[\"ada.mobile@example.test\"],\"firstName\":\"Ada\",\"lastName\":\"Mobile\",\"locationId\":\"$loc_id\",\"licenses\":[\"$lic_id\"],\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"$number\"}],\"orgId\":\"$org_id\"}")"
-case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding Ada Mobile: HTTP $status" ;; esac
-echo "person Ada Mobile ($number), for the mobile line form"
+status="$(api POST /v1/people "{\"emails\":[\"ada.lindqvist@example.test\"],\"firstName\":\"Ada\",\"lastName\":\"Lindqvist\",\"locationId\":\"$loc_id\",\"licenses\":[\"$lic_id\"],\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"$number\"}],\"orgId\":\"$org_id\"}")"
+case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding Ada Lindqvist: HTTP $status" ;; esac
+echo "person Ada Lindqvist ($number), for the mobile line form"

@@ -254,6 +254,10 @@ impl From<StoreError> for AppError {
                         max: 1_000_000,
                     },
                 ),
+                Refusal::MobileChanged => AppError::Conflict(
+                    "conflict-mobile-changed",
+                    "The person changed while the mobile line was being added: check the person and try again.".into(),
+                ),
                 Refusal::MobileActivated => AppError::Conflict(
                     "conflict-mobile-activated",
                     "The mobile line is already activated: it needs no new code.".into(),

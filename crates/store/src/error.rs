@@ -85,6 +85,8 @@ pub enum Refusal {
     MobileBelowConsumed,
     /// WGO-2: a mobile line already activated gets no new code.
     MobileActivated,
+    /// WGO-1: the person changed (licence, location, number) while their line was being added.
+    MobileChanged,
 }
 
 /// Errors of the store layer.

@@ -61,6 +61,38 @@ pub struct NewMail {
     pub sensitive: bool,
 }
 
+/// Queue one message inside `tx` (with the change it belongs to), audited.
+pub(crate) async fn insert_mail(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    meta: &AuditMeta,
+    m: &NewMail,
+    status: &str,
+) -> Result<()> {
+    sqlx::query("INSERT INTO outbox (id, created_at, to_addr, subject, body, status, sensitive) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(now_ms())
+        .bind(m.to.as_str())
+        .bind(m.subject.as_str())
+        .bind(m.body.as_str())
+        .bind(status)
+        .bind(i64::from(m.sensitive))
+        .execute(&mut **tx)
+        .await?;
+    write(
+        tx,
+        meta,
+        AuditEntry {
+            action: "customer.email",
+            target_type: "customer",
+            target_id: m.target_id.clone(),
+            target_name: m.target_name.clone(),
+            outcome: "success",
+            detail: format!("to {}", m.to),
+        },
+    )
+    .await
+}
+
 impl Store {
     /// Queue messages (all or nothing), audited. `status` is `queued` when a transport will send
     /// them, `kept` when the outbox is the transport.
@@ -73,29 +105,7 @@ impl Store {
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         for m in mails {
-            sqlx::query("INSERT INTO outbox (id, created_at, to_addr, subject, body, status, sensitive) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                .bind(uuid::Uuid::now_v7().to_string())
-                .bind(now_ms())
-                .bind(m.to.as_str())
-                .bind(m.subject.as_str())
-                .bind(m.body.as_str())
-                .bind(status)
-                .bind(i64::from(m.sensitive))
-                .execute(&mut *tx)
-                .await?;
-            write(
-                &mut tx,
-                meta,
-                AuditEntry {
-                    action: "customer.email",
-                    target_type: "customer",
-                    target_id: m.target_id.clone(),
-                    target_name: m.target_name.clone(),
-                    outcome: "success",
-                    detail: format!("to {}", m.to),
-                },
-            )
-            .await?;
+            insert_mail(&mut tx, meta, m, status).await?;
         }
         tx.commit().await?;
         Ok(())

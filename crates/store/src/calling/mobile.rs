@@ -33,6 +33,12 @@ pub struct NewMobileLine {
     pub number: Option<(uuid::Uuid, String)>,
     pub code_hash: String,
     pub expires_at: jiff::Timestamp,
+    /// The person as the prerequisites were checked on: checked again under the person's lock,
+    /// so a change meanwhile (licence, location, a number given) refuses the line.
+    pub location: Option<uuid::Uuid>,
+    pub had_number: bool,
+    /// The activation mail, queued with the line (nothing without a relay or when suppressed).
+    pub mail: Option<crate::outbox::NewMail>,
 }
 
 /// A person's mobile line and the state of its latest activation code.
@@ -225,6 +231,24 @@ impl Store {
         line: &NewMobileLine,
     ) -> Result<(DeviceId, ActivationCodeId)> {
         let mut tx = self.begin().await?;
+        let person = sqlx::query(&format!(
+            "SELECT p.license_kind, p.location_id, \
+             (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \
+             FROM people p WHERE p.id = $1 AND p.customer_id = $2{}",
+            self.lock_of("p")
+        ))
+        .bind(line.device.owner_id.to_string())
+        .bind(customer.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(StoreError::Missing(crate::Missing::Person))?;
+        let same = person.try_get::<String, _>("license_kind")?
+            == patchbay_domain::calling::LicenceKind::Professional.as_str()
+            && super::opt_uuid(&person, "location_id")? == line.location
+            && (person.try_get::<i64, _>("numbers")? > 0) == line.had_number;
+        if !same {
+            return Err(StoreError::Refused(Refusal::MobileChanged));
+        }
         let device = insert_device(&mut tx, meta, customer, &line.device).await?;
         sqlx::query("UPDATE devices SET mobile_subscription = $1 WHERE id = $2")
             .bind(line.subscription_id.as_str())
@@ -260,6 +284,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
+        if let Some(m) = &line.mail {
+            crate::outbox::insert_mail(&mut tx, meta, m, "queued").await?;
+        }
         super::audit(
             &mut tx,
             meta,
@@ -287,6 +314,7 @@ impl Store {
         device: DeviceId,
         code_hash: &str,
         expires_at: jiff::Timestamp,
+        mail: Option<&crate::outbox::NewMail>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
         let row = sqlx::query(&format!(
@@ -326,6 +354,9 @@ impl Store {
         .execute(&mut *tx)
         .await
         .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
+        if let Some(m) = mail {
+            crate::outbox::insert_mail(&mut tx, meta, m, "queued").await?;
+        }
         super::audit(
             &mut tx,
             meta,

@@ -130,6 +130,7 @@ pub async fn add_mobile(
         (Some(n), Some(l)) => Some((l.id.0, n.clone())),
         _ => None,
     };
+    let mailed = mails(state, person).await?;
     let drawn = std::sync::Mutex::new(None);
     let meta = caller.meta();
     let creds = insert_with_draws(
@@ -139,6 +140,7 @@ pub async fn add_mobile(
         Surface::Api,
         |device| {
             let (code, hash, expires) = draw_code();
+            let mail = mailed.then(|| activation_mail(state, person, &code, expires, lang));
             if let Ok(mut d) = drawn.lock() {
                 *d = Some((code, expires));
             }
@@ -148,6 +150,9 @@ pub async fn add_mobile(
                 number: number.clone(),
                 code_hash: hash,
                 expires_at: expires,
+                location: person.fields.identity.location_id,
+                had_number: person.fields.identity.phone_number.is_some(),
+                mail,
             };
             let meta = &meta;
             async move {
@@ -166,19 +171,11 @@ pub async fn add_mobile(
         .ok()
         .and_then(|mut d| d.take())
         .ok_or_else(|| AppError::Internal("no activation code drawn".into()))?;
-    deliver(
-        state,
-        caller,
-        person,
-        creds.device_id,
-        code,
-        expires_at,
-        lang,
-    )
-    .await
+    Ok(issued(person, creds.device_id, code, expires_at, mailed))
 }
 
-/// WGO-2: a new code for a mobile line not yet activated (the old one stops working).
+/// WGO-2: a new code for a mobile line not yet activated (the old one stops working), mailed in
+/// the same transaction or returned.
 pub async fn reissue(
     state: &AppState,
     caller: &Caller,
@@ -187,38 +184,51 @@ pub async fn reissue(
     lang: &str,
 ) -> Result<Issued, AppError> {
     let (code, hash, expires) = draw_code();
+    let mailed = mails(state, person).await?;
+    let mail = mailed.then(|| activation_mail(state, person, &code, expires, lang));
     state
         .store
-        .reissue_activation_code(&caller.meta(), device, &hash, expires)
+        .reissue_activation_code(&caller.meta(), device, &hash, expires, mail.as_ref())
         .await?;
-    deliver(state, caller, person, device, code, expires, lang).await
+    Ok(issued(person, device, code, expires, mailed))
 }
 
-/// E-mail the code to the person, unless the organisation suppresses e-mail or no SMTP relay is
-/// configured (then it is returned to be shown). The mail is sensitive: never listed, blanked
-/// once delivered.
-async fn deliver(
-    state: &AppState,
-    caller: &Caller,
+/// Whether the code is e-mailed to the person: not when the organisation suppresses e-mail, nor
+/// without an SMTP relay (the outbox never lists a code, so it would reach nobody); then the
+/// administrator is shown it.
+async fn mails(state: &AppState, person: &Person) -> Result<bool, AppError> {
+    Ok(
+        state.config.smtp_url.is_some()
+            && !state.store.suppresses_email(person.customer_id).await?,
+    )
+}
+
+fn issued(
     person: &Person,
     device_id: DeviceId,
     code: String,
     expires_at: jiff::Timestamp,
-    lang: &str,
-) -> Result<Issued, AppError> {
-    // Without an SMTP relay the outbox would be the only copy of the code, and it never lists a
-    // code: the administrator is shown it instead, as when e-mail is suppressed.
-    if state.config.smtp_url.is_none() || state.store.suppresses_email(person.customer_id).await? {
-        return Ok(Issued {
-            device_id,
-            code,
-            expires_at,
-            mailed_to: None,
-        });
+    mailed: bool,
+) -> Issued {
+    Issued {
+        device_id,
+        expires_at,
+        mailed_to: mailed.then(|| person.fields.email.clone()),
+        code: if mailed { String::new() } else { code },
     }
+}
+
+/// The activation mail (sensitive: never listed, blanked once delivered), in `lang`.
+fn activation_mail(
+    state: &AppState,
+    person: &Person,
+    code: &str,
+    expires_at: jiff::Timestamp,
+    lang: &str,
+) -> NewMail {
     let args = [
         ("name", person.fields.display_name.clone()),
-        ("code", grouped(&code)),
+        ("code", grouped(code)),
         (
             "expires",
             expires_at
@@ -231,7 +241,7 @@ async fn deliver(
             format!("https://{}/v1/activation", state.config.public_address()),
         ),
     ];
-    let mail = NewMail {
+    NewMail {
         to: person.fields.email.clone(),
         subject: state
             .i18n
@@ -243,17 +253,7 @@ async fn deliver(
         target_id: person.id.to_string(),
         target_name: person.fields.display_name.clone(),
         sensitive: true,
-    };
-    state
-        .store
-        .enqueue_mail(&caller.meta(), &[mail], "queued")
-        .await?;
-    Ok(Issued {
-        device_id,
-        code: String::new(),
-        expires_at,
-        mailed_to: Some(person.fields.email.clone()),
-    })
+    }
 }
 
 /// The SIP registration data a redeemed code hands out (WGO-5); the password exists only here
