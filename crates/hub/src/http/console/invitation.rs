@@ -72,6 +72,24 @@ fn page(
     r
 }
 
+/// The page for a link that no longer works (used, expired, unknown): one answer for all.
+fn gone(state: &AppState, jar: CookieJar, lang: &str) -> Response {
+    page(
+        state,
+        jar,
+        lang,
+        String::new(),
+        FieldMessages::default(),
+        StatusCode::NOT_FOUND,
+    )
+}
+
+/// The form again with what was wrong.
+fn refused(state: &AppState, jar: CookieJar, lang: &str, login: String, e: &AppError) -> Response {
+    let errors = FieldMessages::from_error(e, &state.i18n, lang);
+    page(state, jar, lang, login, errors, StatusCode::BAD_REQUEST)
+}
+
 pub async fn form(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -96,14 +114,7 @@ pub async fn form(
             FieldMessages::default(),
             StatusCode::OK,
         ),
-        None => page(
-            &state,
-            jar,
-            lang,
-            String::new(),
-            FieldMessages::default(),
-            StatusCode::NOT_FOUND,
-        ),
+        None => gone(&state, jar, lang),
     })
 }
 
@@ -124,18 +135,11 @@ pub async fn submit(
         .invitation(&hash, jiff::Timestamp::now())
         .await?
     else {
-        return Ok(page(
-            &state,
-            jar,
-            lang,
-            String::new(),
-            FieldMessages::default(),
-            StatusCode::NOT_FOUND,
-        ));
+        return Ok(gone(&state, jar, lang));
     };
     let cookie = jar.get(CSRF_COOKIE).map(|c| c.value().to_string());
-    let mut errors = FieldMessages::default();
     if cookie.is_none() || cookie.as_deref() != form.get("csrf") {
+        let mut errors = FieldMessages::default();
         errors
             .general
             .push(state.i18n.t(lang, "login-form-expired"));
@@ -151,37 +155,12 @@ pub async fn submit(
     let password = form.text("newPassword");
     if form.text("confirmPassword") != password {
         let e = AppError::field("confirmPassword", patchbay_domain::Rule::PasswordMismatch);
-        let errors = FieldMessages::from_error(&e, &state.i18n, lang);
-        return Ok(page(
-            &state,
-            jar,
-            lang,
-            login,
-            errors,
-            StatusCode::BAD_REQUEST,
-        ));
+        return Ok(refused(&state, jar, lang, login, &e));
     }
     match svc::accept_invitation(&state, &token, &password, &addr.ip().to_string()).await {
         Ok(true) => Ok(Redirect::to("/com/login?changed=1").into_response()),
-        Ok(false) => Ok(page(
-            &state,
-            jar,
-            lang,
-            String::new(),
-            FieldMessages::default(),
-            StatusCode::NOT_FOUND,
-        )),
-        Err(e @ AppError::Validation(_)) => {
-            let errors = FieldMessages::from_error(&e, &state.i18n, lang);
-            Ok(page(
-                &state,
-                jar,
-                lang,
-                login,
-                errors,
-                StatusCode::BAD_REQUEST,
-            ))
-        }
+        Ok(false) => Ok(gone(&state, jar, lang)),
+        Err(e @ AppError::Validation(_)) => Ok(refused(&state, jar, lang, login, &e)),
         Err(e) => Err(e),
     }
 }

@@ -174,15 +174,21 @@ pub async fn add_mobile(
     Ok(issued(person, creds.device_id, code, expires_at, mailed))
 }
 
-/// WGO-2: a new code for a mobile line not yet activated (the old one stops working), mailed in
-/// the same transaction or returned.
+/// WGO-2: a new code for the person's mobile line, not yet activated (the old one stops
+/// working), mailed in the same transaction or returned; none: not found.
 pub async fn reissue(
     state: &AppState,
     caller: &Caller,
     person: &Person,
-    device: DeviceId,
     lang: &str,
 ) -> Result<Issued, AppError> {
+    let device = state
+        .store
+        .mobile_lines(person.customer_id, Some(person.id))
+        .await?
+        .first()
+        .map(|l| l.device_id)
+        .ok_or(AppError::NotFound)?;
     let (code, hash, expires) = draw_code();
     let mailed = mails(state, person).await?;
     let mail = mailed.then(|| activation_mail(state, person, &code, expires, lang));

@@ -16,6 +16,7 @@ use axum::http::Method;
 use axum::Json;
 use patchbay_domain::account::LANGUAGES;
 use patchbay_domain::{Capability, PersonId, Rule};
+use patchbay_store::calling::people::Person;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Deserialize, Default, utoipa::ToSchema)]
@@ -76,6 +77,18 @@ fn language(caller: &Caller, asked: Option<&str>) -> Result<String, AppError> {
     }
 }
 
+/// The person of the path (visible to the caller) and the mail's language.
+async fn person_and_language(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+    org_id: Option<&str>,
+    asked: Option<&str>,
+) -> Result<(Person, String), AppError> {
+    let person = people::find(state, caller, PersonId(path_id("PEOPLE", id)?), org_id).await?;
+    Ok((person, language(caller, asked)?))
+}
+
 async fn add(
     State(state): State<AppState>,
     caller: Caller,
@@ -83,14 +96,14 @@ async fn add(
     ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<MobileLineBody>,
 ) -> ApiResult<Created<IssuedJson>> {
-    let person = people::find(
+    let (person, lang) = person_and_language(
         &state,
         &caller,
-        PersonId(path_id("PEOPLE", &id)?),
+        &id,
         q.org_id.as_deref(),
+        b.language.as_deref(),
     )
     .await?;
-    let lang = language(&caller, b.language.as_deref())?;
     let choice = MobileChoice {
         subscription_id: b.subscription_id,
         phone_number: b.phone_number,
@@ -106,22 +119,15 @@ async fn reissue(
     ApiQuery(q): ApiQuery<OrgQuery>,
     JsonBody(b): JsonBody<ReissueBody>,
 ) -> ApiResult<Json<IssuedJson>> {
-    let person = people::find(
+    let (person, lang) = person_and_language(
         &state,
         &caller,
-        PersonId(path_id("PEOPLE", &id)?),
+        &id,
         q.org_id.as_deref(),
+        b.language.as_deref(),
     )
     .await?;
-    let lang = language(&caller, b.language.as_deref())?;
-    let line = state
-        .store
-        .mobile_lines(person.customer_id, Some(person.id))
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    let issued = mobile::reissue(&state, &caller, &person, line.device_id, &lang).await?;
+    let issued = mobile::reissue(&state, &caller, &person, &lang).await?;
     Ok(Json(issued.into()))
 }
 

@@ -261,14 +261,7 @@ async fn new_code(
     ctx: Ctx,
     Found(p, org): Found<Person>,
 ) -> Result<Response, AppError> {
-    let line = state
-        .store
-        .mobile_lines(org.id, Some(p.id))
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    let issued = mobile::reissue(&state, &caller, &p, line.device_id, ctx.lang).await?;
+    let issued = mobile::reissue(&state, &caller, &p, ctx.lang).await?;
     Ok(code_page(ctx, org, &p, issued))
 }
 
