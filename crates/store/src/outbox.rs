@@ -54,7 +54,8 @@ pub struct NewMail {
     pub to: String,
     pub subject: String,
     pub body: String,
-    /// Audit target (e.g. the customer).
+    /// Audit target: its type (`customer`, `person`, `account`) and id.
+    pub target_type: &'static str,
     pub target_id: String,
     pub target_name: String,
     /// Holds a one-time secret (see [`Mail::sensitive`]).
@@ -82,8 +83,12 @@ pub(crate) async fn insert_mail(
         tx,
         meta,
         AuditEntry {
-            action: "customer.email",
-            target_type: "customer",
+            action: if m.target_type == "customer" {
+                "customer.email"
+            } else {
+                "mail.queue"
+            },
+            target_type: m.target_type,
             target_id: m.target_id.clone(),
             target_name: m.target_name.clone(),
             outcome: "success",
@@ -146,6 +151,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, \
                      status = CASE WHEN attempts + 1 >= $3 THEN 'failed' ELSE 'queued' END, \
+                     body = CASE WHEN sensitive <> 0 AND attempts + 1 >= $3 THEN '' ELSE body END, \
                      next_attempt_at = $4 + 30000 * (CASE attempts WHEN 0 THEN 1 WHEN 1 THEN 2 WHEN 2 THEN 4 WHEN 3 THEN 8 ELSE 16 END) \
                      WHERE id = $1",
                 )

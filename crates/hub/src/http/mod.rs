@@ -190,14 +190,24 @@ async fn localise_errors(State(state): State<AppState>, req: Request, next: Next
 async fn audit_failures(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let changes = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    let path = req.uri().path().to_string();
+    let mut path = req.uri().path().to_string();
+    // ONB-1: an invitation's path is its secret; the record names the page, not the link.
+    if path.starts_with("/com/invitation/") {
+        path = "/com/invitation/…".into();
+    }
     let slot = AuditSlot::default();
     req.extensions_mut().insert(slot.clone());
     let source = auth::source_of(req.extensions());
     let resp = next.run(req).await;
     let status = resp.status();
-    // Login attempts audit themselves.
-    if changes && (status.is_client_error() || status.is_server_error()) && path != "/com/login" {
+    // Login attempts audit themselves; a source held back from activation codes (WGO-5) is not
+    // recorded for each refused try (a flood must not fill the audit log).
+    let held_back = status == axum::http::StatusCode::TOO_MANY_REQUESTS && path == "/v1/activation";
+    if changes
+        && (status.is_client_error() || status.is_server_error())
+        && path != "/com/login"
+        && !held_back
+    {
         let meta = slot.get().unwrap_or(patchbay_store::AuditMeta {
             actor_id: None,
             actor_login: String::new(),

@@ -459,6 +459,7 @@ pub async fn invite(
             "{}\n",
             state.i18n.t_args(lang, "mail-invitation-body", &args)
         ),
+        target_type: "account",
         target_id: account.id.to_string(),
         target_name: account.fields.login_name.clone(),
         sensitive: true,
@@ -481,9 +482,16 @@ pub async fn accept_invitation(
     password: &str,
     source: &str,
 ) -> Result<bool, AppError> {
-    password::check_policy(password).map_err(|r| AppError::field("password", r))?;
-    let pw = password.to_string();
-    let hash = blocking(move || hash_password(&pw)).await?;
+    let token_hash = patchbay_store::crypto::token_hash(token);
+    let Some((account, _)) = state
+        .store
+        .invitation(&token_hash, jiff::Timestamp::now())
+        .await?
+    else {
+        return Ok(false);
+    };
+    // The policy and the history rule (OPR-2), as for any password change.
+    let hash = check_new_password(state, Some(account), password).await?;
     let meta = patchbay_store::AuditMeta {
         actor_id: None,
         actor_login: "invitation".into(),
@@ -491,7 +499,7 @@ pub async fn accept_invitation(
     };
     Ok(state
         .store
-        .accept_invitation(&meta, &patchbay_store::crypto::token_hash(token), &hash)
+        .accept_invitation(&meta, &token_hash, &hash)
         .await?
         .is_some())
 }

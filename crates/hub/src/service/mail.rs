@@ -82,6 +82,7 @@ pub async fn send_subscription(
                 .i18n
                 .t_args(lang, "mail-subscription-subject", &args[..1]),
             body,
+            target_type: "customer",
             target_id: c.id.to_string(),
             target_name: c.fields.name.clone(),
             sensitive: false,

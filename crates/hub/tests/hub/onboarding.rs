@@ -228,6 +228,58 @@ async fn onb_1_an_invited_customer_administrator_sets_a_password_once_and_signs_
     assert_eq!(st, StatusCode::OK);
     let second = invitation_link(&html).unwrap_or_else(|| panic!("{html}"));
     assert_ne!(second, link);
+    // The password history applies (OPR-2): the password just set is not taken again.
+    let (_, html, _) = owner.get(&second).await;
+    let csrf = hidden(&html, "csrf").unwrap_or_default();
+    let reuse = [
+        ("csrf", csrf.as_str()),
+        ("newPassword", "Cara#Onboard-2026"),
+        ("confirmPassword", "Cara#Onboard-2026"),
+    ];
+    let (st, html, _) = owner.post(&second, &reuse).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("data-field=\"password\">must differ from your last"),
+        "{html}"
+    );
+    // The refused form's audit record does not hold the link.
+    let (_, audit) = hub
+        .get(&hub.admin_token, "/v1/operations/auditEvents?max=200")
+        .await;
+    let token = second.rsplit('/').next().unwrap_or_default();
+    assert!(
+        !audit.to_string().contains(token),
+        "the invitation token is in the audit log"
+    );
+    // Disabling the account ends its invitation.
+    let body = serde_json::json!({"disabled": true});
+    let r = hub
+        .put(
+            &hub.admin_token,
+            &format!("/v1/operations/accounts/{}", ca.id),
+            body,
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK, "{:?}", r.text().await);
+    let (st, _, _) = owner.get(&second).await;
+    assert_eq!(
+        st,
+        StatusCode::NOT_FOUND,
+        "a disabled account's invitation works no more"
+    );
+    let r = hub
+        .put(
+            &hub.admin_token,
+            &format!("/v1/operations/accounts/{}", ca.id),
+            serde_json::json!({"disabled": false}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (st, _, _) = owner.get(&second).await;
+    assert_eq!(st, StatusCode::NOT_FOUND, "nor once it is enabled again");
+    let (st, html, _) = staff.submit(&edit, &format!("{edit}/invite"), &[]).await;
+    assert_eq!(st, StatusCode::OK);
+    let second = invitation_link(&html).unwrap_or_else(|| panic!("{html}"));
     hub.store()
         .expire_invitations_for_tests(ca.id)
         .await

@@ -47,10 +47,12 @@ impl Store {
     ) -> Result<Option<(AccountId, String)>> {
         let row = sqlx::query(
             "SELECT a.id, a.login_name FROM invitations i JOIN accounts a ON a.id = i.account_id \
-             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2",
+             WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND a.disabled = 0 \
+             AND (a.expires_on IS NULL OR a.expires_on > $3)",
         )
         .bind(token_hash)
         .bind(now.as_millisecond())
+        .bind(now.to_zoned(jiff::tz::TimeZone::UTC).date().to_string())
         .fetch_optional(self.pool())
         .await?;
         row.map(|r| {
@@ -75,10 +77,18 @@ impl Store {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let done = sqlx::query(
-            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1",
+            "UPDATE invitations SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+             AND account_id IN (SELECT id FROM accounts WHERE disabled = 0 AND (expires_on IS NULL OR expires_on > $3))",
         )
         .bind(now)
         .bind(token_hash)
+        .bind(
+            jiff::Timestamp::from_millisecond(now)
+                .unwrap_or_else(|_| jiff::Timestamp::now())
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .date()
+                .to_string(),
+        )
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 0 {

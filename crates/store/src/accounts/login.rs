@@ -104,6 +104,11 @@ impl Store {
         let now = now_ms();
         let mut tx = self.begin().await?;
         set_password_in(&mut tx, id, hash, now).await?;
+        // The owner chose a password: a pending invitation has nothing left to do.
+        sqlx::query("DELETE FROM invitations WHERE account_id = $1")
+            .bind(id.to_string())
+            .execute(&mut *tx)
+            .await?;
         sqlx::query("UPDATE accounts SET force_password_change = 0, updated_at = $2 WHERE id = $1")
             .bind(id.to_string())
             .bind(now)

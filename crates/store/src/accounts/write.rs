@@ -121,6 +121,23 @@ impl Store {
     ) -> Result<Account> {
         let now = now_ms();
         let mut tx = self.begin().await?;
+        // ONB-1: a pending invitation stops working when its address changes, the account is
+        // disabled or a password is set for it by hand.
+        let old_email: Option<String> = sqlx::query("SELECT email FROM accounts WHERE id = $1")
+            .bind(id.to_string())
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get("email"))
+            .transpose()?;
+        if old_email.as_deref() != Some(f.email.as_str())
+            || f.disabled
+            || new_password_hash.is_some()
+        {
+            sqlx::query("DELETE FROM invitations WHERE account_id = $1")
+                .bind(id.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
         let update = sqlx::query(
             "UPDATE accounts SET login_name=$2, login_key=$3, role=$4, first_name=$5, last_name=$6, \
              phone_number=$7, mobile=$8, email=$9, session_timeout_minutes=$10, kiosk_mode=$11, \

@@ -252,6 +252,14 @@ async fn new_form(
     };
     let mut page = form_page(ctx, &caller, None, f, FieldMessages::default());
     page.customers = customer_choices(&state, &caller).await?;
+    // The customer asked for is offered even beyond the first choices (when in scope).
+    if let Ok(id) = for_customer.parse() {
+        if !page.customers.iter().any(|(c, _)| *c == for_customer) {
+            if let Ok(c) = state.store.customer(caller.principal.scope(), id).await {
+                page.customers.insert(0, (c.id.to_string(), c.fields.name));
+            }
+        }
+    }
     page.invite = !for_customer.is_empty();
     page.customer = for_customer;
     Ok(render(&page))
@@ -451,12 +459,11 @@ async fn edit_form(
         FieldMessages::default(),
     );
     if let Some(c) = customer {
-        let name = state
-            .store
-            .customer(patchbay_domain::Scope::All, c)
-            .await?
-            .fields
-            .name;
+        // A deleted customer's administrator can still be edited (and disabled).
+        let name = match state.store.customer(patchbay_domain::Scope::All, c).await {
+            Ok(found) => found.fields.name,
+            Err(_) => c.to_string(),
+        };
         page.customers = vec![(c.to_string(), name)];
         page.customer = c.to_string();
     }

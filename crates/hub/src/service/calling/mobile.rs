@@ -256,6 +256,7 @@ fn activation_mail(
             "{}\n",
             state.i18n.t_args(lang, "mail-activation-body", &args)
         ),
+        target_type: "person",
         target_id: person.id.to_string(),
         target_name: person.fields.display_name.clone(),
         sensitive: true,

@@ -160,9 +160,14 @@ pub(super) async fn save(
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
         if !ok {
             errs.push(FieldError::new("newSubscription", Rule::DnsLabel));
+        } else if stored.iter().any(|s| s.subscription_id == new_id) {
+            // An existing one is changed on its own row.
+            errs.push(FieldError::new("newSubscription", Rule::Taken));
         } else if let Some(n) = units(&form, "newUnits", &mut errs) {
             mobile.push((new_id.clone(), n));
         }
+    } else if !new_units.trim().is_empty() {
+        errs.push(FieldError::new("newSubscription", Rule::Required));
     }
     let result = if errs.is_empty() {
         state
@@ -174,9 +179,10 @@ pub(super) async fn save(
                 StoreError::Refused(Refusal::LicenceBelowConsumed(kind)) => {
                     AppError::Validation(vec![FieldError::new(kind.as_str(), Rule::BelowConsumed)])
                 }
-                // The subscriptions whose new total is below what they have given out.
-                StoreError::Refused(Refusal::MobileBelowConsumed) => AppError::Validation(
-                    mobile
+                // The subscriptions whose new total is below what they have given out (as read
+                // before the save; lines given out meanwhile put the message on the new one).
+                StoreError::Refused(Refusal::MobileBelowConsumed) => {
+                    let mut fields: Vec<FieldError> = mobile
                         .iter()
                         .filter(|(id, n)| {
                             stored
@@ -184,8 +190,12 @@ pub(super) async fn save(
                                 .any(|s| s.subscription_id == *id && *n < s.consumed_units)
                         })
                         .map(|(id, _)| FieldError::new(format!("mobile:{id}"), Rule::BelowConsumed))
-                        .collect(),
-                ),
+                        .collect();
+                    if fields.is_empty() {
+                        fields.push(FieldError::new("newUnits", Rule::BelowConsumed));
+                    }
+                    AppError::Validation(fields)
+                }
                 e => e.into(),
             })
     } else {
