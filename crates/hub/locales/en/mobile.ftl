@@ -84,3 +84,4 @@ invitation-link-title = Invitation link
 invitation-link-shown = No mail relay is configured: give this link to the owner of { $login }. It is shown only once, works once and for 7 days.
 conflict-mobile-reset = A mobile line gets its password when it is activated: issue a new activation code instead.
 conflict-mobile-changed = The person changed while the mobile line was being added: check the person and try again.
+outbox-sensitive = Not shown: this mail holds a one-time link or code.

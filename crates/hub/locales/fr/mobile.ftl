@@ -84,3 +84,4 @@ invitation-link-title = Lien d’invitation
 invitation-link-shown = Aucun relais de messagerie n’est configuré : remettez ce lien au titulaire de { $login }. Il n’est affiché qu’une fois et fonctionne une fois, pendant 7 jours.
 conflict-mobile-reset = Une ligne mobile reçoit son mot de passe à l’activation : émettez plutôt un nouveau code d’activation.
 conflict-mobile-changed = La personne a été modifiée pendant l’ajout de la ligne mobile : vérifiez-la et réessayez.
+outbox-sensitive = Non affiché : ce message contient un lien ou un code à usage unique.

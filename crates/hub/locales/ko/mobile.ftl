@@ -84,3 +84,4 @@ invitation-link-title = 초대 링크
 invitation-link-shown = 메일 릴레이가 구성되어 있지 않습니다. 이 링크를 { $login } 계정 소유자에게 전달하십시오. 한 번만 표시되며 7일 동안 한 번만 사용할 수 있습니다.
 conflict-mobile-reset = 모바일 회선의 비밀번호는 활성화할 때 만들어집니다. 대신 새 활성화 코드를 발급하십시오.
 conflict-mobile-changed = 모바일 회선을 추가하는 동안 사용자 정보가 변경되었습니다. 사용자를 확인하고 다시 시도하십시오.
+outbox-sensitive = 표시되지 않음: 이 메일에는 일회용 링크 또는 코드가 들어 있습니다.

@@ -84,3 +84,4 @@ invitation-link-title = Link de invitație
 invitation-link-shown = Nu este configurat niciun releu de e-mail: dați acest link titularului contului { $login }. Este afișat o singură dată și funcționează o singură dată, timp de 7 zile.
 conflict-mobile-reset = O linie mobilă își primește parola la activare: emiteți în schimb un cod de activare nou.
 conflict-mobile-changed = Persoana s-a modificat în timp ce se adăuga linia mobilă: verificați persoana și încercați din nou.
+outbox-sensitive = Nu se afișează: acest mesaj conține un link sau un cod de unică folosință.
