@@ -147,6 +147,35 @@ pub(crate) async fn upsert_subscriptions(
     Ok(())
 }
 
+/// A mobile line's activation code (its hash), with the line's customer, person and model, and
+/// its mail queued in the same transaction.
+async fn insert_code(
+    tx: &mut Tx,
+    meta: &AuditMeta,
+    device: DeviceId,
+    code_hash: &str,
+    expires_at: jiff::Timestamp,
+    mail: Option<&crate::outbox::NewMail>,
+) -> Result<ActivationCodeId> {
+    let code = ActivationCodeId::new();
+    sqlx::query(
+        "INSERT INTO activation_codes (id, customer_id, person_id, workspace_id, model, code_hash, expires_at, created_at, device_id) \
+         SELECT $1, customer_id, person_id, NULL, model, $2, $3, $4, id FROM devices WHERE id = $5",
+    )
+    .bind(code.to_string())
+    .bind(code_hash)
+    .bind(expires_at.as_millisecond())
+    .bind(now_ms())
+    .bind(device.to_string())
+    .execute(&mut **tx)
+    .await
+    .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
+    if let Some(m) = mail {
+        crate::outbox::insert_mail(tx, meta, m, "queued").await?;
+    }
+    Ok(code)
+}
+
 fn check_violation(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_check_violation() => {
@@ -268,25 +297,15 @@ impl Store {
             )
             .await?;
         }
-        let code = ActivationCodeId::new();
-        sqlx::query(
-            "INSERT INTO activation_codes (id, customer_id, person_id, workspace_id, model, code_hash, expires_at, created_at, device_id) \
-             VALUES ($1,$2,$3,NULL,$4,$5,$6,$7,$8)",
+        let code = insert_code(
+            &mut tx,
+            meta,
+            device,
+            &line.code_hash,
+            line.expires_at,
+            line.mail.as_ref(),
         )
-        .bind(code.to_string())
-        .bind(customer.to_string())
-        .bind(line.device.owner_id.to_string())
-        .bind(line.device.model.as_str())
-        .bind(line.code_hash.as_str())
-        .bind(line.expires_at.as_millisecond())
-        .bind(now_ms())
-        .bind(device.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
-        if let Some(m) = &line.mail {
-            crate::outbox::insert_mail(&mut tx, meta, m, "queued").await?;
-        }
+        .await?;
         super::audit(
             &mut tx,
             meta,
@@ -317,8 +336,8 @@ impl Store {
         mail: Option<&crate::outbox::NewMail>,
     ) -> Result<()> {
         let mut tx = self.begin().await?;
-        let row = sqlx::query(&format!(
-            "SELECT customer_id, person_id, model FROM devices WHERE id = $1 AND mobile_subscription IS NOT NULL{}",
+        sqlx::query(&format!(
+            "SELECT id FROM devices WHERE id = $1 AND mobile_subscription IS NOT NULL{}",
             self.lock_clause()
         ))
         .bind(device.to_string())
@@ -339,24 +358,7 @@ impl Store {
             .bind(device.to_string())
             .execute(&mut *tx)
             .await?;
-        sqlx::query(
-            "INSERT INTO activation_codes (id, customer_id, person_id, workspace_id, model, code_hash, expires_at, created_at, device_id) \
-             VALUES ($1,$2,$3,NULL,$4,$5,$6,$7,$8)",
-        )
-        .bind(ActivationCodeId::new().to_string())
-        .bind(row.try_get::<String, _>("customer_id")?)
-        .bind(row.try_get::<Option<String>, _>("person_id")?)
-        .bind(row.try_get::<String, _>("model")?)
-        .bind(code_hash)
-        .bind(expires_at.as_millisecond())
-        .bind(now_ms())
-        .bind(device.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(crate::unique_as(crate::Taken::ActivationCode))?;
-        if let Some(m) = mail {
-            crate::outbox::insert_mail(&mut tx, meta, m, "queued").await?;
-        }
+        insert_code(&mut tx, meta, device, code_hash, expires_at, mail).await?;
         super::audit(
             &mut tx,
             meta,
