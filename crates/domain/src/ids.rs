@@ -112,3 +112,7 @@ id_type!(
     /// One server's part of a job (JOB-2).
     JobPartId
 );
+id_type!(
+    /// A bulk import of mobile lines from a CSV file (WGO-4).
+    MobileImportId
+);

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod jobs;
 pub mod lockout;
 pub mod mobile;
+pub mod mobile_bulk;
 pub mod password;
 pub mod phonefiles;
 pub mod preferences;

@@ -161,6 +161,7 @@ impl From<StoreError> for AppError {
                     Taken::ProxyUserName => "userName",
                     Taken::ReleaseVersion => "version",
                     Taken::CustomFileName => "name",
+                    Taken::ImportRow => "row",
                 },
                 Rule::Taken,
             ),

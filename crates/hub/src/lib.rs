@@ -172,6 +172,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     spawn_sweeper(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());
+    service::calling::mobile_bulk::spawn_runner(state.clone());
     service::sip::monitor::spawn(state.clone());
     Ok(Running {
         addr,

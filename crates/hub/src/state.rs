@@ -34,6 +34,8 @@ pub struct Inner {
     pub agents: crate::http::gateway::Registry,
     /// Wakes this node's job runner (a job was created or resumed here).
     pub jobs_wake: tokio::sync::Notify,
+    /// Wakes this node's bulk-import runner (a file was queued here, WGO-4).
+    pub imports_wake: tokio::sync::Notify,
     /// Remote-support streams waiting for their dial-back, and the live ones (RMT-3).
     pub tunnels: crate::proxy::tunnel::Tunnels,
     /// Proxy logins verified lately (RMT-2).
@@ -80,6 +82,7 @@ impl AppState {
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity),
                 jobs_wake: tokio::sync::Notify::new(),
+                imports_wake: tokio::sync::Notify::new(),
                 tunnels: Default::default(),
                 proxy_logins: Default::default(),
                 proxy_port: std::sync::OnceLock::new(),

@@ -28,6 +28,8 @@ pub enum Taken {
     ReleaseVersion,
     /// A customization folder already holds a file of that name (CST-3).
     CustomFileName,
+    /// WGO-4: a bulk import's row already has its outcome (another node did it first).
+    ImportRow,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).

@@ -74,6 +74,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "onboarding",
         include_str!("../migrations/0019_onboarding.sql"),
     ),
+    (
+        20,
+        "mobile_imports",
+        include_str!("../migrations/0020_mobile_imports.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -71,6 +71,19 @@ impl Problem {
 pub fn detail(code: &str, value: &str) -> String {
     match code {
         "not-archive" => format!("not a tar archive ({value})"),
+        // WGO-4: a bulk file's header and rows.
+        "csv-empty" => "the file has no header row".into(),
+        "csv-missing" => format!("the column {value} is missing"),
+        "csv-unknown" => format!("the column {value} is not one of the template's"),
+        "csv-duplicate" => format!("the column {value} appears twice"),
+        "csv-subscription" => {
+            format!(
+                "the organisation has no mobile subscription {value}: download the template again"
+            )
+        }
+        "csv-no-subscription" => "no subscription column: download the template again".into(),
+        "csv-unreadable" => format!("cannot be read as UTF-8 CSV at line {value}"),
+        "csv-no-rows" => "has no rows below its header".into(),
         "expands-too-much" => format!("expands beyond {value} bytes"),
         "too-many-entries" => format!("more than {value} entries"),
         "unsafe-path" => format!("the path leaves the archive ({value})"),

@@ -110,6 +110,9 @@ async fn request_limits(req: Request, next: Next) -> Response {
         || console::customization::is_upload(path)
         // Phone-file archives: spooled to disk, up to 4 GiB (VNT-1, WPL-1).
         || api::phonefiles::is_upload(path)
+        // WGO-4 bulk files: up to 32 MiB, read with that limit.
+        || (api::webex::mobile_bulk::is_upload(path) && req.method() == Method::POST)
+        || console::calling::mobile_bulk::is_upload(path)
         || console::phonefiles::is_upload(path);
     if !streamed && declared.is_some_and(|n| n > BODY_LIMIT as u64) {
         let body = req.into_body();

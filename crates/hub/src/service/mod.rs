@@ -12,6 +12,7 @@ pub mod phonefiles;
 pub mod provisioning;
 pub mod remote;
 pub mod repository;
+pub(crate) mod scratch;
 pub mod sip;
 pub mod zip;
 

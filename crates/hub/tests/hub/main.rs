@@ -22,6 +22,7 @@ mod jobs_nodes;
 mod lockout;
 mod mail;
 mod mobile;
+mod mobile_bulk;
 mod onboarding;
 mod phonefiles;
 mod preferences;

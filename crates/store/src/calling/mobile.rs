@@ -39,6 +39,8 @@ pub struct NewMobileLine {
     pub had_number: bool,
     /// The activation mail, queued with the line (nothing without a relay or when suppressed).
     pub mail: Option<crate::outbox::NewMail>,
+    /// WGO-4: the bulk import row this line is, its outcome written with it.
+    pub import_row: Option<super::mobile_imports::ImportRowRef>,
 }
 
 /// A person's mobile line and the state of its latest activation code.
@@ -286,6 +288,9 @@ impl Store {
             .await
             .map_err(crate::unique_as(crate::Taken::MobileLine))?;
         take_unit(&mut tx, customer, &line.subscription_id).await?;
+        if let Some(row) = &line.import_row {
+            super::mobile_imports::insert_success(&mut tx, row, device).await?;
+        }
         if let Some((location, number)) = &line.number {
             assign_number(
                 &mut tx,

@@ -11,6 +11,7 @@ pub mod licences;
 pub mod lines;
 pub mod locations;
 pub mod mobile;
+pub mod mobile_imports;
 pub mod number_entries;
 pub mod numbers;
 pub mod people;

@@ -374,22 +374,70 @@ pub struct ZipDownload {
 
 impl IntoResponse for ZipDownload {
     fn into_response(self) -> Response {
-        let name: String = self
-            .file_name
-            .chars()
-            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-            .collect();
-        (
-            [
-                (header::CONTENT_TYPE, "application/zip".to_string()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"{name}\""),
-                ),
-            ],
-            self.body,
-        )
-            .into_response()
+        attachment("application/zip", &self.file_name, self.body)
+    }
+}
+
+/// `Content-Disposition: attachment` with the file name made safe for the header.
+fn attachment(content_type: &str, file_name: &str, body: axum::body::Body) -> Response {
+    let name: String = file_name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// 200: a CSV file (UTF-8) sent as it is written (`Content-Disposition: attachment`).
+pub struct CsvDownload {
+    pub file_name: String,
+    pub body: axum::body::Body,
+}
+
+impl IntoResponse for CsvDownload {
+    fn into_response(self) -> Response {
+        attachment("text/csv; charset=utf-8", &self.file_name, self.body)
+    }
+}
+
+impl DocOutput for CsvDownload {
+    fn describe(op: &mut OpDoc) {
+        op.respond(ResponseDoc {
+            status: 200,
+            description: "The CSV file.".into(),
+            content: Some(("text/csv", super::schema::binary())),
+            link_header: false,
+        });
+    }
+}
+
+/// 202: accepted, to be worked through; the body says where to follow it.
+pub struct Accepted<T>(pub T);
+
+impl<T: Serialize> IntoResponse for Accepted<T> {
+    fn into_response(self) -> Response {
+        (StatusCode::ACCEPTED, axum::Json(self.0)).into_response()
+    }
+}
+
+impl<T: utoipa::ToSchema> DocOutput for Accepted<T> {
+    fn describe(op: &mut OpDoc) {
+        let schema = op.schema::<T>();
+        op.respond(ResponseDoc {
+            status: 202,
+            description: "Accepted.".into(),
+            content: Some(("application/json", schema)),
+            link_header: false,
+        });
     }
 }
 

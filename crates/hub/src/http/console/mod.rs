@@ -4,7 +4,7 @@
 
 mod accounts;
 mod alarms;
-mod calling;
+pub(crate) mod calling;
 mod ctx;
 mod customers;
 pub mod customization;

@@ -18,8 +18,10 @@ use crate::state::AppState;
 use patchbay_domain::calling::{activation_code_from, ACTIVATION_CODE_DAYS};
 use patchbay_domain::mobile::{normalise_code, plan_mobile, MobileRequest, SubscriptionUnits};
 use patchbay_domain::sip::subscriber_keys;
-use patchbay_domain::{CustomerId, DeviceId, LocationId, Rule, Scope};
+use patchbay_domain::{CustomerId, DeviceId, LocationId, MobileImportId, Rule, Scope};
+use patchbay_store::calling::locations::Location;
 use patchbay_store::calling::mobile::{NewMobileLine, Redeemed};
+use patchbay_store::calling::mobile_imports::ImportRowRef;
 use patchbay_store::calling::people::Person;
 use patchbay_store::outbox::NewMail;
 use patchbay_store::AuditMeta;
@@ -89,6 +91,50 @@ pub async fn subscription_units(
         .collect())
 }
 
+/// What every mobile line of a customer is made with: looked up once per request, or once per
+/// bulk import (WGO-4).
+pub(crate) struct LineKit {
+    model: patchbay_store::calling::catalogue::DeviceModel,
+    registrar: String,
+    /// Codes are e-mailed (a relay, the organisation does not suppress e-mail, and — for a bulk
+    /// import — the administrator asked for it).
+    pub(crate) mails: bool,
+}
+
+impl LineKit {
+    pub(crate) async fn of(
+        state: &AppState,
+        customer: CustomerId,
+        mail_wanted: bool,
+    ) -> Result<Self, AppError> {
+        let model = state
+            .store
+            .device_model(patchbay_domain::mobile::MOBILE_MODEL)
+            .await
+            .map_err(|_| AppError::Internal("the mobile line model is missing".into()))?;
+        let label = state.store.customer(Scope::All, customer).await?;
+        Ok(Self {
+            model,
+            registrar: registrar(state, &label.fields.customer_id),
+            mails: mail_wanted && mails(state, customer).await?,
+        })
+    }
+}
+
+/// One line to make: the person, their location (read by the caller), the subscriptions as
+/// they stand, and what was chosen.
+pub(crate) struct LineRequest<'a> {
+    pub person: &'a Person,
+    pub location: Option<&'a Location>,
+    pub subscriptions: &'a [SubscriptionUnits],
+    pub choice: &'a MobileChoice,
+    /// The language of the activation mail.
+    pub lang: &'a str,
+    /// WGO-4: the import row the line is (its outcome is written with it; the code is sealed
+    /// into it when not e-mailed).
+    pub import_row: Option<(MobileImportId, i64, &'a str)>,
+}
+
 /// WGO-1 … WGO-3: add a mobile line to `person` (visible to the caller), with its activation
 /// code mailed or returned. `lang` is the language of the mail.
 pub async fn add_mobile(
@@ -98,41 +144,54 @@ pub async fn add_mobile(
     choice: &MobileChoice,
     lang: &str,
 ) -> Result<Issued, AppError> {
-    let customer = person.customer_id;
     let location = match person.fields.identity.location_id {
         Some(l) => Some(state.store.location(LocationId(l)).await?),
         None => None,
     };
-    let subscriptions = subscription_units(state, customer).await?;
+    let subscriptions = subscription_units(state, person.customer_id).await?;
+    let kit = LineKit::of(state, person.customer_id, true).await?;
+    let req = LineRequest {
+        person,
+        location: location.as_ref(),
+        subscriptions: &subscriptions,
+        choice,
+        lang,
+        import_row: None,
+    };
+    make_line(state, &kit, &caller.meta(), &req).await
+}
+
+/// Check the prerequisites (WGO-1) and make the line with its code, in one transaction.
+pub(crate) async fn make_line(
+    state: &AppState,
+    kit: &LineKit,
+    meta: &AuditMeta,
+    req: &LineRequest<'_>,
+) -> Result<Issued, AppError> {
+    let person = req.person;
+    let customer = person.customer_id;
     let plan = plan_mobile(&MobileRequest {
         licence: person.fields.licence,
-        country: location.as_ref().map(|l| l.fields.address.country.as_str()),
+        country: req.location.map(|l| l.fields.address.country.as_str()),
         allowed_countries: &state.config.mobile_countries,
-        subscriptions: &subscriptions,
-        chosen_subscription: choice.subscription_id.as_deref(),
+        subscriptions: req.subscriptions,
+        chosen_subscription: req.choice.subscription_id.as_deref(),
         has_number: person.fields.identity.phone_number.is_some(),
-        chosen_number: choice.phone_number.as_deref(),
+        chosen_number: req.choice.phone_number.as_deref(),
     })
     .map_err(|e| AppError::Validation(e.0))?;
-    let model = state
-        .store
-        .device_model(patchbay_domain::mobile::MOBILE_MODEL)
-        .await
-        .map_err(|_| AppError::Internal("the mobile line model is missing".into()))?;
-    let label = state.store.customer(Scope::All, customer).await?;
     let device_plan = DevicePlan::mobile(
-        model,
+        kit.model.clone(),
         person.id,
-        registrar(state, &label.fields.customer_id),
+        kit.registrar.clone(),
         state.config.sip_domain(),
     );
-    let number = match (&plan.number, &location) {
+    let number = match (&plan.number, req.location) {
         (Some(n), Some(l)) => Some((l.id.0, n.clone())),
         _ => None,
     };
-    let mailed = mails(state, person).await?;
+    let mailed = kit.mails;
     let drawn = std::sync::Mutex::new(None);
-    let meta = caller.meta();
     let creds = insert_with_draws(
         state,
         &device_plan,
@@ -140,7 +199,13 @@ pub async fn add_mobile(
         Surface::Api,
         |device| {
             let (code, hash, expires) = draw_code();
-            let mail = mailed.then(|| activation_mail(state, person, &code, expires, lang));
+            let mail = mailed.then(|| activation_mail(state, person, &code, expires, req.lang));
+            let import_row = req.import_row.map(|(import, row_no, user)| ImportRowRef {
+                import,
+                row_no,
+                user_name: user.to_string(),
+                code_sealed: (!mailed).then(|| state.secrets.seal(&code)),
+            });
             if let Ok(mut d) = drawn.lock() {
                 *d = Some((code, expires));
             }
@@ -153,8 +218,8 @@ pub async fn add_mobile(
                 location: person.fields.identity.location_id,
                 had_number: person.fields.identity.phone_number.is_some(),
                 mail,
+                import_row,
             };
-            let meta = &meta;
             async move {
                 state
                     .store
@@ -190,7 +255,7 @@ pub async fn reissue(
         .map(|l| l.device_id)
         .ok_or(AppError::NotFound)?;
     let (code, hash, expires) = draw_code();
-    let mailed = mails(state, person).await?;
+    let mailed = mails(state, person.customer_id).await?;
     let mail = mailed.then(|| activation_mail(state, person, &code, expires, lang));
     state
         .store
@@ -202,11 +267,8 @@ pub async fn reissue(
 /// Whether the code is e-mailed to the person: not when the organisation suppresses e-mail, nor
 /// without an SMTP relay (the outbox never lists a code, so it would reach nobody); then the
 /// administrator is shown it.
-async fn mails(state: &AppState, person: &Person) -> Result<bool, AppError> {
-    Ok(
-        state.config.smtp_url.is_some()
-            && !state.store.suppresses_email(person.customer_id).await?,
-    )
+async fn mails(state: &AppState, customer: CustomerId) -> Result<bool, AppError> {
+    Ok(state.config.smtp_url.is_some() && !state.store.suppresses_email(customer).await?)
 }
 
 fn issued(

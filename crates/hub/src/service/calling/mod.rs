@@ -7,6 +7,7 @@
 pub mod devices;
 pub mod locations;
 pub mod mobile;
+pub mod mobile_bulk;
 pub mod people;
 pub mod workspaces;
 

@@ -11,10 +11,11 @@
 
 use crate::auth::Caller;
 use crate::error::AppError;
+use crate::service::scratch::{io, spool, Scratch};
 use crate::state::AppState;
 use axum::body::Body;
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use patchbay_domain::phonefiles::{
     self as pf, clean_path, ArchiveKind, Area, NameProblem, MAX_ARCHIVE, MAX_ENTRIES, MAX_EXPANDED,
 };
@@ -47,10 +48,6 @@ fn name_problem(p: NameProblem, name: &str) -> AppError {
     }
 }
 
-fn io(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(e.to_string())
-}
-
 /// A folder by its name in a path; not found otherwise.
 pub fn area(s: &str) -> Result<Area, AppError> {
     Area::parse(s).ok_or(AppError::NotFound)
@@ -64,27 +61,6 @@ pub async fn list(
 ) -> Result<Vec<PhoneFile>, AppError> {
     caller.require(Capability::ManageCustomizationFiles)?;
     Ok(state.store.phone_files(area).await?)
-}
-
-/// A temporary folder of the data dir, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(state: &AppState) -> Result<Self, AppError> {
-        let dir = state
-            .config
-            .data_dir
-            .join("tmp")
-            .join(format!("phonefiles-{}", uuid::Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).map_err(io)?;
-        Ok(Self(dir))
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 /// Remove what uploads interrupted by a crash left in the data dir's temporary folder: scratch
@@ -319,9 +295,9 @@ where
     E: std::fmt::Display,
 {
     caller.require(Capability::ManageCustomizationFiles)?;
-    let scratch = Scratch::new(state)?;
+    let scratch = Scratch::new(state, "phonefiles")?;
     let archive = scratch.0.join("upload");
-    let size = spool(body, &archive).await?;
+    let size = spool(body, &archive, MAX_ARCHIVE).await?;
     if size == 0 {
         return Err(AppError::field(FIELD, Rule::Required));
     }
@@ -407,28 +383,6 @@ where
         files,
         replaced: replaced.len(),
     })
-}
-
-/// Write the body to `to`, refusing more than [`MAX_ARCHIVE`] bytes. Returns the size.
-async fn spool<S, E>(mut body: S, to: &Path) -> Result<u64, AppError>
-where
-    S: Stream<Item = Result<Bytes, E>> + Unpin,
-    E: std::fmt::Display,
-{
-    let mut f = tokio::fs::File::create(to).await.map_err(io)?;
-    let mut size = 0u64;
-    while let Some(chunk) = body.next().await {
-        let chunk = chunk.map_err(|e| AppError::Malformed(e.to_string()))?;
-        size += chunk.len() as u64;
-        if size > MAX_ARCHIVE {
-            return Err(AppError::FileTooLarge {
-                max_bytes: MAX_ARCHIVE,
-            });
-        }
-        f.write_all(&chunk).await.map_err(io)?;
-    }
-    f.flush().await.map_err(io)?;
-    Ok(size)
 }
 
 /// The files `ids` of a folder (at least one; an unknown id: not found).

@@ -8,6 +8,7 @@ pub mod features;
 pub mod licenses;
 pub mod locations;
 pub mod mobile;
+pub mod mobile_bulk;
 pub mod numbers;
 pub mod organizations;
 pub mod people;
@@ -32,6 +33,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(devices::endpoints());
     all.extend(registrations::endpoints());
     all.extend(mobile::endpoints());
+    all.extend(mobile_bulk::endpoints());
     all.extend(provisioning::endpoints());
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());

@@ -14,6 +14,7 @@ mod forms;
 mod lines;
 mod locations;
 pub mod mobile;
+pub mod mobile_bulk;
 mod numbers;
 mod people;
 mod wizard;
@@ -56,6 +57,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(locations::endpoints());
     all.extend(numbers::endpoints());
     all.extend(mobile::endpoints());
+    all.extend(mobile_bulk::endpoints());
     all
 }
 
