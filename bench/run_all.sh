@@ -12,4 +12,5 @@ for db in sqlite postgres; do ./list_latency.sh --db "$db" --case-secs 25; done
 ./tus_upload.sh
 ./phone_files.sh
 ./sip_register.sh
+for n in 10000 100000; do ./mobile_bulk.sh "$n"; done
 python3 report.py

@@ -195,6 +195,7 @@ const CUSTOMER_PAGES = [
   '/com/calling/numbers',
   '/com/calling/numbers/add',
   '/com/calling/mobile',
+  '/com/calling/mobile/bulk',
   '/com/profile',
   '/com/about',
   '/com/help',
@@ -208,6 +209,8 @@ const CUSTOMER_FOLLOW = [
   ['/com/calling/people', 'table a[href^="/com/calling/people/"]', '#person-add-mobile'],
   ['/com/calling/workspaces', 'table a[href^="/com/calling/workspaces/"]'],
   ['/com/calling/locations', 'table a[href^="/com/calling/locations/"]'],
+  // WGO-4: the import the calling test made, finished, with its refused rows.
+  ['/com/calling/mobile/bulk', '#bulk-imports a'],
 ];
 
 /** The violations axe finds on the page now, one line each. */

@@ -14,6 +14,10 @@
 //   DEV-7   the device list filters as you type
 //   WGO-2/3 a mobile line for the person from their page; the organisation suppresses e-mail (set
 //           by e2e/calling-ci.sh), so the activation code is shown, with copy, e-mail and print
+//   WGO-4   the CSV template downloaded from the bulk page, a filled file uploaded with the file
+//           input, and the import page — refreshed by the browser itself, no script — showing
+//           both rows refused with their reasons (the person has a line now; nobody else has
+//           that address)
 //
 // Environment:
 //   PATCHBAY_URL                   base URL of a running hub, e.g. https://127.0.0.1:7443 (required)
@@ -254,6 +258,30 @@ test(
         assert.match(await page.locator('#mobile-code-email').getAttribute('href'), new RegExp(`^mailto:${EMAIL.replace('.', '\\.')}\\?subject=`));
         await gotoOk(page, personPath);
         assert.equal(await page.locator('#mobile-state').getAttribute('data-state'), 'pending');
+      });
+
+      await step('WGO-4: mobile lines in bulk from a CSV file; the progress page refreshes itself', async () => {
+        await gotoOk(page, '/com/calling/mobile');
+        await navigateTo(page, () => page.locator('#mobile-bulk').click(), pathMatches(/\/mobile\/bulk$/), 'the bulk page');
+        const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#bulk-template').click()]);
+        const template = await readFile(await download.path(), 'utf8');
+        const header = template.trim();
+        assert.match(header, /^User Name,Type,Extension,Phone Number,Device Type,Model,MAC Address,Location,Webex Go \[Sub-Sub-go-e2e\]$/);
+        const rows = [
+          `${EMAIL},USER,,,WEBEX_CALLING,Webex Go Device,,,TRUE`,
+          `nobody.${RUN}@example.test,USER,,,WEBEX_CALLING,Webex Go Device,,,TRUE`,
+        ];
+        await page.setInputFiles('#bulk-file', {
+          name: `people-${RUN}.csv`, mimeType: 'text/csv', buffer: Buffer.from(`${header}\n${rows.join('\n')}\n`),
+        });
+        await navigateTo(page, () => page.locator('#bulk-submit').click(), pathMatches(/\/mobile\/bulk\/[0-9a-f-]+$/), 'the import page');
+        // No script on this page: the browser reloads it until the import is finished.
+        await page.locator('#bulk-import-status[data-status="done"]').waitFor({ timeout: 30_000 });
+        assert.equal((await page.locator('#bulk-count-refused').innerText()).trim(), '2');
+        const reasons = await page.locator('#bulk-refused tbody').innerText();
+        assert.match(reasons, /already has a mobile line/);
+        assert.match(reasons, /no person of this organisation has this e-mail address/);
+        assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0, 'a finished import is not refreshed');
       });
 
       await step('no 5xx response during the whole flow', async () => {

@@ -12,6 +12,7 @@ pub mod jobs;
 pub mod lockout;
 pub mod mobile;
 pub mod mobile_bulk;
+pub mod mobile_operator;
 pub mod password;
 pub mod phonefiles;
 pub mod preferences;

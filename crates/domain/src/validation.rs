@@ -81,6 +81,14 @@ pub enum Rule {
     MobileSubscription,
     /// A licence total below the units already assigned.
     BelowConsumed,
+    /// MOB-1: does not match the value it confirms.
+    Mismatch,
+    /// MOB-1: an operator account ID's form.
+    AccountId,
+    /// MOB-2: not a mobile number of the location's country.
+    NotMobileNumber {
+        country: String,
+    },
     /// A problem in a file's content (CST-6): its code and the value at fault; the field is
     /// where in the file.
     Content {
@@ -126,6 +134,9 @@ impl Rule {
             Rule::MobileCountry { .. } => "rule-mobile-country",
             Rule::MobileSubscription => "rule-mobile-subscription",
             Rule::BelowConsumed => "rule-below-consumed",
+            Rule::Mismatch => "rule-mismatch",
+            Rule::AccountId => "rule-account-id",
+            Rule::NotMobileNumber { .. } => "rule-not-mobile-number",
         }
     }
 
@@ -156,6 +167,7 @@ impl Rule {
             Rule::NotForRole { role } => vec![("role", role.clone())],
             Rule::ImageTooLarge { max_kib } => vec![("max", max_kib.to_string())],
             Rule::LabelNotAssigned { label } => vec![("label", label.clone())],
+            Rule::NotMobileNumber { country } => vec![("country", country.clone())],
             Rule::Content { code, value } => vec![("code", code.clone()), ("value", value.clone())],
             _ => vec![],
         }
@@ -221,6 +233,13 @@ impl Rule {
             Rule::BelowConsumed => {
                 "is below the units already assigned: free some first, or keep a higher total"
                     .into()
+            }
+            Rule::Mismatch => "does not match".into(),
+            Rule::AccountId => {
+                "must be 3 to 32 letters, digits, - _ or . (as the operator gave it)".into()
+            }
+            Rule::NotMobileNumber { country } => {
+                format!("is not a mobile number of the location's country ({country})")
             }
         }
     }

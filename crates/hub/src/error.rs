@@ -162,12 +162,15 @@ impl From<StoreError> for AppError {
                     Taken::ReleaseVersion => "version",
                     Taken::CustomFileName => "name",
                     Taken::ImportRow => "row",
+                    Taken::OperatorName => "name",
+                    Taken::OperatorAccount => "operatorAccountId",
                 },
                 Rule::Taken,
             ),
             StoreError::Missing(m) => AppError::field(
                 match m {
                     Missing::Operator => "operators",
+                    Missing::MobileOperator => "operatorId",
                     Missing::Distributor => "distributorId",
                     Missing::Reseller => "resellerId",
                     Missing::Location => "locationId",
@@ -258,6 +261,14 @@ impl From<StoreError> for AppError {
                 Refusal::MobileChanged => AppError::Conflict(
                     "conflict-mobile-changed",
                     "The person changed while the mobile line was being added: check the person and try again.".into(),
+                ),
+                Refusal::OperatorNotAuthorized => AppError::Conflict(
+                    "conflict-operator-not-authorized",
+                    "The location's operator account is not authorised: numbers can be added once the operator has authorised it.".into(),
+                ),
+                Refusal::OperatorDecision => AppError::Conflict(
+                    "conflict-operator-decision",
+                    "This answer does not apply: only a pending request can fail, and an authorised account stays authorised.".into(),
                 ),
                 Refusal::MobileActivated => AppError::Conflict(
                     "conflict-mobile-activated",

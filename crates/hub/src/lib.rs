@@ -262,6 +262,22 @@ fn spawn_sweeper(state: AppState) {
             }
             // SWR-1: unfinished uploads idle past their expiry, and their bytes.
             service::repository::sweep_uploads(&state).await;
+            // MOB-1: requests no operator answered within 48 hours.
+            match state.store.expire_operator_accounts().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "operator account requests failed unanswered"),
+                Err(e) => tracing::warn!(error = %e, "operator account expiry failed"),
+            }
+            // WGO-4: imports whose activation codes have all expired.
+            let codes = Duration::from_secs(
+                24 * 3600 * patchbay_domain::calling::ACTIVATION_CODE_DAYS as u64,
+            );
+            let before = patchbay_store::now_ms() - codes.as_millis() as i64;
+            match state.store.purge_mobile_imports(before).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(n, "forgot old mobile-line imports"),
+                Err(e) => tracing::warn!(error = %e, "mobile-line import purge failed"),
+            }
             // RMT-8: ended sessions older than the retention preference.
             let days = state.preferences().session_retention_days;
             match state.store.purge_remote_sessions(days).await {

@@ -30,6 +30,10 @@ pub enum Taken {
     CustomFileName,
     /// WGO-4: a bulk import's row already has its outcome (another node did it first).
     ImportRow,
+    /// MOB-1: a mobile operator of that name exists.
+    OperatorName,
+    /// MOB-1: the location already has its operator account (its ID cannot change).
+    OperatorAccount,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).
@@ -37,6 +41,8 @@ pub enum Taken {
 pub enum Missing {
     /// An operator assigned to a customer.
     Operator,
+    /// MOB-1: a mobile operator.
+    MobileOperator,
     Distributor,
     Reseller,
     Location,
@@ -65,6 +71,10 @@ pub enum InUse {
 /// A rule on stored state refused the change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
+    /// MOB-2: the location's operator account is not authorised (or there is none).
+    OperatorNotAuthorized,
+    /// MOB-1: the operator's answer does not apply to the request as it stands.
+    OperatorDecision,
     /// ALM-4: an ongoing alarm cannot be cleared.
     AlarmOngoing,
     /// WSP-2: the workspace has as many devices as its licence allows.

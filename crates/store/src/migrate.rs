@@ -79,6 +79,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mobile_imports",
         include_str!("../migrations/0020_mobile_imports.sql"),
     ),
+    (
+        21,
+        "mobile_operators",
+        include_str!("../migrations/0021_mobile_operators.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

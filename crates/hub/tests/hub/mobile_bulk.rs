@@ -326,44 +326,65 @@ async fn wgo_4_an_import_is_held_by_one_node_and_taken_over_when_that_node_stops
     let (o, _) = org_with_people(&a, "bulknode", 14, 1).await;
     let store = hub.store();
     let customer = CustomerId(o.id.parse().unwrap_or_else(|e| panic!("{e}")));
-    // An import queued by hand (no blob: the nodes here are the test's, not the hub's runner,
-    // which never sees it claimed by nobody long enough to matter).
-    let id = MobileImportId::new();
-    let new = NewImport {
-        id,
-        file_name: "by-hand.csv".into(),
-        blob_key: "mobile-imports/none.csv".into(),
-        total_rows: 1,
-        email_codes: false,
-        lang: "en".into(),
-    };
+    // An import queued by hand (no file behind it): node-a claims it. The hub's own runner
+    // polls too; should it win the claim, it fails the import at once (no file), so another
+    // one is queued.
     let meta = patchbay_store::AuditMeta::cli();
-    // The hub's own runner may claim it too: the claims below race it fairly, and whichever
-    // node holds it, a second claim with a live holder gets nothing.
-    store
-        .create_mobile_import(&meta, customer, &new)
-        .await
-        .unwrap_or_else(|e| panic!("{e}"));
-    let now = patchbay_store::now_ms();
-    let first = store.claim_mobile_import("node-a", now - 60_000).await;
-    let first = first.unwrap_or_else(|e| panic!("{e}"));
-    let holder = if first.is_some() { "node-a" } else { "hub" };
+    let mut claimed = None;
+    for _ in 0..3 {
+        let new = NewImport {
+            id: MobileImportId::new(),
+            file_name: "by-hand.csv".into(),
+            blob_key: "mobile-imports/none.csv".into(),
+            total_rows: 1,
+            email_codes: false,
+            lang: "en".into(),
+        };
+        store
+            .create_mobile_import(&meta, customer, &new)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let now = patchbay_store::now_ms();
+        let got = store.claim_mobile_import("node-a", now - 60_000).await;
+        if got.unwrap_or_else(|e| panic!("{e}")).is_some() {
+            claimed = Some((new.id, now));
+            break;
+        }
+    }
+    let (id, now) = claimed.unwrap_or_else(|| panic!("node-a never claimed an import"));
+    // Held by a live node: nobody else gets it.
     let second = store.claim_mobile_import("node-b", now - 60_000).await;
     assert!(second.unwrap_or_else(|e| panic!("{e}")).is_none());
-    // Its holder silent since before `now + 1`: node-b takes it over, and node-a (if it held
-    // it) has lost it.
+    // Its holder silent since before `now + 1 s`: node-b takes it over, node-a has lost it.
     let taken = store.claim_mobile_import("node-b", now + 1_000).await;
     let taken = taken.unwrap_or_else(|e| panic!("{e}"));
-    let taken = taken.unwrap_or_else(|| panic!("not taken over from {holder}"));
+    let taken = taken.unwrap_or_else(|| panic!("not taken over"));
+    assert_eq!(taken.id, id);
     assert_eq!(taken.status, ImportStatus::Running);
-    if holder == "node-a" {
-        let renewed = store.renew_mobile_import(id, "node-a").await;
-        assert!(!renewed.unwrap_or(true));
-    }
+    assert!(!store
+        .renew_mobile_import(id, "node-a")
+        .await
+        .unwrap_or(true));
     assert!(store
         .renew_mobile_import(id, "node-b")
         .await
         .unwrap_or(false));
+    // Only its holder finishes it; once its codes have expired, it is forgotten.
+    let done = store
+        .finish_mobile_import(id, "node-a", ImportStatus::Done, "")
+        .await;
+    assert!(!done.unwrap_or(true));
+    let done = store
+        .finish_mobile_import(id, "node-b", ImportStatus::Done, "")
+        .await;
+    assert!(done.unwrap_or(false));
+    let kept = store.purge_mobile_imports(now - 1_000).await;
+    assert_eq!(kept.unwrap_or(9), 0);
+    let gone = store
+        .purge_mobile_imports(patchbay_store::now_ms() + 1)
+        .await;
+    assert!(gone.unwrap_or(0) >= 1);
+    assert!(store.mobile_import(None, id).await.is_err());
     hub.stop().await;
 }
 

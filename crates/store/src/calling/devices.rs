@@ -253,7 +253,7 @@ pub(crate) async fn insert_device(
     .bind(w)
     .execute(&mut **tx)
     .await?;
-    super::subscribers::replace_subscribers(tx, id, std::slice::from_ref(&d.subscriber)).await?;
+    super::subscribers::insert_subscribers(tx, id, std::slice::from_ref(&d.subscriber)).await?;
     super::audit(
         tx,
         meta,

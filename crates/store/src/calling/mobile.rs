@@ -178,6 +178,127 @@ async fn insert_code(
     Ok(code)
 }
 
+/// The line of [`Store::create_mobile_line`], in `tx`.
+async fn line_in(
+    store: &Store,
+    tx: &mut Tx,
+    meta: &AuditMeta,
+    customer: CustomerId,
+    line: &NewMobileLine,
+) -> Result<(DeviceId, ActivationCodeId)> {
+    let person = sqlx::query(&format!(
+        "SELECT p.license_kind, p.location_id, \
+         (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \
+         FROM people p WHERE p.id = $1 AND p.customer_id = $2{}",
+        store.lock_of("p")
+    ))
+    .bind(line.device.owner_id.to_string())
+    .bind(customer.to_string())
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or(StoreError::Missing(crate::Missing::Person))?;
+    let same = person.try_get::<String, _>("license_kind")?
+        == patchbay_domain::calling::LicenceKind::Professional.as_str()
+        && super::opt_uuid(&person, "location_id")? == line.location
+        && (person.try_get::<i64, _>("numbers")? > 0) == line.had_number;
+    if !same {
+        return Err(StoreError::Refused(Refusal::MobileChanged));
+    }
+    let device = insert_device(tx, meta, customer, &line.device).await?;
+    sqlx::query("UPDATE devices SET mobile_subscription = $1 WHERE id = $2")
+        .bind(line.subscription_id.as_str())
+        .bind(device.to_string())
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::unique_as(crate::Taken::MobileLine))?;
+    take_unit(tx, customer, &line.subscription_id).await?;
+    if let Some(row) = &line.import_row {
+        super::mobile_imports::insert_success(tx, row, device).await?;
+    }
+    if let Some((location, number)) = &line.number {
+        assign_number(
+            tx,
+            customer,
+            *location,
+            number,
+            MemberKind::People,
+            line.device.owner_id,
+        )
+        .await?;
+    }
+    let code = insert_code(
+        tx,
+        meta,
+        device,
+        &line.code_hash,
+        line.expires_at,
+        line.mail.as_ref(),
+    )
+    .await?;
+    super::audit(
+        tx,
+        meta,
+        "mobile-line.create",
+        "device",
+        device.to_string(),
+        String::new(),
+        format!(
+            "subscription={} number={}",
+            line.subscription_id,
+            line.number.as_ref().map(|n| n.1.as_str()).unwrap_or("")
+        ),
+    )
+    .await?;
+    Ok((device, code))
+}
+
+/// WGO-4: many mobile lines in one transaction, each in a savepoint of its own — a refused line
+/// leaves nothing, the others stay — with the refused rows' outcomes; all of it lands at
+/// [`MobileBatch::commit`] (SQLite writes each changed page once per batch instead of once per
+/// line), or none of it.
+pub struct MobileBatch {
+    store: Store,
+    tx: Tx,
+}
+
+impl MobileBatch {
+    /// [`Store::create_mobile_line`] in the batch.
+    pub async fn create_mobile_line(
+        &mut self,
+        meta: &AuditMeta,
+        customer: CustomerId,
+        line: &NewMobileLine,
+    ) -> Result<(DeviceId, ActivationCodeId)> {
+        sqlx::query("SAVEPOINT mobile_line")
+            .execute(&mut *self.tx)
+            .await?;
+        let made = line_in(&self.store, &mut self.tx, meta, customer, line).await;
+        if made.is_err() {
+            sqlx::query("ROLLBACK TO SAVEPOINT mobile_line")
+                .execute(&mut *self.tx)
+                .await?;
+        }
+        sqlx::query("RELEASE SAVEPOINT mobile_line")
+            .execute(&mut *self.tx)
+            .await?;
+        made
+    }
+
+    /// [`Store::record_import_failures`] in the batch.
+    pub async fn record_failures(
+        &mut self,
+        id: patchbay_domain::MobileImportId,
+        rows: &[(i64, String, Vec<patchbay_domain::mobile_bulk::RowReason>)],
+    ) -> Result<()> {
+        super::mobile_imports::insert_failures(&mut self.tx, id, rows).await
+    }
+
+    pub async fn commit(self) -> Result<()> {
+        self.tx.commit().await?;
+        Ok(())
+    }
+}
+
 fn check_violation(e: sqlx::Error) -> StoreError {
     match &e {
         sqlx::Error::Database(d) if d.is_check_violation() => {
@@ -262,71 +383,17 @@ impl Store {
         line: &NewMobileLine,
     ) -> Result<(DeviceId, ActivationCodeId)> {
         let mut tx = self.begin().await?;
-        let person = sqlx::query(&format!(
-            "SELECT p.license_kind, p.location_id, \
-             (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \
-             FROM people p WHERE p.id = $1 AND p.customer_id = $2{}",
-            self.lock_of("p")
-        ))
-        .bind(line.device.owner_id.to_string())
-        .bind(customer.to_string())
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(StoreError::Missing(crate::Missing::Person))?;
-        let same = person.try_get::<String, _>("license_kind")?
-            == patchbay_domain::calling::LicenceKind::Professional.as_str()
-            && super::opt_uuid(&person, "location_id")? == line.location
-            && (person.try_get::<i64, _>("numbers")? > 0) == line.had_number;
-        if !same {
-            return Err(StoreError::Refused(Refusal::MobileChanged));
-        }
-        let device = insert_device(&mut tx, meta, customer, &line.device).await?;
-        sqlx::query("UPDATE devices SET mobile_subscription = $1 WHERE id = $2")
-            .bind(line.subscription_id.as_str())
-            .bind(device.to_string())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::unique_as(crate::Taken::MobileLine))?;
-        take_unit(&mut tx, customer, &line.subscription_id).await?;
-        if let Some(row) = &line.import_row {
-            super::mobile_imports::insert_success(&mut tx, row, device).await?;
-        }
-        if let Some((location, number)) = &line.number {
-            assign_number(
-                &mut tx,
-                customer,
-                *location,
-                number,
-                MemberKind::People,
-                line.device.owner_id,
-            )
-            .await?;
-        }
-        let code = insert_code(
-            &mut tx,
-            meta,
-            device,
-            &line.code_hash,
-            line.expires_at,
-            line.mail.as_ref(),
-        )
-        .await?;
-        super::audit(
-            &mut tx,
-            meta,
-            "mobile-line.create",
-            "device",
-            device.to_string(),
-            String::new(),
-            format!(
-                "subscription={} number={}",
-                line.subscription_id,
-                line.number.as_ref().map(|n| n.1.as_str()).unwrap_or("")
-            ),
-        )
-        .await?;
+        let made = line_in(self, &mut tx, meta, customer, line).await?;
         tx.commit().await?;
-        Ok((device, code))
+        Ok(made)
+    }
+
+    /// WGO-4: a transaction for many lines, each its own savepoint (see [`MobileBatch`]).
+    pub async fn mobile_batch(&self) -> Result<MobileBatch> {
+        Ok(MobileBatch {
+            store: self.clone(),
+            tx: self.begin().await?,
+        })
     }
 
     /// WGO-2: a new activation code for a mobile line not yet activated; the codes it had

@@ -122,6 +122,29 @@ pub(crate) async fn insert_success(
     Ok(())
 }
 
+/// Refused rows' outcomes, in `tx` (a row already recorded stays as it is).
+pub(crate) async fn insert_failures(
+    tx: &mut super::Tx,
+    id: MobileImportId,
+    rows: &[(i64, String, Vec<RowReason>)],
+) -> Result<()> {
+    for (row_no, user, reasons) in rows {
+        let reasons =
+            serde_json::to_string(reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        sqlx::query(
+            "INSERT INTO mobile_import_rows (import_id, row_no, user_name, ok, reasons) \
+             VALUES ($1, $2, $3, 0, $4) ON CONFLICT (import_id, row_no) DO NOTHING",
+        )
+        .bind(id.to_string())
+        .bind(*row_no)
+        .bind(user.as_str())
+        .bind(reasons)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
 impl Store {
     /// WGO-4: queue an import of `customer` (its file already in the blob store).
     #[tracing::instrument(skip_all, fields(%customer))]
@@ -228,20 +251,7 @@ impl Store {
             return Ok(());
         }
         let mut tx = self.begin().await?;
-        for (row_no, user, reasons) in rows {
-            let reasons =
-                serde_json::to_string(reasons).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "INSERT INTO mobile_import_rows (import_id, row_no, user_name, ok, reasons) \
-                 VALUES ($1, $2, $3, 0, $4) ON CONFLICT (import_id, row_no) DO NOTHING",
-            )
-            .bind(id.to_string())
-            .bind(*row_no)
-            .bind(user.as_str())
-            .bind(reasons)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_failures(&mut tx, id, rows).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -367,5 +377,27 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Forget imports finished before `before` (ms), with their outcomes and the codes sealed in
+    /// them: a code is worth nothing once it has expired. Returns how many went.
+    #[tracing::instrument(skip_all)]
+    pub async fn purge_mobile_imports(&self, before: i64) -> Result<u64> {
+        let mut tx = self.begin().await?;
+        sqlx::query(
+            "DELETE FROM mobile_import_rows WHERE import_id IN \
+             (SELECT id FROM mobile_imports WHERE finished_at IS NOT NULL AND finished_at < $1)",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(
+            "DELETE FROM mobile_imports WHERE finished_at IS NOT NULL AND finished_at < $1",
+        )
+        .bind(before)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected())
     }
 }

@@ -12,6 +12,7 @@ pub mod lines;
 pub mod locations;
 pub mod mobile;
 pub mod mobile_imports;
+pub mod mobile_operators;
 pub mod number_entries;
 pub mod numbers;
 pub mod people;
@@ -348,6 +349,10 @@ pub(crate) async fn set_identity(
         if let Some(num) = &want.phone_number {
             assign_number(tx, customer, loc, num, kind, id).await?;
         }
+    }
+    if kind == MemberKind::People {
+        mobile_operators::sync_mobile_device(tx, customer, id, want.phone_number.as_deref())
+            .await?;
     }
     Ok(())
 }

@@ -19,6 +19,15 @@ pub(crate) async fn replace_subscribers(
         .bind(device.to_string())
         .execute(&mut **tx)
         .await?;
+    insert_subscribers(tx, device, keys).await
+}
+
+/// The subscriber entries of a device that has none yet (a new one).
+pub(crate) async fn insert_subscribers(
+    tx: &mut Tx,
+    device: DeviceId,
+    keys: &[SubscriberKey],
+) -> Result<()> {
     for k in keys {
         sqlx::query(
             "INSERT INTO sip_subscribers (username, domain, ha1, ha1b, tls_only, device_id, port, customer_id) \

@@ -20,7 +20,7 @@ use patchbay_domain::mobile::{normalise_code, plan_mobile, MobileRequest, Subscr
 use patchbay_domain::sip::subscriber_keys;
 use patchbay_domain::{CustomerId, DeviceId, LocationId, MobileImportId, Rule, Scope};
 use patchbay_store::calling::locations::Location;
-use patchbay_store::calling::mobile::{NewMobileLine, Redeemed};
+use patchbay_store::calling::mobile::{MobileBatch, NewMobileLine, Redeemed};
 use patchbay_store::calling::mobile_imports::ImportRowRef;
 use patchbay_store::calling::people::Person;
 use patchbay_store::outbox::NewMail;
@@ -133,6 +133,8 @@ pub(crate) struct LineRequest<'a> {
     /// WGO-4: the import row the line is (its outcome is written with it; the code is sealed
     /// into it when not e-mailed).
     pub import_row: Option<(MobileImportId, i64, &'a str)>,
+    /// WGO-4: the transaction of the import's chunk the line is made in (its own otherwise).
+    pub batch: Option<&'a tokio::sync::Mutex<MobileBatch>>,
 }
 
 /// WGO-1 … WGO-3: add a mobile line to `person` (visible to the caller), with its activation
@@ -157,6 +159,7 @@ pub async fn add_mobile(
         choice,
         lang,
         import_row: None,
+        batch: None,
     };
     make_line(state, &kit, &caller.meta(), &req).await
 }
@@ -220,12 +223,18 @@ pub(crate) async fn make_line(
                 mail,
                 import_row,
             };
+            let batch = req.batch;
             async move {
-                state
-                    .store
-                    .create_mobile_line(meta, customer, &line)
-                    .await
-                    .map(|(d, _)| d)
+                let made = match batch {
+                    Some(b) => {
+                        b.lock()
+                            .await
+                            .create_mobile_line(meta, customer, &line)
+                            .await
+                    }
+                    None => state.store.create_mobile_line(meta, customer, &line).await,
+                };
+                made.map(|(d, _)| d)
             }
         },
     )

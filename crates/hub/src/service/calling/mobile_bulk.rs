@@ -4,10 +4,11 @@
 //! header the hub cannot map, a file that is not UTF-8 CSV or one over [`MAX_ROWS`] rows is
 //! refused at once, as a whole. A readable file goes to the blob store and becomes an import that
 //! any hub node may claim; the node reads it a chunk at a time (memory does not grow with the
-//! file) and makes each row's line through the same prerequisites and transaction as a single
-//! line, the row's outcome written in that transaction. A refused row gets every reason, in
-//! the column at fault; the outcomes are written in row order, so an import interrupted by a stop
-//! goes on after the last row with an outcome and no row is applied twice.
+//! file) and makes each row's line through the same prerequisites and statements as a single
+//! line. A refused row gets every reason, in the column at fault. A chunk of rows is one
+//! transaction — each line a savepoint in it, so a refused line leaves nothing — holding every
+//! row's outcome with the lines, so an import interrupted by a stop goes on after the last row
+//! with an outcome and no row is applied twice.
 
 use super::mobile::{make_line, subscription_units, LineKit, LineRequest, MobileChoice};
 use crate::auth::Caller;
@@ -31,8 +32,8 @@ use std::time::Duration;
 
 /// The largest file accepted (a full [`MAX_ROWS`] file of long addresses fits).
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
-/// Rows read, looked up and recorded together.
-const CHUNK: usize = 500;
+/// Rows read, looked up and recorded together, in one transaction.
+const CHUNK: usize = 200;
 /// A node that has not renewed its claim for this long has stopped: another takes over.
 const STALE_AFTER: Duration = Duration::from_secs(60);
 /// How often a node looks for imports nobody is working on (new ones wake it at once).
@@ -381,8 +382,8 @@ impl Batch<'_> {
         Ok(Some(l))
     }
 
-    /// One chunk: its people in one query, each row's line in its own transaction, the refused
-    /// rows' outcomes written before the next line (outcomes stay in row order).
+    /// One chunk: its people in one query, each row's line in a savepoint of the chunk's
+    /// transaction.
     async fn rows(&mut self, chunk: Chunk) -> Result<(), AppError> {
         let state = self.state;
         let import = self.import;
@@ -398,6 +399,9 @@ impl Batch<'_> {
             .map(|p| (p.fields.email.to_lowercase(), p))
             .collect();
         let mut subscriptions = subscription_units(state, import.customer_id).await?;
+        // The chunk is one transaction, each line a savepoint in it: its lines and every
+        // outcome land together, or none of them (then the chunk is done again).
+        let batch = tokio::sync::Mutex::new(state.store.mobile_batch().await?);
         let mut refused: Vec<(i64, String, Vec<RowReason>)> = Vec::new();
         for (row_no, user, parsed) in chunk {
             let row = match parsed {
@@ -437,10 +441,6 @@ impl Batch<'_> {
                     row.phone_number.clone()
                 },
             };
-            state
-                .store
-                .record_import_failures(import.id, &std::mem::take(&mut refused))
-                .await?;
             let req = LineRequest {
                 person,
                 location: location.as_ref(),
@@ -448,6 +448,7 @@ impl Batch<'_> {
                 choice: &choice,
                 lang: &import.lang,
                 import_row: Some((import.id, row_no, &user)),
+                batch: Some(&batch),
             };
             match make_line(state, self.kit, &import.actor, &req).await {
                 Ok(_) => {
@@ -467,10 +468,9 @@ impl Batch<'_> {
                 Err(e) => refused.push((row_no, user, reasons_of(e))),
             }
         }
-        state
-            .store
-            .record_import_failures(import.id, &refused)
-            .await?;
+        let mut batch = batch.into_inner();
+        batch.record_failures(import.id, &refused).await?;
+        batch.commit().await?;
         Ok(())
     }
 }
