@@ -53,9 +53,9 @@ def seed_people(hub: pb.Hub, db: str | None, customer: str, location: str, n: in
             con.close()
     else:
         buf = io.StringIO()
-        w = csv.writer(buf)
+        w = csv.writer(buf, lineterminator="\n")
         w.writerows(rows)
-        pb.psql(db, stdin=f"COPY people ({cols}) FROM STDIN WITH (FORMAT csv)\n{buf.getvalue()}\\.\n")
+        pb.psql(db, stdin=f"COPY people ({cols}) FROM STDIN WITH (FORMAT csv);\n{buf.getvalue()}\\.\n")
 
 
 def location_uuid(hub: pb.Hub, db: str | None, customer: str) -> str:

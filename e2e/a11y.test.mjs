@@ -130,6 +130,7 @@ const ADMIN_PAGES = [
   '/com/accounts/new',
   '/com/providers',
   '/com/outbox',
+  '/com/mobile-operators',
   '/com/preferences',
   '/com/profile',
   '/com/about',
@@ -211,6 +212,11 @@ const CUSTOMER_FOLLOW = [
   ['/com/calling/locations', 'table a[href^="/com/calling/locations/"]'],
   // WGO-4: the import the calling test made, finished, with its refused rows.
   ['/com/calling/mobile/bulk', '#bulk-imports a'],
+  // MOB-1: the request form (a location without an operator account, made by calling-ci.sh),
+  // and MOB-2's forms of the calling test's location, whose account the operator authorised.
+  ['/com/calling/locations', 'table a:has-text("Annex Lyon")', '#mob-request'],
+  ['/com/calling/locations', 'table a:has-text("E2E Site")', '#mob-add-numbers'],
+  ['/com/calling/locations', 'table a:has-text("E2E Site")', '#mob-open-case'],
 ];
 
 /** The violations axe finds on the page now, one line each. */

@@ -48,6 +48,12 @@ case "$status" in 200|204) ;; *) cat "$out"; echo; fail "setting the calling lic
 status="$(api PUT "/v1/telephony/config/mobileSettings?orgId=$org_id" '{"suppressEmail":true}')"
 case "$status" in 200) ;; *) cat "$out"; echo; fail "suppressing e-mail for e2e-console: HTTP $status" ;; esac
 
+# MOB-1: a mobile operator of the hub; the browser test answers the authorisation request with
+# its token, as the operator's own system would.
+status="$(api POST /v1/operations/mobileOperators '{"name":"E2E Mobile"}')"
+case "$status" in 201) ;; *) cat "$out"; echo; fail "adding a mobile operator: HTTP $status" ;; esac
+operator_token="$(node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).token))' <"$out")"
+
 login=e2e-console-ca   # logins are at most 15 characters
 password='Console#Admin-2026'
 new_password='Console#Admin-2027x'
@@ -60,6 +66,7 @@ PATCHBAY_URL="$PATCHBAY_URL" \
 PATCHBAY_CALLING_LOGIN="$login" \
 PATCHBAY_CALLING_PASSWORD="$password" \
 PATCHBAY_CALLING_NEW_PASSWORD="$new_password" \
+PATCHBAY_OPERATOR_TOKEN="$operator_token" \
   node --test calling.test.mjs
 
 # WGO-1: a second person of the same location, with a number and no mobile line, so that the
@@ -77,3 +84,9 @@ case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding $number: HTTP $statu
 status="$(api POST /v1/people "{\"emails\":[\"ada.lindqvist@example.test\"],\"firstName\":\"Ada\",\"lastName\":\"Lindqvist\",\"locationId\":\"$loc_id\",\"licenses\":[\"$lic_id\"],\"phoneNumbers\":[{\"type\":\"work\",\"value\":\"$number\"}],\"orgId\":\"$org_id\"}")"
 case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding Ada Lindqvist: HTTP $status" ;; esac
 echo "person Ada Lindqvist ($number), for the mobile line form"
+
+# MOB-1: a second location without an operator account, so that the accessibility walk reaches
+# the request form.
+status="$(api POST "/v1/locations?orgId=$org_id" '{"name":"Annex Lyon","timeZone":"Europe/Paris","address":{"address1":"2 quai Saint-Antoine","city":"Lyon","postalCode":"69002","country":"FR"}}')"
+case "$status" in 2??) ;; *) cat "$out"; echo; fail "adding the location Annex Lyon: HTTP $status" ;; esac
+echo "location Annex Lyon, for the operator account request form"

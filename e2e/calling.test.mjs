@@ -14,6 +14,11 @@
 //   DEV-7   the device list filters as you type
 //   WGO-2/3 a mobile line for the person from their page; the organisation suppresses e-mail (set
 //           by e2e/calling-ci.sh), so the activation code is shown, with copy, e-mail and print
+//   MOB-1   on the location's page: the operator account request (Next refused while the two IDs
+//           differ, then a confirmation step), Pending; the operator authorises it through its
+//           own API with its token (PATCHBAY_OPERATOR_TOKEN, made by e2e/calling-ci.sh)
+//   MOB-2   mobile numbers added: a fixed number among them is shown with its reason and nothing
+//           is added; corrected, they are; then a support case is opened
 //   WGO-4   the CSV template downloaded from the bulk page, a filled file uploaded with the file
 //           input, and the import page — refreshed by the browser itself, no script — showing
 //           both rows refused with their reasons (the person has a line now; nobody else has
@@ -90,6 +95,7 @@ test(
     const step = stepRunner(t, page, 'calling-');
 
     let personPath = '';
+    let locationPath = '';
     let sipUser = '';
     let sipPassword = '';
     let devicePath = '';
@@ -131,6 +137,7 @@ test(
         await form.locator('input[name=country]').fill('FR');
         await navigateTo(page, () => page.locator('#location-submit').click(), pathMatches(/^\/com\/calling\/locations\/[0-9a-f-]{36}$/), 'the new location');
         assert.equal((await page.locator('#location-name').innerText()).trim(), LOCATION);
+        locationPath = new URL(page.url()).pathname;
       });
 
       await step('NUM-1: add a fixed number to the location', async () => {
@@ -282,6 +289,45 @@ test(
         assert.match(reasons, /already has a mobile line/);
         assert.match(reasons, /no person of this organisation has this e-mail address/);
         assert.equal(await page.locator('meta[http-equiv="refresh"]').count(), 0, 'a finished import is not refreshed');
+      });
+
+      await step('MOB-1/MOB-2: operator account authorised by the operator, mobile numbers, a support case', async () => {
+        const token = process.env.PATCHBAY_OPERATOR_TOKEN;
+        assert.ok(token, 'PATCHBAY_OPERATOR_TOKEN must be set (e2e/calling-ci.sh makes it)');
+        await gotoOk(page, locationPath);
+        await navigateTo(page, () => page.locator('#mob-request').click(), pathMatches(/\/operator$/), 'the request form');
+        await page.locator('#operatorId').selectOption({ index: 1 });
+        await page.locator('#operatorAccountId').fill(`ACC-${RUN}`);
+        await page.locator('#confirmOperatorAccountId').fill(`ACC-${RUN}X`);
+        await submitInPlace(page, page.locator('#mob-next'));
+        assert.match(await page.locator('#confirmOperatorAccountId-error').innerText(), /does not match/);
+        await page.locator('#confirmOperatorAccountId').fill(`ACC-${RUN}`);
+        await submitInPlace(page, page.locator('#mob-next'));
+        assert.equal((await page.locator('#mob-confirm-id').innerText()).trim(), `ACC-${RUN}`);
+        await navigateTo(page, () => page.locator('#mob-confirm').click(), pathMatches(/^\/com\/calling\/locations\/[0-9a-f-]{36}$/), 'the location');
+        assert.equal(await page.locator('#mob-status').getAttribute('data-status'), 'pending');
+        // The operator's system answers with its own token.
+        const auth = { Authorization: `Bearer ${token}` };
+        const pending = await page.request.get('/v1/mobileOperator/authorizations?status=pending', { headers: auth });
+        assert.equal(pending.status(), 200);
+        const mine = (await pending.json()).items.find((a) => a.operatorAccountId === `ACC-${RUN}`);
+        assert.ok(mine, 'the request is among the operator\'s pending ones');
+        const answer = await page.request.put(`/v1/mobileOperator/authorizations/${mine.id}`, { headers: auth, data: { status: 'authorized' } });
+        assert.equal(answer.status(), 200);
+        await gotoOk(page, locationPath);
+        assert.equal(await page.locator('#mob-status').getAttribute('data-status'), 'authorized');
+        await navigateTo(page, () => page.locator('#mob-add-numbers').click(), pathMatches(/\/mobile-numbers$/), 'the numbers form');
+        const mobile = `+33 6 ${RUN_DIGITS.slice(-8).padStart(8, '0').match(/../g).join(' ')}`;
+        await page.locator('#phoneNumbers').fill(`${mobile}, +33155550199`);
+        await submitInPlace(page, page.locator('#mob-numbers-submit'));
+        assert.match(await page.locator('#mob-number-problems').innerText(), /\+33155550199: is not a mobile number/);
+        await page.locator('#phoneNumbers').fill(mobile);
+        await navigateTo(page, () => page.locator('#mob-numbers-submit').click(), pathMatches(/^\/com\/calling\/locations\/[0-9a-f-]{36}$/), 'the location');
+        assert.ok(await page.locator('#notice').isVisible(), 'numbers added');
+        await navigateTo(page, () => page.locator('#mob-open-case').click(), pathMatches(/\/support-case$/), 'the support case form');
+        await page.locator('#details').fill(`Please add 12 more mobiles (${RUN})`);
+        await navigateTo(page, () => page.locator('#mob-case-submit').click(), pathMatches(/^\/com\/calling\/locations\/[0-9a-f-]{36}$/), 'the location');
+        assert.match(await page.locator('#mob-cases').innerText(), new RegExp(`12 more mobiles \\(${RUN}\\)`));
       });
 
       await step('no 5xx response during the whole flow', async () => {

@@ -228,6 +228,61 @@ fn peer_ip(ext: &axum::http::Extensions) -> Option<std::net::IpAddr> {
     ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())
 }
 
+/// A mobile operator calling its API with its own token (MOB-1): no staff token works there, and
+/// an operator's token works nowhere else (it is no account's). Unknown tokens count against the
+/// source like the API's.
+#[derive(Debug, Clone)]
+pub struct OperatorCaller {
+    pub operator: patchbay_store::calling::mobile_operators::MobileOperator,
+    pub source: String,
+}
+
+impl OperatorCaller {
+    /// Who acts, for the audit log.
+    pub fn meta(&self) -> AuditMeta {
+        AuditMeta {
+            actor_id: None,
+            actor_login: format!("operator:{}", self.operator.name),
+            source: self.source.clone(),
+        }
+    }
+}
+
+impl axum::extract::FromRequestParts<AppState> for OperatorCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, AppError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
+            .map(|t| t.trim().to_string())
+            .ok_or(AppError::Unauthorized)?;
+        let hash = patchbay_store::crypto::token_hash(&token);
+        let Some(operator) = state.store.operator_by_token(&hash).await? else {
+            if let Some(secs) = peer_ip(&parts.extensions).and_then(|ip| state.throttle.fail(ip)) {
+                return Err(AppError::RateLimited {
+                    retry_after_secs: secs,
+                });
+            }
+            return Err(AppError::Unauthorized);
+        };
+        Ok(Self {
+            operator,
+            source: source_of(&parts.extensions),
+        })
+    }
+}
+
+impl crate::http::catalog::DocInput for OperatorCaller {}
+
 /// API authentication: a bearer token of an enabled, unexpired account.
 pub async fn api_auth(
     State(state): State<AppState>,

@@ -50,3 +50,11 @@ CREATE TABLE support_cases (
     created_at BIGINT NOT NULL
 );
 CREATE INDEX support_cases_customer ON support_cases (customer_id, created_at)
+;
+
+-- A person's (or workspace's) number, read by every list of people and workspaces as the
+-- smallest of theirs: with only the phone-number index, PostgreSQL answered that minimum by
+-- walking every number of the hub (22 ms a person at 100,000 numbers).
+CREATE INDEX numbers_person_number ON numbers (person_id, phone_number)
+;
+CREATE INDEX numbers_workspace_number ON numbers (workspace_id, phone_number)

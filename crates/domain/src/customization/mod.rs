@@ -84,6 +84,12 @@ pub fn detail(code: &str, value: &str) -> String {
         "csv-no-subscription" => "no subscription column: download the template again".into(),
         "csv-unreadable" => format!("cannot be read as UTF-8 CSV at line {value}"),
         "csv-no-rows" => "has no rows below its header".into(),
+        // MOB-2: a mobile number of a request.
+        "mob-not-mobile" => format!("is not a mobile number of the location's country ({value})"),
+        "mob-taken" => "is already in use".into(),
+        "mob-invalid" => {
+            "is not a phone number in international format (+ and 8 to 15 digits)".into()
+        }
         "expands-too-much" => format!("expands beyond {value} bytes"),
         "too-many-entries" => format!("more than {value} entries"),
         "unsafe-path" => format!("the path leaves the archive ({value})"),

@@ -173,6 +173,9 @@ pub struct Endpoint {
     /// Served without a bearer token (the activation endpoint a phone calls, WGO-5); the
     /// capability is then only documentation.
     pub public: bool,
+    /// Served to a mobile operator's token only (MOB-1), never to staff tokens; the capability
+    /// is then only documentation.
+    pub operator: bool,
 }
 
 fn method_filter(m: &Method) -> MethodFilter {
@@ -252,12 +255,20 @@ impl Endpoint {
             summary,
             doc,
             public: false,
+            operator: false,
         }
     }
 
     /// The same endpoint, served to callers without a token.
     pub fn unauthenticated(mut self) -> Self {
         self.public = true;
+        self
+    }
+
+    /// The same endpoint, served to mobile operators with their own tokens (its handler takes
+    /// [`crate::auth::OperatorCaller`]).
+    pub fn for_operators(mut self) -> Self {
+        self.operator = true;
         self
     }
 }
@@ -279,6 +290,7 @@ impl Endpoint {
             doc: OpDoc::default(),
             handler,
             public: false,
+            operator: false,
         }
     }
 }
@@ -321,7 +333,7 @@ async fn refuse_undeclared_query(
 /// A router with each endpoint guarded by its capability.
 pub fn build(endpoints: Vec<Endpoint>) -> Router<AppState> {
     endpoints.into_iter().fold(Router::new(), |router, e| {
-        if e.public {
+        if e.public || e.operator {
             return router.route(e.path, e.handler);
         }
         let guarded = e.handler.route_layer(axum::middleware::from_fn_with_state(

@@ -30,7 +30,9 @@ pub const BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub const URI_LIMIT: usize = 8 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    let (open, guarded): (Vec<_>, Vec<_>) = api::endpoints().into_iter().partition(|e| e.public);
+    let (open, guarded): (Vec<_>, Vec<_>) = api::endpoints()
+        .into_iter()
+        .partition(|e| e.public || e.operator);
     let api = catalog::build(guarded)
         .route_layer(from_fn_with_state(state.clone(), auth::api_auth))
         .merge(catalog::build(open))

@@ -125,10 +125,20 @@ fn responses(doc: &OpDoc, public: bool) -> utoipa::openapi::Responses {
 }
 
 pub fn document(endpoints: &[Endpoint]) -> OpenApi {
-    let mut components = ComponentsBuilder::new().security_scheme(
-        "bearer",
-        SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
-    );
+    let mut components = ComponentsBuilder::new()
+        .security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        )
+        .security_scheme(
+            "operatorToken",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A mobile operator's token (MOB-1)"))
+                    .build(),
+            ),
+        );
     let mut schemas = BTreeMap::new();
     schemas.insert(ErrorBody::name().into_owned(), ErrorBody::schema());
     let mut nested = Vec::new();
@@ -146,6 +156,14 @@ pub fn document(endpoints: &[Endpoint]) -> OpenApi {
         op = if e.public {
             op.description(Some("No authentication: rate-limited per source address."))
                 .securities(Some(Vec::<SecurityRequirement>::new()))
+        } else if e.operator {
+            op.description(Some(
+                "Requires a mobile operator's token (made by a hub Administrator with the operator); staff tokens are refused.",
+            ))
+            .security(SecurityRequirement::new(
+                "operatorToken",
+                Vec::<String>::new(),
+            ))
         } else {
             op.description(Some(format!("Requires capability `{:?}`.", e.capability)))
                 .security(SecurityRequirement::new("bearer", Vec::<String>::new()))

@@ -212,10 +212,22 @@ async fn api_1_undeclared_query_parameters_and_body_fields_are_refused_on_every_
     let (_, operator) = hub
         .account("hardening-operator", patchbay_domain::Role::Operator)
         .await;
+    // The mobile operators' API (MOB-1) is tried with an operator's own token.
+    let made = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/mobileOperators",
+            json!({"name": "Hardening Mobile"}),
+        )
+        .await;
+    let made: Value = made.json().await.unwrap_or_default();
+    let mobile_operator = made["token"].as_str().unwrap_or_default().to_string();
     for (method, path, op) in &ops {
         let m = Method::from_bytes(method.as_bytes()).unwrap_or(Method::GET);
         let token = if path.starts_with("/v1/operations/proxyAccounts/") && method == "PUT" {
             operator.as_str()
+        } else if path.starts_with("/v1/mobileOperator/") {
+            mobile_operator.as_str()
         } else {
             hub.admin_token.as_str()
         };

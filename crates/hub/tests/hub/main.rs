@@ -23,6 +23,7 @@ mod lockout;
 mod mail;
 mod mobile;
 mod mobile_bulk;
+mod mobile_operators;
 mod onboarding;
 mod phonefiles;
 mod preferences;

@@ -596,4 +596,17 @@ impl Store {
             })
             .collect()
     }
+
+    /// Tests: make the location's request `hours` older.
+    #[doc(hidden)]
+    pub async fn age_operator_account_for_tests(&self, id: uuid::Uuid, hours: i64) -> Result<()> {
+        sqlx::query(
+            "UPDATE mobile_operator_accounts SET requested_at = requested_at - $1 WHERE id = $2",
+        )
+        .bind(hours * 3_600_000)
+        .bind(id.to_string())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
 }

@@ -204,7 +204,7 @@ impl Store {
         let rows = sqlx::query(
             "SELECT d.id, d.sip_user_name, d.registrar, d.sip_password, l.port FROM devices d \
              LEFT JOIN device_lines l ON l.device_id = d.id \
-             WHERE d.id IN (SELECT d2.id FROM devices d2 WHERE NOT EXISTS \
+             WHERE d.id IN (SELECT d2.id FROM devices d2 WHERE d2.mobile_number IS NULL AND NOT EXISTS \
                (SELECT 1 FROM sip_subscribers s WHERE s.device_id = d2.id) ORDER BY d2.id LIMIT $1) \
              ORDER BY d.id, l.port",
         )

@@ -14,6 +14,7 @@ mod invitation;
 mod jobs;
 mod login;
 mod mail;
+mod mobile_operators;
 mod operations;
 mod pages;
 pub mod phonefiles;
@@ -51,6 +52,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(alarms::endpoints());
     all.extend(dashboard::endpoints());
     all.extend(mail::endpoints());
+    all.extend(mobile_operators::endpoints());
     all.extend(jobs::endpoints());
     all.extend(operations::endpoints());
     all.extend(calling::endpoints());

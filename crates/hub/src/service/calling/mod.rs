@@ -8,6 +8,7 @@ pub mod devices;
 pub mod locations;
 pub mod mobile;
 pub mod mobile_bulk;
+pub mod operators;
 pub mod people;
 pub mod workspaces;
 

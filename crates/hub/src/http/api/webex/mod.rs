@@ -10,6 +10,7 @@ pub mod locations;
 pub mod mobile;
 pub mod mobile_bulk;
 pub mod numbers;
+pub mod operators;
 pub mod organizations;
 pub mod people;
 pub mod provisioning;
@@ -34,6 +35,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(registrations::endpoints());
     all.extend(mobile::endpoints());
     all.extend(mobile_bulk::endpoints());
+    all.extend(operators::endpoints());
     all.extend(provisioning::endpoints());
     all.extend(telephony::endpoints());
     all.extend(numbers::endpoints());

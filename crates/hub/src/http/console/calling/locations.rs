@@ -138,9 +138,12 @@ struct DetailsPage {
     delete: String,
     notice: String,
     can_manage: bool,
+    /// MOB-1 … MOB-2: the location's mobile-operator numbers.
+    mobile: super::operators::MobileSection,
 }
 
 async fn details(
+    State(state): State<AppState>,
     caller: Caller,
     ctx: Ctx,
     Found(l, org): Found<Location>,
@@ -167,7 +170,9 @@ async fn details(
         (ctx.t("calling-field-country"), a.country.clone()),
     ];
     let notice = ctx.done_notice(&form, "calling-location");
+    let mobile = super::operators::section(&state, &ctx, &org, &l).await?;
     let page = DetailsPage {
+        mobile,
         name: f.name.clone(),
         edit: org.link(&format!("{LOCATIONS}/{}/edit", l.id)),
         delete: org.link(&format!("{LOCATIONS}/{}/delete", l.id)),

@@ -16,6 +16,7 @@ mod locations;
 pub mod mobile;
 pub mod mobile_bulk;
 mod numbers;
+mod operators;
 mod people;
 mod wizard;
 mod workspaces;
@@ -58,6 +59,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(numbers::endpoints());
     all.extend(mobile::endpoints());
     all.extend(mobile_bulk::endpoints());
+    all.extend(operators::endpoints());
     all
 }
 
