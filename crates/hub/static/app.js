@@ -89,6 +89,19 @@ document.addEventListener("DOMContentLoaded", () => {
       setTimeout(() => { b.textContent = label; }, 1500);
     });
   }
+  // MOB-1: "Next" only once the confirmation matches (the server checks it all the same).
+  for (const confirm of document.querySelectorAll("input[data-must-match]")) {
+    const first = document.getElementById(confirm.dataset.mustMatch);
+    const submit = confirm.form && confirm.form.querySelector("button[type=submit]");
+    if (!first || !submit) continue;
+    const apply = () => {
+      const a = first.value.trim();
+      submit.disabled = a === "" || a !== confirm.value.trim();
+    };
+    first.addEventListener("input", apply);
+    confirm.addEventListener("input", apply);
+    apply();
+  }
   // Print buttons (hidden without JavaScript: the browser's own print works there).
   for (const b of document.querySelectorAll("button[data-print]")) {
     b.hidden = false;

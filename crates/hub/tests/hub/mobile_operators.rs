@@ -390,3 +390,104 @@ async fn mob_3_an_operator_number_as_primary_brings_the_mobile_device() {
     assert!(devices(q).await.is_empty());
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn mob_1_the_console_requests_in_two_steps_and_shows_each_number_at_fault() {
+    let hub = TestHub::start().await;
+    let a = Who(&hub, hub.admin_token.clone());
+    let b = crate::fixtures::admin_browser(&hub, "mob-admin").await;
+    // The operators page: a new operator's token is shown once.
+    let (st, html, _) = b
+        .submit(
+            "/com/mobile-operators",
+            "/com/mobile-operators",
+            &[("name", "Console Mobile")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let token = html
+        .split("id=\"mop-token-value\" translate=\"no\">")
+        .nth(1)
+        .and_then(|r| r.split('<').next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(token.starts_with("pbmo_"), "{html}");
+    let ops = ok(a.get("/v1/operations/mobileOperators").await);
+    let op = s(&ops["items"][0], "id");
+    let o = org(&a, "mob1con").await;
+    let loc = patchbay_domain::provisioning::parse_webex_id("LOCATION", &o.loc)
+        .unwrap_or_else(|| panic!("location id {}", o.loc));
+    let page = format!("/com/calling/locations/{loc}?org={}", o.id);
+    let (st, html, _) = b.get(&page).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("id=\"mob-request\""), "{html}");
+    let form = format!("/com/calling/locations/{loc}/operator?org={}", o.id);
+    // Next with two different IDs: the form again, the confirmation field marked.
+    let (st, html, _) = b
+        .submit(
+            &form,
+            &form,
+            &[
+                ("operatorId", op.as_str()),
+                ("operatorAccountId", "CON-1"),
+                ("confirmOperatorAccountId", "CON-2"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(html.contains("does not match"), "{html}");
+    // Next with the same ID twice: the confirmation step, nothing stored yet.
+    let fields = [
+        ("operatorId", op.as_str()),
+        ("operatorAccountId", "CON-1"),
+        ("confirmOperatorAccountId", "CON-1"),
+    ];
+    let (st, html, _) = b.submit(&form, &form, &fields).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("id=\"mob-confirm-warning\""), "{html}");
+    let (st, _) = a.get(&account_path(&o)).await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirmed", "on"));
+    let (st, _, to) = b.submit(&form, &form, &confirmed).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert!(to.unwrap_or_default().contains("done=operator"));
+    let acc = ok(a.get(&account_path(&o)).await);
+    assert_eq!(acc["status"], "pending");
+    // Asked again: back to the location, the ID unchanged.
+    let (st, _, _) = b.get(&form).await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let path = format!("{AUTHS}/{}", s(&acc, "id"));
+    let authorise = Some(json!({"status": "authorized"}));
+    let (st, _) = as_operator(&hub, &token, Method::PUT, &path, authorise).await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, html, _) = b.get(&page).await;
+    assert!(
+        html.contains("data-status=\"authorized\"") && html.contains("id=\"mob-add-numbers\""),
+        "{html}"
+    );
+    let numbers = format!("/com/calling/locations/{loc}/mobile-numbers?org={}", o.id);
+    let typed = "+33 6 70 00 00 01, +33155550101";
+    let (st, html, _) = b
+        .submit(&numbers, &numbers, &[("phoneNumbers", typed)])
+        .await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
+    assert!(
+        html.contains("+33155550101</span>: is not a mobile number"),
+        "{html}"
+    );
+    assert!(html.contains(typed), "what was typed is kept: {html}");
+    let (st, _, to) = b
+        .submit(&numbers, &numbers, &[("phoneNumbers", "+33 6 70 00 00 01")])
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert!(to.unwrap_or_default().contains("done=numbers"));
+    let case = format!("/com/calling/locations/{loc}/support-case?org={}", o.id);
+    let (st, _, _) = b
+        .submit(&case, &case, &[("details", "Ten more, please")])
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let (_, html, _) = b.get(&page).await;
+    assert!(html.contains("Ten more, please"), "{html}");
+    hub.stop().await;
+}
