@@ -174,7 +174,9 @@ const ADMIN_FOLLOW = [
   ['/com/files', '#folders-table a[href^="/com/files/"]'],
 ];
 /** Pages of an Operator: remote support (RMT-2, RMT-6, RMT-7). */
-const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools', '/com/repository'];
+const OPERATOR_PAGES = ['/com/proxy-accounts', '/com/downloads/proxytunnel', '/com/downloads/admin-tools', '/com/repository',
+  // RBAC-5: an Operator creates (and invites) Customer administrators of its assigned customers.
+  '/com/accounts/new'];
 const OPERATOR_FOLLOW = [
   ['/com/proxy-accounts', 'table a[href^="/com/proxy-accounts/"]'],
   // A customer's details with its remote-support panel and command generator.

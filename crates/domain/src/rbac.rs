@@ -108,6 +108,9 @@ pub enum Capability {
     ServerSettings,
     /// Create / assign operator accounts (Supervisor: its own Operators only, OPR-9).
     ManageAccounts,
+    /// RBAC-5: create Customer-administrator accounts (and invite them) for customers in one's
+    /// scope: Administrator, and Supervisor and Operator for their assigned customers.
+    CreateCustomerAdmins,
     /// Read the audit log (Administrators).
     ViewAuditLog,
     /// Clear alarms (ALM-4, ALM-5). Not in the SPEC table: given to the roles that act on
@@ -132,7 +135,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    pub const ALL: [Capability; 23] = [
+    pub const ALL: [Capability; 24] = [
         Capability::ViewOperations,
         Capability::SeeRemoteSupportAddresses,
         Capability::LaunchApplication,
@@ -147,6 +150,7 @@ impl Capability {
         Capability::ResendSubscriptionEmail,
         Capability::ServerSettings,
         Capability::ManageAccounts,
+        Capability::CreateCustomerAdmins,
         Capability::ViewAuditLog,
         Capability::ClearAlarms,
         Capability::ViewProvisioning,
@@ -176,7 +180,7 @@ const N: bool = false;
 
 /// SPEC §3 as data. Columns: Administrator, Support, Supervisor, Operator, Read-only,
 /// Customer administrator. A cell is what the role may do before display modes apply.
-pub const POLICY: [(Capability, [bool; 6]); 23] = [
+pub const POLICY: [(Capability, [bool; 6]); 24] = [
     (Capability::ViewOperations, [Y, Y, Y, Y, Y, N]),
     (Capability::SeeRemoteSupportAddresses, [N, N, Y, Y, Y, N]),
     (Capability::LaunchApplication, [Y, N, N, Y, N, N]),
@@ -191,6 +195,7 @@ pub const POLICY: [(Capability, [bool; 6]); 23] = [
     (Capability::ResendSubscriptionEmail, [Y, Y, Y, Y, N, N]),
     (Capability::ServerSettings, [Y, N, N, N, N, N]),
     (Capability::ManageAccounts, [Y, N, Y, N, N, N]),
+    (Capability::CreateCustomerAdmins, [Y, N, Y, Y, N, N]),
     (Capability::ViewAuditLog, [Y, N, N, N, N, N]),
     (Capability::ClearAlarms, [Y, Y, Y, Y, N, N]),
     (Capability::ViewProvisioning, [Y, Y, Y, Y, Y, Y]),
@@ -381,6 +386,7 @@ mod tests {
             ),
             (ServerSettings, &[Administrator]),
             (ManageAccounts, &[Administrator, Supervisor]),
+            (CreateCustomerAdmins, &[Administrator, Supervisor, Operator]),
             (ViewAuditLog, &[Administrator]),
             (ClearAlarms, &[Administrator, Support, Supervisor, Operator]),
             (ViewProvisioning, &Role::ALL),

@@ -160,7 +160,8 @@ pub async fn create(
     caller: &Caller,
     patch: AccountPatch,
 ) -> Result<Account, AppError> {
-    caller.require(Capability::ManageAccounts)?;
+    // Which roles, and which customer for a Customer administrator, are checked below.
+    caller.require(Capability::CreateCustomerAdmins)?;
     let role = patch
         .role
         .ok_or_else(|| AppError::field("role", Rule::Required))?;
@@ -418,7 +419,20 @@ pub async fn invite(
     account: &Account,
     lang: &str,
 ) -> Result<Option<String>, AppError> {
-    caller.require(Capability::ManageAccounts)?;
+    // Account managers invite; an Operator invites the Customer administrators of the customers
+    // in its scope (RBAC-5: the ones it may create).
+    let customer_admin_in_scope = match (account.fields.role, account.customer_id) {
+        (Role::CustomerAdmin, Some(c)) if caller.can(Capability::CreateCustomerAdmins) => {
+            state
+                .store
+                .customer_in_scope(caller.principal.scope(), c)
+                .await?
+        }
+        _ => false,
+    };
+    if !caller.can(Capability::ManageAccounts) && !customer_admin_in_scope {
+        return Err(AppError::Forbidden);
+    }
     if account.fields.email.trim().is_empty() {
         return Err(AppError::field("email", Rule::Required));
     }

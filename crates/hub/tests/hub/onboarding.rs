@@ -346,3 +346,82 @@ async fn onb_1_invitations_are_mailed_through_smtp_and_never_listed() {
     assert!(html.contains("data-field=\"customerId\">"), "{html}");
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn rbac_5_an_operator_invites_customer_administrators_of_its_assigned_customers_only() {
+    let hub = TestHub::start().await;
+    let (op_id, op) = fixtures::staff(&hub, "onb-op", Role::Operator).await;
+    let mine = fixtures::customer(&hub, "Onboard Mine")
+        .customer_id("onb-mine")
+        .operators(&[op_id.as_str()])
+        .await;
+    let other = fixtures::customer(&hub, "Onboard Other")
+        .customer_id("onb-other")
+        .await;
+    // No account management, but the form for a Customer administrator, from the menu.
+    let (st, html, _) = op.get("/com/dashboard").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(html.contains("id=\"menu-add-customer-admin\""), "{html}");
+    assert!(!html.contains("id=\"menu-accounts\""), "{html}");
+    let (st, _, _) = op.get("/com/accounts").await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, html, _) = op.get("/com/accounts/new").await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("Onboard Mine") && !html.contains("Onboard Other"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("value=\"operator\""),
+        "only customer-admin is offered: {html}"
+    );
+    let m = mine.to_string();
+    let o = other.to_string();
+    let form = |login: &'static str, role: &'static str, c: &str| {
+        vec![
+            ("loginName", login),
+            ("role", role),
+            ("email", "ca@onb-op.test"),
+            ("invite", "on"),
+            ("language", "en"),
+            ("customerId", c),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k, v.to_string()))
+        .collect::<Vec<(&str, String)>>()
+    };
+    let send = |f: Vec<(&'static str, String)>| {
+        let op = &op;
+        async move {
+            let f: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            op.submit("/com/accounts/new", "/com/accounts", &f).await
+        }
+    };
+    // Another customer's administrator, or another role: refused on its field.
+    let (st, html, _) = send(form("onb-op-x", "customer-admin", &o)).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{html}");
+    assert!(html.contains("data-field=\"customerId\">"), "{html}");
+    let (st, html, _) = send(form("onb-op-y", "operator", "")).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST, "{html}");
+    // Its own customer's: made, and invited (no relay here: the link is shown once).
+    let (st, html, _) = send(form("onb-op-ca", "customer-admin", &m)).await;
+    assert_eq!(st, StatusCode::OK, "{html}");
+    let link = invitation_link(&html).unwrap_or_else(|| panic!("{html}"));
+    assert!(
+        html.contains("href=\"/com/accounts/new\" id=\"invitation-back\""),
+        "{html}"
+    );
+    let owner = Browser::new(&hub);
+    let (st, _, _) = owner.get(&link).await;
+    assert_eq!(st, StatusCode::OK);
+    // The account list and other accounts stay out of reach.
+    let (_, v) = hub
+        .get(&hub.admin_token, "/v1/operations/accounts?search=onb-op-ca")
+        .await;
+    let made = &v["items"][0];
+    assert_eq!(made["role"], "customer-admin", "{v}");
+    let id = made["id"].as_str().unwrap_or_default().to_string();
+    let (st, _, _) = op.get(&format!("/com/accounts/{id}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    hub.stop().await;
+}

@@ -265,7 +265,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             "List operator accounts (filter, search, sort, page)",
             list,
         ),
-        Endpoint::new(Method::POST, P, cap, "Create an operator account", create),
+        Endpoint::new(
+            Method::POST,
+            P,
+            Capability::CreateCustomerAdmins,
+            "Create an operator account (an Operator: Customer administrators of its assigned customers only, RBAC-5)",
+            create,
+        ),
         Endpoint::new(Method::GET, ONE, cap, "Get an operator account", get_one),
         Endpoint::new(Method::PUT, ONE, cap, "Update an operator account", update),
         Endpoint::new(

@@ -151,6 +151,10 @@ struct FormPage {
     customer: String,
     /// ONB-1: e-mail an invitation to set the password instead of typing one.
     invite: bool,
+    /// Where Cancel goes: the account list, or (RBAC-5: an Operator, who creates Customer
+    /// administrators without managing accounts) the dashboard.
+    back: &'static str,
+    notice: String,
 }
 
 impl FormPage {
@@ -202,6 +206,12 @@ fn form_page(
         customers: Vec::new(),
         customer: String::new(),
         invite: false,
+        back: if caller.can(Capability::ManageAccounts) {
+            "/com/accounts"
+        } else {
+            "/com/dashboard"
+        },
+        notice: String::new(),
     }
 }
 
@@ -238,7 +248,10 @@ async fn new_form(
     // ONB-1: from a customer's page, a Customer administrator of that customer, invited.
     let asked = FormMap::parse(q.as_deref().unwrap_or("").as_bytes());
     let for_customer = asked.text("customerId");
-    let role = if for_customer.is_empty() {
+    // An Operator creates Customer administrators only (RBAC-5).
+    let role = if for_customer.is_empty()
+        && creatable_roles(caller.principal.role).contains(&Role::Operator)
+    {
         Role::Operator
     } else {
         Role::CustomerAdmin
@@ -262,6 +275,11 @@ async fn new_form(
     }
     page.invite = !for_customer.is_empty();
     page.customer = for_customer;
+    match asked.get("done") {
+        Some("created") => page.notice = page.ctx.t("accounts-created"),
+        Some("invited") => page.notice = page.ctx.t("accounts-invited"),
+        _ => {}
+    }
     Ok(render(&page))
 }
 
@@ -436,7 +454,14 @@ async fn create(
         };
         return invited(&state, &caller, &account, &lang).await;
     }
-    Ok(Redirect::to("/com/accounts?done=created").into_response())
+    // RBAC-5: an Operator creates Customer administrators without managing accounts: the form
+    // again, with the notice.
+    let to = if caller.can(Capability::ManageAccounts) {
+        "/com/accounts?done=created"
+    } else {
+        "/com/accounts/new?done=created"
+    };
+    Ok(Redirect::to(to).into_response())
 }
 
 fn parse_id(id: &str) -> Result<AccountId, AppError> {
@@ -499,7 +524,11 @@ async fn invited(
     lang: &str,
 ) -> Result<Response, AppError> {
     match svc::invite(state, caller, account, lang).await? {
-        None => Ok(Redirect::to("/com/accounts?done=invited").into_response()),
+        None if caller.can(Capability::ManageAccounts) => {
+            Ok(Redirect::to("/com/accounts?done=invited").into_response())
+        }
+        // RBAC-5: an Operator, who creates Customer administrators without managing accounts.
+        None => Ok(Redirect::to("/com/accounts/new?done=invited").into_response()),
         Some(link) => Ok(render(&InvitationLinkPage {
             ctx: Ctx::new(state, caller, "/com/accounts"),
             login: account.fields.login_name.clone(),
@@ -628,14 +657,14 @@ pub fn endpoints() -> Vec<Endpoint> {
         Endpoint::page(
             Method::POST,
             "/com/accounts",
-            cap,
+            Capability::CreateCustomerAdmins,
             "Create account",
             post(create),
         ),
         Endpoint::page(
             Method::GET,
             "/com/accounts/new",
-            cap,
+            Capability::CreateCustomerAdmins,
             "Add account",
             get(new_form),
         ),

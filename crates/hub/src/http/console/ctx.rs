@@ -19,6 +19,8 @@ pub struct Menu {
     pub file_management: bool,
     pub app_centre: bool,
     pub accounts: bool,
+    /// RBAC-5: may create Customer administrators (an Operator without account management).
+    pub customer_admins: bool,
     pub preferences: bool,
     pub certificates: bool,
     /// RMT-8's session audit (Administrators).
@@ -79,6 +81,7 @@ impl Ctx {
                 file_management: p.allowed(Capability::ManageCustomizationFiles),
                 app_centre: p.allowed(Capability::ServerSettings),
                 accounts: p.allowed(Capability::ManageAccounts),
+                customer_admins: p.allowed(Capability::CreateCustomerAdmins),
                 preferences: p.allowed(Capability::ServerSettings),
                 certificates: p.allowed(Capability::ServerSettings),
                 remote_sessions: p.allowed(Capability::AuditRemoteSessions),
