@@ -116,6 +116,10 @@ pub fn parse_header<S: AsRef<str>>(cells: &[S], known: &[String]) -> Result<Head
     let mut subscriptions: Vec<(usize, String)> = Vec::new();
     for (i, raw) in cells.iter().enumerate() {
         let cell = raw.as_ref().trim_start_matches('\u{feff}').trim();
+        if cell.is_empty() {
+            // A spreadsheet's trailing separator: a column nobody named, ignored.
+            continue;
+        }
         if let Some(id) = subscription_of(cell) {
             if !known.iter().any(|k| k == id) {
                 return Err(HeaderProblem::UnknownSubscription(id.to_string()));
@@ -395,6 +399,9 @@ mod tests {
             parse_header(&cells[..8], &known),
             Err(HeaderProblem::NoSubscription)
         );
+        let mut trailing = cells.clone();
+        trailing.push(String::new());
+        assert!(parse_header(&trailing, &known).is_ok());
         let mut twice = cells.clone();
         twice.push("MODEL".into());
         assert_eq!(

@@ -268,6 +268,8 @@ fn spawn_sweeper(state: AppState) {
                 Ok(n) => tracing::info!(n, "operator account requests failed unanswered"),
                 Err(e) => tracing::warn!(error = %e, "operator account expiry failed"),
             }
+            // WGO-4: files of imports gone with their customer.
+            service::calling::mobile_bulk::sweep_files(&state).await;
             // WGO-4: imports whose activation codes have all expired.
             let codes = Duration::from_secs(
                 24 * 3600 * patchbay_domain::calling::ACTIVATION_CODE_DAYS as u64,

@@ -58,3 +58,4 @@ mob-case-status-open = Open
 calling-location-operator = The authorisation request was sent to the operator.
 calling-location-numbers = The mobile numbers were added.
 calling-location-case = The support case was opened.
+mob-match-hint = Next is available once both IDs are the same.

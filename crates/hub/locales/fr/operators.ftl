@@ -58,3 +58,4 @@ mob-case-status-open = Ouvert
 calling-location-operator = La demande d’autorisation a été envoyée à l’opérateur.
 calling-location-numbers = Les numéros mobiles ont été ajoutés.
 calling-location-case = Le dossier d’assistance a été ouvert.
+mob-match-hint = Suivant est disponible dès que les deux ID sont identiques.

@@ -58,3 +58,4 @@ mob-case-status-open = 열림
 calling-location-operator = 승인 요청을 사업자에게 보냈습니다.
 calling-location-numbers = 휴대폰 번호를 추가했습니다.
 calling-location-case = 지원 요청을 열었습니다.
+mob-match-hint = 두 ID가 같아야 다음 단계로 진행할 수 있습니다.

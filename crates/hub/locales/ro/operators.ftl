@@ -58,3 +58,4 @@ mob-case-status-open = Deschis
 calling-location-operator = Cererea de autorizare a fost trimisă operatorului.
 calling-location-numbers = Numerele mobile au fost adăugate.
 calling-location-case = Cazul de asistență a fost deschis.
+mob-match-hint = Înainte devine disponibil când cele două ID-uri sunt identice.

@@ -58,3 +58,4 @@ mob-case-status-open = Відкрите
 calling-location-operator = Запит на авторизацію надіслано операторові.
 calling-location-numbers = Мобільні номери додано.
 calling-location-case = Звернення до підтримки відкрито.
+mob-match-hint = Кнопка «Далі» стане доступною, щойно обидва ID збігатимуться.

@@ -295,11 +295,13 @@ async fn mob_2_up_to_20_numbers_each_checked_with_its_reason_or_a_support_case()
         Some(20),
         "{mobile}"
     );
-    // A support case instead.
+    // A support case instead (saying what is needed).
     let path = o.q(&format!(
         "/v1/telephony/config/locations/{}/supportCases",
         o.loc
     ));
+    let (st, _) = a.post(&path, json!({"details": "  "})).await;
+    assert_eq!(st, StatusCode::BAD_REQUEST);
     let (st, v) = a
         .post(
             &path,

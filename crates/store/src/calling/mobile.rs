@@ -186,6 +186,17 @@ async fn line_in(
     customer: CustomerId,
     line: &NewMobileLine,
 ) -> Result<(DeviceId, ActivationCodeId)> {
+    // The subscription's row first, then the person's: the order every line takes, so a bulk
+    // chunk (which keeps the subscription's row locked to its end) and a single line never wait
+    // on each other crosswise.
+    sqlx::query(&format!(
+        "SELECT total_units FROM mobile_subscriptions WHERE customer_id = $1 AND subscription_id = $2{}",
+        store.lock_clause()
+    ))
+    .bind(customer.to_string())
+    .bind(line.subscription_id.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
     let person = sqlx::query(&format!(
         "SELECT p.license_kind, p.location_id, \
          (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \

@@ -276,7 +276,7 @@ pub async fn reissue(
 /// Whether the code is e-mailed to the person: not when the organisation suppresses e-mail, nor
 /// without an SMTP relay (the outbox never lists a code, so it would reach nobody); then the
 /// administrator is shown it.
-async fn mails(state: &AppState, customer: CustomerId) -> Result<bool, AppError> {
+pub(crate) async fn mails(state: &AppState, customer: CustomerId) -> Result<bool, AppError> {
     Ok(state.config.smtp_url.is_some() && !state.store.suppresses_email(customer).await?)
 }
 

@@ -125,6 +125,15 @@ pub struct ImportOptions {
     pub lang: String,
 }
 
+/// A file's name as the list shows it: no control characters, at most 200 characters.
+fn file_name(raw: &str) -> String {
+    let clean: String = raw.chars().filter(|c| !c.is_control()).take(200).collect();
+    match clean.trim() {
+        "" => "mobile-lines.csv".to_string(),
+        t => t.to_string(),
+    }
+}
+
 /// WGO-4: take a CSV file for `customer` (authorised by the caller), check it as a whole and
 /// queue it. Returns the import.
 pub async fn upload<S, E>(
@@ -158,12 +167,15 @@ where
         .put_stream(&key, tokio_util::io::ReaderStream::new(file))
         .await
         .map_err(io)?;
+    // What happens, not only what was asked: without a relay, or when the organisation
+    // suppresses e-mail, the codes go into the result file (and the import says so).
+    let email_codes = options.email_codes && super::mobile::mails(state, customer).await?;
     let new = NewImport {
         id,
-        file_name: options.file_name.chars().take(200).collect(),
+        file_name: file_name(&options.file_name),
         blob_key: key.clone(),
         total_rows: rows,
-        email_codes: options.email_codes,
+        email_codes,
         lang: options.lang,
     };
     if let Err(e) = state
@@ -212,14 +224,46 @@ pub fn spawn_runner(state: AppState) {
     });
 }
 
+/// Why an import stopped before its end.
+enum Stopped {
+    /// Its file cannot be read: it fails for good (the rows before keep their outcome).
+    Unreadable(String),
+    /// Anything else (the database for a moment …): it stays claimed and, once the claim is
+    /// stale, is taken over where it stopped.
+    Interrupted(AppError),
+}
+
+impl From<AppError> for Stopped {
+    fn from(e: AppError) -> Self {
+        Stopped::Interrupted(e)
+    }
+}
+
+impl From<patchbay_store::StoreError> for Stopped {
+    fn from(e: patchbay_store::StoreError) -> Self {
+        Stopped::Interrupted(e.into())
+    }
+}
+
 async fn run(state: &AppState, import: MobileImport) {
     let node = state.agents.node_id.clone();
     let (status, error) = match work(state, &import).await {
         Ok(true) => (ImportStatus::Done, String::new()),
-        // Another node took it over: it finishes it.
-        Ok(false) => return,
-        Err(e) => {
-            tracing::warn!(import = %import.id, error = %e, "a mobile-line import stopped");
+        // Another node took it over (it finishes it), or the import is gone with its customer.
+        Ok(false) => {
+            if let Err(patchbay_store::StoreError::NotFound) =
+                state.store.mobile_import(None, import.id).await
+            {
+                let _ = state.blobs.delete(&import.blob_key).await;
+            }
+            return;
+        }
+        Err(Stopped::Interrupted(e)) => {
+            tracing::warn!(import = %import.id, error = %e, "a mobile-line import was interrupted; it goes on once its claim is stale");
+            return;
+        }
+        Err(Stopped::Unreadable(e)) => {
+            tracing::warn!(import = %import.id, error = %e, "a mobile-line import's file cannot be read");
             (ImportStatus::Failed, "bulk-error-stopped".to_string())
         }
     };
@@ -235,6 +279,36 @@ async fn run(state: &AppState, import: MobileImport) {
         }
         Ok(false) => {}
         Err(e) => tracing::warn!(import = %import.id, error = %e, "finishing an import failed"),
+    }
+}
+
+/// Remove the files of imports that are gone (their customer deleted before they ran).
+pub async fn sweep_files(state: &AppState) {
+    let before = patchbay_store::now_ms() - 3_600_000;
+    let keys = match state.blobs.list_older("mobile-imports/", before).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::warn!(error = %e, "listing bulk import files failed");
+            return;
+        }
+    };
+    for key in keys {
+        let id = key
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".csv"))
+            .and_then(|n| n.parse().ok())
+            .map(MobileImportId);
+        let gone = match id {
+            Some(id) => matches!(
+                state.store.mobile_import(None, id).await,
+                Err(patchbay_store::StoreError::NotFound)
+            ),
+            None => false,
+        };
+        if gone {
+            let _ = state.blobs.delete(&key).await;
+        }
     }
 }
 
@@ -315,11 +389,17 @@ fn read_chunks(path: PathBuf, after: i64, tx: tokio::sync::mpsc::Sender<Result<C
 }
 
 /// Work through the import from where it stopped. `false`: another node took it over.
-async fn work(state: &AppState, import: &MobileImport) -> Result<bool, AppError> {
+async fn work(state: &AppState, import: &MobileImport) -> Result<bool, Stopped> {
     let node = state.agents.node_id.clone();
     let scratch = Scratch::new(state, "mobile-import")?;
     let path = scratch.0.join("import.csv");
-    let source = state.blobs.get_stream(&import.blob_key).await.map_err(io)?;
+    let source = match state.blobs.get_stream(&import.blob_key).await {
+        Ok(s) => s,
+        Err(patchbay_store::blobs::BlobError::NotFound) => {
+            return Err(Stopped::Unreadable("the file is gone".into()))
+        }
+        Err(e) => return Err(Stopped::Interrupted(io(e))),
+    };
     spool(source, &path, u64::MAX).await?;
     let after = state.store.mobile_import_progress(import.id).await?;
     let kit = LineKit::of(state, import.customer_id, import.email_codes).await?;
@@ -336,7 +416,7 @@ async fn work(state: &AppState, import: &MobileImport) -> Result<bool, AppError>
         let chunk = match chunk {
             Ok(c) => c,
             Err(e) => {
-                outcome = Err(AppError::Internal(format!("reading the file: {e}")));
+                outcome = Err(Stopped::Unreadable(e));
                 break;
             }
         };
@@ -352,7 +432,7 @@ async fn work(state: &AppState, import: &MobileImport) -> Result<bool, AppError>
             }
         }
         if let Err(e) = batch.rows(chunk).await {
-            outcome = Err(e);
+            outcome = Err(Stopped::Interrupted(e));
             break;
         }
     }

@@ -159,7 +159,9 @@ pub async fn open_support_case(
 ) -> Result<uuid::Uuid, AppError> {
     let details = details.trim();
     let mut errs = Errors::default();
-    if details.chars().count() > 2000 {
+    if details.is_empty() {
+        errs.push("details", Rule::Required);
+    } else if details.chars().count() > 2000 {
         errs.push("details", Rule::MaxLength { max: 2000 });
     } else {
         errs.multiline("details", details);

@@ -75,14 +75,22 @@ pub fn clean_scratch(data_dir: &Path, older_than: std::time::Duration) -> usize 
     for e in entries.flatten() {
         // The newest of the folder, the archive being spooled and the folder it unpacks to.
         let path = e.path();
-        let newest = [path.clone(), path.join("upload"), path.join("files")]
-            .iter()
-            .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok())
-            .max();
+        let newest = [
+            path.clone(),
+            path.join("upload"),
+            path.join("files"),
+            // WGO-4: a bulk file being spooled or worked through.
+            path.join("upload.csv"),
+            path.join("import.csv"),
+        ]
+        .iter()
+        .filter_map(|p| p.metadata().and_then(|m| m.modified()).ok())
+        .max();
         let stale = newest
             .and_then(|t| t.elapsed().ok())
             .is_some_and(|age| age >= older_than);
-        if !stale || !e.file_name().to_string_lossy().starts_with("phonefiles-") {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !stale || !(name.starts_with("phonefiles-") || name.starts_with("mobile-import-")) {
             continue;
         }
         match std::fs::remove_dir_all(e.path()) {

@@ -268,7 +268,7 @@ async fn import_page(
         .collect();
     let paused = super::query(q.as_deref()).get("refresh") == Some("off");
     let page = ImportPage {
-        refresh: if finished || paused { 0 } else { 3 },
+        refresh: if finished || paused { 0 } else { 5 },
         stop_refresh: org.link(&format!("{BULK}/{}?refresh=off", import.id)),
         done: import.done_rows,
         total: import.total_rows.max(1),
