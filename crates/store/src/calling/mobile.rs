@@ -186,17 +186,11 @@ async fn line_in(
     customer: CustomerId,
     line: &NewMobileLine,
 ) -> Result<(DeviceId, ActivationCodeId)> {
-    // The subscription's row first, then the person's: the order every line takes, so a bulk
-    // chunk (which keeps the subscription's row locked to its end) and a single line never wait
-    // on each other crosswise.
-    sqlx::query(&format!(
-        "SELECT total_units FROM mobile_subscriptions WHERE customer_id = $1 AND subscription_id = $2{}",
-        store.lock_clause()
-    ))
-    .bind(customer.to_string())
-    .bind(line.subscription_id.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
+    // The subscription's unit first (its row locked by the UPDATE), then the person's row: the
+    // order every line takes, so a bulk chunk (which keeps the subscription's row locked to its
+    // end) and a single line never wait on each other crosswise. A refusal after it undoes it
+    // with the rest.
+    take_unit(tx, customer, &line.subscription_id).await?;
     let person = sqlx::query(&format!(
         "SELECT p.license_kind, p.location_id, \
          (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \
@@ -222,7 +216,6 @@ async fn line_in(
         .execute(&mut **tx)
         .await
         .map_err(crate::unique_as(crate::Taken::MobileLine))?;
-    take_unit(tx, customer, &line.subscription_id).await?;
     if let Some(row) = &line.import_row {
         super::mobile_imports::insert_success(tx, row, device).await?;
     }

@@ -64,7 +64,8 @@ impl From<Issued> for IssuedJson {
     }
 }
 
-fn language(caller: &Caller, asked: Option<&str>) -> Result<String, AppError> {
+/// The language a mail or file is written in: the one asked for, or the caller's.
+pub(crate) fn language(caller: &Caller, asked: Option<&str>) -> Result<String, AppError> {
     match asked {
         None => Ok(caller.account.fields.language.clone()),
         Some(l) if LANGUAGES.contains(&l) => Ok(l.to_string()),

@@ -1,6 +1,7 @@
 //! WGO-4 through the API: the CSV template, a file of mobile lines queued as an import (202),
 //! its progress, and its result file.
 
+use super::mobile::language;
 use super::{iso, path_id, OrgQuery};
 use crate::auth::Caller;
 use crate::error::{ApiResult, AppError};
@@ -13,8 +14,7 @@ use crate::state::AppState;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::Method;
 use axum::Json;
-use patchbay_domain::account::LANGUAGES;
-use patchbay_domain::{Capability, MobileImportId, Rule};
+use patchbay_domain::{Capability, MobileImportId};
 use patchbay_store::calling::mobile_imports::MobileImport;
 use serde::{Deserialize, Serialize};
 
@@ -99,19 +99,6 @@ impl From<MobileImport> for ImportJson {
             finished: i.finished_at.map(iso),
             file_name: i.file_name,
         }
-    }
-}
-
-fn language(caller: &Caller, asked: Option<&str>) -> Result<String, AppError> {
-    match asked {
-        None => Ok(caller.account.fields.language.clone()),
-        Some(l) if LANGUAGES.contains(&l) => Ok(l.to_string()),
-        Some(_) => Err(AppError::field(
-            "language",
-            Rule::OneOf {
-                allowed: LANGUAGES.join(", "),
-            },
-        )),
     }
 }
 
