@@ -185,8 +185,22 @@ pub(crate) async fn insert_device(
     customer: CustomerId,
     d: &NewDevice,
 ) -> Result<DeviceId> {
-    let id = DeviceId::new();
     let name = owner_name(tx, customer, d.owner_kind, d.owner_id).await?;
+    insert_owned(tx, meta, customer, d, name, None).await
+}
+
+/// [`insert_device`] for an owner already read (`name`), and (WGO-1) the mobile subscription of
+/// a mobile line, set in the same INSERT: a person's second mobile line is
+/// [`crate::Taken::MobileLine`].
+pub(crate) async fn insert_owned(
+    tx: &mut Tx,
+    meta: &AuditMeta,
+    customer: CustomerId,
+    d: &NewDevice,
+    name: String,
+    mobile_subscription: Option<&str>,
+) -> Result<DeviceId> {
+    let id = DeviceId::new();
     if d.owner_kind == MemberKind::Place {
         let row = sqlx::query("SELECT license_kind FROM workspaces WHERE id = $1")
             .bind(d.owner_id.to_string())
@@ -212,8 +226,9 @@ pub(crate) async fn insert_device(
     let (p, w) = Member::columns(d.owner_kind, d.owner_id);
     sqlx::query(
         "INSERT INTO devices (id, customer_id, model, mac, display_name, search_key, person_id, workspace_id, \
-         sip_user_name, sip_password, line_port, outbound_proxy, registrar, status, disclaimer_at, created_at, prov_ha1) \
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'disconnected',$14,$14,$15)",
+         sip_user_name, sip_password, line_port, outbound_proxy, registrar, status, disclaimer_at, created_at, prov_ha1, \
+         mobile_subscription) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,'disconnected',$14,$14,$15,$16)",
     )
     .bind(id.to_string())
     .bind(customer.to_string())
@@ -230,6 +245,7 @@ pub(crate) async fn insert_device(
     .bind(d.registrar.as_str())
     .bind(now_ms())
     .bind(d.prov_ha1.clone())
+    .bind(mobile_subscription)
     .execute(&mut **tx)
     .await
     .map_err(|e| match &e {
@@ -238,6 +254,10 @@ pub(crate) async fn insert_device(
                 || db.constraint().is_some_and(|c| c.contains("sip_user_name"))
             {
                 StoreError::Taken(crate::Taken::SipUserName)
+            } else if db.message().contains("person_id")
+                || db.constraint().is_some_and(|c| c.contains("one_mobile"))
+            {
+                StoreError::Taken(crate::Taken::MobileLine)
             } else {
                 StoreError::Taken(crate::Taken::Mac)
             }

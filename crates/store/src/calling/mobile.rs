@@ -1,7 +1,7 @@
 //! Mobile lines (WGO-1 … WGO-5): the subscriptions that carry them, the line created with its
 //! activation code in one transaction, and the one-time redemption of that code.
 
-use super::devices::{insert_device, NewDevice};
+use super::devices::{insert_owned, NewDevice};
 use super::{assign_number, Tx};
 use crate::{now_ms, ts, AuditMeta, Refusal, Result, Store, StoreError};
 use patchbay_domain::calling::MemberKind;
@@ -192,7 +192,7 @@ async fn line_in(
     // with the rest.
     take_unit(tx, customer, &line.subscription_id).await?;
     let person = sqlx::query(&format!(
-        "SELECT p.license_kind, p.location_id, \
+        "SELECT p.display_name, p.license_kind, p.location_id, \
          (SELECT COUNT(*) FROM numbers n WHERE n.person_id = p.id) AS numbers \
          FROM people p WHERE p.id = $1 AND p.customer_id = $2{}",
         store.lock_of("p")
@@ -209,13 +209,15 @@ async fn line_in(
     if !same {
         return Err(StoreError::Refused(Refusal::MobileChanged));
     }
-    let device = insert_device(tx, meta, customer, &line.device).await?;
-    sqlx::query("UPDATE devices SET mobile_subscription = $1 WHERE id = $2")
-        .bind(line.subscription_id.as_str())
-        .bind(device.to_string())
-        .execute(&mut **tx)
-        .await
-        .map_err(crate::unique_as(crate::Taken::MobileLine))?;
+    let device = insert_owned(
+        tx,
+        meta,
+        customer,
+        &line.device,
+        person.try_get("display_name")?,
+        Some(&line.subscription_id),
+    )
+    .await?;
     if let Some(row) = &line.import_row {
         super::mobile_imports::insert_success(tx, row, device).await?;
     }
