@@ -500,21 +500,16 @@ impl Store {
         }
         let account: String = row.try_get("id")?;
         let customer: String = row.try_get("customer_id")?;
-        for n in numbers {
-            sqlx::query(
-                "INSERT INTO numbers (id, customer_id, location_id, phone_number, kind, state, main_number, created_at, operator_account_id) \
-                 VALUES ($1, $2, $3, $4, 'MOBILE', 'ACTIVE', 0, $5, $6)",
-            )
-            .bind(patchbay_domain::NumberId::new().to_string())
-            .bind(customer.as_str())
-            .bind(location.to_string())
-            .bind(n.as_str())
-            .bind(now_ms())
-            .bind(account.as_str())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::unique_as(crate::Taken::PhoneNumber))?;
-        }
+        super::numbers::insert_numbers(
+            &mut tx,
+            &customer,
+            location,
+            numbers,
+            patchbay_domain::calling::NumberKind::Mobile,
+            true,
+            Some(&account),
+        )
+        .await?;
         super::audit(
             &mut tx,
             meta,

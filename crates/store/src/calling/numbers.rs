@@ -103,22 +103,7 @@ impl Store {
             return Err(StoreError::NotFound);
         };
         let customer: String = row.try_get("customer_id")?;
-        for n in numbers {
-            sqlx::query(
-                "INSERT INTO numbers (id, customer_id, location_id, phone_number, kind, state, main_number, created_at) \
-                 VALUES ($1,$2,$3,$4,$5,$6,0,$7)",
-            )
-            .bind(NumberId::new().to_string())
-            .bind(customer.as_str())
-            .bind(location.to_string())
-            .bind(n.as_str())
-            .bind(kind.as_str())
-            .bind(if active { "ACTIVE" } else { "INACTIVE" })
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await
-            .map_err(crate::unique_as(crate::Taken::PhoneNumber))?;
-        }
+        insert_numbers(&mut tx, &customer, location, numbers, kind, active, None).await?;
         super::audit(
             &mut tx,
             meta,
@@ -257,4 +242,35 @@ impl Store {
         }
         super::page_of(self, select(), filter, &["n.phone_number"], page, from_row).await
     }
+}
+
+/// Insert numbers of a location of `customer` in `tx`; one that exists anywhere on the platform
+/// is [`crate::Taken::PhoneNumber`]. `operator_account`: the account they came through (MOB-2).
+pub(crate) async fn insert_numbers(
+    tx: &mut super::Tx,
+    customer: &str,
+    location: LocationId,
+    numbers: &[String],
+    kind: NumberKind,
+    active: bool,
+    operator_account: Option<&str>,
+) -> Result<()> {
+    for n in numbers {
+        sqlx::query(
+            "INSERT INTO numbers (id, customer_id, location_id, phone_number, kind, state, main_number, created_at, operator_account_id) \
+             VALUES ($1,$2,$3,$4,$5,$6,0,$7,$8)",
+        )
+        .bind(NumberId::new().to_string())
+        .bind(customer)
+        .bind(location.to_string())
+        .bind(n.as_str())
+        .bind(kind.as_str())
+        .bind(if active { "ACTIVE" } else { "INACTIVE" })
+        .bind(now_ms())
+        .bind(operator_account)
+        .execute(&mut **tx)
+        .await
+        .map_err(crate::unique_as(crate::Taken::PhoneNumber))?;
+    }
+    Ok(())
 }
