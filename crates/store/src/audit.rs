@@ -6,7 +6,7 @@ use crate::sql::PageRequest;
 use crate::{now_ms, ts, Result, Store};
 use patchbay_domain::{AccountId, AuditId};
 use sea_query::{Alias, Expr, Order, Query};
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, Row};
 
 /// Who is acting and from where; passed to every store method that changes state.
 #[derive(Debug, Clone, Default)]
@@ -126,7 +126,7 @@ fn insert_query(
 
 /// Write a record inside `tx`.
 pub(crate) async fn write(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut crate::Tx,
     meta: &AuditMeta,
     entry: AuditEntry<'_>,
 ) -> Result<()> {

@@ -275,13 +275,16 @@ impl Store {
     /// CST-2: the system's first connection is seen through (its `CustomData.xml` applied, or
     /// none applied to it). One statement: true for the one caller that recorded it.
     pub async fn custom_data_done(&self, system: patchbay_domain::SystemId) -> Result<bool> {
+        // In the writers' line (SQLite): a connection storm must not poll for the write lock.
+        let mut tx = self.begin().await?;
         let done = sqlx::query(
             "UPDATE systems SET custom_data_at = $2 WHERE id = $1 AND custom_data_at IS NULL",
         )
         .bind(system.to_string())
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 

@@ -133,11 +133,7 @@ fn part_from_row(row: &AnyRow) -> Result<JobPart> {
 }
 
 /// Take the job row's lock for the rest of the transaction.
-pub(super) async fn lock_job(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    job: JobId,
-    now: i64,
-) -> Result<()> {
+pub(super) async fn lock_job(tx: &mut crate::Tx, job: JobId, now: i64) -> Result<()> {
     sqlx::query("UPDATE jobs SET updated_at = $2 WHERE id = $1")
         .bind(job.to_string())
         .bind(now)

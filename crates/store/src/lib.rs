@@ -51,6 +51,37 @@ pub enum Dialect {
 pub(crate) use error::unique_as;
 pub use error::{sqlstate, DbError, InUse, Missing, Refusal, Result, StoreError, Taken};
 
+/// A write transaction of the store. On SQLite it holds the store's write turn until it ends
+/// (committed, rolled back or dropped), so writers take the database's one write lock in order
+/// instead of polling for it.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+
+    pub async fn rollback(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &sqlx::AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut sqlx::AnyConnection {
+        &mut self.inner
+    }
+}
+
 /// The shared handle to the database. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
@@ -58,6 +89,10 @@ pub struct Store {
     dialect: Dialect,
     /// Where [`notify::JobListener`] connects (PostgreSQL only).
     url: notify::Url,
+    /// SQLite has one writer at a time, and a writer waiting for the lock polls for it: a busy
+    /// writer that commits and begins again at once would starve the others. Transactions of
+    /// this store and its siblings take their turn here first, in order.
+    write_turn: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -102,6 +137,11 @@ impl Store {
                                 "PRAGMA journal_mode = WAL",
                                 "PRAGMA synchronous = NORMAL",
                                 "PRAGMA busy_timeout = 10000",
+                                // Pages read through a memory map rather than a read call
+                                // each, and a larger page cache per connection: the alarm
+                                // writer touches thousands of index pages per batch.
+                                "PRAGMA mmap_size = 268435456",
+                                "PRAGMA cache_size = -16384",
                             ] {
                                 sqlx::Executor::execute(&mut *conn, pragma).await?;
                             }
@@ -123,7 +163,23 @@ impl Store {
             pool,
             dialect,
             url: notify::Url(url.into()),
+            write_turn: Default::default(),
         })
+    }
+
+    /// Another handle on the same database with connections of its own (for a task that runs on
+    /// a runtime of its own), taking its SQLite write turns in the same line as this one.
+    pub async fn sibling(&self) -> Result<Self> {
+        let other = Self::connect(&self.url.0).await?;
+        Ok(Self {
+            write_turn: self.write_turn.clone(),
+            ..other
+        })
+    }
+
+    /// An SQLite database in memory (it lives in one connection: no sibling can share it).
+    pub fn in_memory(&self) -> bool {
+        self.url.0.contains(":memory:")
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -137,21 +193,28 @@ impl Store {
 
     /// Start a write transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
     /// so two writers queue on the busy timeout instead of failing on lock upgrade.
-    pub(crate) async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>> {
+    pub(crate) async fn begin(&self) -> Result<Tx> {
         Ok(match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Dialect::Postgres => self.pool.begin().await?,
+            Dialect::Sqlite => {
+                // In line; the turn is held until the transaction ends, so the next writer in
+                // line finds the lock free.
+                let turn = self.write_turn.clone().lock_owned().await;
+                Tx {
+                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Dialect::Postgres => Tx {
+                inner: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 
     /// Serialise the transactions that change what `key` names, until `tx` ends: a PostgreSQL
     /// advisory lock (two writers replacing the same file would otherwise both see it absent and
     /// collide on its unique index); SQLite's `BEGIN IMMEDIATE` already serialises every writer.
-    pub(crate) async fn serialize_on(
-        &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-        key: &str,
-    ) -> Result<()> {
+    pub(crate) async fn serialize_on(&self, tx: &mut crate::Tx, key: &str) -> Result<()> {
         if self.dialect == Dialect::Postgres {
             sqlx::query("SELECT pg_advisory_xact_lock(hashtext($1)) IS NULL AS locked")
                 .bind(key)
@@ -220,11 +283,7 @@ pub(crate) fn get_flag(row: &AnyRow, col: &str) -> Result<bool> {
 
 /// `DELETE FROM table WHERE id = $1` inside `tx`; how many rows went. `table` is a fixed name of
 /// the schema, never a value.
-pub(crate) async fn delete_by_id(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    table: &'static str,
-    id: &str,
-) -> Result<u64> {
+pub(crate) async fn delete_by_id(tx: &mut crate::Tx, table: &'static str, id: &str) -> Result<u64> {
     let done = sqlx::query(&format!("DELETE FROM {table} WHERE id = $1"))
         .bind(id)
         .execute(&mut **tx)

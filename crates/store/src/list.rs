@@ -393,7 +393,7 @@ impl Store {
     /// [`Store::select_optional`] inside a transaction.
     pub(crate) async fn select_optional_in(
         &self,
-        tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+        tx: &mut crate::Tx,
         stmt: &SelectStatement,
     ) -> Result<Option<AnyRow>> {
         let (sql, values) = self.build(stmt);

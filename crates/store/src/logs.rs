@@ -91,11 +91,7 @@ fn placeholders(first: usize, n: usize) -> String {
 
 /// Delete a file's row and remember the file as it was (so it is not fetched again unchanged);
 /// its blob key.
-async fn forget(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: &str,
-    now: i64,
-) -> Result<Option<String>> {
+async fn forget(tx: &mut crate::Tx, id: &str, now: i64) -> Result<Option<String>> {
     let Some(r) = sqlx::query(
         "DELETE FROM log_files WHERE id = $1 RETURNING system_id, path, size, modified_at, blob_key",
     )

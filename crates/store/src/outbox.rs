@@ -64,7 +64,7 @@ pub struct NewMail {
 
 /// Queue one message inside `tx` (with the change it belongs to), audited.
 pub(crate) async fn insert_mail(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     meta: &AuditMeta,
     m: &NewMail,
     status: &str,

@@ -152,7 +152,7 @@ fn session_from_row(r: &sqlx::any::AnyRow) -> Result<RemoteSession> {
 
 /// The proxy account of a new provider, inside the transaction that creates it.
 pub(crate) async fn create_proxy_account(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     distributor: Option<&str>,
     reseller: Option<&str>,
 ) -> Result<()> {

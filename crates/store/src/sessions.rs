@@ -32,10 +32,7 @@ pub struct ApiToken {
 
 /// End every console session of an account inside `tx` (its password changed, it was disabled or
 /// it expired).
-pub(crate) async fn end_sessions_of(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    account_id: &str,
-) -> Result<()> {
+pub(crate) async fn end_sessions_of(tx: &mut crate::Tx, account_id: &str) -> Result<()> {
     sqlx::query("DELETE FROM sessions WHERE account_id = $1")
         .bind(account_id)
         .execute(&mut **tx)

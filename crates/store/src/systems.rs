@@ -9,7 +9,7 @@ use patchbay_domain::system::{
     self, Light, Observed, Profile, Refusal, RemoteFlags, ServiceAccountState,
 };
 use patchbay_domain::{CustomerId, SystemId};
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
 /// One server of a system (TEN-3, SYS-7).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,7 +83,7 @@ fn refusal_parse(code: &str) -> Option<Refusal> {
 }
 
 /// Recompute the customer's connectivity columns from its first system and last refusal.
-async fn recompute(tx: &mut Transaction<'static, Any>, customer: CustomerId) -> Result<()> {
+async fn recompute(tx: &mut crate::Tx, customer: CustomerId) -> Result<()> {
     let now = now_ms();
     let c = sqlx::query("SELECT last_refusal, last_refusal_at FROM customers WHERE id = $1")
         .bind(customer.to_string())

@@ -12,7 +12,7 @@ use sqlx::Row;
 
 /// Add `hash` to the account's password history (OPR-2).
 pub(super) async fn record_password(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     id: AccountId,
     hash: &str,
     now: i64,
@@ -30,7 +30,7 @@ pub(super) async fn record_password(
 
 /// Make `hash` the account's password and record it in the (bounded) history.
 pub(crate) async fn set_password_in(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     id: AccountId,
     hash: &str,
     now: i64,

@@ -46,11 +46,7 @@ fn bind_fields<'q>(
         .bind(f.language.as_str())
 }
 
-async fn replace_labels(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: AccountId,
-    labels: &[String],
-) -> Result<()> {
+async fn replace_labels(tx: &mut crate::Tx, id: AccountId, labels: &[String]) -> Result<()> {
     sqlx::query("DELETE FROM account_labels WHERE account_id = $1")
         .bind(id.to_string())
         .execute(&mut **tx)

@@ -107,11 +107,7 @@ fn from_row(row: &AnyRow) -> Result<Location> {
 /// Set a location's coordinates in `tx` (`None`: leave them). An absent coordinate is written
 /// as the SQL literal NULL rather than bound: sqlx 0.8's Any driver binds a NULL `f64` as a
 /// `float4`, and PostgreSQL's cached statement then refuses the next real (8-byte) coordinate.
-async fn set_coordinates(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: LocationId,
-    c: Option<Coordinates>,
-) -> Result<()> {
+async fn set_coordinates(tx: &mut crate::Tx, id: LocationId, c: Option<Coordinates>) -> Result<()> {
     let Some(c) = c else {
         return Ok(());
     };

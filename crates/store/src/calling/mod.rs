@@ -25,9 +25,9 @@ use crate::{Result, StoreError};
 use patchbay_domain::calling::{LicenceKind, MemberKind};
 use patchbay_domain::CustomerId;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::Row;
 
-pub(crate) type Tx = Transaction<'static, Any>;
+pub(crate) use crate::Tx;
 
 pub(crate) use licences::{consume_licence, swap_licence};
 pub use licences::{licence_id, Licence};

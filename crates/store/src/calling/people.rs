@@ -113,7 +113,7 @@ fn search_key(w: &PersonWrite) -> String {
 
 /// Set a person's directory fields in `tx`; the manager must be another person of `customer`.
 async fn write_profile(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     customer: CustomerId,
     id: PersonId,
     p: &PersonProfile,

@@ -67,11 +67,7 @@ fn taken(e: sqlx::Error) -> StoreError {
     }
 }
 
-async fn write_relations(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    id: CustomerId,
-    w: &CustomerWrite,
-) -> Result<()> {
+async fn write_relations(tx: &mut crate::Tx, id: CustomerId, w: &CustomerWrite) -> Result<()> {
     sqlx::query("DELETE FROM customer_tags WHERE customer_id = $1")
         .bind(id.to_string())
         .execute(&mut **tx)
@@ -106,7 +102,7 @@ async fn write_relations(
 
 /// The provider names (lower-cased) a customer is filed under, for CUS-3 automatic assignment.
 async fn provider_keys(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    tx: &mut crate::Tx,
     d: Option<DistributorId>,
     r: Option<ResellerId>,
 ) -> Result<(String, String)> {
