@@ -421,13 +421,15 @@ class Sim:
 
     def __init__(self, hub: Hub, count: int, prefix: str, password_file: str, *, ramp: float,
                  alarm_interval: float, duration: float, summary: float = 5, log_path: str,
-                 data_root: str | None = None):
+                 data_root: str | None = None, alarm_burst: int = 1):
         self.log_path = log_path
         args = [AGENT_BIN, "sim", "--hub", f"wss://localhost:{hub.port}", "--count", str(count),
                 "--customers-prefix", prefix, "--password-file", password_file,
                 "--ca-file", hub.ca_file, "--ramp-secs", str(ramp),
                 "--alarm-interval-secs", str(alarm_interval), "--duration-secs", str(duration),
                 "--summary-secs", str(summary)]
+        if alarm_burst > 1:
+            args += ["--alarm-burst", str(alarm_burst)]
         if data_root:
             args += ["--data-root", data_root]
         env = dict(os.environ)

@@ -118,6 +118,7 @@ pub fn parse_alarm_line(line: &str) -> Result<AlarmEvent, String> {
         key,
         ongoing: l.ongoing,
         at,
+        seq: None,
     })
 }
 
@@ -224,7 +225,8 @@ impl AlarmTail {
     }
 
     /// Reads what was appended since the last poll. Handles truncation (start over) and
-    /// replacement (finish the old file, then read the new one from its beginning).
+    /// replacement (finish the old file, then read the new one from its beginning). The position
+    /// is remembered only by [`AlarmTail::commit`].
     pub fn poll(&mut self) -> io::Result<Vec<TailItem>> {
         let mut out = Vec::new();
         if self.file.is_none() {
@@ -242,8 +244,13 @@ impl AlarmTail {
             self.reopen(false)?;
             self.drain(&mut out)?;
         }
-        self.save();
         Ok(out)
+    }
+
+    /// Remember how far the file was read: call once what [`AlarmTail::poll`] returned is safe
+    /// elsewhere (in the spool), so a restart neither loses nor repeats a line.
+    pub fn commit(&mut self) {
+        self.save();
     }
 
     fn drain(&mut self, out: &mut Vec<TailItem>) -> io::Result<()> {
@@ -421,11 +428,18 @@ mod tests {
             append(&dir, &raise("old2"));
             assert_eq!(t.poll().unwrap_or_default().len(), 2);
             assert!(t.offset() > 0);
+            t.commit();
         }
         assert!(dir.join(OFFSET_FILE).exists());
         append(&dir, &raise("new"));
+        {
+            // Read but not committed (the agent stopped before the spool had it): read again.
+            let mut t = AlarmTail::open(&dir).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(descriptions(t.poll().unwrap_or_default()), vec!["new"]);
+        }
         let mut t = AlarmTail::open(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(descriptions(t.poll().unwrap_or_default()), vec!["new"]);
+        t.commit();
         drop(t);
         // A saved offset beyond a (since truncated) file means: start from the beginning.
         std::fs::write(dir.join(ALARMS_FILE), raise("x")).unwrap_or_else(|e| panic!("{e}"));

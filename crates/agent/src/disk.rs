@@ -90,6 +90,7 @@ impl DiskWatch {
                 key: Some(DISK_KEY.into()),
                 ongoing: true,
                 at: Some(jiff::Timestamp::now().to_string()),
+                seq: None,
             })
         } else if self.raised && used_percent < self.clear_percent {
             self.raised = false;
@@ -118,6 +119,7 @@ pub fn disk_clear(description: String) -> AlarmEvent {
         key: Some(DISK_KEY.into()),
         ongoing: false,
         at: Some(jiff::Timestamp::now().to_string()),
+        seq: None,
     }
 }
 

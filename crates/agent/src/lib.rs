@@ -30,6 +30,7 @@ mod link;
 pub mod logs;
 pub mod remote;
 mod sim;
+mod spool;
 pub mod system;
 mod tls;
 pub mod upgrade;

@@ -192,6 +192,10 @@ struct SimArgs {
     /// Mean seconds between alarm events of one system (0: none).
     #[arg(long, default_value_t = 30.0)]
     alarm_interval_secs: f64,
+    /// Alarm events a system makes at a time (they travel in one batch); the mean rate stays
+    /// one per --alarm-interval-secs.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=256))]
+    alarm_burst: u32,
     /// Stop after this many seconds (default: run until interrupted).
     #[arg(long)]
     duration_secs: Option<f64>,
@@ -278,6 +282,7 @@ async fn sim(args: SimArgs) -> anyhow::Result<()> {
     opts.service_user = args.service_user;
     opts.trust = args.tls.trust();
     opts.alarm_interval = secs(args.alarm_interval_secs, "--alarm-interval-secs")?;
+    opts.alarm_burst = args.alarm_burst;
     opts.duration = args
         .duration_secs
         .map(|d| secs(d, "--duration-secs"))

@@ -147,16 +147,54 @@ async fn recv_report(ws: &mut Ws) -> Report {
     }
 }
 
+thread_local! {
+    /// Events of a batch not yet handed out by `recv_alarm` (each test runs on its own thread).
+    static PENDING: std::cell::RefCell<std::collections::VecDeque<(AlarmEvent, serde_json::Value)>> =
+        Default::default();
+}
+
+/// Acknowledge a batch as the hub does once it is durable.
+async fn ack(ws: &mut Ws, b: &patchbay_proto::AlarmBatch) {
+    let through = b.events.last().and_then(|e| e.seq).unwrap_or_default();
+    send(
+        ws,
+        Message::AlarmAck(patchbay_proto::AlarmAck {
+            stream: b.stream.clone(),
+            through,
+            retry_after_ms: None,
+        }),
+    )
+    .await;
+}
+
+/// The next alarm event, with `{"kind", "body"}` as it travelled (the batch's kind, the event's
+/// fields); each batch is acknowledged as it arrives.
 async fn recv_alarm(ws: &mut Ws) -> (AlarmEvent, serde_json::Value) {
+    if let Some(next) = PENDING.with(|p| p.borrow_mut().pop_front()) {
+        return next;
+    }
     match recv(ws).await {
         (
             Envelope {
-                message: Message::Alarm(a),
+                message: Message::Alarms(b),
                 ..
             },
             raw,
-        ) => (a, raw),
-        (other, _) => panic!("alarm expected, got {other:?}"),
+        ) => {
+            ack(ws, &b).await;
+            PENDING.with(|p| {
+                let mut p = p.borrow_mut();
+                for (i, e) in b.events.into_iter().enumerate() {
+                    let one =
+                        serde_json::json!({"kind": raw["kind"], "body": raw["body"]["events"][i]});
+                    p.push_back((e, one));
+                }
+            });
+            PENDING
+                .with(|p| p.borrow_mut().pop_front())
+                .unwrap_or_else(|| panic!("an empty batch"))
+        }
+        (other, _) => panic!("alarms expected, got {other:?}"),
     }
 }
 
@@ -347,7 +385,8 @@ async fn sys_1_agent_hello_report_alarms_reconnect_and_refused_retry_after() {
         r#"{"event":"raise","severity":"critical","type":"trunk","description":"SIP trunk 1 down","key":"trunk-1","ongoing":true,"at":"2025-03-01T10:00:00Z"}"#,
     );
     let (a, raw) = recv_alarm(&mut ws).await;
-    assert_eq!(raw["kind"], "alarm");
+    assert_eq!(raw["kind"], "alarms");
+    assert!(raw["body"]["seq"].is_u64());
     assert_eq!(raw["body"]["alarmType"], "trunk");
     assert_eq!(a.severity, "critical");
     assert_eq!(a.description, "SIP trunk 1 down");
@@ -524,7 +563,7 @@ async fn sys_1_sim_runs_one_authenticated_connection_per_system() {
         let (env, _) = recv(ws).await;
         assert!(matches!(
             env.message,
-            Message::Alarm(_) | Message::Report(_)
+            Message::Alarms(_) | Message::Report(_)
         ));
     }
     shutdown.cancel();
@@ -619,6 +658,18 @@ async fn alm_4_agent_clears_its_own_alarms_after_restart_when_condition_is_ok() 
         first.insert("clear disk-full".into());
     }
     assert_eq!(recv_alarm_keys(&mut ws, first.len()).await, first);
+    // The agent forgets them once it has the acknowledgement (its spool journals it).
+    let deadline = Instant::now() + WAIT;
+    while !std::fs::read_to_string(sys.join(".alarms.spool"))
+        .unwrap_or_default()
+        .contains(r#"{"ack":"#)
+    {
+        assert!(
+            Instant::now() < deadline,
+            "the acknowledgement never reached the spool"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     shutdown.cancel();
     let _ = tokio::time::timeout(WAIT, agent).await;
     drop(ws);
@@ -673,11 +724,14 @@ async fn alm_4_agent_clears_its_own_alarms_after_restart_when_condition_is_ok() 
                 assert_eq!(r.servers.len(), 3);
                 saw_report = true;
             }
-            Message::Alarm(a) => {
-                assert_eq!(
-                    (a.event.as_str(), a.key.as_deref()),
-                    ("clear", Some("server-unreachable-exp-1"))
-                );
+            Message::Alarms(b) => {
+                for a in &b.events {
+                    assert_eq!(
+                        (a.event.as_str(), a.key.as_deref()),
+                        ("clear", Some("server-unreachable-exp-1"))
+                    );
+                }
+                ack(&mut ws, &b).await;
                 saw_clear = true;
             }
             other => panic!("unexpected {other:?}"),

@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod alarm;
+pub mod alarm_ingest;
 pub mod backups;
 pub mod calling;
 pub mod customer;

@@ -117,6 +117,9 @@ pub struct Config {
     pub automatic_jobs: bool,
     /// WGO-1: the countries whose locations may have mobile lines.
     pub mobile_countries: Vec<String>,
+    /// Alarm events waiting for the ingest writer, at most: beyond, agents are asked to slow
+    /// down (tests make it small).
+    pub alarm_queue: usize,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -139,6 +142,7 @@ impl Config {
             max_agent_file: MAX_AGENT_FILE,
             blob_url: None,
             jobs_tick: JOBS_TICK,
+            alarm_queue: crate::service::ingest::QUEUE_EVENTS,
             proxy_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             remote_domain: None,
             phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
@@ -323,6 +327,7 @@ impl ConfigArgs {
                 .or(file.blob_url)
                 .filter(|u| !u.trim().is_empty()),
             jobs_tick: JOBS_TICK,
+            alarm_queue: crate::service::ingest::QUEUE_EVENTS,
             automatic_jobs: true,
         })
     }

@@ -40,6 +40,8 @@ pub enum HubError {
     Blobs(#[from] patchbay_store::blobs::BlobError),
     #[error(transparent)]
     Proxy(#[from] proxy::ProxyError),
+    #[error("cannot start the alarm writer: {0}")]
+    Writer(std::io::Error),
 }
 
 /// What `prepare` created on the way: the one-time password of a first administrator.
@@ -93,19 +95,23 @@ pub struct Running {
 }
 
 impl Running {
-    /// Stop accepting, finish in-flight requests (up to 5 s), mark this node's systems offline.
+    /// Stop accepting, finish in-flight requests (up to 5 s), apply the alarms already taken, mark
+    /// this node's systems offline.
     pub async fn shutdown(self) {
         self.state.agents.shutdown.cancel();
         self.handle.graceful_shutdown(Some(Duration::from_secs(5)));
         let _ = self.task.await;
         // Let the sessions record their disconnections (and remote-support streams their end)
         // before this node's systems are released.
-        for _ in 0..50 {
+        for _ in 0..250 {
             if self.state.agents.is_empty() && self.state.tunnels.live_count() == 0 {
                 break;
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
+        // Alarms taken from agents are applied before the pool closes (ALM-1): an agent forgets
+        // an event only once it is durable, so what is not applied here comes again.
+        self.state.ingest.drain().await;
 
         if let Err(e) = self
             .state
@@ -169,6 +175,10 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
             .serve(app.into_make_service_with_connect_info::<SocketAddr>())
             .await
     });
+    state
+        .ingest
+        .spawn_writer(state.store.clone())
+        .map_err(HubError::Writer)?;
     spawn_sweeper(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());

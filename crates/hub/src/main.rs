@@ -179,7 +179,7 @@ async fn main() -> anyhow::Result<()> {
                 "Patchbay is serving https://{}/com (API at /v1)",
                 running.addr
             );
-            tokio::signal::ctrl_c().await.ok();
+            stop_requested().await;
             tracing::info!("shutting down");
             running.shutdown().await;
         }
@@ -213,7 +213,7 @@ async fn main() -> anyhow::Result<()> {
                 "Patchbay demo: {systems} simulated systems connecting. Console https://localhost:{}/com",
                 running.addr.port()
             );
-            tokio::signal::ctrl_c().await.ok();
+            stop_requested().await;
             shutdown.cancel();
             running.shutdown().await;
         }
@@ -317,4 +317,20 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Ctrl-C or SIGTERM (a service manager stopping the hub): either way the hub drains and stops.
+async fn stop_requested() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    tokio::signal::ctrl_c().await.ok();
 }

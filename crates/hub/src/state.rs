@@ -32,6 +32,8 @@ pub struct Inner {
     pub throttle: crate::auth::Throttle,
     /// The customer systems connected to this node.
     pub agents: crate::http::gateway::Registry,
+    /// This node's alarm queue and writer (ALM-1 at volume).
+    pub ingest: crate::service::ingest::Ingest,
     /// Wakes this node's job runner (a job was created or resumed here).
     pub jobs_wake: tokio::sync::Notify,
     /// Wakes this node's bulk-import runner (a file was queued here, WGO-4).
@@ -68,6 +70,7 @@ impl AppState {
         preferences: Preferences,
     ) -> Self {
         let identity = crate::datadir::node_identity(&config.data_dir);
+        let ingest = crate::service::ingest::Ingest::new(config.alarm_queue);
         Self {
             inner: Arc::new(Inner {
                 store,
@@ -81,6 +84,7 @@ impl AppState {
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity),
+                ingest,
                 jobs_wake: tokio::sync::Notify::new(),
                 imports_wake: tokio::sync::Notify::new(),
                 tunnels: Default::default(),

@@ -4,7 +4,17 @@
 //!
 //! The conversation: the agent connects to `wss://HUB/agent`, sends `hello` first; the hub answers
 //! `welcome` or `refused` (then closes). After `welcome` the agent sends `report` (and again when
-//! anything changes) and `alarm` events; both sides keep the socket alive with WebSocket pings.
+//! anything changes) and its alarm events; both sides keep the socket alive with WebSocket pings.
+//!
+//! Alarms (ALM-1) travel in `alarms` batches. Each event carries a sequence number in the agent's
+//! alarm stream (`stream` names it: a new stream starts when the agent's spool is created), and
+//! the hub answers `alarmAck` once the events are committed: everything of the stream up to
+//! `through` is durable and the agent may forget it. The agent keeps what is not acknowledged and
+//! sends it again after a reconnection; the hub skips numbers it has already applied, so a replay
+//! counts nothing twice. When its ingest queue is filling the hub asks the agent to pause
+//! (`alarmAck` with `retryAfterMs`); when it is full it reads nothing more from that agent until
+//! there is room (explicit back-pressure, nothing refused and sent again). A single `alarm` (no sequence, no
+//! acknowledgement) is still accepted from older agents.
 //!
 //! Operations (backup, restore, log collection): the hub sends `action`; the agent does the work on
 //! the system and answers `actionResult` with the same `actionId` — also after a reconnection, until
@@ -71,6 +81,8 @@ pub enum Message {
     Refused(Refused),
     Report(Report),
     Alarm(AlarmEvent),
+    Alarms(AlarmBatch),
+    AlarmAck(AlarmAck),
     Action(Action),
     ActionResult(ActionResult),
     ActionAck(ActionAck),
@@ -205,6 +217,34 @@ pub struct AlarmEvent {
     /// When it happened on the system (RFC 3339); the hub's receive time when absent.
     #[serde(default)]
     pub at: Option<String>,
+    /// Its number in the agent's alarm stream (in an `alarms` batch); increasing, not
+    /// necessarily contiguous (the agent may drop a raise when its spool is full).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u64>,
+}
+
+/// Most events in one `alarms` batch; the hub refuses a longer one.
+pub const ALARM_BATCH_MAX: usize = 256;
+
+/// Alarm events of one stream, in increasing `seq` order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmBatch {
+    /// Names the agent's alarm stream (its spool); at most 64 characters.
+    pub stream: String,
+    pub events: Vec<AlarmEvent>,
+}
+
+/// The hub committed every event of `stream` up to `through` (or had already).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AlarmAck {
+    pub stream: String,
+    pub through: u64,
+    /// Set when the hub's ingest queue is filling: send no more alarms for this long (what was
+    /// sent is taken).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u64>,
 }
 
 /// An operation the hub asks of the system (BKP-2, BKP-5, LOG-3).
@@ -467,6 +507,40 @@ mod tests {
             (a.event.as_str(), a.ongoing, a.key.as_deref()),
             ("clear", false, Some("t1"))
         );
+    }
+
+    #[test]
+    fn alm_1_alarm_batches_and_acks_round_trip() {
+        let b = Envelope::new(
+            "3",
+            Message::Alarms(AlarmBatch {
+                stream: "s1".into(),
+                events: vec![AlarmEvent {
+                    event: "raise".into(),
+                    severity: "major".into(),
+                    alarm_type: "trunk".into(),
+                    description: "down".into(),
+                    key: None,
+                    ongoing: true,
+                    at: None,
+                    seq: Some(7),
+                }],
+            }),
+        );
+        let v: serde_json::Value =
+            serde_json::from_str(&b.to_json()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(v["kind"], "alarms");
+        assert_eq!(v["body"]["events"][0]["seq"], 7);
+        assert_eq!(Envelope::from_json(&b.to_json()).ok(), Some(b));
+        let j = r#"{"v":1,"id":"hub","kind":"alarmAck","body":{"stream":"s1","through":7}}"#;
+        let Ok(Envelope {
+            message: Message::AlarmAck(k),
+            ..
+        }) = Envelope::from_json(j)
+        else {
+            panic!("alarmAck expected")
+        };
+        assert_eq!((k.through, k.retry_after_ms), (7, None));
     }
 
     #[test]

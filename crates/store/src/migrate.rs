@@ -84,6 +84,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "mobile_operators",
         include_str!("../migrations/0021_mobile_operators.sql"),
     ),
+    (
+        22,
+        "alarm_streams",
+        include_str!("../migrations/0022_alarm_streams.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -1,6 +1,6 @@
 //! The agent's own checks (server reachability, disk space) and the alarms they raise and clear.
 
-use super::queue::AlarmQueue;
+use crate::spool::AlarmSpool;
 use crate::{
     disk::{disk_clear, disk_usage, DiskWatch},
     system::{Probe, SystemConfig},
@@ -34,7 +34,7 @@ pub(super) struct Conditions {
 /// The agent's own alarms: their queue and their conditions. Events are queued while the
 /// conditions are locked, so the clears queued after `welcome` never overtake a newer raise.
 pub(super) struct OwnAlarms {
-    pub(super) queue: Arc<AlarmQueue>,
+    pub(super) spool: Arc<AlarmSpool>,
     pub(super) conditions: Mutex<Conditions>,
     pub(super) dir: PathBuf,
 }
@@ -52,10 +52,10 @@ impl OwnAlarms {
         let mut n = 0usize;
         if let Some(pct) = c.disk_ok {
             let desc = format!("Disk space OK on {}: {pct} % used", self.dir.display());
-            n += usize::from(self.queue.push_clear_once(disk_clear(desc)));
+            n += usize::from(self.spool.push_clear_once(disk_clear(desc)));
         }
         for name in &c.servers_ok {
-            n += usize::from(self.queue.push_clear_once(clear_unreachable(name)));
+            n += usize::from(self.spool.push_clear_once(clear_unreachable(name)));
         }
         if n > 0 {
             tracing::debug!("clearing {n} of the agent's own alarms whose condition is OK");
@@ -107,7 +107,7 @@ impl Monitor {
                     self.raised.remove(&s.name);
                     self.offline.remove(&s.name);
                     c.servers_ok.remove(&s.name);
-                    own.queue.push(clear_unreachable(&s.name));
+                    own.spool.push(clear_unreachable(&s.name));
                 }
             }
         }
@@ -130,7 +130,7 @@ impl Monitor {
         )
         .await;
         let mut c = own.lock();
-        let queue = &own.queue;
+        let queue = &*own.spool;
         for (name, p, up) in results {
             self.offline.insert(name.clone(), !up);
             if !up && self.raised.insert(name.clone()) {
@@ -143,6 +143,7 @@ impl Monitor {
                     key: Some(unreachable_key(&name)),
                     ongoing: true,
                     at: now(),
+                    seq: None,
                 });
             } else if up && self.raised.remove(&name) {
                 tracing::info!("server {name} reachable again");
@@ -160,7 +161,7 @@ impl Monitor {
     }
 
     /// Servers removed from the file (or whose check was removed) no longer count as down.
-    fn forget_removed(&mut self, queue: &AlarmQueue) {
+    fn forget_removed(&mut self, queue: &AlarmSpool) {
         let checked: HashSet<&str> = self
             .config
             .servers
@@ -191,6 +192,7 @@ fn clear_unreachable(name: &str) -> AlarmEvent {
         key: Some(unreachable_key(name)),
         ongoing: false,
         at: now(),
+        seq: None,
     }
 }
 
@@ -205,7 +207,7 @@ pub(super) fn check_disk(watch: &mut DiskWatch, own: &OwnAlarms, warned: &mut bo
             tracing::debug!("{}: {pct} % used", dir.display());
             if let Some(a) = watch.evaluate(pct, dir) {
                 tracing::info!("{}", a.description);
-                own.queue.push(a);
+                own.spool.push(a);
             }
             c.disk_ok = watch.is_ok(pct).then_some(pct);
         }

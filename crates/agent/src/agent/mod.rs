@@ -2,11 +2,11 @@
 //! `DIR/alarms.jsonl` and the agent's own checks (disk space, server reachability).
 
 mod checks;
-mod queue;
 pub(crate) mod results;
 #[cfg(test)]
 mod tests;
 
+use crate::spool::AlarmSpool;
 use crate::{
     alarms::AlarmTail,
     disk::DiskWatch,
@@ -16,8 +16,7 @@ use crate::{
 };
 use anyhow::Context;
 use checks::{check_disk, Conditions, Monitor, OwnAlarms};
-use patchbay_proto::{AlarmEvent, Report};
-use queue::AlarmQueue;
+use patchbay_proto::{AlarmAck, Report};
 use std::{
     collections::{HashMap, HashSet},
     future::Future,
@@ -49,7 +48,8 @@ pub struct AgentChecks {
     pub disk_clear_percent: u8,
     /// Look for new lines in `alarms.jsonl` this often (500 ms).
     pub alarm_poll: Duration,
-    /// Alarms kept while disconnected (10 000); beyond, the oldest raise is dropped, never a clear.
+    /// Alarms kept until the hub acknowledges them (10 000), in memory and in
+    /// `DIR/.alarms.spool`; beyond, the oldest raise is dropped, never a clear.
     pub queue_capacity: usize,
 }
 
@@ -95,7 +95,7 @@ pub struct AgentOptions {
     /// The service user name (`COMAdmin` by default).
     pub service_user: String,
     pub password: Password,
-    /// Holds `system.toml`, `alarms.jsonl` and `.alarms.offset`.
+    /// Holds `system.toml`, `alarms.jsonl`, `.alarms.offset` and `.alarms.spool`.
     pub system_dir: PathBuf,
     pub trust: Trust,
     pub timings: LinkTimings,
@@ -125,7 +125,7 @@ impl AgentOptions {
 struct AgentSource {
     report: watch::Receiver<Report>,
     report_open: bool,
-    queue: Arc<AlarmQueue>,
+    spool: Arc<AlarmSpool>,
     own: Arc<OwnAlarms>,
     /// The system directory the actions work on.
     dir: PathBuf,
@@ -146,7 +146,7 @@ impl Source for AgentSource {
         let Self {
             report,
             report_open,
-            queue,
+            spool,
             results,
             ..
         } = self;
@@ -158,18 +158,20 @@ impl Source for AgentSource {
                         Ok(()) => return SourceEvent::Report(report.borrow_and_update().clone()),
                         Err(_) => *report_open = false,
                     },
-                    a = queue.pop() => return SourceEvent::Alarm(a),
+                    b = spool.next_batch() => return SourceEvent::Alarms(b),
                     r = results.pop() => return SourceEvent::ActionResult(r),
                 }
             }
         }
     }
 
-    fn requeue(&mut self, alarm: AlarmEvent) {
-        self.queue.push_front(alarm);
+    fn alarm_ack(&mut self, ack: &AlarmAck) -> u64 {
+        self.spool.ack(ack)
     }
 
     fn welcomed(&mut self) {
+        // What the hub did not acknowledge goes again (it skips what it already has).
+        self.spool.rewind();
         self.own.clear_what_is_ok();
         // Results the hub has not acknowledged go again (it may have restarted meanwhile).
         self.results.reload();
@@ -241,7 +243,10 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
     let mut tail = AlarmTail::open(&dir)
         .with_context(|| format!("cannot open the alarm file in {}", dir.display()))?;
     let checks = opts.checks.clone().sane();
-    let queue = Arc::new(AlarmQueue::new(checks.queue_capacity));
+    let spool = Arc::new(
+        AlarmSpool::open(&dir, checks.queue_capacity)
+            .with_context(|| format!("cannot open the alarm spool in {}", dir.display()))?,
+    );
 
     tracing::info!(
         "patchbay-agent {} for customer {}, system {} ({}), hub {}",
@@ -252,7 +257,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
         endpoint.url()
     );
     let own = Arc::new(OwnAlarms {
-        queue: queue.clone(),
+        spool: spool.clone(),
         conditions: Mutex::new(Conditions::default()),
         dir: dir.clone(),
     });
@@ -332,7 +337,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
 
     // alarms.jsonl.
     {
-        let (queue, stop) = (queue.clone(), workers.clone());
+        let (spool, stop) = (spool.clone(), workers.clone());
         let every = checks.alarm_poll;
         tasks.spawn(async move {
             let mut tick = interval(every);
@@ -348,13 +353,16 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
                         failing = false;
                         for item in items {
                             match item {
-                                Ok(a) => queue.push(a),
+                                Ok(a) => spool.push(a),
                                 Err(e) => tracing::warn!(
                                     "{}: skipping a malformed line: {e}",
                                     crate::alarms::ALARMS_FILE
                                 ),
                             }
                         }
+                        // The spool holds them durably before the file's offset moves on.
+                        spool.sync();
+                        tail.commit();
                     }
                     Err(e) if !failing => {
                         failing = true;
@@ -380,7 +388,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
     let mut source = AgentSource {
         report: report_rx,
         report_open: true,
-        queue: queue.clone(),
+        spool: spool.clone(),
         own,
         results: Arc::new(results::ResultBox::open(&dir)),
         dir: dir.clone(),
@@ -389,9 +397,10 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
     maintain(&ctx, &id, &mut source, &shutdown).await;
     workers.cancel();
     while tasks.join_next().await.is_some() {}
-    let left = queue.len();
+    spool.sync();
+    let left = spool.len();
     if left > 0 {
-        tracing::warn!("stopping with {left} alarm(s) not sent");
+        tracing::info!("stopping with {left} alarm(s) not acknowledged: kept in the spool");
     }
     tracing::info!("patchbay-agent stopped");
     Ok(())

@@ -17,7 +17,7 @@ pub use password::Password;
 pub(crate) use session::{maintain, Conn};
 pub use stats::{LinkStats, StatsSnapshot};
 
-use patchbay_proto::{Action, ActionResult, AlarmEvent, Report, Tunnel, TunnelFailed};
+use patchbay_proto::{Action, ActionResult, AlarmAck, AlarmBatch, Report, Tunnel, TunnelFailed};
 use std::{future::Future, sync::Arc, time::Duration};
 
 /// The version this agent reports in `hello`.
@@ -60,7 +60,8 @@ impl Default for LinkTimings {
 #[derive(Debug)]
 pub(crate) enum SourceEvent {
     Report(Report),
-    Alarm(AlarmEvent),
+    /// Alarm events the spool hands out (kept there until acknowledged).
+    Alarms(AlarmBatch),
     /// How an action ended (kept by the source until the hub acknowledges it).
     ActionResult(ActionResult),
 }
@@ -73,10 +74,12 @@ pub(crate) trait Source: Send {
     fn report_now(&mut self) -> Report;
     /// Waits for the next thing to send: a changed report or an alarm. Must be cancel-safe.
     fn next_event(&mut self) -> impl Future<Output = SourceEvent> + Send;
-    /// An alarm that could not be sent: it goes first after the next reconnection.
-    fn requeue(&mut self, alarm: AlarmEvent);
-    /// Called after each `welcome`, once the report is sent: a chance to queue alarms that
-    /// resynchronise the hub (the agent clears its own alarms whose condition is OK).
+    /// The hub's `alarmAck`: events it holds durably, or a request to slow down. Returns how
+    /// many events it acknowledged.
+    fn alarm_ack(&mut self, ack: &AlarmAck) -> u64;
+    /// Called after each `welcome`, once the report is sent: unacknowledged alarms go again, and
+    /// a chance to queue alarms that resynchronise the hub (the agent clears its own alarms whose
+    /// condition is OK).
     fn welcomed(&mut self) {}
     /// The hub asks for an action. A source that carries actions out answers later through
     /// `next_event`; one that cannot answers at once, with the reason.

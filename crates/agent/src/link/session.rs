@@ -225,6 +225,8 @@ fn kind(env: &Envelope) -> &'static str {
         Msg::Refused(_) => "refused",
         Msg::Report(_) => "report",
         Msg::Alarm(_) => "alarm",
+        Msg::Alarms(_) => "alarms",
+        Msg::AlarmAck(_) => "alarmAck",
         Msg::Action(_) => "action",
         Msg::ActionResult(_) => "actionResult",
         Msg::ActionAck(_) => "actionAck",
@@ -347,6 +349,17 @@ where
                         }
                     }
                     Ok(Envelope { message: Msg::ActionAck(k), .. }) => source.acked(&k.action_id),
+                    Ok(Envelope { message: Msg::AlarmAck(k), .. }) => {
+                        let before = ctx.stats.alarms_retried.load(Relaxed);
+                        if k.retry_after_ms.is_some() {
+                            ctx.stats.alarms_retried.fetch_add(1, Relaxed);
+                            if before == 0 {
+                                note!(ctx, info, "customer {}: the hub asks to slow down alarms", id.customer_id);
+                            }
+                        }
+                        let n = source.alarm_ack(&k);
+                        ctx.stats.alarms_acked.fetch_add(n, Relaxed);
+                    }
                     Ok(Envelope { message: Msg::Tunnel(t), .. }) => {
                         let target = source.tunnel_target(&t);
                         tokio::spawn(crate::remote::carry(ctx.endpoint.clone(), t, target));
@@ -373,15 +386,15 @@ where
                     }
                     ctx.stats.reports_sent.fetch_add(1, Relaxed);
                 }
-                SourceEvent::Alarm(a) => {
-                    let env = Envelope::new(ids.next(), Msg::Alarm(a));
+                SourceEvent::Alarms(b) => {
+                    // Kept by the source until acknowledged: a failed send goes again after the
+                    // next welcome.
+                    let n = b.events.len() as u64;
+                    let env = Envelope::new(ids.next(), Msg::Alarms(b));
                     if let Err(e) = send(&mut ws, &env).await {
-                        if let Msg::Alarm(a) = env.message {
-                            source.requeue(a);
-                        }
-                        return lost(format!("sending an alarm: {e}"));
+                        return lost(format!("sending alarms: {e}"));
                     }
-                    ctx.stats.alarms_sent.fetch_add(1, Relaxed);
+                    ctx.stats.alarms_sent.fetch_add(n, Relaxed);
                 }
                 SourceEvent::ActionResult(r) => {
                     // Kept by the source until acknowledged: a failed send is retried after

@@ -21,6 +21,8 @@ pub struct LinkStats {
     pub(super) losses: AtomicU64,
     pub(super) reports_sent: AtomicU64,
     pub(super) alarms_sent: AtomicU64,
+    pub(super) alarms_acked: AtomicU64,
+    pub(super) alarms_retried: AtomicU64,
     last_problem: Mutex<Option<String>>,
 }
 
@@ -40,7 +42,12 @@ pub struct StatsSnapshot {
     pub failures: u64,
     pub losses: u64,
     pub reports_sent: u64,
+    /// Alarm events written to sockets (a replay counts again).
     pub alarms_sent: u64,
+    /// Alarm events the hub acknowledged (durable there).
+    pub alarms_acked: u64,
+    /// Times the hub asked to slow down.
+    pub alarms_retried: u64,
     /// The latest failure or refusal, for the summary line.
     pub last_problem: Option<String>,
 }
@@ -50,7 +57,8 @@ impl fmt::Display for StatsSnapshot {
         write!(
             f,
             "connected {}, connecting {}, refused {}, reconnecting {} \
-             (welcomes {}, refusals {}, failures {}, losses {}; reports {}, alarms {})",
+             (welcomes {}, refusals {}, failures {}, losses {}; reports {}, alarms {}, acked {}, \
+             slow-downs {})",
             self.connected,
             self.connecting,
             self.refused,
@@ -60,7 +68,9 @@ impl fmt::Display for StatsSnapshot {
             self.failures,
             self.losses,
             self.reports_sent,
-            self.alarms_sent
+            self.alarms_sent,
+            self.alarms_acked,
+            self.alarms_retried
         )?;
         if let Some(p) = &self.last_problem {
             write!(f, "; last problem: {p}")?;
@@ -82,6 +92,8 @@ impl LinkStats {
             losses: self.losses.load(Relaxed),
             reports_sent: self.reports_sent.load(Relaxed),
             alarms_sent: self.alarms_sent.load(Relaxed),
+            alarms_acked: self.alarms_acked.load(Relaxed),
+            alarms_retried: self.alarms_retried.load(Relaxed),
             last_problem: self
                 .last_problem
                 .lock()

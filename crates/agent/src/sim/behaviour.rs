@@ -2,9 +2,10 @@
 
 use super::report::{build_report, pick, rng_for};
 use crate::link::{Source, SourceEvent};
-use patchbay_proto::{AlarmEvent, Report};
+use crate::spool::AlarmSpool;
+use patchbay_proto::{AlarmAck, AlarmEvent, Report};
 use rand::{rngs::StdRng, Rng};
-use std::{collections::VecDeque, time::Duration};
+use std::time::Duration;
 use tokio::time::{sleep_until, Instant};
 
 struct Ongoing {
@@ -18,15 +19,20 @@ pub(crate) struct SimSystem {
     rng: StdRng,
     report: Report,
     dirty: bool,
-    pub(super) pending: VecDeque<AlarmEvent>,
+    /// Events until the hub acknowledges them (in memory).
+    pub(super) spool: AlarmSpool,
     ongoing: Vec<Ongoing>,
+    /// Mean time between two ticks (each makes `burst` events).
     interval: Duration,
+    /// Events per tick.
+    burst: u32,
     next_tick: Instant,
     /// Carries out the hub's actions on generated files (`None`: refused).
     pub(super) actions: Option<super::actions::SimActions>,
 }
 
-const MAX_PENDING: usize = 64;
+/// Events a simulated system keeps for the hub, at most.
+const MAX_PENDING: usize = 1024;
 
 fn event(
     event: &str,
@@ -44,11 +50,15 @@ fn event(
         key: Some(key.into()),
         ongoing,
         at: Some(jiff::Timestamp::now().to_string()),
+        seq: None,
     }
 }
 
 impl SimSystem {
-    pub(crate) fn new(prefix: &str, i: u32, interval: Duration) -> Self {
+    /// A system making an event every `interval` on average, `burst` at a time.
+    pub(crate) fn new(prefix: &str, i: u32, interval: Duration, burst: u32) -> Self {
+        let burst = burst.max(1);
+        let interval = interval * burst;
         let mut rng = rng_for(i);
         let report = build_report(prefix, i, &mut rng);
         let first = if interval.is_zero() {
@@ -60,9 +70,10 @@ impl SimSystem {
             rng,
             report,
             dirty: false,
-            pending: VecDeque::new(),
+            spool: AlarmSpool::memory(MAX_PENDING),
             ongoing: Vec::new(),
             interval,
+            burst,
             next_tick: Instant::now() + first,
             actions: None,
         };
@@ -74,10 +85,7 @@ impl SimSystem {
     }
 
     fn push(&mut self, a: AlarmEvent) {
-        if self.pending.len() >= MAX_PENDING {
-            self.pending.pop_front();
-        }
-        self.pending.push_back(a);
+        self.spool.push(a);
     }
 
     fn later(&mut self, now: Instant, min: u32, max: u32) -> Instant {
@@ -283,8 +291,8 @@ impl Source for SimSystem {
                 self.dirty = false;
                 return SourceEvent::Report(self.report.clone());
             }
-            if let Some(a) = self.pending.pop_front() {
-                return SourceEvent::Alarm(a);
+            if let Some(b) = self.spool.take_batch() {
+                return SourceEvent::Alarms(b);
             }
             let results = self.actions.as_ref().map(|a| a.results.clone());
             let finished = async {
@@ -323,15 +331,18 @@ impl Source for SimSystem {
                 self.next_tick
             };
             self.next_tick = base + self.interval.mul_f64(self.rng.gen_range(0.5..1.5));
-            self.tick(now);
+            for _ in 0..self.burst {
+                self.tick(now);
+            }
         }
     }
 
-    fn requeue(&mut self, alarm: AlarmEvent) {
-        self.pending.push_front(alarm);
+    fn alarm_ack(&mut self, ack: &AlarmAck) -> u64 {
+        self.spool.ack(ack)
     }
 
     fn welcomed(&mut self) {
+        self.spool.rewind();
         // Results the hub has not acknowledged go again (it may have restarted meanwhile).
         if let Some(a) = &self.actions {
             a.results.reload();

@@ -44,6 +44,9 @@ pub struct SimOptions {
     pub trust: Trust,
     /// Mean time between alarm events of one system; zero for none (30 s by default).
     pub alarm_interval: Duration,
+    /// Events a system makes at a time (1 by default): with 64, a system makes 64 events every
+    /// 64 intervals, which travel in one `alarms` batch.
+    pub alarm_burst: u32,
     /// Stop after this long (`None`: until the shutdown token is cancelled).
     pub duration: Option<Duration>,
     /// Spread the first connections over this long (5 s by default).
@@ -72,6 +75,7 @@ impl SimOptions {
             password,
             trust: Trust::default(),
             alarm_interval: Duration::from_secs(30),
+            alarm_burst: 1,
             duration: None,
             ramp: Duration::from_secs(5),
             summary_interval: Some(Duration::from_secs(10)),
@@ -210,7 +214,7 @@ pub async fn run_sim_with_stats(
             service_user: service_user.clone(),
             password: opts.password.clone(),
         };
-        let interval = opts.alarm_interval;
+        let (interval, burst) = (opts.alarm_interval, opts.alarm_burst);
         let acts = match (&opts.data_root, &files) {
             (Some(root), Some(files)) => Some(actions::SimActions::new(
                 root,
@@ -221,7 +225,7 @@ pub async fn run_sim_with_stats(
             _ => None,
         };
         links.spawn(async move {
-            let mut system = SimSystem::new(&prefix, i, interval);
+            let mut system = SimSystem::new(&prefix, i, interval, burst);
             system.actions = acts;
             maintain(&ctx, &id, &mut system, &stop).await;
         });

@@ -24,12 +24,20 @@ fn sys_5_sim_systems_are_named_and_reproducible() {
 
 #[tokio::test]
 async fn alm_2_sim_alarm_stream_mixes_severities_types_and_repeats() {
-    let mut s = SimSystem::new("demo", 7, Duration::from_secs(30));
+    let mut s = SimSystem::new("demo", 7, Duration::from_secs(30), 1);
     let mut events = Vec::new();
     let start = Instant::now();
     for k in 0..400 {
         s.tick(start + Duration::from_secs(30) * k);
-        events.extend(s.pending.drain(..));
+        while let Some(b) = s.spool.take_batch() {
+            let through = b.events.last().and_then(|e| e.seq).unwrap_or_default();
+            events.extend(b.events);
+            s.spool.ack(&patchbay_proto::AlarmAck {
+                stream: b.stream,
+                through,
+                retry_after_ms: None,
+            });
+        }
     }
     let sev: std::collections::BTreeSet<_> = events.iter().map(|a| a.severity.clone()).collect();
     let types: std::collections::BTreeSet<_> =

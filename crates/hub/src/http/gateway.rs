@@ -2,22 +2,26 @@
 //! with the service user of their customer entry, then report and stream alarms. The socket logic
 //! is generic over `Sink`/`Stream` of [`Frame`]s so it is unit-testable without a network.
 
+use crate::service::ingest::{AckPoint, Acker, Closed, RETRY_AFTER};
 use crate::state::AppState;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use patchbay_domain::alarm::{description_key, AlarmType, Severity, DESCRIPTION_MAX};
+use patchbay_domain::alarm::{description_key, fingerprint, AlarmType, Severity, DESCRIPTION_MAX};
+use patchbay_domain::alarm_ingest::{Change, Event, STREAM_MAX};
 use patchbay_domain::system::{
     Profile, Refusal, RemoteFlags, Right, ServiceAccountState, Status, MAX_SESSIONS_PER_CUSTOMER,
 };
 use patchbay_domain::{lockout, CustomerId, SystemId};
-use patchbay_proto::{Envelope, Hello, Message, Refused, Welcome};
-use patchbay_store::alarms::AlarmRaise;
+use patchbay_proto::{
+    AlarmAck, AlarmBatch, AlarmEvent, Envelope, Hello, Message, Refused, Welcome, ALARM_BATCH_MAX,
+};
+use patchbay_store::alarms::{IngestEvent, Origin};
 use patchbay_store::systems::{ServerInfo, SystemReport};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const HELLO_TIMEOUT: Duration = Duration::from_secs(15);
@@ -217,6 +221,17 @@ where
             heartbeat_seconds: HEARTBEAT_SECONDS,
         }),
     );
+    let (acker, mut acks) = Acker::channel();
+    let reports = Arc::new(LatestReport::default());
+    let report_writer = tokio::spawn(write_reports(state.clone(), customer, sys, reports.clone()));
+    let mut session = Session {
+        customer,
+        sys,
+        system_name: hello.system_name.clone(),
+        acker,
+        taken: None,
+        reports: reports.clone(),
+    };
     if sink.send(send_text(&welcome)).await.is_ok() {
         loop {
             let next = tokio::select! {
@@ -230,38 +245,56 @@ where
                     }
                     continue;
                 }
+                Ok(()) = acks.changed() => {
+                    let point = acks.borrow_and_update().clone();
+                    if let Some((stream, through)) = point {
+                        let ack = Message::AlarmAck(AlarmAck {
+                            stream: stream.to_string(),
+                            through,
+                            retry_after_ms: None,
+                        });
+                        if sink.send(send_text(&Envelope::new("hub", ack))).await.is_err() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
                 n = tokio::time::timeout(IDLE_TIMEOUT, stream.next()) => n,
             };
             match next {
-                Ok(Some(Frame::Text(t))) => {
-                    match handle(state, customer, sys, &hello.system_name, &t).await {
-                        Ok(Some(answer)) => {
-                            if sink
-                                .send(send_text(&Envelope::new("hub", answer)))
-                                .await
-                                .is_err()
-                            {
-                                break;
-                            }
-                        }
-                        Ok(None) => {}
-                        Err(e) => {
-                            tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected")
+                Ok(Some(Frame::Text(t))) => match session.handle(state, &acks, &t).await {
+                    Ok(Some(answer)) => {
+                        if sink
+                            .send(send_text(&Envelope::new("hub", answer)))
+                            .await
+                            .is_err()
+                        {
+                            break;
                         }
                     }
-                }
+                    Ok(None) => {}
+                    Err(e) => {
+                        tracing::warn!(customer = %hello.customer_id, error = %e, "agent message rejected")
+                    }
+                },
                 Ok(Some(Frame::Other)) => {}
                 _ => break,
             }
         }
     }
     state.agents.remove(sys, serial);
-    if let Err(e) = state
-        .store
-        .system_disconnected(customer, sys, &state.agents.node_id, connected_at)
-        .await
-    {
-        tracing::warn!(error = %e, "cannot record disconnection");
+    // The last report is written before the disconnection is.
+    reports.close();
+    let _ = report_writer.await;
+    // On shutdown the node releases all its systems in one statement once the sessions are gone.
+    if !state.agents.shutdown.is_cancelled() {
+        if let Err(e) = state
+            .store
+            .system_disconnected(customer, sys, &state.agents.node_id, connected_at)
+            .await
+        {
+            tracing::warn!(error = %e, "cannot record disconnection");
+        }
     }
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent disconnected");
 }
@@ -389,136 +422,317 @@ pub enum GatewayError {
     Action(String),
 }
 
-async fn handle(
-    state: &AppState,
+/// One connection's alarm state.
+struct Session {
     customer: CustomerId,
     sys: SystemId,
-    system_name: &str,
-    text: &str,
-) -> Result<Option<Message>, GatewayError> {
-    let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
-    match env.message {
-        Message::Report(r) => {
-            let profile = Profile::parse(&r.profile)
-                .ok_or_else(|| GatewayError::Unknown("profile", r.profile.clone()))?;
-            let report = SystemReport {
-                profile,
-                version: clip(&r.version, 64),
-                address: clip(&r.address, 255),
-                port: i64::from(r.port),
-                flags: flags(&r.flags),
-                account: ServiceAccountState {
-                    disabled: r.service_account.disabled,
-                    locked: r.service_account.locked,
-                    password_expired: r.service_account.password_expired,
-                    must_change_password: r.service_account.must_change_password,
-                    rights: rights(&r.service_account.rights),
-                },
-                servers: r
-                    .servers
-                    .iter()
-                    .take(64)
-                    .map(|s| ServerInfo {
-                        name: clip(&s.name, 64),
-                        role: clip(&s.role, 16),
-                        address: clip(&s.address, 255),
-                        version: clip(&s.version, 64),
-                        state: if s.state == "online" {
-                            "online".into()
-                        } else {
-                            "offline".into()
-                        },
-                    })
-                    .collect(),
-                // An unknown zone is not kept: the hub's stands in (BKP-3).
-                time_zone: Some(r.time_zone.trim())
-                    .filter(|tz| tz.len() <= 64 && jiff::tz::TimeZone::get(tz).is_ok())
-                    .unwrap_or_default()
-                    .to_string(),
-                // Entries the hub cannot read are not kept (the agent checks its own file).
-                phone_firmware: clip(&r.phone_firmware, 64),
-                tunnels: r
-                    .tunnels
-                    .iter()
-                    .filter_map(|t| {
-                        Some(patchbay_domain::remote::TunnelEntry {
-                            application: patchbay_domain::remote::Application::parse(
-                                &t.application,
-                            )?,
-                            address: t.address.parse().ok()?,
-                            port: t.port,
-                        })
-                    })
-                    .filter(|t| t.port != 0)
-                    .take(patchbay_domain::remote::TUNNELS_MAX)
-                    .collect(),
-            };
-            state.store.system_report(customer, sys, &report).await?;
+    system_name: String,
+    acker: Acker,
+    /// The stream and the last number this connection handed to the writer: a batch sent again
+    /// only queues what was not taken already.
+    taken: Option<(Arc<str>, u64)>,
+    reports: Arc<LatestReport>,
+}
+
+/// The newest report of a system not written yet (SYS-5): a system whose state flaps faster than
+/// the database takes its reports has only its latest written.
+#[derive(Default)]
+struct LatestReport {
+    slot: Mutex<(Option<SystemReport>, bool)>,
+    wake: tokio::sync::Notify,
+}
+
+impl LatestReport {
+    fn put(&self, r: SystemReport) {
+        if let Ok(mut s) = self.slot.lock() {
+            s.0 = Some(r);
         }
-        Message::Alarm(a) => {
-            let alarm_type = AlarmType::parse(&a.alarm_type)
-                .ok_or_else(|| GatewayError::Unknown("alarm type", a.alarm_type.clone()))?;
-            let description = clip(a.description.trim(), DESCRIPTION_MAX);
-            let key = clip(
-                &description_key(&description, a.key.as_deref()),
-                DESCRIPTION_MAX,
-            );
-            match a.event.as_str() {
-                "raise" => {
-                    let severity = Severity::parse(&a.severity)
-                        .ok_or_else(|| GatewayError::Unknown("severity", a.severity.clone()))?;
-                    let now = jiff::Timestamp::now();
-                    let at =
-                        a.at.as_deref()
-                            .and_then(|t| t.parse::<jiff::Timestamp>().ok())
-                            // A system's clock may be wrong; never accept the future.
-                            .filter(|t| *t <= now)
-                            .unwrap_or(now);
-                    state
-                        .store
-                        .raise_alarm(&AlarmRaise {
-                            customer,
-                            system_name,
-                            severity,
-                            alarm_type,
-                            description: &description,
-                            key: &key,
-                            ongoing: a.ongoing,
-                            at_ms: at.as_millisecond(),
-                        })
-                        .await?;
+        self.wake.notify_one();
+    }
+
+    /// No more reports: the writer writes what is left and stops.
+    fn close(&self) {
+        if let Ok(mut s) = self.slot.lock() {
+            s.1 = true;
+        }
+        self.wake.notify_one();
+    }
+
+    /// The report to write next, or `None` once closed and empty.
+    async fn next(&self) -> Option<SystemReport> {
+        loop {
+            let woken = self.wake.notified();
+            {
+                let mut s = self.slot.lock().ok()?;
+                if let Some(r) = s.0.take() {
+                    return Some(r);
                 }
-                "clear" => {
-                    state
-                        .store
-                        .end_alarm(customer, system_name, alarm_type, &key)
-                        .await?;
+                if s.1 {
+                    return None;
                 }
-                other => return Err(GatewayError::Unknown("alarm event", other.to_string())),
             }
-        }
-        Message::ActionResult(r) => {
-            let action_id = r.action_id.clone();
-            let recorded =
-                match crate::service::customization::custom_data_result(state, sys, &r).await {
-                    Some(done) => done,
-                    None => crate::service::jobs::record_result(state, sys, r).await,
-                };
-            recorded.map_err(|e| GatewayError::Action(e.to_string()))?;
-            return Ok(Some(Message::ActionAck(patchbay_proto::ActionAck {
-                action_id,
-            })));
-        }
-        // What only the hub sends.
-        Message::Hello(_)
-        | Message::Welcome(_)
-        | Message::Refused(_)
-        | Message::Action(_)
-        | Message::ActionAck(_)
-        | Message::Tunnel(_)
-        | Message::TunnelFailed(_) => {
-            return Err(GatewayError::Unknown("message", "unexpected kind".into()));
+            woken.await;
         }
     }
-    Ok(None)
+}
+
+async fn write_reports(
+    state: AppState,
+    customer: CustomerId,
+    sys: SystemId,
+    reports: Arc<LatestReport>,
+) {
+    while let Some(r) = reports.next().await {
+        if let Err(e) = state.store.system_report(customer, sys, &r).await {
+            tracing::warn!(error = %e, "cannot record a system's report");
+        }
+    }
+}
+
+/// A wire alarm event as the ingest writer applies it.
+fn event_from_wire(
+    customer: CustomerId,
+    system_name: &str,
+    a: &AlarmEvent,
+) -> Result<Event, GatewayError> {
+    let alarm_type = AlarmType::parse(&a.alarm_type)
+        .ok_or_else(|| GatewayError::Unknown("alarm type", a.alarm_type.clone()))?;
+    let description = clip(a.description.trim(), DESCRIPTION_MAX);
+    let key = clip(
+        &description_key(&description, a.key.as_deref()),
+        DESCRIPTION_MAX,
+    );
+    let change = match a.event.as_str() {
+        "raise" => {
+            let severity = Severity::parse(&a.severity)
+                .ok_or_else(|| GatewayError::Unknown("severity", a.severity.clone()))?;
+            let now = jiff::Timestamp::now();
+            let at =
+                a.at.as_deref()
+                    .and_then(|t| t.parse::<jiff::Timestamp>().ok())
+                    // A system's clock may be wrong; never accept the future.
+                    .filter(|t| *t <= now)
+                    .unwrap_or(now);
+            Change::Raise {
+                severity,
+                description,
+                ongoing: a.ongoing,
+                at_ms: at.as_millisecond(),
+            }
+        }
+        "clear" => Change::Clear,
+        other => return Err(GatewayError::Unknown("alarm event", other.to_string())),
+    };
+    Ok(Event {
+        fingerprint: fingerprint(&customer.to_string(), system_name, alarm_type, &key),
+        customer: customer.to_string(),
+        system_name: system_name.to_string(),
+        alarm_type,
+        change,
+    })
+}
+
+impl Session {
+    /// An `alarms` batch: queued for the writer (acknowledged once applied); when the queue is
+    /// full this waits for room, and when it is filling the agent is asked to pause.
+    async fn alarms(
+        &mut self,
+        state: &AppState,
+        acks: &tokio::sync::watch::Receiver<AckPoint>,
+        b: AlarmBatch,
+    ) -> Result<Option<Message>, GatewayError> {
+        if b.stream.is_empty() || b.stream.len() > STREAM_MAX {
+            return Err(GatewayError::Unknown("alarm stream", clip(&b.stream, 80)));
+        }
+        if b.events.len() > ALARM_BATCH_MAX {
+            return Err(GatewayError::Unknown(
+                "alarm batch size",
+                b.events.len().to_string(),
+            ));
+        }
+        let mut seqs = Vec::with_capacity(b.events.len());
+        for e in &b.events {
+            match e.seq {
+                Some(n) if seqs.last().is_none_or(|l| *l < n) => seqs.push(n),
+                _ => {
+                    return Err(GatewayError::Unknown(
+                        "alarm sequence",
+                        format!("{:?}", e.seq),
+                    ))
+                }
+            }
+        }
+        let Some(&last) = seqs.last() else {
+            return Ok(None);
+        };
+        let stream: Arc<str> = match &self.taken {
+            Some((s, _)) if **s == *b.stream => s.clone(),
+            _ => Arc::from(b.stream.as_str()),
+        };
+        let through = match &*acks.borrow() {
+            Some((s, t)) if *s == stream => *t,
+            _ => 0,
+        };
+        // Nothing this connection already handed to the writer is queued twice.
+        let taken = match &self.taken {
+            Some((s, t)) if *s == stream => *t,
+            _ => 0,
+        };
+        let mut events = Vec::with_capacity(b.events.len());
+        for (e, seq) in b.events.iter().zip(seqs) {
+            if seq <= taken {
+                continue;
+            }
+            match event_from_wire(self.customer, &self.system_name, e) {
+                Ok(event) => events.push(IngestEvent {
+                    origin: Some(Origin {
+                        system: self.sys,
+                        stream: stream.clone(),
+                        seq,
+                    }),
+                    event,
+                }),
+                // Acknowledged with the rest: sending it again would not make it readable.
+                Err(err) => {
+                    tracing::warn!(system = %self.system_name, error = %err, "alarm event skipped")
+                }
+            }
+        }
+        if last <= taken {
+            return Ok(None);
+        }
+        match state
+            .ingest
+            .submit(events, Some((self.acker.clone(), stream.clone(), last)))
+            .await
+        {
+            Ok(pressed) => {
+                self.taken = Some((stream, last));
+                // Taken; the queue is filling: the agent pauses before sending more.
+                Ok(pressed.then(|| {
+                    Message::AlarmAck(AlarmAck {
+                        stream: b.stream.clone(),
+                        through,
+                        retry_after_ms: Some(RETRY_AFTER.as_millis() as u64),
+                    })
+                }))
+            }
+            // Shutting down: the agent sends it again to whichever node it reaches next.
+            Err(Closed) => Ok(None),
+        }
+    }
+
+    async fn handle(
+        &mut self,
+        state: &AppState,
+        acks: &tokio::sync::watch::Receiver<AckPoint>,
+        text: &str,
+    ) -> Result<Option<Message>, GatewayError> {
+        let (customer, sys) = (self.customer, self.sys);
+        let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
+        match env.message {
+            Message::Report(r) => {
+                let profile = Profile::parse(&r.profile)
+                    .ok_or_else(|| GatewayError::Unknown("profile", r.profile.clone()))?;
+                let report = SystemReport {
+                    profile,
+                    version: clip(&r.version, 64),
+                    address: clip(&r.address, 255),
+                    port: i64::from(r.port),
+                    flags: flags(&r.flags),
+                    account: ServiceAccountState {
+                        disabled: r.service_account.disabled,
+                        locked: r.service_account.locked,
+                        password_expired: r.service_account.password_expired,
+                        must_change_password: r.service_account.must_change_password,
+                        rights: rights(&r.service_account.rights),
+                    },
+                    servers: r
+                        .servers
+                        .iter()
+                        .take(64)
+                        .map(|s| ServerInfo {
+                            name: clip(&s.name, 64),
+                            role: clip(&s.role, 16),
+                            address: clip(&s.address, 255),
+                            version: clip(&s.version, 64),
+                            state: if s.state == "online" {
+                                "online".into()
+                            } else {
+                                "offline".into()
+                            },
+                        })
+                        .collect(),
+                    // An unknown zone is not kept: the hub's stands in (BKP-3).
+                    time_zone: Some(r.time_zone.trim())
+                        .filter(|tz| tz.len() <= 64 && jiff::tz::TimeZone::get(tz).is_ok())
+                        .unwrap_or_default()
+                        .to_string(),
+                    // Entries the hub cannot read are not kept (the agent checks its own file).
+                    phone_firmware: clip(&r.phone_firmware, 64),
+                    tunnels: r
+                        .tunnels
+                        .iter()
+                        .filter_map(|t| {
+                            Some(patchbay_domain::remote::TunnelEntry {
+                                application: patchbay_domain::remote::Application::parse(
+                                    &t.application,
+                                )?,
+                                address: t.address.parse().ok()?,
+                                port: t.port,
+                            })
+                        })
+                        .filter(|t| t.port != 0)
+                        .take(patchbay_domain::remote::TUNNELS_MAX)
+                        .collect(),
+                };
+                // Written by the session's report writer: the latest report wins, and reading the
+                // socket (alarms, results) never waits for the database meanwhile.
+                self.reports.put(report);
+            }
+            Message::Alarm(a) => {
+                // Older agents: one event, no sequence, no acknowledgement.
+                let event = event_from_wire(customer, &self.system_name, &a)?;
+                if state
+                    .ingest
+                    .submit(
+                        vec![IngestEvent {
+                            origin: None,
+                            event,
+                        }],
+                        None,
+                    )
+                    .await
+                    .is_err()
+                {
+                    tracing::debug!("alarm not taken: shutting down");
+                }
+            }
+            Message::Alarms(b) => return self.alarms(state, acks, b).await,
+            Message::ActionResult(r) => {
+                let action_id = r.action_id.clone();
+                let recorded =
+                    match crate::service::customization::custom_data_result(state, sys, &r).await {
+                        Some(done) => done,
+                        None => crate::service::jobs::record_result(state, sys, r).await,
+                    };
+                recorded.map_err(|e| GatewayError::Action(e.to_string()))?;
+                return Ok(Some(Message::ActionAck(patchbay_proto::ActionAck {
+                    action_id,
+                })));
+            }
+            // What only the hub sends.
+            Message::Hello(_)
+            | Message::Welcome(_)
+            | Message::Refused(_)
+            | Message::Action(_)
+            | Message::ActionAck(_)
+            | Message::AlarmAck(_)
+            | Message::Tunnel(_)
+            | Message::TunnelFailed(_) => {
+                return Err(GatewayError::Unknown("message", "unexpected kind".into()));
+            }
+        }
+        Ok(None)
+    }
 }

@@ -573,3 +573,49 @@ async fn ten_4_operator_never_sees_another_customers_row_system_alarm_or_figure(
     assert_eq!(assigned["items"][0]["manual"], false);
     hub.stop().await;
 }
+
+/// ALM-1 back-pressure: a hub whose alarm queue is filling tells the agent to pause
+/// (`retryAfterMs`), and holds it back (reads nothing from it) while the queue is full. Every
+/// alarm arrives, once.
+#[tokio::test]
+async fn alm_1_a_filling_ingest_queue_pauses_the_agent_and_loses_nothing() {
+    let hub = TestHub::start_with(|c| c.alarm_queue = 512).await;
+    let id = customer(&hub, "flood", json!({})).await;
+    let (stop, dir) = agent(&hub, "flood").start();
+    wait_customer(&hub, &id, "green", status_is("connectionSuccessful")).await;
+    const N: usize = 4_000;
+    let text: String = (0..N)
+        .map(|i| {
+            format!(
+                "{{\"event\":\"raise\",\"severity\":\"minor\",\"type\":\"qos\",\"description\":\"flood {i:05}\"}}\n"
+            )
+        })
+        .collect();
+    std::fs::write(dir.join("alarms.jsonl"), text).unwrap_or_else(|e| panic!("{e}"));
+    let counted = wait_customer(&hub, &id, "every alarm", |v| {
+        v["alarmCount"].as_u64().unwrap_or_default() >= N as u64
+    })
+    .await;
+    assert_eq!(counted["alarmCount"], N as u64);
+    let stats = &hub.running.state.ingest.stats;
+    assert!(
+        stats.slowed.load(std::sync::atomic::Ordering::Relaxed) > 0,
+        "the queue never filled: the test proves nothing"
+    );
+    let mut occurrences = 0;
+    for start in (0..N).step_by(1000) {
+        let (_, page) = hub
+            .get(
+                &hub.admin_token,
+                &format!("/v1/operations/alarms?customerId={id}&max=1000&start={start}"),
+            )
+            .await;
+        for a in page["items"].as_array().into_iter().flatten() {
+            assert_eq!(a["occurrences"], 1, "{a}");
+            occurrences += 1;
+        }
+    }
+    assert_eq!(occurrences, N);
+    stop.cancel();
+    hub.stop().await;
+}

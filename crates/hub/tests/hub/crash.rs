@@ -41,14 +41,14 @@ fn run(args: &[&str], dir: &Path, url: &str, stdin: &str) -> (String, String) {
     (o, e)
 }
 
-fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-fn serve(dir: &Path, url: &str, port: u16) -> Child {
+pub(crate) fn serve(dir: &Path, url: &str, port: u16) -> Child {
     Command::new(BIN)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         // Hubs of parallel tests must not race for the proxy's or phone file server's default port.
@@ -76,7 +76,7 @@ fn client(dir: &Path) -> Client {
         .unwrap_or_else(|e| panic!("{e}"))
 }
 
-async fn healthy(dir: &Path, port: u16) -> Client {
+pub(crate) async fn healthy(dir: &Path, port: u16) -> Client {
     for _ in 0..100 {
         if dir.join("identity.crt.pem").exists() {
             let c = client(dir);
@@ -94,25 +94,25 @@ async fn healthy(dir: &Path, port: u16) -> Client {
     panic!("the hub on port {port} did not come up");
 }
 
-struct Scratch {
-    dir: PathBuf,
-    url: String,
+pub(crate) struct Scratch {
+    pub(crate) dir: PathBuf,
+    pub(crate) url: String,
     pg: Option<(String, String)>,
 }
 
 impl Scratch {
-    async fn new() -> Self {
+    pub(crate) async fn new() -> Self {
         let dir = std::env::temp_dir().join(format!("patchbay-bin-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let (url, pg) = database_url(&dir).await;
         Self { dir, url, pg }
     }
-    async fn cleanup(self) {
+    pub(crate) async fn cleanup(self) {
         let _ = std::fs::remove_dir_all(&self.dir);
         drop_database(self.pg).await;
     }
     /// An administrator and its API token, through the command line.
-    fn admin_token(&self) -> String {
+    pub(crate) fn admin_token(&self) -> String {
         run(
             &[
                 "admin",
@@ -163,7 +163,7 @@ async fn cli_1_create_token_prints_only_the_token_on_stdout() {
     s.cleanup().await;
 }
 
-async fn customer(c: &Client, base: &str, token: &str, id: &str) -> Value {
+pub(crate) async fn customer(c: &Client, base: &str, token: &str, id: &str) -> Value {
     c.get(format!("{base}/v1/operations/customers/{id}"))
         .bearer_auth(token)
         .send()

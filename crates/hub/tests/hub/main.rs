@@ -17,6 +17,7 @@ mod customization;
 mod files;
 mod fixtures;
 mod hardening;
+mod ingest;
 mod jobs_api;
 mod jobs_nodes;
 mod lockout;

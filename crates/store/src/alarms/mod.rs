@@ -2,14 +2,17 @@
 //! customer's alarm count kept in the same transaction. This module holds the alarm row and how
 //! systems raise and end alarms; the rest is filed by concern:
 //! - `list`: the scoped list with its filters, search and sort, and the summary bar (ALM-3);
-//! - `clear`: clearing selected alarms or every alarm of a type (ALM-4, ALM-5).
+//! - `clear`: clearing selected alarms or every alarm of a type (ALM-4, ALM-5);
+//! - `ingest`: batches of events from many systems, applied in one transaction (ALM-1 at volume).
 
 mod clear;
+mod ingest;
 mod list;
 
 #[cfg(test)]
 pub(crate) mod tests;
 
+pub use ingest::{Applied, IngestEvent, Origin};
 pub use list::{AlarmFilter, AlarmSort, AlarmSummary};
 
 use crate::audit::parse_id;

@@ -301,3 +301,165 @@ async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(d.by_light, vec![("red".to_string(), 1)]);
 }
+
+fn ev(
+    c: CustomerId,
+    key: &str,
+    change: patchbay_domain::alarm_ingest::Change,
+) -> patchbay_domain::alarm_ingest::Event {
+    patchbay_domain::alarm_ingest::Event {
+        fingerprint: fingerprint(&c.to_string(), "sys", AlarmType::Trunk, key),
+        customer: c.to_string(),
+        system_name: "sys".into(),
+        alarm_type: AlarmType::Trunk,
+        change,
+    }
+}
+
+fn up(at: i64) -> patchbay_domain::alarm_ingest::Change {
+    patchbay_domain::alarm_ingest::Change::Raise {
+        severity: Severity::Major,
+        description: format!("down at {at}"),
+        ongoing: true,
+        at_ms: at,
+    }
+}
+
+/// By key: (occurrences, last occurrence, ongoing).
+async fn rows(s: &Store) -> std::collections::BTreeMap<String, (i64, i64, bool)> {
+    let (items, _) = s
+        .list_alarms(
+            Scope::All,
+            &AlarmFilter::default(),
+            None,
+            PageRequest::new(0, 100),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    items
+        .into_iter()
+        .map(|a| {
+            (
+                format!("{}:{}", a.customer_name, a.description),
+                (a.occurrences, a.last_occurrence.as_millisecond(), a.ongoing),
+            )
+        })
+        .collect()
+}
+
+/// ALM-1 at volume: a batch from several systems is applied as its events would be one by one,
+/// a replayed event (its number already applied in its stream) counts nothing, a new stream starts
+/// afresh, and events of a customer deleted meanwhile are dropped without failing the batch.
+#[tokio::test]
+async fn alm_1_alm_2_a_batch_applies_like_its_events_and_skips_replays() {
+    use patchbay_domain::alarm_ingest::Change;
+    let s = crate::testing::store().await;
+    let a = customer(&s, "acme").await;
+    let b = customer(&s, "bravo").await;
+    let gone = customer(&s, "gone").await;
+    s.raise_alarm(&raise(a, "t1", true, 1000))
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let (sys_a, sys_b) = (
+        patchbay_domain::SystemId::new(),
+        patchbay_domain::SystemId::new(),
+    );
+    let s1: std::sync::Arc<str> = "stream-1".into();
+    let seq = |system, stream: &std::sync::Arc<str>, n| {
+        Some(Origin {
+            system,
+            stream: stream.clone(),
+            seq: n,
+        })
+    };
+    let batch = vec![
+        IngestEvent {
+            origin: seq(sys_a, &s1, 1),
+            event: ev(a, "t1", up(3000)),
+        },
+        IngestEvent {
+            origin: seq(sys_a, &s1, 2),
+            event: ev(a, "t1", up(2000)),
+        },
+        IngestEvent {
+            origin: seq(sys_a, &s1, 3),
+            event: ev(a, "t2", up(2500)),
+        },
+        IngestEvent {
+            origin: seq(sys_a, &s1, 5),
+            event: ev(a, "t2", Change::Clear),
+        },
+        IngestEvent {
+            origin: seq(sys_a, &s1, 6),
+            event: ev(a, "none", Change::Clear),
+        },
+        IngestEvent {
+            origin: seq(sys_b, &s1, 1),
+            event: ev(b, "t3", up(100)),
+        },
+        // An older agent: no number, no skipping.
+        IngestEvent {
+            origin: None,
+            event: ev(b, "t3", up(200)),
+        },
+    ];
+    let done = s
+        .apply_alarm_events(&batch)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (done.events, done.raises, done.new_alarms, done.replayed),
+        (7, 5, 2, 0)
+    );
+    let want = [
+        ("ACME:Trunk 1 down".to_string(), (1, 1000, true)),
+        ("ACME:down at 2000".to_string(), (3, 3000, true)),
+        ("ACME:down at 2500".to_string(), (1, 2500, false)),
+        ("BRAVO:down at 200".to_string(), (2, 200, true)),
+    ];
+    // The first raise was replaced by the batch's latest description.
+    let got = rows(&s).await;
+    assert_eq!(got.len(), 3, "{got:?}");
+    for (k, v) in want.iter().skip(1) {
+        assert_eq!(got.get(k), Some(v), "{k}: {got:?}");
+    }
+    let st = &s;
+    let count = |c| async move { st.customer(Scope::All, c).await.map(|c| c.alarm_count).ok() };
+    assert_eq!((count(a).await, count(b).await), (Some(2), Some(1)));
+
+    // The same batch again (the acknowledgement was lost): only the unnumbered event counts.
+    let again = s
+        .apply_alarm_events(&batch)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((again.events, again.replayed), (1, 6));
+    let got = rows(&s).await;
+    assert_eq!(got.get("ACME:down at 2000"), Some(&(3, 3000, true)));
+    assert_eq!(got.get("BRAVO:down at 200"), Some(&(3, 200, true)));
+
+    // A new stream of the same system (its spool was created afresh) starts from any number;
+    // a customer deleted meanwhile loses its events, the rest of the batch stands.
+    s.delete_customers(&AuditMeta::cli(), Scope::All, &[gone])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let s2: std::sync::Arc<str> = "stream-2".into();
+    let next = s
+        .apply_alarm_events(&[
+            IngestEvent {
+                origin: seq(sys_a, &s2, 1),
+                event: ev(a, "t1", up(4000)),
+            },
+            IngestEvent {
+                origin: seq(sys_b, &s1, 2),
+                event: ev(gone, "t9", up(4000)),
+            },
+        ])
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((next.events, next.orphaned, next.replayed), (1, 1, 0));
+    assert_eq!(
+        rows(&s).await.get("ACME:down at 4000"),
+        Some(&(4, 4000, true))
+    );
+    assert_eq!((count(a).await, count(b).await), (Some(2), Some(1)));
+}
