@@ -70,7 +70,12 @@ impl AppState {
         preferences: Preferences,
     ) -> Self {
         let identity = crate::datadir::node_identity(&config.data_dir);
-        let ingest = crate::service::ingest::Ingest::new(config.alarm_queue);
+        // PostgreSQL takes several writers at once; SQLite has one write lock.
+        let writers = match store.dialect() {
+            patchbay_store::Dialect::Postgres => crate::service::ingest::PG_WRITERS,
+            patchbay_store::Dialect::Sqlite => 1,
+        };
+        let ingest = crate::service::ingest::Ingest::new(config.alarm_queue, writers);
         Self {
             inner: Arc::new(Inner {
                 store,

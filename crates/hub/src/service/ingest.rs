@@ -25,6 +25,8 @@ use tokio_util::sync::CancellationToken;
 
 /// Events waiting for the writer, at most.
 pub const QUEUE_EVENTS: usize = 100_000;
+/// Writers applying batches in parallel on PostgreSQL (each system's events go to one of them).
+pub const PG_WRITERS: usize = 2;
 /// Events per transaction, at most (what is waiting is taken up to this).
 pub const BATCH_EVENTS: usize = 8_192;
 /// How long an agent is asked to wait when the queue is more than half full or full.
@@ -87,36 +89,63 @@ pub struct IngestStats {
 
 /// This node's alarm queue and its writer.
 pub struct Ingest {
-    tx: mpsc::UnboundedSender<Submission>,
-    rx: Mutex<Option<mpsc::UnboundedReceiver<Submission>>>,
+    /// One queue per writer: a system's events always go to the same one, in order.
+    lanes: Vec<Lane>,
     permits: Arc<Semaphore>,
     capacity: usize,
     closing: CancellationToken,
-    /// Says when the writer has stopped.
-    writer: Mutex<Option<tokio::sync::oneshot::Receiver<()>>>,
+    /// Say when the writers have stopped.
+    writers: Mutex<Vec<tokio::sync::oneshot::Receiver<()>>>,
     pub stats: Arc<IngestStats>,
+}
+
+struct Lane {
+    tx: mpsc::UnboundedSender<Submission>,
+    rx: Mutex<Option<mpsc::UnboundedReceiver<Submission>>>,
 }
 
 impl Default for Ingest {
     fn default() -> Self {
-        Self::new(QUEUE_EVENTS)
+        Self::new(QUEUE_EVENTS, 1)
     }
 }
 
 impl Ingest {
-    /// A queue of at most `capacity` events.
-    pub fn new(capacity: usize) -> Self {
+    /// A queue of at most `capacity` events, applied by `writers` writers in parallel (one for
+    /// SQLite, whose writes are serial anyway; more for PostgreSQL).
+    pub fn new(capacity: usize, writers: usize) -> Self {
         let capacity = capacity.clamp(ALARM_BATCH_MAX, Semaphore::MAX_PERMITS);
-        let (tx, rx) = mpsc::unbounded_channel();
+        let lanes = (0..writers.max(1))
+            .map(|_| {
+                let (tx, rx) = mpsc::unbounded_channel();
+                Lane {
+                    tx,
+                    rx: Mutex::new(Some(rx)),
+                }
+            })
+            .collect();
         Self {
-            tx,
-            rx: Mutex::new(Some(rx)),
+            lanes,
             permits: Arc::new(Semaphore::new(capacity)),
             capacity,
             closing: CancellationToken::new(),
-            writer: Mutex::new(None),
+            writers: Mutex::new(Vec::new()),
             stats: Arc::default(),
         }
+    }
+
+    /// The lane of a submission: by its system (or, for older agents, its customer).
+    fn lane(&self, events: &[IngestEvent]) -> &Lane {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        match events.first() {
+            Some(IngestEvent {
+                origin: Some(o), ..
+            }) => o.system.to_string().hash(&mut h),
+            Some(e) => e.event.customer.hash(&mut h),
+            None => {}
+        }
+        &self.lanes[(h.finish() % self.lanes.len() as u64) as usize]
     }
 
     /// Events waiting now.
@@ -152,7 +181,8 @@ impl Ingest {
         if self.closing.is_cancelled() {
             return Err(Closed);
         }
-        self.tx
+        self.lane(&events)
+            .tx
             .send(Submission {
                 events,
                 ack,
@@ -171,53 +201,59 @@ impl Ingest {
     /// sessions in the main runtime's queue. An in-memory database (tests of the store) cannot be
     /// shared that way: its writer runs on the main runtime with the hub's pool.
     pub fn spawn_writer(&self, store: Store) -> std::io::Result<()> {
-        let Some(rx) = self.rx.lock().ok().and_then(|mut r| r.take()) else {
-            return Ok(());
-        };
-        let (closing, stats) = (self.closing.clone(), self.stats.clone());
-        let (done_tx, done_rx) = tokio::sync::oneshot::channel();
-        if let Ok(mut w) = self.writer.lock() {
-            *w = Some(done_rx);
+        for (n, lane) in self.lanes.iter().enumerate() {
+            let Some(rx) = lane.rx.lock().ok().and_then(|mut r| r.take()) else {
+                continue;
+            };
+            let (closing, stats) = (self.closing.clone(), self.stats.clone());
+            let (done_tx, done_rx) = tokio::sync::oneshot::channel();
+            if let Ok(mut w) = self.writers.lock() {
+                w.push(done_rx);
+            }
+            let store = store.clone();
+            if store.in_memory() {
+                tokio::spawn(async move {
+                    write_loop(store, rx, closing, stats).await;
+                    let _ = done_tx.send(());
+                });
+                continue;
+            }
+            std::thread::Builder::new()
+                .name(format!("alarm-writer-{n}"))
+                .spawn(move || {
+                    match tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                    {
+                        Ok(rt) => rt.block_on(async move {
+                            let Some(own) = connect(&store, &closing).await else {
+                                return;
+                            };
+                            write_loop(own.clone(), rx, closing, stats).await;
+                            own.close().await;
+                        }),
+                        Err(e) => tracing::error!(error = %e, "the alarm writer cannot start"),
+                    }
+                    let _ = done_tx.send(());
+                })?;
         }
-        if store.in_memory() {
-            tokio::spawn(async move {
-                write_loop(store, rx, closing, stats).await;
-                let _ = done_tx.send(());
-            });
-            return Ok(());
-        }
-        std::thread::Builder::new()
-            .name("alarm-writer".into())
-            .spawn(move || {
-                match tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                {
-                    Ok(rt) => rt.block_on(async move {
-                        let Some(own) = connect(&store, &closing).await else {
-                            return;
-                        };
-                        write_loop(own.clone(), rx, closing, stats).await;
-                        own.close().await;
-                    }),
-                    Err(e) => tracing::error!(error = %e, "the alarm writer cannot start"),
-                }
-                let _ = done_tx.send(());
-            })
-            .map(|_| ())
+        Ok(())
     }
 
     /// Take nothing more, apply what was taken (up to [`DRAIN_LIMIT`]), then return.
     pub async fn drain(&self) {
         self.closing.cancel();
-        let done = self.writer.lock().ok().and_then(|mut w| w.take());
-        if let Some(done) = done {
-            if tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(2), done)
-                .await
-                .is_err()
-            {
-                tracing::warn!("alarm ingest did not drain in time; agents will send again");
-            }
+        let writers = self
+            .writers
+            .lock()
+            .map(|mut w| std::mem::take(&mut *w))
+            .unwrap_or_default();
+        let all = futures_util::future::join_all(writers);
+        if tokio::time::timeout(DRAIN_LIMIT + Duration::from_secs(2), all)
+            .await
+            .is_err()
+        {
+            tracing::warn!("alarm ingest did not drain in time; agents will send again");
         }
     }
 }
@@ -356,7 +392,7 @@ mod tests {
 
     #[tokio::test]
     async fn alm_1_the_queue_is_bounded_asks_to_pause_and_waits_for_room() {
-        let q = Ingest::new(ALARM_BATCH_MAX * 2);
+        let q = Ingest::new(ALARM_BATCH_MAX * 2, 1);
         assert_eq!(q.capacity(), 512);
         assert_eq!(q.submit(events(200), None).await, Ok(false));
         // More than half full: taken, with a request to pause.
@@ -366,7 +402,7 @@ mod tests {
         let waiting = tokio::time::timeout(Duration::from_millis(100), q.submit(events(100), None));
         assert!(waiting.await.is_err(), "taken beyond capacity");
         assert_eq!(q.queued(), 456);
-        let rx = q.rx.lock().ok().and_then(|mut r| r.take());
+        let rx = q.lanes[0].rx.lock().ok().and_then(|mut r| r.take());
         let mut rx = rx.unwrap_or_else(|| panic!("receiver"));
         let first = rx.recv().await;
         let (a, ()) = tokio::join!(q.submit(events(100), None), async move { drop(first) });

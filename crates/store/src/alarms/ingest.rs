@@ -130,7 +130,8 @@ impl Store {
         applied.events = fresh.len() as u64;
 
         let batch = fold(fresh.iter().copied());
-        let mut new_per_customer: HashMap<String, i64> = HashMap::new();
+        // Sorted: writers in parallel (PostgreSQL) lock customers rows in one order, never in a cycle.
+        let mut new_per_customer: std::collections::BTreeMap<String, i64> = Default::default();
         for chunk in batch.raised.chunks(CHUNK) {
             applied.raises += chunk.iter().map(|f| f.raises as u64).sum::<u64>();
             let all: Vec<&Folded> = chunk.iter().collect();
