@@ -38,8 +38,8 @@ pub mod upgrade;
 pub use agent::{run_agent, AgentChecks, AgentOptions};
 pub use link::{LinkStats, LinkTimings, Password, StatsSnapshot, AGENT_VERSION};
 pub use sim::{
-    raise_open_files_limit, run_sim, run_sim_with_stats, sim_customer_id, sim_report,
-    sim_system_name, SimOptions,
+    open_files_limit, raise_open_files_limit, run_sim, run_sim_with_stats, sim_customer_id,
+    sim_report, sim_system_name, SimOptions,
 };
 pub use tls::{client_config, Trust};
 pub use tokio_util::sync::CancellationToken;

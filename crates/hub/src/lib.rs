@@ -126,8 +126,35 @@ impl Running {
     }
 }
 
+/// Descriptors kept for everything but agent connections (database pool, listeners, files being
+/// received or served, tunnels).
+pub const RESERVED_FILES: u64 = 256;
+
+/// Raise this process's open-files soft limit to its hard limit (each agent connection holds one
+/// descriptor) and say how many agents the node can hold. Returns the limit now in force.
+pub fn raise_open_files() -> Option<u64> {
+    let before = patchbay_agent::open_files_limit();
+    let now = patchbay_agent::raise_open_files_limit(1 << 20);
+    if let Some(limit) = now {
+        let agents = limit.saturating_sub(RESERVED_FILES);
+        match before {
+            Some(b) if b < limit => tracing::info!(
+                limit,
+                raised_from = b,
+                "open-files limit raised: this node can hold about {agents} agent connections"
+            ),
+            _ => tracing::info!(
+                limit,
+                "open-files limit: this node can hold about {agents} agent connections"
+            ),
+        }
+    }
+    now
+}
+
 /// Serve HTTPS on the configured address (port 0 picks a free one).
 pub async fn start(state: AppState) -> Result<Running, HubError> {
+    let _ = state.open_files.set(raise_open_files().unwrap_or(0));
     let dir = &state.config.data_dir;
     let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
         dir.join(tls::CERT_FILE),

@@ -52,6 +52,8 @@ pub struct Inner {
     pub activation: crate::auth::FailureGate,
     /// Why the phone file server could not listen (the hub serves everything else all the same).
     pub phone_files_error: std::sync::OnceLock<String>,
+    /// The open-files limit in force once raised at start (0: not known).
+    pub open_files: std::sync::OnceLock<u64>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -97,6 +99,7 @@ impl AppState {
                 proxy_port: std::sync::OnceLock::new(),
                 phone_files_port: std::sync::OnceLock::new(),
                 phone_files_error: std::sync::OnceLock::new(),
+                open_files: std::sync::OnceLock::new(),
                 provisioning: Default::default(),
                 activation: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),

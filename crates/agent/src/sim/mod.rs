@@ -95,6 +95,17 @@ pub fn sim_system_name(prefix: &str, i: u32) -> String {
     format!("{prefix}-{i:05}-sys")
 }
 
+/// The soft open-files limit in force, when known.
+#[cfg(unix)]
+pub fn open_files_limit() -> Option<u64> {
+    rustix::process::getrlimit(rustix::process::Resource::Nofile).current
+}
+
+#[cfg(not(unix))]
+pub fn open_files_limit() -> Option<u64> {
+    None
+}
+
 /// Raises the soft open-files limit towards `want` (bounded by the hard limit); returns the limit
 /// in force afterwards, when known.
 #[cfg(unix)]

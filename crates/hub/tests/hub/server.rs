@@ -339,3 +339,36 @@ async fn abt_1_about_shows_version_and_build() {
     assert!(!html.contains(" dev<"), "{html}");
     hub.stop().await;
 }
+
+/// Scale-out: the hub raises its open-files soft limit to the hard limit at start (every agent
+/// connection holds a descriptor) and keeps the figure it can hold.
+#[tokio::test]
+async fn scale_the_hub_raises_its_open_files_limit_to_the_hard_limit() {
+    // Lowered first (to half the hard limit: the other tests of this process keep enough), so
+    // the hub has something to raise.
+    #[cfg(unix)]
+    {
+        use rustix::process::{getrlimit, setrlimit, Resource, Rlimit};
+        let cur = getrlimit(Resource::Nofile);
+        let hard = cur.maximum.unwrap_or(1 << 20);
+        let _ = setrlimit(
+            Resource::Nofile,
+            Rlimit {
+                current: Some((hard / 2).max(4096).min(hard)),
+                maximum: cur.maximum,
+            },
+        );
+    }
+    let hub = TestHub::start().await;
+    let limit = hub.running.state.open_files.get().copied().unwrap_or(0);
+    let now = patchbay_agent::open_files_limit().unwrap_or(0);
+    assert_eq!(limit, now, "the limit recorded is the one in force");
+    #[cfg(unix)]
+    {
+        let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile)
+            .maximum
+            .unwrap_or(1 << 20);
+        assert_eq!(now, hard.min(1 << 20), "soft limit raised to the hard limit");
+    }
+    hub.stop().await;
+}
