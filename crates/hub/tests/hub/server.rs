@@ -368,7 +368,11 @@ async fn scale_the_hub_raises_its_open_files_limit_to_the_hard_limit() {
         let hard = rustix::process::getrlimit(rustix::process::Resource::Nofile)
             .maximum
             .unwrap_or(1 << 20);
-        assert_eq!(now, hard.min(1 << 20), "soft limit raised to the hard limit");
+        assert_eq!(
+            now,
+            hard.min(1 << 20),
+            "soft limit raised to the hard limit"
+        );
     }
     hub.stop().await;
 }
