@@ -232,6 +232,17 @@ pub(crate) async fn carry(endpoint: Endpoint, t: Tunnel, target: Result<String, 
         },
         Err(f) => Err(f),
     };
+    // Asked for on another node of the hub: dial back there, with the same certificate checks.
+    let endpoint = match t.hub.as_deref() {
+        None => endpoint,
+        Some(hub) => match endpoint.elsewhere(hub) {
+            Ok(e) => e,
+            Err(e) => {
+                tracing::warn!("remote support: cannot dial back to hub node {hub}: {e}");
+                return;
+            }
+        },
+    };
     let url = endpoint
         .url()
         .replacen(patchbay_proto::AGENT_PATH, TUNNEL_PATH, 1);
@@ -352,6 +363,7 @@ mod tests {
             colocated: colocated.map(Into::into),
             port,
             service: None,
+            hub: None,
         }
     }
 

@@ -261,7 +261,8 @@ pub enum Refusal {
     SystemTimeout,
     /// The system could not reach the target (its reason).
     TargetUnreachable(String),
-    /// The system held by another hub node that could not be asked.
+    /// The system is held by another hub node that could not be asked (no notices between
+    /// nodes on SQLite, or the database failed).
     OtherNode,
     /// The hub could not serve the request (database trouble).
     Internal,

@@ -64,6 +64,15 @@ pub struct ConfigArgs {
     /// lines (WGO-1; default US,GB,FR).
     #[arg(long, env = "PATCHBAY_MOBILE_COUNTRIES")]
     pub mobile_countries: Option<String>,
+    /// Where agents reach this very node, not the load balancer (`https://node1.example.net:7080`):
+    /// a remote-support stream opened on another node for a system this node holds is dialled
+    /// back there. Default: the listen address, or this host's name when listening on every
+    /// address.
+    #[arg(long, env = "PATCHBAY_NODE_URL")]
+    pub node_url: Option<String>,
+    /// Bearer token Prometheus must present to read `/metrics`; without it `/metrics` is open.
+    #[arg(long, env = "PATCHBAY_METRICS_TOKEN")]
+    pub metrics_token: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -83,6 +92,8 @@ struct FileConfig {
     remote_domain: Option<String>,
     phone_files_listen: Option<String>,
     mobile_countries: Option<String>,
+    node_url: Option<String>,
+    metrics_token: Option<String>,
 }
 
 /// Resolved configuration.
@@ -120,6 +131,10 @@ pub struct Config {
     /// Alarm events waiting for the ingest writer, at most: beyond, agents are asked to slow
     /// down (tests make it small).
     pub alarm_queue: usize,
+    /// Configured agent URL of this node; see [`ConfigArgs::node_url`].
+    pub node_url: Option<String>,
+    /// See [`ConfigArgs::metrics_token`].
+    pub metrics_token: Option<String>,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -148,7 +163,29 @@ impl Config {
             phone_files_listen: Some(SocketAddr::from(([127, 0, 0, 1], 0))),
             automatic_jobs: true,
             mobile_countries: default_countries(),
+            node_url: None,
+            metrics_token: None,
         }
+    }
+
+    /// Where agents reach this node once it listens on `bound` (see [`ConfigArgs::node_url`]):
+    /// `https://…` without a trailing slash.
+    pub fn node_url(&self, bound: SocketAddr) -> String {
+        if let Some(u) = &self.node_url {
+            return u.trim().trim_end_matches('/').to_string();
+        }
+        let host = if bound.ip().is_unspecified() {
+            std::fs::read_to_string("/etc/hostname")
+                .ok()
+                .map(|h| h.trim().to_string())
+                .filter(|h| !h.is_empty())
+                .unwrap_or_else(|| "localhost".into())
+        } else if bound.is_ipv6() {
+            format!("[{}]", bound.ip())
+        } else {
+            bound.ip().to_string()
+        };
+        format!("https://{host}:{}", bound.port())
     }
 
     /// The `<domain>` of `….maint.<domain>` (RMT-4): configured, else the public host name
@@ -298,6 +335,16 @@ impl ConfigArgs {
             None => default_countries(),
         };
         Ok(Config {
+            node_url: self
+                .node_url
+                .clone()
+                .or(file.node_url)
+                .filter(|u| !u.trim().is_empty()),
+            metrics_token: self
+                .metrics_token
+                .clone()
+                .or(file.metrics_token)
+                .filter(|t| !t.is_empty()),
             mobile_countries,
             proxy_listen,
             phone_files_listen,

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod error;
 pub mod http;
 pub mod i18n;
+pub mod metrics;
 pub mod proxy;
 pub mod service;
 pub mod state;
@@ -116,7 +117,7 @@ impl Running {
         if let Err(e) = self
             .state
             .store
-            .release_systems(0, Some(&self.state.agents.node_id))
+            .release_systems(None, Some(&self.state.agents.node_id))
             .await
         {
             tracing::warn!(error = %e, "cannot release this node's systems");
@@ -170,6 +171,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     let addr = listener
         .local_addr()
         .map_err(|e| HubError::Listen(listen, e))?;
+    let _ = state.node_url.set(state.config.node_url(addr));
     let handle = axum_server::Handle::new();
     let app = http::router(state.clone());
     // TCP_NODELAY: small writes (a WebSocket frame to an agent, a remote-support stream's bytes)
@@ -207,6 +209,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
         .spawn_writer(state.store.clone())
         .map_err(HubError::Writer)?;
     spawn_sweeper(state.clone());
+    service::nodes::spawn_listener(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());
     service::calling::mobile_bulk::spawn_runner(state.clone());
@@ -232,12 +235,16 @@ pub const STALE_AFTER: Duration = Duration::from_secs(20);
 async fn spawn_presence(state: AppState) {
     let node = state.agents.node_id.clone();
     if state.agents.identity.reclaimed {
-        match state.store.release_systems(i64::MIN, Some(&node)).await {
+        match state.store.release_systems(None, Some(&node)).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(n, "systems held by this node's previous run released"),
             Err(e) => tracing::warn!(error = %e, "releasing the previous run's systems failed"),
         }
-        match state.store.interrupt_remote_sessions(Some(&node), 0).await {
+        match state
+            .store
+            .interrupt_remote_sessions(Some(&node), None)
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::info!(
                 n,
@@ -247,14 +254,18 @@ async fn spawn_presence(state: AppState) {
         }
     }
     let sweep = |state: AppState| async move {
-        if let Err(e) = state.store.node_heartbeat(&state.agents.node_id).await {
+        let url = state.node_url.get().map(String::as_str).unwrap_or_default();
+        if let Err(e) = state.store.node_heartbeat(&state.agents.node_id, url).await {
             tracing::warn!(error = %e, "node heartbeat failed");
         }
-        let stale = patchbay_store::now_ms() - STALE_AFTER.as_millis() as i64;
-        if let Err(e) = state.store.release_systems(stale, None).await {
+        if let Err(e) = state.store.release_systems(Some(STALE_AFTER), None).await {
             tracing::warn!(error = %e, "releasing stale systems failed");
         }
-        if let Err(e) = state.store.interrupt_remote_sessions(None, stale).await {
+        if let Err(e) = state
+            .store
+            .interrupt_remote_sessions(None, Some(STALE_AFTER))
+            .await
+        {
             tracing::warn!(error = %e, "closing stale nodes' sessions failed");
         }
         // RMT-8: sessions of this node an administrator ended (on any node).
@@ -282,13 +293,21 @@ async fn spawn_presence(state: AppState) {
     });
 }
 
-/// Hourly housekeeping: disable accounts that reached their expiry date (OPR-1), forget login
-/// attempts too old to matter (OPR-3).
+/// How often the hourly housekeeping runs, on one node of all.
+pub const SWEEP_EVERY: Duration = Duration::from_secs(3600);
+/// How often each node asks whether the housekeeping is due (another node may have run it).
+const SWEEP_LOOK: Duration = Duration::from_secs(60);
+
+/// Hourly housekeeping, on one node per hour across every node: disable accounts that reached
+/// their expiry date (OPR-1), forget login attempts too old to matter (OPR-3), and the rest below.
 fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(3600));
+        let mut tick = tokio::time::interval(SWEEP_LOOK);
         loop {
             tick.tick().await;
+            if !service::nodes::claim_period(&state, "housekeeping", SWEEP_EVERY).await {
+                continue;
+            }
             match state.store.disable_expired_accounts(service::today()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(n, "disabled expired accounts"),

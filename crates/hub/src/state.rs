@@ -54,6 +54,10 @@ pub struct Inner {
     pub phone_files_error: std::sync::OnceLock<String>,
     /// The open-files limit in force once raised at start (0: not known).
     pub open_files: std::sync::OnceLock<u64>,
+    /// Where agents reach this node, once it listens (see [`crate::config::Config::node_url`]).
+    pub node_url: std::sync::OnceLock<String>,
+    /// What this node counts for `/metrics`.
+    pub metrics: crate::metrics::Metrics,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -100,6 +104,8 @@ impl AppState {
                 phone_files_port: std::sync::OnceLock::new(),
                 phone_files_error: std::sync::OnceLock::new(),
                 open_files: std::sync::OnceLock::new(),
+                node_url: std::sync::OnceLock::new(),
+                metrics: Default::default(),
                 provisioning: Default::default(),
                 activation: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),

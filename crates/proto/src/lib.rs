@@ -443,6 +443,11 @@ pub struct Tunnel {
     /// `webManager`: the system's own central-management web service (RMT-5), whatever `port`.
     #[serde(default)]
     pub service: Option<String>,
+    /// Dial back to this hub node (`https://host:port`) rather than the one the agent is
+    /// connected to: the stream was asked for on another node of the hub (scale-out). Its
+    /// certificate is checked exactly as the agent checks its own hub's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hub: Option<String>,
 }
 
 /// The token never shows in a debug print.
@@ -454,6 +459,7 @@ impl std::fmt::Debug for Tunnel {
             .field("colocated", &self.colocated)
             .field("port", &self.port)
             .field("service", &self.service)
+            .field("hub", &self.hub)
             .finish()
     }
 }

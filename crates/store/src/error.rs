@@ -131,6 +131,9 @@ pub enum StoreError {
     /// offset only).
     #[error("the paging cursor does not fit this list")]
     Cursor,
+    /// A notice for another node longer than PostgreSQL carries.
+    #[error("a notice for another node is too long ({0} bytes)")]
+    NoticeTooLong(usize),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }

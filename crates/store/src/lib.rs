@@ -17,6 +17,7 @@ pub mod list;
 pub mod lockout;
 pub mod logs;
 mod migrate;
+pub mod nodes;
 pub mod notify;
 pub mod outbox;
 pub mod phonefiles;
@@ -29,6 +30,7 @@ mod scope;
 pub mod sessions;
 pub mod settings;
 mod sql;
+pub mod stats;
 pub mod systems;
 pub mod transfers;
 

@@ -125,18 +125,41 @@ impl Filter {
         needle: Option<&str>,
         also: impl FnOnce(&str) -> Vec<SimpleExpr>,
     ) -> Self {
+        let lowered = columns.iter().map(|c| lower(c).into()).collect();
+        self.matching(lowered, needle, also)
+    }
+
+    /// Any of `exprs` (lowered text) containing `needle`, or any of `also`'s conditions for the
+    /// pattern. Blank: no condition.
+    fn matching(
+        self,
+        exprs: Vec<SimpleExpr>,
+        needle: Option<&str>,
+        also: impl FnOnce(&str) -> Vec<SimpleExpr>,
+    ) -> Self {
         let Some(needle) = needle.map(str::trim).filter(|s| !s.is_empty()) else {
             return self;
         };
         let pattern = contains_pattern(needle);
         let mut any = Cond::any();
-        for c in columns {
-            any = any.add(lower(c).like(like(&pattern)));
+        for e in exprs {
+            any = any.add(Expr::expr(e).like(like(&pattern)));
         }
         for e in also(&pattern) {
             any = any.add(e);
         }
         self.and(any)
+    }
+
+    /// Search over one expression already lowered (`LOWER(a || '|' || b …)`, which an index can
+    /// cover), or over `also`. Blank: no condition.
+    pub fn search_expr(
+        self,
+        expr: SimpleExpr,
+        needle: Option<&str>,
+        also: impl FnOnce(&str) -> Vec<SimpleExpr>,
+    ) -> Self {
+        self.matching(vec![expr], needle, also)
     }
 
     /// `EXISTS (related rows matching c)`.

@@ -89,6 +89,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "alarm_streams",
         include_str!("../migrations/0022_alarm_streams.sql"),
     ),
+    (
+        23,
+        "scale_out",
+        include_str!("../migrations/0023_scale_out.sql"),
+    ),
+    (
+        24,
+        "customer_search",
+        include_str!("../migrations/0024_customer_search.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
@@ -98,9 +108,17 @@ fn dialect_sql(sql: &str, dialect: Dialect) -> String {
     }
 }
 
-/// Split a migration file into statements (no semicolons inside our statements' literals).
-fn statements(sql: &str) -> impl Iterator<Item = String> + '_ {
-    sql.split(';').filter_map(|s| {
+/// The comment line that makes the statement after it PostgreSQL's alone (an extension, an index
+/// kind SQLite does not have).
+const ONLY_ON_POSTGRES: &str = "-- only on postgres";
+
+/// Split a migration file into the statements `dialect` runs (no semicolons inside our
+/// statements' literals or comments).
+fn statements(sql: &str, dialect: Dialect) -> impl Iterator<Item = String> + '_ {
+    sql.split(';').filter_map(move |s| {
+        if dialect != Dialect::Postgres && s.lines().any(|l| l.trim() == ONLY_ON_POSTGRES) {
+            return None;
+        }
         let body: String = s
             .lines()
             .filter(|l| !l.trim_start().starts_with("--"))
@@ -150,7 +168,7 @@ async fn apply(
             continue;
         }
         let mut tx = sqlx::Connection::begin(&mut **conn).await?;
-        for stmt in statements(&dialect_sql(sql, store.dialect())) {
+        for stmt in statements(&dialect_sql(sql, store.dialect()), store.dialect()) {
             sqlx::query(&stmt)
                 .execute(&mut *tx)
                 .await
@@ -176,6 +194,27 @@ async fn apply(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn a_statement_marked_only_on_postgres_is_left_out_on_sqlite() {
+        let sql = "CREATE TABLE a (x TEXT);\n-- only on postgres\nCREATE EXTENSION pg_trgm;\nCREATE TABLE b (y TEXT)";
+        let on = |d| statements(sql, d).collect::<Vec<_>>();
+        assert_eq!(
+            on(Dialect::Sqlite),
+            ["CREATE TABLE a (x TEXT)", "CREATE TABLE b (y TEXT)"]
+        );
+        assert_eq!(on(Dialect::Postgres).len(), 3);
+    }
+
+    #[test]
+    fn the_customer_search_index_is_on_the_expression_the_list_searches() {
+        let indexed = crate::customers::SEARCH_TEXT.replace("c.", "");
+        assert!(MIGRATIONS
+            .iter()
+            .any(|(_, name, sql)| *name == "customer_search" && sql.contains(&indexed)));
+    }
+
     #[tokio::test]
     async fn migrations_are_idempotent() {
         let store = crate::testing::store().await;

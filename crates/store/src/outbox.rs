@@ -116,17 +116,26 @@ impl Store {
         Ok(())
     }
 
-    /// Queued messages due for (re)delivery, oldest first.
-    pub async fn queued_mail(&self, limit: i64) -> Result<Vec<Mail>> {
+    /// Claim up to `limit` queued messages due for (re)delivery, oldest first: each is moved
+    /// `lease` into the future in the same statement, so another node (or this one, next tick)
+    /// does not send it again meanwhile. A node that dies while sending leaves its claims to be
+    /// sent again once the lease ran out. Due-ness is judged by the database's clock.
+    pub async fn claim_mail(&self, limit: i64, lease: std::time::Duration) -> Result<Vec<Mail>> {
+        let now = self.db_now_ms().await?;
+        let until = now.saturating_add(i64::try_from(lease.as_millis()).unwrap_or(i64::MAX));
         let rows = sqlx::query(
-            "SELECT * FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 \
-             ORDER BY created_at LIMIT $1",
+            "UPDATE outbox SET next_attempt_at = $3 WHERE id IN \
+             (SELECT id FROM outbox WHERE status = 'queued' AND next_attempt_at <= $2 ORDER BY created_at LIMIT $1) \
+             AND status = 'queued' AND next_attempt_at <= $2 RETURNING *",
         )
         .bind(limit)
-        .bind(now_ms())
+        .bind(now)
+        .bind(until)
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(mail).collect()
+        let mut mails = rows.iter().map(mail).collect::<Result<Vec<_>>>()?;
+        mails.sort_by_key(|m| m.created_at);
+        Ok(mails)
     }
 
     /// Record a delivery attempt; after `max_attempts` failures the message is `failed`.

@@ -396,13 +396,15 @@ impl Store {
     }
 
     /// Sessions left open by a node that stopped without closing them (`node`: this node's
-    /// previous run; `None`: every node no longer heart-beating since `stale_before_ms`).
+    /// previous run; `None`: every node that has not heart-beaten for `stale_after` by the database's
+    /// clock).
     #[tracing::instrument(skip_all)]
     pub async fn interrupt_remote_sessions(
         &self,
         node: Option<&str>,
-        stale_before_ms: i64,
+        stale_after: Option<std::time::Duration>,
     ) -> Result<u64> {
+        let stale_before_ms = self.db_ms_ago(stale_after).await?;
         let done = sqlx::query(
             "UPDATE remote_sessions SET ended_at = $1, outcome = 'interrupted', reason = 'the hub node stopped' \
              WHERE ended_at IS NULL AND (node_id = $2 OR ($2 IS NULL AND NOT EXISTS \

@@ -342,28 +342,16 @@ impl Store {
             .try_get("n")?)
     }
 
-    /// Register or refresh this hub node (scale-out presence).
-    pub async fn node_heartbeat(&self, node: &str) -> Result<()> {
-        let now = now_ms();
-        sqlx::query(
-            "INSERT INTO hub_nodes (id, started_at, heartbeat_at) VALUES ($1, $2, $2) \
-             ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
-        )
-        .bind(node)
-        .bind(now)
-        .execute(self.pool())
-        .await?;
-        Ok(())
-    }
-
-    /// Systems held by nodes that stopped heart-beating (or by `node` itself when it shuts down)
-    /// are offline since that node's last heartbeat. Returns how many systems changed.
+    /// Systems held by nodes that have not heart-beaten for `stale_after` by the database's clock
+    /// (or by `node` itself when it shuts down) are offline since that node's last heartbeat.
+    /// Returns how many systems changed.
     #[tracing::instrument(skip_all)]
     pub async fn release_systems(
         &self,
-        stale_before_ms: i64,
+        stale_after: Option<std::time::Duration>,
         shutting_down: Option<&str>,
     ) -> Result<u64> {
+        let stale_before_ms = self.db_ms_ago(stale_after).await?;
         let mut tx = self.begin().await?;
         let mut nodes: Vec<(String, i64)> = Vec::new();
         for r in

@@ -43,49 +43,34 @@ impl Endpoint {
         } else {
             format!("wss://{hub}")
         };
-        let uri: Uri = with_scheme
-            .parse()
-            .with_context(|| format!("hub URL {hub:?}"))?;
-        let secure = match uri.scheme_str() {
-            Some("wss" | "https") => true,
-            Some("ws" | "http") => false,
-            other => bail!("hub URL {hub:?}: scheme {other:?} is not wss:// or ws://"),
-        };
-        let host = uri
-            .host()
-            .filter(|h| !h.is_empty())
-            .ok_or_else(|| anyhow!("hub URL {hub:?}: host missing"))?;
-        let bare = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
-        let path = uri.path().trim_end_matches('/');
-        let path = if path.ends_with(AGENT_PATH) {
-            path.to_string()
-        } else {
-            format!("{path}{AGENT_PATH}")
-        };
-        let authority = if bare.contains(':') {
-            format!("[{bare}]:{port}")
-        } else {
-            format!("{bare}:{port}")
-        };
-        let url = format!("{}://{authority}{path}", if secure { "wss" } else { "ws" });
-        let tls = if secure {
-            let name = ServerName::try_from(bare.clone())
+        let at = Address::parse(&with_scheme, hub)?;
+        let tls = if at.secure {
+            let name = ServerName::try_from(at.host.clone())
                 .with_context(|| format!("hub URL {hub:?}: bad host name"))?;
             Some((TlsConnector::from(tls), name))
         } else {
             None
         };
-        Ok(Self {
-            url,
-            host: bare,
-            port,
-            tls,
-            fixed: None,
-        })
+        Ok(at.endpoint(tls))
+    }
+
+    /// Another node of the same hub (`https://host:port`), reached with this endpoint's TLS
+    /// settings (the same trusted certificates; a plain-text endpoint stays plain text, a TLS
+    /// one stays TLS) and no fixed addresses.
+    pub fn elsewhere(&self, hub: &str) -> anyhow::Result<Self> {
+        let at = Address::parse(hub.trim(), hub)?;
+        if at.secure != self.tls.is_some() {
+            bail!("hub node URL {hub:?}: not the same kind of connection as the hub's");
+        }
+        let tls = match &self.tls {
+            Some((connector, _)) => Some((
+                connector.clone(),
+                ServerName::try_from(at.host.clone())
+                    .with_context(|| format!("hub node URL {hub:?}: bad host name"))?,
+            )),
+            None => None,
+        };
+        Ok(at.endpoint(tls))
     }
 
     /// The WebSocket URL dialled.
@@ -114,6 +99,65 @@ impl Endpoint {
         let tcp = r.map_err(|e| format!("TCP connection to {}:{}: {e}", self.host, self.port))?;
         let _ = tcp.set_nodelay(true);
         Ok(tcp)
+    }
+}
+
+/// A hub URL taken apart.
+struct Address {
+    secure: bool,
+    /// Without IPv6 brackets.
+    host: String,
+    port: u16,
+    /// Ends with the agent path.
+    path: String,
+}
+
+impl Address {
+    /// `url` has a scheme; `given` is what the user wrote, for messages.
+    fn parse(url: &str, given: &str) -> anyhow::Result<Self> {
+        let uri: Uri = url.parse().with_context(|| format!("hub URL {given:?}"))?;
+        let secure = match uri.scheme_str() {
+            Some("wss" | "https") => true,
+            Some("ws" | "http") => false,
+            other => bail!("hub URL {given:?}: scheme {other:?} is not wss:// or ws://"),
+        };
+        let host = uri
+            .host()
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| anyhow!("hub URL {given:?}: host missing"))?;
+        let host = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = uri.port_u16().unwrap_or(if secure { 443 } else { 80 });
+        let path = uri.path().trim_end_matches('/');
+        let path = if path.ends_with(AGENT_PATH) {
+            path.to_string()
+        } else {
+            format!("{path}{AGENT_PATH}")
+        };
+        Ok(Self {
+            secure,
+            host,
+            port,
+            path,
+        })
+    }
+
+    fn endpoint(self, tls: Option<(TlsConnector, ServerName<'static>)>) -> Endpoint {
+        let authority = if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        };
+        let scheme = if self.secure { "wss" } else { "ws" };
+        Endpoint {
+            url: format!("{scheme}://{authority}{}", self.path),
+            host: self.host,
+            port: self.port,
+            tls,
+            fixed: None,
+        }
     }
 }
 

@@ -33,6 +33,21 @@ fn sys_1_hub_url_gets_the_agent_path() {
 }
 
 #[test]
+fn rmt_3_a_stream_asked_for_on_another_node_dials_back_to_that_node_with_the_same_tls() {
+    let lb = ep("wss://hub.example:443").unwrap_or_else(|e| panic!("{e}"));
+    let node = lb
+        .elsewhere("https://node2.example:7080")
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(node.url(), "wss://node2.example:7080/agent");
+    assert!(node.tls.is_some());
+    // A TLS agent never dials a node in plain text, nor the other way round.
+    assert!(lb.elsewhere("http://node2.example:7080").is_err());
+    let plain = ep("ws://127.0.0.1:9").unwrap_or_else(|e| panic!("{e}"));
+    assert!(plain.elsewhere("https://node2.example:7080").is_err());
+    assert!(lb.elsewhere("https://").is_err());
+}
+
+#[test]
 fn sys_1_password_is_never_shown() {
     let p = Password::new("s3cret");
     assert_eq!(format!("{p:?}"), "Password(***)");

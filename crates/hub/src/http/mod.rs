@@ -8,6 +8,7 @@ pub mod files;
 pub mod filters;
 pub mod gateway;
 pub mod list;
+pub mod metrics;
 pub mod openapi;
 pub mod phoneserver;
 pub mod tus;
@@ -41,6 +42,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/com") }))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics::serve))
         .route(patchbay_proto::AGENT_PATH, get(gateway::upgrade))
         .route(
             patchbay_proto::TUNNEL_PATH,
@@ -54,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(api)
         .merge(console::router(state.clone()))
+        .route_layer(from_fn_with_state(state.clone(), metrics::timed))
         .fallback(not_found)
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn(request_limits))

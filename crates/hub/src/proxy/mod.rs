@@ -410,9 +410,6 @@ async fn resolve(
     if !system.connected {
         return Err(fail(Refusal::SystemOffline));
     }
-    if state.agents.customer_of(system.id).is_none() {
-        return Err(fail(Refusal::OtherNode));
-    }
     Ok((
         Target {
             system: system.id,

@@ -3,6 +3,7 @@
 //! and that socket, counting them, honouring half-close, until both sides are done or the session
 //! is ended.
 
+use crate::service::nodes::Routed;
 use crate::state::AppState;
 use axum::extract::ws::{Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
@@ -113,20 +114,37 @@ pub async fn open(state: &AppState, target: &Target) -> Result<WebSocket, Refusa
             m.remove(&token);
         }
     };
-    let sent = state.agents.send(
-        target.system,
-        Message::Tunnel(Tunnel {
-            tunnel_id,
-            token: token.clone(),
-            server: target.server.clone(),
-            colocated: target.colocated.clone(),
-            port: target.port,
-            service: target.service.map(str::to_string),
-        }),
-    );
-    if !sent {
-        forget();
-        return Err(Refusal::SystemOffline);
+    let tunnel = Message::Tunnel(Tunnel {
+        tunnel_id,
+        token: token.clone(),
+        server: target.server.clone(),
+        colocated: target.colocated.clone(),
+        port: target.port,
+        service: target.service.map(str::to_string),
+        hub: None,
+    });
+    // Held by another node: that node hands the request over, and the agent dials back here.
+    let here = state.node_url.get().cloned();
+    let routed = crate::service::nodes::deliver(state, target.system, tunnel, |m| match m {
+        Message::Tunnel(t) => Message::Tunnel(Tunnel { hub: here, ..t }),
+        other => other,
+    })
+    .await;
+    match routed {
+        Ok(Routed::Here | Routed::There(_)) => {}
+        Ok(Routed::Offline) => {
+            forget();
+            return Err(Refusal::SystemOffline);
+        }
+        Ok(Routed::Unroutable(_)) => {
+            forget();
+            return Err(Refusal::OtherNode);
+        }
+        Err(e) => {
+            tracing::warn!(system = %target.system, error = %e, "cannot ask the node holding the system");
+            forget();
+            return Err(Refusal::OtherNode);
+        }
     }
     let mut ws = match tokio::time::timeout(DIAL_BACK, rx).await {
         Ok(Ok(ws)) => ws,

@@ -137,7 +137,11 @@ async fn deliver(
     Ok(())
 }
 
-/// Deliver queued mail every 2 s when an SMTP relay is configured.
+/// How long a message being sent stays claimed by the node sending it.
+pub const CLAIM_LEASE: Duration = Duration::from_secs(300);
+
+/// Deliver queued mail every 2 s when an SMTP relay is configured. Each message is claimed
+/// before it is sent ([`patchbay_store::Store::claim_mail`]), so several nodes send it once.
 pub fn spawn_mailer(state: AppState) {
     let Some(url) = state.config.smtp_url.clone() else {
         return;
@@ -153,7 +157,7 @@ pub fn spawn_mailer(state: AppState) {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
             tick.tick().await;
-            let queued = match state.store.queued_mail(20).await {
+            let queued = match state.store.claim_mail(20, CLAIM_LEASE).await {
                 Ok(q) => q,
                 Err(e) => {
                     tracing::warn!(error = %e, "cannot read the outbox");

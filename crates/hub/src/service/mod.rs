@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod jobs;
 pub mod login;
 pub mod mail;
+pub mod nodes;
 pub mod phonefiles;
 pub mod provisioning;
 pub mod remote;

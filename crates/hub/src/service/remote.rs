@@ -95,9 +95,17 @@ pub async fn end_session(state: &AppState, caller: &Caller, id: &str) -> Result<
     caller.require(Capability::AuditRemoteSessions)?;
     match state.store.request_session_stop(&caller.meta(), id).await? {
         Some(node) => {
-            // This node stops it at once; another node at its next heartbeat.
+            // This node stops it at once; another node when it hears (or at its next heartbeat,
+            // should the notice be lost).
             if node == state.agents.node_id {
                 state.tunnels.stop(id);
+            } else {
+                let stop = crate::service::nodes::Command::StopSession {
+                    session: id.to_string(),
+                };
+                if let Err(e) = crate::service::nodes::send(state, &node, stop).await {
+                    tracing::warn!(error = %e, "cannot tell the session's node to end it; it will at its next heartbeat");
+                }
             }
             Ok(())
         }

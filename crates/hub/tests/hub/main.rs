@@ -25,6 +25,7 @@ mod mail;
 mod mobile;
 mod mobile_bulk;
 mod mobile_operators;
+mod nodes;
 mod onboarding;
 mod phonefiles;
 mod preferences;

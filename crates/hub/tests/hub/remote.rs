@@ -146,6 +146,15 @@ pub type ProxyStream = tokio_rustls::client::TlsStream<TcpStream>;
 
 /// TLS to the hub's proxy, trusting its identity.
 pub async fn proxy_tls(hub: &TestHub) -> ProxyStream {
+    let addr = hub
+        .running
+        .proxy_addr
+        .unwrap_or_else(|| panic!("the proxy does not listen"));
+    proxy_tls_at(hub, addr).await
+}
+
+/// TLS to the proxy at `addr` (another node of the hub), trusting the hub's identity.
+pub async fn proxy_tls_at(hub: &TestHub, addr: std::net::SocketAddr) -> ProxyStream {
     let mut roots = rustls::RootCertStore::empty();
     for c in rustls_pemfile_certs(&hub.cert_pem) {
         roots.add(c).unwrap_or_else(|e| panic!("{e}"));
@@ -154,10 +163,6 @@ pub async fn proxy_tls(hub: &TestHub) -> ProxyStream {
         .with_root_certificates(roots)
         .with_no_client_auth();
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    let addr = hub
-        .running
-        .proxy_addr
-        .unwrap_or_else(|| panic!("the proxy does not listen"));
     let tcp = TcpStream::connect(addr)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -227,7 +232,16 @@ pub async fn connect(
     target: &str,
     credentials: Option<(&str, &str)>,
 ) -> (Answer, ProxyStream) {
-    let mut s = proxy_tls(hub).await;
+    let s = proxy_tls(hub).await;
+    connect_over(s, target, credentials).await
+}
+
+/// `CONNECT target` over an open proxy connection `s`.
+pub async fn connect_over(
+    mut s: ProxyStream,
+    target: &str,
+    credentials: Option<(&str, &str)>,
+) -> (Answer, ProxyStream) {
     let auth = credentials
         .map(|(u, p)| format!("Proxy-Authorization: Basic {}\r\n", basic(u, p)))
         .unwrap_or_default();

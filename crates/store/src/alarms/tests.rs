@@ -288,11 +288,14 @@ async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
     s.system_connected(a, "ipo-1", "node-b")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    s.node_heartbeat("node-b")
+    s.node_heartbeat("node-b", "")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     assert_eq!(
-        s.release_systems(crate::now_ms() + 1, None).await.ok(),
+        s.release_systems(Some(std::time::Duration::from_millis(1)), None)
+            .await
+            .ok(),
         Some(1)
     );
     let d = s

@@ -8,7 +8,7 @@ use crate::scope;
 use crate::sql::{PageRequest, SortOrder};
 use crate::{Result, Store};
 use patchbay_domain::Scope;
-use sea_query::Expr;
+use sea_query::{Alias, Expr, Query};
 use sqlx::Row;
 
 /// List filters (CUS-4, CUS-6); `None` means any. Provider names and tags match
@@ -39,6 +39,11 @@ crate::sort_columns! {
     }
 }
 
+/// What a customer search looks in: the searched fields, lowered and joined by `|`, as one
+/// expression — the one PostgreSQL's trigram index `customers_search` is built on, character for
+/// character (migration 0024), so the index answers `LIKE '%…%'`.
+pub const SEARCH_TEXT: &str = "lower(c.name_key || '|' || c.customer_id || '|' || c.system_name || '|' || c.version || '|' || c.profile || '|' || c.notes || '|' || c.email || '|' || c.phone || '|' || c.distributor_key || '|' || c.reseller_key || '|' || c.status_code)";
+
 impl Store {
     /// The list's WHERE: the scope, then every filter given.
     fn customer_filter(scope: Scope, f: &CustomerFilter) -> Filter {
@@ -51,27 +56,15 @@ impl Store {
             .eq("c.profile", f.profile.clone())
             .eq("c.distributor_key", f.distributor.as_deref().map(key))
             .eq("c.reseller_key", f.reseller.as_deref().map(key))
-            .search(
-                &[
-                    "c.name_key",
-                    "c.customer_id",
-                    "c.system_name",
-                    "c.version",
-                    "c.profile",
-                    "c.notes",
-                    "c.email",
-                    "c.phone",
-                    "c.distributor_key",
-                    "c.reseller_key",
-                    "c.status_code",
-                ],
-                f.search.as_deref(),
-                |p| {
-                    vec![Expr::exists(
-                        tags().and_where(col("t.tag_key").like(like(p))).to_owned(),
-                    )]
-                },
-            );
+            .search_expr(Expr::cust(SEARCH_TEXT), f.search.as_deref(), |p| {
+                // The matching tags are looked up once, not per customer.
+                let tagged = Query::select()
+                    .column((Alias::new("t"), Alias::new("customer_id")))
+                    .from_as(Alias::new("customer_tags"), Alias::new("t"))
+                    .and_where(col("t.tag_key").like(like(p)))
+                    .to_owned();
+                vec![col("c.id").in_subquery(tagged)]
+            });
         if let Some(t) = &f.tag {
             filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
         }

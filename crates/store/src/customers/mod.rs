@@ -18,7 +18,7 @@ mod write;
 
 pub use credentials::ServiceCredentials;
 pub use dashboard::Dashboard;
-pub use list::{CustomerFilter, CustomerSort};
+pub use list::{CustomerFilter, CustomerSort, SEARCH_TEXT};
 pub use write::CustomerWrite;
 
 use crate::audit::parse_id;

@@ -115,36 +115,6 @@ async fn wake(state: &AppState) {
     }
 }
 
-/// Listen for other nodes' notices of new work (PostgreSQL) and wake this node's runner for each;
-/// a broken connection is listened again after a pause. Nothing to do on SQLite.
-fn spawn_listener(state: AppState) {
-    tokio::spawn(async move {
-        let shutdown = state.agents.shutdown.clone();
-        loop {
-            match state.store.job_listener().await {
-                Ok(None) => return,
-                Ok(Some(mut listener)) => loop {
-                    tokio::select! {
-                        _ = shutdown.cancelled() => return,
-                        got = listener.next() => match got {
-                            Ok(()) => state.jobs_wake.notify_one(),
-                            Err(e) => {
-                                tracing::warn!(error = %e, "job notices: connection lost");
-                                break;
-                            }
-                        },
-                    }
-                },
-                Err(e) => tracing::warn!(error = %e, "cannot listen for job notices"),
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-            }
-        }
-    });
-}
-
 /// Create a job asked for by `caller` (audited) and wake the runners for it.
 async fn start_job(
     state: &AppState,
@@ -394,7 +364,6 @@ pub async fn command(
 
 /// Run due jobs on this node every `jobs_tick` (and at once when woken), until shutdown.
 pub fn spawn_runner(state: AppState) {
-    spawn_listener(state.clone());
     tokio::spawn(async move {
         let shutdown = state.agents.shutdown.clone();
         // The last day whose log collection this node saw to (LOG-2).
@@ -402,23 +371,24 @@ pub fn spawn_runner(state: AppState) {
         // Work of this node's previous process, sent again once (after a crash).
         let started = jiff::Timestamp::now();
         let mut resumed = std::collections::HashSet::new();
-        // Blobs without their rows: looked for once an hour.
-        let mut swept: Option<jiff::Timestamp> = None;
         // BKP-3: looked at once a minute; the nights' runs this node has handled.
         let mut automatic_at: Option<jiff::Timestamp> = None;
         let mut automatic_seen = std::collections::HashSet::new();
         loop {
-            if let Err(e) = expire(&state, jiff::Timestamp::now()).await {
-                tracing::warn!(error = %e, "cannot expire job parts");
-            }
-            if let Err(e) = logs::expire_logs(&state, jiff::Timestamp::now()).await {
-                tracing::warn!(error = %e, "cannot delete expired log files");
+            // Once per tick across every node.
+            if crate::service::nodes::claim_period(&state, "job-expiry", state.config.jobs_tick)
+                .await
+            {
+                if let Err(e) = expire(&state, jiff::Timestamp::now()).await {
+                    tracing::warn!(error = %e, "cannot expire job parts");
+                }
+                if let Err(e) = logs::expire_logs(&state, jiff::Timestamp::now()).await {
+                    tracing::warn!(error = %e, "cannot delete expired log files");
+                }
             }
             let now = jiff::Zoned::now();
-            if swept.is_none_or(|t| {
-                t.duration_until(now.timestamp()) >= jiff::SignedDuration::from_hours(1)
-            }) {
-                swept = Some(now.timestamp());
+            // Blobs without their rows: once an hour across every node.
+            if crate::service::nodes::claim_period(&state, "blob-sweep", crate::SWEEP_EVERY).await {
                 if let Err(e) = sweep_blobs(&state, now.timestamp()).await {
                     tracing::warn!(error = %e, "cannot sweep blobs without rows");
                 }

@@ -118,8 +118,6 @@ async fn launch(
         Some(Refusal::CentralManagementDisabled)
     } else if !system.connected {
         Some(Refusal::SystemOffline)
-    } else if state.agents.customer_of(system.id).is_none() {
-        Some(Refusal::OtherNode)
     } else {
         None
     };
