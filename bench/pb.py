@@ -218,6 +218,8 @@ class Hub:
         self.phone_port = 0
         self.proc: subprocess.Popen | None = None
         self.log_path = os.path.join(data_dir, "hub.log")
+        # More `serve` flags (`--db-connections 8` …).
+        self.extra_args: list[str] = []
 
     def _cfg(self) -> list[str]:
         a = ["--data-dir", self.data_dir]
@@ -251,15 +253,17 @@ class Hub:
     def token(self, login: str) -> str:
         return self.cli("admin", "create-token", "--login", login).splitlines()[-1].strip()
 
-    def start(self, timeout: float = 60):
-        self.port = free_port()
-        self.proxy_port = free_port()
-        self.phone_port = free_port()
+    def start(self, timeout: float = 60, keep_ports: bool = False):
+        """Serve on free ports (`keep_ports`: on the ports of the previous start)."""
+        if not (keep_ports and self.port):
+            self.port = free_port()
+            self.proxy_port = free_port()
+            self.phone_port = free_port()
         logf = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [HUB_BIN, "serve", *self._cfg(), "--listen", f"127.0.0.1:{self.port}",
              "--proxy-listen", f"127.0.0.1:{self.proxy_port}",
-             "--phone-files-listen", f"127.0.0.1:{self.phone_port}"],
+             "--phone-files-listen", f"127.0.0.1:{self.phone_port}", *self.extra_args],
             stdout=logf, stderr=subprocess.STDOUT, env=self.env(), start_new_session=True,
         )
         deadline = time.time() + timeout

@@ -73,6 +73,11 @@ pub struct ConfigArgs {
     /// Bearer token Prometheus must present to read `/metrics`; without it `/metrics` is open.
     #[arg(long, env = "PATCHBAY_METRICS_TOKEN")]
     pub metrics_token: Option<String>,
+    /// Most PostgreSQL connections of this node's main pool (default 16). Each node also keeps
+    /// a few of its own (alarm writers, registrar, notices): nodes × (this + 6) must stay within
+    /// the server's `max_connections`.
+    #[arg(long, env = "PATCHBAY_DB_CONNECTIONS")]
+    pub db_connections: Option<u32>,
 }
 
 /// The file form; every key optional.
@@ -94,6 +99,7 @@ struct FileConfig {
     mobile_countries: Option<String>,
     node_url: Option<String>,
     metrics_token: Option<String>,
+    db_connections: Option<u32>,
 }
 
 /// Resolved configuration.
@@ -135,6 +141,8 @@ pub struct Config {
     pub node_url: Option<String>,
     /// See [`ConfigArgs::metrics_token`].
     pub metrics_token: Option<String>,
+    /// See [`ConfigArgs::db_connections`].
+    pub db_connections: u32,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -165,6 +173,7 @@ impl Config {
             mobile_countries: default_countries(),
             node_url: None,
             metrics_token: None,
+            db_connections: patchbay_store::PG_CONNECTIONS,
         }
     }
 
@@ -335,6 +344,11 @@ impl ConfigArgs {
             None => default_countries(),
         };
         Ok(Config {
+            db_connections: self
+                .db_connections
+                .or(file.db_connections)
+                .filter(|n| *n > 0)
+                .unwrap_or(patchbay_store::PG_CONNECTIONS),
             node_url: self
                 .node_url
                 .clone()

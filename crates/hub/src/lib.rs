@@ -59,7 +59,7 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     tls::install_crypto_provider();
     tls::ensure_identity(&dir)?;
     let secrets = datadir::secret_box(&dir)?;
-    let store = Store::connect(&config.database_url).await?;
+    let store = Store::connect_sized(&config.database_url, config.db_connections).await?;
     store.migrate().await?;
     let first_admin = admin::ensure_first_admin(&store).await?;
     let i18n = i18n::I18n::load()?;

@@ -102,6 +102,14 @@ impl Filter {
         }
     }
 
+    /// The condition `f` makes of `value`, when there is one.
+    pub fn when_some<V, C: IntoCondition>(self, value: Option<V>, f: impl FnOnce(V) -> C) -> Self {
+        match value {
+            Some(v) => self.and(f(v)),
+            None => self,
+        }
+    }
+
     /// `condition` when `on`.
     pub fn when(self, on: bool, c: impl IntoCondition) -> Self {
         if on {
@@ -137,29 +145,32 @@ impl Filter {
         needle: Option<&str>,
         also: impl FnOnce(&str) -> Vec<SimpleExpr>,
     ) -> Self {
+        self.search_with(needle, |_, pattern| {
+            let mut any: Vec<SimpleExpr> = exprs
+                .into_iter()
+                .map(|e| Expr::expr(e).like(like(pattern)))
+                .collect();
+            any.extend(also(pattern));
+            any
+        })
+    }
+
+    /// Search where the caller writes every alternative from the trimmed needle and its
+    /// [`contains_pattern`] (an index's own operator, a `LIKE` …). Blank: no condition.
+    pub fn search_with(
+        self,
+        needle: Option<&str>,
+        any: impl FnOnce(&str, &str) -> Vec<SimpleExpr>,
+    ) -> Self {
         let Some(needle) = needle.map(str::trim).filter(|s| !s.is_empty()) else {
             return self;
         };
         let pattern = contains_pattern(needle);
-        let mut any = Cond::any();
-        for e in exprs {
-            any = any.add(Expr::expr(e).like(like(&pattern)));
+        let mut cond = Cond::any();
+        for e in any(needle, &pattern) {
+            cond = cond.add(e);
         }
-        for e in also(&pattern) {
-            any = any.add(e);
-        }
-        self.and(any)
-    }
-
-    /// Search over one expression already lowered (`LOWER(a || '|' || b …)`, which an index can
-    /// cover), or over `also`. Blank: no condition.
-    pub fn search_expr(
-        self,
-        expr: SimpleExpr,
-        needle: Option<&str>,
-        also: impl FnOnce(&str) -> Vec<SimpleExpr>,
-    ) -> Self {
-        self.matching(vec![expr], needle, also)
+        self.and(cond)
     }
 
     /// `EXISTS (related rows matching c)`.

@@ -99,6 +99,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_search",
         include_str!("../migrations/0024_customer_search.sql"),
     ),
+    (
+        25,
+        "customer_search_sqlite",
+        include_str!("../migrations/0025_customer_search_sqlite.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
@@ -108,25 +113,46 @@ fn dialect_sql(sql: &str, dialect: Dialect) -> String {
     }
 }
 
-/// The comment line that makes the statement after it PostgreSQL's alone (an extension, an index
-/// kind SQLite does not have).
+/// The comment lines that make the statement after them one engine's alone (an extension, an
+/// index kind the other does not have).
 const ONLY_ON_POSTGRES: &str = "-- only on postgres";
+const ONLY_ON_SQLITE: &str = "-- only on sqlite";
 
-/// Split a migration file into the statements `dialect` runs (no semicolons inside our
-/// statements' literals or comments).
-fn statements(sql: &str, dialect: Dialect) -> impl Iterator<Item = String> + '_ {
-    sql.split(';').filter_map(move |s| {
-        if dialect != Dialect::Postgres && s.lines().any(|l| l.trim() == ONLY_ON_POSTGRES) {
-            return None;
-        }
-        let body: String = s
+/// Split a migration file into the statements `dialect` runs. Statements end at `;`, except
+/// inside a trigger's `BEGIN … END` (no semicolons inside our literals or comments).
+fn statements(sql: &str, dialect: Dialect) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut pending: Option<String> = None;
+    for piece in sql.split(';') {
+        let joined = match pending.take() {
+            Some(mut p) => {
+                p.push(';');
+                p.push_str(piece);
+                p
+            }
+            None => piece.to_string(),
+        };
+        let body: String = joined
             .lines()
             .filter(|l| !l.trim_start().starts_with("--"))
             .collect::<Vec<_>>()
             .join("\n");
         let body = body.trim();
-        (!body.is_empty()).then(|| body.to_string())
-    })
+        let upper = body.to_ascii_uppercase();
+        if upper.starts_with("CREATE TRIGGER") && !upper.ends_with("END") {
+            pending = Some(joined);
+            continue;
+        }
+        let skip = match dialect {
+            Dialect::Sqlite => ONLY_ON_POSTGRES,
+            Dialect::Postgres => ONLY_ON_SQLITE,
+        };
+        if body.is_empty() || joined.lines().any(|l| l.trim() == skip) {
+            continue;
+        }
+        out.push(body.to_string());
+    }
+    out
 }
 
 #[tracing::instrument(skip_all)]
@@ -199,12 +225,34 @@ mod tests {
     #[test]
     fn a_statement_marked_only_on_postgres_is_left_out_on_sqlite() {
         let sql = "CREATE TABLE a (x TEXT);\n-- only on postgres\nCREATE EXTENSION pg_trgm;\nCREATE TABLE b (y TEXT)";
-        let on = |d| statements(sql, d).collect::<Vec<_>>();
+        let on = |d| statements(sql, d);
         assert_eq!(
             on(Dialect::Sqlite),
             ["CREATE TABLE a (x TEXT)", "CREATE TABLE b (y TEXT)"]
         );
         assert_eq!(on(Dialect::Postgres).len(), 3);
+    }
+
+    #[test]
+    fn a_trigger_is_one_statement_with_its_semicolons() {
+        let sql = "-- only on sqlite\nCREATE TRIGGER t AFTER DELETE ON a BEGIN\n DELETE FROM b;\n DELETE FROM c;\nEND;\nCREATE TABLE d (x TEXT)";
+        let on = |d| statements(sql, d);
+        assert_eq!(
+            on(Dialect::Sqlite),
+            [
+                "CREATE TRIGGER t AFTER DELETE ON a BEGIN\n DELETE FROM b;\n DELETE FROM c;\nEND",
+                "CREATE TABLE d (x TEXT)"
+            ]
+        );
+        assert_eq!(on(Dialect::Postgres), ["CREATE TABLE d (x TEXT)"]);
+    }
+
+    #[test]
+    fn the_sqlite_search_index_is_fed_the_expression_the_list_searches() {
+        let indexed = crate::customers::SEARCH_TEXT.replace("c.", "new.");
+        assert!(MIGRATIONS
+            .iter()
+            .any(|(_, name, sql)| *name == "customer_search_sqlite" && sql.contains(&indexed)));
     }
 
     #[test]

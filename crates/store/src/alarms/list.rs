@@ -52,11 +52,24 @@ pub(crate) struct AlarmCounts {
 impl Store {
     /// The list's WHERE: the scope, then every filter given.
     fn alarm_filter(scope: Scope, f: &AlarmFilter) -> Filter {
+        // Within a few customers (an Operator's, a customer's own staff) the per-customer index
+        // finds their alarms, and a severity or type index walked in time order would read the
+        // whole platform's alarms of that severity looking for theirs: `+column` keeps the
+        // planner off those indexes there (an Operator's critical alarms counted in 15 ms instead
+        // of 190 ms at 1,000,000 alarms on SQLite).
+        let narrow = !matches!(scope, Scope::All) || f.customer.is_some();
+        let plain = |column: &'static str| -> Expr {
+            if narrow {
+                Expr::expr(Expr::cust(format!("+{column}")))
+            } else {
+                col(column)
+            }
+        };
         Filter::new()
             .and(scope::alarms(scope))
             .eq("a.customer_id", f.customer.map(|c| c.to_string()))
-            .eq("a.severity_rank", f.severity.map(|s| s.rank()))
-            .eq("a.alarm_type", f.alarm_type.map(|t| t.as_str()))
+            .when_some(f.severity, |s| plain("a.severity_rank").eq(s.rank()))
+            .when_some(f.alarm_type, |t| plain("a.alarm_type").eq(t.as_str()))
             .flag("a.ongoing", f.ongoing)
             .search(
                 &[

@@ -8,7 +8,7 @@ use crate::scope;
 use crate::sql::{PageRequest, SortOrder};
 use crate::{Result, Store};
 use patchbay_domain::Scope;
-use sea_query::{Alias, Expr, Query};
+use sea_query::{Alias, BinOper, Expr, Query, SimpleExpr};
 use sqlx::Row;
 
 /// List filters (CUS-4, CUS-6); `None` means any. Provider names and tags match
@@ -44,9 +44,31 @@ crate::sort_columns! {
 /// character (migration 0024), so the index answers `LIKE '%…%'`.
 pub const SEARCH_TEXT: &str = "lower(c.name_key || '|' || c.customer_id || '|' || c.system_name || '|' || c.version || '|' || c.profile || '|' || c.notes || '|' || c.email || '|' || c.phone || '|' || c.distributor_key || '|' || c.reseller_key || '|' || c.status_code)";
 
+/// The shortest needle SQLite's trigram index finds; shorter ones are looked for row by row.
+const TRIGRAM: usize = 3;
+
 impl Store {
+    /// Customers whose [`SEARCH_TEXT`] contains `needle` (`pattern` is its `LIKE` form). SQLite
+    /// asks its FTS5 trigram index (a phrase of the needle's characters in a row is exactly "contains",
+    /// case aside) for needles of three characters or more; PostgreSQL's trigram index serves the
+    /// `LIKE` itself.
+    fn search_match(&self, needle: &str, pattern: &str) -> SimpleExpr {
+        if self.dialect() != crate::Dialect::Sqlite || needle.chars().count() < TRIGRAM {
+            return Expr::cust(SEARCH_TEXT).like(like(pattern));
+        }
+        let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+        let found = Query::select()
+            .expr(Expr::cust("rowid"))
+            .from(Alias::new("customers_fts"))
+            .and_where(
+                Expr::col(Alias::new("customers_fts")).binary(BinOper::Custom("MATCH"), phrase),
+            )
+            .to_owned();
+        col("c.rowid").in_subquery(found)
+    }
+
     /// The list's WHERE: the scope, then every filter given.
-    fn customer_filter(scope: Scope, f: &CustomerFilter) -> Filter {
+    fn customer_filter(&self, scope: Scope, f: &CustomerFilter) -> Filter {
         let tags = || related("customer_tags", "t", "t.customer_id = c.id");
         let mut filter = Filter::new()
             .and(scope::customers(scope))
@@ -56,14 +78,17 @@ impl Store {
             .eq("c.profile", f.profile.clone())
             .eq("c.distributor_key", f.distributor.as_deref().map(key))
             .eq("c.reseller_key", f.reseller.as_deref().map(key))
-            .search_expr(Expr::cust(SEARCH_TEXT), f.search.as_deref(), |p| {
+            .search_with(f.search.as_deref(), |needle, p| {
                 // The matching tags are looked up once, not per customer.
                 let tagged = Query::select()
                     .column((Alias::new("t"), Alias::new("customer_id")))
                     .from_as(Alias::new("customer_tags"), Alias::new("t"))
                     .and_where(col("t.tag_key").like(like(p)))
                     .to_owned();
-                vec![col("c.id").in_subquery(tagged)]
+                vec![
+                    self.search_match(needle, p),
+                    col("c.id").in_subquery(tagged),
+                ]
             });
         if let Some(t) = &f.tag {
             filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
@@ -86,7 +111,7 @@ impl Store {
     ) -> Result<(Vec<Customer>, i64)> {
         let mut q = select();
         order(&mut q, sort, &["c.name_key"]);
-        let filter = Self::customer_filter(scope, f);
+        let filter = self.customer_filter(scope, f);
         let page = self
             .count_and_page_from(q, &from_customers(), filter, page)
             .await?;
@@ -109,5 +134,71 @@ impl Store {
             .fetch_one(self.pool())
             .await?
             .try_get("n")?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::alarms::tests::customer;
+    use crate::audit::AuditMeta;
+    use crate::customers::CustomerWrite;
+
+    async fn found(s: &Store, needle: &str) -> Vec<String> {
+        let f = CustomerFilter {
+            search: Some(needle.into()),
+            ..Default::default()
+        };
+        let (rows, total) = s
+            .list_customers(Scope::All, &f, None, PageRequest::new(0, 50))
+            .await
+            .unwrap_or_else(|e| panic!("{needle}: {e}"));
+        assert_eq!(total as usize, rows.len());
+        let mut ids: Vec<String> = rows.into_iter().map(|c| c.fields.customer_id).collect();
+        ids.sort();
+        ids
+    }
+
+    #[tokio::test]
+    async fn cus_4_search_index_follows_creates_renames_reports_and_deletes() {
+        let s = crate::testing::store().await;
+        let dental = customer(&s, "dental-care").await;
+        customer(&s, "bakery").await;
+        assert_eq!(found(&s, "ENTAL").await, ["dental-care"]);
+        assert_eq!(found(&s, "al-c").await, ["dental-care"]);
+        // Two characters: no trigram, looked for row by row.
+        assert_eq!(found(&s, "ak").await, ["bakery"]);
+        // What the user types is literal, quotes and wildcards included.
+        assert!(found(&s, "de\"n").await.is_empty());
+        assert!(found(&s, "d%e").await.is_empty());
+        // Renamed: found by the new name, no longer by the old one.
+        let mut w = CustomerWrite {
+            fields: s
+                .customer(Scope::All, dental)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+                .fields,
+            sealed_password: None,
+            distributor_id: None,
+            reseller_id: None,
+            operators: vec![],
+        };
+        w.fields.name = "Orthodontics Plus".into();
+        w.fields.customer_id = "ortho".into();
+        s.update_customer(&AuditMeta::cli(), dental, &w)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found(&s, "dental").await.is_empty());
+        assert_eq!(found(&s, "dontics pl").await, ["ortho"]);
+        // A report names the system: searchable at once.
+        s.system_connected(dental, "ipo-clinic-7", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found(&s, "clinic-7").await, ["ortho"]);
+        s.delete_customers(&AuditMeta::cli(), Scope::All, &[dental])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found(&s, "ortho").await.is_empty());
+        assert!(found(&s, "clinic").await.is_empty());
     }
 }
