@@ -143,6 +143,8 @@ pub struct Config {
     pub metrics_token: Option<String>,
     /// See [`ConfigArgs::db_connections`].
     pub db_connections: u32,
+    /// Agent sessions authenticating at once on this node (tests make it 0 to see a busy node).
+    pub agent_admissions: usize,
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -174,6 +176,7 @@ impl Config {
             node_url: None,
             metrics_token: None,
             db_connections: patchbay_store::PG_CONNECTIONS,
+            agent_admissions: crate::http::gateway::ADMISSIONS,
         }
     }
 
@@ -344,6 +347,7 @@ impl ConfigArgs {
             None => default_countries(),
         };
         Ok(Config {
+            agent_admissions: crate::http::gateway::ADMISSIONS,
             db_connections: self
                 .db_connections
                 .or(file.db_connections)

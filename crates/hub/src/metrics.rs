@@ -146,6 +146,11 @@ pub async fn render(state: &AppState) -> Result<String, crate::error::AppError> 
         "Customer systems connected to this node",
         gauge(state.agents.len()),
     );
+    r.register(
+        "agents_busy_refusals",
+        "Agents told to come back later because this node was busy admitting others",
+        ConstCounter::new(state.agents.busy_refusals.load(Ordering::Relaxed)),
+    );
     let limit = state.open_files.get().copied().unwrap_or(0);
     r.register(
         "open_files_limit",

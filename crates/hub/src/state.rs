@@ -76,6 +76,7 @@ impl AppState {
         preferences: Preferences,
     ) -> Self {
         let identity = crate::datadir::node_identity(&config.data_dir);
+        let admissions = config.agent_admissions;
         // PostgreSQL takes several writers at once; SQLite has one write lock.
         let writers = match store.dialect() {
             patchbay_store::Dialect::Postgres => crate::service::ingest::PG_WRITERS,
@@ -94,7 +95,7 @@ impl AppState {
                 started_at: jiff::Timestamp::now(),
                 dummy_hash: patchbay_store::crypto::hash_password("no such account"),
                 throttle: crate::auth::Throttle::default(),
-                agents: crate::http::gateway::Registry::new(identity),
+                agents: crate::http::gateway::Registry::new(identity, admissions),
                 ingest,
                 jobs_wake: tokio::sync::Notify::new(),
                 imports_wake: tokio::sync::Notify::new(),

@@ -63,16 +63,33 @@ pub struct Registry {
     /// Cancelled when the hub shuts down: every session closes its socket (upgraded connections
     /// are not covered by the HTTP server's graceful shutdown).
     pub shutdown: tokio_util::sync::CancellationToken,
+    /// Sessions between `hello` and `welcome` (authentication, the connection's transaction):
+    /// at most [`ADMISSIONS`] at once, so a reconnect storm queues here for a bounded time
+    /// instead of piling thousands of waiters onto the database pool until they all time out.
+    admission: tokio::sync::Semaphore,
+    /// Agents told to come back later because the node was busy admitting others.
+    pub busy_refusals: AtomicU64,
 }
 
+/// Sessions admitted at once (see [`Registry::admission`]).
+pub const ADMISSIONS: usize = 64;
+/// How long a session waits for its turn to be admitted before it is told to come back later.
+pub const ADMISSION_WAIT: Duration = Duration::from_secs(2);
+/// A busy node asks agents to come back after this many seconds, spread at random so that they
+/// do not all return at once.
+pub const BUSY_RETRY_SECS: std::ops::RangeInclusive<u64> = 5..=30;
+
 impl Registry {
-    pub fn new(identity: crate::datadir::NodeIdentity) -> Self {
+    /// `admissions`: sessions admitted at once (see [`Registry::admission`]).
+    pub fn new(identity: crate::datadir::NodeIdentity, admissions: usize) -> Self {
         Self {
             node_id: identity.id.clone(),
             identity,
             live: Mutex::new(HashMap::new()),
             serial: AtomicU64::new(0),
             shutdown: tokio_util::sync::CancellationToken::new(),
+            admission: tokio::sync::Semaphore::new(admissions),
+            busy_refusals: AtomicU64::new(0),
         }
     }
     fn insert(
@@ -124,7 +141,7 @@ impl Registry {
 
 impl Default for Registry {
     fn default() -> Self {
-        Self::new(crate::datadir::NodeIdentity::ephemeral())
+        Self::new(crate::datadir::NodeIdentity::ephemeral(), ADMISSIONS)
     }
 }
 
@@ -184,6 +201,17 @@ where
         refuse(&mut sink, Refusal::ConnectionFailed, None).await;
         return;
     }
+    // Admission: a bounded number of sessions authenticate at once; the others come back later.
+    let admitted =
+        match tokio::time::timeout(ADMISSION_WAIT, state.agents.admission.acquire()).await {
+            Ok(Ok(permit)) => permit,
+            _ => {
+                state.agents.busy_refusals.fetch_add(1, Ordering::Relaxed);
+                let retry = rand::Rng::gen_range(&mut rand::thread_rng(), BUSY_RETRY_SECS);
+                refuse(&mut sink, Refusal::ConnectionFailed, Some(retry)).await;
+                return;
+            }
+        };
     let customer = match authenticate(state, &hello).await {
         Ok(c) => c,
         Err((refusal, customer, retry)) => {
@@ -232,7 +260,10 @@ where
         taken: None,
         reports: reports.clone(),
     };
-    if sink.send(send_text(&welcome)).await.is_ok() {
+    let welcomed = sink.send(send_text(&welcome)).await.is_ok();
+    // Admitted: the next session may authenticate.
+    drop(admitted);
+    if welcomed {
         loop {
             let next = tokio::select! {
                 _ = state.agents.shutdown.cancelled() => {

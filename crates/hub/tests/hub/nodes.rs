@@ -283,3 +283,87 @@ async fn scale_out_metrics_need_the_token_when_one_is_configured() {
         .is_some_and(|v| v.starts_with("application/openmetrics-text")));
     hub.stop().await;
 }
+
+/// A WSS connection to the hub's agent gateway, trusting its identity.
+async fn agent_socket(
+    hub: &TestHub,
+) -> tokio_tungstenite::WebSocketStream<crate::remote::ProxyStream> {
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    for c in rustls::pki_types::CertificateDer::pem_slice_iter(&hub.cert_pem).flatten() {
+        roots.add(c).unwrap_or_else(|e| panic!("{e}"));
+    }
+    let config = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let tcp = tokio::net::TcpStream::connect(hub.running.addr)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let name =
+        rustls::pki_types::ServerName::try_from("localhost").unwrap_or_else(|e| panic!("{e}"));
+    let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+        .connect(name, tcp)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let url = format!("wss://localhost:{}/agent", hub.running.addr.port());
+    tokio_tungstenite::client_async(url, tls)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"))
+        .0
+}
+
+#[tokio::test]
+async fn scale_out_sys_1_a_busy_node_tells_agents_when_to_come_back_instead_of_timing_out() {
+    use futures_util::{SinkExt, StreamExt};
+    use patchbay_proto::{Envelope, Hello, Message};
+    // No admission free: every agent finds the node busy admitting others.
+    let hub = TestHub::start_with(|c| c.agent_admissions = 0).await;
+    let acme = customer(&hub, "Acme").await;
+    let mut ws = agent_socket(&hub).await;
+    let hello = Envelope::new(
+        "1",
+        Message::Hello(Hello {
+            customer_id: "acme".into(),
+            service_user: "COMAdmin".into(),
+            password: crate::fixtures::SERVICE_PASSWORD.into(),
+            system_name: "ipo-1".into(),
+            primary: true,
+            agent_version: "test".into(),
+        }),
+    );
+    ws.send(tokio_tungstenite::tungstenite::Message::text(
+        hello.to_json(),
+    ))
+    .await
+    .unwrap_or_else(|e| panic!("{e}"));
+    let started = std::time::Instant::now();
+    let answer = tokio::time::timeout(Duration::from_secs(10), ws.next())
+        .await
+        .unwrap_or_else(|_| panic!("no answer from a busy node"));
+    let text = match answer {
+        Some(Ok(tokio_tungstenite::tungstenite::Message::Text(t))) => t.to_string(),
+        other => panic!("{other:?}"),
+    };
+    let refused = match Envelope::from_json(&text).map(|e| e.message) {
+        Ok(Message::Refused(r)) => r,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(refused.status, "connectionFailed");
+    let retry = refused.retry_after_seconds.unwrap_or(0);
+    assert!((5..=30).contains(&retry), "{retry}");
+    // Told at once (the admission wait), not after the agent's own 15 s timeout.
+    assert!(started.elapsed() < Duration::from_secs(8));
+    // Never admitted: not shown connected, and counted.
+    let systems = hub
+        .store()
+        .systems_of(acme)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(systems.is_empty(), "{systems:?}");
+    let text = metrics_of(&hub, &hub.base).await;
+    assert_eq!(
+        sample(&text, "patchbay_agents_busy_refusals_total"),
+        Some(1.0)
+    );
+    hub.stop().await;
+}
