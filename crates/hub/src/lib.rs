@@ -255,8 +255,27 @@ async fn spawn_presence(state: AppState) {
     }
     let sweep = |state: AppState| async move {
         let url = state.node_url.get().map(String::as_str).unwrap_or_default();
-        if let Err(e) = state.store.node_heartbeat(&state.agents.node_id, url).await {
-            tracing::warn!(error = %e, "node heartbeat failed");
+        match state.store.node_heartbeat(&state.agents.node_id, url).await {
+            Ok(true) => {}
+            // Missing: new, or released by another node while this one was silent (starved of
+            // CPU or database): the connections it still holds are shown connected again.
+            Ok(false) => {
+                let held = state.agents.held();
+                if !held.is_empty() {
+                    match state
+                        .store
+                        .reclaim_systems(&state.agents.node_id, &held)
+                        .await
+                    {
+                        Ok(n) => tracing::warn!(
+                            n,
+                            "this node was taken for gone; its systems are shown connected again"
+                        ),
+                        Err(e) => tracing::warn!(error = %e, "cannot reclaim this node's systems"),
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "node heartbeat failed"),
         }
         if let Err(e) = state.store.release_systems(Some(STALE_AFTER), None).await {
             tracing::warn!(error = %e, "releasing stale systems failed");

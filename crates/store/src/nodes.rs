@@ -4,7 +4,8 @@
 //! whose clocks drift apart still agree.
 
 use crate::{Dialect, Result, Store};
-use patchbay_domain::SystemId;
+use patchbay_domain::{CustomerId, SystemId};
+use sea_query::{Alias, Expr, Query};
 use sqlx::Row;
 use std::time::Duration;
 
@@ -47,9 +48,22 @@ impl Store {
         })
     }
 
-    /// Register or refresh this hub node, stamped by the database's clock.
-    pub async fn node_heartbeat(&self, node: &str, agent_url: &str) -> Result<()> {
+    /// Register or refresh this hub node, stamped by the database's clock. `false` when its row
+    /// was missing: the node is new, or another node found it silent for too long and released
+    /// its systems (a node starved of CPU) — see [`Store::reclaim_systems`].
+    pub async fn node_heartbeat(&self, node: &str, agent_url: &str) -> Result<bool> {
         let now = self.db_now_ms().await?;
+        let refreshed =
+            sqlx::query("UPDATE hub_nodes SET heartbeat_at = $2, agent_url = $3 WHERE id = $1")
+                .bind(node)
+                .bind(now)
+                .bind(agent_url)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+        if refreshed > 0 {
+            return Ok(true);
+        }
         sqlx::query(
             "INSERT INTO hub_nodes (id, started_at, heartbeat_at, agent_url) VALUES ($1, $2, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, agent_url = excluded.agent_url",
@@ -59,7 +73,39 @@ impl Store {
         .bind(agent_url)
         .execute(self.pool())
         .await?;
-        Ok(())
+        Ok(false)
+    }
+
+    /// The systems `node` still holds connections of, shown connected to it again (after another
+    /// node released them while this one was silent). Returns how many changed.
+    #[tracing::instrument(skip_all)]
+    pub async fn reclaim_systems(&self, node: &str, systems: &[SystemId]) -> Result<u64> {
+        let mut changed = 0;
+        for chunk in systems.chunks(500) {
+            let mut tx = self.begin().await?;
+            let ids: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+            let q = Query::update()
+                .table(Alias::new("systems"))
+                .value(Alias::new("connected_node"), node)
+                .and_where(Expr::col(Alias::new("id")).is_in(ids))
+                .and_where(Expr::col(Alias::new("connected_node")).is_null())
+                .returning(Query::returning().column(Alias::new("customer_id")))
+                .to_owned();
+            let (sql, values) = self.build(&q);
+            let rows = sqlx::query_with(&sql, values).fetch_all(&mut *tx).await?;
+            changed += rows.len() as u64;
+            let mut customers = std::collections::BTreeSet::new();
+            for r in rows {
+                customers.insert(crate::audit::parse_id::<CustomerId>(
+                    r.try_get("customer_id")?,
+                )?);
+            }
+            for c in customers {
+                crate::systems::recompute(&mut tx, c).await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(changed)
     }
 
     /// The nodes that heart-beat within `fresh`, by id.
@@ -131,6 +177,44 @@ mod tests {
     use super::*;
 
     #[tokio::test]
+    async fn scale_out_a_node_released_while_silent_reclaims_the_systems_it_still_holds() {
+        let s = crate::testing::store().await;
+        let c = crate::alarms::tests::customer(&s, "acme").await;
+        let (sys, _) = s
+            .system_connected(c, "ipo-1", "slow-node")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(s.node_heartbeat("slow-node", "").await.ok(), Some(false));
+        // Silent too long by the others' reckoning: released, its row gone.
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        assert_eq!(
+            s.release_systems(Some(Duration::from_millis(1)), None)
+                .await
+                .ok(),
+            Some(1)
+        );
+        assert_eq!(s.holder_of(sys).await.ok(), Some(None));
+        // Its next heartbeat finds its row missing; it still holds the connection.
+        assert_eq!(s.node_heartbeat("slow-node", "").await.ok(), Some(false));
+        assert_eq!(s.reclaim_systems("slow-node", &[sys]).await.ok(), Some(1));
+        assert_eq!(
+            s.holder_of(sys).await.ok(),
+            Some(Some("slow-node".to_string()))
+        );
+        let d = s
+            .dashboard(patchbay_domain::Scope::All)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(
+            !d.by_light.iter().any(|(l, _)| l == "red"),
+            "{:?}",
+            d.by_light
+        );
+        // Held by another node meanwhile: left alone.
+        assert_eq!(s.reclaim_systems("other", &[sys]).await.ok(), Some(0));
+    }
+
+    #[tokio::test]
     async fn scale_out_a_periodic_task_is_claimed_once_per_period_by_racing_nodes() {
         let s = crate::testing::store().await;
         let tasks: Vec<_> = (0..16)
@@ -177,9 +261,14 @@ mod tests {
         let s = crate::testing::store().await;
         let before = s.db_now_ms().await.unwrap_or(0);
         assert!((before - crate::now_ms()).abs() < 5_000, "{before}");
-        s.node_heartbeat("n1", "https://10.0.0.1:7080")
-            .await
-            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.node_heartbeat("n1", "https://10.0.0.1:7080").await.ok(),
+            Some(false)
+        );
+        assert_eq!(
+            s.node_heartbeat("n1", "https://10.0.0.1:7080").await.ok(),
+            Some(true)
+        );
         let live = s
             .live_nodes(Duration::from_secs(20))
             .await

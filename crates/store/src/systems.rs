@@ -83,7 +83,7 @@ fn refusal_parse(code: &str) -> Option<Refusal> {
 }
 
 /// Recompute the customer's connectivity columns from its first system and last refusal.
-async fn recompute(tx: &mut crate::Tx, customer: CustomerId) -> Result<()> {
+pub(crate) async fn recompute(tx: &mut crate::Tx, customer: CustomerId) -> Result<()> {
     let now = now_ms();
     let c = sqlx::query("SELECT last_refusal, last_refusal_at FROM customers WHERE id = $1")
         .bind(customer.to_string())

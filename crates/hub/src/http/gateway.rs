@@ -130,6 +130,13 @@ impl Registry {
     pub fn customer_of(&self, sys: SystemId) -> Option<CustomerId> {
         self.live.lock().ok()?.get(&sys).map(|l| l.customer)
     }
+    /// The systems whose connections this node holds now.
+    pub fn held(&self) -> Vec<SystemId> {
+        self.live
+            .lock()
+            .map(|m| m.keys().copied().collect())
+            .unwrap_or_default()
+    }
     /// Connections held by this node now.
     pub fn len(&self) -> usize {
         self.live.lock().map(|m| m.len()).unwrap_or(0)

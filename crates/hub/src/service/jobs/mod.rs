@@ -31,6 +31,10 @@ pub use backup::{
 const TRANSFER_TTL: Duration = Duration::from_secs(2 * 3600);
 /// How long a due part may wait for its system to be connected.
 const WAIT_FOR_SYSTEM: Duration = Duration::from_secs(3600);
+/// The automatic jobs (BKP-3 nightly backups, LOG-2 daily collection) are looked at once a minute
+/// across every node; a little under a minute, so that the node looking each minute finds the
+/// period over.
+const AUTOMATIC_EVERY: Duration = Duration::from_secs(55);
 /// The path of the file endpoint, which agents resolve against the hub address they use.
 const FILES: &str = crate::http::files::PATH;
 
@@ -407,13 +411,23 @@ pub fn spawn_runner(state: AppState) {
                 if automatic_seen.len() > 1_000_000 {
                     automatic_seen.clear();
                 }
-                if let Err(e) =
-                    backup::automatic_backups(&state, now.timestamp(), &mut automatic_seen).await
+                // Every system is looked at: once a minute across every node, not per node.
+                if crate::service::nodes::claim_period(&state, "automatic-backups", AUTOMATIC_EVERY)
+                    .await
                 {
-                    tracing::warn!(error = %e, "cannot start the automatic backups");
+                    if let Err(e) =
+                        backup::automatic_backups(&state, now.timestamp(), &mut automatic_seen)
+                            .await
+                    {
+                        tracing::warn!(error = %e, "cannot start the automatic backups");
+                    }
                 }
             }
-            if state.config.automatic_jobs && collected != Some(now.date()) {
+            if state.config.automatic_jobs
+                && collected != Some(now.date())
+                && crate::service::nodes::claim_period(&state, "log-collection", AUTOMATIC_EVERY)
+                    .await
+            {
                 match logs::daily_collection(&state, &now).await {
                     Ok(true) => collected = Some(now.date()),
                     Ok(false) => {}
