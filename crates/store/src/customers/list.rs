@@ -8,7 +8,7 @@ use crate::scope;
 use crate::sql::{PageRequest, SortOrder};
 use crate::{Result, Store};
 use patchbay_domain::Scope;
-use sea_query::{Alias, BinOper, Expr, Query, SimpleExpr};
+use sea_query::{Alias, BinOper, Expr, Query, SimpleExpr, UnionType};
 use sqlx::Row;
 
 /// List filters (CUS-4, CUS-6); `None` means any. Provider names and tags match
@@ -79,16 +79,23 @@ impl Store {
             .eq("c.distributor_key", f.distributor.as_deref().map(key))
             .eq("c.reseller_key", f.reseller.as_deref().map(key))
             .search_with(f.search.as_deref(), |needle, p| {
-                // The matching tags are looked up once, not per customer.
-                let tagged = Query::select()
-                    .column((Alias::new("t"), Alias::new("customer_id")))
-                    .from_as(Alias::new("customer_tags"), Alias::new("t"))
-                    .and_where(col("t.tag_key").like(like(p)))
+                // One set of ids: the customers whose text matches (through the index) and those
+                // with a matching tag. An `OR` of the two would make PostgreSQL test every
+                // customer row instead of reading the index.
+                let matching = Query::select()
+                    .column((Alias::new("c"), Alias::new("id")))
+                    .from_as(Alias::new("customers"), Alias::new("c"))
+                    .and_where(self.search_match(needle, p))
+                    .union(
+                        UnionType::All,
+                        Query::select()
+                            .column((Alias::new("t"), Alias::new("customer_id")))
+                            .from_as(Alias::new("customer_tags"), Alias::new("t"))
+                            .and_where(col("t.tag_key").like(like(p)))
+                            .to_owned(),
+                    )
                     .to_owned();
-                vec![
-                    self.search_match(needle, p),
-                    col("c.id").in_subquery(tagged),
-                ]
+                vec![col("c.id").in_subquery(matching)]
             });
         if let Some(t) = &f.tag {
             filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
