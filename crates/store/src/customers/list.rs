@@ -79,21 +79,25 @@ impl Store {
             .eq("c.distributor_key", f.distributor.as_deref().map(key))
             .eq("c.reseller_key", f.reseller.as_deref().map(key))
             .search_with(f.search.as_deref(), |needle, p| {
-                // One set of ids: the customers whose text matches (through the index) and those
-                // with a matching tag. An `OR` of the two would make PostgreSQL test every
-                // customer row instead of reading the index.
+                let tagged = Query::select()
+                    .column((Alias::new("t"), Alias::new("customer_id")))
+                    .from_as(Alias::new("customer_tags"), Alias::new("t"))
+                    .and_where(col("t.tag_key").like(like(p)))
+                    .to_owned();
+                if self.dialect() == crate::Dialect::Sqlite {
+                    // SQLite reads both branches of the OR through their indexes (FTS5, tags).
+                    return vec![
+                        self.search_match(needle, p),
+                        col("c.id").in_subquery(tagged),
+                    ];
+                }
+                // PostgreSQL: one set of ids, the text through the trigram index UNION ALL the
+                // tags; an OR of the two would test every customer row instead.
                 let matching = Query::select()
                     .column((Alias::new("c"), Alias::new("id")))
                     .from_as(Alias::new("customers"), Alias::new("c"))
                     .and_where(self.search_match(needle, p))
-                    .union(
-                        UnionType::All,
-                        Query::select()
-                            .column((Alias::new("t"), Alias::new("customer_id")))
-                            .from_as(Alias::new("customer_tags"), Alias::new("t"))
-                            .and_where(col("t.tag_key").like(like(p)))
-                            .to_owned(),
-                    )
+                    .union(UnionType::All, tagged)
                     .to_owned();
                 vec![col("c.id").in_subquery(matching)]
             });
