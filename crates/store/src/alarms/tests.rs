@@ -136,6 +136,51 @@ async fn alm_2_repeats_fold_into_one_row_and_alm_4_ongoing_cannot_be_cleared() {
 }
 
 #[tokio::test]
+async fn alm_3_severity_and_type_filters_hold_within_one_customer_and_platform_wide() {
+    let s = crate::testing::store().await;
+    let a = customer(&s, "acme").await;
+    let b = customer(&s, "bravo").await;
+    for (c, key) in [(a, "a1"), (b, "b1")] {
+        s.raise_alarm(&raise(c, key, false, 1000))
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+    }
+    let count = |scope: Scope, f: AlarmFilter| {
+        let s = s.clone();
+        async move {
+            s.list_alarms(scope, &f, None, PageRequest::new(0, 10))
+                .await
+                .map(|(_, total)| total)
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    };
+    let typed = |severity, alarm_type| AlarmFilter {
+        severity,
+        alarm_type,
+        ..Default::default()
+    };
+    // The raise is a major trunk alarm.
+    for scope in [Scope::All, Scope::Customer(a)] {
+        let all = scope == Scope::All;
+        let n = if all { 2 } else { 1 };
+        assert_eq!(count(scope, typed(Some(Severity::Major), None)).await, n);
+        assert_eq!(count(scope, typed(None, Some(AlarmType::Trunk))).await, n);
+        assert_eq!(
+            count(scope, typed(Some(Severity::Major), Some(AlarmType::Trunk))).await,
+            n
+        );
+        assert_eq!(count(scope, typed(Some(Severity::Critical), None)).await, 0);
+        assert_eq!(count(scope, typed(None, Some(AlarmType::Link))).await, 0);
+    }
+    let of_b = AlarmFilter {
+        customer: Some(b),
+        alarm_type: Some(AlarmType::Trunk),
+        ..Default::default()
+    };
+    assert_eq!(count(Scope::All, of_b).await, 1);
+}
+
+#[tokio::test]
 async fn alm_5_clear_a_type_keeps_ongoing() {
     let s = crate::testing::store().await;
     let a = customer(&s, "acme").await;
