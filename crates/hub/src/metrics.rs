@@ -167,42 +167,46 @@ pub async fn render(state: &AppState) -> Result<String, crate::error::AppError> 
     }
 
     let s = &state.ingest.stats;
-    let counter = |a: &std::sync::atomic::AtomicU64| ConstCounter::new(a.load(Ordering::Relaxed));
-    r.register(
-        "alarm_events_applied",
-        "Alarm events written to the database by this node",
-        counter(&s.events_applied),
-    );
-    r.register(
-        "alarm_raises_applied",
-        "Alarm raises written to the database by this node",
-        counter(&s.raises_applied),
-    );
-    r.register(
-        "alarm_replays_skipped",
-        "Alarm events sent again by an agent and counted once",
-        counter(&s.replays_skipped),
-    );
-    r.register(
-        "alarm_batches",
-        "Alarm batches written by this node",
-        counter(&s.batches),
-    );
-    r.register(
-        "alarm_batch_failures",
-        "Alarm batches that failed to write and were retried",
-        counter(&s.batch_failures),
-    );
-    r.register(
-        "alarm_slowdowns",
-        "Alarm batches answered with a request to pause (queue over half full)",
-        counter(&s.slowed),
-    );
-    r.register(
-        "alarm_waits",
-        "Alarm batches that waited for room in a full queue",
-        counter(&s.waited),
-    );
+    let ingest: [(&str, &str, &std::sync::atomic::AtomicU64); 7] = [
+        (
+            "alarm_events_applied",
+            "Alarm events written to the database by this node",
+            &s.events_applied,
+        ),
+        (
+            "alarm_raises_applied",
+            "Alarm raises written to the database by this node",
+            &s.raises_applied,
+        ),
+        (
+            "alarm_replays_skipped",
+            "Alarm events sent again by an agent and counted once",
+            &s.replays_skipped,
+        ),
+        (
+            "alarm_batches",
+            "Alarm batches written by this node",
+            &s.batches,
+        ),
+        (
+            "alarm_batch_failures",
+            "Alarm batches that failed to write and were retried",
+            &s.batch_failures,
+        ),
+        (
+            "alarm_slowdowns",
+            "Alarm batches answered with a request to pause (queue over half full)",
+            &s.slowed,
+        ),
+        (
+            "alarm_waits",
+            "Alarm batches that waited for room in a full queue",
+            &s.waited,
+        ),
+    ];
+    for (name, help, value) in ingest {
+        r.register(name, help, ConstCounter::new(value.load(Ordering::Relaxed)));
+    }
     r.register(
         "alarm_queue_depth",
         "Alarm events waiting for the writer",
