@@ -80,8 +80,10 @@ def generate(customers: int, alarms: int):
         cust.append([cid, name, name.lower(), f"lt-{i:06}", "COMAdmin", "not-a-real-sealed-value",
                      light, status, sysname, profile, version, f"10.{i >> 8 & 255}.{i & 255}.10", 443,
                      now - rng.randrange(3_600_000), 1 if light == "amber" else 0, 0, created, created])
-        for t in rng.sample(TAGS, rng.choice([0, 1, 1, 2])):
+        picked = rng.sample(TAGS, rng.choice([0, 1, 1, 2]))
+        for t in picked:
             tags.append((cid, t, t))
+        cust[-1].append("|".join(sorted(picked)))
     alarm_rows = []
     counts = [0] * customers
     for j in range(alarms):
@@ -101,7 +103,7 @@ def generate(customers: int, alarms: int):
 
 CUST_COLS = ("id, name, name_key, customer_id, service_user_name, service_password, light, status_code, "
              "system_name, profile, version, address, port, last_seen_at, needs_attention, alarm_count, "
-             "created_at, updated_at")
+             "created_at, updated_at, tag_text")
 ALARM_COLS = ("id, fingerprint, customer_id, system_name, severity, severity_rank, alarm_type, description, "
               "first_occurrence, last_occurrence, occurrences, ongoing")
 
@@ -129,7 +131,7 @@ def seed(hub: pb.Hub, customers: int, alarms: int, operator_login: str) -> dict:
         con.execute("PRAGMA synchronous = OFF")
         op = con.execute("SELECT id FROM accounts WHERE login_key = ?", (operator_login.lower(),)).fetchone()[0]
         with con:
-            con.executemany(f"INSERT INTO customers ({CUST_COLS}) VALUES ({','.join('?' * 18)})", cust)
+            con.executemany(f"INSERT INTO customers ({CUST_COLS}) VALUES ({','.join('?' * 19)})", cust)
             con.executemany("INSERT INTO customer_tags (customer_id, tag, tag_key) VALUES (?,?,?)", tags)
             con.executemany(f"INSERT INTO alarms ({ALARM_COLS}) VALUES ({','.join('?' * 12)})", alarm_rows)
             con.executemany("INSERT INTO customer_operators (customer_id, account_id) VALUES (?,?)",

@@ -260,12 +260,29 @@ impl Store {
             .fetch_optional(self.pool())
             .await?
             .ok_or(StoreError::NotFound)?;
-        if row.try_get::<Option<i64>, _>("custom_data_at")?.is_some() {
+        self.custom_data_due(
+            system,
+            row.try_get("custom_data_at")?,
+            row.try_get("created_at")?,
+            window,
+        )
+        .await
+    }
+
+    /// [`Store::custom_data_pending`] from the system's `custom_data_at` and `created_at`, as
+    /// [`Store::agent_connected`] returned them.
+    pub async fn custom_data_due(
+        &self,
+        system: patchbay_domain::SystemId,
+        custom_data_at: Option<i64>,
+        created_at: i64,
+        window: std::time::Duration,
+    ) -> Result<bool> {
+        if custom_data_at.is_some() {
             return Ok(false);
         }
-        let created: i64 = row.try_get("created_at")?;
         let window_ms = i64::try_from(window.as_millis()).unwrap_or(i64::MAX);
-        if now_ms().saturating_sub(created) > window_ms {
+        if now_ms().saturating_sub(created_at) > window_ms {
             self.custom_data_done(system).await?;
             return Ok(false);
         }

@@ -104,6 +104,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_search_sqlite",
         include_str!("../migrations/0025_customer_search_sqlite.sql"),
     ),
+    (
+        26,
+        "report_digest",
+        include_str!("../migrations/0026_report_digest.sql"),
+    ),
+    (
+        27,
+        "customer_search_tags",
+        include_str!("../migrations/0027_customer_search_tags.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
@@ -256,11 +266,13 @@ mod tests {
     }
 
     #[test]
-    fn the_customer_search_index_is_on_the_expression_the_list_searches() {
-        let indexed = crate::customers::SEARCH_TEXT.replace("c.", "");
+    fn the_postgres_search_column_holds_the_fields_the_list_searches_and_the_tags() {
+        let fields = crate::customers::SEARCH_TEXT
+            .replace("c.", "")
+            .replace(")", " || '|' || tag_text)");
         assert!(MIGRATIONS
             .iter()
-            .any(|(_, name, sql)| *name == "customer_search" && sql.contains(&indexed)));
+            .any(|(_, name, sql)| *name == "customer_search_tags" && sql.contains(&fields)));
     }
 
     #[tokio::test]

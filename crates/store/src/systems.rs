@@ -21,6 +21,20 @@ pub struct ServerInfo {
     pub state: String,
 }
 
+/// One connection of a system, as [`Store::agent_connected`] recorded it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub id: SystemId,
+    /// Identifies this connection among reconnects.
+    pub connected_at: i64,
+    /// First contact.
+    pub created_at: i64,
+    /// CST-2: when the first connection was seen through (`None`: not yet).
+    pub custom_data_at: Option<i64>,
+    /// [`SystemReport::digest`] of the last report written, if any.
+    pub report_digest: Option<String>,
+}
+
 /// What a system reported about itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SystemReport {
@@ -37,6 +51,38 @@ pub struct SystemReport {
     pub tunnels: Vec<patchbay_domain::remote::TunnelEntry>,
     /// The phone firmware it serves (UPG-2); empty when not known.
     pub phone_firmware: String,
+}
+
+impl SystemReport {
+    /// A digest of everything [`Store::system_report`] stores from the report: a reconnecting
+    /// system that reports what it reported last time is not written again.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        // Raised when what a report stores changes, so older digests never match.
+        const FORMAT: &str = "report/1";
+        let mut h = Sha256::new();
+        let mut field = |v: &str| {
+            h.update((v.len() as u64).to_le_bytes());
+            h.update(v.as_bytes());
+        };
+        field(FORMAT);
+        field(self.profile.as_str());
+        field(&self.version);
+        field(&self.address);
+        field(&self.port.to_string());
+        field(&serde_json::to_string(&self.flags).unwrap_or_default());
+        field(&serde_json::to_string(&self.account).unwrap_or_default());
+        field(&self.servers.len().to_string());
+        for s in &self.servers {
+            for v in [&s.name, &s.role, &s.address, &s.version, &s.state] {
+                field(v);
+            }
+        }
+        field(&self.time_zone);
+        field(&serde_json::to_string(&self.tunnels).unwrap_or_default());
+        field(&self.phone_firmware);
+        hex::encode(&h.finalize()[..16])
+    }
 }
 
 /// A system as the details panel shows it (CUS-5).
@@ -158,20 +204,33 @@ pub(crate) async fn recompute(tx: &mut crate::Tx, customer: CustomerId) -> Resul
 impl Store {
     /// An authenticated system connected through `node`. Returns its id (created on first contact)
     /// and the connection's time, which identifies this connection among reconnects.
-    #[tracing::instrument(skip_all)]
     pub async fn system_connected(
         &self,
         customer: CustomerId,
         name: &str,
         node: &str,
     ) -> Result<(SystemId, i64)> {
+        let c = self.agent_connected(customer, name, node).await?;
+        Ok((c.id, c.connected_at))
+    }
+
+    /// [`Store::system_connected`], with what the gateway needs next read in the same statement:
+    /// the CST-2 first-connection state and the digest of the last report written.
+    #[tracing::instrument(skip_all)]
+    pub async fn agent_connected(
+        &self,
+        customer: CustomerId,
+        name: &str,
+        node: &str,
+    ) -> Result<Connection> {
         let now = now_ms();
         let mut tx = self.begin().await?;
         let row = sqlx::query(
             "INSERT INTO systems (id, customer_id, name, connected_node, connected_at, last_seen_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5, $5, $5) \
              ON CONFLICT (customer_id, name) DO UPDATE SET connected_node = excluded.connected_node, \
-             connected_at = excluded.connected_at, last_seen_at = excluded.last_seen_at RETURNING id, connected_at",
+             connected_at = excluded.connected_at, last_seen_at = excluded.last_seen_at \
+             RETURNING id, connected_at, created_at, custom_data_at, report_digest",
         )
         .bind(SystemId::new().to_string())
         .bind(customer.to_string())
@@ -180,21 +239,28 @@ impl Store {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let id: SystemId = parse_id(row.try_get("id")?)?;
-        let connected_at: i64 = row
-            .try_get::<Option<i64>, _>("connected_at")?
-            .unwrap_or(now);
+        let connection = Connection {
+            id: parse_id(row.try_get("id")?)?,
+            connected_at: row
+                .try_get::<Option<i64>, _>("connected_at")?
+                .unwrap_or(now),
+            created_at: row.try_get("created_at")?,
+            custom_data_at: row.try_get("custom_data_at")?,
+            report_digest: row.try_get("report_digest")?,
+        };
         // An authenticated connection supersedes any earlier refusal (even one recorded in the
-        // same millisecond, which timestamps alone could not order).
+        // same millisecond, which timestamps alone could not order). Rows without one are not
+        // rewritten.
         sqlx::query(
-            "UPDATE customers SET last_refusal = NULL, last_refusal_at = NULL WHERE id = $1",
+            "UPDATE customers SET last_refusal = NULL, last_refusal_at = NULL \
+             WHERE id = $1 AND (last_refusal IS NOT NULL OR last_refusal_at IS NOT NULL)",
         )
         .bind(customer.to_string())
         .execute(&mut *tx)
         .await?;
         recompute(&mut tx, customer).await?;
         tx.commit().await?;
-        Ok((id, connected_at))
+        Ok(connection)
     }
 
     /// A system's report (SYS-5, SYS-6, SYS-7): profile, version, flags, servers.
@@ -209,7 +275,7 @@ impl Store {
         let offline = r.servers.iter().filter(|s| s.state != "online").count() as i64;
         sqlx::query(
             "UPDATE systems SET profile = $2, version = $3, address = $4, port = $5, flags = $6, account_state = $7, \
-             servers_offline = $8, updated_at = $9, time_zone = $10, tunnels = $11, phone_firmware = $12 WHERE id = $1",
+             servers_offline = $8, updated_at = $9, time_zone = $10, tunnels = $11, phone_firmware = $12, report_digest = $13 WHERE id = $1",
         )
         .bind(id.to_string())
         .bind(r.profile.as_str())
@@ -223,6 +289,7 @@ impl Store {
         .bind(r.time_zone.as_str())
         .bind(serde_json::to_string(&r.tunnels).unwrap_or_else(|_| "[]".into()))
         .bind(r.phone_firmware.as_str())
+        .bind(r.digest())
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM servers WHERE system_id = $1")
@@ -315,21 +382,6 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         Ok(row.ok_or(StoreError::NotFound)?.try_get("last_refusal")?)
-    }
-
-    /// Wrong service passwords since `since_ms` (service account lockout).
-    pub async fn service_failures(
-        &self,
-        customer: CustomerId,
-        since_ms: i64,
-    ) -> Result<Vec<jiff::Timestamp>> {
-        let rows =
-            sqlx::query("SELECT at FROM service_failures WHERE customer_id = $1 AND at >= $2")
-                .bind(customer.to_string())
-                .bind(since_ms)
-                .fetch_all(self.pool())
-                .await?;
-        rows.iter().map(|r| Ok(ts(r.try_get("at")?))).collect()
     }
 
     /// Systems of a customer connected now (any node), other than `except`.
@@ -492,5 +544,108 @@ impl Store {
                 ))
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use patchbay_domain::system::Right;
+
+    fn report(version: &str) -> SystemReport {
+        SystemReport {
+            profile: Profile::ServerEdition,
+            version: version.into(),
+            address: "10.0.0.1".into(),
+            port: 443,
+            flags: RemoteFlags {
+                central_management: true,
+                ..Default::default()
+            },
+            account: ServiceAccountState {
+                rights: vec![Right::StatusRead],
+                ..Default::default()
+            },
+            servers: vec![ServerInfo {
+                name: "ipo-1".into(),
+                role: "primary".into(),
+                address: "10.0.0.1".into(),
+                version: version.into(),
+                state: "online".into(),
+            }],
+            time_zone: String::new(),
+            phone_firmware: String::new(),
+            tunnels: Vec::new(),
+        }
+    }
+
+    #[tokio::test]
+    async fn sys_3_admission_reads_credentials_recent_failures_and_other_sessions_at_once() {
+        let s = crate::testing::store().await;
+        let c = crate::alarms::tests::customer(&s, "acme").await;
+        let fail = |s: &Store| {
+            let s = s.clone();
+            async move {
+                s.record_refusal(c, Refusal::AuthorisationFailed)
+                    .await
+                    .unwrap_or_else(|e| panic!("{e}"))
+            }
+        };
+        fail(&s).await;
+        fail(&s).await;
+        s.system_connected(c, "ipo-2", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let a = s
+            .agent_admission("acme", "ipo-1", 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("known customer"));
+        assert_eq!(a.credentials.id, c);
+        assert_eq!(a.credentials.service_user_name, "COMAdmin");
+        assert_eq!(a.credentials.sealed_password, "sealed");
+        assert!(!a.credentials.service_disabled);
+        assert_eq!((a.failures.len(), a.others_connected), (2, 1));
+        // The system itself is not one of the others; failures before the look-back are not read.
+        let a = s
+            .agent_admission("acme", "ipo-2", now_ms() + 60_000)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("known customer"));
+        assert_eq!((a.failures.len(), a.others_connected), (0, 0));
+        assert!(s
+            .agent_admission("nobody", "ipo-1", 0)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"))
+            .is_none());
+    }
+
+    #[tokio::test]
+    async fn sys_5_a_reconnection_finds_the_digest_of_the_last_report_written() {
+        let s = crate::testing::store().await;
+        let c = crate::alarms::tests::customer(&s, "acme").await;
+        let first = s
+            .agent_connected(c, "ipo-1", "node-a")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(first.report_digest, None);
+        assert_eq!(first.custom_data_at, None);
+        let r = report("12.1");
+        s.system_report(c, first.id, &r)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        let again = s
+            .agent_connected(c, "ipo-1", "node-b")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(again.id, first.id);
+        assert_eq!(again.created_at, first.created_at);
+        assert_eq!(again.report_digest, Some(r.digest()));
+        // Any stored field changes the digest.
+        assert_ne!(report("12.2").digest(), r.digest());
+        let mut other = report("12.1");
+        other.servers[0].state = "offline".into();
+        assert_ne!(other.digest(), r.digest());
+        assert_eq!(report("12.1").digest(), r.digest());
     }
 }

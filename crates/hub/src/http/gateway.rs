@@ -232,21 +232,24 @@ where
             return;
         }
     };
-    let (sys, connected_at) = match state
+    let connection = match state
         .store
-        .system_connected(customer, &hello.system_name, &state.agents.node_id)
+        .agent_connected(customer, &hello.system_name, &state.agents.node_id)
         .await
     {
-        Ok(s) => s,
+        Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "cannot record connection");
             return;
         }
     };
+    let (sys, connected_at) = (connection.id, connection.connected_at);
     let (serial, mut outbox) = state.agents.insert(sys, customer);
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent connected");
     // CST-2: queued now, sent right after the welcome.
-    if let Err(e) = crate::service::customization::first_connection(state, customer, sys).await {
+    if let Err(e) =
+        crate::service::customization::first_connection(state, customer, &connection).await
+    {
         tracing::warn!(system = %hello.system_name, error = %e, "cannot send the system its CustomData.xml");
     }
     let welcome = Envelope::new(
@@ -258,7 +261,13 @@ where
     );
     let (acker, mut acks) = Acker::channel();
     let reports = Arc::new(LatestReport::default());
-    let report_writer = tokio::spawn(write_reports(state.clone(), customer, sys, reports.clone()));
+    let report_writer = tokio::spawn(write_reports(
+        state.clone(),
+        customer,
+        sys,
+        reports.clone(),
+        connection.report_digest.clone(),
+    ));
     let mut session = Session {
         customer,
         sys,
@@ -367,14 +376,17 @@ async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthErr
         tracing::error!(error = %e, "authentication failed on the store");
         (Refusal::ConnectionFailed, None, Some(30))
     };
-    let Some(cred) = state
+    let now = jiff::Timestamp::now();
+    let since = now.as_millisecond() - lockout::lookback().as_millis() as i64;
+    let Some(admission) = state
         .store
-        .service_credentials(&h.customer_id)
+        .agent_admission(&h.customer_id, &h.system_name, since)
         .await
         .map_err(internal)?
     else {
         return Err((Refusal::InvalidCredentials, None, None));
     };
+    let (cred, failures) = (&admission.credentials, &admission.failures);
     let c = Some(cred.id);
     if h.service_user != cred.service_user_name {
         return Err((Refusal::InvalidCredentials, c, None));
@@ -382,14 +394,7 @@ async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthErr
     if cred.service_disabled {
         return Err((Refusal::DisabledByAdministrator, c, Some(300)));
     }
-    let now = jiff::Timestamp::now();
-    let since = now.as_millisecond() - lockout::lookback().as_millis() as i64;
-    let failures = state
-        .store
-        .service_failures(cred.id, since)
-        .await
-        .map_err(internal)?;
-    if let Some(until) = lockout::blocked_until(&failures, now) {
+    if let Some(until) = lockout::blocked_until(failures, now) {
         return Err((
             Refusal::TemporarilyLocked,
             c,
@@ -409,11 +414,7 @@ async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthErr
     if !h.primary {
         return Err((Refusal::NotPrimary, c, None));
     }
-    let others = state
-        .store
-        .connected_systems(cred.id, &h.system_name)
-        .await
-        .map_err(internal)?;
+    let others = admission.others_connected;
     if others >= MAX_SESSIONS_PER_CUSTOMER {
         return Err((Refusal::TooManySessions, c, Some(60)));
     }
@@ -514,15 +515,23 @@ impl LatestReport {
     }
 }
 
+/// Writes the connection's reports; one equal to the last written (`written`: its digest, as the
+/// connection found it) is not written again.
 async fn write_reports(
     state: AppState,
     customer: CustomerId,
     sys: SystemId,
     reports: Arc<LatestReport>,
+    mut written: Option<String>,
 ) {
     while let Some(r) = reports.next().await {
-        if let Err(e) = state.store.system_report(customer, sys, &r).await {
-            tracing::warn!(error = %e, "cannot record a system's report");
+        let digest = r.digest();
+        if written.as_deref() == Some(digest.as_str()) {
+            continue;
+        }
+        match state.store.system_report(customer, sys, &r).await {
+            Ok(()) => written = Some(digest),
+            Err(e) => tracing::warn!(error = %e, "cannot record a system's report"),
         }
     }
 }

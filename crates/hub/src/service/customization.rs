@@ -332,11 +332,17 @@ async fn read_blob(state: &AppState, key: &str, max: u64) -> Result<Vec<u8>, App
 pub async fn first_connection(
     state: &AppState,
     customer: patchbay_domain::CustomerId,
-    system: patchbay_domain::SystemId,
+    connection: &patchbay_store::systems::Connection,
 ) -> Result<(), AppError> {
+    let system = connection.id;
     if !state
         .store
-        .custom_data_pending(system, cst::CUSTOM_DATA_WINDOW)
+        .custom_data_due(
+            system,
+            connection.custom_data_at,
+            connection.created_at,
+            cst::CUSTOM_DATA_WINDOW,
+        )
         .await?
     {
         return Ok(());

@@ -278,6 +278,41 @@ async fn last_refusal(hub: &TestHub, id: &str) -> Option<String> {
 }
 
 #[tokio::test]
+async fn sys_5_a_report_changed_while_disconnected_is_written_at_the_reconnection() {
+    let hub = TestHub::start().await;
+    let id = customer(&hub, "relay", json!({})).await;
+    let (stop, _) = agent(&hub, "relay").version("12.1.0.0.123").start();
+    wait_customer(&hub, &id, "first report", |v| {
+        v["version"] == "12.1.0.0.123"
+    })
+    .await;
+    stop.cancel();
+    wait_customer(&hub, &id, "disconnected", status_is("unreachableSince")).await;
+    // The same system comes back upgraded: its report differs from the one written.
+    let (stop, _) = agent(&hub, "relay").version("12.2.0.0.7").start();
+    wait_customer(&hub, &id, "new version", |v| {
+        v["version"] == "12.2.0.0.7" && v["status"] == "connectionSuccessful"
+    })
+    .await;
+    stop.cancel();
+    wait_customer(
+        &hub,
+        &id,
+        "disconnected again",
+        status_is("unreachableSince"),
+    )
+    .await;
+    // And back with the report it had before that: written again too.
+    let (stop, _) = agent(&hub, "relay").version("12.1.0.0.123").start();
+    wait_customer(&hub, &id, "old version", |v| {
+        v["version"] == "12.1.0.0.123" && v["status"] == "connectionSuccessful"
+    })
+    .await;
+    stop.cancel();
+    hub.stop().await;
+}
+
+#[tokio::test]
 async fn sys_1_agent_reconnects_after_a_hub_restart_and_keeps_reporting() {
     let hub = TestHub::start().await;
     let id = customer(&hub, "phoenix", json!({})).await;

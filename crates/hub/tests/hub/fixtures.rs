@@ -421,6 +421,7 @@ pub struct AgentBuilder<'a> {
     password: String,
     system: String,
     profile: String,
+    version: String,
     rights: String,
     extra: String,
     time_zone: Option<String>,
@@ -440,6 +441,7 @@ pub fn agent<'a>(hub: &'a TestHub, customer_id: &str) -> AgentBuilder<'a> {
         password: SERVICE_PASSWORD.into(),
         system: "ipo-1".into(),
         profile: "ip500v2".into(),
+        version: "12.1.0.0.123".into(),
         rights: ALL_RIGHTS.into(),
         extra: String::new(),
         time_zone: None,
@@ -502,18 +504,25 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// The version `system.toml` reports.
+    pub fn version(mut self, version: &str) -> Self {
+        self.version = version.into();
+        self
+    }
+
     /// Write the system's directory and run the agent on it; cancel the token to stop it.
     pub fn start(self) -> (CancellationToken, PathBuf) {
         let dir = std::env::temp_dir().join(format!("pb-agent-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("{e}"));
         let (name, profile, rights, extra) = (self.system, self.profile, self.rights, self.extra);
+        let version = self.version;
         let (remote, colocated) = (self.remote_access, self.colocated);
         let tz = self
             .time_zone
             .map(|tz| format!("time_zone = \"{tz}\"\n"))
             .unwrap_or_default();
         let toml = format!(
-            "{tz}name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"12.1.0.0.123\"\naddress = \"10.0.0.10\"\nport = 443\n\
+            "{tz}name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"{version}\"\naddress = \"10.0.0.10\"\nport = 443\n\
              [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = {remote}\ncolocated_servers = {colocated}\n\
              [service_account]\nrights = [{rights}]\n{extra}"
         );

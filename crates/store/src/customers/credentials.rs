@@ -15,6 +15,16 @@ pub struct ServiceCredentials {
     pub service_disabled: bool,
 }
 
+/// Everything the agent gateway checks before admitting a system, read in one round trip.
+#[derive(Debug, Clone)]
+pub struct Admission {
+    pub credentials: ServiceCredentials,
+    /// Wrong service passwords since the lockout's look-back.
+    pub failures: Vec<jiff::Timestamp>,
+    /// Systems of the customer connected now (any node), other than the one connecting.
+    pub others_connected: i64,
+}
+
 impl Store {
     /// The sealed service password of a customer (for re-sending connection details).
     pub async fn customer_sealed_password(&self, id: CustomerId) -> Result<String> {
@@ -25,6 +35,49 @@ impl Store {
         Ok(row
             .ok_or(StoreError::NotFound)?
             .try_get("service_password")?)
+    }
+
+    /// SYS-1 / SYS-3: a connecting system's customer by its public ID — credentials, the wrong
+    /// passwords since `failures_since_ms` and the customer's other connected systems — in one
+    /// statement (one row per recent failure, or one row without). `None` for an unknown ID.
+    #[tracing::instrument(skip_all)]
+    pub async fn agent_admission(
+        &self,
+        customer_id: &str,
+        system_name: &str,
+        failures_since_ms: i64,
+    ) -> Result<Option<Admission>> {
+        let rows = sqlx::query(
+            "SELECT c.id, c.service_user_name, c.service_password, c.service_disabled, f.at, \
+             (SELECT COUNT(*) FROM systems s WHERE s.customer_id = c.id AND s.connected_node IS NOT NULL AND s.name <> $2) AS others \
+             FROM customers c LEFT JOIN service_failures f ON f.customer_id = c.id AND f.at >= $3 \
+             WHERE c.customer_id = $1",
+        )
+        .bind(customer_id)
+        .bind(system_name)
+        .bind(failures_since_ms)
+        .fetch_all(self.pool())
+        .await?;
+        let Some(first) = rows.first() else {
+            return Ok(None);
+        };
+        let credentials = ServiceCredentials {
+            id: parse_id(first.try_get("id")?)?,
+            service_user_name: first.try_get("service_user_name")?,
+            sealed_password: first.try_get("service_password")?,
+            service_disabled: get_flag(first, "service_disabled")?,
+        };
+        let mut failures = Vec::new();
+        for r in &rows {
+            if let Some(at) = r.try_get::<Option<i64>, _>("at")? {
+                failures.push(crate::ts(at));
+            }
+        }
+        Ok(Some(Admission {
+            credentials,
+            failures,
+            others_connected: first.try_get("others")?,
+        }))
     }
 
     /// Credentials for the agent gateway, by the public customer ID.

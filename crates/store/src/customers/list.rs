@@ -8,7 +8,7 @@ use crate::scope;
 use crate::sql::{PageRequest, SortOrder};
 use crate::{Result, Store};
 use patchbay_domain::Scope;
-use sea_query::{Alias, BinOper, Expr, Query, SimpleExpr, UnionType};
+use sea_query::{Alias, BinOper, Expr, Query, SimpleExpr};
 use sqlx::Row;
 
 /// List filters (CUS-4, CUS-6); `None` means any. Provider names and tags match
@@ -40,20 +40,20 @@ crate::sort_columns! {
 }
 
 /// What a customer search looks in: the searched fields, lowered and joined by `|`, as one
-/// expression — the one PostgreSQL's trigram index `customers_search` is built on, character for
-/// character (migration 0024), so the index answers `LIKE '%…%'`.
+/// expression — the one SQLite's FTS5 index `customers_fts` is fed, character for character
+/// (migration 0025). PostgreSQL stores it with the tag keys appended as the column
+/// `search_text` (migration 0027), whose trigram index answers `LIKE '%…%'`.
 pub const SEARCH_TEXT: &str = "lower(c.name_key || '|' || c.customer_id || '|' || c.system_name || '|' || c.version || '|' || c.profile || '|' || c.notes || '|' || c.email || '|' || c.phone || '|' || c.distributor_key || '|' || c.reseller_key || '|' || c.status_code)";
 
 /// The shortest needle SQLite's trigram index finds; shorter ones are looked for row by row.
 const TRIGRAM: usize = 3;
 
 impl Store {
-    /// Customers whose [`SEARCH_TEXT`] contains `needle` (`pattern` is its `LIKE` form). SQLite
-    /// asks its FTS5 trigram index (a phrase of the needle's characters in a row is exactly "contains",
-    /// case aside) for needles of three characters or more; PostgreSQL's trigram index serves the
-    /// `LIKE` itself.
-    fn search_match(&self, needle: &str, pattern: &str) -> SimpleExpr {
-        if self.dialect() != crate::Dialect::Sqlite || needle.chars().count() < TRIGRAM {
+    /// SQLite: customers whose [`SEARCH_TEXT`] contains `needle` (`pattern` is its `LIKE` form),
+    /// asked of its FTS5 trigram index (a phrase of the needle's characters in a row is exactly
+    /// "contains", case aside) for needles of three characters or more.
+    fn sqlite_search_match(needle: &str, pattern: &str) -> SimpleExpr {
+        if needle.chars().count() < TRIGRAM {
             return Expr::cust(SEARCH_TEXT).like(like(pattern));
         }
         let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
@@ -79,27 +79,21 @@ impl Store {
             .eq("c.distributor_key", f.distributor.as_deref().map(key))
             .eq("c.reseller_key", f.reseller.as_deref().map(key))
             .search_with(f.search.as_deref(), |needle, p| {
+                if self.dialect() == crate::Dialect::Postgres {
+                    // Fields and tags in one indexed column: the count and the page read the
+                    // matching rows straight from its trigram index.
+                    return vec![col("c.search_text").like(like(p))];
+                }
+                // SQLite reads both branches of the OR through their indexes (FTS5, tags).
                 let tagged = Query::select()
                     .column((Alias::new("t"), Alias::new("customer_id")))
                     .from_as(Alias::new("customer_tags"), Alias::new("t"))
                     .and_where(col("t.tag_key").like(like(p)))
                     .to_owned();
-                if self.dialect() == crate::Dialect::Sqlite {
-                    // SQLite reads both branches of the OR through their indexes (FTS5, tags).
-                    return vec![
-                        self.search_match(needle, p),
-                        col("c.id").in_subquery(tagged),
-                    ];
-                }
-                // PostgreSQL: one set of ids, the text through the trigram index UNION ALL the
-                // tags; an OR of the two would test every customer row instead.
-                let matching = Query::select()
-                    .column((Alias::new("c"), Alias::new("id")))
-                    .from_as(Alias::new("customers"), Alias::new("c"))
-                    .and_where(self.search_match(needle, p))
-                    .union(UnionType::All, tagged)
-                    .to_owned();
-                vec![col("c.id").in_subquery(matching)]
+                vec![
+                    Self::sqlite_search_match(needle, p),
+                    col("c.id").in_subquery(tagged),
+                ]
             });
         if let Some(t) = &f.tag {
             filter = filter.exists(tags(), col("t.tag_key").eq(key(t)));
@@ -201,6 +195,20 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(found(&s, "dental").await.is_empty());
         assert_eq!(found(&s, "dontics pl").await, ["ortho"]);
+        // Tagged: found by a tag (any case), by each of several, no longer by one taken off.
+        w.fields.name = "Orthodontics Plus".into();
+        w.fields.tags = vec!["Gold-Tier".into(), "pilot".into()];
+        s.update_customer(&AuditMeta::cli(), dental, &w)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found(&s, "LD-TI").await, ["ortho"]);
+        assert_eq!(found(&s, "pilot").await, ["ortho"]);
+        w.fields.tags = vec!["pilot".into()];
+        s.update_customer(&AuditMeta::cli(), dental, &w)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert!(found(&s, "gold").await.is_empty());
+        assert_eq!(found(&s, "pilot").await, ["ortho"]);
         // A report names the system: searchable at once.
         s.system_connected(dental, "ipo-clinic-7", "node-a")
             .await

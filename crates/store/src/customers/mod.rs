@@ -16,7 +16,7 @@ mod list;
 mod operators;
 mod write;
 
-pub use credentials::ServiceCredentials;
+pub use credentials::{Admission, ServiceCredentials};
 pub use dashboard::Dashboard;
 pub use list::{CustomerFilter, CustomerSort, SEARCH_TEXT};
 pub use write::CustomerWrite;

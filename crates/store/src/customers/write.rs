@@ -80,6 +80,15 @@ async fn write_relations(tx: &mut crate::Tx, id: CustomerId, w: &CustomerWrite) 
             .execute(&mut **tx)
             .await?;
     }
+    // The tag keys searched with the customer's fields (migration 0027).
+    let mut keys: Vec<String> = w.fields.tags.iter().map(|t| key(t)).collect();
+    keys.sort();
+    keys.dedup();
+    sqlx::query("UPDATE customers SET tag_text = $2 WHERE id = $1")
+        .bind(id.to_string())
+        .bind(keys.join("|"))
+        .execute(&mut **tx)
+        .await?;
     sqlx::query("DELETE FROM customer_operators WHERE customer_id = $1")
         .bind(id.to_string())
         .execute(&mut **tx)
