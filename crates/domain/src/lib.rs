@@ -2,6 +2,7 @@
 //! so most of the product's rules are unit-tested in this crate.
 
 pub mod account;
+pub mod admission;
 pub mod alarm;
 pub mod alarm_ingest;
 pub mod backups;

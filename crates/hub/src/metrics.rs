@@ -151,6 +151,11 @@ pub async fn render(state: &AppState) -> Result<String, crate::error::AppError> 
         "Agents told to come back later because this node was busy admitting others",
         ConstCounter::new(state.agents.busy_refusals.load(Ordering::Relaxed)),
     );
+    r.register(
+        "agents_busy_retry_seconds",
+        "How long this node asks refused agents to stay away now (before spreading them)",
+        gauge(state.agents.busy_wait().as_secs()),
+    );
     let limit = state.open_files.get().copied().unwrap_or(0);
     r.register(
         "open_files_limit",

@@ -13,7 +13,7 @@ use patchbay_domain::alarm_ingest::{Change, Event, STREAM_MAX};
 use patchbay_domain::system::{
     Profile, Refusal, RemoteFlags, Right, ServiceAccountState, Status, MAX_SESSIONS_PER_CUSTOMER,
 };
-use patchbay_domain::{lockout, CustomerId, SystemId};
+use patchbay_domain::{admission, lockout, CustomerId, SystemId};
 use patchbay_proto::{
     AlarmAck, AlarmBatch, AlarmEvent, Envelope, Hello, Message, Refused, Welcome, ALARM_BATCH_MAX,
 };
@@ -69,15 +69,26 @@ pub struct Registry {
     admission: tokio::sync::Semaphore,
     /// Agents told to come back later because the node was busy admitting others.
     pub busy_refusals: AtomicU64,
+    /// The load at the admission point, which sets how long refused agents stay away.
+    busy: Mutex<BusyWindow>,
 }
+
+/// Sessions that reached the admission point since `started`, and the wait asked of refused
+/// agents (see [`patchbay_domain::admission`]).
+struct BusyWindow {
+    started: std::time::Instant,
+    attempts: u64,
+    admitted: u64,
+    wait: Duration,
+}
+
+/// How often the wait asked of refused agents is looked at again.
+pub const BUSY_WINDOW: Duration = Duration::from_secs(2);
 
 /// Sessions admitted at once (see [`Registry::admission`]).
 pub const ADMISSIONS: usize = 64;
 /// How long a session waits for its turn to be admitted before it is told to come back later.
 pub const ADMISSION_WAIT: Duration = Duration::from_secs(2);
-/// A busy node asks agents to come back after this many seconds, spread at random so that they
-/// do not all return at once.
-pub const BUSY_RETRY_SECS: std::ops::RangeInclusive<u64> = 5..=30;
 
 impl Registry {
     /// `admissions`: sessions admitted at once (see [`Registry::admission`]).
@@ -90,7 +101,40 @@ impl Registry {
             shutdown: tokio_util::sync::CancellationToken::new(),
             admission: tokio::sync::Semaphore::new(admissions),
             busy_refusals: AtomicU64::new(0),
+            busy: Mutex::new(BusyWindow {
+                started: std::time::Instant::now(),
+                attempts: 0,
+                admitted: 0,
+                wait: admission::MIN_RETRY,
+            }),
         }
+    }
+
+    /// A session reached the admission point (`admitted`: it got in). Returns the wait to ask of
+    /// an agent refused now, looked at again once per [`BUSY_WINDOW`].
+    fn admission_seen(&self, admitted: bool) -> Duration {
+        let Ok(mut w) = self.busy.lock() else {
+            return admission::MIN_RETRY;
+        };
+        w.attempts += 1;
+        w.admitted += u64::from(admitted);
+        let elapsed = w.started.elapsed();
+        if elapsed >= BUSY_WINDOW {
+            let windows = (elapsed.as_secs_f64() / BUSY_WINDOW.as_secs_f64()) as u32;
+            w.wait = admission::next_retry(w.wait, w.attempts, w.admitted, windows);
+            w.started = std::time::Instant::now();
+            w.attempts = 0;
+            w.admitted = 0;
+        }
+        w.wait
+    }
+
+    /// The wait a refused agent is asked for now (before spreading).
+    pub fn busy_wait(&self) -> Duration {
+        self.busy
+            .lock()
+            .map(|w| w.wait)
+            .unwrap_or(admission::MIN_RETRY)
     }
     fn insert(
         &self,
@@ -211,10 +255,15 @@ where
     // Admission: a bounded number of sessions authenticate at once; the others come back later.
     let admitted =
         match tokio::time::timeout(ADMISSION_WAIT, state.agents.admission.acquire()).await {
-            Ok(Ok(permit)) => permit,
+            Ok(Ok(permit)) => {
+                state.agents.admission_seen(true);
+                permit
+            }
             _ => {
                 state.agents.busy_refusals.fetch_add(1, Ordering::Relaxed);
-                let retry = rand::Rng::gen_range(&mut rand::thread_rng(), BUSY_RETRY_SECS);
+                let wait = state.agents.admission_seen(false);
+                let u: f64 = rand::Rng::gen(&mut rand::thread_rng());
+                let retry = admission::spread(wait, u);
                 refuse(&mut sink, Refusal::ConnectionFailed, Some(retry)).await;
                 return;
             }
