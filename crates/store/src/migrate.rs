@@ -114,6 +114,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_search_tags",
         include_str!("../migrations/0027_customer_search_tags.sql"),
     ),
+    (
+        28,
+        "customer_search_key",
+        include_str!("../migrations/0028_customer_search_key.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
@@ -260,9 +265,11 @@ mod tests {
     #[test]
     fn the_sqlite_search_index_is_fed_the_expression_the_list_searches() {
         let indexed = crate::customers::SEARCH_TEXT.replace("c.", "new.");
-        assert!(MIGRATIONS
-            .iter()
-            .any(|(_, name, sql)| *name == "customer_search_sqlite" && sql.contains(&indexed)));
+        for migration in ["customer_search_sqlite", "customer_search_key"] {
+            assert!(MIGRATIONS
+                .iter()
+                .any(|(_, name, sql)| *name == migration && sql.contains(&indexed)));
+        }
     }
 
     #[test]

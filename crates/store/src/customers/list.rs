@@ -64,7 +64,7 @@ impl Store {
                 Expr::col(Alias::new("customers_fts")).binary(BinOper::Custom("MATCH"), phrase),
             )
             .to_owned();
-        col("c.rowid").in_subquery(found)
+        col("c.search_key").in_subquery(found)
     }
 
     /// The list's WHERE: the scope, then every filter given.
@@ -219,5 +219,35 @@ mod tests {
             .unwrap_or_else(|e| panic!("{e}"));
         assert!(found(&s, "ortho").await.is_empty());
         assert!(found(&s, "clinic").await.is_empty());
+    }
+
+    #[tokio::test]
+    async fn cus_4_search_finds_the_same_customers_after_their_rows_are_renumbered() {
+        let s = crate::testing::store().await;
+        let first = customer(&s, "alpha-clinic").await;
+        customer(&s, "bravo-bakery").await;
+        customer(&s, "charlie-motors").await;
+        s.delete_customers(&AuditMeta::cli(), Scope::All, &[first])
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        // SQLite may give the rows new rowids (its VACUUM may, a dump restored does where rows
+        // were deleted); done here directly. PostgreSQL's search column lives on the row: its
+        // table is rewritten instead.
+        let renumber = match s.dialect() {
+            crate::Dialect::Sqlite => "UPDATE customers SET rowid = rowid + 1000",
+            crate::Dialect::Postgres => "VACUUM FULL customers",
+        };
+        sqlx::query(renumber)
+            .execute(s.pool())
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found(&s, "bakery").await, ["bravo-bakery"]);
+        assert_eq!(found(&s, "motors").await, ["charlie-motors"]);
+        assert!(found(&s, "clinic").await.is_empty());
+        // A customer added afterwards is found, and so are the others still.
+        customer(&s, "delta-dental").await;
+        assert_eq!(found(&s, "dental").await, ["delta-dental"]);
+        assert_eq!(found(&s, "bakery").await, ["bravo-bakery"]);
+        assert_eq!(found(&s, "-").await.len(), 3);
     }
 }
