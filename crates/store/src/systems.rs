@@ -548,11 +548,13 @@ impl Store {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use patchbay_domain::system::Right;
 
-    fn report(version: &str) -> SystemReport {
+    /// A Server Edition primary at 10.0.0.1 reporting `version`, its service account granting
+    /// `rights`.
+    pub(crate) fn report_with(version: &str, rights: Vec<Right>) -> SystemReport {
         SystemReport {
             profile: Profile::ServerEdition,
             version: version.into(),
@@ -563,7 +565,7 @@ mod tests {
                 ..Default::default()
             },
             account: ServiceAccountState {
-                rights: vec![Right::StatusRead],
+                rights,
                 ..Default::default()
             },
             servers: vec![ServerInfo {
@@ -577,6 +579,10 @@ mod tests {
             phone_firmware: String::new(),
             tunnels: Vec::new(),
         }
+    }
+
+    fn report(version: &str) -> SystemReport {
+        report_with(version, vec![Right::StatusRead])
     }
 
     #[tokio::test]

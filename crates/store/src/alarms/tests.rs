@@ -226,8 +226,7 @@ async fn alm_5_clear_a_type_keeps_ongoing() {
 
 #[tokio::test]
 async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
-    use crate::systems::{ServerInfo, SystemReport};
-    use patchbay_domain::system::{Profile, Refusal, RemoteFlags, Right, ServiceAccountState};
+    use patchbay_domain::system::{Refusal, Right};
     let s = crate::testing::store().await;
     let a = customer(&s, "acme").await;
     let c = s
@@ -253,30 +252,8 @@ async fn sys_2_connect_report_disconnect_drive_the_customer_status() {
         .system_connected(a, "ipo-1", "node-a")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
-    let report = SystemReport {
-        profile: Profile::ServerEdition,
-        version: "12.1".into(),
-        address: "10.0.0.1".into(),
-        port: 443,
-        flags: RemoteFlags {
-            central_management: true,
-            ..Default::default()
-        },
-        account: ServiceAccountState {
-            rights: vec![Right::StatusRead, Right::Configuration],
-            ..Default::default()
-        },
-        servers: vec![ServerInfo {
-            name: "ipo-1".into(),
-            role: "primary".into(),
-            address: "10.0.0.1".into(),
-            version: "12.1".into(),
-            state: "online".into(),
-        }],
-        time_zone: String::new(),
-        phone_firmware: String::new(),
-        tunnels: Vec::new(),
-    };
+    let report =
+        crate::systems::tests::report_with("12.1", vec![Right::StatusRead, Right::Configuration]);
     s.system_report(a, sys, &report)
         .await
         .unwrap_or_else(|e| panic!("{e}"));
