@@ -23,15 +23,28 @@ const WINDOW_MINUTES: u64 = 120;
 /// of the system's id (FNV-1a), so a fleet does not start at once and a system keeps its time
 /// from night to night.
 pub fn automatic_slot(system: &[u8]) -> jiff::civil::Time {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in system {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    let minutes = i64::try_from(h % WINDOW_MINUTES).unwrap_or(0);
     WINDOW_START
-        .checked_add(jiff::SignedDuration::from_mins(minutes))
+        .checked_add(jiff::SignedDuration::from_mins(i64::from(
+            automatic_slot_minute(system),
+        )))
         .unwrap_or(WINDOW_START)
+}
+
+/// BKP-3: [`automatic_slot`] as minutes after [`WINDOW_START`] (what the store keeps, so the due
+/// systems are found by an index).
+pub fn automatic_slot_minute(system: &[u8]) -> u16 {
+    u16::try_from(crate::jobs::stable_hash(system) % WINDOW_MINUTES).unwrap_or(0)
+}
+
+/// BKP-3: the minute of the window `now` (system local time) is in, while it is open: the systems
+/// whose [`automatic_slot_minute`] is at most this are due.
+pub fn window_minute(now: jiff::civil::Time) -> Option<u16> {
+    if now < WINDOW_START || now >= WINDOW_END {
+        return None;
+    }
+    let minute = |t: jiff::civil::Time| i32::from(t.hour()) * 60 + i32::from(t.minute());
+    let since = minute(now) - minute(WINDOW_START);
+    u16::try_from(since).ok()
 }
 
 /// BKP-3: whether a system whose slot is `slot` is due at its local time `now`: from its slot until
@@ -239,6 +252,23 @@ mod tests {
         assert_eq!(week_start(date(2026, 11, 26)), date(2026, 11, 23));
         assert_eq!(week_start(date(2026, 11, 23)), date(2026, 11, 23));
         assert_eq!(week_start(date(2026, 11, 29)), date(2026, 11, 23));
+    }
+
+    #[test]
+    fn bkp_3_the_window_minute_finds_the_slots_that_are_due() {
+        assert_eq!(window_minute(jiff::civil::time(1, 59, 59, 0)), None);
+        assert_eq!(window_minute(WINDOW_START), Some(0));
+        assert_eq!(window_minute(jiff::civil::time(2, 40, 30, 0)), Some(40));
+        assert_eq!(window_minute(jiff::civil::time(3, 59, 59, 0)), Some(119));
+        assert_eq!(window_minute(WINDOW_END), None);
+        // The stored minute and the slot agree, and a system is due from its own minute on.
+        for n in 0..500u32 {
+            let id = format!("0190c0de-0000-7000-8000-{n:012}");
+            let m = automatic_slot_minute(id.as_bytes());
+            let slot = automatic_slot(id.as_bytes());
+            assert_eq!(window_minute(slot), Some(m));
+            assert!(automatic_due(slot, slot));
+        }
     }
 
     #[test]

@@ -272,6 +272,27 @@ pub fn allowed_from(command: JobCommand) -> &'static [JobStatus] {
     }
 }
 
+/// A stable 64-bit hash of a system's id (FNV-1a): where a system's share of the fleet's daily
+/// work falls, the same from day to day and on every node.
+pub fn stable_hash(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    h
+}
+
+/// When a system's part of a job spread over `over` is due, after the job's start (LOG-2's daily
+/// collection): a stable offset, whole seconds, below `over`, so a fleet's work arrives evenly
+/// instead of at once.
+pub fn spread_offset(system: &[u8], over: std::time::Duration) -> std::time::Duration {
+    match over.as_secs() {
+        0 => std::time::Duration::ZERO,
+        secs => std::time::Duration::from_secs(stable_hash(system) % secs),
+    }
+}
+
 /// JOB-5: a running job's status once its parts have moved: still in progress while any part may
 /// run; then Completed when every part completed, Failed when any failed (which parts, each part
 /// says). A stopped job stays stopped.
@@ -296,6 +317,28 @@ mod tests {
     use super::*;
     use JobCommand as C;
     use JobStatus as S;
+
+    #[test]
+    fn log_2_a_spread_job_offsets_each_system_evenly_and_stably() {
+        let over = std::time::Duration::from_secs(1800);
+        let mut per_minute = [0u32; 30];
+        for n in 0..3000u32 {
+            let id = format!("0190c0de-0000-7000-8000-{n:012}");
+            let at = spread_offset(id.as_bytes(), over);
+            assert!(at < over, "{at:?}");
+            assert_eq!(at, spread_offset(id.as_bytes(), over));
+            per_minute[usize::try_from(at.as_secs() / 60).unwrap_or(0)] += 1;
+        }
+        // About 100 a minute: no minute gets the fleet at once.
+        assert!(
+            per_minute.iter().all(|n| (50..200).contains(n)),
+            "{per_minute:?}"
+        );
+        assert_eq!(
+            spread_offset(b"x", std::time::Duration::ZERO),
+            std::time::Duration::ZERO
+        );
+    }
 
     #[test]
     fn job_4_pause_only_a_scheduled_job() {

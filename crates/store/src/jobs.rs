@@ -21,6 +21,12 @@ pub enum Start {
     Now,
     /// At this instant (chosen in hub local time).
     At(jiff::Timestamp),
+    /// From this instant, each system's parts at its own stable offset below `over`
+    /// ([`jobs::spread_offset`]): fleet-wide daily work that should not arrive at once (LOG-2).
+    Spread {
+        from: jiff::Timestamp,
+        over: std::time::Duration,
+    },
 }
 
 /// One system a job runs on, with the servers it has a part on (in the system's order).
@@ -188,9 +194,10 @@ impl Store {
     ) -> Result<Option<JobId>> {
         let id = JobId::new();
         let now = now_ms();
-        let (immediate, start_at) = match new.start {
-            Start::Now => (true, now),
-            Start::At(t) => (false, t.as_millisecond()),
+        let (immediate, start_at, over) = match new.start {
+            Start::Now => (true, now, std::time::Duration::ZERO),
+            Start::At(t) => (false, t.as_millisecond(), std::time::Duration::ZERO),
+            Start::Spread { from, over } => (false, from.as_millisecond(), over),
         };
         let mut tx = self.begin().await?;
         let inserted = sqlx::query(
@@ -218,10 +225,13 @@ impl Store {
             return Ok(None);
         }
         for t in &new.targets {
+            let offset = jobs::spread_offset(t.system.to_string().as_bytes(), over);
+            let due_at =
+                start_at.saturating_add(i64::try_from(offset.as_millis()).unwrap_or(i64::MAX));
             for (position, server) in t.servers.iter().enumerate() {
                 sqlx::query(
-                    "INSERT INTO job_parts (id, job_id, customer_id, system_id, server, position, status) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    "INSERT INTO job_parts (id, job_id, customer_id, system_id, server, position, status, due_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                 )
                 .bind(JobPartId::new().to_string())
                 .bind(id.to_string())
@@ -230,6 +240,7 @@ impl Store {
                 .bind(server.as_str())
                 .bind(position as i64)
                 .bind(PartStatus::Pending.as_str())
+                .bind(due_at)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -248,7 +259,7 @@ impl Store {
     /// A job and its parts (by system, then server order).
     #[tracing::instrument(skip_all, fields(%id))]
     pub async fn job(&self, id: JobId) -> Result<(Job, Vec<JobPart>)> {
-        let job = self.job_row(id).await?;
+        let job = self.job_header(id).await?;
         let parts = sqlx::query(&format!(
             "SELECT {PART_COLUMNS} FROM job_parts WHERE job_id = $1 ORDER BY system_id, position"
         ))
@@ -261,8 +272,23 @@ impl Store {
         Ok((job, parts))
     }
 
-    /// The job's row alone.
-    async fn job_row(&self, id: JobId) -> Result<Job> {
+    /// The parts of `job` on `system`, in its servers' order (an index probe, however many
+    /// systems the job has).
+    pub async fn job_parts_of(&self, job: JobId, system: SystemId) -> Result<Vec<JobPart>> {
+        sqlx::query(&format!(
+            "SELECT {PART_COLUMNS} FROM job_parts WHERE job_id = $1 AND system_id = $2 ORDER BY position"
+        ))
+        .bind(job.to_string())
+        .bind(system.to_string())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(part_from_row)
+        .collect()
+    }
+
+    /// The job's row alone, without its parts (a job may have a part on every system).
+    pub async fn job_header(&self, id: JobId) -> Result<Job> {
         let row = sqlx::query(&format!("SELECT {JOB_COLUMNS} FROM jobs WHERE id = $1"))
             .bind(id.to_string())
             .fetch_optional(self.pool())

@@ -119,6 +119,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "customer_search_key",
         include_str!("../migrations/0028_customer_search_key.sql"),
     ),
+    (
+        29,
+        "periodic_work_at_scale",
+        include_str!("../migrations/0029_periodic_work_at_scale.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

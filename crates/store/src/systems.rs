@@ -11,6 +11,8 @@ use patchbay_domain::system::{
 use patchbay_domain::{CustomerId, SystemId};
 use sqlx::Row;
 
+mod backup_due;
+
 /// One server of a system (TEN-3, SYS-7).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerInfo {
@@ -503,48 +505,57 @@ impl Store {
         .bind(one)
         .fetch_all(self.pool())
         .await?;
-        let mut by_system: std::collections::HashMap<String, Vec<ServerInfo>> =
-            std::collections::HashMap::new();
-        for s in servers {
-            by_system
-                .entry(s.try_get("system_id")?)
-                .or_default()
-                .push(ServerInfo {
-                    name: s.try_get("name")?,
-                    role: s.try_get("role")?,
-                    address: s.try_get("address")?,
-                    version: s.try_get("version")?,
-                    state: s.try_get("state")?,
-                });
-        }
-        rows.iter()
-            .map(|r| {
-                let id: String = r.try_get("id")?;
-                Ok((
-                    parse_id(r.try_get("customer_id")?)?,
-                    SystemView {
-                        id: parse_id(id.clone())?,
-                        name: r.try_get("name")?,
-                        profile: r.try_get("profile")?,
-                        version: r.try_get("version")?,
-                        address: r.try_get("address")?,
-                        port: r.try_get("port")?,
-                        connected: r.try_get::<Option<String>, _>("connected_node")?.is_some(),
-                        last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
-                        flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
-                            .unwrap_or_default(),
-                        servers: by_system.remove(&id).unwrap_or_default(),
-                        time_zone: r.try_get("time_zone")?,
-                        tunnels: serde_json::from_str(&r.try_get::<String, _>("tunnels")?)
-                            .unwrap_or_default(),
-                        phone_firmware: r.try_get("phone_firmware")?,
-                        account: serde_json::from_str(&r.try_get::<String, _>("account_state")?)
-                            .unwrap_or_default(),
-                    },
-                ))
-            })
-            .collect()
+        assemble(&rows, servers)
     }
+}
+
+/// System rows and the rows of their servers (`system_id, name, role, address, version, state`,
+/// in each system's order) as views with their customers.
+fn assemble(
+    rows: &[sqlx::any::AnyRow],
+    servers: Vec<sqlx::any::AnyRow>,
+) -> Result<Vec<(CustomerId, SystemView)>> {
+    let mut by_system: std::collections::HashMap<String, Vec<ServerInfo>> =
+        std::collections::HashMap::new();
+    for s in servers {
+        by_system
+            .entry(s.try_get("system_id")?)
+            .or_default()
+            .push(ServerInfo {
+                name: s.try_get("name")?,
+                role: s.try_get("role")?,
+                address: s.try_get("address")?,
+                version: s.try_get("version")?,
+                state: s.try_get("state")?,
+            });
+    }
+    rows.iter()
+        .map(|r| {
+            let id: String = r.try_get("id")?;
+            Ok((
+                parse_id(r.try_get("customer_id")?)?,
+                SystemView {
+                    id: parse_id(id.clone())?,
+                    name: r.try_get("name")?,
+                    profile: r.try_get("profile")?,
+                    version: r.try_get("version")?,
+                    address: r.try_get("address")?,
+                    port: r.try_get("port")?,
+                    connected: r.try_get::<Option<String>, _>("connected_node")?.is_some(),
+                    last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
+                    flags: serde_json::from_str(&r.try_get::<String, _>("flags")?)
+                        .unwrap_or_default(),
+                    servers: by_system.remove(&id).unwrap_or_default(),
+                    time_zone: r.try_get("time_zone")?,
+                    tunnels: serde_json::from_str(&r.try_get::<String, _>("tunnels")?)
+                        .unwrap_or_default(),
+                    phone_firmware: r.try_get("phone_firmware")?,
+                    account: serde_json::from_str(&r.try_get::<String, _>("account_state")?)
+                        .unwrap_or_default(),
+                },
+            ))
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -26,7 +26,7 @@ impl Store {
         let stale = sqlx::query(
             "SELECT DISTINCT p.job_id, p.system_id, p.status FROM job_parts p JOIN jobs j ON j.id = p.job_id \
              WHERE (p.status = $1 AND p.started_at < $2) \
-             OR (p.status = $3 AND j.status IN ($4, $5) AND j.start_at < $6 AND j.updated_at < $6 \
+             OR (p.status = $3 AND p.due_at < $6 AND j.status IN ($4, $5) AND j.updated_at < $6 \
                  AND NOT EXISTS (SELECT 1 FROM system_actions a WHERE a.system_id = p.system_id) \
                  AND NOT EXISTS (SELECT 1 FROM log_slots l WHERE l.system_id = p.system_id))",
         )

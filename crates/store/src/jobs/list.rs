@@ -113,7 +113,7 @@ impl Store {
     pub async fn job_in_scope(&self, scope: Scope, id: JobId) -> Result<(Job, Vec<JobPart>)> {
         // The job row before its parts: statuses only move forward, so the parts read after it
         // are at least as far along — never a job "completed" beside a part still running.
-        let job = self.job_row(id).await?;
+        let job = self.job_header(id).await?;
         let mut q = select_from(PART_COLUMNS_P, ("job_parts", "p"), &[PART_CUSTOMER]);
         q.and_where(col("p.job_id").eq(id.to_string()))
             .cond_where(scope::customers(scope))

@@ -577,3 +577,89 @@ async fn job_3_a_stopped_job_with_a_part_still_running_is_not_deleted() {
         Some(Ok(()))
     );
 }
+
+/// LOG-2: a job spread over a window (the daily collection) has each system's parts due at the
+/// job's start plus the system's own offset: claims take only the systems whose time has come.
+/// Finished all at once, by parallel nodes, the job settles once, when its last part ends.
+#[tokio::test]
+async fn log_2_a_spread_job_starts_each_system_at_its_own_time_and_settles_at_the_last() {
+    let s = crate::testing::store().await;
+    let c = customer(&s, "acme").await;
+    let mut systems = Vec::new();
+    for n in 0..12 {
+        systems.push(system(&s, c, &format!("sys-{n}")).await);
+    }
+    let from = later(-120);
+    let over = std::time::Duration::from_secs(3600);
+    let id = create(
+        &s,
+        NewJob {
+            name: "Log collection".into(),
+            kind: JobKind::LogFetch,
+            start: Start::Spread { from, over },
+            automatic: true,
+            options: "{}".into(),
+            targets: systems.iter().map(|y| target(c, *y, &["primary"])).collect(),
+        },
+    )
+    .await;
+    let due = |y: &SystemId| {
+        from + jiff::SignedDuration::try_from(jobs::spread_offset(y.to_string().as_bytes(), over))
+            .unwrap_or_else(|e| panic!("{e}"))
+    };
+    let mut times: Vec<jiff::Timestamp> = systems.iter().map(due).collect();
+    times.sort();
+    // Halfway through the systems' times: exactly the earlier half is claimed.
+    let mid = times[5];
+    let got = s
+        .claim_due_parts("node-a", true, mid, 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    let expected: HashSet<SystemId> = systems.iter().copied().filter(|y| due(y) <= mid).collect();
+    assert_eq!(
+        got.iter().map(|g| g.system).collect::<HashSet<_>>(),
+        expected
+    );
+    assert!(expected.len() < systems.len(), "the offsets spread: {times:?}");
+    let rest = s
+        .claim_due_parts("node-a", true, times[11], 100)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(got.len() + rest.len(), systems.len());
+    // Every system finishes at once; one failed: the job settles, failed, once all are done.
+    let all: Vec<Claim> = got.into_iter().chain(rest).collect();
+    let failing = all[3].system;
+    let finishes = all.iter().map(|claim| {
+        let s = s.clone();
+        let claim = claim.clone();
+        async move {
+            let status = if claim.system == failing {
+                PartStatus::Failed
+            } else {
+                PartStatus::Completed
+            };
+            let results: Vec<PartResult> = claim
+                .parts
+                .iter()
+                .map(|p| PartResult {
+                    part: *p,
+                    status,
+                    reason: String::new(),
+                })
+                .collect();
+            s.finish_parts(&claim, &results)
+                .await
+                .unwrap_or_else(|e| panic!("{e}"))
+        }
+    });
+    let settled = futures_util::future::join_all(finishes).await;
+    assert_eq!(
+        settled.iter().filter(|j| **j == JobStatus::Failed).count(),
+        1,
+        "{settled:?}"
+    );
+    assert_eq!(
+        s.job(id).await.map(|j| j.0.status).ok(),
+        Some(JobStatus::Failed)
+    );
+}

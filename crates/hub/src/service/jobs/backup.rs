@@ -52,7 +52,7 @@ pub(super) async fn record_backup(
             "the backup the hub received differs from the one the system made",
         ));
     }
-    let (job, _) = state.store.job(claim.job).await?;
+    let job = state.store.job_header(claim.job).await?;
     let (_, gone) = state
         .store
         .add_backup(&NewBackup {
@@ -350,67 +350,100 @@ pub fn zone_of(name: &str) -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get(name).unwrap_or_else(|_| jiff::tz::TimeZone::system())
 }
 
+/// How many systems' nights one look handles at most (the rest, after a hub was down for part of
+/// the window, the next minutes).
+const AUTOMATIC_PER_LOOK: usize = 2_000;
+const AUTOMATIC_BATCH: i64 = 500;
+
 /// BKP-3: start the automatic backup of each system whose slot in the nightly window (its own
 /// local time) has come, once a night: the run key `backup:<system>:<local date>` makes it exist
 /// once however many nodes or restarts try. A system busy with another action has its night's
-/// backup failed at once with the reason (BKP-1). `seen` remembers the run keys handled, so a
-/// fleet is not asked again each minute. Returns how many runs were created.
-pub async fn automatic_backups(
-    state: &AppState,
-    now: jiff::Timestamp,
-    seen: &mut std::collections::HashSet<String>,
-) -> Result<usize, AppError> {
-    use patchbay_domain::backups::{automatic_due, automatic_slot};
-    let mut made = 0;
-    for (customer, sys) in state.store.all_systems().await? {
-        if !backup_allowed(&sys) {
+/// backup failed at once with the reason (BKP-1). Only the due systems are read: by time zone,
+/// those whose minute in the window has come and whose night is not yet seen to. Returns how
+/// many runs were created.
+pub async fn automatic_backups(state: &AppState, now: jiff::Timestamp) -> Result<usize, AppError> {
+    use patchbay_domain::backups::{automatic_slot_minute, window_minute};
+    state
+        .store
+        .fill_backup_slots(
+            |id| automatic_slot_minute(id.to_string().as_bytes()),
+            10_000,
+        )
+        .await?;
+    let (mut made, mut looked) = (0, 0);
+    for zone in state.store.system_time_zones().await? {
+        let local = now.to_zoned(zone_of(&zone));
+        let Some(minute) = window_minute(local.time()) else {
             continue;
-        }
-        let local = now.to_zoned(zone_of(&sys.time_zone));
-        let slot = automatic_slot(sys.id.to_string().as_bytes());
-        if !automatic_due(local.time(), slot) {
-            continue;
-        }
-        let key = format!("backup:{}:{}", sys.id, local.date());
-        if seen.contains(&key) {
-            continue;
-        }
-        let start = local
-            .with()
-            .time(slot)
-            .build()
-            .map(|z| z.timestamp())
-            .unwrap_or(now);
-        let options = serde_json::to_string(&BackupOptions {
-            items: BACKUP_ITEMS.map(String::from).to_vec(),
-            mailboxes: Vec::new(),
-        })
-        .unwrap_or_else(|_| "{}".into());
-        let job = NewJob {
-            name: format!("Automatic backup {}", local.date()),
-            kind: JobKind::Backup,
-            start: Start::At(start),
-            automatic: true,
-            options,
-            targets: vec![target(customer, &sys)],
         };
-        let created = state
-            .store
-            .create_run(&patchbay_store::AuditMeta::system(), &job, &key)
-            .await?;
-        if let Some(id) = created {
-            made += 1;
-            let busy = state.store.system_action(sys.id).await?;
-            if busy.is_some_and(|(other, _)| other != id) {
-                state.store.skip_pending(id, sys.id, SKIPPED_BUSY).await?;
+        let night = local.date().to_string();
+        while looked < AUTOMATIC_PER_LOOK {
+            let due = state
+                .store
+                .backups_due(&zone, minute, &night, AUTOMATIC_BATCH)
+                .await?;
+            let last = due.len() < usize::try_from(AUTOMATIC_BATCH).unwrap_or(usize::MAX);
+            for (customer, sys) in due {
+                looked += 1;
+                if backup_allowed(&sys) && automatic_run(state, now, customer, &sys, &local).await?
+                {
+                    made += 1;
+                }
+                state.store.backup_night_seen(sys.id, &night).await?;
+            }
+            if last {
+                break;
             }
         }
-        seen.insert(key);
     }
     if made > 0 {
         super::wake(state).await;
     }
     Ok(made)
+}
+
+/// One system's automatic backup for the night of `local`; `true` when this call created it.
+async fn automatic_run(
+    state: &AppState,
+    now: jiff::Timestamp,
+    customer: CustomerId,
+    sys: &SystemView,
+    local: &jiff::Zoned,
+) -> Result<bool, AppError> {
+    use patchbay_domain::backups::automatic_slot;
+    let slot = automatic_slot(sys.id.to_string().as_bytes());
+    let key = format!("backup:{}:{}", sys.id, local.date());
+    let start = local
+        .with()
+        .time(slot)
+        .build()
+        .map(|z| z.timestamp())
+        .unwrap_or(now);
+    let options = serde_json::to_string(&BackupOptions {
+        items: BACKUP_ITEMS.map(String::from).to_vec(),
+        mailboxes: Vec::new(),
+    })
+    .unwrap_or_else(|_| "{}".into());
+    let job = NewJob {
+        name: format!("Automatic backup {}", local.date()),
+        kind: JobKind::Backup,
+        start: Start::At(start),
+        automatic: true,
+        options,
+        targets: vec![target(customer, sys)],
+    };
+    let created = state
+        .store
+        .create_run(&patchbay_store::AuditMeta::system(), &job, &key)
+        .await?;
+    let Some(id) = created else {
+        return Ok(false);
+    };
+    let busy = state.store.system_action(sys.id).await?;
+    if busy.is_some_and(|(other, _)| other != id) {
+        state.store.skip_pending(id, sys.id, SKIPPED_BUSY).await?;
+    }
+    Ok(true)
 }
 
 /// Why a night's automatic backup did not run (BKP-1, BKP-3).

@@ -27,6 +27,9 @@ use sha2::{Digest, Sha256};
 pub const FILES_PER_FETCH: usize = 500;
 /// The daily collection starts at this hub local time (LOG-2).
 pub const COLLECTION_AT: jiff::civil::Time = jiff::civil::time(0, 30, 0, 0);
+/// ... and each system's part is due at its own stable offset within this long after, so a fleet
+/// of 100,000 systems sends its logs over half an hour (about 55 a second), not all at 00:30.
+pub const COLLECTION_SPREAD: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
 /// Where a collected file is kept: one folder per system and job, the file named by its path's
 /// hash (paths come from the system and are not trusted as keys).
@@ -205,7 +208,7 @@ pub async fn create_fetch(
 }
 
 /// LOG-2: from [`COLLECTION_AT`] on each day (hub local time `now`), make sure that day's
-/// collection exists — once, however many nodes or restarts try (its run key decides). `true`
+/// collection exists, its systems spread over [`COLLECTION_SPREAD`] — once, however many nodes or restarts try (its run key decides). `true`
 /// once the day is seen to (created now, by another node, or nothing to collect).
 pub async fn daily_collection(state: &AppState, now: &jiff::Zoned) -> Result<bool, AppError> {
     if now.time() < COLLECTION_AT {
@@ -233,7 +236,10 @@ pub async fn daily_collection(state: &AppState, now: &jiff::Zoned) -> Result<boo
             &NewJob {
                 name: format!("Log collection {}", now.date()),
                 kind: JobKind::LogFetch,
-                start: Start::At(start),
+                start: Start::Spread {
+                    from: start,
+                    over: COLLECTION_SPREAD,
+                },
                 automatic: true,
                 options: "{}".into(),
                 targets,

@@ -261,7 +261,7 @@ async fn resume(
 }
 
 async fn start(state: &AppState, claim: &Claim) -> Result<(), AppError> {
-    let (job, _) = state.store.job(claim.job).await?;
+    let job = state.store.job_header(claim.job).await?;
     let (op, step) = match claim.kind {
         JobKind::Backup => (
             backup::backup_op(state, claim, &job.options).await?,
@@ -377,7 +377,6 @@ pub fn spawn_runner(state: AppState) {
         let mut resumed = std::collections::HashSet::new();
         // BKP-3: looked at once a minute; the nights' runs this node has handled.
         let mut automatic_at: Option<jiff::Timestamp> = None;
-        let mut automatic_seen = std::collections::HashSet::new();
         loop {
             // Once per tick across every node.
             if crate::service::nodes::claim_period(&state, "job-expiry", state.config.jobs_tick)
@@ -408,17 +407,11 @@ pub fn spawn_runner(state: AppState) {
                 })
             {
                 automatic_at = Some(now.timestamp());
-                if automatic_seen.len() > 1_000_000 {
-                    automatic_seen.clear();
-                }
                 // Every system is looked at: once a minute across every node, not per node.
                 if crate::service::nodes::claim_period(&state, "automatic-backups", AUTOMATIC_EVERY)
                     .await
                 {
-                    if let Err(e) =
-                        backup::automatic_backups(&state, now.timestamp(), &mut automatic_seen)
-                            .await
-                    {
+                    if let Err(e) = backup::automatic_backups(&state, now.timestamp()).await {
                         tracing::warn!(error = %e, "cannot start the automatic backups");
                     }
                 }

@@ -225,7 +225,7 @@ async fn servers_of(
     state: &AppState,
     claim: &Claim,
 ) -> Result<Vec<(patchbay_domain::JobPartId, String)>, AppError> {
-    let (_, parts) = state.store.job(claim.job).await?;
+    let parts = state.store.job_parts_of(claim.job, claim.system).await?;
     Ok(parts
         .into_iter()
         .filter(|p| claim.parts.contains(&p.id))
