@@ -1,6 +1,6 @@
 """100,000 connected systems over several hub nodes on one PostgreSQL, then a reconnect storm.
 
-    python3 bench/scale_out.py [--nodes 6] [--systems 100000] [--db-connections 8]
+    python3 bench/scale_out.py [--nodes 6] [--systems 100000] [--db-connections 6]
                                [--ramp-secs 120] [--settle-secs 45] [--timeout-secs 600]
 
 Starts `--nodes` release hubs (`patchbay serve`, one data dir, each its own port) on a fresh
@@ -55,7 +55,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--nodes", type=int, default=6)
     ap.add_argument("--systems", type=int, default=100_000)
-    ap.add_argument("--db-connections", type=int, default=8,
+    ap.add_argument("--db-connections", type=int, default=6,
                     help="each node's main PostgreSQL pool (nodes together within max_connections)")
     ap.add_argument("--ramp-secs", type=float, default=120,
                     help="each simulator spreads its first connections over this long")

@@ -88,6 +88,10 @@ impl std::ops::DerefMut for Tx {
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: AnyPool,
+    /// PostgreSQL: a few connections kept for agents being admitted (their credentials and their
+    /// connection's row), so a node whose pool is busy with jobs or uploads still lets its fleet
+    /// in. SQLite: none (one writer; reads never wait for a connection long).
+    admissions: Option<AnyPool>,
     dialect: Dialect,
     /// Where [`notify::JobListener`] connects (PostgreSQL only).
     url: notify::Url,
@@ -178,8 +182,18 @@ impl Store {
                     .await?
             }
         };
+        let admissions = match dialect {
+            Dialect::Postgres => Some(
+                AnyPoolOptions::new()
+                    .max_connections(ADMISSION_CONNECTIONS)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_lazy(url)?,
+            ),
+            Dialect::Sqlite => None,
+        };
         Ok(Self {
             pool,
+            admissions,
             dialect,
             url: notify::Url(url.into()),
             write_turn: Default::default(),
@@ -193,6 +207,8 @@ impl Store {
         let other = Self::connect_sized(&self.url.0, SIBLING_CONNECTIONS).await?;
         Ok(Self {
             write_turn: self.write_turn.clone(),
+            // A sibling admits no agents.
+            admissions: None,
             ..other
         })
     }
@@ -266,6 +282,23 @@ impl Store {
         &self.pool
     }
 
+    /// The connections kept for admitting agents (see [`Store::agent_admission`]); the main pool
+    /// where there are none.
+    pub(crate) fn admission_pool(&self) -> &AnyPool {
+        self.admissions.as_ref().unwrap_or(&self.pool)
+    }
+
+    /// [`Store::begin`] on [`Store::admission_pool`].
+    pub(crate) async fn begin_admission(&self) -> Result<Tx> {
+        match &self.admissions {
+            Some(pool) => Ok(Tx {
+                inner: pool.begin().await?,
+                _turn: None,
+            }),
+            None => self.begin().await,
+        }
+    }
+
     /// A cheap round trip, for `/readyz`.
     pub async fn ping(&self) -> Result<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -280,12 +313,17 @@ impl Store {
     }
 
     pub async fn close(&self) {
+        if let Some(admissions) = &self.admissions {
+            admissions.close().await;
+        }
         self.pool.close().await;
     }
 }
 
 /// Default most PostgreSQL connections of a node's pool.
 pub const PG_CONNECTIONS: u32 = 16;
+/// PostgreSQL connections kept for admitting agents, besides a node's pool.
+const ADMISSION_CONNECTIONS: u32 = 2;
 /// Most PostgreSQL connections of a [`Store::sibling`].
 const SIBLING_CONNECTIONS: u32 = 2;
 

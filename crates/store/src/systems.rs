@@ -226,7 +226,8 @@ impl Store {
         node: &str,
     ) -> Result<Connection> {
         let now = now_ms();
-        let mut tx = self.begin().await?;
+        // On the connections kept for admissions: a busy pool does not keep a fleet out.
+        let mut tx = self.begin_admission().await?;
         let row = sqlx::query(
             "INSERT INTO systems (id, customer_id, name, connected_node, connected_at, last_seen_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $5, $5, $5) \
@@ -635,6 +636,40 @@ pub(crate) mod tests {
             .await
             .unwrap_or_else(|e| panic!("{e}"))
             .is_none());
+    }
+
+    /// Scale-out, SYS-1: on PostgreSQL a node keeps connections for admitting agents — with every
+    /// connection of its pool taken (jobs, uploads), a system still gets in at once. (SQLite has
+    /// one writer and no such pool: this runs in the PostgreSQL suite.)
+    #[tokio::test]
+    async fn sys_1_agents_are_admitted_while_every_pool_connection_is_busy() {
+        let s = crate::testing::store().await;
+        if s.dialect() != crate::Dialect::Postgres {
+            return;
+        }
+        crate::alarms::tests::customer(&s, "acme").await;
+        let mut held = Vec::new();
+        for _ in 0..s.pool().options().get_max_connections() {
+            held.push(s.pool().acquire().await.unwrap_or_else(|e| panic!("{e}")));
+        }
+        let quick = std::time::Duration::from_secs(5);
+        let admission = tokio::time::timeout(quick, s.agent_admission("acme", "ipo-1", 0))
+            .await
+            .unwrap_or_else(|_| panic!("the admission waited for the busy pool"))
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|| panic!("known customer"));
+        let connection = tokio::time::timeout(
+            quick,
+            s.agent_connected(admission.credentials.id, "ipo-1", "node-a"),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("the connection waited for the busy pool"))
+        .unwrap_or_else(|e| panic!("{e}"));
+        drop(held);
+        assert_eq!(
+            s.system_owner(connection.id).await.ok(),
+            Some(admission.credentials.id)
+        );
     }
 
     #[tokio::test]

@@ -56,7 +56,7 @@ impl Store {
         .bind(customer_id)
         .bind(system_name)
         .bind(failures_since_ms)
-        .fetch_all(self.pool())
+        .fetch_all(self.admission_pool())
         .await?;
         let Some(first) = rows.first() else {
             return Ok(None);

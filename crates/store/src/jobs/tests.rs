@@ -599,7 +599,10 @@ async fn log_2_a_spread_job_starts_each_system_at_its_own_time_and_settles_at_th
             start: Start::Spread { from, over },
             automatic: true,
             options: "{}".into(),
-            targets: systems.iter().map(|y| target(c, *y, &["primary"])).collect(),
+            targets: systems
+                .iter()
+                .map(|y| target(c, *y, &["primary"]))
+                .collect(),
         },
     )
     .await;
@@ -620,7 +623,10 @@ async fn log_2_a_spread_job_starts_each_system_at_its_own_time_and_settles_at_th
         got.iter().map(|g| g.system).collect::<HashSet<_>>(),
         expected
     );
-    assert!(expected.len() < systems.len(), "the offsets spread: {times:?}");
+    assert!(
+        expected.len() < systems.len(),
+        "the offsets spread: {times:?}"
+    );
     let rest = s
         .claim_due_parts("node-a", true, times[11], 100)
         .await

@@ -156,10 +156,18 @@ mod tests {
             .backups_due("Asia/Seoul", minute, "2026-11-20", 100)
             .await
             .unwrap_or_else(|e| panic!("{e}"));
-        let expected: HashSet<SystemId> =
-            seoul.iter().copied().filter(|y| slot(*y) <= minute).collect();
-        assert_eq!(due.iter().map(|(_, v)| v.id).collect::<HashSet<_>>(), expected);
-        assert!(due.iter().all(|(cust, v)| *cust == c && v.servers.len() == 1));
+        let expected: HashSet<SystemId> = seoul
+            .iter()
+            .copied()
+            .filter(|y| slot(*y) <= minute)
+            .collect();
+        assert_eq!(
+            due.iter().map(|(_, v)| v.id).collect::<HashSet<_>>(),
+            expected
+        );
+        assert!(due
+            .iter()
+            .all(|(cust, v)| *cust == c && v.servers.len() == 1));
         // Seen to: not due again that night, due again the next.
         for (_, v) in &due {
             s.backup_night_seen(v.id, "2026-11-20")

@@ -223,12 +223,15 @@ pub async fn daily_collection(state: &AppState, now: &jiff::Zoned) -> Result<boo
     if targets.is_empty() {
         return Ok(true);
     }
+    // From 00:30, or from now for a hub that starts (or sees to the day) later: a late day's
+    // collection is spread too, not due at once.
     let start = now
         .with()
         .time(COLLECTION_AT)
         .build()
         .map(|z| z.timestamp())
-        .unwrap_or_else(|_| now.timestamp());
+        .unwrap_or_else(|_| now.timestamp())
+        .max(now.timestamp());
     let created = state
         .store
         .create_run(
