@@ -157,14 +157,6 @@ fn audit_action(command: JobCommand) -> &'static str {
     }
 }
 
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 impl Store {
     /// Create a job with a part per server of each target, audited, in one transaction.
     #[tracing::instrument(skip_all, fields(kind = new.kind.as_str()))]
@@ -324,13 +316,13 @@ impl Store {
             None => format!(
                 "DELETE FROM jobs WHERE id = $1 AND status IN ({}) AND NOT EXISTS \
                  (SELECT 1 FROM job_parts p WHERE p.job_id = jobs.id AND p.status = '{}')",
-                placeholders(2, statuses.len()),
+                crate::placeholders(2, statuses.len()),
                 PartStatus::InProgress.as_str()
             ),
             Some(_) => format!(
                 "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND immediate = 0 \
                  AND status IN ({})",
-                placeholders(4, statuses.len())
+                crate::placeholders(4, statuses.len())
             ),
         };
         let mut query = sqlx::query(&sql).bind(id.to_string());

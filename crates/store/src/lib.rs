@@ -327,6 +327,14 @@ const ADMISSION_CONNECTIONS: u32 = 2;
 /// Most PostgreSQL connections of a [`Store::sibling`].
 const SIBLING_CONNECTIONS: u32 = 2;
 
+/// `$first, $first+1, …` for `n` values (the parameters of an `IN` list).
+pub(crate) fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Milliseconds since the Unix epoch, the stored form of every instant.
 pub fn now_ms() -> i64 {
     jiff::Timestamp::now().as_millisecond()

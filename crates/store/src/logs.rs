@@ -81,14 +81,6 @@ fn size_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// `$first, $first+1, …` for `n` values.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Delete a file's row and remember the file as it was (so it is not fetched again unchanged);
 /// its blob key.
 async fn forget(tx: &mut crate::Tx, id: &str, now: i64) -> Result<Option<String>> {
@@ -221,8 +213,8 @@ impl Store {
         }
         let sql = format!(
             "SELECT {COLUMNS} FROM log_files WHERE system_id IN ({}) AND id IN ({})",
-            placeholders(1, systems.len()),
-            placeholders(systems.len() + 1, ids.len())
+            crate::placeholders(1, systems.len()),
+            crate::placeholders(systems.len() + 1, ids.len())
         );
         let mut q = sqlx::query(&sql);
         for s in systems {
@@ -310,7 +302,7 @@ impl Store {
     pub async fn known_blobs(&self, keys: &[String]) -> Result<std::collections::HashSet<String>> {
         let mut known = std::collections::HashSet::new();
         for chunk in keys.chunks(500) {
-            let list = placeholders(1, chunk.len());
+            let list = crate::placeholders(1, chunk.len());
             let sql = format!(
                 "SELECT blob_key FROM backups WHERE blob_key IN ({list}) \
                  UNION ALL SELECT blob_key FROM log_files WHERE blob_key IN ({list}) \

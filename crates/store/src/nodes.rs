@@ -4,7 +4,7 @@
 //! whose clocks drift apart still agree.
 
 use crate::{Dialect, Result, Store};
-use patchbay_domain::{CustomerId, SystemId};
+use patchbay_domain::SystemId;
 use sea_query::{Alias, Expr, Query};
 use sqlx::Row;
 use std::time::Duration;
@@ -96,13 +96,10 @@ impl Store {
             changed += rows.len() as u64;
             let mut customers = std::collections::BTreeSet::new();
             for r in rows {
-                customers.insert(crate::audit::parse_id::<CustomerId>(
-                    r.try_get("customer_id")?,
-                )?);
+                customers.insert(r.try_get::<String, _>("customer_id")?);
             }
-            for c in customers {
-                crate::systems::recompute(&mut tx, c).await?;
-            }
+            let customers: Vec<String> = customers.into_iter().collect();
+            crate::systems::recompute_many(&mut tx, &customers).await?;
             tx.commit().await?;
         }
         Ok(changed)

@@ -5,13 +5,12 @@
 
 use crate::audit::parse_id;
 use crate::{now_ms, ts, Result, Store, StoreError};
-use patchbay_domain::system::{
-    self, Light, Observed, Profile, Refusal, RemoteFlags, ServiceAccountState,
-};
+use patchbay_domain::system::{self, Profile, Refusal, RemoteFlags, ServiceAccountState};
 use patchbay_domain::{CustomerId, SystemId};
 use sqlx::Row;
 
 mod backup_due;
+mod connectivity;
 
 /// One server of a system (TEN-3, SYS-7).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,78 +129,7 @@ fn refusal_parse(code: &str) -> Option<Refusal> {
     .find(|r| refusal_code(*r) == code)
 }
 
-/// Recompute the customer's connectivity columns from its first system and last refusal.
-pub(crate) async fn recompute(tx: &mut crate::Tx, customer: CustomerId) -> Result<()> {
-    let now = now_ms();
-    let c = sqlx::query("SELECT last_refusal, last_refusal_at FROM customers WHERE id = $1")
-        .bind(customer.to_string())
-        .fetch_optional(&mut **tx)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let last_refusal = match (
-        c.try_get::<Option<String>, _>("last_refusal")?,
-        c.try_get::<Option<i64>, _>("last_refusal_at")?,
-    ) {
-        (Some(code), Some(at)) => refusal_parse(&code).map(|r| (r, ts(at))),
-        _ => None,
-    };
-    let sys = sqlx::query(
-        "SELECT name, profile, version, address, port, flags, account_state, servers_offline, connected_node, last_seen_at \
-         FROM systems WHERE customer_id = $1 \
-         ORDER BY CASE WHEN connected_node IS NULL THEN 1 ELSE 0 END, COALESCE(last_seen_at, 0) DESC, created_at, id LIMIT 1",
-    )
-    .bind(customer.to_string())
-    .fetch_optional(&mut **tx)
-    .await?;
-    let mut obs = Observed {
-        last_refusal,
-        ..Default::default()
-    };
-    let (mut name, mut profile, mut version, mut address, mut port) = (
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        0i64,
-    );
-    if let Some(s) = &sys {
-        obs.connected = s.try_get::<Option<String>, _>("connected_node")?.is_some();
-        obs.last_seen = s.try_get::<Option<i64>, _>("last_seen_at")?.map(ts);
-        profile = s.try_get("profile")?;
-        obs.profile = Profile::parse(&profile);
-        obs.flags = serde_json::from_str(&s.try_get::<String, _>("flags")?).unwrap_or_default();
-        let account: String = s.try_get("account_state")?;
-        obs.account = if account.is_empty() {
-            None
-        } else {
-            serde_json::from_str(&account).ok()
-        };
-        obs.servers_offline = s.try_get::<i64, _>("servers_offline")?.max(0) as usize;
-        name = s.try_get("name")?;
-        version = s.try_get("version")?;
-        address = s.try_get("address")?;
-        port = s.try_get("port")?;
-    }
-    let (light, status) = system::status(&obs, ts(now));
-    let needs_attention = light == Light::Amber;
-    sqlx::query(
-        "UPDATE customers SET light = $2, status_code = $3, system_name = $4, profile = $5, version = $6, address = $7, \
-         port = $8, last_seen_at = $9, needs_attention = $10 WHERE id = $1",
-    )
-    .bind(customer.to_string())
-    .bind(light.as_str())
-    .bind(status.code())
-    .bind(name)
-    .bind(profile)
-    .bind(version)
-    .bind(address)
-    .bind(port)
-    .bind(obs.last_seen.map(|t| t.as_millisecond()))
-    .bind(i64::from(needs_attention))
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
+pub(crate) use connectivity::{recompute, recompute_many};
 
 impl Store {
     /// An authenticated system connected through `node`. Returns its id (created on first contact)
@@ -438,9 +366,11 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             changed += done.rows_affected();
-            for c in customers {
-                recompute(&mut tx, parse_id(c.try_get("customer_id")?)?).await?;
-            }
+            let customers: Vec<String> = customers
+                .iter()
+                .map(|c| c.try_get("customer_id"))
+                .collect::<std::result::Result<_, _>>()?;
+            recompute_many(&mut tx, &customers).await?;
             sqlx::query("DELETE FROM hub_nodes WHERE id = $1")
                 .bind(node.as_str())
                 .execute(&mut *tx)
