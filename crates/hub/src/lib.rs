@@ -212,6 +212,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
     service::nodes::spawn_listener(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());
+    service::disconnections::spawn_writer(state.clone());
     service::calling::mobile_bulk::spawn_runner(state.clone());
     service::sip::monitor::spawn(state.clone());
     Ok(Running {

@@ -34,6 +34,8 @@ pub struct Inner {
     pub agents: crate::http::gateway::Registry,
     /// This node's alarm queue and writer (ALM-1 at volume).
     pub ingest: crate::service::ingest::Ingest,
+    /// Ended agent sessions, recorded in batches.
+    pub disconnections: crate::service::disconnections::Disconnections,
     /// Wakes this node's job runner (a job was created or resumed here).
     pub jobs_wake: tokio::sync::Notify,
     /// Wakes this node's bulk-import runner (a file was queued here, WGO-4).
@@ -97,6 +99,7 @@ impl AppState {
                 throttle: crate::auth::Throttle::default(),
                 agents: crate::http::gateway::Registry::new(identity, admissions),
                 ingest,
+                disconnections: Default::default(),
                 jobs_wake: tokio::sync::Notify::new(),
                 imports_wake: tokio::sync::Notify::new(),
                 tunnels: Default::default(),

@@ -244,6 +244,35 @@ impl Store {
         Ok(())
     }
 
+    /// Many connections held by `node` ended — each `(customer, system, connected_at)` — in one
+    /// transaction, their customers recomputed 500 at a time: a node that loses thousands of
+    /// agents at once (a network cut) records it in a few statements instead of holding its pool
+    /// with one transaction each. A newer connection of a system is left alone.
+    #[tracing::instrument(skip_all, fields(n = ended.len()))]
+    pub async fn systems_disconnected(
+        &self,
+        node: &str,
+        ended: &[(CustomerId, SystemId, i64)],
+    ) -> Result<()> {
+        let now = now_ms();
+        let mut tx = self.begin().await?;
+        let mut customers = std::collections::BTreeSet::new();
+        for (customer, id, connected_at) in ended {
+            sqlx::query("UPDATE systems SET connected_node = NULL, last_seen_at = $3 WHERE id = $1 AND connected_node = $2 AND connected_at = $4")
+                .bind(id.to_string())
+                .bind(node)
+                .bind(now)
+                .bind(*connected_at)
+                .execute(&mut *tx)
+                .await?;
+            customers.insert(customer.to_string());
+        }
+        let customers: Vec<String> = customers.into_iter().collect();
+        recompute_many(&mut tx, &customers).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// The connection held by `node` ended (a newer connection of the same system is left alone).
     #[tracing::instrument(skip_all)]
     pub async fn system_disconnected(
@@ -253,17 +282,8 @@ impl Store {
         node: &str,
         connected_at_ms: i64,
     ) -> Result<()> {
-        let mut tx = self.begin().await?;
-        sqlx::query("UPDATE systems SET connected_node = NULL, last_seen_at = $3 WHERE id = $1 AND connected_node = $2 AND connected_at = $4")
-            .bind(id.to_string())
-            .bind(node)
-            .bind(now_ms())
-            .bind(connected_at_ms)
-            .execute(&mut *tx)
-            .await?;
-        recompute(&mut tx, customer).await?;
-        tx.commit().await?;
-        Ok(())
+        self.systems_disconnected(node, &[(customer, id, connected_at_ms)])
+            .await
     }
 
     /// The connection time recorded for a system (identifies one connection among reconnects).

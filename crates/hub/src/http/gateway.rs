@@ -71,6 +71,8 @@ pub struct Registry {
     pub busy_refusals: AtomicU64,
     /// The load at the admission point, which sets how long refused agents stay away.
     busy: Mutex<BusyWindow>,
+    /// The line's clock.
+    clock: std::time::Instant,
 }
 
 /// Sessions that reached the admission point since `started`, and the wait asked of refused
@@ -79,7 +81,8 @@ struct BusyWindow {
     started: std::time::Instant,
     attempts: u64,
     admitted: u64,
-    wait: Duration,
+    /// The agents refused, each told its own time to come back.
+    line: admission::Line,
 }
 
 /// How often the wait asked of refused agents is looked at again.
@@ -105,35 +108,39 @@ impl Registry {
                 started: std::time::Instant::now(),
                 attempts: 0,
                 admitted: 0,
-                wait: admission::MIN_RETRY,
+                line: admission::Line::default(),
             }),
+            clock: std::time::Instant::now(),
         }
     }
 
-    /// A session reached the admission point (`admitted`: it got in). Returns the wait to ask of
-    /// an agent refused now, looked at again once per [`BUSY_WINDOW`].
-    fn admission_seen(&self, admitted: bool) -> Duration {
+    /// A session reached the admission point (`admitted`: it got in); the node's admission rate
+    /// is looked at again once per [`BUSY_WINDOW`]. A refused session is given its place in the
+    /// line: the whole seconds it is asked to wait.
+    fn admission_seen(&self, admitted: bool) -> Option<u64> {
+        let now = self.clock.elapsed().as_secs_f64();
         let Ok(mut w) = self.busy.lock() else {
-            return admission::MIN_RETRY;
+            return (!admitted).then_some(admission::MIN_RETRY.as_secs());
         };
         w.attempts += 1;
         w.admitted += u64::from(admitted);
         let elapsed = w.started.elapsed();
         if elapsed >= BUSY_WINDOW {
-            let windows = (elapsed.as_secs_f64() / BUSY_WINDOW.as_secs_f64()) as u32;
-            w.wait = admission::next_retry(w.wait, w.attempts, w.admitted, windows);
+            let (attempts, got_in) = (w.attempts, w.admitted);
+            w.line.observe(attempts, got_in, elapsed.as_secs_f64());
             w.started = std::time::Instant::now();
             w.attempts = 0;
             w.admitted = 0;
         }
-        w.wait
+        (!admitted).then(|| w.line.refuse(now))
     }
 
-    /// The wait a refused agent is asked for now (before spreading).
+    /// The wait the next refused agent would be asked for now.
     pub fn busy_wait(&self) -> Duration {
+        let now = self.clock.elapsed().as_secs_f64();
         self.busy
             .lock()
-            .map(|w| w.wait)
+            .map(|w| w.line.wait(now))
             .unwrap_or(admission::MIN_RETRY)
     }
     fn insert(
@@ -261,9 +268,10 @@ where
             }
             _ => {
                 state.agents.busy_refusals.fetch_add(1, Ordering::Relaxed);
-                let wait = state.agents.admission_seen(false);
-                let u: f64 = rand::Rng::gen(&mut rand::thread_rng());
-                let retry = admission::spread(wait, u);
+                let retry = state
+                    .agents
+                    .admission_seen(false)
+                    .unwrap_or(admission::MIN_RETRY.as_secs());
                 refuse(&mut sink, Refusal::ConnectionFailed, Some(retry)).await;
                 return;
             }
@@ -383,14 +391,9 @@ where
     reports.close();
     let _ = report_writer.await;
     // On shutdown the node releases all its systems in one statement once the sessions are gone.
+    // Otherwise the end is recorded with the others that ended meanwhile (one transaction).
     if !state.agents.shutdown.is_cancelled() {
-        if let Err(e) = state
-            .store
-            .system_disconnected(customer, sys, &state.agents.node_id, connected_at)
-            .await
-        {
-            tracing::warn!(error = %e, "cannot record disconnection");
-        }
+        state.disconnections.record(customer, sys, connected_at);
     }
     tracing::info!(customer = %hello.customer_id, system = %hello.system_name, "agent disconnected");
 }

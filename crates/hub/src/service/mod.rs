@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod calling;
 pub mod customers;
 pub mod customization;
+pub mod disconnections;
 pub mod ingest;
 pub mod jobs;
 pub mod login;

@@ -243,4 +243,46 @@ mod tests {
             "{released:?}"
         );
     }
+
+    /// SYS-2 at scale: many sessions ended at once are recorded in one call — each system shown
+    /// offline, its customer recomputed — except a system that connected again meanwhile (its
+    /// newer connection is left alone).
+    #[tokio::test]
+    async fn sys_2_sessions_ended_together_are_recorded_in_one_batch() {
+        let s = crate::testing::store().await;
+        let mut ended = Vec::new();
+        for n in 0..30 {
+            let c = customer(&s, &format!("c{n}")).await;
+            let (sys, at) = s
+                .system_connected(c, "ipo-1", "node-a")
+                .await
+                .unwrap_or_else(|e| panic!("{e}"));
+            ended.push((c, sys, at));
+        }
+        // The first system is back on another connection before its end is recorded.
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let (c0, sys0, _) = ended[0];
+        s.system_connected(c0, "ipo-1", "node-b")
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        s.systems_disconnected("node-a", &ended)
+            .await
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            s.holder_of(sys0).await.ok(),
+            Some(Some("node-b".to_string()))
+        );
+        for (_, sys, _) in &ended[1..] {
+            assert_eq!(s.holder_of(*sys).await.ok(), Some(None));
+        }
+        let shown = rows(&s).await;
+        assert_eq!(
+            shown
+                .iter()
+                .filter(|r| r.contains("|red|unreachableSince|"))
+                .count(),
+            29,
+            "{shown:?}"
+        );
+    }
 }
