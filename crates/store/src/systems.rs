@@ -255,9 +255,12 @@ impl Store {
         ended: &[(CustomerId, SystemId, i64)],
     ) -> Result<()> {
         let now = now_ms();
+        // Rows locked in one order (systems by id, then customers by id), as other writers do.
+        let mut ended = ended.to_vec();
+        ended.sort_by_key(|(_, id, _)| id.to_string());
         let mut tx = self.begin().await?;
         let mut customers = std::collections::BTreeSet::new();
-        for (customer, id, connected_at) in ended {
+        for (customer, id, connected_at) in &ended {
             sqlx::query("UPDATE systems SET connected_node = NULL, last_seen_at = $3 WHERE id = $1 AND connected_node = $2 AND connected_at = $4")
                 .bind(id.to_string())
                 .bind(node)
