@@ -66,29 +66,33 @@ impl Store {
                  AND (backup_night IS NULL OR backup_night <> $3) ORDER BY backup_slot, id LIMIT $4"
             };
         }
-        let rows = sqlx::query(concat!(
-            "SELECT * FROM systems WHERE id IN (",
-            due!(),
-            ") ORDER BY backup_slot, id"
-        ))
-        .bind(zone)
-        .bind(i64::from(minute))
-        .bind(night)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
-        let servers = sqlx::query(concat!(
-            "SELECT s.system_id, s.name, s.role, s.address, s.version, s.state FROM servers s \
-             WHERE s.system_id IN (",
-            due!(),
-            ") ORDER BY s.system_id, s.position"
-        ))
-        .bind(zone)
-        .bind(i64::from(minute))
-        .bind(night)
-        .bind(limit)
-        .fetch_all(self.pool())
-        .await?;
+        // The systems, then their servers: the same four parameters each.
+        let mut read = Vec::with_capacity(2);
+        for sql in [
+            concat!(
+                "SELECT * FROM systems WHERE id IN (",
+                due!(),
+                ") ORDER BY backup_slot, id"
+            ),
+            concat!(
+                "SELECT s.system_id, s.name, s.role, s.address, s.version, s.state FROM servers s \
+                 WHERE s.system_id IN (",
+                due!(),
+                ") ORDER BY s.system_id, s.position"
+            ),
+        ] {
+            read.push(
+                sqlx::query(sql)
+                    .bind(zone)
+                    .bind(i64::from(minute))
+                    .bind(night)
+                    .bind(limit)
+                    .fetch_all(self.pool())
+                    .await?,
+            );
+        }
+        let servers = read.pop().unwrap_or_default();
+        let rows = read.pop().unwrap_or_default();
         assemble(&rows, servers)
     }
 
