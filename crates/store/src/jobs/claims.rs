@@ -5,7 +5,8 @@ use super::*;
 
 impl Store {
     /// Claim due work for hub node `node`: for up to `limit` (job, system) pairs whose parts are
-    /// due at `now` (the job's start, or the system's time in a spread job) and pending — of systems connected to `node` when `held` — take
+    /// due at `now` (the job's start, or the system's time in a spread job) and pending — of
+    /// systems connected to `node` when `held` — take
     /// the system's action slot (backup and restore only, BKP-1) and the parts, in one transaction
     /// each. A system already running an action is skipped (its parts stay pending); a pair
     /// another node took first is skipped too.
@@ -198,30 +199,31 @@ impl Store {
             .fetch_one(&mut *tx)
             .await?;
         let current = parse(&row.try_get::<String, _>("status")?, JobStatus::parse)?;
-        let statuses: Vec<PartStatus> = if current != JobStatus::InProgress || system_open {
-            // Settling changes nothing: a job not running, or this system's parts still open.
-            vec![PartStatus::InProgress]
-        } else if sqlx::query(
-            "SELECT 1 AS x FROM job_parts WHERE status IN ($2, $3) AND job_id = $1 LIMIT 1",
-        )
-        .bind(claim.job.to_string())
-        .bind(open[0])
-        .bind(open[1])
-        .fetch_optional(&mut *tx)
-        .await?
-        .is_some()
-        {
-            vec![PartStatus::InProgress]
+        // Settling can change the job only once it runs and none of its parts is open.
+        let job_open = current != JobStatus::InProgress
+            || system_open
+            || sqlx::query(
+                "SELECT 1 AS x FROM job_parts WHERE status IN ($2, $3) AND job_id = $1 LIMIT 1",
+            )
+            .bind(claim.job.to_string())
+            .bind(open[0])
+            .bind(open[1])
+            .fetch_optional(&mut *tx)
+            .await?
+            .is_some();
+        let settled = if job_open {
+            current
         } else {
-            sqlx::query("SELECT DISTINCT status FROM job_parts WHERE job_id = $1")
-                .bind(claim.job.to_string())
-                .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| parse(&r.try_get::<String, _>("status")?, PartStatus::parse))
-                .collect::<Result<_>>()?
+            let statuses: Vec<PartStatus> =
+                sqlx::query("SELECT DISTINCT status FROM job_parts WHERE job_id = $1")
+                    .bind(claim.job.to_string())
+                    .fetch_all(&mut *tx)
+                    .await?
+                    .iter()
+                    .map(|r| parse(&r.try_get::<String, _>("status")?, PartStatus::parse))
+                    .collect::<Result<_>>()?;
+            jobs::settle(current, &statuses)
         };
-        let settled = jobs::settle(current, &statuses);
         if settled != current {
             sqlx::query(
                 "UPDATE jobs SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4",
