@@ -148,9 +148,10 @@ const ADMIN_PAGES = [
   '/com/files',
   '/com/phone-files/vantage',
   '/com/phone-files/workplace',
+  '/com/certificates',
+  '/com/certificates/regenerate',
   // Sections of later features (each says what it will hold until then).
   '/com/appcentre',
-  '/com/certificates',
 ];
 /**
  * Links found on these pages are checked too (the first of each kind): detail and edit pages.

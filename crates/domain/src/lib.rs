@@ -7,6 +7,7 @@ pub mod alarm;
 pub mod alarm_ingest;
 pub mod backups;
 pub mod calling;
+pub mod certificates;
 pub mod customer;
 pub mod customization;
 pub mod ids;

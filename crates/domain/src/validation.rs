@@ -95,6 +95,10 @@ pub enum Rule {
         code: String,
         value: String,
     },
+    /// CRT-1: why a certificate (or its key, or its file's password) is refused.
+    Certificate {
+        refusal: crate::certificates::Refusal,
+    },
 }
 
 impl Rule {
@@ -137,6 +141,7 @@ impl Rule {
             Rule::Mismatch => "rule-mismatch",
             Rule::AccountId => "rule-account-id",
             Rule::NotMobileNumber { .. } => "rule-not-mobile-number",
+            Rule::Certificate { refusal } => refusal.message_id(),
         }
     }
 
@@ -169,6 +174,10 @@ impl Rule {
             Rule::LabelNotAssigned { label } => vec![("label", label.clone())],
             Rule::NotMobileNumber { country } => vec![("country", country.clone())],
             Rule::Content { code, value } => vec![("code", code.clone()), ("value", value.clone())],
+            Rule::Certificate { refusal } => refusal
+                .argument()
+                .map(|a| vec![("detail", a.to_string())])
+                .unwrap_or_default(),
             _ => vec![],
         }
     }
@@ -241,6 +250,7 @@ impl Rule {
             Rule::NotMobileNumber { country } => {
                 format!("is not a mobile number of the location's country ({country})")
             }
+            Rule::Certificate { refusal } => refusal.to_string(),
         }
     }
 }

@@ -164,6 +164,7 @@ impl From<StoreError> for AppError {
                     Taken::ImportRow => "row",
                     Taken::OperatorName => "name",
                     Taken::OperatorAccount => "operatorAccountId",
+                    Taken::TrustedCertificate => "certificate",
                 },
                 Rule::Taken,
             ),

@@ -35,8 +35,6 @@ pub enum HubError {
     I18n(#[from] i18n::I18nError),
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
-    #[error("TLS configuration: {0}")]
-    TlsConfig(std::io::Error),
     #[error(transparent)]
     Blobs(#[from] patchbay_store::blobs::BlobError),
     #[error(transparent)]
@@ -70,6 +68,7 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
         None => patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))?,
     };
     let registrar = patchbay_store::registrar::RegistrarDb::open(&store, &dir).await?;
+    let identity = tls::identity::Identity::load(&store, &secrets, &dir).await?;
     let state = AppState::new(
         store,
         registrar,
@@ -79,6 +78,7 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
         secrets,
         log_control,
         prefs,
+        identity,
     );
     Ok(Prepared { state, first_admin })
 }
@@ -156,13 +156,10 @@ pub fn raise_open_files() -> Option<u64> {
 /// Serve HTTPS on the configured address (port 0 picks a free one).
 pub async fn start(state: AppState) -> Result<Running, HubError> {
     let _ = state.open_files.set(raise_open_files().unwrap_or(0));
-    let dir = &state.config.data_dir;
-    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-        dir.join(tls::CERT_FILE),
-        dir.join(tls::KEY_FILE),
-    )
-    .await
-    .map_err(HubError::TlsConfig)?;
+    // Every handshake asks the live identity (CRT-1: replaced without a restart).
+    let rustls = axum_server::tls_rustls::RustlsConfig::from_config(std::sync::Arc::new(
+        state.tls_identity.server_config(&[b"h2", b"http/1.1"]),
+    ));
     let listen = state.config.listen;
     let listener = std::net::TcpListener::bind(listen).map_err(|e| HubError::Listen(listen, e))?;
     listener
@@ -308,6 +305,14 @@ async fn spawn_presence(state: AppState) {
             state.provisioning.housekeeping();
             state.activation.housekeeping();
             state.reload_preferences().await;
+            // CRT-1: an identity replaced on another node.
+            if let Err(e) = state
+                .tls_identity
+                .follow(&state.store, &state.secrets)
+                .await
+            {
+                tracing::warn!(error = %e, "cannot follow the identity certificate");
+            }
             sweep(state.clone()).await;
         }
     });

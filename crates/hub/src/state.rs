@@ -60,6 +60,8 @@ pub struct Inner {
     pub node_url: std::sync::OnceLock<String>,
     /// What this node counts for `/metrics`.
     pub metrics: crate::metrics::Metrics,
+    /// The identity certificate every listener serves (CRT-1), swapped in place.
+    pub tls_identity: Arc<crate::tls::identity::Identity>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -76,6 +78,7 @@ impl AppState {
         secrets: SecretBox,
         log_control: LogControl,
         preferences: Preferences,
+        tls_identity: crate::tls::identity::Identity,
     ) -> Self {
         let identity = crate::datadir::node_identity(&config.data_dir);
         let admissions = config.agent_admissions;
@@ -108,6 +111,7 @@ impl AppState {
                 phone_files_port: std::sync::OnceLock::new(),
                 phone_files_error: std::sync::OnceLock::new(),
                 open_files: std::sync::OnceLock::new(),
+                tls_identity: Arc::new(tls_identity),
                 node_url: std::sync::OnceLock::new(),
                 metrics: Default::default(),
                 provisioning: Default::default(),

@@ -34,6 +34,8 @@ pub enum Taken {
     OperatorName,
     /// MOB-1: the location already has its operator account (its ID cannot change).
     OperatorAccount,
+    /// CRT-2: that certificate is already trusted.
+    TrustedCertificate,
 }
 
 /// A referenced row does not exist, or is not the customer's (or not free, for a number).

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backups;
 pub mod blobs;
 pub mod calling;
+pub mod certificates;
 pub mod crypto;
 pub mod customers;
 pub mod customization;

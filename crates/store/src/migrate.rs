@@ -124,6 +124,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "periodic_work_at_scale",
         include_str!("../migrations/0029_periodic_work_at_scale.sql"),
     ),
+    (
+        30,
+        "certificates",
+        include_str!("../migrations/0030_certificates.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -30,8 +30,6 @@ const CONNECTION_LIFETIME: Duration = Duration::from_secs(3600);
 pub enum PhoneServerError {
     #[error("phone file server: cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
-    #[error("phone file server: TLS configuration: {0}")]
-    Tls(std::io::Error),
 }
 
 /// Listen on the configured address (when set) and serve until the hub shuts down.
@@ -39,9 +37,7 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, PhoneServerErr
     let Some(listen) = state.config.phone_files_listen else {
         return Ok(None);
     };
-    let acceptor = crate::tls::http1_acceptor(&state.config.data_dir)
-        .await
-        .map_err(PhoneServerError::Tls)?;
+    let acceptor = crate::tls::http1_acceptor(&state.tls_identity);
     let (listener, addr) =
         crate::tls::bind(listen).map_err(|e| PhoneServerError::Listen(listen, e))?;
     let _ = state.phone_files_port.set(addr.port());

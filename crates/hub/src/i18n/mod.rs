@@ -30,11 +30,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/customization.ftl")),
             include_str!(concat!("../../locales/", $lang, "/mobile.ftl")),
             include_str!(concat!("../../locales/", $lang, "/operators.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/certificates.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 10]); 5] = [
+const SOURCES: [(&str, [&str; 11]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),

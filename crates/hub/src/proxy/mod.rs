@@ -37,8 +37,6 @@ const REALM: &str = "Basic realm=\"Patchbay remote support\", charset=\"UTF-8\""
 pub enum ProxyError {
     #[error("cannot listen on {0}: {1}")]
     Listen(SocketAddr, std::io::Error),
-    #[error("TLS configuration of the proxy: {0}")]
-    Tls(std::io::Error),
 }
 
 /// Listen on the configured address (when set) and serve until the hub shuts down.
@@ -46,9 +44,7 @@ pub async fn spawn(state: AppState) -> Result<Option<SocketAddr>, ProxyError> {
     let Some(listen) = state.config.proxy_listen else {
         return Ok(None);
     };
-    let acceptor = crate::tls::http1_acceptor(&state.config.data_dir)
-        .await
-        .map_err(ProxyError::Tls)?;
+    let acceptor = crate::tls::http1_acceptor(&state.tls_identity);
     let (listener, addr) = crate::tls::bind(listen).map_err(|e| ProxyError::Listen(listen, e))?;
     let _ = state.proxy_port.set(addr.port());
     let stop = state.agents.shutdown.clone();

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod calling;
+pub mod certificates;
 pub mod customers;
 pub mod customization;
 pub mod disconnections;

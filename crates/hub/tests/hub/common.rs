@@ -192,13 +192,17 @@ impl TestHub {
         &self.running.state.store
     }
 
-    /// A client that trusts the hub's self-signed identity, keeps cookies, follows no redirect.
+    /// A client that trusts the identity the hub serves now (its self-signed one, or what a test
+    /// regenerated: every certificate of the chain), keeps cookies, follows no redirect.
     pub fn client(&self) -> Client {
-        Client::builder()
-            .add_root_certificate(
-                reqwest::Certificate::from_pem(&self.cert_pem).unwrap_or_else(|e| panic!("{e}")),
-            )
-            .cookie_store(true)
+        let chain = self.running.state.tls_identity.current().chain_pem.clone();
+        let mut b = Client::builder();
+        for c in reqwest::Certificate::from_pem_bundle(chain.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            b = b.add_root_certificate(c);
+        }
+        b.cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .unwrap_or_else(|e| panic!("{e}"))

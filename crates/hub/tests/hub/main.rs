@@ -4,6 +4,7 @@ mod accounts;
 mod agents;
 mod backups_logs;
 mod calling_api;
+mod certificates;
 mod common;
 mod console;
 mod console_alarms;

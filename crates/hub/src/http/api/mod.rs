@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alarms;
 pub mod audit;
+pub mod certificates;
 pub mod customers;
 pub mod customization;
 pub mod extract;
@@ -33,6 +34,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     let mut all = Vec::new();
     all.extend(accounts::endpoints());
     all.extend(preferences::endpoints());
+    all.extend(certificates::endpoints());
     all.extend(audit::endpoints());
     all.extend(me::endpoints());
     all.extend(customers::endpoints());

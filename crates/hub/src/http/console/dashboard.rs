@@ -358,6 +358,8 @@ pub fn build_view(ctx: &Ctx, d: &Dashboard, hidden: &Hidden) -> View {
 struct DashboardPage {
     ctx: Ctx,
     v: View,
+    /// CRT-1: the identity certificate's warning, for those who may replace it.
+    certificate_warning: String,
 }
 
 /// Just the charts, for live updates.
@@ -388,7 +390,19 @@ async fn dashboard(
     RawQuery(q): RawQuery,
 ) -> Result<Response, AppError> {
     let (ctx, v) = view(&state, &caller, &Hidden::parse(q.as_deref())).await?;
-    Ok(render(&DashboardPage { ctx, v }))
+    let certificate_warning = match crate::service::certificates::identity_expiry(&state) {
+        e if e.warns() && ctx.menu.certificates => ctx.t1(
+            "crt-dashboard-warning",
+            "state",
+            &super::certificates::state_text(&ctx, e),
+        ),
+        _ => String::new(),
+    };
+    Ok(render(&DashboardPage {
+        ctx,
+        v,
+        certificate_warning,
+    }))
 }
 
 /// `GET /com/dashboard/live`: the charts as an HTML fragment, for polling (OPR-5).

@@ -5,6 +5,7 @@
 mod accounts;
 mod alarms;
 pub(crate) mod calling;
+mod certificates;
 mod ctx;
 mod customers;
 pub mod customization;
@@ -53,6 +54,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(dashboard::endpoints());
     all.extend(mail::endpoints());
     all.extend(mobile_operators::endpoints());
+    all.extend(certificates::endpoints());
     all.extend(jobs::endpoints());
     all.extend(operations::endpoints());
     all.extend(calling::endpoints());

@@ -229,11 +229,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             "menu-appcentre",
             Capability::ServerSettings,
         ),
-        empty(
-            "/com/certificates",
-            "menu-certificates",
-            Capability::ServerSettings,
-        ),
     ]
 }
 

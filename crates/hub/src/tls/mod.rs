@@ -1,12 +1,18 @@
 //! The hub's TLS identity (CRT-1): a self-signed certificate valid three years, generated on first
-//! start and kept in the data dir. rustls with the ring provider is the only crypto provider.
+//! start, replaceable (regenerated, or added from a PKCS#12 file or a PEM chain) and served by
+//! every listener through [`identity::Identity`]. rustls with the ring provider is the only crypto
+//! provider.
+
+pub mod certificate;
+pub mod identity;
 
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub const CERT_FILE: &str = "identity.crt.pem";
 pub const KEY_FILE: &str = "identity.key.pem";
-pub const VALIDITY_DAYS: i64 = 3 * 365 + 1;
+pub const VALIDITY_DAYS: i64 = patchbay_domain::certificates::IDENTITY_DAYS;
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
@@ -17,6 +23,10 @@ pub enum TlsError {
         path: PathBuf,
         source: std::io::Error,
     },
+    #[error("the identity certificate: {0}")]
+    Store(patchbay_store::StoreError),
+    #[error("the stored identity certificate is unusable: {0}")]
+    Corrupt(String),
 }
 
 /// Install ring as the process-wide rustls provider (idempotent).
@@ -24,12 +34,18 @@ pub fn install_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
-/// Names the certificate is valid for: localhost, the loopback addresses and this host's name.
-fn subject_names() -> Vec<String> {
+/// Names the certificate is valid for: localhost, the loopback addresses, this host's name and
+/// `public_host` (the host of the hub's public address) when given.
+fn subject_names(public_host: Option<&str>) -> Vec<String> {
     let mut names = vec!["localhost".to_string(), "127.0.0.1".into(), "::1".into()];
     if let Ok(h) = std::fs::read_to_string("/etc/hostname") {
         let h = h.trim();
         if !h.is_empty() && h != "localhost" {
+            names.push(h.to_string());
+        }
+    }
+    if let Some(h) = public_host.filter(|h| !h.is_empty()) {
+        if !names.iter().any(|n| n.eq_ignore_ascii_case(h)) {
             names.push(h.to_string());
         }
     }
@@ -38,7 +54,12 @@ fn subject_names() -> Vec<String> {
 
 /// A new self-signed certificate and key (PEM), valid from now for three years.
 pub fn generate_identity() -> Result<(String, String), TlsError> {
-    let mut params = CertificateParams::new(subject_names())?;
+    generate_identity_for(None)
+}
+
+/// Same, also valid for `public_host` (CRT-1's Regenerate: the hub's public address).
+pub fn generate_identity_for(public_host: Option<&str>) -> Result<(String, String), TlsError> {
+    let mut params = CertificateParams::new(subject_names(public_host))?;
     let mut dn = DistinguishedName::new();
     dn.push(DnType::CommonName, "Patchbay hub");
     dn.push(DnType::OrganizationName, "Patchbay");
@@ -74,17 +95,10 @@ pub fn ensure_identity(data_dir: &Path) -> Result<(PathBuf, PathBuf), TlsError> 
     Ok((cert, key))
 }
 
-/// A TLS acceptor with the hub's identity that speaks HTTP/1.1 only (ALPN): the remote-support
-/// proxy (CONNECT has no HTTP/2 form its clients use) and the phone file server.
-pub async fn http1_acceptor(data_dir: &Path) -> std::io::Result<tokio_rustls::TlsAcceptor> {
-    let rustls = axum_server::tls_rustls::RustlsConfig::from_pem_file(
-        data_dir.join(CERT_FILE),
-        data_dir.join(KEY_FILE),
-    )
-    .await?;
-    let mut config = (*rustls.get_inner()).clone();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config)))
+/// A TLS acceptor with the hub's live identity that speaks HTTP/1.1 only (ALPN): the
+/// remote-support proxy (CONNECT has no HTTP/2 form its clients use) and the phone file server.
+pub fn http1_acceptor(identity: &Arc<identity::Identity>) -> tokio_rustls::TlsAcceptor {
+    tokio_rustls::TlsAcceptor::from(Arc::new(identity.server_config(&[b"http/1.1"])))
 }
 
 /// A listener on `listen` (port 0 picks a free one) and the address it got.
