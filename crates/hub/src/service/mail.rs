@@ -140,19 +140,50 @@ async fn deliver(
 /// How long a message being sent stays claimed by the node sending it.
 pub const CLAIM_LEASE: Duration = Duration::from_secs(300);
 
+/// The transport for one round of deliveries: the relay of `url`, its TLS (when the URL asks for
+/// it: `smtps://`, or `?tls=required|opportunistic`) checked as PRF-3's level and the trusted
+/// certificates (CRT-2) say now.
+async fn transport(
+    state: &AppState,
+    url: &str,
+) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    use lettre::transport::smtp::client::Tls;
+    let parsed = url::Url::parse(url).map_err(|e| e.to_string())?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let wants = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map_err(|e| e.to_string())?;
+    let builder = if parsed.scheme() == "smtps" || wants.is_some() {
+        let outbound = crate::tls::outbound::Outbound::current(
+            &state.store,
+            state.preferences().security_level,
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        let params = outbound.smtp(&host).map_err(|e| e.to_string())?;
+        builder.tls(match (parsed.scheme(), wants.as_deref()) {
+            ("smtps", _) => Tls::Wrapper(params),
+            (_, Some("opportunistic")) => Tls::Opportunistic(params),
+            _ => Tls::Required(params),
+        })
+    } else {
+        builder
+    };
+    Ok(builder.timeout(Some(Duration::from_secs(20))).build())
+}
+
 /// Deliver queued mail every 2 s when an SMTP relay is configured. Each message is claimed
 /// before it is sent ([`patchbay_store::Store::claim_mail`]), so several nodes send it once.
 pub fn spawn_mailer(state: AppState) {
     let Some(url) = state.config.smtp_url.clone() else {
         return;
     };
-    let transport = match AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
-        Ok(b) => b.timeout(Some(Duration::from_secs(20))).build(),
-        Err(e) => {
-            tracing::error!(error = %e, "the SMTP URL is not usable; mail stays in the outbox");
-            return;
-        }
-    };
+    if let Err(e) = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url) {
+        tracing::error!(error = %e, "the SMTP URL is not usable; mail stays in the outbox");
+        return;
+    }
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(2));
         loop {
@@ -164,15 +195,15 @@ pub fn spawn_mailer(state: AppState) {
                     continue;
                 }
             };
+            if queued.is_empty() {
+                continue;
+            }
+            let transport = transport(&state, &url).await;
             for m in queued {
-                let result = deliver(
-                    &transport,
-                    &state.config.mail_from,
-                    &m.to,
-                    &m.subject,
-                    &m.body,
-                )
-                .await;
+                let result = match &transport {
+                    Ok(t) => deliver(t, &state.config.mail_from, &m.to, &m.subject, &m.body).await,
+                    Err(e) => Err(SendError::Smtp(e.clone())),
+                };
                 let error = result.as_ref().err().map(|e| e.to_string());
                 if let Some(e) = &error {
                     tracing::warn!(to = %m.to, error = %e, "mail delivery failed");

@@ -11,6 +11,29 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// Accepts SMTP sessions and keeps every message's DATA.
 pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
+    sink(None).await
+}
+
+/// The same over implicit TLS (`smtps://`) with this certificate and key (PEM).
+pub(crate) async fn smtps_sink(cert: &str, key: &str) -> (u16, Arc<Mutex<Vec<String>>>) {
+    use rustls::pki_types::pem::PemObject;
+    let chain = rustls::pki_types::CertificateDer::pem_slice_iter(cert.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{e}"));
+    let key = rustls::pki_types::PrivateKeyDer::from_pem_slice(key.as_bytes())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap_or_else(|e| panic!("{e}"))
+    .with_no_client_auth()
+    .with_single_cert(chain, key)
+    .unwrap_or_else(|e| panic!("{e}"));
+    sink(Some(tokio_rustls::TlsAcceptor::from(Arc::new(config)))).await
+}
+
+async fn sink(tls: Option<tokio_rustls::TlsAcceptor>) -> (u16, Arc<Mutex<Vec<String>>>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -20,39 +43,16 @@ pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     tokio::spawn(async move {
         while let Ok((sock, _)) = listener.accept().await {
             let store = store.clone();
+            let tls = tls.clone();
             tokio::spawn(async move {
-                let (r, mut w) = sock.into_split();
-                let mut lines = BufReader::new(r).lines();
-                let _ = w.write_all(b"220 sink.test ESMTP\r\n").await;
-                let mut data: Option<String> = None;
-                while let Ok(Some(line)) = lines.next_line().await {
-                    if let Some(buf) = data.as_mut() {
-                        if line == "." {
-                            if let Ok(mut g) = store.lock() {
-                                g.push(std::mem::take(buf));
-                            }
-                            data = None;
-                            let _ = w.write_all(b"250 2.0.0 queued\r\n").await;
-                        } else {
-                            buf.push_str(&line);
-                            buf.push('\n');
+                match tls {
+                    None => session(sock, store).await,
+                    Some(acceptor) => {
+                        // A client that refuses the certificate ends the handshake: no session.
+                        if let Ok(s) = acceptor.accept(sock).await {
+                            session(s, store).await;
                         }
-                        continue;
                     }
-                    let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
-                    let reply: &[u8] = match verb.as_str() {
-                        "EHLO" | "HELO" => b"250 sink.test\r\n",
-                        "DATA" => {
-                            data = Some(String::new());
-                            b"354 end with .\r\n"
-                        }
-                        "QUIT" => {
-                            let _ = w.write_all(b"221 bye\r\n").await;
-                            break;
-                        }
-                        _ => b"250 OK\r\n",
-                    };
-                    let _ = w.write_all(reply).await;
                 }
             });
         }
@@ -60,7 +60,46 @@ pub(crate) async fn smtp_sink() -> (u16, Arc<Mutex<Vec<String>>>) {
     (port, got)
 }
 
-/// A customer with an e-mail address; its service password is what no mail may carry.
+async fn session<S>(sock: S, store: Arc<Mutex<Vec<String>>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let (r, mut w) = tokio::io::split(sock);
+    let mut lines = BufReader::new(r).lines();
+    let _ = w.write_all(b"220 sink.test ESMTP\r\n").await;
+    let mut data: Option<String> = None;
+    while let Ok(Some(line)) = lines.next_line().await {
+        if let Some(buf) = data.as_mut() {
+            if line == "." {
+                if let Ok(mut g) = store.lock() {
+                    g.push(std::mem::take(buf));
+                }
+                data = None;
+                let _ = w.write_all(b"250 2.0.0 queued\r\n").await;
+            } else {
+                buf.push_str(&line);
+                buf.push('\n');
+            }
+            continue;
+        }
+        let verb = line.split_whitespace().next().unwrap_or("").to_uppercase();
+        let reply: &[u8] = match verb.as_str() {
+            "EHLO" | "HELO" => b"250 sink.test\r\n",
+            "DATA" => {
+                data = Some(String::new());
+                b"354 end with .\r\n"
+            }
+            "QUIT" => {
+                let _ = w.write_all(b"221 bye\r\n").await;
+                break;
+            }
+            _ => b"250 OK\r\n",
+        };
+        let _ = w.write_all(reply).await;
+        let _ = w.flush().await;
+    }
+}
+
 async fn customer(hub: &TestHub, cid: &str, email: &str) -> String {
     fixtures::customer(hub, &format!("Cust {cid}"))
         .customer_id(cid)
@@ -213,4 +252,105 @@ async fn ui_1_subscription_email_in_the_chosen_language() {
         "{subjects:?}"
     );
     hub.stop().await;
+}
+
+/// Send the subscription e-mail to customer `id` and wait for its outcome: `Ok` once the relay
+/// took it, `Err(reason)` once an attempt failed.
+async fn delivered(hub: &TestHub, id: &str) -> Result<(), String> {
+    let r = hub
+        .post(
+            &hub.admin_token,
+            "/v1/operations/customers/actions/sendEmail/invoke",
+            json!({"ids": [id]}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    for _ in 0..100 {
+        let (_, o) = hub.get(&hub.admin_token, "/v1/operations/outbox").await;
+        let m = &o["items"][0];
+        if m["status"] == "sent" {
+            return Ok(());
+        }
+        if m["attempts"].as_i64().unwrap_or(0) > 0 {
+            return Err(m["lastError"].as_str().unwrap_or_default().to_string());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("no outcome for the mail");
+}
+
+async fn set_level(hub: &TestHub, level: &str) {
+    let r = hub
+        .put(
+            &hub.admin_token,
+            "/v1/operations/preferences",
+            json!({"securityLevel": level}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+fn self_signed(name: &str) -> (String, String) {
+    let key = rcgen::KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+    let cert = rcgen::CertificateParams::new(vec![name.to_string()])
+        .and_then(|p| p.self_signed(&key))
+        .unwrap_or_else(|e| panic!("{e}"));
+    (cert.pem(), key.serialize_pem())
+}
+
+#[tokio::test]
+async fn prf_3_crt_2_each_security_level_against_a_relay_with_a_self_signed_certificate() {
+    // Two relays over implicit TLS: one whose self-signed certificate names the host the hub
+    // dials (localhost), one whose names another.
+    let (right, right_key) = self_signed("localhost");
+    let (wrong, wrong_key) = self_signed("mail.example.net");
+    let (right_port, right_got) = smtps_sink(&right, &right_key).await;
+    let (wrong_port, wrong_got) = smtps_sink(&wrong, &wrong_key).await;
+    for (port, cert, got) in [
+        (right_port, &right, &right_got),
+        (wrong_port, &wrong, &wrong_got),
+    ] {
+        let hub = TestHub::start_with(|c| {
+            c.smtp_url = Some(format!("smtps://localhost:{port}"));
+        })
+        .await;
+        let a = customer(&hub, "acme", "it@acme.example").await;
+        let named = port == right_port;
+        // Untrusted: only the lowest level delivers.
+        set_level(&hub, "unrestricted").await;
+        assert_eq!(delivered(&hub, &a).await, Ok(()), "unrestricted, untrusted");
+        for level in ["medium", "high"] {
+            set_level(&hub, level).await;
+            let e = delivered(&hub, &a).await.err().unwrap_or_default();
+            assert!(
+                e.contains("certificate") || e.contains("issuer"),
+                "{level}, untrusted: {e}"
+            );
+        }
+        // Trusted (CRT-2): medium checks the chain only, high the name too.
+        let r = hub
+            .post(
+                &hub.admin_token,
+                "/v1/operations/certificates/trusted",
+                json!({"pem": cert}),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        set_level(&hub, "medium").await;
+        assert_eq!(delivered(&hub, &a).await, Ok(()), "medium, trusted");
+        set_level(&hub, "high").await;
+        let high = delivered(&hub, &a).await;
+        if named {
+            assert_eq!(high, Ok(()), "high, trusted, right name");
+        } else {
+            let e = high.err().unwrap_or_default();
+            assert!(
+                e.contains("name") || e.contains("NotValidForName"),
+                "high, wrong name: {e}"
+            );
+        }
+        // (Failed messages are tried again later, under the level then in force.)
+        assert!(got.lock().map(|g| !g.is_empty()).unwrap_or_default());
+        hub.stop().await;
+    }
 }
