@@ -12,6 +12,7 @@ pub mod i18n;
 pub mod metrics;
 pub mod proxy;
 pub mod service;
+pub mod snapshot;
 pub mod state;
 pub mod tls;
 

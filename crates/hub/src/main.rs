@@ -39,6 +39,23 @@ enum Command {
     /// The SIP registrar (Kamailio) beside the hub.
     #[command(subcommand)]
     Sip(SipCommand),
+    /// Back up an SQLite hub, running or not: database, registrar, blobs, secret key and
+    /// identity certificate, in one archive readable by its owner only.
+    Backup {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The archive to write (a gzipped tar).
+        #[arg(long)]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty (or missing) data dir; then `patchbay serve` on it.
+    Restore {
+        #[command(flatten)]
+        config: ConfigArgs,
+        /// The archive `patchbay backup` wrote.
+        #[arg(long)]
+        from: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -217,6 +234,33 @@ async fn main() -> anyhow::Result<()> {
             stop_requested().await;
             shutdown.cancel();
             running.shutdown().await;
+        }
+        Command::Backup { config, to } => {
+            let config = config.resolve()?;
+            let m = patchbay_hub::snapshot::backup(&config, &to).await?;
+            println!(
+                "backed up to {} ({} blob files{})",
+                to.display(),
+                m.blobs,
+                if m.external_blobs {
+                    "; the blobs are in the bucket: back it up there"
+                } else {
+                    ""
+                }
+            );
+        }
+        Command::Restore { config, from } => {
+            let config = config.resolve()?;
+            if !config.database_url.starts_with("sqlite:") {
+                anyhow::bail!("restore puts an SQLite hub into a data dir; a PostgreSQL hub is restored with pg_restore");
+            }
+            let m = patchbay_hub::snapshot::restore(&from, &config.data_dir)?;
+            println!(
+                "restored a backup of {} (version {}) into {}",
+                m.created,
+                m.version,
+                config.data_dir.display()
+            );
         }
         Command::Migrate(args) => {
             let store = open_store(&args).await?;

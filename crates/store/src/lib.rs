@@ -30,6 +30,7 @@ pub mod repository;
 mod scope;
 pub mod sessions;
 pub mod settings;
+pub mod snapshot;
 mod sql;
 pub mod stats;
 pub mod systems;

@@ -18,6 +18,7 @@ mod customization;
 mod files;
 mod fixtures;
 mod hardening;
+mod hub_backup;
 mod ingest;
 mod jobs_api;
 mod jobs_nodes;
