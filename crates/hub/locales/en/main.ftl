@@ -245,3 +245,4 @@ menu-outbox = Outbox
 rule-dns-label = may contain only a-z, 0-9 and - (at most 63, not starting or ending with -).
 rule-not-allowed = may not be changed.
 conflict-provider-in-use = The distributor or reseller still has resellers or customers.
+conflict-client-logging-off = Client logging is off (Preferences).

@@ -245,3 +245,4 @@ menu-outbox = Boîte d'envoi
 rule-dns-label = ne peut contenir que a-z, 0-9 et - (63 au plus, sans - au début ni à la fin).
 rule-not-allowed = ne peut pas être modifié.
 conflict-provider-in-use = Le distributeur ou le revendeur a encore des revendeurs ou des clients.
+conflict-client-logging-off = La journalisation client est désactivée (Préférences).

@@ -245,3 +245,4 @@ menu-outbox = 보낼 편지함
 rule-dns-label = a-z, 0-9 및 -만 사용할 수 있습니다(최대 63자, -로 시작하거나 끝날 수 없음).
 rule-not-allowed = 변경할 수 없습니다.
 conflict-provider-in-use = 총판 또는 리셀러에 아직 리셀러나 고객이 있습니다.
+conflict-client-logging-off = 클라이언트 로깅이 꺼져 있습니다(환경 설정).

@@ -245,3 +245,4 @@ menu-outbox = Căsuță de ieșire
 rule-dns-label = poate conține numai a-z, 0-9 și - (cel mult 63 de caractere, fără - la început sau la sfârșit).
 rule-not-allowed = nu poate fi modificat.
 conflict-provider-in-use = Distribuitorul sau revânzătorul are încă revânzători sau clienți.
+conflict-client-logging-off = Jurnalizarea clientului este dezactivată (Preferințe).

@@ -49,3 +49,62 @@ async fn prf_5_preferences_are_cached_and_reloaded_from_other_nodes() {
     assert!(html.contains("This node"));
     hub.stop().await;
 }
+
+/// PRF-8: with client logging on, pages carry the reporting hook and the hub takes the console's
+/// script errors (CSRF-checked, any signed-in role); off, it refuses them instead of pretending.
+#[tokio::test]
+async fn prf_8_client_logging_takes_the_consoles_errors_only_when_on() {
+    let hub = TestHub::start().await;
+    hub.account("prefs-ro", patchbay_domain::Role::ReadOnly)
+        .await;
+    let b = Browser::new(&hub);
+    b.login_ready("prefs-ro", PASSWORD).await;
+    let send = |csrf: String, body: &'static str| {
+        b.client
+            .post(hub.url("/com/client-log"))
+            .header("X-CSRF-Token", csrf)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+    };
+    let report = r#"{"level":"error","message":"TypeError: x is undefined\nforged","source":"/com/static/app.js","line":12,"page":"/com/dashboard"}"#;
+    let (_, html, _) = b.get("/com/dashboard").await;
+    assert!(!html.contains("pb-client-log"), "off by default");
+    let csrf = hidden(&html, "csrf").unwrap_or_default();
+    let r = send(csrf.clone(), report)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+
+    let r = hub
+        .put(
+            &hub.admin_token,
+            "/v1/operations/preferences",
+            serde_json::json!({"clientLogging": true}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let (_, html, _) = b.get("/com/dashboard").await;
+    assert!(html.contains(r#"<meta name="pb-client-log""#), "{html}");
+    let r = send(csrf.clone(), report)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let r = send("wrong".into(), report)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let r = send(csrf.clone(), r#"{"level":"loud","message":"x"}"#)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let r = send(csrf, r#"{"level":"info","message":"x","extra":1}"#)
+        .await
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.status(),
+        StatusCode::BAD_REQUEST,
+        "an unknown field is refused"
+    );
+    hub.stop().await;
+}

@@ -44,6 +44,8 @@ pub struct Ctx {
     pub system_name: String,
     pub path: String,
     pub read_only: bool,
+    /// PRF-8: the page reports its script errors to the hub's log.
+    pub client_logging: bool,
 }
 
 /// A page handler's context: the caller's language, menu and CSRF token, the preferences'
@@ -94,6 +96,7 @@ impl Ctx {
             system_name: prefs.system_name.clone(),
             path: path.to_string(),
             read_only: p.effective_read_only(),
+            client_logging: prefs.client_logging,
         }
     }
 
@@ -109,6 +112,7 @@ impl Ctx {
             system_name: prefs.system_name.clone(),
             path: path.to_string(),
             read_only: false,
+            client_logging: false,
         }
     }
 

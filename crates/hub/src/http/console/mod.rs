@@ -6,6 +6,7 @@ mod accounts;
 mod alarms;
 pub(crate) mod calling;
 mod certificates;
+mod client_log;
 mod ctx;
 mod customers;
 pub mod customization;
@@ -55,6 +56,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(mail::endpoints());
     all.extend(mobile_operators::endpoints());
     all.extend(certificates::endpoints());
+    all.extend(client_log::endpoints());
     all.extend(jobs::endpoints());
     all.extend(operations::endpoints());
     all.extend(calling::endpoints());
