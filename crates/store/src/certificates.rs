@@ -73,6 +73,18 @@ fn insert<'q>(
     .bind(now_ms())
 }
 
+/// The audit entry of a certificate change.
+fn audited<'a>(action: &'a str, fingerprint: &str, subject: &str) -> AuditEntry<'a> {
+    AuditEntry {
+        action,
+        target_type: "certificate",
+        target_id: fingerprint.to_string(),
+        target_name: subject.to_string(),
+        outcome: "success",
+        detail: String::new(),
+    }
+}
+
 impl Store {
     /// The identity every node serves, with its sealed key.
     #[tracing::instrument(skip_all)]
@@ -153,19 +165,7 @@ impl Store {
         insert(IDENTITY, &id, c, Some(key_sealed))
             .execute(&mut *tx)
             .await?;
-        write(
-            &mut tx,
-            meta,
-            AuditEntry {
-                action: how,
-                target_type: "certificate",
-                target_id: c.fingerprint.to_string(),
-                target_name: c.subject.to_string(),
-                outcome: "success",
-                detail: String::new(),
-            },
-        )
-        .await?;
+        write(&mut tx, meta, audited(how, c.fingerprint, c.subject)).await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -203,14 +203,7 @@ impl Store {
             write(
                 &mut tx,
                 meta,
-                AuditEntry {
-                    action: "certificate.trust",
-                    target_type: "certificate",
-                    target_id: c.fingerprint.to_string(),
-                    target_name: c.subject.to_string(),
-                    outcome: "success",
-                    detail: String::new(),
-                },
+                audited("certificate.trust", c.fingerprint, c.subject),
             )
             .await?;
             ids.push(id);
@@ -241,14 +234,11 @@ impl Store {
             write(
                 &mut tx,
                 meta,
-                AuditEntry {
-                    action: "certificate.untrust",
-                    target_type: "certificate",
-                    target_id: r.try_get("fingerprint")?,
-                    target_name: r.try_get("subject")?,
-                    outcome: "success",
-                    detail: String::new(),
-                },
+                audited(
+                    "certificate.untrust",
+                    &r.try_get::<String, _>("fingerprint")?,
+                    &r.try_get::<String, _>("subject")?,
+                ),
             )
             .await?;
         }

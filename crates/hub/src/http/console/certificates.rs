@@ -183,6 +183,42 @@ async fn download(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// Which part of the page a refusal is shown in.
+#[derive(Clone, Copy)]
+enum Part {
+    Identity,
+    Trusted,
+}
+
+/// After a change: back to the page with what was done, or the page again with the refusal
+/// beside its field.
+async fn outcome<T>(
+    state: &AppState,
+    ctx: Ctx,
+    result: Result<T, AppError>,
+    done: &str,
+    part: Part,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("{PATH}?done={done}")).into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let messages = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang);
+            let view = match part {
+                Part::Identity => View {
+                    errors: messages,
+                    ..View::plain()
+                },
+                Part::Trusted => View {
+                    trust_errors: messages,
+                    ..View::plain()
+                },
+            };
+            page_with(state, ctx, view).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Regenerate, first step: the question (no JavaScript needed).
 async fn confirm_regenerate(State(state): State<AppState>, ctx: Ctx) -> Result<Response, AppError> {
     page_with(
@@ -201,22 +237,8 @@ async fn regenerate(
     caller: Caller,
     ctx: Ctx,
 ) -> Result<Response, AppError> {
-    match svc::regenerate(&state, &caller).await {
-        Ok(()) => Ok(Redirect::to("/com/certificates?done=identity").into_response()),
-        Err(e @ AppError::Validation(_)) => {
-            let errors = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang);
-            page_with(
-                &state,
-                ctx,
-                View {
-                    errors,
-                    ..View::plain()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = svc::regenerate(&state, &caller).await;
+    outcome(&state, ctx, result, "identity", Part::Identity).await
 }
 
 /// The fields of a multipart form: files as bytes, text as text.
@@ -277,22 +299,8 @@ async fn add(
             password: &f.password,
         }
     };
-    match svc::add(&state, &caller, upload).await {
-        Ok(()) => Ok(Redirect::to("/com/certificates?done=identity").into_response()),
-        Err(e @ AppError::Validation(_)) => {
-            let errors = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang);
-            page_with(
-                &state,
-                ctx,
-                View {
-                    errors,
-                    ..View::plain()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = svc::add(&state, &caller, upload).await;
+    outcome(&state, ctx, result, "identity", Part::Identity).await
 }
 
 /// CRT-2 Add (multipart, CSRF in the query string).
@@ -303,22 +311,8 @@ async fn trust(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let f = fields(multipart).await?;
-    match svc::trust(&state, &caller, &f.certificate).await {
-        Ok(_) => Ok(Redirect::to("/com/certificates?done=trusted").into_response()),
-        Err(e @ AppError::Validation(_)) => {
-            let trust_errors = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang);
-            page_with(
-                &state,
-                ctx,
-                View {
-                    trust_errors,
-                    ..View::plain()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = svc::trust(&state, &caller, &f.certificate).await;
+    outcome(&state, ctx, result, "trusted", Part::Trusted).await
 }
 
 /// CRT-2 Delete the selected.
@@ -329,22 +323,8 @@ async fn untrust(
     body: Bytes,
 ) -> Result<Response, AppError> {
     let ids = FormMap::parse(&body).all("id");
-    match svc::untrust(&state, &caller, &ids).await {
-        Ok(_) => Ok(Redirect::to("/com/certificates?done=deleted").into_response()),
-        Err(e @ AppError::Validation(_)) => {
-            let trust_errors = FieldMessages::from_error(&e, &ctx.i18n, ctx.lang);
-            page_with(
-                &state,
-                ctx,
-                View {
-                    trust_errors,
-                    ..View::plain()
-                },
-            )
-            .await
-        }
-        Err(e) => Err(e),
-    }
+    let result = svc::untrust(&state, &caller, &ids).await;
+    outcome(&state, ctx, result, "deleted", Part::Trusted).await
 }
 
 pub fn endpoints() -> Vec<Endpoint> {
