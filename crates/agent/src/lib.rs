@@ -23,6 +23,7 @@ mod agent;
 pub mod alarms;
 pub mod backoff;
 pub mod backup;
+pub mod certificate;
 pub mod customization;
 pub mod data;
 pub mod disk;

@@ -72,6 +72,11 @@ struct RunArgs {
     /// File holding the service user's password (one line).
     #[arg(long, env = "PATCHBAY_PASSWORD_FILE")]
     password_file: PathBuf,
+    /// File holding the provider's enrolment credential (CUS-8): a system the hub does not know
+    /// yet is added under that provider (pending until confirmed, unless the provider confirms
+    /// automatically). The service user and password above become the customer's.
+    #[arg(long, env = "PATCHBAY_ENROLMENT_FILE")]
+    enrolment_file: Option<PathBuf>,
     /// Directory with `system.toml` and `alarms.jsonl`.
     #[arg(long, env = "PATCHBAY_SYSTEM_DIR")]
     system_dir: PathBuf,
@@ -254,6 +259,11 @@ async fn run(args: RunArgs) -> anyhow::Result<()> {
         customer_id: args.customer_id,
         service_user: args.service_user,
         password,
+        enrolment: args
+            .enrolment_file
+            .as_deref()
+            .map(Password::from_file)
+            .transpose()?,
         system_dir: args.system_dir,
         trust: args.tls.trust(),
         timings: args.timing.timings()?,

@@ -148,6 +148,50 @@ pub fn host_of(address: &str) -> String {
     host.trim_end_matches('.').to_ascii_lowercase()
 }
 
+/// SYS-8: how long a system's certificate is valid by default.
+pub const SYSTEM_CERTIFICATE_DAYS: u64 = 365;
+
+/// SYS-8: a system's certificate is renewed once two thirds of its life (from when it was issued,
+/// not from its back-dated start) have passed — a year's certificate about four months before it
+/// ends — or at once when there is none.
+pub fn renewal_due(issued_ms: Option<i64>, not_after_ms: Option<i64>, now_ms: i64) -> bool {
+    match (issued_ms, not_after_ms) {
+        (Some(from), Some(to)) if to > from => now_ms >= from + (to - from) / 3 * 2,
+        _ => true,
+    }
+}
+
+/// SYS-8: the names a system's certificate covers, beyond its common name (the system name):
+/// the system name itself when it is a host name, then its reported address and its servers'
+/// addresses — each once, host names and IP addresses only.
+pub fn system_certificate_names<'a>(
+    system_name: &'a str,
+    addresses: impl IntoIterator<Item = &'a str>,
+) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let candidates = std::iter::once(system_name).chain(addresses);
+    for n in candidates {
+        let n = n.trim().trim_end_matches('.').to_ascii_lowercase();
+        let ok = n.parse::<std::net::IpAddr>().is_ok() || is_host_name(&n);
+        if ok && !names.contains(&n) {
+            names.push(n);
+        }
+    }
+    names
+}
+
+fn is_host_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 253
+        && n.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -191,5 +235,31 @@ mod tests {
             Some("hub.example.net")
         );
         assert_eq!(Refusal::Expired.message_id(), "crt-refused-expired");
+    }
+
+    #[test]
+    fn sys_8_renewal_is_due_two_thirds_through_and_without_a_certificate() {
+        assert!(renewal_due(None, None, 0));
+        assert!(!renewal_due(Some(0), Some(300), 199));
+        assert!(renewal_due(Some(0), Some(300), 200));
+        assert!(
+            renewal_due(Some(10), Some(10), 5),
+            "a certificate without a life"
+        );
+    }
+
+    #[test]
+    fn sys_8_certificate_names_are_host_names_and_addresses_once() {
+        let names = system_certificate_names(
+            "IPO-Paris",
+            [
+                "10.0.0.10",
+                "ipo-paris",
+                "bad name",
+                "sbc.example.com.",
+                "10.0.0.10",
+            ],
+        );
+        assert_eq!(names, ["ipo-paris", "10.0.0.10", "sbc.example.com"]);
     }
 }

@@ -78,6 +78,10 @@ pub struct ConfigArgs {
     /// the server's `max_connections`.
     #[arg(long, env = "PATCHBAY_DB_CONNECTIONS")]
     pub db_connections: Option<u32>,
+    /// Days a system's certificate issued by the hub's CA is valid (SYS-8, default 365); it is
+    /// renewed two thirds of the way through.
+    #[arg(long, env = "PATCHBAY_SYSTEM_CERTIFICATE_DAYS")]
+    pub system_certificate_days: Option<u64>,
 }
 
 /// The file form; every key optional.
@@ -100,6 +104,7 @@ struct FileConfig {
     node_url: Option<String>,
     metrics_token: Option<String>,
     db_connections: Option<u32>,
+    system_certificate_days: Option<u64>,
 }
 
 /// Resolved configuration.
@@ -145,6 +150,17 @@ pub struct Config {
     pub db_connections: u32,
     /// Agent sessions authenticating at once on this node (tests make it 0 to see a busy node).
     pub agent_admissions: usize,
+    /// How long a system's certificate is valid (SYS-8; tests make it seconds to see renewals).
+    pub system_certificate_validity: std::time::Duration,
+    /// How often each agent session checks whether its system's certificate is due.
+    pub certificate_check: std::time::Duration,
+}
+
+/// Default of [`Config::certificate_check`].
+pub const CERTIFICATE_CHECK: std::time::Duration = std::time::Duration::from_secs(3600);
+
+fn certificate_days(days: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(days.clamp(1, 3650) * 86_400)
 }
 
 /// Default of [`Config::jobs_tick`].
@@ -177,6 +193,10 @@ impl Config {
             metrics_token: None,
             db_connections: patchbay_store::PG_CONNECTIONS,
             agent_admissions: crate::http::gateway::ADMISSIONS,
+            system_certificate_validity: certificate_days(
+                patchbay_domain::certificates::SYSTEM_CERTIFICATE_DAYS,
+            ),
+            certificate_check: CERTIFICATE_CHECK,
         }
     }
 
@@ -348,6 +368,12 @@ impl ConfigArgs {
         };
         Ok(Config {
             agent_admissions: crate::http::gateway::ADMISSIONS,
+            system_certificate_validity: certificate_days(
+                self.system_certificate_days
+                    .or(file.system_certificate_days)
+                    .unwrap_or(patchbay_domain::certificates::SYSTEM_CERTIFICATE_DAYS),
+            ),
+            certificate_check: CERTIFICATE_CHECK,
             db_connections: self
                 .db_connections
                 .or(file.db_connections)

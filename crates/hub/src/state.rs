@@ -62,6 +62,8 @@ pub struct Inner {
     pub metrics: crate::metrics::Metrics,
     /// The identity certificate every listener serves (CRT-1), swapped in place.
     pub tls_identity: Arc<crate::tls::identity::Identity>,
+    /// The CA that signs the systems' certificates (SYS-8), loaded when first needed.
+    pub issuing_ca: tokio::sync::OnceCell<Arc<crate::tls::issuing::IssuingCa>>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -115,6 +117,7 @@ impl AppState {
                 node_url: std::sync::OnceLock::new(),
                 metrics: Default::default(),
                 provisioning: Default::default(),
+                issuing_ca: tokio::sync::OnceCell::new(),
                 activation: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),

@@ -27,6 +27,16 @@
 //! presenting the one-time token in the [`TUNNEL_TOKEN_HEADER`] header. Binary frames carry the
 //! stream's bytes; the text frame [`TUNNEL_EOF`] says one side finished sending (half-close).
 //! When the agent cannot open it, it answers `tunnelFailed` on the main socket instead.
+//!
+//! System certificates (SYS-8): when a system's automatic-certificate-management flag is on and
+//! its certificate is missing or two thirds through its life, the hub sends `certificateRequest`;
+//! the agent makes a new key, keeps it in the system directory and answers
+//! `certificateSigningRequest` (a PKCS#10 request, PEM); the hub signs it with its issuing CA and
+//! sends `certificate`; the agent checks that it carries the pending key, installs it and answers
+//! `certificateInstalled` (or says why not). The private key never leaves the system.
+//!
+//! Zero-touch enrolment (CUS-8): an agent may carry its provider's enrolment credential in
+//! `hello`; the hub uses it only when it does not know the customer ID.
 
 use serde::{Deserialize, Serialize};
 
@@ -88,6 +98,49 @@ pub enum Message {
     ActionAck(ActionAck),
     Tunnel(Tunnel),
     TunnelFailed(TunnelFailed),
+    CertificateRequest(CertificateRequest),
+    CertificateSigningRequest(CertificateSigningRequest),
+    Certificate(IssuedCertificate),
+    CertificateInstalled(CertificateInstalled),
+}
+
+/// SYS-8: the hub asks for a new key and a signing request for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateRequest {
+    /// Correlates the request, the certificate and the outcome.
+    pub request_id: String,
+}
+
+/// SYS-8: a PKCS#10 request (PEM) for the key the agent keeps pending.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateSigningRequest {
+    pub request_id: String,
+    /// Empty when the agent cannot make one; `reason` says why.
+    #[serde(default)]
+    pub csr_pem: String,
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// SYS-8: the signed certificate and the chain up to the hub's issuing CA (PEM).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IssuedCertificate {
+    pub request_id: String,
+    pub certificate_pem: String,
+    pub ca_pem: String,
+}
+
+/// SYS-8: the agent installed the certificate (or says why not).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CertificateInstalled {
+    pub request_id: String,
+    pub installed: bool,
+    #[serde(default)]
+    pub reason: String,
 }
 
 /// First message of the agent: who it is and its service-user credentials (SYS-1).
@@ -101,6 +154,10 @@ pub struct Hello {
     /// Only primary servers connect directly; application servers connect through the primary.
     pub primary: bool,
     pub agent_version: String,
+    /// CUS-8: the provider's enrolment credential; used only for a customer ID the hub does not
+    /// know yet.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -492,6 +549,7 @@ mod tests {
                 system_name: "ipo-1".into(),
                 primary: true,
                 agent_version: "0.1.0".into(),
+                enrolment: None,
             }),
         );
         let v: serde_json::Value = serde_json::from_str(&e.to_json()).unwrap_or_default();

@@ -8,6 +8,7 @@ use sqlx::Row;
 
 const IDENTITY: &str = "identity";
 const TRUSTED: &str = "trusted";
+const ISSUING_CA: &str = "issuing-ca";
 
 /// What the hub keeps of a certificate: its description and its PEM chain (leaf first).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,10 +90,20 @@ impl Store {
     /// The identity every node serves, with its sealed key.
     #[tracing::instrument(skip_all)]
     pub async fn identity_certificate(&self) -> Result<Option<(StoredCertificate, String)>> {
+        self.keyed_certificate(IDENTITY).await
+    }
+
+    /// SYS-8: the issuing CA that signs the systems' certificates, with its sealed key.
+    #[tracing::instrument(skip_all)]
+    pub async fn issuing_ca_certificate(&self) -> Result<Option<(StoredCertificate, String)>> {
+        self.keyed_certificate(ISSUING_CA).await
+    }
+
+    async fn keyed_certificate(&self, kind: &str) -> Result<Option<(StoredCertificate, String)>> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS}, key_sealed FROM certificates WHERE kind = $1"
         ))
-        .bind(IDENTITY)
+        .bind(kind)
         .fetch_optional(self.pool())
         .await?;
         match row {
@@ -124,18 +135,38 @@ impl Store {
         c: &NewCertificate<'_>,
         key_sealed: &str,
     ) -> Result<bool> {
+        self.adopt_keyed(IDENTITY, c, key_sealed).await
+    }
+
+    /// SYS-8: keep `c` as the issuing CA unless there already is one (nodes issuing at once
+    /// agree on the first). True when `c` was kept.
+    #[tracing::instrument(skip_all)]
+    pub async fn adopt_issuing_ca_certificate(
+        &self,
+        c: &NewCertificate<'_>,
+        key_sealed: &str,
+    ) -> Result<bool> {
+        self.adopt_keyed(ISSUING_CA, c, key_sealed).await
+    }
+
+    async fn adopt_keyed(
+        &self,
+        kind: &str,
+        c: &NewCertificate<'_>,
+        key_sealed: &str,
+    ) -> Result<bool> {
         let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.begin().await?;
         let existing: Option<String> =
             sqlx::query_scalar("SELECT id FROM certificates WHERE kind = $1")
-                .bind(IDENTITY)
+                .bind(kind)
                 .fetch_optional(&mut *tx)
                 .await?;
         if existing.is_some() {
             return Ok(false);
         }
-        // Two nodes starting at once: the unique index keeps one identity, the other is told.
-        match insert(IDENTITY, &id, c, Some(key_sealed))
+        // Two nodes at once: the unique index keeps one row, the other is told.
+        match insert(kind, &id, c, Some(key_sealed))
             .execute(&mut *tx)
             .await
         {

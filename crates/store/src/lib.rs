@@ -33,6 +33,7 @@ pub mod settings;
 pub mod snapshot;
 mod sql;
 pub mod stats;
+pub mod system_certificates;
 pub mod systems;
 pub mod transfers;
 

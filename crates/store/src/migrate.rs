@@ -129,6 +129,16 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "certificates",
         include_str!("../migrations/0030_certificates.sql"),
     ),
+    (
+        31,
+        "system_certificates",
+        include_str!("../migrations/0031_system_certificates.sql"),
+    ),
+    (
+        32,
+        "enrolment",
+        include_str!("../migrations/0032_enrolment.sql"),
+    ),
 ];
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {

@@ -95,6 +95,8 @@ pub struct AgentOptions {
     /// The service user name (`COMAdmin` by default).
     pub service_user: String,
     pub password: Password,
+    /// CUS-8: the provider's enrolment credential, for a system the hub does not know yet.
+    pub enrolment: Option<Password>,
     /// Holds `system.toml`, `alarms.jsonl`, `.alarms.offset` and `.alarms.spool`.
     pub system_dir: PathBuf,
     pub trust: Trust,
@@ -114,6 +116,7 @@ impl AgentOptions {
             customer_id: customer_id.into(),
             service_user: "COMAdmin".into(),
             password,
+            enrolment: None,
             system_dir: system_dir.into(),
             trust: Trust::default(),
             timings: LinkTimings::default(),
@@ -203,6 +206,20 @@ impl Source for AgentSource {
 
     fn acked(&mut self, action_id: &str) {
         self.results.ack(action_id);
+    }
+
+    fn certificate_request(
+        &mut self,
+        r: patchbay_proto::CertificateRequest,
+    ) -> patchbay_proto::CertificateSigningRequest {
+        crate::certificate::request(&self.dir, r)
+    }
+
+    fn install_certificate(
+        &mut self,
+        c: patchbay_proto::IssuedCertificate,
+    ) -> patchbay_proto::CertificateInstalled {
+        crate::certificate::install(&self.dir, c)
     }
 
     /// Read `system.toml` afresh: a tunnel entry added a moment ago is usable at once.
@@ -384,6 +401,7 @@ pub async fn run_agent(opts: AgentOptions, shutdown: CancellationToken) -> anyho
         customer_id: opts.customer_id.clone(),
         service_user: Arc::from(opts.service_user.as_str()),
         password: opts.password.clone(),
+        enrolment: opts.enrolment.clone(),
     };
     let mut source = AgentSource {
         report: report_rx,

@@ -17,7 +17,10 @@ pub use password::Password;
 pub(crate) use session::{maintain, Conn};
 pub use stats::{LinkStats, StatsSnapshot};
 
-use patchbay_proto::{Action, ActionResult, AlarmAck, AlarmBatch, Report, Tunnel, TunnelFailed};
+use patchbay_proto::{
+    Action, ActionResult, AlarmAck, AlarmBatch, CertificateInstalled, CertificateRequest,
+    CertificateSigningRequest, IssuedCertificate, Report, Tunnel, TunnelFailed,
+};
 use std::{future::Future, sync::Arc, time::Duration};
 
 /// The version this agent reports in `hello`.
@@ -95,6 +98,22 @@ pub(crate) trait Source: Send {
     }
     /// The hub recorded the result of `action_id`.
     fn acked(&mut self, _action_id: &str) {}
+    /// SYS-8: make a key and a signing request for it (or say why not).
+    fn certificate_request(&mut self, r: CertificateRequest) -> CertificateSigningRequest {
+        CertificateSigningRequest {
+            request_id: r.request_id,
+            csr_pem: String::new(),
+            reason: "this agent does not manage certificates".into(),
+        }
+    }
+    /// SYS-8: install the certificate issued for the pending key (or say why not).
+    fn install_certificate(&mut self, c: IssuedCertificate) -> CertificateInstalled {
+        CertificateInstalled {
+            request_id: c.request_id,
+            installed: false,
+            reason: "this agent does not manage certificates".into(),
+        }
+    }
     /// Where a remote-support stream leads on this system, or why it may not (RMT-1).
     fn tunnel_target(&self, t: &Tunnel) -> Result<String, TunnelFailed> {
         Err(TunnelFailed {
@@ -111,6 +130,8 @@ pub(crate) struct Identity {
     pub customer_id: String,
     pub service_user: Arc<str>,
     pub password: Password,
+    /// CUS-8: the provider's enrolment credential, sent in `hello`.
+    pub enrolment: Option<Password>,
 }
 
 /// Everything the links of one process share.

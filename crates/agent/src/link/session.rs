@@ -232,6 +232,10 @@ fn kind(env: &Envelope) -> &'static str {
         Msg::ActionAck(_) => "actionAck",
         Msg::Tunnel(_) => "tunnel",
         Msg::TunnelFailed(_) => "tunnelFailed",
+        Msg::CertificateRequest(_) => "certificateRequest",
+        Msg::CertificateSigningRequest(_) => "certificateSigningRequest",
+        Msg::Certificate(_) => "certificate",
+        Msg::CertificateInstalled(_) => "certificateInstalled",
     }
 }
 
@@ -257,6 +261,7 @@ where
             system_name: source.system_name(),
             primary: true,
             agent_version: AGENT_VERSION.into(),
+            enrolment: id.enrolment.as_ref().map(|e| e.expose().to_string()),
         }),
     );
     let sent = send(&mut ws, &hello).await;
@@ -359,6 +364,18 @@ where
                         }
                         let n = source.alarm_ack(&k);
                         ctx.stats.alarms_acked.fetch_add(n, Relaxed);
+                    }
+                    Ok(Envelope { message: Msg::CertificateRequest(r), .. }) => {
+                        let env = Envelope::new(ids.next(), Msg::CertificateSigningRequest(source.certificate_request(r)));
+                        if let Err(e) = send(&mut ws, &env).await {
+                            return lost(format!("sending a certificate request: {e}"));
+                        }
+                    }
+                    Ok(Envelope { message: Msg::Certificate(c), .. }) => {
+                        let env = Envelope::new(ids.next(), Msg::CertificateInstalled(source.install_certificate(c)));
+                        if let Err(e) = send(&mut ws, &env).await {
+                            return lost(format!("sending a certificate outcome: {e}"));
+                        }
                     }
                     Ok(Envelope { message: Msg::Tunnel(t), .. }) => {
                         let target = source.tunnel_target(&t);

@@ -224,6 +224,7 @@ pub async fn run_sim_with_stats(
             customer_id: sim_customer_id(&prefix, i),
             service_user: service_user.clone(),
             password: opts.password.clone(),
+            enrolment: None,
         };
         let (interval, burst) = (opts.alarm_interval, opts.alarm_burst);
         let acts = match (&opts.data_root, &files) {

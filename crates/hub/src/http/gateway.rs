@@ -332,7 +332,14 @@ where
         acker,
         taken: None,
         reports: reports.clone(),
+        certificates: Default::default(),
     };
+    // SYS-8: whether the system's certificate is due, besides after each report.
+    let mut certificate_tick = tokio::time::interval_at(
+        tokio::time::Instant::now() + state.config.certificate_check,
+        state.config.certificate_check,
+    );
+    certificate_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let welcomed = sink.send(send_text(&welcome)).await.is_ok();
     // Admitted: the next session may authenticate.
     drop(admitted);
@@ -358,6 +365,17 @@ where
                             retry_after_ms: None,
                         });
                         if sink.send(send_text(&Envelope::new("hub", ack))).await.is_err() {
+                            break;
+                        }
+                    }
+                    continue;
+                }
+                _ = certificate_tick.tick() => {
+                    let due = crate::service::system_certificates::due(
+                        state, customer, sys, &session.system_name, &mut session.certificates,
+                    ).await;
+                    if let Some(m) = due {
+                        if sink.send(send_text(&Envelope::new("hub", m))).await.is_err() {
                             break;
                         }
                     }
@@ -523,6 +541,8 @@ struct Session {
     /// only queues what was not taken already.
     taken: Option<(Arc<str>, u64)>,
     reports: Arc<LatestReport>,
+    /// SYS-8: the system's certificate as this session follows it.
+    certificates: crate::service::system_certificates::Track,
 }
 
 /// The newest report of a system not written yet (SYS-5): a system whose state flaps faster than
@@ -731,6 +751,7 @@ impl Session {
         let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
         match env.message {
             Message::Report(r) => {
+                self.certificates.reported(&self.system_name, &r);
                 let profile = Profile::parse(&r.profile)
                     .ok_or_else(|| GatewayError::Unknown("profile", r.profile.clone()))?;
                 let report = SystemReport {
@@ -788,6 +809,36 @@ impl Session {
                 // Written by the session's report writer: the latest report wins, and reading the
                 // socket (alarms, results) never waits for the database meanwhile.
                 self.reports.put(report);
+                return Ok(crate::service::system_certificates::due(
+                    state,
+                    customer,
+                    sys,
+                    &self.system_name,
+                    &mut self.certificates,
+                )
+                .await);
+            }
+            Message::CertificateSigningRequest(r) => {
+                return Ok(crate::service::system_certificates::signing_request(
+                    state,
+                    customer,
+                    sys,
+                    &self.system_name,
+                    &mut self.certificates,
+                    r,
+                )
+                .await);
+            }
+            Message::CertificateInstalled(o) => {
+                crate::service::system_certificates::installed(
+                    state,
+                    customer,
+                    sys,
+                    &self.system_name,
+                    &mut self.certificates,
+                    o,
+                )
+                .await;
             }
             Message::Alarm(a) => {
                 // Older agents: one event, no sequence, no acknowledgement.
@@ -828,7 +879,9 @@ impl Session {
             | Message::ActionAck(_)
             | Message::AlarmAck(_)
             | Message::Tunnel(_)
-            | Message::TunnelFailed(_) => {
+            | Message::TunnelFailed(_)
+            | Message::CertificateRequest(_)
+            | Message::Certificate(_) => {
                 return Err(GatewayError::Unknown("message", "unexpected kind".into()));
             }
         }

@@ -18,6 +18,7 @@ pub mod remote;
 pub mod repository;
 pub(crate) mod scratch;
 pub mod sip;
+pub mod system_certificates;
 pub mod zip;
 
 /// Run CPU-heavy work (argon2) off the async executor.

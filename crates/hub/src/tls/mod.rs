@@ -5,6 +5,7 @@
 
 pub mod certificate;
 pub mod identity;
+pub mod issuing;
 pub mod outbound;
 
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};

@@ -429,6 +429,8 @@ pub struct AgentBuilder<'a> {
     port: u16,
     remote_access: bool,
     colocated: bool,
+    auto_certificates: bool,
+    enrolment: Option<String>,
 }
 
 /// An agent logging in as the fixture service account, its system `ipo-1`, an IP500 V2 granting
@@ -448,6 +450,8 @@ pub fn agent<'a>(hub: &'a TestHub, customer_id: &str) -> AgentBuilder<'a> {
         port: hub.running.addr.port(),
         remote_access: true,
         colocated: false,
+        auto_certificates: false,
+        enrolment: None,
     }
 }
 
@@ -498,6 +502,12 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// The automatic-certificate-management flag (SYS-8; default off).
+    pub fn certificates(mut self, on: bool) -> Self {
+        self.auto_certificates = on;
+        self
+    }
+
     /// More of `system.toml` (servers, `password_expired` …).
     pub fn extra(mut self, toml: &str) -> Self {
         self.extra = toml.into();
@@ -517,13 +527,14 @@ impl AgentBuilder<'_> {
         let (name, profile, rights, extra) = (self.system, self.profile, self.rights, self.extra);
         let version = self.version;
         let (remote, colocated) = (self.remote_access, self.colocated);
+        let auto = self.auto_certificates;
         let tz = self
             .time_zone
             .map(|tz| format!("time_zone = \"{tz}\"\n"))
             .unwrap_or_default();
         let toml = format!(
             "{tz}name = \"{name}\"\nprofile = \"{profile}\"\nversion = \"{version}\"\naddress = \"10.0.0.10\"\nport = 443\n\
-             [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = {remote}\ncolocated_servers = {colocated}\n\
+             [flags]\ncentral_management = true\ncentral_diagnostic_logs = true\nremote_upgrade_backup = true\nremote_access = {remote}\ncolocated_servers = {colocated}\nauto_certificate_management = {auto}\n\
              [service_account]\nrights = [{rights}]\n{extra}"
         );
         std::fs::write(dir.join("system.toml"), toml).unwrap_or_else(|e| panic!("{e}"));
@@ -534,6 +545,7 @@ impl AgentBuilder<'_> {
             &dir,
         );
         opts.service_user = self.user;
+        opts.enrolment = self.enrolment.as_deref().map(Password::new);
         opts.trust = Trust::CaPem(self.hub.cert_pem.clone());
         opts.timings = LinkTimings {
             backoff_base: Duration::from_millis(100),

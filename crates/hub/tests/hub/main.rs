@@ -38,6 +38,7 @@ mod remote;
 mod repository;
 mod server;
 mod sip;
+mod system_certificates;
 mod upgrade;
 mod webex_api;
 mod webex_filters;

@@ -285,7 +285,7 @@ async fn scale_out_metrics_need_the_token_when_one_is_configured() {
 }
 
 /// A WSS connection to the hub's agent gateway, trusting its identity.
-async fn agent_socket(
+pub(crate) async fn agent_socket(
     hub: &TestHub,
 ) -> tokio_tungstenite::WebSocketStream<crate::remote::ProxyStream> {
     use rustls::pki_types::pem::PemObject;
@@ -329,6 +329,7 @@ async fn scale_out_sys_1_a_busy_node_tells_agents_when_to_come_back_instead_of_t
             system_name: "ipo-1".into(),
             primary: true,
             agent_version: "test".into(),
+            enrolment: None,
         }),
     );
     ws.send(tokio_tungstenite::tungstenite::Message::text(

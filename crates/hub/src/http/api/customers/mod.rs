@@ -8,7 +8,7 @@ mod systems;
 
 pub use crate::http::filters::CustomerQuery;
 pub use json::{status_message, CustomerBody, CustomerJson, OperatorRef};
-pub use systems::{ServerJson, SystemJson, TestResult};
+pub use systems::{ServerJson, SystemCertificateJson, SystemJson, TestResult};
 
 use super::{id_from_path, JsonBody, ListQuery, Listed, NoContent, Paged};
 use crate::auth::Caller;

@@ -43,6 +43,42 @@ pub struct SystemJson {
     pub new_version: Option<String>,
     /// The phone firmware the system serves (UPG-2); empty when not known.
     pub phone_firmware: String,
+    /// SYS-8: the certificate the hub issued the system (it covers its servers' addresses), or
+    /// the last failure to; absent when the hub never managed its certificate.
+    pub certificate: Option<SystemCertificateJson>,
+}
+
+/// SYS-8: a system's certificate.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemCertificateJson {
+    /// Hex; empty when none is installed yet.
+    pub serial: String,
+    pub subject: String,
+    /// The names it covers, comma separated.
+    pub names: String,
+    pub not_before: Option<String>,
+    pub not_after: Option<String>,
+    pub installed_at: Option<String>,
+    /// Why the last issue or renewal failed; empty when it did not.
+    pub failure: String,
+    pub failed_at: Option<String>,
+}
+
+impl From<patchbay_store::system_certificates::SystemCertificate> for SystemCertificateJson {
+    fn from(c: patchbay_store::system_certificates::SystemCertificate) -> Self {
+        let t = |t: Option<jiff::Timestamp>| t.map(|t| t.to_string());
+        Self {
+            not_before: t(c.not_before),
+            not_after: t(c.not_after),
+            installed_at: t(c.installed_at),
+            failed_at: t(c.failed_at),
+            serial: c.serial,
+            subject: c.subject,
+            names: c.names,
+            failure: c.failure,
+        }
+    }
 }
 
 impl From<SystemView> for SystemJson {
@@ -58,6 +94,7 @@ impl From<SystemView> for SystemJson {
             last_seen: s.last_seen_at.map(|t| t.to_string()),
             remote_operations: s.flags,
             new_version: None,
+            certificate: None,
             phone_firmware: s.phone_firmware,
             servers: s
                 .servers
@@ -81,6 +118,7 @@ pub(super) async fn systems(
 ) -> ApiResult<Listed<SystemJson>> {
     let id = visible_customer(&state, &caller, &id).await?;
     let newest = crate::service::repository::newest_releases(&state).await?;
+    let mut certificates = state.store.customer_system_certificates(id).await?;
     let items: Vec<SystemJson> = state
         .store
         .systems_of(id)
@@ -89,8 +127,13 @@ pub(super) async fn systems(
         .map(|s| {
             let new_version =
                 crate::service::repository::newer_for(&newest, &s.profile, &s.version);
+            let certificate = certificates
+                .iter()
+                .position(|c| c.system_name == s.name)
+                .map(|i| certificates.swap_remove(i).into());
             SystemJson {
                 new_version,
+                certificate,
                 ..s.into()
             }
         })

@@ -24,6 +24,30 @@ pub struct SystemRow {
     pub new_version: Option<String>,
     /// UPG-2: the phone firmware it serves.
     pub phone_firmware: String,
+    /// SYS-8: the certificate the hub issued it, or the last failure to.
+    pub certificate: Option<CertificateRow>,
+}
+
+/// SYS-8: a system's certificate as the details show it (it covers every server's address).
+pub struct CertificateRow {
+    pub serial: String,
+    pub names: String,
+    pub expires: String,
+    pub failure: String,
+    pub failed_at: String,
+}
+
+fn certificate_row(
+    ctx: &Ctx,
+    c: patchbay_store::system_certificates::SystemCertificate,
+) -> CertificateRow {
+    CertificateRow {
+        expires: when(ctx, c.not_after),
+        failed_at: when(ctx, c.failed_at),
+        serial: c.serial,
+        names: c.names,
+        failure: c.failure,
+    }
 }
 
 pub(super) fn flags(ctx: &Ctx, f: &RemoteFlags) -> Vec<(String, bool)> {
@@ -51,6 +75,7 @@ pub(super) fn system_row(ctx: &Ctx, s: SystemView) -> SystemRow {
         },
         last_seen: when(ctx, s.last_seen_at),
         new_version: None,
+        certificate: None,
         phone_firmware: s.phone_firmware,
         name: s.name,
         profile: s.profile,
@@ -125,11 +150,19 @@ pub(super) async fn details_page(
         )
     });
     let newest = crate::service::repository::newest_releases(state).await?;
+    let mut certificates = state.store.customer_system_certificates(id).await?;
     let systems = views
         .into_iter()
-        .map(|s| SystemRow {
-            new_version: crate::service::repository::newer_for(&newest, &s.profile, &s.version),
-            ..system_row(&ctx, s)
+        .map(|s| {
+            let certificate = certificates
+                .iter()
+                .position(|c| c.system_name == s.name)
+                .map(|i| certificate_row(&ctx, certificates.swap_remove(i)));
+            SystemRow {
+                new_version: crate::service::repository::newer_for(&newest, &s.profile, &s.version),
+                certificate,
+                ..system_row(&ctx, s)
+            }
         })
         .collect();
     let assigned = state
