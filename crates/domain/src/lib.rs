@@ -10,6 +10,8 @@ pub mod calling;
 pub mod certificates;
 pub mod customer;
 pub mod customization;
+pub mod enrolment;
+pub mod health;
 pub mod ids;
 pub mod jobs;
 pub mod lockout;

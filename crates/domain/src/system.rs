@@ -111,6 +111,8 @@ pub enum Refusal {
     ConnectionFailed,
     /// The peer is not a primary server (only primaries connect directly).
     NotPrimary,
+    /// CUS-8: enrolled automatically, waiting for a staff member to confirm it.
+    PendingConfirmation,
 }
 
 /// The SYS-3 message set, exactly.
@@ -140,6 +142,8 @@ pub enum Status {
     },
     UpgradeRightsNotEnabled,
     WaitingForInitialConnection,
+    /// CUS-8: enrolled automatically, waiting for confirmation (no remote operation meanwhile).
+    PendingConfirmation,
 }
 
 /// SYS-2 traffic light.
@@ -190,6 +194,7 @@ impl Status {
             Status::UnreachableSince { .. } => "unreachableSince",
             Status::UpgradeRightsNotEnabled => "upgradeRightsNotEnabled",
             Status::WaitingForInitialConnection => "waitingForInitialConnection",
+            Status::PendingConfirmation => "pendingConfirmation",
         }
     }
 
@@ -223,6 +228,9 @@ impl Status {
             }
             Status::UpgradeRightsNotEnabled => "Upgrade rights not enabled".into(),
             Status::WaitingForInitialConnection => "Waiting for initial connection".into(),
+            Status::PendingConfirmation => {
+                "Enrolled automatically: waiting for confirmation".into()
+            }
         }
     }
 
@@ -236,6 +244,7 @@ impl Status {
             Refusal::NoAuthorisationProvided => Status::NoAuthorisationProvided,
             Refusal::ConnectionFailed => Status::ConnectionFailed,
             Refusal::NotPrimary => Status::UnreachableNotPrimary,
+            Refusal::PendingConfirmation => Status::PendingConfirmation,
         }
     }
 }

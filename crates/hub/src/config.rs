@@ -82,6 +82,10 @@ pub struct ConfigArgs {
     /// renewed two thirds of the way through.
     #[arg(long, env = "PATCHBAY_SYSTEM_CERTIFICATE_DAYS")]
     pub system_certificate_days: Option<u64>,
+    /// Where the application centre sends its SIP OPTIONS to see the registrar answer (APC-1;
+    /// default 127.0.0.1:5060, `off` not to check).
+    #[arg(long, env = "PATCHBAY_REGISTRAR_ADDRESS")]
+    pub registrar_address: Option<String>,
 }
 
 /// The file form; every key optional.
@@ -105,6 +109,7 @@ struct FileConfig {
     metrics_token: Option<String>,
     db_connections: Option<u32>,
     system_certificate_days: Option<u64>,
+    registrar_address: Option<String>,
 }
 
 /// Resolved configuration.
@@ -154,6 +159,8 @@ pub struct Config {
     pub system_certificate_validity: std::time::Duration,
     /// How often each agent session checks whether its system's certificate is due.
     pub certificate_check: std::time::Duration,
+    /// Where the registrar answers SIP OPTIONS (APC-1); `None`: not checked.
+    pub registrar_probe: Option<SocketAddr>,
 }
 
 /// Default of [`Config::certificate_check`].
@@ -197,6 +204,7 @@ impl Config {
                 patchbay_domain::certificates::SYSTEM_CERTIFICATE_DAYS,
             ),
             certificate_check: CERTIFICATE_CHECK,
+            registrar_probe: Some(SocketAddr::from(([127, 0, 0, 1], 5060))),
         }
     }
 
@@ -296,6 +304,8 @@ pub enum ConfigError {
     ProxyListen(String),
     #[error("phone file server address {0:?} is not ADDR:PORT or off")]
     PhoneFilesListen(String),
+    #[error("registrar address {0:?} is not IP:PORT or off")]
+    RegistrarAddress(String),
     #[error("mobile countries: {0:?} is not a two-letter country code")]
     MobileCountries(String),
 }
@@ -374,6 +384,20 @@ impl ConfigArgs {
                     .unwrap_or(patchbay_domain::certificates::SYSTEM_CERTIFICATE_DAYS),
             ),
             certificate_check: CERTIFICATE_CHECK,
+            registrar_probe: match self
+                .registrar_address
+                .clone()
+                .or(file.registrar_address)
+                .as_deref()
+                .map(str::trim)
+            {
+                None | Some("") => Some(SocketAddr::from(([127, 0, 0, 1], 5060))),
+                Some("off") => None,
+                Some(t) => Some(
+                    t.parse()
+                        .map_err(|_| ConfigError::RegistrarAddress(t.to_string()))?,
+                ),
+            },
             db_connections: self
                 .db_connections
                 .or(file.db_connections)

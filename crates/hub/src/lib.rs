@@ -207,6 +207,7 @@ pub async fn start(state: AppState) -> Result<Running, HubError> {
         .spawn_writer(state.store.clone())
         .map_err(HubError::Writer)?;
     spawn_sweeper(state.clone());
+    crate::service::appcentre::spawn(state.clone());
     service::nodes::spawn_listener(state.clone());
     service::mail::spawn_mailer(state.clone());
     service::jobs::spawn_runner(state.clone());
@@ -275,6 +276,15 @@ async fn spawn_presence(state: AppState) {
                 }
             }
             Err(e) => tracing::warn!(error = %e, "node heartbeat failed"),
+        }
+        // APC-1: what the application centre shows of this node.
+        let tunnels = state.tunnels.live_count() as i64;
+        if let Err(e) = state
+            .store
+            .node_facts(&state.agents.node_id, crate::state::VERSION, tunnels)
+            .await
+        {
+            tracing::warn!(error = %e, "recording this node's facts failed");
         }
         if let Err(e) = state.store.release_systems(Some(STALE_AFTER), None).await {
             tracing::warn!(error = %e, "releasing stale systems failed");

@@ -139,7 +139,17 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "enrolment",
         include_str!("../migrations/0032_enrolment.sql"),
     ),
+    (
+        33,
+        "application_centre",
+        include_str!("../migrations/0033_application_centre.sql"),
+    ),
 ];
+
+/// How many migrations this build knows (APC-1 compares it with what the database applied).
+pub(crate) fn known() -> usize {
+    MIGRATIONS.len()
+}
 
 fn dialect_sql(sql: &str, dialect: Dialect) -> String {
     match dialect {

@@ -124,6 +124,7 @@ fn refusal_parse(code: &str) -> Option<Refusal> {
         NoAuthorisationProvided,
         ConnectionFailed,
         NotPrimary,
+        PendingConfirmation,
     ]
     .into_iter()
     .find(|r| refusal_code(*r) == code)

@@ -53,7 +53,6 @@ read-only-mode = Read-only mode: you can browse, filter and search, and change y
 ## Pages
 dashboard-empty-title = Nothing to show yet
 dashboard-empty-text = The dashboard shows customers by connectivity, alarms by severity and type, tags and software versions once customer systems are connected.
-empty-not-yet = This part of Patchbay is not available in this version yet.
 back-to-dashboard = Back to the dashboard
 about-version = Version
 about-build = Build
@@ -246,3 +245,4 @@ rule-dns-label = may contain only a-z, 0-9 and - (at most 63, not starting or en
 rule-not-allowed = may not be changed.
 conflict-provider-in-use = The distributor or reseller still has resellers or customers.
 conflict-client-logging-off = Client logging is off (Preferences).
+conflict-not-pending = This customer is not waiting for confirmation.

@@ -53,7 +53,6 @@ read-only-mode = Mode lecture seule : vous pouvez parcourir, filtrer et recherch
 ## Pages
 dashboard-empty-title = Rien à afficher pour le moment
 dashboard-empty-text = Une fois les systèmes client connectés, le tableau de bord affiche les clients par état de connectivité, les alarmes par gravité et par type, les balises et les versions logicielles.
-empty-not-yet = Cette partie de Patchbay n'est pas encore disponible dans cette version.
 back-to-dashboard = Retour au tableau de bord
 about-version = Version
 about-build = Build
@@ -246,3 +245,4 @@ rule-dns-label = ne peut contenir que a-z, 0-9 et - (63 au plus, sans - au débu
 rule-not-allowed = ne peut pas être modifié.
 conflict-provider-in-use = Le distributeur ou le revendeur a encore des revendeurs ou des clients.
 conflict-client-logging-off = La journalisation client est désactivée (Préférences).
+conflict-not-pending = Ce client n'attend pas de confirmation.

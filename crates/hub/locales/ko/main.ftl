@@ -53,7 +53,6 @@ read-only-mode = 읽기 전용 모드: 탐색, 필터링, 검색 및 본인 프�
 ## 페이지
 dashboard-empty-title = 아직 표시할 항목이 없습니다
 dashboard-empty-text = 고객 시스템이 연결되면 대시보드에 연결 상태별 고객, 심각도 및 유형별 알람, 태그, 소프트웨어 버전이 표시됩니다.
-empty-not-yet = Patchbay의 이 기능은 현재 버전에서 아직 제공되지 않습니다.
 back-to-dashboard = 대시보드로 돌아가기
 about-version = 버전
 about-build = 빌드
@@ -246,3 +245,4 @@ rule-dns-label = a-z, 0-9 및 -만 사용할 수 있습니다(최대 63자, -로
 rule-not-allowed = 변경할 수 없습니다.
 conflict-provider-in-use = 총판 또는 리셀러에 아직 리셀러나 고객이 있습니다.
 conflict-client-logging-off = 클라이언트 로깅이 꺼져 있습니다(환경 설정).
+conflict-not-pending = 이 고객은 확인을 기다리고 있지 않습니다.

@@ -53,7 +53,6 @@ read-only-mode = Mod doar citire: puteți naviga, filtra și căuta și vă pute
 ## Pagini
 dashboard-empty-title = Nimic de afișat deocamdată
 dashboard-empty-text = După conectarea sistemelor clienților, tabloul de bord afișează clienții după conectivitate, alarmele după severitate și tip, etichetele și versiunile de software.
-empty-not-yet = Această parte din Patchbay nu este încă disponibilă în această versiune.
 back-to-dashboard = Înapoi la tabloul de bord
 about-version = Versiune
 about-build = Build
@@ -246,3 +245,4 @@ rule-dns-label = poate conține numai a-z, 0-9 și - (cel mult 63 de caractere, 
 rule-not-allowed = nu poate fi modificat.
 conflict-provider-in-use = Distribuitorul sau revânzătorul are încă revânzători sau clienți.
 conflict-client-logging-off = Jurnalizarea clientului este dezactivată (Preferințe).
+conflict-not-pending = Acest client nu așteaptă confirmarea.

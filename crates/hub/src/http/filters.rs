@@ -12,7 +12,7 @@ use serde::Deserialize;
 pub const LIGHTS: [&str; 3] = ["green", "amber", "red"];
 
 /// SYS-3 status codes (the exact set), as stored on the customer row.
-pub const STATUS_CODES: [&str; 20] = [
+pub const STATUS_CODES: [&str; 21] = [
     "connectionSuccessful",
     "waitingForInitialConnection",
     "unreachableSince",
@@ -33,6 +33,7 @@ pub const STATUS_CODES: [&str; 20] = [
     "currentlyDisabled",
     "passwordExpired",
     "upgradeRightsNotEnabled",
+    "pendingConfirmation",
 ];
 
 crate::schema_fn! {

@@ -203,17 +203,24 @@ impl Default for Registry {
     }
 }
 
-pub async fn upgrade(State(state): State<AppState>, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    extensions: axum::http::Extensions,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let source = extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
     // Small buffers: the library's 128 KiB default read buffer dominated per-connection memory
     // (~142 KiB per idle agent, measured in bench/connections.sh; ~18 KiB with these).
     ws.max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
-        .on_upgrade(move |socket| serve_socket(state, socket))
+        .on_upgrade(move |socket| serve_socket(state, socket, source))
 }
 
-async fn serve_socket(state: AppState, socket: WebSocket) {
+async fn serve_socket(state: AppState, socket: WebSocket, source: Option<std::net::IpAddr>) {
     let (sink, stream) = socket.split();
     let sink = sink.with(|f: Frame| async move {
         Ok::<_, axum::Error>(match f {
@@ -226,7 +233,7 @@ async fn serve_socket(state: AppState, socket: WebSocket) {
         Ok(WsMessage::Close(_)) | Err(_) => Frame::Close,
         Ok(_) => Frame::Other,
     });
-    run_session(&state, Box::pin(sink), Box::pin(stream)).await;
+    run_session(&state, Box::pin(sink), Box::pin(stream), source).await;
 }
 
 fn send_text(e: &Envelope) -> Frame {
@@ -234,8 +241,12 @@ fn send_text(e: &Envelope) -> Frame {
 }
 
 /// The whole conversation with one system.
-pub async fn run_session<Si, St>(state: &AppState, mut sink: Si, mut stream: St)
-where
+pub async fn run_session<Si, St>(
+    state: &AppState,
+    mut sink: Si,
+    mut stream: St,
+    source: Option<std::net::IpAddr>,
+) where
     Si: Sink<Frame> + Unpin,
     St: Stream<Item = Frame> + Unpin,
 {
@@ -276,7 +287,7 @@ where
                 return;
             }
         };
-    let customer = match authenticate(state, &hello).await {
+    let customer = match authenticate(state, &hello, source).await {
         Ok(c) => c,
         Err((refusal, customer, retry)) => {
             if let Some(c) = customer {
@@ -441,19 +452,37 @@ fn same(a: &str, b: &str) -> bool {
 type AuthError = (Refusal, Option<CustomerId>, Option<u64>);
 
 /// SYS-1 / SYS-3: the checks, in order; each refusal is a real condition.
-async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthError> {
+async fn authenticate(
+    state: &AppState,
+    h: &Hello,
+    source: Option<std::net::IpAddr>,
+) -> Result<CustomerId, AuthError> {
     let internal = |e: patchbay_store::StoreError| {
         tracing::error!(error = %e, "authentication failed on the store");
         (Refusal::ConnectionFailed, None, Some(30))
     };
     let now = jiff::Timestamp::now();
     let since = now.as_millisecond() - lockout::lookback().as_millis() as i64;
-    let Some(admission) = state
+    let mut admission = state
         .store
         .agent_admission(&h.customer_id, &h.system_name, since)
         .await
-        .map_err(internal)?
-    else {
+        .map_err(internal)?;
+    if admission.is_none() {
+        // CUS-8: an unknown customer ID with a provider's enrolment credential is enrolled.
+        let Some(credential) = h.enrolment.as_deref() else {
+            return Err((Refusal::InvalidCredentials, None, None));
+        };
+        crate::service::enrolment::enrol(state, h, credential, source)
+            .await
+            .map_err(|(refusal, retry)| (refusal, None, retry))?;
+        admission = state
+            .store
+            .agent_admission(&h.customer_id, &h.system_name, since)
+            .await
+            .map_err(internal)?;
+    }
+    let Some(admission) = admission else {
         return Err((Refusal::InvalidCredentials, None, None));
     };
     let (cred, failures) = (&admission.credentials, &admission.failures);
@@ -483,6 +512,14 @@ async fn authenticate(state: &AppState, h: &Hello) -> Result<CustomerId, AuthErr
     }
     if !h.primary {
         return Err((Refusal::NotPrimary, c, None));
+    }
+    if admission.enrolment_pending {
+        // CUS-8: no session, so no remote operation, until a staff member confirms it.
+        return Err((
+            Refusal::PendingConfirmation,
+            c,
+            Some(crate::service::enrolment::PENDING_RETRY_SECONDS),
+        ));
     }
     let others = admission.others_connected;
     if others >= MAX_SESSIONS_PER_CUSTOMER {

@@ -31,11 +31,12 @@ macro_rules! files {
             include_str!(concat!("../../locales/", $lang, "/mobile.ftl")),
             include_str!(concat!("../../locales/", $lang, "/operators.ftl")),
             include_str!(concat!("../../locales/", $lang, "/certificates.ftl")),
+            include_str!(concat!("../../locales/", $lang, "/appcentre.ftl")),
         ]
     };
 }
 
-const SOURCES: [(&str, [&str; 11]); 5] = [
+const SOURCES: [(&str, [&str; 12]); 5] = [
     ("en", files!("en")),
     ("fr", files!("fr")),
     ("ro", files!("ro")),

@@ -2,11 +2,13 @@
 //! shared by the API and the console so both enforce the same rules.
 
 pub mod accounts;
+pub mod appcentre;
 pub mod calling;
 pub mod certificates;
 pub mod customers;
 pub mod customization;
 pub mod disconnections;
+pub mod enrolment;
 pub mod ingest;
 pub mod jobs;
 pub mod login;

@@ -364,10 +364,15 @@ pub fn hidden(html: &str, name: &str) -> Option<String> {
 impl Browser {
     pub fn new(hub: &TestHub) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
-        let client = Client::builder()
-            .add_root_certificate(
-                reqwest::Certificate::from_pem(&hub.cert_pem).unwrap_or_else(|e| panic!("{e}")),
-            )
+        // The identity the hub serves now (a test may have replaced it).
+        let chain = hub.running.state.tls_identity.current().chain_pem.clone();
+        let mut builder = Client::builder();
+        for c in reqwest::Certificate::from_pem_bundle(chain.as_bytes())
+            .unwrap_or_else(|e| panic!("{e}"))
+        {
+            builder = builder.add_root_certificate(c);
+        }
+        let client = builder
             .cookie_provider(jar.clone())
             .redirect(reqwest::redirect::Policy::none())
             .build()

@@ -508,6 +508,12 @@ impl AgentBuilder<'_> {
         self
     }
 
+    /// The provider's enrolment credential (CUS-8).
+    pub fn enrolment(mut self, credential: &str) -> Self {
+        self.enrolment = Some(credential.into());
+        self
+    }
+
     /// More of `system.toml` (servers, `password_expired` …).
     pub fn extra(mut self, toml: &str) -> Self {
         self.extra = toml.into();

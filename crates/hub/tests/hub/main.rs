@@ -2,6 +2,7 @@
 
 mod accounts;
 mod agents;
+mod appcentre;
 mod backups_logs;
 mod calling_api;
 mod certificates;
@@ -15,6 +16,7 @@ mod console_jobs;
 mod console_remote;
 mod crash;
 mod customization;
+mod enrolment;
 mod files;
 mod fixtures;
 mod hardening;

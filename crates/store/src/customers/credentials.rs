@@ -23,6 +23,8 @@ pub struct Admission {
     pub failures: Vec<jiff::Timestamp>,
     /// Systems of the customer connected now (any node), other than the one connecting.
     pub others_connected: i64,
+    /// CUS-8: enrolled and not confirmed yet: refused until a staff member confirms it.
+    pub enrolment_pending: bool,
 }
 
 impl Store {
@@ -48,7 +50,7 @@ impl Store {
         failures_since_ms: i64,
     ) -> Result<Option<Admission>> {
         let rows = sqlx::query(
-            "SELECT c.id, c.service_user_name, c.service_password, c.service_disabled, f.at, \
+            "SELECT c.id, c.service_user_name, c.service_password, c.service_disabled, c.enrolment_pending, f.at, \
              (SELECT COUNT(*) FROM systems s WHERE s.customer_id = c.id AND s.connected_node IS NOT NULL AND s.name <> $2) AS others \
              FROM customers c LEFT JOIN service_failures f ON f.customer_id = c.id AND f.at >= $3 \
              WHERE c.customer_id = $1",
@@ -77,6 +79,7 @@ impl Store {
             credentials,
             failures,
             others_connected: first.try_get("others")?,
+            enrolment_pending: get_flag(first, "enrolment_pending")?,
         }))
     }
 

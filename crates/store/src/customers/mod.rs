@@ -19,6 +19,7 @@ mod write;
 pub use credentials::{Admission, ServiceCredentials};
 pub use dashboard::Dashboard;
 pub use list::{CustomerFilter, CustomerSort, SEARCH_TEXT};
+pub(crate) use write::insert_customer;
 pub use write::CustomerWrite;
 
 use crate::audit::parse_id;
@@ -50,6 +51,8 @@ pub struct Customer {
     pub port: i64,
     pub last_seen_at: Option<jiff::Timestamp>,
     pub needs_attention: bool,
+    /// CUS-8: added by an enrolment and not confirmed yet (its system is refused meanwhile).
+    pub enrolment_pending: bool,
     pub alarm_count: i64,
     /// Operators assigned manually.
     pub operators: Vec<(AccountId, String)>,
@@ -58,7 +61,7 @@ pub struct Customer {
 
 const COLUMNS: &str = "c.id, c.name, c.customer_id, c.distributor_id, c.reseller_id, c.service_user_name, \
     c.service_disabled, c.phone, c.email, c.notes, c.light, c.status_code, c.system_name, c.profile, c.version, \
-    c.address, c.port, c.last_seen_at, c.needs_attention, c.alarm_count, c.created_at, \
+    c.address, c.port, c.last_seen_at, c.needs_attention, c.enrolment_pending, c.alarm_count, c.created_at, \
     COALESCE(d.name, '') AS distributor_name, COALESCE(r.name, '') AS reseller_name";
 
 /// `SELECT COLUMNS FROM customers c` with the provider names joined.
@@ -128,6 +131,7 @@ fn row_to_customer(
         port: r.try_get("port")?,
         last_seen_at: r.try_get::<Option<i64>, _>("last_seen_at")?.map(ts),
         needs_attention: get_flag(r, "needs_attention")?,
+        enrolment_pending: get_flag(r, "enrolment_pending")?,
         alarm_count: r.try_get("alarm_count")?,
         operators,
         created_at: ts(r.try_get("created_at")?),

@@ -144,29 +144,39 @@ async fn provider_keys(
     Ok((dk, rk))
 }
 
+/// Insert a customer with its relations, audited, inside the caller's transaction.
+pub(crate) async fn insert_customer(
+    tx: &mut crate::Tx,
+    meta: &AuditMeta,
+    w: &CustomerWrite,
+) -> Result<CustomerId> {
+    let id = CustomerId::new();
+    let f = &w.fields;
+    let keys = provider_keys(tx, w.distributor_id, w.reseller_id).await?;
+    let insert = sqlx::query(
+        "INSERT INTO customers (id, name, name_key, customer_id, distributor_id, reseller_id, distributor_key, reseller_key, \
+         service_user_name, service_password, service_disabled, phone, email, notes, created_at, updated_at) \
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15)",
+    )
+    .bind(id.to_string());
+    let password = w.sealed_password.clone().unwrap_or_default();
+    bind_write(insert, w, keys, Some(password))
+        .bind(now_ms())
+        .execute(&mut **tx)
+        .await
+        .map_err(taken)?;
+    write_relations(tx, id, w).await?;
+    let entry = AuditEntry::success("customer.create", "customer", id, &f.name)
+        .with_detail(format!("customerId={}", f.customer_id));
+    write(tx, meta, entry).await?;
+    Ok(id)
+}
+
 impl Store {
     #[tracing::instrument(skip_all, fields(customer = %w.fields.customer_id))]
     pub async fn create_customer(&self, meta: &AuditMeta, w: &CustomerWrite) -> Result<CustomerId> {
-        let id = CustomerId::new();
-        let f = &w.fields;
         let mut tx = self.begin().await?;
-        let keys = provider_keys(&mut tx, w.distributor_id, w.reseller_id).await?;
-        let insert = sqlx::query(
-            "INSERT INTO customers (id, name, name_key, customer_id, distributor_id, reseller_id, distributor_key, reseller_key, \
-             service_user_name, service_password, service_disabled, phone, email, notes, created_at, updated_at) \
-             VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$15)",
-        )
-        .bind(id.to_string());
-        let password = w.sealed_password.clone().unwrap_or_default();
-        bind_write(insert, w, keys, Some(password))
-            .bind(now_ms())
-            .execute(&mut *tx)
-            .await
-            .map_err(taken)?;
-        write_relations(&mut tx, id, w).await?;
-        let entry = AuditEntry::success("customer.create", "customer", id, &f.name)
-            .with_detail(format!("customerId={}", f.customer_id));
-        write(&mut tx, meta, entry).await?;
+        let id = insert_customer(&mut tx, meta, w).await?;
         tx.commit().await?;
         Ok(id)
     }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod alarms;
+pub mod appcentre;
 pub mod audit;
 pub mod certificates;
 pub mod customers;
@@ -35,6 +36,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(accounts::endpoints());
     all.extend(preferences::endpoints());
     all.extend(certificates::endpoints());
+    all.extend(appcentre::endpoints());
     all.extend(audit::endpoints());
     all.extend(me::endpoints());
     all.extend(customers::endpoints());

@@ -12,6 +12,7 @@ use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::Json;
 use patchbay_domain::{Capability, DistributorId, ResellerId, Rule};
+use patchbay_store::enrolment::Provider;
 use patchbay_store::providers::{Distributor, Reseller};
 use serde::{Deserialize, Serialize};
 
@@ -181,6 +182,71 @@ async fn delete_reseller(
     Ok(NoContent)
 }
 
+/// CUS-8: a provider's enrolment credential, shown this once (the hub keeps only a hash).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct EnrolmentCredentialJson {
+    /// `pbe1.<id>.<secret>`: give it to the provider's systems (`patchbay-agent run
+    /// --enrolment-file`). Rotating replaces it at once.
+    pub credential: String,
+}
+
+/// CUS-8: whether the provider's enrolled systems are confirmed at once.
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EnrolmentBody {
+    pub auto_confirm: bool,
+}
+
+fn provider(kind: &str, id: &str) -> Result<Provider, AppError> {
+    Ok(match kind {
+        "distributors" => Provider::Distributor(id_from_path(id)?),
+        _ => Provider::Reseller(id_from_path(id)?),
+    })
+}
+
+async fn rotate_distributor_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EnrolmentCredentialJson>> {
+    let credential =
+        crate::service::enrolment::rotate(&state, &caller, provider("distributors", &id)?).await?;
+    Ok(Json(EnrolmentCredentialJson { credential }))
+}
+
+async fn rotate_reseller_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<EnrolmentCredentialJson>> {
+    let credential =
+        crate::service::enrolment::rotate(&state, &caller, provider("resellers", &id)?).await?;
+    Ok(Json(EnrolmentCredentialJson { credential }))
+}
+
+async fn distributor_auto_confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<EnrolmentBody>,
+) -> ApiResult<NoContent> {
+    let p = provider("distributors", &id)?;
+    crate::service::enrolment::set_auto_confirm(&state, &caller, p, b.auto_confirm).await?;
+    Ok(NoContent)
+}
+
+async fn reseller_auto_confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<EnrolmentBody>,
+) -> ApiResult<NoContent> {
+    let p = provider("resellers", &id)?;
+    crate::service::enrolment::set_auto_confirm(&state, &caller, p, b.auto_confirm).await?;
+    Ok(NoContent)
+}
+
 pub fn endpoints() -> Vec<Endpoint> {
     let view = Capability::ViewOperations;
     let manage = Capability::ServerSettings;
@@ -233,6 +299,34 @@ pub fn endpoints() -> Vec<Endpoint> {
             manage,
             "Delete a reseller without customers",
             delete_reseller,
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/operations/distributors/{id}/enrolmentCredential",
+            manage,
+            "Make or rotate the distributor's enrolment credential (CUS-8), shown once",
+            rotate_distributor_enrolment,
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/v1/operations/distributors/{id}/enrolmentCredential",
+            manage,
+            "Whether the distributor's enrolled systems are confirmed at once (CUS-8)",
+            distributor_auto_confirm,
+        ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/operations/resellers/{id}/enrolmentCredential",
+            manage,
+            "Make or rotate the reseller's enrolment credential (CUS-8), shown once",
+            rotate_reseller_enrolment,
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/v1/operations/resellers/{id}/enrolmentCredential",
+            manage,
+            "Whether the reseller's enrolled systems are confirmed at once (CUS-8)",
+            reseller_auto_confirm,
         ),
     ]
 }

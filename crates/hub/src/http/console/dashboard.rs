@@ -360,6 +360,8 @@ struct DashboardPage {
     v: View,
     /// CRT-1: the identity certificate's warning, for those who may replace it.
     certificate_warning: String,
+    /// APC-1: the hub's ongoing alarms, for those who see the application centre.
+    hub_alarms: String,
 }
 
 /// Just the charts, for live updates.
@@ -398,10 +400,27 @@ async fn dashboard(
         ),
         _ => String::new(),
     };
+    let hub_alarms = if ctx.menu.app_centre {
+        let ongoing = state
+            .store
+            .hub_alarms()
+            .await?
+            .iter()
+            .filter(|a| a.ongoing)
+            .count();
+        if ongoing > 0 {
+            ctx.t1("apc-dashboard-alarms", "count", &ongoing.to_string())
+        } else {
+            String::new()
+        }
+    } else {
+        String::new()
+    };
     Ok(render(&DashboardPage {
         ctx,
         v,
         certificate_warning,
+        hub_alarms,
     }))
 }
 

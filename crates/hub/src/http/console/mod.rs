@@ -4,6 +4,7 @@
 
 mod accounts;
 mod alarms;
+mod appcentre;
 pub(crate) mod calling;
 mod certificates;
 mod client_log;
@@ -56,6 +57,7 @@ pub fn endpoints() -> Vec<Endpoint> {
     all.extend(mail::endpoints());
     all.extend(mobile_operators::endpoints());
     all.extend(certificates::endpoints());
+    all.extend(appcentre::endpoints());
     all.extend(client_log::endpoints());
     all.extend(jobs::endpoints());
     all.extend(operations::endpoints());

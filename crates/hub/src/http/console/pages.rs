@@ -17,31 +17,6 @@ use patchbay_domain::preferences::{LogLevel, Preferences, SecurityLevel};
 use patchbay_domain::Capability;
 
 #[derive(Template)]
-#[template(path = "empty.html")]
-struct EmptyPage {
-    ctx: Ctx,
-    title_id: &'static str,
-}
-
-/// A menu entry whose capability is not built yet: an honest empty state, never a broken link.
-pub(super) fn empty(path: &'static str, title_id: &'static str, cap: Capability) -> Endpoint {
-    Endpoint::page(
-        Method::GET,
-        path,
-        cap,
-        title_id,
-        get(
-            move |State(state): State<AppState>, caller: Caller| async move {
-                render(&EmptyPage {
-                    ctx: Ctx::new(&state, &caller, path),
-                    title_id,
-                })
-            },
-        ),
-    )
-}
-
-#[derive(Template)]
 #[template(path = "about.html")]
 struct AboutPage {
     ctx: Ctx,
@@ -223,11 +198,6 @@ pub fn endpoints() -> Vec<Endpoint> {
             Capability::ServerSettings,
             "Save preferences",
             axum::routing::post(save_preferences),
-        ),
-        empty(
-            "/com/appcentre",
-            "menu-appcentre",
-            Capability::ServerSettings,
         ),
     ]
 }

@@ -63,6 +63,9 @@ pub struct CustomerJson {
     pub port: i64,
     pub last_seen: Option<String>,
     pub needs_attention: bool,
+    /// CUS-8: added by a zero-touch enrolment and not confirmed yet; its system is refused
+    /// (no remote operation) until `POST /v1/operations/customers/{id}/confirm`.
+    pub enrolment_pending: bool,
     pub alarm_count: i64,
     pub created: String,
 }
@@ -115,6 +118,7 @@ impl From<Customer> for CustomerJson {
             port: c.port,
             last_seen: c.last_seen_at.map(|t| t.to_string()),
             needs_attention: c.needs_attention,
+            enrolment_pending: c.enrolment_pending,
             alarm_count: c.alarm_count,
             created: c.created_at.to_string(),
         }

@@ -190,5 +190,22 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Test connection: is the system connected and authenticated now?",
             test_connection,
         ),
+        Endpoint::new(
+            Method::POST,
+            "/v1/operations/customers/{id}/actions/confirmEnrolment/invoke",
+            Capability::AddDeleteCustomers,
+            "Confirm a customer added by zero-touch enrolment (CUS-8): its system connects fully from its next attempt",
+            confirm_enrolment,
+        ),
     ]
+}
+
+async fn confirm_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> ApiResult<crate::http::api::NoContent> {
+    let id = visible_customer(&state, &caller, &id).await?;
+    crate::service::enrolment::confirm(&state, &caller, id).await?;
+    Ok(crate::http::api::NoContent)
 }

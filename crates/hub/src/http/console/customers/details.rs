@@ -117,6 +117,8 @@ pub(super) struct DetailsPage {
     can_logs: bool,
     can_upgrade: bool,
     can_refresh: bool,
+    /// CUS-8: the customer waits for confirmation and the caller may confirm it.
+    can_confirm: bool,
     /// RMT-6, for the roles that see remote-support addresses.
     remote: Option<super::remote_panel::RemotePanel>,
     mask: &'static str,
@@ -175,6 +177,7 @@ pub(super) async fn details_page(
     let notice = match notice {
         "created" => ctx.t("cus-created"),
         "updated" => ctx.t("cus-updated"),
+        "confirmed" => ctx.t("cus-enrolment-confirmed"),
         _ => String::new(),
     };
     let page = DetailsPage {
@@ -192,6 +195,7 @@ pub(super) async fn details_page(
         can_logs: caller.can(Capability::ManageLogFiles),
         can_upgrade: caller.can(Capability::UpgradeSystems),
         can_refresh: caller.can(Capability::RefreshCustomizationFiles),
+        can_confirm: caller.can(Capability::AddDeleteCustomers),
         remote,
         mask: super::remote_panel::MASK,
         launch,
@@ -214,6 +218,17 @@ pub(super) async fn details(
     let query = FormMap::parse(q.as_deref().unwrap_or("").as_bytes());
     let done = query.text("done");
     details_page(&state, &caller, parse_customer(&id)?, None, &done, &query).await
+}
+
+/// CUS-8: confirm an enrolled customer; its system connects fully from its next attempt.
+pub(super) async fn confirm_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = parse_customer(&id)?;
+    crate::service::enrolment::confirm(&state, &caller, id).await?;
+    Ok(Redirect::to(&format!("/com/customers/{id}?done=confirmed")).into_response())
 }
 
 /// CUS-2 Test connection: success only when the system is connected and authenticated now;

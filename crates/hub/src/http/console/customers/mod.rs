@@ -248,5 +248,40 @@ pub fn endpoints() -> Vec<Endpoint> {
             "Delete reseller",
             post(delete_reseller),
         ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/distributors/{id}/enrolment",
+            Capability::ServerSettings,
+            "Make or rotate a distributor's enrolment credential",
+            post(distributor_enrolment),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/resellers/{id}/enrolment",
+            Capability::ServerSettings,
+            "Make or rotate a reseller's enrolment credential",
+            post(reseller_enrolment),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/distributors/{id}/enrolment/auto",
+            Capability::ServerSettings,
+            "Confirm a distributor's enrolled systems at once, or not",
+            post(distributor_auto_confirm),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/resellers/{id}/enrolment/auto",
+            Capability::ServerSettings,
+            "Confirm a reseller's enrolled systems at once, or not",
+            post(reseller_auto_confirm),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/customers/{id}/confirm",
+            Capability::AddDeleteCustomers,
+            "Confirm an enrolled customer",
+            post(confirm_enrolment),
+        ),
     ]
 }

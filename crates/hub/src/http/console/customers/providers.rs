@@ -1,11 +1,13 @@
-//! Customers console: Providers (TEN-1).
+//! Customers console: Providers (TEN-1) and their enrolment credentials (CUS-8).
 
 use super::*;
+use patchbay_store::enrolment::Provider;
 
 pub struct ResellerRow {
     pub id: String,
     pub name: String,
     pub customers: i64,
+    pub enrolment: Option<EnrolmentCell>,
 }
 
 pub struct DistributorRow {
@@ -13,6 +15,13 @@ pub struct DistributorRow {
     pub name: String,
     pub customers: i64,
     pub resellers: Vec<ResellerRow>,
+    pub enrolment: Option<EnrolmentCell>,
+}
+
+/// CUS-8: what the providers page says of a provider's enrolment credential.
+pub struct EnrolmentCell {
+    pub made: String,
+    pub auto_confirm: bool,
 }
 
 #[derive(Template)]
@@ -25,6 +34,8 @@ pub(super) struct ProvidersPage {
     can_manage: bool,
     notice: String,
     error: String,
+    /// CUS-8: a credential just made, shown this once.
+    credential: String,
     /// Typed values and field messages of the two add forms.
     d_name: String,
     d_error: String,
@@ -43,6 +54,7 @@ impl ProvidersPage {
 pub(super) struct ProviderMessages {
     notice: String,
     error: String,
+    credential: String,
     d_name: String,
     d_error: String,
     r_name: String,
@@ -61,6 +73,21 @@ pub(super) async fn providers_page(
         .store
         .resellers(caller.principal.scope(), None)
         .await?;
+    let can_manage = caller.can(Capability::ServerSettings);
+    let enrolments = if can_manage {
+        state.store.enrolment_summaries().await?
+    } else {
+        Vec::new()
+    };
+    let cell = |p: Provider| {
+        enrolments
+            .iter()
+            .find(|e| e.provider == p)
+            .map(|e| EnrolmentCell {
+                made: when(&ctx, Some(e.created_at)),
+                auto_confirm: e.auto_confirm,
+            })
+    };
     let rows = state
         .store
         .distributors(caller.principal.scope())
@@ -75,8 +102,10 @@ pub(super) async fn providers_page(
                     id: r.id.to_string(),
                     name: r.name.clone(),
                     customers: r.customers,
+                    enrolment: cell(Provider::Reseller(r.id)),
                 })
                 .collect(),
+            enrolment: cell(Provider::Distributor(d.id)),
             name: d.name,
             customers: d.customers,
         })
@@ -85,9 +114,10 @@ pub(super) async fn providers_page(
         ctx,
         rows,
         show_counts: caller.principal.role.sees_all_customers(),
-        can_manage: caller.can(Capability::ServerSettings),
+        can_manage,
         notice: m.notice,
         error: m.error,
+        credential: m.credential,
         d_name: m.d_name,
         d_error: m.d_error,
         r_name: m.r_name,
@@ -108,6 +138,7 @@ pub(super) async fn providers(
     let notice = match done.as_str() {
         "added" => ctx.t("prov-added"),
         "deleted" => ctx.t("prov-deleted"),
+        "enrolment" => ctx.t("prov-enrolment-saved"),
         _ => String::new(),
     };
     let m = ProviderMessages {
@@ -244,4 +275,85 @@ pub(super) async fn delete_reseller(
         Err(StoreError::InUse(_)) => in_use(&state, &caller, "prov-reseller-in-use").await,
         Err(e) => Err(e.into()),
     }
+}
+
+fn provider_of(kind: &str, id: &str) -> Result<Provider, AppError> {
+    Ok(match kind {
+        "distributors" => Provider::Distributor(id.parse().map_err(|_| AppError::NotFound)?),
+        _ => Provider::Reseller(id.parse().map_err(|_| AppError::NotFound)?),
+    })
+}
+
+/// CUS-8: make or rotate a provider's enrolment credential; the page shows it this once.
+async fn rotate_enrolment(
+    state: &AppState,
+    caller: &Caller,
+    kind: &str,
+    id: &str,
+) -> Result<Response, AppError> {
+    let p = provider_of(kind, id)?;
+    let credential = match crate::service::enrolment::rotate(state, caller, p).await {
+        Err(AppError::Validation(_)) => return Err(AppError::NotFound),
+        other => other?,
+    };
+    let ctx = Ctx::new(state, caller, LIST);
+    let m = ProviderMessages {
+        notice: ctx.t("prov-enrolment-made"),
+        credential,
+        ..Default::default()
+    };
+    providers_page(state, caller, m, StatusCode::OK).await
+}
+
+/// CUS-8: whether the provider's enrolled systems are confirmed at once.
+async fn auto_confirm(
+    state: &AppState,
+    caller: &Caller,
+    kind: &str,
+    id: &str,
+    body: &[u8],
+) -> Result<Response, AppError> {
+    let p = provider_of(kind, id)?;
+    let form = FormMap::parse(body);
+    let on = match form.text("autoConfirm").as_str() {
+        "on" => true,
+        "off" => false,
+        _ => return Err(AppError::field("autoConfirm", Rule::Invalid)),
+    };
+    crate::service::enrolment::set_auto_confirm(state, caller, p, on).await?;
+    Ok(Redirect::to("/com/providers?done=enrolment").into_response())
+}
+
+pub(super) async fn distributor_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    rotate_enrolment(&state, &caller, "distributors", &id).await
+}
+
+pub(super) async fn reseller_enrolment(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    rotate_enrolment(&state, &caller, "resellers", &id).await
+}
+
+pub(super) async fn distributor_auto_confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    auto_confirm(&state, &caller, "distributors", &id, &body).await
+}
+
+pub(super) async fn reseller_auto_confirm(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, AppError> {
+    auto_confirm(&state, &caller, "resellers", &id, &body).await
 }
