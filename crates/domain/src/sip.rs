@@ -4,6 +4,10 @@
 
 use md5::{Digest, Md5};
 
+/// The system name of the alarms the hub raises for the registrar (SIP-4); the console shows
+/// it in the reader's language.
+pub const REGISTRAR_SYSTEM_NAME: &str = "SIP registrar";
+
 /// The SIP user a device line registers and authenticates as (SIP-1): port 1 is the device's SIP
 /// user name; a shared line (DEV-6) is that name with `_<port>`, so each line is its own
 /// address-of-record with the device's password. A `_` never occurs in a drawn user name, so

@@ -65,7 +65,11 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     let prefs = store.preferences().await?;
     (log_control)(prefs.log_level);
     let blobs = match &config.blob_url {
-        Some(url) => patchbay_store::blobs::Blobs::from_url(url)?,
+        // PRF-3: the level and the trusted certificates as they stand at start.
+        Some(url) => {
+            let outbound = tls::outbound::Outbound::current(&store, prefs.security_level).await?;
+            patchbay_store::blobs::Blobs::from_url_with(url, &outbound.blobs())?
+        }
         None => patchbay_store::blobs::Blobs::local(&dir.join(datadir::BLOB_DIR))?,
     };
     let registrar = patchbay_store::registrar::RegistrarDb::open(&store, &dir).await?;

@@ -58,6 +58,14 @@ impl std::fmt::Debug for Blobs {
     }
 }
 
+/// PRF-3 for an S3 endpoint: the trusted certificates (DER) besides the public roots, and
+/// whether a certificate that does not verify is accepted (the Unrestricted level).
+#[derive(Debug, Clone, Default)]
+pub struct BlobTls {
+    pub trusted_der: Vec<Vec<u8>>,
+    pub accept_invalid_certificates: bool,
+}
+
 impl Blobs {
     /// Blobs in the folder `dir` (created if missing).
     pub fn local(dir: &Path) -> Result<Self, BlobError> {
@@ -73,6 +81,11 @@ impl Blobs {
     /// from the usual `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` environment), `file:///DIR`
     /// or a plain path for a folder. The URL names no secret, so it may be logged.
     pub fn from_url(url: &str) -> Result<Self, BlobError> {
+        Self::from_url_with(url, &BlobTls::default())
+    }
+
+    /// [`Blobs::from_url`], checking an S3 endpoint's certificate as `tls` says (PRF-3).
+    pub fn from_url_with(url: &str, tls: &BlobTls) -> Result<Self, BlobError> {
         // The URL is not repeated: one that wrongly holds a secret must not reach a log line.
         let bad = |why: &str| BlobError::Store(format!("blob URL: {why}"));
         if let Some(path) = url.strip_prefix("file://") {
@@ -91,7 +104,13 @@ impl Blobs {
             .host_str()
             .filter(|b| !b.is_empty())
             .ok_or_else(|| bad("no bucket"))?;
+        let mut options = object_store::ClientOptions::new()
+            .with_allow_invalid_certificates(tls.accept_invalid_certificates);
+        for der in &tls.trusted_der {
+            options = options.with_root_certificate(object_store::Certificate::from_der(der)?);
+        }
         let mut b = object_store::aws::AmazonS3Builder::from_env()
+            .with_client_options(options)
             .with_bucket_name(bucket)
             .with_region("us-east-1");
         for (k, v) in parsed.query_pairs() {

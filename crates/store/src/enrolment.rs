@@ -70,6 +70,19 @@ impl Store {
             Provider::Reseller(r) => (None, Some(r.to_string())),
         };
         let mut tx = self.begin().await?;
+        let (sql, pid) = match provider {
+            Provider::Distributor(d) => {
+                ("SELECT id FROM distributors WHERE id = $1", d.to_string())
+            }
+            Provider::Reseller(r) => ("SELECT id FROM resellers WHERE id = $1", r.to_string()),
+        };
+        let exists: Option<String> = sqlx::query_scalar(sql)
+            .bind(pid)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if exists.is_none() {
+            return Err(StoreError::NotFound);
+        }
         let done = sqlx::query(
             "INSERT INTO enrolment_credentials (id, provider_key, distributor_id, reseller_id, secret_sha256, auto_confirm, created_at) \
              VALUES ($1, $2, $3, $4, $5, 0, $6) \

@@ -343,7 +343,11 @@ pub async fn run_session<Si, St>(
         acker,
         taken: None,
         reports: reports.clone(),
-        certificates: Default::default(),
+        certificates: crate::service::system_certificates::Track::new(
+            customer,
+            sys,
+            &hello.system_name,
+        ),
     };
     // SYS-8: whether the system's certificate is due, besides after each report.
     let mut certificate_tick = tokio::time::interval_at(
@@ -382,10 +386,7 @@ pub async fn run_session<Si, St>(
                     continue;
                 }
                 _ = certificate_tick.tick() => {
-                    let due = crate::service::system_certificates::due(
-                        state, customer, sys, &session.system_name, &mut session.certificates,
-                    ).await;
-                    if let Some(m) = due {
+                    if let Some(m) = session.certificates.due(state).await {
                         if sink.send(send_text(&Envelope::new("hub", m))).await.is_err() {
                             break;
                         }
@@ -788,7 +789,7 @@ impl Session {
         let env = Envelope::from_json(text).map_err(|e| GatewayError::Parse(e.to_string()))?;
         match env.message {
             Message::Report(r) => {
-                self.certificates.reported(&self.system_name, &r);
+                self.certificates.reported(&r);
                 let profile = Profile::parse(&r.profile)
                     .ok_or_else(|| GatewayError::Unknown("profile", r.profile.clone()))?;
                 let report = SystemReport {
@@ -846,37 +847,12 @@ impl Session {
                 // Written by the session's report writer: the latest report wins, and reading the
                 // socket (alarms, results) never waits for the database meanwhile.
                 self.reports.put(report);
-                return Ok(crate::service::system_certificates::due(
-                    state,
-                    customer,
-                    sys,
-                    &self.system_name,
-                    &mut self.certificates,
-                )
-                .await);
+                return Ok(self.certificates.due(state).await);
             }
             Message::CertificateSigningRequest(r) => {
-                return Ok(crate::service::system_certificates::signing_request(
-                    state,
-                    customer,
-                    sys,
-                    &self.system_name,
-                    &mut self.certificates,
-                    r,
-                )
-                .await);
+                return Ok(self.certificates.signing_request(state, r).await);
             }
-            Message::CertificateInstalled(o) => {
-                crate::service::system_certificates::installed(
-                    state,
-                    customer,
-                    sys,
-                    &self.system_name,
-                    &mut self.certificates,
-                    o,
-                )
-                .await;
-            }
+            Message::CertificateInstalled(o) => self.certificates.installed(state, o).await,
             Message::Alarm(a) => {
                 // Older agents: one event, no sequence, no acknowledgement.
                 let event = event_from_wire(customer, &self.system_name, &a)?;

@@ -26,8 +26,11 @@ pub const ANSWER_WITHIN: Duration = Duration::from_secs(120);
 const ALARM_KEY: &str = "sys-8-certificate";
 
 /// What one agent session knows of its system's certificate.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Track {
+    customer: CustomerId,
+    sys: SystemId,
+    system_name: String,
     /// The system's flag, as last reported.
     auto: bool,
     /// The names the certificate covers, from the last report.
@@ -40,16 +43,6 @@ struct Pending {
     request_id: String,
     asked_at: Instant,
     issued: Option<Issued>,
-}
-
-impl Track {
-    /// A report arrived: its flag and its addresses.
-    pub fn reported(&mut self, system_name: &str, r: &patchbay_proto::Report) {
-        self.auto = r.flags.auto_certificate_management;
-        let addresses =
-            std::iter::once(r.address.as_str()).chain(r.servers.iter().map(|s| s.address.as_str()));
-        self.names = system_certificate_names(system_name, addresses);
-    }
 }
 
 async fn issuing_ca(state: &AppState) -> Result<Arc<IssuingCa>, String> {
@@ -70,178 +63,172 @@ pub async fn issuing_ca_pem(state: &AppState) -> Result<String, String> {
     Ok(issuing_ca(state).await?.pem.clone())
 }
 
-/// Checked after each report and periodically: the request to send, if one is due.
-pub async fn due(
-    state: &AppState,
-    customer: CustomerId,
-    sys: SystemId,
-    system_name: &str,
-    track: &mut Track,
-) -> Option<Message> {
-    if !track.auto {
-        track.pending = None;
-        return None;
-    }
-    if let Some(p) = &track.pending {
-        if p.asked_at.elapsed() < ANSWER_WITHIN {
-            return None;
-        }
-        track.pending = None;
-        failed(
-            state,
+impl Track {
+    pub fn new(customer: CustomerId, sys: SystemId, system_name: &str) -> Self {
+        Self {
             customer,
             sys,
-            system_name,
-            "the system did not answer the certificate request",
-        )
-        .await;
+            system_name: system_name.to_string(),
+            auto: false,
+            names: Vec::new(),
+            pending: None,
+        }
     }
-    let current = match state.store.system_certificate(sys).await {
-        Ok(c) => c,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot read the system's certificate");
+
+    /// A report arrived: its flag and its addresses.
+    pub fn reported(&mut self, r: &patchbay_proto::Report) {
+        self.auto = r.flags.auto_certificate_management;
+        let addresses =
+            std::iter::once(r.address.as_str()).chain(r.servers.iter().map(|s| s.address.as_str()));
+        self.names = system_certificate_names(&self.system_name, addresses);
+    }
+
+    /// The pending request ends in failure: recorded, alarm raised.
+    async fn fail(&mut self, state: &AppState, reason: &str) {
+        self.pending = None;
+        failed(state, self.customer, self.sys, &self.system_name, reason).await;
+    }
+
+    /// Checked after each report and periodically: the request to send, if one is due.
+    pub async fn due(&mut self, state: &AppState) -> Option<Message> {
+        if !self.auto {
+            self.pending = None;
             return None;
         }
-    };
-    let now = jiff::Timestamp::now().as_millisecond();
-    let installed = current.as_ref().filter(|c| !c.serial.is_empty());
-    let due = renewal_due(
-        installed
-            .and_then(|c| c.installed_at)
-            .map(|t| t.as_millisecond()),
-        installed
-            .and_then(|c| c.not_after)
-            .map(|t| t.as_millisecond()),
-        now,
-    );
-    if !due {
-        return None;
-    }
-    let request_id = uuid::Uuid::new_v4().to_string();
-    track.pending = Some(Pending {
-        request_id: request_id.clone(),
-        asked_at: Instant::now(),
-        issued: None,
-    });
-    tracing::info!(system = %system_name, "asking the system for a certificate signing request");
-    Some(Message::CertificateRequest(CertificateRequest {
-        request_id,
-    }))
-}
-
-/// The agent's signing request: signed when it answers the pending request, else ignored (the
-/// hub signs nothing it did not ask for).
-pub async fn signing_request(
-    state: &AppState,
-    customer: CustomerId,
-    sys: SystemId,
-    system_name: &str,
-    track: &mut Track,
-    r: CertificateSigningRequest,
-) -> Option<Message> {
-    let pending = track
-        .pending
-        .as_mut()
-        .filter(|p| p.request_id == r.request_id && p.issued.is_none())?;
-    if r.csr_pem.is_empty() {
-        track.pending = None;
-        let reason = format!("the system made no signing request: {}", r.reason);
-        failed(state, customer, sys, system_name, &reason).await;
-        return None;
-    }
-    let ca = match issuing_ca(state).await {
-        Ok(ca) => ca,
-        Err(e) => {
-            track.pending = None;
-            failed(
-                state,
-                customer,
-                sys,
-                system_name,
-                &format!("the issuing CA: {e}"),
-            )
-            .await;
-            return None;
+        if let Some(p) = &self.pending {
+            if p.asked_at.elapsed() < ANSWER_WITHIN {
+                return None;
+            }
+            self.fail(state, "the system did not answer the certificate request")
+                .await;
         }
-    };
-    let validity = state.config.system_certificate_validity;
-    match ca.sign(&r.csr_pem, system_name, &track.names, validity) {
-        Ok(issued) => {
-            let message = Message::Certificate(IssuedCertificate {
-                request_id: r.request_id,
-                certificate_pem: issued.pem.clone(),
-                ca_pem: ca.pem.clone(),
-            });
-            pending.issued = Some(issued);
-            Some(message)
-        }
-        Err(e) => {
-            track.pending = None;
-            failed(
-                state,
-                customer,
-                sys,
-                system_name,
-                &format!("signing request refused: {e}"),
-            )
-            .await;
-            None
-        }
-    }
-}
-
-/// The agent installed the certificate (recorded, alarm ended) or could not (alarm).
-pub async fn installed(
-    state: &AppState,
-    customer: CustomerId,
-    sys: SystemId,
-    system_name: &str,
-    track: &mut Track,
-    outcome: CertificateInstalled,
-) {
-    let Some(issued) = track
-        .pending
-        .take_if(|p| p.request_id == outcome.request_id)
-        .and_then(|p| p.issued)
-    else {
-        return;
-    };
-    if !outcome.installed {
-        let reason = format!(
-            "the system could not install its certificate: {}",
-            outcome.reason
+        let current = match state.store.system_certificate(self.sys).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot read the system's certificate");
+                return None;
+            }
+        };
+        let now = jiff::Timestamp::now().as_millisecond();
+        let installed = current.as_ref().filter(|c| !c.serial.is_empty());
+        let due = renewal_due(
+            installed
+                .and_then(|c| c.installed_at)
+                .map(|t| t.as_millisecond()),
+            installed
+                .and_then(|c| c.not_after)
+                .map(|t| t.as_millisecond()),
+            now,
         );
-        failed(state, customer, sys, system_name, &reason).await;
-        return;
+        if !due {
+            return None;
+        }
+        let request_id = uuid::Uuid::new_v4().to_string();
+        self.pending = Some(Pending {
+            request_id: request_id.clone(),
+            asked_at: Instant::now(),
+            issued: None,
+        });
+        tracing::info!(system = %self.system_name, "asking the system for a certificate signing request");
+        Some(Message::CertificateRequest(CertificateRequest {
+            request_id,
+        }))
     }
-    let names = issued.names.join(", ");
-    let recorded = state
-        .store
-        .record_system_certificate(
-            customer,
-            sys,
-            &InstalledCertificate {
-                serial: &issued.serial,
-                subject: &issued.subject,
-                names: &names,
-                not_before_ms: issued.not_before_ms,
-                not_after_ms: issued.not_after_ms,
-                pem: &issued.pem,
-            },
-        )
-        .await;
-    if let Err(e) = recorded {
-        tracing::warn!(error = %e, "cannot record the system's certificate");
-        return;
+
+    /// The agent's signing request: signed when it answers the pending request, else ignored
+    /// (the hub signs nothing it did not ask for).
+    pub async fn signing_request(
+        &mut self,
+        state: &AppState,
+        r: CertificateSigningRequest,
+    ) -> Option<Message> {
+        self.pending
+            .as_ref()
+            .filter(|p| p.request_id == r.request_id && p.issued.is_none())?;
+        if r.csr_pem.is_empty() {
+            let reason = format!("the system made no signing request: {}", r.reason);
+            self.fail(state, &reason).await;
+            return None;
+        }
+        let ca = match issuing_ca(state).await {
+            Ok(ca) => ca,
+            Err(e) => {
+                self.fail(state, &format!("the issuing CA: {e}")).await;
+                return None;
+            }
+        };
+        let validity = state.config.system_certificate_validity;
+        match ca.sign(&r.csr_pem, &self.system_name, &self.names, validity) {
+            Ok(issued) => {
+                let message = Message::Certificate(IssuedCertificate {
+                    request_id: r.request_id,
+                    certificate_pem: issued.pem.clone(),
+                    ca_pem: ca.pem.clone(),
+                });
+                if let Some(p) = self.pending.as_mut() {
+                    p.issued = Some(issued);
+                }
+                Some(message)
+            }
+            Err(e) => {
+                self.fail(state, &format!("signing request refused: {e}"))
+                    .await;
+                None
+            }
+        }
     }
-    if let Err(e) = state
-        .store
-        .end_alarm(customer, system_name, AlarmType::Security, ALARM_KEY)
-        .await
-    {
-        tracing::warn!(error = %e, "cannot end the certificate alarm");
+
+    /// The agent installed the certificate (recorded, alarm ended) or could not (alarm).
+    pub async fn installed(&mut self, state: &AppState, outcome: CertificateInstalled) {
+        let Some(issued) = self
+            .pending
+            .take_if(|p| p.request_id == outcome.request_id)
+            .and_then(|p| p.issued)
+        else {
+            return;
+        };
+        if !outcome.installed {
+            let reason = format!(
+                "the system could not install its certificate: {}",
+                outcome.reason
+            );
+            self.fail(state, &reason).await;
+            return;
+        }
+        let names = issued.names.join(", ");
+        let recorded = state
+            .store
+            .record_system_certificate(
+                self.customer,
+                self.sys,
+                &InstalledCertificate {
+                    serial: &issued.serial,
+                    subject: &issued.subject,
+                    names: &names,
+                    not_before_ms: issued.not_before_ms,
+                    not_after_ms: issued.not_after_ms,
+                    pem: &issued.pem,
+                },
+            )
+            .await;
+        if let Err(e) = recorded {
+            tracing::warn!(error = %e, "cannot record the system's certificate");
+            return;
+        }
+        if let Err(e) = state
+            .store
+            .end_alarm(
+                self.customer,
+                &self.system_name,
+                AlarmType::Security,
+                ALARM_KEY,
+            )
+            .await
+        {
+            tracing::warn!(error = %e, "cannot end the certificate alarm");
+        }
+        tracing::info!(system = %self.system_name, serial = %issued.serial, "system certificate installed");
     }
-    tracing::info!(system = %system_name, serial = %issued.serial, "system certificate installed");
 }
 
 async fn failed(

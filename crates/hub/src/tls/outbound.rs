@@ -33,6 +33,16 @@ impl Outbound {
         Ok(Self { level, trusted })
     }
 
+    /// How an S3 endpoint's certificate is checked: the trusted certificates as extra roots;
+    /// Unrestricted accepts any certificate; Medium and High verify the chain and the name (the
+    /// S3 client cannot verify one without the other).
+    pub fn blobs(&self) -> patchbay_store::blobs::BlobTls {
+        patchbay_store::blobs::BlobTls {
+            trusted_der: self.trusted.iter().map(|c| c.to_vec()).collect(),
+            accept_invalid_certificates: self.level == SecurityLevel::Unrestricted,
+        }
+    }
+
     /// TLS parameters for an SMTP relay at `host`.
     pub fn smtp(
         &self,

@@ -194,6 +194,24 @@ async fn hello(hub: &TestHub, cid: &str, credential: &str) -> Message {
 async fn cus_8_wrong_credentials_are_refused_throttled_under_parallel_attempts_and_audited() {
     let hub = TestHub::start().await;
     let dist = fixtures::distributor(&hub, "Dist Guess").await;
+    // No credential for a provider that does not exist, no preference without a credential.
+    let unknown = uuid::Uuid::now_v7();
+    let r = hub
+        .post(
+            &hub.admin_token,
+            &format!("/v1/operations/resellers/{unknown}/enrolmentCredential"),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = hub
+        .put(
+            &hub.admin_token,
+            &format!("/v1/operations/distributors/{dist}/enrolmentCredential"),
+            json!({ "autoConfirm": true }),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let cred = credential(&hub, "distributors", &dist).await;
     // The right id with a guessed secret, twelve at once from one address.
     let id_part = cred.split('.').nth(1).unwrap_or_default().to_string();

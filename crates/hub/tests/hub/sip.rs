@@ -245,6 +245,18 @@ async fn sip_4_repeated_wrong_passwords_raise_a_security_alarm() {
             && s(&found[0], "description").contains("203.0.113.9")
     );
     assert_eq!(s(&found[0], "severity"), "major");
+    // The console names the registrar in the reader's language.
+    hub.account("fr-sip", patchbay_domain::Role::Administrator)
+        .await;
+    let b = crate::common::Browser::new(&hub);
+    b.login("fr-sip", crate::common::PASSWORD, "fr").await;
+    b.submit("/com/terms", "/com/terms", &[]).await;
+    let (_, html, _) = b.get("/com/alarms").await;
+    assert!(
+        html.contains("<td>Registraire SIP</td>"),
+        "translated system name"
+    );
+    assert!(!html.contains("SIP registrar"));
     hub.stop().await;
 }
 

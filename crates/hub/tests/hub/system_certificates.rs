@@ -102,6 +102,9 @@ async fn sys_8_an_agent_gets_its_certificate_from_the_hub_ca_and_a_renewal_befor
     ])
     .await;
     assert!(ok && out.contains(": OK"), "openssl verify: {out}");
+    // Administrators download the same CA from the certificates page.
+    let (_, downloaded, _) = browser.get("/com/certificates/issuing-ca.pem").await;
+    assert_eq!(downloaded, hub_ca);
     // The CA is not the identity: the identity's key signs nothing for the systems.
     assert_ne!(hub_ca.as_bytes(), hub.cert_pem.as_slice());
     let (ok, out) = openssl(&[

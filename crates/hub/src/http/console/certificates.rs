@@ -183,6 +183,24 @@ async fn download(State(state): State<AppState>) -> Response {
         .into_response()
 }
 
+/// SYS-8: the issuing CA that signs the systems' certificates, for whoever must trust them.
+async fn download_issuing_ca(State(state): State<AppState>) -> Result<Response, AppError> {
+    let pem = crate::service::system_certificates::issuing_ca_pem(&state)
+        .await
+        .map_err(AppError::Internal)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/x-pem-file"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"patchbay-issuing-ca.pem\"",
+            ),
+        ],
+        pem,
+    )
+        .into_response())
+}
+
 /// Which part of the page a refusal is shown in.
 #[derive(Clone, Copy)]
 enum Part {
@@ -337,6 +355,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             cap,
             "Download the identity certificate",
             get(download),
+        ),
+        Endpoint::page(
+            Method::GET,
+            "/com/certificates/issuing-ca.pem",
+            cap,
+            "Download the CA that issues the systems' certificates",
+            get(download_issuing_ca),
         ),
         Endpoint::page(
             Method::GET,

@@ -134,7 +134,7 @@ pub async fn failures(
             .store
             .raise_alarm(&AlarmRaise {
                 customer: sub.customer_id,
-                system_name: "SIP registrar",
+                system_name: patchbay_domain::sip::REGISTRAR_SYSTEM_NAME,
                 severity: Severity::Major,
                 alarm_type: AlarmType::Security,
                 description: &description,

@@ -51,7 +51,7 @@ pub(super) async fn targets(
                 text: format!(
                     "{} · {} · {} · {} — {}",
                     a.customer_name,
-                    a.system_name,
+                    super::system_label(ctx, a.system_name.clone()),
                     severity_label(ctx, &a.severity),
                     type_label(ctx, &a.alarm_type),
                     a.description

@@ -138,12 +138,21 @@ pub struct Row {
     pub ongoing: bool,
 }
 
+/// A system's name as shown: the hub's own pseudo-systems in the reader's language.
+pub(super) fn system_label(ctx: &Ctx, name: String) -> String {
+    if name == patchbay_domain::sip::REGISTRAR_SYSTEM_NAME {
+        ctx.t("apc-component-registrar")
+    } else {
+        name
+    }
+}
+
 fn row(ctx: &Ctx, a: Alarm) -> Row {
     Row {
         id: a.id.to_string(),
         customer_id: a.customer_id.to_string(),
         customer_name: a.customer_name,
-        system_name: a.system_name,
+        system_name: system_label(ctx, a.system_name),
         severity_label: severity_label(ctx, &a.severity),
         severity: a.severity,
         type_label: type_label(ctx, &a.alarm_type),

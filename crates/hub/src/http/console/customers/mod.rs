@@ -21,7 +21,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use patchbay_domain::customer::{self, DEFAULT_SERVICE_USER};
 use patchbay_domain::system::{human_duration, Profile, RemoteFlags};
 use patchbay_domain::{Capability, CustomerId, DistributorId, FieldError, ResellerId, Role, Rule};
@@ -250,38 +250,50 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         Endpoint::page(
             Method::POST,
-            "/com/providers/distributors/{id}/enrolment",
-            Capability::ServerSettings,
-            "Make or rotate a distributor's enrolment credential",
-            post(distributor_enrolment),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/providers/resellers/{id}/enrolment",
-            Capability::ServerSettings,
-            "Make or rotate a reseller's enrolment credential",
-            post(reseller_enrolment),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/providers/distributors/{id}/enrolment/auto",
-            Capability::ServerSettings,
-            "Confirm a distributor's enrolled systems at once, or not",
-            post(distributor_auto_confirm),
-        ),
-        Endpoint::page(
-            Method::POST,
-            "/com/providers/resellers/{id}/enrolment/auto",
-            Capability::ServerSettings,
-            "Confirm a reseller's enrolled systems at once, or not",
-            post(reseller_auto_confirm),
-        ),
-        Endpoint::page(
-            Method::POST,
             "/com/customers/{id}/confirm",
             Capability::AddDeleteCustomers,
             "Confirm an enrolled customer",
             post(confirm_enrolment),
+        ),
+    ]
+    .into_iter()
+    .chain(enrolment_endpoints())
+    .collect()
+}
+
+/// CUS-8: each provider kind's enrolment credential.
+fn enrolment_endpoints() -> Vec<Endpoint> {
+    let (d_rotate, d_auto) = enrolment_routes("distributors");
+    let (r_rotate, r_auto) = enrolment_routes("resellers");
+    let cap = Capability::ServerSettings;
+    vec![
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/distributors/{id}/enrolment",
+            cap,
+            "Make or rotate a distributor's enrolment credential",
+            d_rotate,
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/resellers/{id}/enrolment",
+            cap,
+            "Make or rotate a reseller's enrolment credential",
+            r_rotate,
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/distributors/{id}/enrolment/auto",
+            cap,
+            "Confirm a distributor's enrolled systems at once, or not",
+            d_auto,
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/providers/resellers/{id}/enrolment/auto",
+            cap,
+            "Confirm a reseller's enrolled systems at once, or not",
+            r_auto,
         ),
     ]
 }

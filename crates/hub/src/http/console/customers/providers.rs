@@ -324,36 +324,21 @@ async fn auto_confirm(
     Ok(Redirect::to("/com/providers?done=enrolment").into_response())
 }
 
-pub(super) async fn distributor_enrolment(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    rotate_enrolment(&state, &caller, "distributors", &id).await
-}
-
-pub(super) async fn reseller_enrolment(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-) -> Result<Response, AppError> {
-    rotate_enrolment(&state, &caller, "resellers", &id).await
-}
-
-pub(super) async fn distributor_auto_confirm(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    auto_confirm(&state, &caller, "distributors", &id, &body).await
-}
-
-pub(super) async fn reseller_auto_confirm(
-    State(state): State<AppState>,
-    caller: Caller,
-    Path(id): Path<String>,
-    body: Bytes,
-) -> Result<Response, AppError> {
-    auto_confirm(&state, &caller, "resellers", &id, &body).await
+/// The routes of a provider kind's credential: `POST …/{id}/enrolment` (make or rotate) and
+/// `POST …/{id}/enrolment/auto` (confirm automatically or not).
+pub(super) fn enrolment_routes(
+    kind: &'static str,
+) -> (MethodRouter<AppState>, MethodRouter<AppState>) {
+    let rotate = post(
+        move |State(state): State<AppState>, caller: Caller, Path(id): Path<String>| async move {
+            rotate_enrolment(&state, &caller, kind, &id).await
+        },
+    );
+    let auto = post(
+        move |State(state): State<AppState>,
+              caller: Caller,
+              Path(id): Path<String>,
+              body: Bytes| async move { auto_confirm(&state, &caller, kind, &id, &body).await },
+    );
+    (rotate, auto)
 }
