@@ -168,19 +168,27 @@ async fn page(
     .await
 }
 
-/// Download the identity certificate (the chain, leaf first, PEM).
-async fn download(State(state): State<AppState>) -> Response {
+/// A PEM file to save as `file_name`.
+fn pem_file(file_name: &'static str, pem: String) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/x-pem-file"),
+            (header::CONTENT_TYPE, "application/x-pem-file".to_string()),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"patchbay-identity.pem\"",
+                format!("attachment; filename=\"{file_name}\""),
             ),
         ],
-        state.tls_identity.current().chain_pem.clone(),
+        pem,
     )
         .into_response()
+}
+
+/// Download the identity certificate (the chain, leaf first, PEM).
+async fn download(State(state): State<AppState>) -> Response {
+    pem_file(
+        "patchbay-identity.pem",
+        state.tls_identity.current().chain_pem.clone(),
+    )
 }
 
 /// SYS-8: the issuing CA that signs the systems' certificates, for whoever must trust them.
@@ -188,17 +196,7 @@ async fn download_issuing_ca(State(state): State<AppState>) -> Result<Response, 
     let pem = crate::service::system_certificates::issuing_ca_pem(&state)
         .await
         .map_err(AppError::Internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/x-pem-file"),
-            (
-                header::CONTENT_DISPOSITION,
-                "attachment; filename=\"patchbay-issuing-ca.pem\"",
-            ),
-        ],
-        pem,
-    )
-        .into_response())
+    Ok(pem_file("patchbay-issuing-ca.pem", pem))
 }
 
 /// Which part of the page a refusal is shown in.
