@@ -442,14 +442,6 @@ async fn refuse<Si: Sink<Frame> + Unpin>(sink: &mut Si, refusal: Refusal, retry:
     let _ = sink.send(Frame::Close).await;
 }
 
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 type AuthError = (Refusal, Option<CustomerId>, Option<u64>);
 
 /// SYS-1 / SYS-3: the checks, in order; each refusal is a real condition.
@@ -508,7 +500,7 @@ async fn authenticate(
         .secrets
         .open(&cred.sealed_password)
         .map_err(|_| (Refusal::AuthorisationFailed, c, None))?;
-    if !same(&stored, &h.password) {
+    if !crate::auth::same_secret(&stored, &h.password) {
         return Err((Refusal::AuthorisationFailed, c, None));
     }
     if !h.primary {

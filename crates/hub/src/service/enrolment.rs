@@ -118,16 +118,7 @@ pub async fn enrol(
             .enrolment_credential(id)
             .await
             .map_err(internal)?
-            .filter(|c| {
-                let expected = c.secret_sha256.as_bytes();
-                let given = sha256_hex(secret);
-                expected.len() == given.len()
-                    && expected
-                        .iter()
-                        .zip(given.as_bytes())
-                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                        == 0
-            }),
+            .filter(|c| crate::auth::same_secret(&c.secret_sha256, &sha256_hex(secret))),
         None => None,
     };
     let Some(cred) = found else {

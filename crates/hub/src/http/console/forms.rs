@@ -10,14 +10,6 @@ use std::collections::HashMap;
 
 const FORM_LIMIT: usize = 1024 * 1024;
 
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// The header a console script carries the CSRF token in.
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
@@ -27,7 +19,7 @@ pub async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppErro
     // The console's scripts (resumable uploads) send it as a header: a body they stream is not a
     // form.
     if let Some(t) = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok()) {
-        return if same(t, expected) {
+        return if crate::auth::same_secret(t, expected) {
             Ok(req)
         } else {
             Err(AppError::Forbidden)
@@ -39,7 +31,7 @@ pub async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppErro
             .map(|(_, v)| v.into_owned())
     });
     if let Some(t) = from_query {
-        return if same(&t, expected) {
+        return if crate::auth::same_secret(&t, expected) {
             Ok(req)
         } else {
             Err(AppError::Forbidden)
@@ -61,7 +53,9 @@ pub async fn check_csrf(req: Request, expected: &str) -> Result<Request, AppErro
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v.into_owned());
     match token {
-        Some(t) if same(&t, expected) => Ok(Request::from_parts(parts, Body::from(bytes))),
+        Some(t) if crate::auth::same_secret(&t, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
         _ => Err(AppError::Forbidden),
     }
 }
