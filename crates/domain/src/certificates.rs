@@ -82,6 +82,10 @@ pub enum Refusal {
     NameNotCovered(String),
     #[error("the file is larger than 256 KiB")]
     TooLarge,
+    #[error("the certificate is not a certification authority's (no CA basic constraint or no certificate-signing key usage)")]
+    NotCa,
+    #[error("the certificate's name cannot be repeated exactly in what the hub signs: {0}")]
+    NameNotReproducible(String),
 }
 
 impl From<Refusal> for crate::FieldError {
@@ -120,6 +124,8 @@ impl Refusal {
             Refusal::NotYetValid => "crt-refused-not-yet-valid",
             Refusal::NameNotCovered(_) => "crt-refused-name",
             Refusal::TooLarge => "crt-refused-too-large",
+            Refusal::NotCa => "crt-refused-not-ca",
+            Refusal::NameNotReproducible(_) => "crt-refused-name-form",
         }
     }
 
@@ -129,7 +135,8 @@ impl Refusal {
             Refusal::BadCertificate(s)
             | Refusal::ChainIncomplete(s)
             | Refusal::BadSignature(s)
-            | Refusal::NameNotCovered(s) => Some(s),
+            | Refusal::NameNotCovered(s)
+            | Refusal::NameNotReproducible(s) => Some(s),
             _ => None,
         }
     }

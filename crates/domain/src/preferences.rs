@@ -40,6 +40,37 @@ pub enum SecurityLevel {
     High,
 }
 
+impl SecurityLevel {
+    /// The word the hub mirrors it as, and reads back at start.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SecurityLevel::Unrestricted => "unrestricted",
+            SecurityLevel::Medium => "medium",
+            SecurityLevel::High => "high",
+        }
+    }
+
+    pub fn parse(word: &str) -> Option<Self> {
+        match word.trim() {
+            "unrestricted" => Some(SecurityLevel::Unrestricted),
+            "medium" => Some(SecurityLevel::Medium),
+            "high" => Some(SecurityLevel::High),
+            _ => None,
+        }
+    }
+
+    /// PRF-3 for a PostgreSQL connection that asks for TLS (`sslmode=require`): the `sslmode`
+    /// this level makes of it — encrypt only, or verify the chain and the name. Medium verifies
+    /// the name too: the database driver's `verify-ca` cannot leave the name out with the TLS
+    /// library in use (it refuses a name mismatch as well), as the S3 client cannot.
+    pub fn postgres_ssl_mode(self) -> &'static str {
+        match self {
+            SecurityLevel::Unrestricted => "require",
+            SecurityLevel::Medium | SecurityLevel::High => "verify-full",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityBanner {

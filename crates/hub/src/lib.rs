@@ -58,7 +58,9 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
     tls::install_crypto_provider();
     tls::ensure_identity(&dir)?;
     let secrets = datadir::secret_box(&dir)?;
-    let store = Store::connect_sized(&config.database_url, config.db_connections).await?;
+    // PRF-3: a PostgreSQL URL asking for TLS is checked as the mirrored level says.
+    let database_url = tls::outbound::database_url(&config.database_url, &dir);
+    let store = Store::connect_sized(&database_url, config.db_connections).await?;
     store.migrate().await?;
     let first_admin = admin::ensure_first_admin(&store).await?;
     let i18n = i18n::I18n::load()?;
@@ -85,6 +87,7 @@ pub async fn prepare(config: Config, log_control: LogControl) -> Result<Prepared
         prefs,
         identity,
     );
+    state.mirror_outbound().await;
     Ok(Prepared { state, first_admin })
 }
 

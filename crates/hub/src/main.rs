@@ -170,8 +170,8 @@ async fn open_store(args: &ConfigArgs) -> anyhow::Result<patchbay_store::Store> 
     let config = args.resolve()?;
     std::fs::create_dir_all(&config.data_dir)
         .with_context(|| format!("creating {}", config.data_dir.display()))?;
-    let store =
-        patchbay_store::Store::connect_sized(&config.database_url, config.db_connections).await?;
+    let url = patchbay_hub::tls::outbound::database_url(&config.database_url, &config.data_dir);
+    let store = patchbay_store::Store::connect_sized(&url, config.db_connections).await?;
     store.migrate().await?;
     Ok(store)
 }

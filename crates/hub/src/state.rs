@@ -62,8 +62,6 @@ pub struct Inner {
     pub metrics: crate::metrics::Metrics,
     /// The identity certificate every listener serves (CRT-1), swapped in place.
     pub tls_identity: Arc<crate::tls::identity::Identity>,
-    /// The CA that signs the systems' certificates (SYS-8), loaded when first needed.
-    pub issuing_ca: tokio::sync::OnceCell<Arc<crate::tls::issuing::IssuingCa>>,
     /// The server preferences as last read: replaced when they change here, reloaded with each
     /// heartbeat for changes made on other nodes (see [`AppState::reload_preferences`]).
     preferences: RwLock<Arc<Preferences>>,
@@ -117,7 +115,6 @@ impl AppState {
                 node_url: std::sync::OnceLock::new(),
                 metrics: Default::default(),
                 provisioning: Default::default(),
-                issuing_ca: tokio::sync::OnceCell::new(),
                 activation: Default::default(),
                 preferences: RwLock::new(Arc::new(preferences)),
             }),
@@ -166,12 +163,28 @@ impl AppState {
         }
     }
 
-    /// Read the stored preferences again and use them if another node changed them.
+    /// Read the stored preferences again and use them if another node changed them; the
+    /// outbound TLS mirror follows (another node may have changed the trusted certificates).
     pub async fn reload_preferences(&self) {
         match self.store.preferences().await {
             Ok(stored) if stored != *self.preferences() => self.use_preferences(stored),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "reading the preferences failed"),
+        }
+        self.mirror_outbound().await;
+    }
+
+    /// PRF-3: mirror the security level and the trusted certificates into the data dir, where
+    /// the next start's database connection reads them (see [`crate::tls::outbound`]).
+    pub async fn mirror_outbound(&self) {
+        let level = self.preferences().security_level;
+        match crate::tls::outbound::Outbound::current(&self.store, level).await {
+            Ok(o) => {
+                if let Err(e) = o.mirror(&self.config.data_dir) {
+                    tracing::warn!(error = %e, "cannot mirror the outbound TLS settings");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading the trusted certificates failed"),
         }
     }
 }

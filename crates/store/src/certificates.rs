@@ -75,6 +75,24 @@ fn insert<'q>(
 }
 
 /// The audit entry of a certificate change.
+/// The certificate of `kind` (one per deployment) becomes `c`, inside `tx`.
+async fn replace_keyed(
+    tx: &mut crate::Tx,
+    kind: &str,
+    c: &NewCertificate<'_>,
+    key_sealed: &str,
+) -> Result<String> {
+    let id = uuid::Uuid::new_v4().to_string();
+    sqlx::query("DELETE FROM certificates WHERE kind = $1")
+        .bind(kind)
+        .execute(&mut **tx)
+        .await?;
+    insert(kind, &id, c, Some(key_sealed))
+        .execute(&mut **tx)
+        .await?;
+    Ok(id)
+}
+
 fn audited<'a>(action: &'a str, fingerprint: &str, subject: &str) -> AuditEntry<'a> {
     AuditEntry {
         action,
@@ -187,16 +205,34 @@ impl Store {
         key_sealed: &str,
         how: &str,
     ) -> Result<String> {
-        let id = uuid::Uuid::new_v4().to_string();
         let mut tx = self.begin().await?;
-        sqlx::query("DELETE FROM certificates WHERE kind = $1")
-            .bind(IDENTITY)
-            .execute(&mut *tx)
-            .await?;
-        insert(IDENTITY, &id, c, Some(key_sealed))
-            .execute(&mut *tx)
-            .await?;
+        let id = replace_keyed(&mut tx, IDENTITY, c, key_sealed).await?;
         write(&mut tx, meta, audited(how, c.fingerprint, c.subject)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// SYS-8: replace the issuing CA with an uploaded one, audited, and mark every system
+    /// certificate it did not sign as superseded (to be issued again), in one transaction.
+    #[tracing::instrument(skip_all)]
+    pub async fn replace_issuing_ca_certificate(
+        &self,
+        meta: &AuditMeta,
+        c: &NewCertificate<'_>,
+        key_sealed: &str,
+    ) -> Result<String> {
+        let mut tx = self.begin().await?;
+        let id = replace_keyed(&mut tx, ISSUING_CA, c, key_sealed).await?;
+        sqlx::query("UPDATE system_certificates SET superseded_at = $1 WHERE serial <> ''")
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        write(
+            &mut tx,
+            meta,
+            audited("certificate.issuing-ca", c.fingerprint, c.subject),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

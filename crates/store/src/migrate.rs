@@ -144,6 +144,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "application_centre",
         include_str!("../migrations/0033_application_centre.sql"),
     ),
+    (
+        34,
+        "issuing_ca_upload",
+        include_str!("../migrations/0034_issuing_ca_upload.sql"),
+    ),
 ];
 
 /// How many migrations this build knows (APC-1 compares it with what the database applied).

@@ -21,6 +21,8 @@ pub struct SystemCertificate {
     /// Why the last issue or renewal failed; empty when it did not.
     pub failure: String,
     pub failed_at: Option<jiff::Timestamp>,
+    /// When the issuing CA that signed it was replaced: it is issued again from the new one.
+    pub superseded_at: Option<jiff::Timestamp>,
 }
 
 /// An installed certificate to record.
@@ -48,11 +50,12 @@ fn row(r: &AnyRow) -> Result<SystemCertificate> {
         installed_at: opt("installed_at")?,
         failure: r.try_get("failure")?,
         failed_at: opt("failed_at")?,
+        superseded_at: opt("superseded_at")?,
     })
 }
 
 const SELECT: &str = "SELECT s.name AS system_name, c.serial, c.subject, c.names, c.not_before, \
-     c.not_after, c.installed_at, c.failure, c.failed_at FROM system_certificates c \
+     c.not_after, c.installed_at, c.failure, c.failed_at, c.superseded_at FROM system_certificates c \
      JOIN systems s ON s.id = c.system_id";
 
 impl Store {
@@ -95,7 +98,7 @@ impl Store {
              ON CONFLICT (system_id) DO UPDATE SET serial = excluded.serial, subject = excluded.subject, \
              names = excluded.names, not_before = excluded.not_before, not_after = excluded.not_after, \
              certificate_pem = excluded.certificate_pem, installed_at = excluded.installed_at, \
-             failure = '', failed_at = NULL",
+             failure = '', failed_at = NULL, superseded_at = NULL",
         )
         .bind(system.to_string())
         .bind(customer.to_string())

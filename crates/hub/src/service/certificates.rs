@@ -67,7 +67,65 @@ pub async fn regenerate(state: &AppState, caller: &Caller) -> Result<(), AppErro
 
 /// CRT-1 Add: an identity the staff bring, checked, then served by every listener.
 pub async fn add(state: &AppState, caller: &Caller, upload: Upload<'_>) -> Result<(), AppError> {
-    let candidate = match upload {
+    let candidate = read_upload(upload)?;
+    install(state, caller, candidate, "certificate.add").await
+}
+
+/// SYS-8: the organisation's own CA replaces the issuing CA, checked (a CA certificate for the
+/// key, valid today, a name the hub can sign under); the systems' certificates from the previous
+/// one are issued again as each system's session next checks.
+pub async fn replace_issuing_ca(
+    state: &AppState,
+    caller: &Caller,
+    upload: Upload<'_>,
+) -> Result<IssuingCaView, AppError> {
+    let candidate = read_upload(upload)?;
+    let accepted = crate::tls::issuing::accept_upload(candidate, now_secs()).map_err(refused)?;
+    let d = &accepted.described;
+    state
+        .store
+        .replace_issuing_ca_certificate(
+            &caller.meta(),
+            &NewCertificate {
+                fingerprint: &d.fingerprint,
+                subject: &d.subject,
+                issuer: &d.issuer,
+                not_before: d.not_before * 1000,
+                not_after: d.not_after * 1000,
+                chain_pem: &accepted.chain_pem,
+            },
+            &state.secrets.seal(&accepted.key_pem),
+        )
+        .await?;
+    tracing::info!(subject = %d.subject, "the issuing CA was replaced");
+    issuing_ca(state).await
+}
+
+/// What the console and the API show of the issuing CA.
+pub struct IssuingCaView {
+    pub described: certificate::Described,
+    /// The CA first, then its issuers.
+    pub pem: String,
+}
+
+/// SYS-8: the issuing CA now (made on first use).
+pub async fn issuing_ca(state: &AppState) -> Result<IssuingCaView, AppError> {
+    let ca =
+        crate::tls::issuing::IssuingCa::load(&state.store, &state.secrets, &state.config.data_dir)
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+    let der = CertificateDer::from_pem_slice(ca.pem.as_bytes())
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    let described = certificate::describe(&der).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(IssuingCaView {
+        described,
+        pem: ca.pem,
+    })
+}
+
+/// The key and certificates of an upload, read; nothing checked yet.
+fn read_upload(upload: Upload<'_>) -> Result<Candidate, AppError> {
+    match upload {
         Upload::Pkcs12 { file, password } => {
             if file.is_empty() {
                 return Err(AppError::field(
@@ -87,8 +145,7 @@ pub async fn add(state: &AppState, caller: &Caller, upload: Upload<'_>) -> Resul
             certificate::from_pem(chain, key)
         }
     }
-    .map_err(refused)?;
-    install(state, caller, candidate, "certificate.add").await
+    .map_err(refused)
 }
 
 /// CRT-2 Add: every certificate of a PEM (or DER) file, all or none.
@@ -118,11 +175,13 @@ pub async fn trust(state: &AppState, caller: &Caller, file: &[u8]) -> Result<usi
             chain_pem: pem,
         })
         .collect();
-    Ok(state
+    let added = state
         .store
         .add_trusted_certificates(&caller.meta(), &rows)
         .await?
-        .len())
+        .len();
+    state.mirror_outbound().await;
+    Ok(added)
 }
 
 /// CRT-2 Delete.
@@ -130,10 +189,12 @@ pub async fn untrust(state: &AppState, caller: &Caller, ids: &[String]) -> Resul
     if ids.is_empty() {
         return Err(AppError::field("ids", patchbay_domain::Rule::Required));
     }
-    Ok(state
+    let deleted = state
         .store
         .delete_trusted_certificates(&caller.meta(), ids)
-        .await?)
+        .await?;
+    state.mirror_outbound().await;
+    Ok(deleted)
 }
 
 /// The trusted certificates with where each stands today.

@@ -16,7 +16,6 @@ use patchbay_proto::{
 };
 use patchbay_store::alarms::AlarmRaise;
 use patchbay_store::system_certificates::InstalledCertificate;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// How long the agent has to answer a request before it counts as failed.
@@ -45,22 +44,12 @@ struct Pending {
     issued: Option<Issued>,
 }
 
-async fn issuing_ca(state: &AppState) -> Result<Arc<IssuingCa>, String> {
-    state
-        .issuing_ca
-        .get_or_try_init(|| async {
-            IssuingCa::load(&state.store, &state.secrets, &state.config.data_dir)
-                .await
-                .map(Arc::new)
-        })
+/// The deployment's CA as the database holds it now (read at each signing, which is rare: an
+/// Administrator may have replaced it on any node).
+async fn issuing_ca(state: &AppState) -> Result<IssuingCa, String> {
+    IssuingCa::load(&state.store, &state.secrets, &state.config.data_dir)
         .await
-        .cloned()
         .map_err(|e| e.to_string())
-}
-
-/// The CA's certificate (PEM), for the certificates page's download.
-pub async fn issuing_ca_pem(state: &AppState) -> Result<String, String> {
-    Ok(issuing_ca(state).await?.pem.clone())
 }
 
 impl Track {
@@ -111,6 +100,7 @@ impl Track {
         };
         let now = jiff::Timestamp::now().as_millisecond();
         let installed = current.as_ref().filter(|c| !c.serial.is_empty());
+        // Due two thirds through its life, or at once when the CA that signed it was replaced.
         let due = renewal_due(
             installed
                 .and_then(|c| c.installed_at)
@@ -119,7 +109,7 @@ impl Track {
                 .and_then(|c| c.not_after)
                 .map(|t| t.as_millisecond()),
             now,
-        );
+        ) || installed.is_some_and(|c| c.superseded_at.is_some());
         if !due {
             return None;
         }

@@ -183,6 +183,29 @@ fn parsed(der: &[u8]) -> Result<X509Certificate<'_>, Refusal> {
         .map_err(|e| Refusal::BadCertificate(e.to_string()))
 }
 
+/// The chain from `first`: it, then whichever of `rest` issued it, and so on up to a
+/// self-issued certificate or one whose issuer is not among them.
+pub(super) fn chain_from(
+    first: CertificateDer<'static>,
+    mut rest: Vec<CertificateDer<'static>>,
+) -> Vec<CertificateDer<'static>> {
+    let mut chain = vec![first];
+    while let Some(last) = chain.last().and_then(|c| parsed(c).ok()) {
+        if self_issued(&last) {
+            break;
+        }
+        let issuer = last.issuer().as_raw().to_vec();
+        let Some(at) = rest
+            .iter()
+            .position(|c| parsed(c).is_ok_and(|p| p.subject().as_raw() == issuer.as_slice()))
+        else {
+            break;
+        };
+        chain.push(rest.remove(at));
+    }
+    chain
+}
+
 fn self_issued(c: &X509Certificate<'_>) -> bool {
     c.subject().as_raw() == c.issuer().as_raw()
 }
@@ -222,22 +245,7 @@ pub fn accept(
     rustls::client::verify_server_name(&leaf_parsed, &name)
         .map_err(|_| Refusal::NameNotCovered(host.to_string()))?;
 
-    // The chain, leaf first, following each issuer among the certificates given.
-    let mut chain = vec![leaf_der.clone()];
-    let mut rest = certs;
-    while let Some(last) = chain.last().and_then(|c| parsed(c).ok()) {
-        if self_issued(&last) {
-            break;
-        }
-        let issuer = last.issuer().as_raw().to_vec();
-        let Some(at) = rest
-            .iter()
-            .position(|c| parsed(c).is_ok_and(|p| p.subject().as_raw() == issuer.as_slice()))
-        else {
-            break;
-        };
-        chain.push(rest.remove(at));
-    }
+    let chain = chain_from(leaf_der.clone(), certs);
 
     if self_issued(&leaf) {
         // A self-signed identity (openssl's `req -x509` marks it a CA, which a path check

@@ -2,20 +2,25 @@
 //! (never the identity's key). One per deployment: the first node that needs it makes it (ECDSA
 //! P-256, ten years), keeps it in the database with its key sealed like the identity's, and
 //! mirrors the certificate into the data dir as `issuing-ca.crt.pem` for whoever must trust the
-//! systems' certificates.
+//! systems' certificates. An Administrator may replace it with the organisation's own CA (a
+//! PKCS#12 file or a PEM certificate and key, see [`accept_upload`]); the systems then get
+//! certificates from the new one without staff action.
 
-use super::certificate::describe;
+use super::certificate::{describe, pem, Candidate, Described};
 use super::TlsError;
+use patchbay_domain::certificates::Refusal;
 use patchbay_store::certificates::NewCertificate;
 use patchbay_store::crypto::SecretBox;
 use patchbay_store::Store;
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose, PublicKeyData, SanType, SerialNumber, SignatureAlgorithm,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, DnValue,
+    ExtendedKeyUsagePurpose, IsCa, KeyIdMethod, KeyPair, KeyUsagePurpose, PublicKeyData, SanType,
+    SerialNumber, SignatureAlgorithm,
 };
 use rustls::pki_types::{pem::PemObject, CertificateDer};
 use std::path::Path;
-use x509_parser::prelude::FromDer;
+use x509_parser::extensions::ParsedExtension;
+use x509_parser::prelude::{FromDer, X509Certificate};
 
 pub const CA_FILE: &str = "issuing-ca.crt.pem";
 const CA_DAYS: i64 = 3650;
@@ -23,11 +28,15 @@ const CA_NAME: &str = "Patchbay issuing CA";
 
 /// The CA, ready to sign.
 pub struct IssuingCa {
-    /// The CA as issued certificates name it (rebuilt from the stored name and key: signing
-    /// uses only the issuer's name, key identifier and key).
+    /// The CA as issued certificates name it (rebuilt from the stored certificate's name, key
+    /// identifier and key: signing uses nothing else of the issuer).
     issuer: rcgen::Certificate,
     key: KeyPair,
-    /// The stored CA certificate, as systems must trust it.
+    /// Whether the CA has a subject key identifier for issued certificates to point at.
+    key_identifier: bool,
+    /// When the CA itself expires (seconds): nothing it signs outlives it.
+    not_after: i64,
+    /// The CA certificate first, then any certificates above it, as systems must trust them.
     pub pem: String,
 }
 
@@ -69,20 +78,162 @@ fn ca_params(common_name: &str) -> Result<CertificateParams, rcgen::Error> {
     Ok(params)
 }
 
-fn common_name_of(pem: &str) -> Option<String> {
-    let der = CertificateDer::from_pem_slice(pem.as_bytes()).ok()?;
-    let (_, cert) = x509_parser::certificate::X509Certificate::from_der(&der).ok()?;
-    let cn = cert
-        .subject()
-        .iter_common_name()
-        .next()?
-        .as_str()
-        .ok()?
-        .to_string();
-    Some(cn)
+/// The issuer parameters that make rcgen repeat `ca`'s subject name byte for byte and point at
+/// its key identifier. A name rcgen cannot repeat exactly (several attributes in one part, the
+/// same attribute twice, an unusual string type) is refused.
+fn issuer_params(ca: &X509Certificate<'_>) -> Result<(CertificateParams, bool), Refusal> {
+    use x509_parser::der_parser::asn1_rs::Tag;
+    let odd = |what: &str| Refusal::NameNotReproducible(what.to_string());
+    let mut dn = DistinguishedName::new();
+    for rdn in ca.subject().iter() {
+        let mut attrs = rdn.iter();
+        let (Some(attr), None) = (attrs.next(), attrs.next()) else {
+            return Err(odd("a part of the name holds several attributes"));
+        };
+        let arcs: Vec<u64> = attr
+            .attr_type()
+            .iter()
+            .ok_or_else(|| odd("an attribute type is unreadable"))?
+            .collect();
+        let ty = DnType::from_oid(&arcs);
+        let value = attr.attr_value();
+        let text = std::str::from_utf8(value.data).map_err(|_| odd("an attribute is not text"))?;
+        let value = match value.header.tag() {
+            Tag::Utf8String => DnValue::Utf8String(text.to_string()),
+            Tag::PrintableString => DnValue::PrintableString(
+                text.try_into()
+                    .map_err(|_| odd("an attribute is not printable"))?,
+            ),
+            Tag::Ia5String => DnValue::Ia5String(
+                text.try_into()
+                    .map_err(|_| odd("an attribute is not IA5 text"))?,
+            ),
+            _ => {
+                return Err(odd(
+                    "an attribute uses a string type other than UTF-8, printable or IA5",
+                ))
+            }
+        };
+        dn.push(ty, value);
+    }
+    let mut params =
+        CertificateParams::new(Vec::<String>::new()).map_err(|e| odd(&e.to_string()))?;
+    params.distinguished_name = dn;
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    let ski = ca
+        .iter_extensions()
+        .find_map(|e| match e.parsed_extension() {
+            ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
+    let key_identifier = ski.is_some();
+    if let Some(ski) = ski {
+        params.key_identifier_method = KeyIdMethod::PreSpecified(ski);
+    }
+    Ok((params, key_identifier))
+}
+
+fn parsed(der: &[u8]) -> Result<X509Certificate<'_>, Refusal> {
+    X509Certificate::from_der(der)
+        .map(|(_, c)| c)
+        .map_err(|e| Refusal::BadCertificate(e.to_string()))
+}
+
+/// An uploaded CA that passed every check: its chain (the CA first) and its key, as PEM.
+pub struct AcceptedCa {
+    pub chain_pem: String,
+    pub key_pem: String,
+    pub described: Described,
+}
+
+/// Decide whether `candidate` may issue the systems' certificates at `now` (seconds): a key
+/// rcgen signs with (PKCS#8: RSA, ECDSA P-256/P-384, Ed25519), a CA certificate for that key
+/// (basic constraint CA, certificate signing allowed), valid now, whose name the hub can repeat
+/// in what it signs. The other certificates of the file follow it as its issuers.
+pub fn accept_upload(candidate: Candidate, now: i64) -> Result<AcceptedCa, Refusal> {
+    let key = KeyPair::try_from(&candidate.key).map_err(|_| Refusal::UnusableKey)?;
+    let spki = key.public_key_der();
+    let mut rest = candidate.certs;
+    let at = rest
+        .iter()
+        .position(|c| parsed(c).is_ok_and(|p| p.public_key().raw == spki.as_slice()))
+        .ok_or(Refusal::KeyMismatch)?;
+    let ca_der = rest.remove(at);
+    let ca = parsed(&ca_der)?;
+    let is_ca = matches!(ca.basic_constraints(), Ok(Some(bc)) if bc.value.ca);
+    let may_sign = match ca.key_usage() {
+        Ok(Some(ku)) => ku.value.key_cert_sign(),
+        Ok(None) => true,
+        Err(_) => false,
+    };
+    if !is_ca || !may_sign {
+        return Err(Refusal::NotCa);
+    }
+    let described = describe(&ca_der)?;
+    if now < described.not_before {
+        return Err(Refusal::NotYetValid);
+    }
+    if now > described.not_after {
+        return Err(Refusal::Expired);
+    }
+    if ca.subject().as_raw() == ca.issuer().as_raw() {
+        ca.verify_signature(None)
+            .map_err(|_| Refusal::BadSignature(described.subject.clone()))?;
+    }
+    // The CA, then whichever of the other certificates issued it, and so on.
+    let chain = super::certificate::chain_from(ca_der, rest);
+    let chain_pem: String = chain.iter().map(|c| pem("CERTIFICATE", c)).collect();
+    let key_pem = key.serialize_pem();
+    // The same reconstruction the signing will use, tried now.
+    IssuingCa::from_parts(&chain_pem, key)?;
+    Ok(AcceptedCa {
+        chain_pem,
+        key_pem,
+        described,
+    })
 }
 
 impl IssuingCa {
+    /// The CA of `chain_pem` (its first certificate) with its key, ready to sign.
+    fn from_parts(chain_pem: &str, key: KeyPair) -> Result<Self, Refusal> {
+        let der = CertificateDer::from_pem_slice(chain_pem.as_bytes())
+            .map_err(|e| Refusal::BadCertificate(e.to_string()))?;
+        let ca = parsed(&der)?;
+        if ca.public_key().raw != key.public_key_der().as_slice() {
+            return Err(Refusal::KeyMismatch);
+        }
+        let (params, key_identifier) = issuer_params(&ca)?;
+        let issuer = params
+            .self_signed(&key)
+            .map_err(|e| Refusal::NameNotReproducible(e.to_string()))?;
+        let repeated = parsed(issuer.der())?;
+        if repeated.subject().as_raw() != ca.subject().as_raw() {
+            return Err(Refusal::NameNotReproducible(ca.subject().to_string()));
+        }
+        Ok(Self {
+            issuer,
+            key,
+            key_identifier,
+            not_after: ca.validity().not_after.timestamp(),
+            pem: chain_pem.to_string(),
+        })
+    }
+
+    /// Whether `certificate_pem` was signed by this CA.
+    pub fn signed(&self, certificate_pem: &str) -> bool {
+        let Ok(der) = CertificateDer::from_pem_slice(certificate_pem.as_bytes()) else {
+            return false;
+        };
+        let Ok(ca_der) = CertificateDer::from_pem_slice(self.pem.as_bytes()) else {
+            return false;
+        };
+        match (parsed(&der), parsed(&ca_der)) {
+            (Ok(c), Ok(ca)) => c.verify_signature(Some(ca.public_key())).is_ok(),
+            _ => false,
+        }
+    }
+
     /// The deployment's CA: the database's, or a new one when there is none yet.
     pub async fn load(
         store: &Store,
@@ -101,20 +252,14 @@ impl IssuingCa {
                     )
                 })?;
                 let key = KeyPair::from_pem(&key_pem)?;
-                let cn = common_name_of(&row.chain_pem).ok_or_else(|| {
-                    TlsError::Corrupt("the issuing CA certificate is unreadable".into())
-                })?;
-                let issuer = ca_params(&cn)?.self_signed(&key)?;
+                let ca = Self::from_parts(&row.chain_pem, key)
+                    .map_err(|e| TlsError::Corrupt(format!("the issuing CA: {e}")))?;
                 let path = data_dir.join(CA_FILE);
                 if std::fs::read_to_string(&path).ok().as_deref() != Some(row.chain_pem.as_str()) {
                     std::fs::write(&path, &row.chain_pem)
                         .map_err(|source| TlsError::Io { path, source })?;
                 }
-                return Ok(Self {
-                    issuer,
-                    key,
-                    pem: row.chain_pem,
-                });
+                return Ok(ca);
             }
             // A distinct name per deployment: two hubs' CAs are never confused.
             let cn = format!(
@@ -198,8 +343,14 @@ impl IssuingCa {
         params.serial_number = Some(SerialNumber::from_slice(&serial));
         let now = time::OffsetDateTime::now_utc();
         let not_before = now - time::Duration::minutes(1);
-        let not_after =
-            now + time::Duration::try_from(validity).map_err(|e| format!("validity: {e}"))?;
+        let ca_end = time::OffsetDateTime::from_unix_timestamp(self.not_after)
+            .map_err(|e| format!("the CA's end: {e}"))?;
+        let not_after = (now
+            + time::Duration::try_from(validity).map_err(|e| format!("validity: {e}"))?)
+        .min(ca_end);
+        if not_after <= now {
+            return Err("the issuing CA has expired".to_string());
+        }
         params.not_before = not_before;
         params.not_after = not_after;
         params.is_ca = IsCa::ExplicitNoCa;
@@ -211,7 +362,7 @@ impl IssuingCa {
             ExtendedKeyUsagePurpose::ServerAuth,
             ExtendedKeyUsagePurpose::ClientAuth,
         ];
-        params.use_authority_key_identifier_extension = true;
+        params.use_authority_key_identifier_extension = self.key_identifier;
         let cert = params
             .signed_by(&key, &self.issuer, &self.key)
             .map_err(|e| format!("cannot sign: {e}"))?;
@@ -266,11 +417,7 @@ mod tests {
         let issuer = ca_params("Test CA")
             .and_then(|p| p.self_signed(&ca_key))
             .unwrap_or_else(|e| panic!("{e}"));
-        let ca = IssuingCa {
-            pem: issuer.pem(),
-            issuer,
-            key: ca_key,
-        };
+        let ca = IssuingCa::from_parts(&issuer.pem(), ca_key).unwrap_or_else(|e| panic!("{e}"));
         let system_key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
         let csr = CertificateParams::new(vec!["evil.example".to_string()])
             .and_then(|p| p.serialize_request(&system_key))
@@ -304,6 +451,94 @@ mod tests {
                 std::time::Duration::from_secs(60)
             )
             .is_err());
+    }
+
+    fn candidate(key: &KeyPair, certs: &[&rcgen::Certificate]) -> Candidate {
+        Candidate {
+            key: rustls::pki_types::PrivatePkcs8KeyDer::from(key.serialize_der()).into(),
+            certs: certs.iter().map(|c| c.der().clone()).collect(),
+        }
+    }
+
+    fn now() -> i64 {
+        time::OffsetDateTime::now_utc().unix_timestamp()
+    }
+
+    #[test]
+    fn sys_8_an_uploaded_ca_signs_under_its_exact_name_and_anything_else_is_refused() {
+        // A CA whose name has several attributes and string types: what it signs names it
+        // byte for byte, and points at its key identifier.
+        let key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+        let mut params = ca_params("Org Issuing CA").unwrap_or_else(|e| panic!("{e}"));
+        params.distinguished_name = DistinguishedName::new();
+        params.distinguished_name.push(
+            DnType::CountryName,
+            DnValue::PrintableString("FR".try_into().unwrap_or_else(|e| panic!("{e:?}"))),
+        );
+        params
+            .distinguished_name
+            .push(DnType::OrganizationName, "Opérateur Test");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "Org Issuing CA");
+        let t = time::OffsetDateTime::now_utc();
+        params.not_before = t - time::Duration::days(1);
+        params.not_after = t + time::Duration::days(365);
+        let ca = params.self_signed(&key).unwrap_or_else(|e| panic!("{e}"));
+        let accepted =
+            accept_upload(candidate(&key, &[&ca]), now()).unwrap_or_else(|e| panic!("{e}"));
+        let issuing = IssuingCa::from_parts(
+            &accepted.chain_pem,
+            KeyPair::from_pem(&accepted.key_pem).unwrap_or_else(|e| panic!("{e}")),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let system_key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+        let csr = CertificateParams::new(Vec::<String>::new())
+            .and_then(|p| p.serialize_request(&system_key))
+            .and_then(|c| c.pem())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let issued = issuing
+            .sign(&csr, "ipo-1", &[], std::time::Duration::from_secs(3600))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let der = pem_to_der(&issued.pem);
+        let (_, leaf) = X509Certificate::from_der(&der).unwrap_or_else(|e| panic!("{e}"));
+        let (_, ca_parsed) = X509Certificate::from_der(ca.der()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(leaf.issuer().as_raw(), ca_parsed.subject().as_raw());
+        assert!(leaf.verify_signature(Some(ca_parsed.public_key())).is_ok());
+        assert!(issuing.signed(&issued.pem));
+
+        // Not a CA; a key of another certificate; expired; not yet valid.
+        let leaf_key = KeyPair::generate().unwrap_or_else(|e| panic!("{e}"));
+        let not_ca = CertificateParams::new(vec!["x.example".to_string()])
+            .and_then(|p| p.self_signed(&leaf_key))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            accept_upload(candidate(&leaf_key, &[&not_ca]), now()).err(),
+            Some(Refusal::NotCa)
+        );
+        assert_eq!(
+            accept_upload(candidate(&leaf_key, &[&ca]), now()).err(),
+            Some(Refusal::KeyMismatch)
+        );
+        let ten_years = 10 * 365 * 24 * 3600;
+        assert_eq!(
+            accept_upload(candidate(&key, &[&ca]), now() + ten_years).err(),
+            Some(Refusal::Expired)
+        );
+        assert_eq!(
+            accept_upload(candidate(&key, &[&ca]), now() - ten_years).err(),
+            Some(Refusal::NotYetValid)
+        );
+        // A certificate signed by another CA is not this one's.
+        let other = IssuingCa::from_parts(
+            &ca_params("Other")
+                .and_then(|p| p.self_signed(&leaf_key))
+                .unwrap_or_else(|e| panic!("{e}"))
+                .pem(),
+            leaf_key,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert!(!other.signed(&issued.pem));
     }
 
     fn pem_to_der(pem: &str) -> Vec<u8> {

@@ -16,6 +16,7 @@ mod console_jobs;
 mod console_remote;
 mod crash;
 mod customization;
+mod database_tls;
 mod enrolment;
 mod files;
 mod fixtures;

@@ -129,54 +129,118 @@ async fn regenerate(
     Ok(Json(identity(&state)))
 }
 
+/// An upload as the request gave it: a decoded PKCS#12 file and its password, or PEM texts.
+enum Given {
+    Pkcs12(Vec<u8>, String),
+    Pem(String, String),
+}
+
+impl Given {
+    fn read(body: UploadJson) -> Result<Self, AppError> {
+        match (body.pkcs12, body.certificate_pem) {
+            (Some(p12), None) => {
+                if body.key_pem.is_some() {
+                    return Err(AppError::field("keyPem", patchbay_domain::Rule::NotAllowed));
+                }
+                let file = base64::engine::general_purpose::STANDARD
+                    .decode(p12.trim())
+                    .map_err(|_| AppError::field("pkcs12", patchbay_domain::Rule::Invalid))?;
+                Ok(Self::Pkcs12(file, body.password.unwrap_or_default()))
+            }
+            (None, Some(pem)) => {
+                if body.password.is_some() {
+                    return Err(AppError::field(
+                        "password",
+                        patchbay_domain::Rule::NotAllowed,
+                    ));
+                }
+                Ok(Self::Pem(pem, body.key_pem.unwrap_or_default()))
+            }
+            _ => Err(AppError::field(
+                "pkcs12",
+                patchbay_domain::Rule::OneOf {
+                    allowed: "pkcs12, certificatePem".into(),
+                },
+            )),
+        }
+    }
+
+    fn upload(&self) -> Upload<'_> {
+        match self {
+            Self::Pkcs12(file, password) => Upload::Pkcs12 { file, password },
+            Self::Pem(chain, key) => Upload::Pem {
+                chain: chain.as_bytes(),
+                key: key.as_bytes(),
+            },
+        }
+    }
+
+    /// The service's field names as this request calls them.
+    fn names(&self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Self::Pkcs12(..) => &[("certificate", "pkcs12"), ("key", "pkcs12")],
+            Self::Pem(..) => &[("certificate", "certificatePem"), ("key", "keyPem")],
+        }
+    }
+}
+
 async fn replace(
     State(state): State<AppState>,
     caller: Caller,
     JsonBody(body): JsonBody<UploadJson>,
 ) -> ApiResult<Json<IdentityJson>> {
-    let file;
-    let upload = match (&body.pkcs12, &body.certificate_pem) {
-        (Some(p12), None) => {
-            if body.key_pem.is_some() {
-                return Err(AppError::field("keyPem", patchbay_domain::Rule::NotAllowed));
-            }
-            file = base64::engine::general_purpose::STANDARD
-                .decode(p12.trim())
-                .map_err(|_| AppError::field("pkcs12", patchbay_domain::Rule::Invalid))?;
-            Upload::Pkcs12 {
-                file: &file,
-                password: body.password.as_deref().unwrap_or_default(),
-            }
-        }
-        (None, Some(pem)) => {
-            if body.password.is_some() {
-                return Err(AppError::field(
-                    "password",
-                    patchbay_domain::Rule::NotAllowed,
-                ));
-            }
-            Upload::Pem {
-                chain: pem.as_bytes(),
-                key: body.key_pem.as_deref().unwrap_or_default().as_bytes(),
-            }
-        }
-        _ => {
-            return Err(AppError::field(
-                "pkcs12",
-                patchbay_domain::Rule::OneOf {
-                    allowed: "pkcs12, certificatePem".into(),
-                },
-            ))
-        }
-    };
-    let names: &[(&str, &'static str)] = match upload {
-        Upload::Pkcs12 { .. } => &[("certificate", "pkcs12"), ("key", "pkcs12")],
-        Upload::Pem { .. } => &[("certificate", "certificatePem"), ("key", "keyPem")],
-    };
-    svc::add(&state, &caller, upload)
+    let given = Given::read(body)?;
+    svc::add(&state, &caller, given.upload())
         .await
-        .map_err(|e| e.renamed(names))?;
+        .map_err(|e| e.renamed(given.names()))?;
     Ok(Json(identity(&state)))
+}
+
+/// SYS-8: the CA that issues the systems' certificates.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[schema(as = IssuingCaCertificate)]
+pub struct IssuingCaJson {
+    pub subject: String,
+    pub issuer: String,
+    pub valid_from: String,
+    pub expires_on: String,
+    /// SHA-256 of the CA certificate, hex.
+    pub fingerprint: String,
+    pub status: StateJson,
+    /// The CA first, then the certificates above it, PEM: what systems must trust.
+    pub pem: String,
+}
+
+impl From<svc::IssuingCaView> for IssuingCaJson {
+    fn from(v: svc::IssuingCaView) -> Self {
+        let d = v.described;
+        Self {
+            status: state_json(d.not_before, d.not_after),
+            valid_from: rfc3339(d.not_before),
+            expires_on: rfc3339(d.not_after),
+            subject: d.subject,
+            issuer: d.issuer,
+            fingerprint: d.fingerprint,
+            pem: v.pem,
+        }
+    }
+}
+
+async fn show_issuing_ca(State(state): State<AppState>) -> ApiResult<Json<IssuingCaJson>> {
+    Ok(Json(svc::issuing_ca(&state).await?.into()))
+}
+
+async fn replace_issuing_ca(
+    State(state): State<AppState>,
+    caller: Caller,
+    JsonBody(body): JsonBody<UploadJson>,
+) -> ApiResult<Json<IssuingCaJson>> {
+    let given = Given::read(body)?;
+    let view = svc::replace_issuing_ca(&state, &caller, given.upload())
+        .await
+        .map_err(|e| e.renamed(given.names()))?;
+    Ok(Json(view.into()))
 }
 
 async fn trusted_list(state: &AppState) -> Result<Vec<TrustedJson>, AppError> {
@@ -246,6 +310,21 @@ pub fn endpoints() -> Vec<Endpoint> {
             cap,
             "Replace the identity certificate with a new self-signed one valid 3 years",
             regenerate,
+        ),
+        Endpoint::new(
+            Method::GET,
+            "/v1/operations/certificates/issuingCa",
+            cap,
+            "Get the CA that issues the systems' certificates",
+            show_issuing_ca,
+        ),
+        Endpoint::new(
+            Method::PUT,
+            "/v1/operations/certificates/issuingCa",
+            cap,
+            "Replace the CA that issues the systems' certificates with your own (PKCS#12 or PEM); \
+             every system's certificate is issued again from it",
+            replace_issuing_ca,
         ),
         Endpoint::new(
             Method::GET,

@@ -175,6 +175,7 @@ pub async fn save(
     let prefs = prefs.validated().map_err(AppError::Validation)?;
     state.store.set_preferences(&caller.meta(), &prefs).await?;
     state.use_preferences(prefs.clone());
+    state.mirror_outbound().await;
     Ok(prefs)
 }
 

@@ -1,6 +1,8 @@
 //! Console: Certificates (CRT-1, CRT-2), for Administrators — the hub's identity (details, the
 //! 90-day warning, Download, Regenerate after a confirmation, Add from a PKCS#12 file or a PEM
-//! chain and key) and the trusted certificates (list, Add, Delete the selected).
+//! chain and key), the CA that issues the systems' certificates (SYS-8: details, Download,
+//! Replace with the organisation's own CA) and the trusted certificates (list, Add, Delete the
+//! selected).
 
 use super::forms::{FieldMessages, FormMap};
 use super::{render, Ctx};
@@ -42,6 +44,9 @@ struct CertificatesPage {
     fingerprint: String,
     /// CRT-1: shown from 90 days before expiry.
     warning: String,
+    /// SYS-8: the issuing CA.
+    ca: Row,
+    ca_fingerprint: String,
     trusted: Vec<Row>,
     trusted_count: usize,
     /// What was just done, shown once.
@@ -49,6 +54,7 @@ struct CertificatesPage {
     confirm_regenerate: bool,
     public_host: String,
     errors: FieldMessages,
+    ca_errors: FieldMessages,
     trust_errors: FieldMessages,
 }
 
@@ -70,6 +76,7 @@ struct View {
     done: &'static str,
     confirm_regenerate: bool,
     errors: FieldMessages,
+    ca_errors: FieldMessages,
     trust_errors: FieldMessages,
 }
 
@@ -79,6 +86,7 @@ impl View {
             done: "",
             confirm_regenerate: false,
             errors: FieldMessages::default(),
+            ca_errors: FieldMessages::default(),
             trust_errors: FieldMessages::default(),
         }
     }
@@ -98,6 +106,20 @@ async fn page_with(state: &AppState, ctx: Ctx, view: View) -> Result<Response, A
         expires_iso: ts(leaf.not_after).to_string(),
         state: state_text(&ctx, expiry),
     };
+    let now = jiff::Timestamp::now().as_second();
+    let issuing = svc::issuing_ca(state).await?;
+    let d = &issuing.described;
+    let ca = Row {
+        id: String::new(),
+        subject: d.subject.clone(),
+        issuer: d.issuer.clone(),
+        valid_from: ctx.datetime(ts(d.not_before)),
+        valid_from_iso: ts(d.not_before).to_string(),
+        expires: ctx.datetime(ts(d.not_after)),
+        expires_iso: ts(d.not_after).to_string(),
+        state: state_text(&ctx, Expiry::at(d.not_before, d.not_after, now)),
+    };
+    let ca_fingerprint = d.fingerprint.clone();
     let trusted: Vec<Row> = svc::trusted(state)
         .await?
         .into_iter()
@@ -112,7 +134,7 @@ async fn page_with(state: &AppState, ctx: Ctx, view: View) -> Result<Response, A
             state: state_text(&ctx, e),
         })
         .collect();
-    let status = if view.errors.any() || view.trust_errors.any() {
+    let status = if view.errors.any() || view.ca_errors.any() || view.trust_errors.any() {
         StatusCode::BAD_REQUEST
     } else {
         StatusCode::OK
@@ -130,12 +152,15 @@ async fn page_with(state: &AppState, ctx: Ctx, view: View) -> Result<Response, A
         identity,
         names: leaf.names.join(", "),
         fingerprint: leaf.fingerprint.clone(),
+        ca,
+        ca_fingerprint,
         trusted_count: trusted.len(),
         trusted,
         done,
         confirm_regenerate: view.confirm_regenerate,
         public_host: svc::public_host(state),
         errors: view.errors,
+        ca_errors: view.ca_errors,
         trust_errors: view.trust_errors,
         ctx,
     });
@@ -153,6 +178,7 @@ async fn page(
         .as_str()
     {
         "identity" => "crt-done-identity",
+        "issuing-ca" => "crt-done-issuing-ca",
         "trusted" => "crt-done-trusted",
         "deleted" => "crt-done-deleted",
         _ => "",
@@ -193,16 +219,17 @@ async fn download(State(state): State<AppState>) -> Response {
 
 /// SYS-8: the issuing CA that signs the systems' certificates, for whoever must trust them.
 async fn download_issuing_ca(State(state): State<AppState>) -> Result<Response, AppError> {
-    let pem = crate::service::system_certificates::issuing_ca_pem(&state)
-        .await
-        .map_err(AppError::Internal)?;
-    Ok(pem_file("patchbay-issuing-ca.pem", pem))
+    Ok(pem_file(
+        "patchbay-issuing-ca.pem",
+        svc::issuing_ca(&state).await?.pem,
+    ))
 }
 
 /// Which part of the page a refusal is shown in.
 #[derive(Clone, Copy)]
 enum Part {
     Identity,
+    IssuingCa,
     Trusted,
 }
 
@@ -222,6 +249,10 @@ async fn outcome<T>(
             let view = match part {
                 Part::Identity => View {
                     errors: messages,
+                    ..View::plain()
+                },
+                Part::IssuingCa => View {
+                    ca_errors: messages,
                     ..View::plain()
                 },
                 Part::Trusted => View {
@@ -295,8 +326,25 @@ fn is_pem(bytes: &[u8]) -> bool {
     bytes[start..].starts_with(b"-----BEGIN")
 }
 
-/// Add: a PKCS#12 file with its password, or a PEM chain (with its key in the same file or in
-/// the key field). Multipart; the CSRF token travels in the query string.
+impl FormFiles {
+    /// A PKCS#12 file with its password, or a PEM chain (with its key in the same file or in
+    /// the key field).
+    fn upload(&self) -> Upload<'_> {
+        if is_pem(&self.certificate) {
+            Upload::Pem {
+                chain: &self.certificate,
+                key: &self.key,
+            }
+        } else {
+            Upload::Pkcs12 {
+                file: &self.certificate,
+                password: &self.password,
+            }
+        }
+    }
+}
+
+/// Add an identity. Multipart; the CSRF token travels in the query string.
 async fn add(
     State(state): State<AppState>,
     caller: Caller,
@@ -304,19 +352,20 @@ async fn add(
     multipart: Multipart,
 ) -> Result<Response, AppError> {
     let f = fields(multipart).await?;
-    let upload = if is_pem(&f.certificate) {
-        Upload::Pem {
-            chain: &f.certificate,
-            key: &f.key,
-        }
-    } else {
-        Upload::Pkcs12 {
-            file: &f.certificate,
-            password: &f.password,
-        }
-    };
-    let result = svc::add(&state, &caller, upload).await;
+    let result = svc::add(&state, &caller, f.upload()).await;
     outcome(&state, ctx, result, "identity", Part::Identity).await
+}
+
+/// SYS-8: replace the issuing CA with the organisation's own (multipart, CSRF in the query).
+async fn replace_issuing_ca(
+    State(state): State<AppState>,
+    caller: Caller,
+    ctx: Ctx,
+    multipart: Multipart,
+) -> Result<Response, AppError> {
+    let f = fields(multipart).await?;
+    let result = svc::replace_issuing_ca(&state, &caller, f.upload()).await;
+    outcome(&state, ctx, result, "issuing-ca", Part::IssuingCa).await
 }
 
 /// CRT-2 Add (multipart, CSRF in the query string).
@@ -381,6 +430,13 @@ pub fn endpoints() -> Vec<Endpoint> {
             cap,
             "Add an identity certificate",
             post(add),
+        ),
+        Endpoint::page(
+            Method::POST,
+            "/com/certificates/issuing-ca",
+            cap,
+            "Replace the CA that issues the systems' certificates",
+            post(replace_issuing_ca),
         ),
         Endpoint::page(
             Method::POST,
