@@ -86,14 +86,7 @@ pub async fn replace_issuing_ca(
         .store
         .replace_issuing_ca_certificate(
             &caller.meta(),
-            &NewCertificate {
-                fingerprint: &d.fingerprint,
-                subject: &d.subject,
-                issuer: &d.issuer,
-                not_before: d.not_before * 1000,
-                not_after: d.not_after * 1000,
-                chain_pem: &accepted.chain_pem,
-            },
+            &d.row(&accepted.chain_pem),
             &state.secrets.seal(&accepted.key_pem),
         )
         .await?;
@@ -164,17 +157,7 @@ pub async fn trust(state: &AppState, caller: &Caller, file: &[u8]) -> Result<usi
     }
     // The same certificate twice in one file counts once.
     described.dedup_by(|a, b| a.0.fingerprint == b.0.fingerprint);
-    let rows: Vec<NewCertificate<'_>> = described
-        .iter()
-        .map(|(d, pem)| NewCertificate {
-            fingerprint: &d.fingerprint,
-            subject: &d.subject,
-            issuer: &d.issuer,
-            not_before: d.not_before * 1000,
-            not_after: d.not_after * 1000,
-            chain_pem: pem,
-        })
-        .collect();
+    let rows: Vec<NewCertificate<'_>> = described.iter().map(|(d, pem)| d.row(pem)).collect();
     let added = state
         .store
         .add_trusted_certificates(&caller.meta(), &rows)

@@ -23,6 +23,23 @@ pub struct Described {
     pub names: Vec<String>,
 }
 
+impl Described {
+    /// The row the hub keeps for this certificate, with `chain_pem` (it first).
+    pub fn row<'a>(
+        &'a self,
+        chain_pem: &'a str,
+    ) -> patchbay_store::certificates::NewCertificate<'a> {
+        patchbay_store::certificates::NewCertificate {
+            fingerprint: &self.fingerprint,
+            subject: &self.subject,
+            issuer: &self.issuer,
+            not_before: self.not_before * 1000,
+            not_after: self.not_after * 1000,
+            chain_pem,
+        }
+    }
+}
+
 /// Describe one DER certificate.
 pub fn describe(der: &[u8]) -> Result<Described, Refusal> {
     let (_, cert) =

@@ -10,7 +10,6 @@
 
 use super::certificate::{self, Accepted, Described};
 use super::{TlsError, CERT_FILE, KEY_FILE};
-use patchbay_store::certificates::NewCertificate;
 use patchbay_store::crypto::SecretBox;
 use patchbay_store::Store;
 use rustls::pki_types::pem::PemObject;
@@ -82,17 +81,6 @@ fn write_files(data_dir: &Path, chain_pem: &str, key_pem: &str) -> Result<(), Tl
     Ok(())
 }
 
-fn new_row<'a>(leaf: &'a Described, chain_pem: &'a str) -> NewCertificate<'a> {
-    NewCertificate {
-        fingerprint: &leaf.fingerprint,
-        subject: &leaf.subject,
-        issuer: &leaf.issuer,
-        not_before: leaf.not_before * 1000,
-        not_after: leaf.not_after * 1000,
-        chain_pem,
-    }
-}
-
 /// The deployment's identity: the database's, or (first node of a new deployment, or one
 /// upgraded from a version that kept it only in files) the data dir's, which becomes it.
 async fn stored(store: &Store, secrets: &SecretBox, data_dir: &Path) -> Result<Current, TlsError> {
@@ -124,7 +112,7 @@ async fn stored(store: &Store, secrets: &SecretBox, data_dir: &Path) -> Result<C
         let (_, leaf) = load_pem(&chain_pem, &key_pem)?;
         // Another node may be first: the loop serves what the database then holds.
         store
-            .adopt_identity_certificate(&new_row(&leaf, &chain_pem), &secrets.seal(&key_pem))
+            .adopt_identity_certificate(&leaf.row(&chain_pem), &secrets.seal(&key_pem))
             .await
             .map_err(TlsError::Store)?;
     }
@@ -173,7 +161,7 @@ impl Identity {
         let id = store
             .replace_identity_certificate(
                 meta,
-                &new_row(&accepted.leaf, &chain_pem),
+                &accepted.leaf.row(&chain_pem),
                 &secrets.seal(&key_pem),
                 how,
             )

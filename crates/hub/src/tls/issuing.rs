@@ -9,7 +9,6 @@
 use super::certificate::{describe, pem, Candidate, Described};
 use super::TlsError;
 use patchbay_domain::certificates::Refusal;
-use patchbay_store::certificates::NewCertificate;
 use patchbay_store::crypto::SecretBox;
 use patchbay_store::Store;
 use rcgen::{
@@ -276,17 +275,7 @@ impl IssuingCa {
             let pem = cert.pem();
             // Another node may make one at the same moment: the loop takes the one kept.
             store
-                .adopt_issuing_ca_certificate(
-                    &NewCertificate {
-                        fingerprint: &d.fingerprint,
-                        subject: &d.subject,
-                        issuer: &d.issuer,
-                        not_before: d.not_before * 1000,
-                        not_after: d.not_after * 1000,
-                        chain_pem: &pem,
-                    },
-                    &secrets.seal(&key.serialize_pem()),
-                )
+                .adopt_issuing_ca_certificate(&d.row(&pem), &secrets.seal(&key.serialize_pem()))
                 .await
                 .map_err(TlsError::Store)?;
             tracing::info!("made the issuing CA for the systems' certificates");

@@ -96,7 +96,8 @@ fn replace_file(path: &Path, contents: &str) -> std::io::Result<()> {
     if std::fs::read_to_string(path).ok().as_deref() == Some(contents) {
         return Ok(());
     }
-    let tmp = path.with_extension("tmp");
+    // A name of its own: a heartbeat and a change may write at once, each file stays whole.
+    let tmp = path.with_extension(format!("{}.tmp", uuid::Uuid::new_v4().simple()));
     std::fs::write(&tmp, contents)?;
     std::fs::rename(&tmp, path)
 }
